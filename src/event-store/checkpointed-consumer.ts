@@ -1,0 +1,16 @@
+import type { RecordedEvent, SubscriptionFilter } from './event-store.port';
+
+/**
+ * A consumer of $all that remembers how far it got. Projections write their rows and the
+ * checkpoint in one database transaction; consumers with external effects (Kafka, commands)
+ * store the checkpoint only after the effect is acknowledged, and make the effect idempotent.
+ */
+export interface CheckpointedConsumer {
+  readonly name: string;
+  /** Applied in-process; the checkpoint still advances over events that do not match. */
+  readonly filter?: SubscriptionFilter;
+  /** The last position already handled (exclusive resume point), or 'start'. */
+  loadCheckpoint(): Promise<bigint | 'start'>;
+  /** Handle the matching events of a batch, then store `checkpoint` (the batch's last position). */
+  handleBatch(events: readonly RecordedEvent[], checkpoint: bigint): Promise<void>;
+}

@@ -1,0 +1,181 @@
+import type { Actor } from '../kernel/actor';
+import type { Decider, DomainEvent } from '../kernel/decider';
+import { fold } from '../kernel/decider';
+import { DomainError } from '../kernel/errors';
+import { deterministicUuid, randomId } from '../kernel/ids';
+import {
+  EventData,
+  EventMetadata,
+  EventStore,
+  ExpectedRevision,
+  RecordedEvent,
+  WrongExpectedVersionError,
+} from './event-store.port';
+import { KeyedLock } from './keyed-lock';
+import { readWholeStream } from './read-whole-stream';
+
+/** Everything a command carries from the edge: who, why, when, and how to recognise a retry. */
+export interface CommandContext {
+  readonly actor: Actor;
+  readonly correlationId: string;
+  readonly causationId: string;
+  readonly occurredAt: Date;
+  readonly idempotencyKey?: string;
+  /** Fingerprint of the request, to tell a retry from a reused Idempotency-Key. */
+  readonly commandHash?: string;
+  /** If-Match: the stream revision the client based its change on (-1n for "no stream yet"). */
+  readonly ifMatchRevision?: bigint;
+  readonly policyRevision?: number;
+}
+
+export interface CommandResult<Event extends DomainEvent = DomainEvent> {
+  readonly streamId: string;
+  /** The events this command wrote, or on a retried request the events the first attempt wrote. */
+  readonly events: readonly (RecordedEvent & { readonly type: Event['type'] })[];
+  /** The stream revision after the command (-1n when the stream is still empty). */
+  readonly nextExpectedRevision: bigint;
+  /** Position in $all of the last event written (-1n when nothing was written), for read-your-writes. */
+  readonly position: bigint;
+  readonly replayed: boolean;
+}
+
+export const COMMAND_RETRY_COUNT_MAX = 5;
+export const STREAM_LOCK_WAITERS_MAX = 1_000;
+export const EVENT_SCHEMA_VERSION = 1;
+
+export class CommandPipeline {
+  private readonly lock = new KeyedLock(STREAM_LOCK_WAITERS_MAX);
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly retryCountMax = COMMAND_RETRY_COUNT_MAX,
+  ) {}
+
+  /** read -> fold -> decide -> append(expected revision), retried on a version conflict. */
+  handle<State, Command, Event extends DomainEvent>(
+    decider: Decider<State, Command, Event>,
+    streamId: string,
+    command: Command,
+    context: CommandContext,
+  ): Promise<CommandResult<Event>> {
+    return this.lock.run(streamId, async () => {
+      for (let attempt = 0; ; attempt += 1) {
+        try {
+          return await this.attempt(decider, streamId, command, context);
+        } catch (error) {
+          if (!(error instanceof WrongExpectedVersionError)) throw error;
+          if (context.ifMatchRevision !== undefined) throw preconditionFailed(streamId, context.ifMatchRevision, error);
+          if (attempt >= this.retryCountMax) {
+            throw new DomainError('conflict', 'CONCURRENCY_CONFLICT', `${streamId} kept changing; retry the request`, {
+              streamId,
+              attempts: attempt + 1,
+            });
+          }
+        }
+      }
+    });
+  }
+
+  /** The state of one aggregate now (for GETs that fold a stream, and for tests). */
+  async load<State, Event extends DomainEvent>(
+    decider: Pick<Decider<State, unknown, Event>, 'initialState' | 'evolve'>,
+    streamId: string,
+  ): Promise<{ state: State; revision: bigint; events: readonly RecordedEvent[] }> {
+    const recorded = await readWholeStream(this.store, streamId);
+    return {
+      state: fold(decider, recorded as unknown as Event[]),
+      revision: BigInt(recorded.length) - 1n,
+      events: recorded,
+    };
+  }
+
+  private async attempt<State, Command, Event extends DomainEvent>(
+    decider: Decider<State, Command, Event>,
+    streamId: string,
+    command: Command,
+    context: CommandContext,
+  ): Promise<CommandResult<Event>> {
+    const recorded = await readWholeStream(this.store, streamId);
+    const currentRevision = BigInt(recorded.length) - 1n;
+    const replay = findPreviousAttempt(recorded, streamId, context);
+    if (replay) return replay as CommandResult<Event>;
+    if (context.ifMatchRevision !== undefined && context.ifMatchRevision !== currentRevision) {
+      throw preconditionFailed(streamId, context.ifMatchRevision, currentRevision);
+    }
+    const state = fold(decider, recorded as unknown as Event[]);
+    const decided = decider.decide(command, state);
+    if (decided.length === 0) {
+      return { streamId, events: [], nextExpectedRevision: currentRevision, position: -1n, replayed: false };
+    }
+    const toAppend = decided.map((event, index) => toEventData(event, index, streamId, context));
+    const expectedRevision: ExpectedRevision = currentRevision < 0n ? 'no_stream' : currentRevision;
+    const result = await this.store.appendToStream(streamId, toAppend, { expectedRevision });
+    const firstRevision = result.nextExpectedRevision - BigInt(toAppend.length) + 1n;
+    const created = new Date();
+    const events = toAppend.map((event, index) => ({
+      ...event,
+      streamId,
+      revision: firstRevision + BigInt(index),
+      // Only the last event's position is known from the append; earlier ones are below it.
+      position: index === toAppend.length - 1 ? result.position : -1n,
+      created,
+    })) as unknown as CommandResult<Event>['events'];
+    return { streamId, events, nextExpectedRevision: result.nextExpectedRevision, position: result.position, replayed: false };
+  }
+}
+
+export function eventIdFor(context: CommandContext, streamId: string, index: number): string {
+  if (context.idempotencyKey === undefined) return randomId();
+  return deterministicUuid('event', context.actor.id, context.idempotencyKey, streamId, String(index));
+}
+
+function toEventData(event: DomainEvent, index: number, streamId: string, context: CommandContext): EventData {
+  const metadata: EventMetadata = {
+    correlationId: context.correlationId,
+    causationId: context.causationId,
+    actor: context.actor,
+    occurredAt: context.occurredAt.toISOString(),
+    schemaVersion: EVENT_SCHEMA_VERSION,
+    ...(context.policyRevision !== undefined ? { policyRevision: context.policyRevision } : {}),
+    ...(context.idempotencyKey !== undefined ? { idempotencyKey: context.idempotencyKey } : {}),
+    ...(context.commandHash !== undefined ? { commandHash: context.commandHash } : {}),
+  };
+  return { id: eventIdFor(context, streamId, index), type: event.type, data: event.data, metadata };
+}
+
+/** A retried request finds the events its first attempt wrote (their ids are deterministic). */
+function findPreviousAttempt(
+  recorded: readonly RecordedEvent[],
+  streamId: string,
+  context: CommandContext,
+): CommandResult | undefined {
+  if (context.idempotencyKey === undefined) return undefined;
+  const firstId = eventIdFor(context, streamId, 0);
+  const start = recorded.findIndex((event) => event.id === firstId);
+  if (start < 0) return undefined;
+  const first = recorded[start]!;
+  if (context.commandHash !== undefined && first.metadata.commandHash !== context.commandHash) {
+    throw new DomainError(
+      'conflict',
+      'IDEMPOTENCY_KEY_REUSED',
+      'this Idempotency-Key was already used for a different request',
+      { idempotencyKey: context.idempotencyKey },
+    );
+  }
+  const events: RecordedEvent[] = [];
+  for (let index = start; index < recorded.length; index += 1) {
+    if (recorded[index]!.id !== eventIdFor(context, streamId, index - start)) break;
+    events.push(recorded[index]!);
+  }
+  const last = events[events.length - 1]!;
+  return { streamId, events, nextExpectedRevision: last.revision, position: last.position, replayed: true };
+}
+
+function preconditionFailed(streamId: string, expected: bigint, actual: bigint | WrongExpectedVersionError): DomainError {
+  const actualRevision = actual instanceof WrongExpectedVersionError ? actual.actualRevision : actual;
+  return new DomainError('precondition_failed', 'REVISION_MISMATCH', `${streamId} changed since you read it`, {
+    streamId,
+    ifMatch: expected.toString(),
+    currentRevision: actualRevision.toString(),
+  });
+}
