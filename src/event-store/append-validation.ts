@@ -1,5 +1,5 @@
-import { UUID_PATTERN } from '../kernel/ids';
-import type { EventData } from './event-store.port';
+import { UUID_PATTERN } from '../kernel/ids.js';
+import type { EventData } from './event-store.port.js';
 
 const STREAM_ID_LENGTH_MAX = 200;
 

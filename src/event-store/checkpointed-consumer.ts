@@ -1,4 +1,4 @@
-import type { RecordedEvent, SubscriptionFilter } from './event-store.port';
+import type { RecordedEvent, SubscriptionFilter } from './event-store.port.js';
 
 /**
  * A consumer of $all that remembers how far it got. Projections write their rows and the

@@ -1,8 +1,8 @@
-import type { Actor } from '../kernel/actor';
-import type { Decider, DomainEvent } from '../kernel/decider';
-import { fold } from '../kernel/decider';
-import { DomainError } from '../kernel/errors';
-import { deterministicUuid, randomId } from '../kernel/ids';
+import type { Actor } from '../kernel/actor.js';
+import type { Decider, DomainEvent } from '../kernel/decider.js';
+import { fold } from '../kernel/decider.js';
+import { DomainError } from '../kernel/errors.js';
+import { deterministicUuid, randomId } from '../kernel/ids.js';
 import {
   EventData,
   EventMetadata,
@@ -10,9 +10,9 @@ import {
   ExpectedRevision,
   RecordedEvent,
   WrongExpectedVersionError,
-} from './event-store.port';
-import { KeyedLock } from './keyed-lock';
-import { readWholeStream } from './read-whole-stream';
+} from './event-store.port.js';
+import { KeyedLock } from './keyed-lock.js';
+import { readWholeStream } from './read-whole-stream.js';
 
 /** Everything a command carries from the edge: who, why, when, and how to recognise a retry. */
 export interface CommandContext {

@@ -1,4 +1,4 @@
-import type { Actor } from '../kernel/actor';
+import type { Actor } from '../kernel/actor.js';
 
 /**
  * The event store port, with EventStoreDB's semantics (DESIGN.md section 5). Revisions and

@@ -1,4 +1,4 @@
-import { DomainError } from '../kernel/errors';
+import { DomainError } from '../kernel/errors.js';
 
 /**
  * Serialises work per key inside this process (one stream's commands run one at a time), so

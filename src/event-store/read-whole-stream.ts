@@ -1,4 +1,4 @@
-import { EventStore, READ_COUNT_MAX, RecordedEvent, StreamNotFoundError } from './event-store.port';
+import { EventStore, READ_COUNT_MAX, RecordedEvent, StreamNotFoundError } from './event-store.port.js';
 
 /** No aggregate may grow past this; beyond it the design needs a snapshot or a closed-books stream. */
 export const STREAM_EVENTS_MAX = 1_000_000;

@@ -1,6 +1,6 @@
-import { Logger } from '../kernel/logger';
-import type { CheckpointedConsumer } from './checkpointed-consumer';
-import { EventStore, RecordedEvent, matchesFilter } from './event-store.port';
+import { Logger } from '../kernel/logger.js';
+import type { CheckpointedConsumer } from './checkpointed-consumer.js';
+import { EventStore, RecordedEvent, matchesFilter } from './event-store.port.js';
 
 export const BATCH_EVENTS_MAX = 500;
 export const RESTART_BACKOFF_MS_MIN = 100;

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store';
-import { eventStoreContract } from './event-store.contract';
+import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
+import { eventStoreContract } from './event-store.contract.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'bela-contract-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -12,7 +12,7 @@ eventStoreContract('sqlite', async () => SqliteEventStore.open(join(scratch, 'ev
 const connectionString = process.env.EVENTSTORE_CONNECTION_STRING;
 if (connectionString) {
   eventStoreContract('eventstoredb', async () => {
-    const { EventStoreDbEventStore } = await import('../../src/event-store/eventstoredb/eventstoredb-event-store');
+    const { EventStoreDbEventStore } = await import('../../src/event-store/eventstoredb/eventstoredb-event-store.js');
     return EventStoreDbEventStore.connect(connectionString);
   });
 } else {

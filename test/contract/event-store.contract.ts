@@ -3,8 +3,8 @@ import {
   RecordedEvent,
   StreamNotFoundError,
   WrongExpectedVersionError,
-} from '../../src/event-store/event-store.port';
-import { anEvent, events, uniqueStream, withTimeout } from '../support/events';
+} from '../../src/event-store/event-store.port.js';
+import { anEvent, events, uniqueStream, withTimeout } from '../support/events.js';
 
 const SUBSCRIPTION_WAIT_MS = 10_000;
 

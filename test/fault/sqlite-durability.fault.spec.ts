@@ -2,9 +2,9 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store';
-import { readWholeStream } from '../../src/event-store/read-whole-stream';
-import { withTimeout } from '../support/events';
+import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
+import { readWholeStream } from '../../src/event-store/read-whole-stream.js';
+import { withTimeout } from '../support/events.js';
 
 const ACKS_BEFORE_KILL = 200;
 const CHILD_WAIT_MS = 30_000;
@@ -17,7 +17,7 @@ describe('sqlite event store durability (fault)', () => {
     const file = join(scratch, 'events.db');
     const child = spawn(
       process.execPath,
-      ['-r', 'ts-node/register/transpile-only', join(__dirname, 'support', 'append-until-killed.ts'), file, 'durable-1'],
+      ['--import', 'tsx', join(import.meta.dirname, 'support', 'append-until-killed.ts'), file, 'durable-1'],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     const acknowledged: string[] = [];

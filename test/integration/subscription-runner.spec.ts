@@ -1,11 +1,11 @@
 import Database from 'better-sqlite3';
-import type { CheckpointedConsumer } from '../../src/event-store/checkpointed-consumer';
-import type { RecordedEvent } from '../../src/event-store/event-store.port';
-import { SqliteCheckpointStore } from '../../src/event-store/sqlite-checkpoint-store';
-import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store';
-import { SubscriptionRunner } from '../../src/event-store/subscription-runner';
-import { silentLogger } from '../../src/kernel/logger';
-import { events, uniqueStream } from '../support/events';
+import type { CheckpointedConsumer } from '../../src/event-store/checkpointed-consumer.js';
+import type { RecordedEvent } from '../../src/event-store/event-store.port.js';
+import { SqliteCheckpointStore } from '../../src/event-store/sqlite-checkpoint-store.js';
+import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
+import { SubscriptionRunner } from '../../src/event-store/subscription-runner.js';
+import { silentLogger } from '../../src/kernel/logger.js';
+import { events, uniqueStream } from '../support/events.js';
 
 /** A projection-like consumer: rows and checkpoint in one transaction; can be told to fail once. */
 class CountingConsumer implements CheckpointedConsumer {

@@ -1,5 +1,5 @@
-import type { Decider } from '../../src/kernel/decider';
-import { ruleViolation } from '../../src/kernel/errors';
+import type { Decider } from '../../src/kernel/decider.js';
+import { ruleViolation } from '../../src/kernel/errors.js';
 
 /** A toy aggregate for infrastructure tests: a counter that refuses to exceed its limit. */
 export type CounterEvent =

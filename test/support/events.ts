@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { EventData, EventMetadata } from '../../src/event-store/event-store.port';
+import type { EventData, EventMetadata } from '../../src/event-store/event-store.port.js';
 
 export const testMetadata: EventMetadata = {
   correlationId: 'test-correlation',

@@ -1,10 +1,10 @@
-import { CommandContext, CommandPipeline } from '../../src/event-store/command-pipeline';
-import { AppendResult, EventData, EventStore, ExpectedRevision } from '../../src/event-store/event-store.port';
-import { readWholeStream } from '../../src/event-store/read-whole-stream';
-import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store';
-import { DomainError } from '../../src/kernel/errors';
-import { anEvent, uniqueStream } from '../support/events';
-import { counterDecider } from '../support/counter-decider';
+import { CommandContext, CommandPipeline } from '../../src/event-store/command-pipeline.js';
+import { AppendResult, EventData, EventStore, ExpectedRevision } from '../../src/event-store/event-store.port.js';
+import { readWholeStream } from '../../src/event-store/read-whole-stream.js';
+import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
+import { DomainError } from '../../src/kernel/errors.js';
+import { anEvent, uniqueStream } from '../support/events.js';
+import { counterDecider } from '../support/counter-decider.js';
 
 const context = (overrides: Partial<CommandContext> = {}): CommandContext => ({
   actor: { id: 'key-1', role: 'admin' },

@@ -16,9 +16,9 @@ import {
   SubscribeToAllOptions,
   WrongExpectedVersionError,
   matchesFilter,
-} from '../event-store.port';
-import { validateAppend } from '../append-validation';
-import { EVENT_STORE_SCHEMA_SQL } from './sqlite-schema';
+} from '../event-store.port.js';
+import { validateAppend } from '../append-validation.js';
+import { EVENT_STORE_SCHEMA_SQL } from './sqlite-schema.js';
 
 interface EventRow {
   position: number;

@@ -2,8 +2,8 @@
  * Child process for the durability test: appends events one at a time and reports each
  * acknowledged append on stdout, until its parent kills it with SIGKILL.
  */
-import { SqliteEventStore } from '../../../src/event-store/sqlite/sqlite-event-store';
-import { anEvent } from '../../support/events';
+import { SqliteEventStore } from '../../../src/event-store/sqlite/sqlite-event-store.js';
+import { anEvent } from '../../support/events.js';
 
 const APPENDS_MAX = 100_000;
 

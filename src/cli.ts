@@ -1,0 +1,85 @@
+import { parseArgs } from 'node:util';
+import { ApiKeyStore } from './auth/api-key-store.js';
+import { ISSUABLE_ROLES, IssuableRole } from './auth/api-key.js';
+import { apiKeyStorePath } from './auth/auth.module.js';
+import { loadConfig } from './config/app-config.js';
+
+const USAGE = `bela-ledger CLI (admins and auditors)
+
+  npm run cli -- keys issue --role <admin|auditor|vendor|buyer> --label <text> [--vendor-id <id>] [--opd-code <code>]
+        Issues an API key and prints it once; only its SHA-256 hash is stored (DATA_DIR/auth.db).
+  npm run cli -- keys list
+  npm run cli -- keys revoke <keyId>
+
+Environment: DATA_DIR (default ./data).`;
+
+function keys(args: string[]): number {
+  const [action, ...rest] = args;
+  const store = ApiKeyStore.open(apiKeyStorePath(loadConfig()));
+  try {
+    switch (action) {
+      case 'issue': {
+        const { values } = parseArgs({
+          args: rest,
+          options: {
+            role: { type: 'string' },
+            label: { type: 'string' },
+            'vendor-id': { type: 'string' },
+            'opd-code': { type: 'string' },
+          },
+          strict: true,
+        });
+        const role = values.role as IssuableRole | undefined;
+        if (!role || !ISSUABLE_ROLES.includes(role)) throw new RangeError(`--role must be one of ${ISSUABLE_ROLES.join(', ')}`);
+        const { token, record } = store.issue(
+          {
+            role,
+            label: values.label ?? `${role} key`,
+            ...(values['vendor-id'] ? { vendorId: values['vendor-id'] } : {}),
+            ...(values['opd-code'] ? { opdCode: values['opd-code'] } : {}),
+          },
+          new Date(),
+        );
+        process.stdout.write(`${JSON.stringify({ keyId: record.keyId, role: record.role, token })}\n`);
+        process.stderr.write('Keep the token now: it is not stored and cannot be shown again.\n');
+        return 0;
+      }
+      case 'list':
+        for (const record of store.list()) {
+          const { tokenHash: _hidden, ...visible } = record;
+          process.stdout.write(`${JSON.stringify(visible)}\n`);
+        }
+        return 0;
+      case 'revoke': {
+        const keyId = rest[0];
+        if (!keyId) throw new RangeError('usage: keys revoke <keyId>');
+        const revoked = store.revoke(keyId, new Date());
+        process.stdout.write(revoked ? `revoked ${keyId}\n` : `no active key ${keyId}\n`);
+        return revoked ? 0 : 1;
+      }
+      default:
+        process.stderr.write(`${USAGE}\n`);
+        return 2;
+    }
+  } finally {
+    store.close();
+  }
+}
+
+function main(argv: string[]): number {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'keys':
+      return keys(rest);
+    default:
+      process.stderr.write(`${USAGE}\n`);
+      return command === undefined || command === 'help' || command === '--help' ? 0 : 2;
+  }
+}
+
+try {
+  process.exitCode = main(process.argv.slice(2));
+} catch (error) {
+  process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 2;
+}

@@ -1,0 +1,57 @@
+import { resolve } from 'node:path';
+
+/** Typed configuration from the environment; every value has an embedded default. */
+export interface AppConfig {
+  readonly host: string;
+  readonly port: number;
+  readonly dataDir: string;
+  /** When set, the EventStoreDB adapter is used instead of the embedded sqlite store. */
+  readonly eventStoreConnectionString?: string;
+  /** When set, the Kafka relay runs. Comma-separated host:port list. */
+  readonly kafkaBrokers?: readonly string[];
+  readonly bodyLimitBytes: number;
+  /** Subscriptions (projections, process managers, relay) run in this process. */
+  readonly runSubscriptions: boolean;
+  readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+const BODY_LIMIT_BYTES_DEFAULT = 256 * 1024;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const dataDir = resolve(env.DATA_DIR ?? './data');
+  const kafka = env.KAFKA_BROKERS?.trim();
+  return {
+    host: env.HOST ?? '127.0.0.1',
+    port: integer(env, 'PORT', 3000, 0, 65_535),
+    dataDir,
+    ...(env.EVENTSTORE_CONNECTION_STRING ? { eventStoreConnectionString: env.EVENTSTORE_CONNECTION_STRING } : {}),
+    ...(kafka ? { kafkaBrokers: kafka.split(',').map((broker) => broker.trim()).filter(Boolean) } : {}),
+    bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', BODY_LIMIT_BYTES_DEFAULT, 1_024, 16 * 1024 * 1024),
+    runSubscriptions: (env.RUN_SUBSCRIPTIONS ?? 'true') !== 'false',
+    logLevel: oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'),
+  };
+}
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function oneOf<T extends string>(env: NodeJS.ProcessEnv, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) throw new ConfigError(`${name} must be one of ${allowed.join(', ')}`);
+  return raw as T;
+}

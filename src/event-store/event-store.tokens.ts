@@ -1,0 +1,2 @@
+export const EVENT_STORE = Symbol('EventStore');
+export const CLOCK = Symbol('Clock');

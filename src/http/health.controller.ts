@@ -1,0 +1,43 @@
+import { Controller, Get, Inject, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { Public } from '../auth/roles.decorator.js';
+import { EVENT_STORE_ADAPTER } from '../event-store/event-store.module.js';
+import type { EventStore } from '../event-store/event-store.port.js';
+import { EVENT_STORE } from '../event-store/event-store.tokens.js';
+import type { EventStoreAdapter } from '../event-store/open-event-store.js';
+import { SubscriptionRegistry } from '../event-store/subscription-registry.js';
+
+@ApiTags('operations')
+@Controller('health')
+export class HealthController {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(EVENT_STORE_ADAPTER) private readonly adapter: EventStoreAdapter,
+    private readonly subscriptions: SubscriptionRegistry,
+  ) {}
+
+  @Get()
+  @Public()
+  @ApiOperation({ summary: 'Liveness and readiness: the event store is reachable; each subscription with its lag' })
+  @ApiOkResponse({ description: 'the event store answers' })
+  @ApiServiceUnavailableResponse({ description: 'the event store does not answer' })
+  async health(@Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
+    let headPosition: string | undefined;
+    let storeError: string | undefined;
+    try {
+      headPosition = (await this.store.headPosition()).toString();
+    } catch (error) {
+      storeError = error instanceof Error ? error.message : String(error);
+    }
+    const subscriptions = storeError ? [] : await this.subscriptions.statuses();
+    const failing = subscriptions.some((status) => status.state === 'failing');
+    const status = storeError ? 'down' : failing ? 'degraded' : 'ok';
+    if (storeError) void reply.status(503);
+    return {
+      status,
+      eventStore: { adapter: this.adapter, reachable: !storeError, headPosition, ...(storeError ? { error: storeError } : {}) },
+      subscriptions,
+    };
+  }
+}

@@ -1,0 +1,66 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import type { AuthenticatedRequest } from '../auth/auth.guard.js';
+import { requireActor } from '../auth/scope.js';
+import type { CommandContext } from '../event-store/command-pipeline.js';
+import type { Clock } from '../kernel/clock.js';
+import { invalid } from '../kernel/errors.js';
+
+const HEADER_TOKEN = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * Builds a command's context at the edge: the actor from the guard, the time from the clock,
+ * correlation and idempotency from the headers, If-Match as a stream revision.
+ */
+export function commandContext(request: FastifyRequest, clock: Clock, extra: { policyRevision?: number } = {}): CommandContext {
+  const actor = requireActor((request as AuthenticatedRequest).actor);
+  const requestId = randomUUID();
+  const correlationId = optionalToken(request, 'x-correlation-id') ?? requestId;
+  const idempotencyKey = optionalToken(request, 'idempotency-key');
+  const ifMatchRevision = ifMatch(request);
+  return {
+    actor,
+    correlationId,
+    causationId: requestId,
+    occurredAt: clock.now(),
+    ...(idempotencyKey !== undefined ? { idempotencyKey, commandHash: fingerprint(request) } : {}),
+    ...(ifMatchRevision !== undefined ? { ifMatchRevision } : {}),
+    ...extra,
+  };
+}
+
+/** Same method, route and body: a retry. Anything else under the same key is a misuse. */
+function fingerprint(request: FastifyRequest): string {
+  return createHash('sha256')
+    .update(`${request.method} ${request.url}\n`)
+    .update(JSON.stringify(request.body ?? null))
+    .digest('hex');
+}
+
+function optionalToken(request: FastifyRequest, header: string): string | undefined {
+  const value = request.headers[header];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !HEADER_TOKEN.test(value)) {
+    throw invalid('INVALID_HEADER', `${header} must be 1..128 characters of A-Z a-z 0-9 . _ : -`, [
+      { field: header, messages: ['must match [A-Za-z0-9._:-]{1,128}'] },
+    ]);
+  }
+  return value;
+}
+
+/** If-Match: "<revision>" (the ETag a GET returned). */
+function ifMatch(request: FastifyRequest): bigint | undefined {
+  const value = request.headers['if-match'];
+  if (value === undefined) return undefined;
+  const match = typeof value === 'string' ? /^(?:W\/)?"?(-1|\d{1,18})"?$/.exec(value.trim()) : null;
+  if (!match) {
+    throw invalid('INVALID_HEADER', 'If-Match must be the ETag of the resource, e.g. "3"', [
+      { field: 'if-match', messages: ['must be a quoted stream revision'] },
+    ]);
+  }
+  return BigInt(match[1]!);
+}
+
+export function etag(revision: bigint): string {
+  return `"${revision.toString()}"`;
+}

@@ -1,0 +1,45 @@
+import { Body, Controller, Get, HttpCode, Inject, Post, Req } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { Public, Roles } from '../../auth/roles.decorator.js';
+import { CLOCK } from '../../event-store/event-store.tokens.js';
+import { CommandResponseDto, commandResponse } from '../../http/command-response.js';
+import { commandContext } from '../../http/request-context.js';
+import type { Clock } from '../../kernel/clock.js';
+import { PolicyService } from '../application/policy.service.js';
+import { SetPolicyCommand } from '../application/set-policy.handler.js';
+import { DEFAULT_POLICY, policyAt } from '../domain/policy.js';
+import { SetPolicyDto } from './set-policy.dto.js';
+
+@ApiTags('policy')
+@Controller('policy')
+export class PolicyController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly policies: PolicyService,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  @Get()
+  @Public()
+  @ApiOperation({ summary: 'The policy in force now, and every version with its revision and effective date' })
+  async current(): Promise<Record<string, unknown>> {
+    const state = await this.policies.state();
+    return { current: policyAt(state, this.clock.now()), versions: [DEFAULT_POLICY, ...state.versions] };
+  }
+
+  @Post()
+  @HttpCode(201)
+  @Roles('admin')
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Set a new policy version (admin); decisions from its effective date record its revision' })
+  @ApiCreatedResponse({ type: CommandResponseDto })
+  async set(@Body() body: SetPolicyDto, @Req() request: FastifyRequest): Promise<CommandResponseDto> {
+    const { effectiveFrom, ...values } = body;
+    const result = await this.commands.execute(
+      new SetPolicyCommand(new Date(effectiveFrom), values, commandContext(request, this.clock)),
+    );
+    return commandResponse(result);
+  }
+}

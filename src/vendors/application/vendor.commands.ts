@@ -1,0 +1,25 @@
+import { Command } from '@nestjs/cqrs';
+import type { CommandContext, CommandResult } from '../../event-store/command-pipeline.js';
+import type { VendorCommand } from '../domain/vendor.commands.js';
+
+type Registration = Omit<Extract<VendorCommand, { type: 'RegisterVendor' }>, 'type' | 'policy'>;
+
+export class RegisterVendorCommand extends Command<CommandResult> {
+  constructor(
+    readonly registration: Registration,
+    readonly context: CommandContext,
+  ) {
+    super();
+  }
+}
+
+/** Every other vendor command: one stream, one decider. */
+export class ChangeVendorCommand extends Command<CommandResult> {
+  constructor(
+    readonly vendorId: string,
+    readonly command: Exclude<VendorCommand, { type: 'RegisterVendor' }>,
+    readonly context: CommandContext,
+  ) {
+    super();
+  }
+}

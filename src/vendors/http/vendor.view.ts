@@ -1,0 +1,24 @@
+import type { Actor } from '../../kernel/actor.js';
+import { BANTEN_KABUPATEN_KOTA } from '../domain/regions.js';
+import { maskNpwp } from '../domain/vendor-rules.js';
+import type { VendorState } from '../domain/vendor.state.js';
+
+/** The vendor as the caller may see it: the public gets no full NPWP (it may be a person's NIK). */
+export function vendorView(state: Exclude<VendorState, { status: 'absent' }>, revision: bigint, actor: Actor | undefined): Record<string, unknown> {
+  const privileged = actor !== undefined && (actor.role === 'admin' || actor.role === 'auditor' || actor.vendorId === state.vendorId);
+  return {
+    vendorId: state.vendorId,
+    status: state.status,
+    name: state.name,
+    legalForm: state.legalForm,
+    scale: state.scale,
+    nib: state.nib,
+    npwp: privileged ? state.npwp : maskNpwp(state.npwp),
+    kabupatenKotaCode: state.kabupatenKotaCode,
+    kabupatenKotaName: BANTEN_KABUPATEN_KOTA[state.kabupatenKotaCode] ?? null,
+    isLocal: state.isLocal,
+    contact: state.contact,
+    ...('reason' in state ? { reason: state.reason } : {}),
+    revision: revision.toString(),
+  };
+}

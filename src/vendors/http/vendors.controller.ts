@@ -1,0 +1,135 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, Patch, Post, Req, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AuthenticatedRequest } from '../../auth/auth.guard.js';
+import { Public, Roles } from '../../auth/roles.decorator.js';
+import { assertVendorScope, requireActor } from '../../auth/scope.js';
+import { CommandPipeline } from '../../event-store/command-pipeline.js';
+import { CLOCK } from '../../event-store/event-store.tokens.js';
+import { CommandResponseDto, commandResponse } from '../../http/command-response.js';
+import { commandContext, etag } from '../../http/request-context.js';
+import { UuidParamPipe } from '../../http/uuid-param.pipe.js';
+import type { Clock } from '../../kernel/clock.js';
+import { notFound } from '../../kernel/errors.js';
+import { deterministicUuid, randomId } from '../../kernel/ids.js';
+import { ChangeVendorCommand, RegisterVendorCommand } from '../application/vendor.commands.js';
+import { vendorDecider, vendorStreamId } from '../domain/vendor.decider.js';
+import { ReasonDto, RegisterVendorDto, UpdateVendorProfileDto } from './vendor.dto.js';
+import { vendorView } from './vendor.view.js';
+
+const IDEMPOTENCY_HEADER = { name: 'Idempotency-Key', required: false, description: 'a retry with the same key returns the first result and writes nothing' };
+const IF_MATCH_HEADER = { name: 'If-Match', required: false, description: 'the ETag you read; 412 if the vendor changed since' };
+
+@ApiTags('vendors')
+@Controller('vendors')
+export class VendorsController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly pipeline: CommandPipeline,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  @Post()
+  @HttpCode(201)
+  @Roles('vendor', 'admin')
+  @ApiBearerAuth()
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  @ApiOperation({
+    summary: 'Register a vendor (UMK or koperasi)',
+    description:
+      'A vendor key registers the vendor id it was issued for; an admin registers on a business\'s behalf. ' +
+      'Menengah and large businesses are refused with 422 VENDOR_SCALE_INELIGIBLE naming the rule and figures; ' +
+      'a NIB already registered is 409 NIB_ALREADY_REGISTERED.',
+  })
+  @ApiCreatedResponse({ type: CommandResponseDto })
+  async register(@Body() body: RegisterVendorDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto & { vendorId: string }> {
+    const context = commandContext(request, this.clock);
+    const vendorId =
+      context.actor.role === 'vendor'
+        ? context.actor.vendorId!
+        : context.idempotencyKey !== undefined
+          ? deterministicUuid('vendor', context.actor.id, context.idempotencyKey)
+          : randomId();
+    const result = await this.commands.execute(new RegisterVendorCommand({ ...body, vendorId }, context));
+    void reply.header('Location', `/vendors/${vendorId}`).header('ETag', etag(result.nextExpectedRevision));
+    return { vendorId, ...commandResponse(result) };
+  }
+
+  @Get(':vendorId')
+  @Public()
+  @ApiOperation({ summary: 'One vendor, folded from its stream; the full NPWP only for admins, auditors and the vendor itself' })
+  @ApiOkResponse({ description: 'the vendor; ETag is its stream revision' })
+  async get(@Param('vendorId', new UuidParamPipe('vendorId')) vendorId: string, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
+    const { state, revision } = await this.pipeline.load(vendorDecider, vendorStreamId(vendorId));
+    if (state.status === 'absent') throw notFound('VENDOR_NOT_FOUND', `no vendor ${vendorId}`);
+    void reply.header('ETag', etag(revision));
+    return vendorView(state, revision, request.actor);
+  }
+
+  @Post(':vendorId/verify')
+  @HttpCode(200)
+  @Roles('admin')
+  @ApiBearerAuth()
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  @ApiHeader(IF_MATCH_HEADER)
+  @ApiOperation({ summary: 'Verify a pending vendor (admin)' })
+  @ApiOkResponse({ type: CommandResponseDto })
+  verify(@Param('vendorId', new UuidParamPipe('vendorId')) vendorId: string, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto> {
+    return this.change(vendorId, { type: 'VerifyVendor' }, request, reply);
+  }
+
+  @Post(':vendorId/reject')
+  @HttpCode(200)
+  @Roles('admin')
+  @ApiBearerAuth()
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  @ApiHeader(IF_MATCH_HEADER)
+  @ApiOperation({ summary: 'Reject a pending vendor with a reason (admin); its NIB is freed to register again' })
+  @ApiOkResponse({ type: CommandResponseDto })
+  reject(@Param('vendorId', new UuidParamPipe('vendorId')) vendorId: string, @Body() body: ReasonDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto> {
+    return this.change(vendorId, { type: 'RejectVendor', reason: body.reason }, request, reply);
+  }
+
+  @Post(':vendorId/suspend')
+  @HttpCode(200)
+  @Roles('admin')
+  @ApiBearerAuth()
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  @ApiHeader(IF_MATCH_HEADER)
+  @ApiOperation({ summary: 'Suspend a verified vendor with a reason (admin): it stops listing and receiving orders' })
+  @ApiOkResponse({ type: CommandResponseDto })
+  suspend(@Param('vendorId', new UuidParamPipe('vendorId')) vendorId: string, @Body() body: ReasonDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto> {
+    return this.change(vendorId, { type: 'SuspendVendor', reason: body.reason }, request, reply);
+  }
+
+  @Post(':vendorId/reinstate')
+  @HttpCode(200)
+  @Roles('admin')
+  @ApiBearerAuth()
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  @ApiHeader(IF_MATCH_HEADER)
+  @ApiOperation({ summary: 'Reinstate a suspended vendor (admin)' })
+  @ApiOkResponse({ type: CommandResponseDto })
+  reinstate(@Param('vendorId', new UuidParamPipe('vendorId')) vendorId: string, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto> {
+    return this.change(vendorId, { type: 'ReinstateVendor' }, request, reply);
+  }
+
+  @Patch(':vendorId')
+  @Roles('vendor', 'admin')
+  @ApiBearerAuth()
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  @ApiHeader(IF_MATCH_HEADER)
+  @ApiOperation({ summary: 'Update the profile: name, contact, kabupaten/kota (the vendor itself or an admin)' })
+  @ApiOkResponse({ type: CommandResponseDto })
+  update(@Param('vendorId', new UuidParamPipe('vendorId')) vendorId: string, @Body() body: UpdateVendorProfileDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto> {
+    assertVendorScope(requireActor(request.actor), vendorId);
+    return this.change(vendorId, { type: 'UpdateVendorProfile', ...body }, request, reply);
+  }
+
+  private async change(vendorId: string, command: ChangeVendorCommand['command'], request: FastifyRequest, reply: FastifyReply): Promise<CommandResponseDto> {
+    const result = await this.commands.execute(new ChangeVendorCommand(vendorId, command, commandContext(request, this.clock)));
+    void reply.header('ETag', etag(result.nextExpectedRevision));
+    return commandResponse(result);
+  }
+}

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { PolicyModule } from '../policy/policy.module.js';
+import { ChangeVendorHandler } from './application/change-vendor.handler.js';
+import { RegisterVendorHandler } from './application/register-vendor.handler.js';
+import { VendorsController } from './http/vendors.controller.js';
+
+@Module({
+  imports: [PolicyModule],
+  controllers: [VendorsController],
+  providers: [RegisterVendorHandler, ChangeVendorHandler],
+})
+export class VendorsModule {}
