@@ -1,4 +1,7 @@
 import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/app-config.js';
 import { systemClock } from '../kernel/clock.js';
@@ -6,17 +9,33 @@ import { CommandPipeline } from './command-pipeline.js';
 import type { EventStore } from './event-store.port.js';
 import { CLOCK, EVENT_STORE } from './event-store.tokens.js';
 import { EventStoreAdapter, openEventStore } from './open-event-store.js';
+import { SqliteCheckpointStore } from './sqlite-checkpoint-store.js';
 import { SubscriptionRegistry } from './subscription-registry.js';
 
 export const EVENT_STORE_ADAPTER = Symbol('EventStoreAdapter');
+/** Checkpoints of consumers whose effects live outside a database of ours (process managers, Kafka relay). */
+export const CONSUMER_CHECKPOINTS = Symbol('ConsumerCheckpoints');
+const CHECKPOINTS_DB = Symbol('CheckpointsDb');
 
 /** Closes the store after every subscription has stopped (Nest runs this after beforeApplicationShutdown). */
 @Injectable()
 class EventStoreCloser implements OnApplicationShutdown {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CHECKPOINTS_DB) private readonly checkpointsDb: Database.Database,
+  ) {}
   async onApplicationShutdown(): Promise<void> {
     await this.store.close();
+    this.checkpointsDb.close();
   }
+}
+
+function openCheckpointsDb(config: AppConfig): Database.Database {
+  mkdirSync(config.dataDir, { recursive: true });
+  const db = new Database(join(config.dataDir, 'checkpoints.db'), { timeout: 5_000 });
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  return db;
 }
 
 @Global()
@@ -39,9 +58,15 @@ class EventStoreCloser implements OnApplicationShutdown {
     },
     { provide: CLOCK, useValue: systemClock },
     { provide: CommandPipeline, inject: [EVENT_STORE], useFactory: (store: EventStore) => new CommandPipeline(store) },
+    { provide: CHECKPOINTS_DB, inject: [APP_CONFIG], useFactory: openCheckpointsDb },
+    {
+      provide: CONSUMER_CHECKPOINTS,
+      inject: [CHECKPOINTS_DB],
+      useFactory: (db: Database.Database) => new SqliteCheckpointStore(db),
+    },
     SubscriptionRegistry,
     EventStoreCloser,
   ],
-  exports: [EVENT_STORE, EVENT_STORE_ADAPTER, CLOCK, CommandPipeline, SubscriptionRegistry],
+  exports: [EVENT_STORE, EVENT_STORE_ADAPTER, CLOCK, CommandPipeline, SubscriptionRegistry, CONSUMER_CHECKPOINTS],
 })
 export class EventStoreModule {}

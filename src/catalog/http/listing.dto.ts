@@ -1,0 +1,31 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsBoolean, IsIn, IsInt, IsString, Length, Max, Min } from 'class-validator';
+import { CATEGORY_CODES } from '../domain/categories.js';
+
+export class CreateListingDto {
+  @ApiProperty({ example: 'Nasi kotak rapat (ayam bakar, sayur, buah)' })
+  @IsString() @Length(1, 200)
+  title!: string;
+
+  @ApiProperty({ enum: CATEGORY_CODES, example: 'makan-minum', description: 'see docs/catalog-categories.md' })
+  @IsIn(CATEGORY_CODES)
+  category!: string;
+
+  @ApiProperty({ example: 'kotak' })
+  @IsString() @Length(1, 40)
+  unit!: string;
+
+  @ApiProperty({ example: 35_000, description: 'integer rupiah > 0' })
+  @IsInt() @Min(1) @Max(Number.MAX_SAFE_INTEGER)
+  priceRupiah!: number;
+
+  @ApiProperty({ example: true, description: 'a domestic product (produk dalam negeri)' })
+  @IsBoolean()
+  isDomesticProduct!: boolean;
+}
+
+export class ChangePriceDto {
+  @ApiProperty({ example: 37_500, description: 'integer rupiah > 0' })
+  @IsInt() @Min(1) @Max(Number.MAX_SAFE_INTEGER)
+  priceRupiah!: number;
+}

@@ -1,0 +1,32 @@
+import type { RecordedEvent } from '../../event-store/event-store.port.js';
+import type { ListingEvent } from '../domain/listing.events.js';
+import type { ListingState } from '../domain/listing.state.js';
+
+/** A listing with its whole public price history: every price, when and by whom it was set. */
+export function listingView(state: Exclude<ListingState, { status: 'absent' }>, events: readonly RecordedEvent[]): Record<string, unknown> {
+  const priceHistory = events.flatMap((recorded) => {
+    const event = recorded as unknown as ListingEvent & RecordedEvent;
+    if (event.type !== 'ListingCreated' && event.type !== 'ListingPriceChanged') return [];
+    return [
+      {
+        priceRupiah: event.data.priceRupiah,
+        at: recorded.metadata.occurredAt,
+        actor: { id: recorded.metadata.actor.id, role: recorded.metadata.actor.role },
+        revision: recorded.revision.toString(),
+      },
+    ];
+  });
+  return {
+    listingId: state.listingId,
+    vendorId: state.vendorId,
+    status: state.status,
+    title: state.title,
+    category: state.category,
+    unit: state.unit,
+    priceRupiah: state.priceRupiah,
+    isDomesticProduct: state.isDomesticProduct,
+    ...(state.status === 'delisted' ? { delistedReason: state.reason } : {}),
+    revision: (BigInt(events.length) - 1n).toString(),
+    priceHistory,
+  };
+}

@@ -1,0 +1,112 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import type { AuthenticatedRequest } from '../../auth/auth.guard.js';
+import { Public, Roles } from '../../auth/roles.decorator.js';
+import { assertVendorScope, requireActor } from '../../auth/scope.js';
+import { CommandPipeline } from '../../event-store/command-pipeline.js';
+import { CLOCK } from '../../event-store/event-store.tokens.js';
+import { CommandResponseDto, commandResponse } from '../../http/command-response.js';
+import { commandContext, etag } from '../../http/request-context.js';
+import { UuidParamPipe } from '../../http/uuid-param.pipe.js';
+import type { Clock } from '../../kernel/clock.js';
+import { notFound } from '../../kernel/errors.js';
+import { deterministicUuid, randomId } from '../../kernel/ids.js';
+import { ListingCommandRequest } from '../application/listing.commands.js';
+import { listingDecider, listingStreamId } from '../domain/listing.decider.js';
+import { ReasonDto } from '../../vendors/http/vendor.dto.js';
+import { ChangePriceDto, CreateListingDto } from './listing.dto.js';
+import { listingView } from './listing.view.js';
+
+const IDEMPOTENCY_HEADER = { name: 'Idempotency-Key', required: false, description: 'a retry with the same key returns the first result and writes nothing' };
+const IF_MATCH_HEADER = { name: 'If-Match', required: false, description: 'the ETag you read; 412 if the listing changed since' };
+
+@ApiTags('catalog')
+@Controller()
+export class ListingsController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly pipeline: CommandPipeline,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  @Post('vendors/:vendorId/listings')
+  @HttpCode(201)
+  @Roles('vendor')
+  @ApiBearerAuth()
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  @ApiOperation({ summary: 'List a product or service (the verified vendor itself)' })
+  @ApiCreatedResponse({ type: CommandResponseDto })
+  async create(
+    @Param('vendorId', new UuidParamPipe('vendorId')) vendorId: string,
+    @Body() body: CreateListingDto,
+    @Req() request: AuthenticatedRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<CommandResponseDto & { listingId: string }> {
+    assertVendorScope(requireActor(request.actor), vendorId);
+    const context = commandContext(request, this.clock);
+    const listingId = context.idempotencyKey !== undefined ? deterministicUuid('listing', context.actor.id, context.idempotencyKey) : randomId();
+    const result = await this.commands.execute(new ListingCommandRequest(listingId, vendorId, { type: 'CreateListing', listingId, ...body }, context));
+    void reply.header('Location', `/listings/${listingId}`).header('ETag', etag(result.nextExpectedRevision));
+    return { listingId, ...commandResponse(result) };
+  }
+
+  @Get('listings/:listingId')
+  @Public()
+  @ApiOperation({ summary: 'One listing with its full public price history (time and actor of every price)' })
+  @ApiOkResponse({ description: 'the listing; ETag is its stream revision' })
+  async get(@Param('listingId', new UuidParamPipe('listingId')) listingId: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
+    const { state, revision, events } = await this.pipeline.load(listingDecider, listingStreamId(listingId));
+    if (state.status === 'absent') throw notFound('LISTING_NOT_FOUND', `no listing ${listingId}`);
+    void reply.header('ETag', etag(revision));
+    return listingView(state, events);
+  }
+
+  @Post('listings/:listingId/price')
+  @HttpCode(200)
+  @Roles('vendor')
+  @ApiBearerAuth()
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  @ApiHeader(IF_MATCH_HEADER)
+  @ApiOperation({ summary: 'Reprice a listing (its vendor); the old price stays in the public history' })
+  @ApiOkResponse({ type: CommandResponseDto })
+  reprice(
+    @Param('listingId', new UuidParamPipe('listingId')) listingId: string,
+    @Body() body: ChangePriceDto,
+    @Req() request: AuthenticatedRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<CommandResponseDto> {
+    return this.change(listingId, { type: 'ChangeListingPrice', priceRupiah: body.priceRupiah }, request, reply);
+  }
+
+  @Post('listings/:listingId/delist')
+  @HttpCode(200)
+  @Roles('vendor')
+  @ApiBearerAuth()
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  @ApiHeader(IF_MATCH_HEADER)
+  @ApiOperation({ summary: 'Delist (its vendor): the listing stops selling' })
+  @ApiOkResponse({ type: CommandResponseDto })
+  delist(
+    @Param('listingId', new UuidParamPipe('listingId')) listingId: string,
+    @Body() body: ReasonDto,
+    @Req() request: AuthenticatedRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<CommandResponseDto> {
+    return this.change(listingId, { type: 'DelistListing', reason: body.reason }, request, reply);
+  }
+
+  private async change(
+    listingId: string,
+    command: ListingCommandRequest['command'],
+    request: AuthenticatedRequest,
+    reply: FastifyReply,
+  ): Promise<CommandResponseDto> {
+    const context = commandContext(request, this.clock);
+    // The decider refuses a vendor that does not own the listing.
+    const result = await this.commands.execute(new ListingCommandRequest(listingId, context.actor.vendorId!, command, context));
+    void reply.header('ETag', etag(result.nextExpectedRevision));
+    return commandResponse(result);
+  }
+}
