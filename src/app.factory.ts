@@ -4,6 +4,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/app-config.js';
+import { HttpMetrics } from './http/http-metrics.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
 import { createValidationPipe } from './http/validation.pipe.js';
 
@@ -20,6 +21,8 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     logger: LOG_LEVELS[config.logLevel],
   });
+  const metrics = app.get(HttpMetrics);
+  adapter.getInstance().addHook('onResponse', async (request, reply) => metrics.record(request.method, reply.statusCode));
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.enableShutdownHooks();

@@ -6,6 +6,8 @@ import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { EventStoreModule } from './event-store/event-store.module.js';
 import { HealthController } from './http/health.controller.js';
+import { HttpMetrics } from './http/http-metrics.js';
+import { MetricsController } from './http/metrics.controller.js';
 import { PolicyModule } from './policy/policy.module.js';
 import { VendorsModule } from './vendors/vendors.module.js';
 
@@ -15,7 +17,8 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [ConfigModule.forRoot(config), CqrsModule.forRoot(), EventStoreModule, AuthModule, PolicyModule, VendorsModule, CatalogModule],
-      controllers: [HealthController],
+      controllers: [HealthController, MetricsController],
+      providers: [HttpMetrics],
     };
   }
 }

@@ -30,7 +30,15 @@ describe('foundation over HTTP (e2e)', () => {
     const json = await app.request('GET', '/docs-json');
     expect(json.status).toBe(200);
     expect(json.body.openapi).toMatch(/^3\./);
-    expect(Object.keys(json.body.paths)).toEqual(expect.arrayContaining(['/health', '/vendors', '/policy']));
+    expect(Object.keys(json.body.paths)).toEqual(expect.arrayContaining(['/health', '/vendors', '/policy', '/metrics']));
+  });
+
+  it('exposes Prometheus metrics', async () => {
+    const metrics = await app.request('GET', '/metrics');
+    expect(metrics.status).toBe(200);
+    expect(metrics.headers.get('content-type')).toContain('text/plain');
+    expect(metrics.body).toMatch(/^bela_event_store_head_position -?\d+$/m);
+    expect(metrics.body).toMatch(/^bela_http_responses_total\{method="GET",status="200"\} \d+$/m);
   });
 
   it('refuses an unauthenticated write with 401 problem+json and writes nothing', async () => {

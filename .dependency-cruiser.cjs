@@ -1,0 +1,79 @@
+/**
+ * Layer rules (DESIGN.md section 11), checked in the test run by test/unit/architecture.spec.ts.
+ * The domain, the kernel and the projections are pure: no framework, no validation library,
+ * no I/O, no clock-driven or random ids.
+ */
+const IMPURE_PACKAGES = [
+  '@nestjs/[^/]+',
+  'class-validator',
+  'class-transformer',
+  'better-sqlite3',
+  'kafkajs',
+  '@eventstore/[^/]+',
+  'fastify',
+  '@fastify/[^/]+',
+];
+const IMPURE_BUILTINS = ['fs', 'fs/promises', 'net', 'http', 'https', 'http2', 'child_process', 'dgram', 'dns', 'tls', 'worker_threads', 'cluster'];
+// Packages resolve to node_modules/<name>/...; builtins stay bare (with or without node:).
+const IMPURE = [
+  ...IMPURE_PACKAGES.map((name) => `(^|/)node_modules/${name}/`),
+  ...IMPURE_BUILTINS.map((name) => `^(node:)?${name}$`),
+];
+
+module.exports = {
+  forbidden: [
+    {
+      name: 'domain-is-pure',
+      comment: 'domain/ folders hold deciders: no Nest, no class-validator, no I/O',
+      severity: 'error',
+      from: { path: '(^|/)src/[^/]+/domain/' },
+      to: { path: IMPURE.join('|'), dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'domain-has-no-ids-or-clock',
+      comment: 'deciders get time and ids in the command; they never make them',
+      severity: 'error',
+      from: { path: '(^|/)src/[^/]+/domain/' },
+      to: { path: '(^|/)src/kernel/(ids|clock)\\.ts$|^(node:)?crypto$' },
+    },
+    {
+      name: 'domain-depends-only-on-domain-and-kernel',
+      comment: 'a domain may use the kernel and other domains, never application/http/infrastructure code',
+      severity: 'error',
+      from: { path: '(^|/)src/[^/]+/domain/' },
+      to: { path: '^src/', pathNot: '(^|/)src/([^/]+/domain|kernel)/' },
+    },
+    {
+      name: 'kernel-is-pure',
+      severity: 'error',
+      from: { path: '(^|/)src/kernel/' },
+      to: { path: IMPURE.join('|'), dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'projections-are-pure',
+      comment: 'projections/ turn events into row changes and run the same live, in a rebuild and in a replay',
+      severity: 'error',
+      from: { path: '(^|/)projections/' },
+      to: { path: IMPURE.join('|'), dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'no-context-imports-process',
+      comment: 'process managers use the contexts; no context depends on them',
+      severity: 'error',
+      from: { path: '(^|/)src/(vendors|catalog|orders|cards|policy)/' },
+      to: { path: '(^|/)src/process/' },
+    },
+    {
+      name: 'no-circular',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'] },
+  },
+};
