@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { ApiKeyStore } from './auth/api-key-store.js';
 import { ISSUABLE_ROLES, IssuableRole } from './auth/api-key.js';
@@ -6,7 +7,7 @@ import { loadConfig } from './config/app-config.js';
 
 const USAGE = `bela-ledger CLI (admins and auditors)
 
-  npm run cli -- keys issue --role <admin|auditor|vendor|buyer> --label <text> [--vendor-id <id>] [--opd-code <code>]
+  npm run cli -- keys issue --role <admin|auditor|vendor|buyer> --label <text> [--vendor-id <uuid>|new] [--opd-code <code>]
         Issues an API key and prints it once; only its SHA-256 hash is stored (DATA_DIR/auth.db).
   npm run cli -- keys list
   npm run cli -- keys revoke <keyId>
@@ -35,12 +36,12 @@ function keys(args: string[]): number {
           {
             role,
             label: values.label ?? `${role} key`,
-            ...(values['vendor-id'] ? { vendorId: values['vendor-id'] } : {}),
+            ...(values['vendor-id'] ? { vendorId: values['vendor-id'] === 'new' ? randomUUID() : values['vendor-id'] } : {}),
             ...(values['opd-code'] ? { opdCode: values['opd-code'] } : {}),
           },
           new Date(),
         );
-        process.stdout.write(`${JSON.stringify({ keyId: record.keyId, role: record.role, token })}\n`);
+        process.stdout.write(`${JSON.stringify({ keyId: record.keyId, role: record.role, vendorId: record.vendorId, opdCode: record.opdCode, token })}\n`);
         process.stderr.write('Keep the token now: it is not stored and cannot be shown again.\n');
         return 0;
       }

@@ -1,6 +1,8 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { UUID_PATTERN } from '../kernel/ids.js';
+import { OPD_CODE_PATTERN } from '../kernel/actor.js';
 import { ApiKeyRecord, IssuableRole, ISSUABLE_ROLES, hashToken, newToken } from './api-key.js';
 
 export interface IssueKeyRequest {
@@ -90,6 +92,8 @@ function validateIssue(request: IssueKeyRequest): void {
   if (request.role === 'vendor' && !request.vendorId) throw new RangeError('a vendor key needs --vendor-id');
   if (request.role === 'buyer' && !request.opdCode) throw new RangeError('a buyer key needs --opd-code');
   if (request.role !== 'vendor' && request.vendorId) throw new RangeError('--vendor-id is only for vendor keys');
+  if (request.vendorId && !UUID_PATTERN.test(request.vendorId)) throw new RangeError('--vendor-id must be a lowercase UUID (or "new")');
+  if (request.opdCode && !OPD_CODE_PATTERN.test(request.opdCode)) throw new RangeError('--opd-code must be 2..64 characters of A-Z a-z 0-9 . _ -');
   if (request.role !== 'buyer' && request.opdCode) throw new RangeError('--opd-code is only for buyer keys');
 }
 
