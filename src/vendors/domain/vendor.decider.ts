@@ -63,18 +63,16 @@ function decide(command: VendorCommand, state: VendorState): VendorEvent[] {
       requireStatus(state.status, ['pending', 'verified', 'suspended'], 'update');
       const kabupatenKotaCode = command.kabupatenKotaCode ?? state.kabupatenKotaCode;
       requireKabupatenKota(kabupatenKotaCode);
-      return [
-        {
-          type: 'VendorProfileUpdated',
-          data: {
-            vendorId,
-            name: command.name === undefined ? state.name : requireText('name', command.name),
-            contact: command.contact ?? state.contact,
-            kabupatenKotaCode,
-            isLocal: isBanten(kabupatenKotaCode),
-          },
-        },
-      ];
+      const name = command.name === undefined ? state.name : requireText('name', command.name);
+      const contact = command.contact ?? state.contact;
+      const unchanged =
+        name === state.name &&
+        kabupatenKotaCode === state.kabupatenKotaCode &&
+        contact.email === state.contact.email &&
+        contact.phone === state.contact.phone;
+      // Like a reprice to the same price: a change that changes nothing is not a fact worth recording.
+      if (unchanged) return [];
+      return [{ type: 'VendorProfileUpdated', data: { vendorId, name, contact, kabupatenKotaCode, isLocal: isBanten(kabupatenKotaCode) } }];
     }
     default:
       return assertNever(command, 'vendor command');
