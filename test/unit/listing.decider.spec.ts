@@ -94,6 +94,9 @@ describe('listing decider (unit)', () => {
       ['title', { title: 'x'.repeat(201) }],
       ['unit', { unit: '' }],
       ['unit', { unit: 'x'.repeat(41) }],
+      ['title', { title: 'Nasi\u0000kotak' }],
+      ['title', { title: 'Nasi\nkotak' }],
+      ['unit', { unit: 'kotak\u0007' }],
     ])('refuses a blank or overlong %s', (field, overrides) => {
       listing.given([]).when(create(overrides)).thenRefuses({ kind: 'validation', code: 'INVALID_TEXT', details: { errors: [{ field }] } });
     });
@@ -166,8 +169,8 @@ describe('listing decider (unit)', () => {
       listing.given([]).when({ type: 'DelistListing', reason: 'x', vendor: owner }).thenRefuses({ kind: 'not_found', code: 'LISTING_NOT_FOUND' });
     });
 
-    it('refuses a blank reason', () => {
-      listing.given([created]).when({ type: 'DelistListing', reason: '  ', vendor: owner }).thenRefuses({ kind: 'validation', code: 'INVALID_TEXT', details: { errors: [{ field: 'reason' }] } });
+    it.each(['  ', 'x'.repeat(501), 'habis\u0000'])('refuses the reason %j', (reason) => {
+      listing.given([created]).when({ type: 'DelistListing', reason, vendor: owner }).thenRefuses({ kind: 'validation', code: 'INVALID_TEXT', details: { errors: [{ field: 'reason' }] } });
     });
   });
 });

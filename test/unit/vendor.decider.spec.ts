@@ -189,7 +189,11 @@ describe('vendor decider (unit)', () => {
       vendor.given([]).when(register({ kabupatenKotaCode })).thenRefuses({ kind: 'validation', code: 'UNKNOWN_KABUPATEN_KOTA', details: { errors: [{ field: 'kabupatenKotaCode' }] } });
     });
 
-    it.each(['', '   ', 'x'.repeat(201)])('refuses the name %j', (name) => {
+    it('counts a name in characters: 200 emoji fit', () => {
+      vendor.given([]).when(register({ name: '🍛'.repeat(200) })).then([registered({ name: '🍛'.repeat(200) })]);
+    });
+
+    it.each(['', '   ', 'x'.repeat(201), '🍛'.repeat(201), 'CV\u0000Sari', 'CV Sari\nRasa', '\u001b[31mCV'])('refuses the name %j', (name) => {
       vendor.given([]).when(register({ name })).thenRefuses({ kind: 'validation', code: 'INVALID_TEXT', details: { errors: [{ field: 'name' }] } });
     });
 
@@ -229,7 +233,13 @@ describe('vendor decider (unit)', () => {
       vendor.given([registered(), verified, suspended, reinstated]).when({ type: 'SuspendVendor', reason: 'keluhan pembeli' }).then([suspended]);
     });
 
-    it.each(['', '  '])('refuses a rejection or suspension without a reason (%j)', (reason) => {
+    it('keeps a reason of up to 500 characters, line breaks included (as the API accepts)', () => {
+      const reason = `${'a'.repeat(250)}\n${'b'.repeat(249)}`;
+      vendor.given([registered()]).when({ type: 'RejectVendor', reason }).then([{ type: 'VendorRejected', data: { vendorId: VENDOR_ID, reason } }]);
+      vendor.given([registered(), verified]).when({ type: 'SuspendVendor', reason }).then([{ type: 'VendorSuspended', data: { vendorId: VENDOR_ID, reason } }]);
+    });
+
+    it.each(['', '  ', 'x'.repeat(501), 'a\u0000b'])('refuses a rejection or suspension without a proper reason (%j)', (reason) => {
       vendor.given([registered()]).when({ type: 'RejectVendor', reason }).thenRefuses({ kind: 'validation', code: 'INVALID_TEXT' });
       vendor.given([registered(), verified]).when({ type: 'SuspendVendor', reason }).thenRefuses({ kind: 'validation', code: 'INVALID_TEXT' });
     });
@@ -256,7 +266,7 @@ describe('vendor decider (unit)', () => {
       vendor
         .given(histories[status]!)
         .when(command)
-        .thenRefuses({ kind: 'business_rule', code: 'VENDOR_INVALID_TRANSITION', details: { status, allowedFrom: [from] } });
+        .thenRefuses({ kind: 'business_rule', code: 'VENDOR_INVALID_TRANSITION', details: { vendorStatus: status, allowedFrom: [from] } });
     });
 
     it.each(transitions.map(([command]) => [command.type, command] as const))('refuses %s for a vendor that never registered with VENDOR_NOT_FOUND', (_type, command) => {
@@ -300,7 +310,7 @@ describe('vendor decider (unit)', () => {
     });
 
     it('refuses to update a rejected vendor', () => {
-      vendor.given([registered(), rejected]).when({ type: 'UpdateVendorProfile', name: 'Lain' }).thenRefuses({ kind: 'business_rule', code: 'VENDOR_INVALID_TRANSITION', details: { status: 'rejected' } });
+      vendor.given([registered(), rejected]).when({ type: 'UpdateVendorProfile', name: 'Lain' }).thenRefuses({ kind: 'business_rule', code: 'VENDOR_INVALID_TRANSITION', details: { vendorStatus: 'rejected' } });
     });
 
     it('refuses to update a vendor that never registered', () => {
