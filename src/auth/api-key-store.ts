@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { UUID_PATTERN } from '../kernel/ids.js';
 import { ApiKeyRecord, IssuableRole, ISSUABLE_ROLES, hashToken, newToken } from './api-key.js';
 
 export interface IssueKeyRequest {
@@ -88,6 +89,8 @@ function validateIssue(request: IssueKeyRequest): void {
   if (!ISSUABLE_ROLES.includes(request.role)) throw new RangeError(`role must be one of ${ISSUABLE_ROLES.join(', ')}`);
   if (!request.label || request.label.length > LABEL_LENGTH_MAX) throw new RangeError(`label must be 1..${LABEL_LENGTH_MAX} characters`);
   if (request.role === 'vendor' && !request.vendorId) throw new RangeError('a vendor key needs --vendor-id');
+  // Vendor ids travel in paths that take only lowercase UUIDs: any other id could register but never be read or list.
+  if (request.vendorId !== undefined && !UUID_PATTERN.test(request.vendorId)) throw new RangeError('--vendor-id must be a lowercase UUID');
   if (request.role === 'buyer' && !request.opdCode) throw new RangeError('a buyer key needs --opd-code');
   if (request.role !== 'vendor' && request.vendorId) throw new RangeError('--vendor-id is only for vendor keys');
   if (request.role !== 'buyer' && request.opdCode) throw new RangeError('--opd-code is only for buyer keys');
