@@ -2,10 +2,12 @@ import { LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { HttpMetrics } from './http/http-metrics.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
+import { PROBLEM_CONTENT_TYPE } from './http/problem.js';
 import { createValidationPipe } from './http/validation.pipe.js';
 
 const LOG_LEVELS: Readonly<Record<AppConfig['logLevel'], LogLevel[]>> = {
@@ -17,14 +19,23 @@ const LOG_LEVELS: Readonly<Record<AppConfig['logLevel'], LogLevel[]>> = {
 
 /** The whole HTTP application, not yet listening (tests call this too). */
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes });
+  const problems = new ProblemDetailsFilter();
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.bodyLimitBytes,
+    // Errors Fastify's router raises before any route runs (a path parameter over its length
+    // limit, a malformed percent-encoding) skip Nest's filters: answer them as problem+json too.
+    frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => {
+      const body = { ...problems.toProblem(error), instance: request.url };
+      void reply.status(body.status).header('Content-Type', PROBLEM_CONTENT_TYPE).send(body);
+    },
+  });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     logger: LOG_LEVELS[config.logLevel],
   });
   const metrics = app.get(HttpMetrics);
   adapter.getInstance().addHook('onResponse', async (request, reply) => metrics.record(request.method, reply.statusCode));
   app.useGlobalPipes(createValidationPipe());
-  app.useGlobalFilters(new ProblemDetailsFilter());
+  app.useGlobalFilters(problems);
   app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(
     app,

@@ -92,7 +92,8 @@ function validateIssue(request: IssueKeyRequest): void {
   if (request.role === 'vendor' && !request.vendorId) throw new RangeError('a vendor key needs --vendor-id');
   if (request.role === 'buyer' && !request.opdCode) throw new RangeError('a buyer key needs --opd-code');
   if (request.role !== 'vendor' && request.vendorId) throw new RangeError('--vendor-id is only for vendor keys');
-  if (request.vendorId && !UUID_PATTERN.test(request.vendorId)) throw new RangeError('--vendor-id must be a lowercase UUID (or "new")');
+  // Vendor ids travel in paths that take only lowercase UUIDs: any other id could register but never be read or list.
+  if (request.vendorId !== undefined && !UUID_PATTERN.test(request.vendorId)) throw new RangeError('--vendor-id must be a lowercase UUID (or "new")');
   if (request.opdCode && !OPD_CODE_PATTERN.test(request.opdCode)) throw new RangeError('--opd-code must be 2..64 characters of A-Z a-z 0-9 . _ -');
   if (request.role !== 'buyer' && request.opdCode) throw new RangeError('--opd-code is only for buyer keys');
 }

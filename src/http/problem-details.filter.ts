@@ -14,6 +14,7 @@ const CODE_BY_STATUS: Readonly<Record<number, string>> = {
   406: 'NOT_ACCEPTABLE',
   409: 'CONFLICT',
   413: 'BODY_TOO_LARGE',
+  414: 'URI_TOO_LONG',
   415: 'UNSUPPORTED_MEDIA_TYPE',
   429: 'RATE_LIMITED',
 };

@@ -35,6 +35,7 @@ const TITLE_BY_STATUS: Readonly<Record<number, string>> = {
   409: 'Conflict',
   412: 'Precondition Failed',
   413: 'Content Too Large',
+  414: 'URI Too Long',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
   429: 'Too Many Requests',
@@ -42,13 +43,17 @@ const TITLE_BY_STATUS: Readonly<Record<number, string>> = {
   503: 'Service Unavailable',
 };
 
+/**
+ * The RFC 9457 members come last, so that an error's details can never replace them (a detail
+ * named `status` once became the HTTP status, and Fastify answered 500).
+ */
 export function problem(status: number, code: string, detail: string, extensions: Record<string, unknown> = {}): Problem {
   return {
+    ...extensions,
     type: `/docs/problems#${code}`,
     title: TITLE_BY_STATUS[status] ?? 'Error',
     status,
     code,
     detail,
-    ...extensions,
   };
 }

@@ -1,9 +1,22 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { FieldError, invalid } from '../kernel/errors.js';
 
-/** Whitelist, reject unknown fields, transform; failures become a 400 with every failing field. */
+/**
+ * Whitelist, reject unknown fields, transform; failures become a 400 with every failing field.
+ * A request body must be a JSON object: Nest's pipe would read `null` (or no body) as `{}`, which
+ * made `PATCH /vendors/:id` with the body `null` a valid, empty update.
+ */
+class BodyValidationPipe extends ValidationPipe {
+  override transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'body' && (typeof value !== 'object' || value === null || Array.isArray(value))) {
+      throw invalid('VALIDATION_FAILED', 'the request body must be a JSON object', [{ field: 'body', messages: ['must be a JSON object'] }]);
+    }
+    return super.transform(value, metadata);
+  }
+}
+
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new BodyValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,

@@ -2,6 +2,7 @@ import { assertNever } from '../../kernel/assert.js';
 import type { Decider } from '../../kernel/decider.js';
 import { conflict, forbidden, invalid, notFound, ruleViolation } from '../../kernel/errors.js';
 import { isPositiveRupiah } from '../../kernel/money.js';
+import { requireText } from '../../kernel/text.js';
 import { CATEGORY_CODES, isCategory } from './categories.js';
 import type { ActingVendor, ListingCommand } from './listing.commands.js';
 import type { ListingEvent } from './listing.events.js';
@@ -9,6 +10,7 @@ import type { ListingState } from './listing.state.js';
 
 const TITLE_LENGTH_MAX = 200;
 const UNIT_LENGTH_MAX = 40;
+const REASON_LENGTH_MAX = 500;
 
 export const listingStreamId = (listingId: string): string => `listing-${listingId}`;
 
@@ -73,7 +75,7 @@ function decide(command: ListingCommand, state: ListingState): ListingEvent[] {
     }
     case 'DelistListing': {
       const listing = requireOwnActiveListing(state, command.vendor);
-      return [{ type: 'ListingDelisted', data: { listingId: listing.listingId, reason: requireText('reason', command.reason, 500) } }];
+      return [{ type: 'ListingDelisted', data: { listingId: listing.listingId, reason: requireText('reason', command.reason, REASON_LENGTH_MAX, { multiline: true }) } }];
     }
     default:
       return assertNever(command, 'listing command');
@@ -104,12 +106,4 @@ function requirePrice(priceRupiah: number): void {
       { field: 'priceRupiah', messages: ['must be an integer > 0 (rupiah have no minor unit)'] },
     ]);
   }
-}
-
-function requireText(field: string, value: string, lengthMax: number): string {
-  const trimmed = value.trim();
-  if (trimmed.length === 0 || trimmed.length > lengthMax) {
-    throw invalid('INVALID_TEXT', `${field} must be 1..${lengthMax} characters`, [{ field, messages: [`1..${lengthMax} characters`] }]);
-  }
-  return trimmed;
 }

@@ -10,7 +10,7 @@ export function listingView(state: Exclude<ListingState, { status: 'absent' }>, 
     return [
       {
         priceRupiah: event.data.priceRupiah,
-        at: recorded.metadata.occurredAt,
+        occurredAt: recorded.metadata.occurredAt,
         actor: { id: recorded.metadata.actor.id, role: recorded.metadata.actor.role },
         revision: recorded.revision.toString(),
       },

@@ -57,6 +57,9 @@ export const policyDecider: Decider<PolicyState, SetPolicy, PolicyEvent> = {
   evolve: (state, event) => ({ versions: [...state.versions, event.data] }),
   decide: (command, state) => {
     checkValues(command.values);
+    if (Number.isNaN(command.effectiveFrom.getTime())) {
+      throw invalid('INVALID_POLICY', 'the policy is invalid', [{ field: 'effectiveFrom', messages: ['must be a valid date and time'] }]);
+    }
     if (command.effectiveFrom.getTime() < command.now.getTime()) {
       throw ruleViolation('POLICY_IN_THE_PAST', 'a policy may not take effect before it is set: decisions already made used the old one', {
         effectiveFrom: command.effectiveFrom.toISOString(),

@@ -15,11 +15,13 @@ export class ChangeVendorHandler implements ICommandHandler<ChangeVendorCommand>
       // A rejected applicant may register again: free its NIB (idempotent if retried).
       const { state } = await this.pipeline.load(vendorDecider, vendorStreamId(vendorId));
       if (state.status === 'rejected') {
+        // If-Match was about the vendor stream (checked above), not the NIB stream.
+        const { ifMatchRevision: _vendorRevision, ...nibContext } = context;
         await this.pipeline.handle(
           nibDecider,
           nibStreamId(state.nib),
           { type: 'ReleaseNib', nib: state.nib, vendorId, reason: state.reason },
-          { ...context, causationId: rejected.id },
+          { ...nibContext, causationId: rejected.id },
         );
       }
     }

@@ -2,13 +2,15 @@ import type { Decider } from '../../kernel/decider.js';
 import { assertNever } from '../../kernel/assert.js';
 import { FieldError, conflict, invalid, notFound, ruleViolation } from '../../kernel/errors.js';
 import { isRupiah } from '../../kernel/money.js';
+import { requireText } from '../../kernel/text.js';
 import type { VendorCommand } from './vendor.commands.js';
 import type { VendorEvent } from './vendor.events.js';
 import type { VendorProfile, VendorState } from './vendor.state.js';
 import { isBanten, isKnownKabupatenKota } from './regions.js';
 import { LEGAL_FORMS, SCALE_RULE, isValidNib, isValidNpwp, scaleOf } from './vendor-rules.js';
 
-const TEXT_LENGTH_MAX = 200;
+const NAME_LENGTH_MAX = 200;
+const REASON_LENGTH_MAX = 500;
 
 export const vendorStreamId = (vendorId: string): string => `vendor-${vendorId}`;
 
@@ -52,10 +54,10 @@ function decide(command: VendorCommand, state: VendorState): VendorEvent[] {
       return [{ type: 'VendorVerified', data: { vendorId } }];
     case 'RejectVendor':
       requireStatus(state.status, ['pending'], 'reject');
-      return [{ type: 'VendorRejected', data: { vendorId, reason: requireText('reason', command.reason) } }];
+      return [{ type: 'VendorRejected', data: { vendorId, reason: requireText('reason', command.reason, REASON_LENGTH_MAX, { multiline: true }) } }];
     case 'SuspendVendor':
       requireStatus(state.status, ['verified'], 'suspend');
-      return [{ type: 'VendorSuspended', data: { vendorId, reason: requireText('reason', command.reason) } }];
+      return [{ type: 'VendorSuspended', data: { vendorId, reason: requireText('reason', command.reason, REASON_LENGTH_MAX, { multiline: true }) } }];
     case 'ReinstateVendor':
       requireStatus(state.status, ['suspended'], 'reinstate');
       return [{ type: 'VendorReinstated', data: { vendorId } }];
@@ -63,18 +65,16 @@ function decide(command: VendorCommand, state: VendorState): VendorEvent[] {
       requireStatus(state.status, ['pending', 'verified', 'suspended'], 'update');
       const kabupatenKotaCode = command.kabupatenKotaCode ?? state.kabupatenKotaCode;
       requireKabupatenKota(kabupatenKotaCode);
-      return [
-        {
-          type: 'VendorProfileUpdated',
-          data: {
-            vendorId,
-            name: command.name === undefined ? state.name : requireText('name', command.name),
-            contact: command.contact ?? state.contact,
-            kabupatenKotaCode,
-            isLocal: isBanten(kabupatenKotaCode),
-          },
-        },
-      ];
+      const name = command.name === undefined ? state.name : requireText('name', command.name, NAME_LENGTH_MAX);
+      const contact = command.contact ?? state.contact;
+      const unchanged =
+        name === state.name &&
+        kabupatenKotaCode === state.kabupatenKotaCode &&
+        contact.email === state.contact.email &&
+        contact.phone === state.contact.phone;
+      // Like a reprice to the same price: a change that changes nothing is not a fact worth recording.
+      if (unchanged) return [];
+      return [{ type: 'VendorProfileUpdated', data: { vendorId, name, contact, kabupatenKotaCode, isLocal: isBanten(kabupatenKotaCode) } }];
     }
     default:
       return assertNever(command, 'vendor command');
@@ -118,7 +118,7 @@ function register(command: Extract<VendorCommand, { type: 'RegisterVendor' }>, s
         vendorId: command.vendorId,
         nib: command.nib,
         npwp: command.npwp,
-        name: requireText('name', command.name),
+        name: requireText('name', command.name, NAME_LENGTH_MAX),
         legalForm: command.legalForm,
         scale,
         capitalRupiah: command.capitalRupiah ?? null,
@@ -134,7 +134,7 @@ function register(command: Extract<VendorCommand, { type: 'RegisterVendor' }>, s
 
 function requireStatus(status: string, allowed: readonly string[], action: string): void {
   if (!allowed.includes(status)) {
-    throw ruleViolation('VENDOR_INVALID_TRANSITION', `cannot ${action} a ${status} vendor`, { status, allowedFrom: allowed });
+    throw ruleViolation('VENDOR_INVALID_TRANSITION', `cannot ${action} a ${status} vendor`, { vendorStatus: status, allowedFrom: allowed });
   }
 }
 
@@ -144,14 +144,6 @@ function requireKabupatenKota(code: string): void {
       { field: 'kabupatenKotaCode', messages: ['must be a known 4-digit BPS kabupaten/kota code'] },
     ]);
   }
-}
-
-function requireText(field: string, value: string): string {
-  const trimmed = value.trim();
-  if (trimmed.length === 0 || trimmed.length > TEXT_LENGTH_MAX) {
-    throw invalid('INVALID_TEXT', `${field} must be 1..${TEXT_LENGTH_MAX} characters`, [{ field, messages: ['required'] }]);
-  }
-  return trimmed;
 }
 
 function profileOf(state: Exclude<VendorState, { status: 'absent' }>): VendorProfile {

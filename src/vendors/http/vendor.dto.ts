@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsEmail, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { IsEmail, IsIn, IsInt, IsObject, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { IsOmittable } from '../../http/optional.js';
 import { LEGAL_FORMS, type LegalForm } from '../domain/vendor-rules.js';
 
 const RUPIAH_MAX = Number.MAX_SAFE_INTEGER;
@@ -33,11 +34,11 @@ export class RegisterVendorDto {
   legalForm!: LegalForm;
 
   @ApiPropertyOptional({ example: 750_000_000, description: 'capital excluding land and buildings, rupiah (PP 7/2021)' })
-  @IsOptional() @IsInt() @Min(0) @Max(RUPIAH_MAX)
+  @IsOmittable() @IsInt() @Min(0) @Max(RUPIAH_MAX)
   capitalRupiah?: number;
 
   @ApiPropertyOptional({ example: 1_200_000_000, description: 'annual sales, rupiah: used when no capital is declared' })
-  @IsOptional() @IsInt() @Min(0) @Max(RUPIAH_MAX)
+  @IsOmittable() @IsInt() @Min(0) @Max(RUPIAH_MAX)
   annualSalesRupiah?: number;
 
   @ApiProperty({ example: '3673', description: 'BPS kabupaten/kota code; 36xx is Banten (local)' })
@@ -45,7 +46,7 @@ export class RegisterVendorDto {
   kabupatenKotaCode!: string;
 
   @ApiProperty({ type: VendorContactDto })
-  @ValidateNested() @Type(() => VendorContactDto)
+  @IsObject() @ValidateNested() @Type(() => VendorContactDto)
   contact!: VendorContactDto;
 }
 
@@ -57,14 +58,14 @@ export class ReasonDto {
 
 export class UpdateVendorProfileDto {
   @ApiPropertyOptional({ example: 'Koperasi Sari Rasa Banten' })
-  @IsOptional() @IsString() @Length(1, 200)
+  @IsOmittable() @IsString() @Length(1, 200)
   name?: string;
 
   @ApiPropertyOptional({ type: VendorContactDto })
-  @IsOptional() @ValidateNested() @Type(() => VendorContactDto)
+  @IsOmittable() @IsObject() @ValidateNested() @Type(() => VendorContactDto)
   contact?: VendorContactDto;
 
   @ApiPropertyOptional({ example: '3604' })
-  @IsOptional() @Matches(/^\d{4}$/, { message: 'kabupatenKotaCode must be 4 digits' })
+  @IsOmittable() @Matches(/^\d{4}$/, { message: 'kabupatenKotaCode must be 4 digits' })
   kabupatenKotaCode?: string;
 }
