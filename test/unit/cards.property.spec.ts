@@ -18,24 +18,51 @@ const issued: CardEvent = {
   data: { cardId: 'card-1', opdCode: 'DINKES-3673', opdName: 'Dinas Kesehatan', holderName: 'Siti', cardLast4: '4821', limitRupiah: 10_000_000, expiresOn: '2099-12-31' },
 };
 
-/** A step: a command at a day offset from the start (time only moves forward). */
-type Step = { readonly dayDelta: number; readonly make: (at: Date) => CardCommand };
+/** A step: a command at a day offset from the previous one (time only moves forward), aimed at the current state. */
+type Step = { readonly dayDelta: number; readonly make: (at: Date, state: CardState) => CardCommand };
+
+/** Mostly aims at an existing authorisation (so captures, voids and expiries happen), sometimes at any order. */
+function aimAt(state: CardState, pick: number): string {
+  const known = state.status === 'absent' ? [] : Object.keys(state.holds);
+  return known.length > 0 && pick % 5 !== 0 ? known[pick % known.length]! : ORDER_IDS[pick % ORDER_IDS.length]!;
+}
+
+function heldAmount(state: CardState, id: string): number {
+  return state.status === 'absent' ? 1 : (state.holds[id]?.amountRupiah ?? 1);
+}
 
 const amount = fc.integer({ min: 1, max: 8_000_000 });
-const orderId = fc.constantFrom(...ORDER_IDS);
+const pick = fc.nat();
 const step: fc.Arbitrary<Step> = fc.record({
   dayDelta: fc.integer({ min: 0, max: 2 }),
   make: fc.oneof(
-    fc.record({ orderId, amountRupiah: amount, domesticUmkPurchase: fc.boolean() }).map(
-      (c) => (at: Date): CardCommand => ({ type: 'AuthoriseCard', ...c, opdCode: 'DINKES-3673', payeeVendorId: 'v1', policy, at }),
+    fc.record({ pick, amountRupiah: amount, domesticUmkPurchase: fc.boolean() }).map(
+      (c) => (at: Date): CardCommand => ({
+        type: 'AuthoriseCard',
+        orderId: ORDER_IDS[c.pick % ORDER_IDS.length]!,
+        amountRupiah: c.amountRupiah,
+        domesticUmkPurchase: c.domesticUmkPurchase,
+        opdCode: 'DINKES-3673',
+        payeeVendorId: 'v1',
+        policy,
+        at,
+      }),
     ),
-    fc.record({ orderId, amountRupiah: amount, orderReceived: fc.boolean() }).map(
-      (c) => (): CardCommand => ({ type: 'CaptureAuthorisation', ...c, bastNumber: 'BAST/1', policy }),
+    // shortfall < 0 tries to capture more than the hold.
+    fc.record({ pick, shortfall: fc.integer({ min: -1_000, max: 1_000_000 }), orderReceived: fc.boolean() }).map(
+      (c) => (_at: Date, state: CardState): CardCommand => {
+        const id = aimAt(state, c.pick);
+        return { type: 'CaptureAuthorisation', orderId: id, amountRupiah: Math.max(1, heldAmount(state, id) - c.shortfall), orderReceived: c.orderReceived, bastNumber: 'BAST/1', policy };
+      },
     ),
-    orderId.map((id) => (): CardCommand => ({ type: 'VoidAuthorisation', orderId: id, reason: 'cancelled', policy })),
-    orderId.map((id) => (at: Date): CardCommand => ({ type: 'ExpireAuthorisation', orderId: id, at, policy })),
-    fc.record({ amountRupiah: amount, statementReference: fc.constantFrom('s1', 's2', 's3', 's4') }).map(
-      (c) => (): CardCommand => ({ type: 'SettleStatement', ...c }),
+    pick.map((p) => (_at: Date, state: CardState): CardCommand => ({ type: 'VoidAuthorisation', orderId: aimAt(state, p), reason: 'cancelled', policy })),
+    pick.map((p) => (at: Date, state: CardState): CardCommand => ({ type: 'ExpireAuthorisation', orderId: aimAt(state, p), at, policy })),
+    fc.record({ percent: fc.integer({ min: 1, max: 110 }), statementReference: fc.constantFrom('s1', 's2', 's3', 's4', 's5', 's6') }).map(
+      (c) => (_at: Date, state: CardState): CardCommand => ({
+        type: 'SettleStatement',
+        statementReference: c.statementReference,
+        amountRupiah: Math.max(1, Math.floor(((state.status === 'absent' ? 0 : state.capturedUnsettledRupiah) * c.percent) / 100)),
+      }),
     ),
     fc.integer({ min: 1, max: 20_000_000 }).map((limitRupiah) => (): CardCommand => ({ type: 'ChangeCardLimit', limitRupiah })),
     fc.constant((): CardCommand => ({ type: 'SuspendCard', reason: 'audit' })),
@@ -52,13 +79,13 @@ describe('card decider properties (fast-check)', () => {
   it('never overspends, never ends a hold twice, never captures without a receipt; re-folding reproduces the state', () => {
     const seen = new Map<string, number>();
     fc.assert(
-      fc.property(fc.array(step, { minLength: 1, maxLength: 60 }), (steps) => {
+      fc.property(fc.array(step, { minLength: 1, maxLength: 80, size: 'large' }), (steps) => {
         const events: CardEvent[] = [issued];
         let state = fold(cardDecider, events);
         let nowMs = START_MS;
         for (const { dayDelta, make } of steps) {
           nowMs += dayDelta * DAY_MS;
-          const command = make(new Date(nowMs));
+          const command = make(new Date(nowMs), state);
           let decided: readonly CardEvent[];
           try {
             decided = cardDecider.decide(command, state);
