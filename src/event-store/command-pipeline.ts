@@ -39,7 +39,9 @@ export interface CommandResult<Event extends DomainEvent = DomainEvent> {
   readonly replayed: boolean;
 }
 
-export const COMMAND_RETRY_COUNT_MAX = 5;
+export const COMMAND_RETRY_COUNT_MAX = 10;
+/** Between retries: a random wait up to min(2^attempt, RETRY_BACKOFF_MS_MAX) ms, so writers in other processes do not retry in lockstep. */
+export const RETRY_BACKOFF_MS_MAX = 50;
 export const STREAM_LOCK_WAITERS_MAX = 1_000;
 export const EVENT_SCHEMA_VERSION = 1;
 
@@ -71,6 +73,7 @@ export class CommandPipeline {
               attempts: attempt + 1,
             });
           }
+          await sleep(Math.random() * Math.min(2 ** attempt, RETRY_BACKOFF_MS_MAX));
         }
       }
     });
@@ -122,6 +125,10 @@ export class CommandPipeline {
     })) as unknown as CommandResult<Event>['events'];
     return { streamId, events, nextExpectedRevision: result.nextExpectedRevision, position: result.position, replayed: false };
   }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 export function eventIdFor(context: CommandContext, streamId: string, index: number): string {
