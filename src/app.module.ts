@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AuthModule } from './auth/auth.module.js';
+import { CardsModule } from './cards/cards.module.js';
 import { CatalogModule } from './catalog/catalog.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
@@ -8,7 +9,9 @@ import { EventStoreModule } from './event-store/event-store.module.js';
 import { HealthController } from './http/health.controller.js';
 import { HttpMetrics } from './http/http-metrics.js';
 import { MetricsController } from './http/metrics.controller.js';
+import { OrdersModule } from './orders/orders.module.js';
 import { PolicyModule } from './policy/policy.module.js';
+import { ProcessModule } from './process/process.module.js';
 import { VendorsModule } from './vendors/vendors.module.js';
 
 @Module({})
@@ -16,7 +19,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), CqrsModule.forRoot(), EventStoreModule, AuthModule, PolicyModule, VendorsModule, CatalogModule],
+      imports: [ConfigModule.forRoot(config), CqrsModule.forRoot(), EventStoreModule, AuthModule, PolicyModule, VendorsModule, CatalogModule, CardsModule, OrdersModule, ProcessModule],
       controllers: [HealthController, MetricsController],
       providers: [HttpMetrics],
     };
