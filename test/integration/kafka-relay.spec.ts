@@ -18,7 +18,6 @@ import { KAFKA_RELAY_CONSUMER, KafkaRelay } from '../../src/kafka/kafka-relay.js
 import { KafkaRelayMetrics } from '../../src/kafka/kafka-relay-metrics.js';
 import { allTopics, topicName } from '../../src/kafka/kafka-topics.js';
 import { KafkaTransport } from '../../src/kafka/kafka-transport.js';
-import { silentLogger } from '../../src/kernel/logger.js';
 import type { Logger } from '../../src/kernel/logger.js';
 import {
   ConsumedMessage,
