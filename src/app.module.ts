@@ -9,6 +9,7 @@ import { EventStoreModule } from './event-store/event-store.module.js';
 import { HealthController } from './http/health.controller.js';
 import { HttpMetrics } from './http/http-metrics.js';
 import { MetricsController } from './http/metrics.controller.js';
+import { KafkaModule } from './kafka/kafka.module.js';
 import { OrdersModule } from './orders/orders.module.js';
 import { PolicyModule } from './policy/policy.module.js';
 import { ProcessModule } from './process/process.module.js';
@@ -30,6 +31,7 @@ export class AppModule {
         CardsModule,
         OrdersModule,
         ProcessModule,
+        KafkaModule.forRoot(config),
       ],
       controllers: [HealthController, MetricsController],
       providers: [HttpMetrics],

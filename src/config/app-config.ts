@@ -9,6 +9,11 @@ export interface AppConfig {
   readonly eventStoreConnectionString?: string;
   /** When set, the Kafka relay runs. Comma-separated host:port list. */
   readonly kafkaBrokers?: readonly string[];
+  /** Put before every topic name, so environments can share a Kafka cluster (e.g. `staging.`). */
+  readonly kafkaTopicPrefix: string;
+  readonly kafkaClientId: string;
+  /** Replicas of each topic the relay creates (kafkajs cannot ask for the broker's default). */
+  readonly kafkaReplicationFactor: number;
   readonly bodyLimitBytes: number;
   /** Subscriptions (projections, process managers, relay) run in this process. */
   readonly runSubscriptions: boolean;
@@ -33,6 +38,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     dataDir,
     ...(env.EVENTSTORE_CONNECTION_STRING ? { eventStoreConnectionString: env.EVENTSTORE_CONNECTION_STRING } : {}),
     ...(kafka ? { kafkaBrokers: kafka.split(',').map((broker) => broker.trim()).filter(Boolean) } : {}),
+    kafkaTopicPrefix: kafkaName(env, 'KAFKA_TOPIC_PREFIX', ''),
+    kafkaClientId: kafkaName(env, 'KAFKA_CLIENT_ID', 'bela-ledger'),
+    kafkaReplicationFactor: integer(env, 'KAFKA_REPLICATION_FACTOR', 1, 1, 7),
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', BODY_LIMIT_BYTES_DEFAULT, 1_024, 16 * 1024 * 1024),
     runSubscriptions: (env.RUN_SUBSCRIPTIONS ?? 'true') !== 'false',
     logLevel: oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'),
@@ -47,6 +55,14 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
     throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
   }
   return value;
+}
+
+/** Kafka's legal name characters; 200 leaves room for the topic names the prefix goes before. */
+function kafkaName(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^[A-Za-z0-9._-]{1,200}$/.test(raw)) throw new ConfigError(`${name} must be 1 to 200 characters of A-Z a-z 0-9 . _ -, got "${raw}"`);
+  return raw;
 }
 
 function oneOf<T extends string>(env: NodeJS.ProcessEnv, name: string, allowed: readonly T[], fallback: T): T {

@@ -1,10 +1,12 @@
-import { Controller, Get, Header, Inject } from '@nestjs/common';
+import { Controller, Get, Header, Inject, Optional } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '../auth/roles.decorator.js';
 import type { EventStore } from '../event-store/event-store.port.js';
 import { EVENT_STORE } from '../event-store/event-store.tokens.js';
 import { SubscriptionRegistry } from '../event-store/subscription-registry.js';
+import { KafkaRelayMetrics } from '../kafka/kafka-relay-metrics.js';
 import { HttpMetrics } from './http-metrics.js';
+import { formatLabels, renderMetricFamily } from './metric-family.js';
 
 /** Prometheus text exposition (version 0.0.4): no personal data, only counts and positions. */
 @ApiTags('operations')
@@ -14,6 +16,8 @@ export class MetricsController {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly subscriptions: SubscriptionRegistry,
     private readonly http: HttpMetrics,
+    /** Present only when the Kafka relay runs (KAFKA_BROKERS set). */
+    @Optional() private readonly kafkaRelay?: KafkaRelayMetrics,
   ) {}
 
   @Get()
@@ -38,12 +42,8 @@ export class MetricsController {
       const [method, status] = key.split(' ');
       lines.push(`bela_http_responses_total${formatLabels({ method: method!, status: status! })} ${count}`);
     }
+    for (const family of this.kafkaRelay?.families() ?? []) lines.push(...renderMetricFamily(family));
     return `${lines.join('\n')}\n`;
   }
 }
 
-function formatLabels(labels: Record<string, string>): string {
-  const entries = Object.entries(labels);
-  if (entries.length === 0) return '';
-  return `{${entries.map(([key, value]) => `${key}="${value.replace(/["\\\n]/g, '_')}"`).join(',')}}`;
-}

@@ -29,6 +29,7 @@ import {
   Partitioners,
   Producer,
 } from 'kafkajs';
+import { lockBroker } from '../support/kafka-test-support.js';
 
 const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092')
   .split(',')
@@ -262,6 +263,7 @@ async function sumOfHighWatermarks(admin: Admin, topic: string): Promise<number>
 }
 
 let admin: Admin;
+let releaseBroker: (() => void) | undefined;
 let producer: Producer;
 let idempotentProducer: Producer;
 
@@ -278,6 +280,8 @@ beforeAll(async () => {
             'or point KAFKA_BROKERS at a running broker.',
     );
   }
+  // The last check restarts the shared broker, and kafka-relay.spec does too: one at a time.
+  releaseBroker = await lockBroker('kafka-broker.spec');
   admin = track('admin', kafka.admin());
   await within('admin.connect', 15_000, admin.connect());
   producer = track(
@@ -298,7 +302,7 @@ beforeAll(async () => {
   );
   await within('producer.connect', 15_000, producer.connect());
   await within('idempotent producer.connect', 15_000, idempotentProducer.connect());
-}, TEST_TIMEOUT_MS);
+}, 300_000);
 
 afterAll(async () => {
   if (admin) {
@@ -319,6 +323,7 @@ afterAll(async () => {
       // keep disconnecting the others so jest can exit
     }
   }
+  releaseBroker?.();
 }, 60_000);
 
 // ---------------------------------------------------------------- tests
