@@ -1,5 +1,6 @@
 /** `npm run bench`: every benchmark, each reported beside its raw baseline from the same run. */
 import { runEventStoreBench } from './event-store.bench.js';
+import { runKafkaRelayBench } from './kafka-relay.bench.js';
 
 function line(name: string, perSecond: number, baselinePerSecond?: number): string {
   const ratio = baselinePerSecond ? `  (${(perSecond / baselinePerSecond).toFixed(2)}x raw)` : '';
@@ -12,6 +13,21 @@ async function main(): Promise<void> {
   const { results, baseline } = await runEventStoreBench();
   console.log(line(`${baseline.name} [baseline]`, baseline.perSecond));
   for (const result of results) console.log(line(result.name, result.perSecond, baseline.perSecond));
+
+  console.log('\nKafka relay (events/s; each event is an internal and a public message)');
+  if (!process.env.KAFKA_BROKERS) {
+    console.log('  SKIPPED: set KAFKA_BROKERS (bash scripts/kafka/kafka.sh start; KAFKA_BROKERS=127.0.0.1:9092 npm run bench)');
+    return;
+  }
+  const { relay, raw } = await runKafkaRelayBench();
+  const rawMedian = median(raw.map((result) => result.eventsPerSecond));
+  console.log(line(`${raw[0]!.name} [baseline, median of ${raw.length}]`, rawMedian));
+  console.log(line(`${relay[0]!.name} [median of ${relay.length}]`, median(relay.map((result) => result.eventsPerSecond)), rawMedian));
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 main().catch((error: unknown) => {

@@ -12,7 +12,7 @@ import { isPublishedType, KNOWN_EVENT_TYPES } from '../../src/kafka/public-contr
 import { sampleData, sampleIds, sampleMetadata, sampleStreamId } from '../support/ledger-event-samples.js';
 import { PROJECT_ROOT } from '../support/test-app.js';
 
-// js-yaml comes with @nestjs/swagger (it has no types of its own here).
+// js-yaml is a devDependency without types of its own here.
 const yaml = createRequire(import.meta.url)('js-yaml') as { load(text: string): unknown; dump(value: unknown, options: Record<string, unknown>): string };
 const DOCUMENT_PATH = join(PROJECT_ROOT, 'docs', 'asyncapi.yaml');
 
