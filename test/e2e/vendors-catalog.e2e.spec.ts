@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { RecordedEvent } from '../../src/event-store/event-store.port.js';
+import { EVERYWHERE, FieldKind, RefusalCheck, valuesFor, wholeBodies } from '../support/hostile-input.js';
 import { HttpResponse, RequestOptions, TestApp } from '../support/test-app.js';
 
 const JUTA = 1_000_000;
@@ -463,61 +464,6 @@ describe('vendors and the catalog over HTTP (e2e)', () => {
   });
 
   describe('no 500 for hostile input', () => {
-    const HUGE_TEXT = 'x'.repeat(5_000);
-    /** Invalid wherever they go. */
-    const EVERYWHERE: unknown[] = [
-      null,
-      [],
-      [[[]]],
-      {},
-      { nested: { deeper: [1, { x: null }] } },
-      { $gt: '' },
-      -1,
-      1.5,
-      1e308,
-      -1e308,
-      2 ** 53,
-      2 ** 64,
-      '',
-      '   ',
-      HUGE_TEXT,
-      '😀'.repeat(600),
-      '\u0000',
-      'a\u0000b',
-      'bell\u0007',
-      [{ email: 'a@b.co', phone: '+62 254 123456' }],
-    ];
-    /** Invalid where a number, a code, a boolean or an object goes (valid text elsewhere). */
-    const NOT_TEXT: unknown[] = ['1000', 'NaN', 'Infinity', '١٢٣٤', '0x10', '1e3', '９１２０３０１２３４５６７', 'true'];
-
-    type FieldKind = 'text' | 'code' | 'number' | 'positive' | 'boolean' | 'contact' | 'scales';
-    const valuesFor = (kind: FieldKind): unknown[] => {
-      switch (kind) {
-        case 'text':
-          return EVERYWHERE;
-        case 'code':
-          return [...EVERYWHERE, ...NOT_TEXT, true, 12_345, '3673 ', ' 3673'];
-        case 'number':
-          return [...EVERYWHERE, ...NOT_TEXT, true, false, Number.MAX_SAFE_INTEGER + 2];
-        case 'positive':
-          return [...EVERYWHERE, ...NOT_TEXT, true, false, 0];
-        case 'boolean':
-          return [...EVERYWHERE, ...NOT_TEXT, 0, 1, 'false'];
-        case 'contact':
-          return [
-            ...EVERYWHERE,
-            'a@b.co',
-            true,
-            { email: 'bukan-email', phone: '+62 254 123456' },
-            { email: 'a@b.co', phone: 'telepon' },
-            { email: 'a@b.co', phone: '+62 254 123456', extra: 1 },
-            { email: null, phone: null },
-          ];
-        case 'scales':
-          return [...EVERYWHERE, 'mikro', ['mikro', 'mikro'], ['besar-sekali'], [null], [['mikro']], ['__proto__']];
-      }
-    };
-
     interface Target {
       readonly name: string;
       readonly method: string;
@@ -586,37 +532,10 @@ describe('vendors and the catalog over HTTP (e2e)', () => {
       ];
     });
 
-    /** Whole bodies that are not the object the endpoint takes, or that smuggle prototype keys. */
-    const wholeBodies = (base: Record<string, unknown>): { label: string; rawBody: string }[] => {
-      const valid = JSON.stringify(base).slice(1, -1);
-      const withValid = (extra: string): string => (valid ? `{${extra},${valid}}` : `{${extra}}`);
-      return [
-        { label: 'null', rawBody: 'null' },
-        { label: 'array', rawBody: '[]' },
-        { label: 'nested arrays', rawBody: '['.repeat(500) + ']'.repeat(500) },
-        { label: 'string', rawBody: '"hello"' },
-        { label: 'number', rawBody: '42' },
-        { label: 'true', rawBody: 'true' },
-        { label: '__proto__ key', rawBody: withValid('"__proto__":{"polluted":true}') },
-        { label: 'constructor.prototype key', rawBody: withValid('"constructor":{"prototype":{"polluted":true}}') },
-        { label: 'nested __proto__', rawBody: withValid('"extra":{"__proto__":{"polluted":true}}') },
-        { label: 'unknown field', rawBody: withValid('"isAdmin":true') },
-        { label: 'truncated JSON', rawBody: `{${valid}` },
-        { label: 'many unknown fields', rawBody: `{${Array.from({ length: 2_000 }, (_, n) => `"f${n}":${n}`).join(',')}}` },
-      ];
-    };
-
     it('answers every hostile body to every vendor, catalog and policy write with a 4xx problem+json and writes nothing', async () => {
       const before = await app.eventCount();
-      const failures: string[] = [];
-      let sent = 0;
-      const check = (label: string, response: HttpResponse): void => {
-        sent += 1;
-        const type = response.headers.get('content-type') ?? '';
-        if (response.status < 400 || response.status >= 500 || !type.includes(PROBLEM)) {
-          failures.push(`${label}: ${response.status} ${type} ${JSON.stringify(response.body).slice(0, 300)}`);
-        }
-      };
+      const refusals = new RefusalCheck();
+      const check = (label: string, response: HttpResponse): void => refusals.check(label, response);
       for (const target of targets) {
         const label = (what: string): string => `${target.name} ${target.method} ${target.path} with ${what}`;
         for (const { label: what, rawBody } of wholeBodies(target.base)) {
@@ -638,8 +557,8 @@ describe('vendors and the catalog over HTTP (e2e)', () => {
           }
         }
       }
-      expect(failures).toEqual([]);
-      expect(sent).toBeGreaterThan(500);
+      expect(refusals.failures).toEqual([]);
+      expect(refusals.sent).toBeGreaterThan(500);
       expect(await app.eventCount()).toBe(before);
       expect((await call('GET', '/health')).body.status).toBe('ok');
     });
