@@ -137,6 +137,26 @@ describe('order decider', () => {
       given(orderDecider, []).when(placeOrder({ shippingRupiah: -1 })).thenError('INVALID_ORDER');
       given(orderDecider, [placed]).when(placeOrder()).thenError('ORDER_EXISTS', 'conflict');
     });
+
+    it('refuses an unknown kabupaten/kota code, and an official\'s name with control or bidi characters', () => {
+      for (const kabupatenKotaCode of ['0000', '9999', '3699', '3170', '1000']) {
+        given(orderDecider, []).when(placeOrder({ kabupatenKotaCode })).thenError('UNKNOWN_KABUPATEN_KOTA', 'validation', { errors: [expect.objectContaining({ field: 'kabupatenKotaCode' })] });
+      }
+      for (const officialName of ['Budi\u0000', 'Budi\u0007', 'Budi \u202e', 'Budi \ud800', '  ', 'x'.repeat(201)]) {
+        given(orderDecider, []).when(placeOrder({ officialName })).thenError('INVALID_TEXT', 'validation');
+      }
+      expect(given(orderDecider, []).when(placeOrder({ kabupatenKotaCode: '3273', officialName: '  Budi 😀'.padEnd(200, '.') })).events()).toHaveLength(1);
+    });
+
+    it('refuses control characters in reasons, notes and BAST numbers', () => {
+      given(orderDecider, [placed, authorised]).when({ type: 'RejectOrder', by: vendor, reason: 'habis\u0000' }).thenError('INVALID_TEXT', 'validation');
+      given(orderDecider, [placed, authorised]).when({ type: 'CancelOrder', by: buyer, reason: 'bat\u2028al' }).thenError('INVALID_TEXT', 'validation');
+      given(orderDecider, [placed, authorised, accepted]).when({ type: 'ShipOrder', by: vendor, note: 'bell\u0007' }).thenError('INVALID_TEXT', 'validation');
+      given(orderDecider, [placed, authorised, accepted, shipped]).when(receive({ bastNumber: 'BAST\u0000' })).thenError('INVALID_TEXT', 'validation');
+      given(orderDecider, [placed, authorised]).when({ type: 'RejectOrder', by: vendor, reason: 'baris satu\nbaris dua' }).then([
+        { type: 'OrderRejected', data: { orderId: ORDER, vendorId: VENDOR, reason: 'baris satu\nbaris dua' } },
+      ]);
+    });
   });
 
   describe('authorisation outcome (from the process manager)', () => {

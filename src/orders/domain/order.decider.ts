@@ -3,6 +3,7 @@ import { assertNever } from '../../kernel/assert.js';
 import type { Decider } from '../../kernel/decider.js';
 import { isIsoDate, wibDate } from '../../kernel/dates.js';
 import { conflict, forbidden, invalid, notFound, ruleViolation } from '../../kernel/errors.js';
+import { requireText } from '../../kernel/text.js';
 import type { OrderCommand } from './order.commands.js';
 import type { OrderEvent } from './order.events.js';
 import { evolveOrder } from './order.evolve.js';
@@ -47,17 +48,17 @@ function decide(command: OrderCommand, state: OrderState): OrderEvent[] {
     case 'RejectOrder':
       assertOrderVendor(command.by, state);
       requireStatus(state, ['placed', 'authorised'], 'reject');
-      return [{ type: 'OrderRejected', data: { orderId, vendorId: state.vendorId, reason: requireText('reason', command.reason, TEXT_LENGTH_MAX) } }];
+      return [{ type: 'OrderRejected', data: { orderId, vendorId: state.vendorId, reason: requireText('reason', command.reason, TEXT_LENGTH_MAX, { multiline: true }) } }];
     case 'ShipOrder':
       assertOrderVendor(command.by, state);
       requireStatus(state, ['accepted'], 'ship');
-      return [{ type: 'OrderShipped', data: { orderId, vendorId: state.vendorId, note: command.note === undefined ? null : requireText('note', command.note, TEXT_LENGTH_MAX) } }];
+      return [{ type: 'OrderShipped', data: { orderId, vendorId: state.vendorId, note: command.note === undefined ? null : requireText('note', command.note, TEXT_LENGTH_MAX, { multiline: true }) } }];
     case 'ReceiveOrder':
       return receive(command, state);
     case 'CancelOrder':
       assertBuyerScope(command.by, state.buyer.opdCode);
       requireStatus(state, CANCELLABLE_STATUSES, 'cancel');
-      return [{ type: 'OrderCancelled', data: { orderId, reason: requireText('reason', command.reason, TEXT_LENGTH_MAX) } }];
+      return [{ type: 'OrderCancelled', data: { orderId, reason: requireText('reason', command.reason, TEXT_LENGTH_MAX, { multiline: true }) } }];
     case 'RecordPayment':
       if (state.status === 'paid') return [];
       requireStatus(state, ['received'], 'record the payment of');
@@ -107,12 +108,4 @@ function requireStatus(order: PlacedOrder, allowed: readonly OrderStatus[], acti
       allowedFrom: allowed,
     });
   }
-}
-
-function requireText(field: string, value: string, lengthMax: number): string {
-  const trimmed = value.trim();
-  if (trimmed.length === 0 || trimmed.length > lengthMax) {
-    throw invalid('INVALID_TEXT', `${field} must be 1..${lengthMax} characters`, [{ field, messages: [`1..${lengthMax} characters`] }]);
-  }
-  return trimmed;
 }
