@@ -9,6 +9,7 @@ import { evolveCard } from './card.evolve.js';
 import { CardState, IssuedCard } from './card.state.js';
 import { authorise, capture, expire, requireAmount, settle, voidHold } from './card-authorisation.js';
 import { findCardNumber, isCardLast4 } from './card-number.js';
+import { cardExpiryInstantMs } from './card-validity.js';
 
 const NAME_LENGTH_MAX = 200;
 const REASON_LENGTH_MAX = 500;
@@ -69,6 +70,9 @@ function issue(command: Extract<CardCommand, { type: 'IssueCard' }>, state: Card
   if (!isIsoDate(command.expiresOn)) errors.push({ field: 'expiresOn', messages: ['a date, YYYY-MM-DD'] });
   if (errors.length > 0) throw invalid('INVALID_CARD', 'the card is invalid', errors);
   requireAmount(command.limitRupiah, 'limitRupiah');
+  if (command.at.getTime() >= cardExpiryInstantMs(command.expiresOn)) {
+    throw ruleViolation('CARD_ALREADY_EXPIRED', 'the card\'s expiry date has passed (WIB): it could never authorise anything', { expiresOn: command.expiresOn });
+  }
   return [
     {
       type: 'CardIssued',
