@@ -32,7 +32,7 @@ export function requireText(field: string, value: unknown, lengthMax: number, op
   return trimmed;
 }
 
-/** String.prototype.isWellFormed, which the ES2022 library types do not declare. */
-function isWellFormed(text: string): boolean {
+/** String.prototype.isWellFormed (no lone surrogate halves), which the ES2022 library types do not declare. */
+export function isWellFormed(text: string): boolean {
   return !/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(text);
 }
