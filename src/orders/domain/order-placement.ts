@@ -60,6 +60,7 @@ export function place(command: PlaceOrder): OrderEvent[] {
         totalRupiah,
         domesticUmkPurchase: UMK_SCALES.includes(vendor.scale) && lines.every((line) => line.isDomesticProduct),
         policyRevision: command.policy.revision,
+        placedAt: command.at.toISOString(),
       },
     },
   ];

@@ -79,6 +79,10 @@ function receive(command: Extract<OrderCommand, { type: 'ReceiveOrder' }>, state
   if (command.bastDate > today) {
     throw ruleViolation('BAST_DATE_IN_FUTURE', 'the BAST (berita acara serah terima) cannot be dated after today (WIB)', { bastDate: command.bastDate, today });
   }
+  const placedOn = state.placedAt !== undefined ? wibDate(new Date(state.placedAt)) : undefined;
+  if (placedOn !== undefined && command.bastDate < placedOn) {
+    throw ruleViolation('BAST_BEFORE_ORDER', 'the BAST (berita acara serah terima) cannot be dated before the order was placed (WIB)', { bastDate: command.bastDate, placedOn });
+  }
   return [{ type: 'OrderReceived', data: { orderId: state.orderId, bastNumber, bastDate: command.bastDate } }];
 }
 
