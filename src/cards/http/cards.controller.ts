@@ -4,7 +4,7 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperati
 import type { FastifyReply } from 'fastify';
 import type { AuthenticatedRequest } from '../../auth/auth.guard.js';
 import { Roles } from '../../auth/roles.decorator.js';
-import { assertOpdScope, requireActor } from '../../auth/scope.js';
+import { requireActor } from '../../auth/scope.js';
 import { CommandPipeline } from '../../event-store/command-pipeline.js';
 import { CLOCK } from '../../event-store/event-store.tokens.js';
 import { CommandResponseDto, commandResponse } from '../../http/command-response.js';
@@ -12,7 +12,7 @@ import { commandContext, etag } from '../../http/request-context.js';
 import { NoBodyPipe } from '../../http/no-body.pipe.js';
 import { UuidParamPipe } from '../../http/uuid-param.pipe.js';
 import type { Clock } from '../../kernel/clock.js';
-import { notFound } from '../../kernel/errors.js';
+import { forbidden, notFound } from '../../kernel/errors.js';
 import { deterministicUuid, randomId } from '../../kernel/ids.js';
 import { CardCommandInput, CardCommandRequest } from '../application/card.commands.js';
 import { cardDecider, cardStreamId } from '../domain/card.decider.js';
@@ -60,7 +60,8 @@ export class CardsController {
     const { state, revision } = await this.pipeline.load(cardDecider, cardStreamId(cardId));
     if (state.status === 'absent') throw notFound('CARD_NOT_FOUND', `no card ${cardId}`);
     const actor = requireActor(request.actor);
-    if (actor.role === 'buyer') assertOpdScope(actor, state.opdCode);
+    // The refusal names only the card: not the OPD it belongs to.
+    if (actor.role === 'buyer' && actor.opdCode !== state.opdCode) throw forbidden('OUT_OF_SCOPE', 'this key may not read this card', { cardId });
     void reply.header('ETag', etag(revision));
     return cardView(state, revision);
   }

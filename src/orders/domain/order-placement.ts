@@ -66,7 +66,7 @@ export function place(command: PlaceOrder): OrderEvent[] {
   ];
 }
 
-export function assertBuyerScope(by: Actor, opdCode: string): void {
+function assertBuyerScope(by: Actor, opdCode: string): void {
   if (by.role === 'admin' || (by.role === 'buyer' && by.opdCode === opdCode)) return;
   throw forbidden('OUT_OF_SCOPE', `this key may not act for OPD ${opdCode}`, { opdCode });
 }

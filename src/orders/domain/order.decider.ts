@@ -8,7 +8,7 @@ import type { OrderCommand } from './order.commands.js';
 import type { OrderEvent } from './order.events.js';
 import { evolveOrder } from './order.evolve.js';
 import { CANCELLABLE_STATUSES, OrderState, OrderStatus, PlacedOrder } from './order.state.js';
-import { assertBuyerScope, place } from './order-placement.js';
+import { place } from './order-placement.js';
 
 const TEXT_LENGTH_MAX = 500;
 const BAST_NUMBER_LENGTH_MAX = 100;
@@ -42,21 +42,21 @@ function decide(command: OrderCommand, state: OrderState): OrderEvent[] {
       if (state.status !== 'placed') return [];
       return [{ type: 'OrderDeclined', data: { orderId, cardId: state.cardId, reason: command.reason, policyRevision: command.policyRevision } }];
     case 'AcceptOrder':
-      assertOrderVendor(command.by, state);
+      assertMayChangeOrder(command, state);
       requireStatus(state, ['authorised'], 'accept');
       return [{ type: 'OrderAccepted', data: { orderId, vendorId: state.vendorId } }];
     case 'RejectOrder':
-      assertOrderVendor(command.by, state);
+      assertMayChangeOrder(command, state);
       requireStatus(state, ['placed', 'authorised'], 'reject');
       return [{ type: 'OrderRejected', data: { orderId, vendorId: state.vendorId, reason: requireText('reason', command.reason, TEXT_LENGTH_MAX, { multiline: true }) } }];
     case 'ShipOrder':
-      assertOrderVendor(command.by, state);
+      assertMayChangeOrder(command, state);
       requireStatus(state, ['accepted'], 'ship');
       return [{ type: 'OrderShipped', data: { orderId, vendorId: state.vendorId, note: command.note === undefined ? null : requireText('note', command.note, TEXT_LENGTH_MAX, { multiline: true }) } }];
     case 'ReceiveOrder':
       return receive(command, state);
     case 'CancelOrder':
-      assertBuyerScope(command.by, state.buyer.opdCode);
+      assertMayChangeOrder(command, state);
       requireStatus(state, CANCELLABLE_STATUSES, 'cancel');
       return [{ type: 'OrderCancelled', data: { orderId, reason: requireText('reason', command.reason, TEXT_LENGTH_MAX, { multiline: true }) } }];
     case 'RecordPayment':
@@ -71,7 +71,7 @@ function decide(command: OrderCommand, state: OrderState): OrderEvent[] {
 }
 
 function receive(command: Extract<OrderCommand, { type: 'ReceiveOrder' }>, state: PlacedOrder): OrderEvent[] {
-  assertBuyerScope(command.by, state.buyer.opdCode);
+  assertMayChangeOrder(command, state);
   requireStatus(state, ['shipped'], 'receive');
   const bastNumber = requireText('bastNumber', command.bastNumber, BAST_NUMBER_LENGTH_MAX);
   if (!isIsoDate(command.bastDate)) throw invalid('INVALID_BAST', 'bastDate must be a date, YYYY-MM-DD', [{ field: 'bastDate', messages: ['YYYY-MM-DD'] }]);
@@ -99,9 +99,35 @@ function expireHold(at: Date, state: PlacedOrder): OrderEvent[] {
   return [{ type: 'OrderHoldExpired', data: { orderId: state.orderId, cardId: state.cardId, holdExpiresAt: state.hold.expiresAt } }];
 }
 
-function assertOrderVendor(by: Actor, order: PlacedOrder): void {
-  if (by.role === 'vendor' && by.vendorId === order.vendorId) return;
-  throw forbidden('NOT_ORDER_VENDOR', 'only the order\'s vendor acts on it', { orderId: order.orderId });
+/**
+ * Who may issue a command on an order: its vendor accepts, rejects and ships; its buying OPD (or
+ * an admin) receives and cancels; the process managers record what the card decided. Checked by
+ * the decider, and by the handler before anything else, so that a stranger learns nothing of the
+ * order from a precondition (If-Match) answer. A refusal names only the order.
+ */
+export function assertMayChangeOrder(command: Exclude<OrderCommand, { type: 'PlaceOrder' }>, order: PlacedOrder): void {
+  switch (command.type) {
+    case 'AcceptOrder':
+    case 'RejectOrder':
+    case 'ShipOrder':
+      if (command.by.role === 'vendor' && command.by.vendorId === order.vendorId) return;
+      throw forbidden('NOT_ORDER_VENDOR', 'only the order\'s vendor acts on it', { orderId: order.orderId });
+    case 'ReceiveOrder':
+    case 'CancelOrder':
+      if (isOrderBuyer(command.by, order)) return;
+      throw forbidden('OUT_OF_SCOPE', 'only the buying OPD (or an admin) acts on this order', { orderId: order.orderId });
+    case 'RecordAuthorisationApproved':
+    case 'RecordAuthorisationDeclined':
+    case 'RecordPayment':
+    case 'ExpireOrderHold':
+      return;
+    default:
+      return assertNever(command, 'order command');
+  }
+}
+
+function isOrderBuyer(by: Actor, order: PlacedOrder): boolean {
+  return by.role === 'admin' || (by.role === 'buyer' && by.opdCode === order.buyer.opdCode);
 }
 
 function requireStatus(order: PlacedOrder, allowed: readonly OrderStatus[], action: string): void {
