@@ -91,6 +91,17 @@ describe('vendors and the catalog over HTTP (e2e)', () => {
 
   const streamEvents = async (streamId: string): Promise<RecordedEvent[]> => app.store.readStream(streamId);
 
+  /** Reads a stream until `done` holds (bounded: what a process manager writes arrives within the deadline). */
+  async function untilStream(streamId: string, done: (events: RecordedEvent[]) => boolean, deadlineMs = 30_000): Promise<RecordedEvent[]> {
+    const deadline = Date.now() + deadlineMs;
+    for (;;) {
+      const events = await streamEvents(streamId);
+      if (done(events)) return events;
+      if (Date.now() > deadline) throw new Error(`${streamId} did not reach the expected state within ${deadlineMs} ms: ${events.map((event) => event.type).join(', ')}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
   beforeAll(async () => {
     app = await TestApp.start();
     admin = app.issueKey('admin');
@@ -278,6 +289,8 @@ describe('vendors and the catalog over HTTP (e2e)', () => {
 
     const rejectedView = await call('GET', `/vendors/${rejectedVendor.vendorId}`);
     expect(rejectedView.body).toMatchObject({ status: 'rejected', reason: 'NIB tidak sesuai data OSS' });
+    // The nib-release process manager frees the NIB right after the rejection (a checkpointed subscription).
+    await untilStream(`nib-${rejectedVendor.nib}`, (events) => events.some((event) => event.type === 'NibReleased'));
 
     const newcomer = newVendorKey();
     const again = await call('POST', '/vendors', { token: newcomer.token, body: registration({ nib: rejectedVendor.nib, name: 'CV Pemilik Asli' }) });

@@ -23,3 +23,15 @@ export class ChangeVendorCommand extends Command<CommandResult> {
     super();
   }
 }
+
+/** Frees a NIB its vendor holds (the nib-release process manager, after a rejection). */
+export class ReleaseNibCommand extends Command<CommandResult> {
+  constructor(
+    readonly nib: string,
+    readonly vendorId: string,
+    readonly reason: string,
+    readonly context: CommandContext,
+  ) {
+    super();
+  }
+}
