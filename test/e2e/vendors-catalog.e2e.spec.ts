@@ -310,6 +310,40 @@ describe('vendors and the catalog over HTTP (e2e)', () => {
     await refused('POST', `/vendors/${rejectedVendor.vendorId}/listings`, { token: rejectedVendor.token, body: listingBody() }, 422, 'VENDOR_NOT_SELLING');
   });
 
+  it('shows admins a NIB claimed by a registration that never completed, and lets them release it; a registered holder keeps its NIB', async () => {
+    // What a crash between the claim (NibReserved) and VendorRegistered leaves behind.
+    const nib = freshNib();
+    const ghost = randomUUID();
+    const planted = await app.store.appendToStream(
+      `nib-${nib}`,
+      [{ id: randomUUID(), type: 'NibReserved', data: { nib, vendorId: ghost }, metadata: { correlationId: 'c', causationId: 'c', actor: { id: 'key:admin', role: 'admin' }, occurredAt: new Date().toISOString(), schemaVersion: 1 } }],
+      { expectedRevision: 'no_stream' },
+    );
+    expect(planted.nextExpectedRevision).toBe(0n);
+    const rightful = newVendorKey();
+    await refused('POST', '/vendors', { token: rightful.token, body: registration({ nib }) }, 409, 'NIB_ALREADY_REGISTERED');
+
+    const claim = await call('GET', `/nibs/${nib}`, { token: admin });
+    expect(claim.status).toBe(200);
+    expect(claim.body).toMatchObject({ nib, status: 'reserved', vendorId: ghost, vendorStatus: 'absent', orphaned: true, revision: '0' });
+    expect((await call('GET', `/nibs/${nib}`, { token: app.issueKey('auditor') })).body.orphaned).toBe(true);
+    await refused('GET', `/nibs/${nib}`, { token: rightful.token }, 403, 'ROLE_NOT_ALLOWED');
+    await refused('GET', `/nibs/${nib}`, {}, 401, 'UNAUTHENTICATED');
+    await refused('POST', `/nibs/${nib}/release`, { token: rightful.token, body: { reason: 'milik saya' } }, 403, 'ROLE_NOT_ALLOWED');
+
+    const released = await call('POST', `/nibs/${nib}/release`, { token: admin, body: { reason: 'pendaftaran terputus' }, headers: { 'if-match': claim.headers.get('etag')! } });
+    expect(released.status).toBe(200);
+    expect(released.body.events).toEqual([expect.objectContaining({ type: 'NibReleased' })]);
+    expect((await call('POST', '/vendors', { token: rightful.token, body: registration({ nib }) })).status).toBe(201);
+    expect((await call('GET', `/nibs/${nib}`, { token: admin })).body).toMatchObject({ status: 'reserved', vendorId: rightful.vendorId, vendorStatus: 'pending', orphaned: false });
+
+    const held = await refused('POST', `/nibs/${nib}/release`, { token: admin, body: { reason: 'coba' } }, 422, 'NIB_HELD_BY_VENDOR');
+    expect(held.body).toMatchObject({ nib, vendorId: rightful.vendorId, vendorStatus: 'pending' });
+    await refused('GET', '/nibs/123', { token: admin }, 400, 'INVALID_ID');
+    await refused('GET', `/nibs/${freshNib()}`, { token: admin }, 404, 'NIB_NOT_FOUND');
+    await refused('POST', `/nibs/${freshNib()}/release`, { token: admin, body: { reason: 'x' } }, 404, 'NIB_NOT_FOUND');
+  });
+
   it('walks the lifecycle and refuses each invalid transition with 422 and nothing written', async () => {
     const { vendorId } = await registeredVendor();
     await refused('POST', `/vendors/${vendorId}/suspend`, { token: admin, body: { reason: 'uji' } }, 422, 'VENDOR_INVALID_TRANSITION');
@@ -527,6 +561,7 @@ describe('vendors and the catalog over HTTP (e2e)', () => {
         },
         { name: 'reprice', method: 'POST', path: `/listings/${listingId}/price`, token: seller.token, base: { priceRupiah: 40_000 }, fields: { priceRupiah: 'positive' } },
         { name: 'delist', method: 'POST', path: `/listings/${listingId}/delist`, token: seller.token, base: { reason: 'habis' }, fields: { reason: 'text' } },
+        { name: 'release nib (held by a verified vendor)', method: 'POST', path: `/nibs/${seller.nib}/release`, token: admin, base: { reason: 'uji' }, fields: { reason: 'text' } },
         {
           name: 'set policy',
           method: 'POST',
@@ -595,6 +630,9 @@ describe('vendors and the catalog over HTTP (e2e)', () => {
         await call('POST', '/vendors/00000000-0000-0000-0000-00000000000G/verify', { token: admin }),
         await call('POST', '/vendors/%E0%A4%A/verify', { token: admin }),
         await call('POST', '/listings/%00/price', { token: seller.token, body: { priceRupiah: 1 } }),
+        await call('POST', '/nibs/%00/release', { token: admin, body: { reason: 'x' } }),
+        await call('GET', `/nibs/${'9'.repeat(5_000)}`, { token: admin }),
+        await call('GET', '/nibs/%EF%BC%99120301234567', { token: admin }),
         await call('POST', seller.path, { token: seller.token, body: seller.base, headers: { 'if-match': '"99999999999999999999"' } }),
         await call('POST', seller.path, { token: seller.token, body: seller.base, headers: { 'if-match': '"-2"' } }),
         await call('POST', seller.path, { token: seller.token, body: seller.base, headers: { 'idempotency-key': 'k'.repeat(129) } }),

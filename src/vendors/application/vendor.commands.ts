@@ -35,3 +35,14 @@ export class ReleaseNibCommand extends Command<CommandResult> {
     super();
   }
 }
+
+/** An admin frees a NIB whose holder never registered, or was rejected (refused while the holder is registered). */
+export class ReleaseUnregisteredNibCommand extends Command<CommandResult> {
+  constructor(
+    readonly nib: string,
+    readonly reason: string,
+    readonly context: CommandContext,
+  ) {
+    super();
+  }
+}
