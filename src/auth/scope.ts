@@ -13,10 +13,3 @@ export function assertVendorScope(actor: Actor, vendorId: string): void {
   if (actor.role === 'vendor' && actor.vendorId === vendorId) return;
   throw forbidden('OUT_OF_SCOPE', `this key may not act for vendor ${vendorId}`, { vendorId });
 }
-
-/** Admins act for any OPD; a buyer key only for its own OPD/satker. */
-export function assertOpdScope(actor: Actor, opdCode: string): void {
-  if (actor.role === 'admin' || actor.role === 'system') return;
-  if (actor.role === 'buyer' && actor.opdCode === opdCode) return;
-  throw forbidden('OUT_OF_SCOPE', `this key may not act for OPD ${opdCode}`, { opdCode });
-}

@@ -1,5 +1,9 @@
 import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { FieldError, invalid } from '../kernel/errors.js';
+import { isWellFormed } from '../kernel/text.js';
+
+/** No request body here nests deeper than a few levels; deeper ones are refused before validation walks them. */
+const BODY_DEPTH_MAX = 16;
 
 /**
  * Whitelist, reject unknown fields, transform; failures become a 400 with every failing field.
@@ -14,7 +18,33 @@ class BodyValidationPipe extends ValidationPipe {
     if (metadata.type === 'body' && (typeof value !== 'object' || value === null || Array.isArray(value))) {
       throw invalid('VALIDATION_FAILED', 'the request body must be a JSON object', [{ field: 'body', messages: ['must be a JSON object'] }]);
     }
+    if (metadata.type === 'body') refuseUnreadable(value, '', 0);
     return super.transform(value, metadata);
+  }
+}
+
+/**
+ * JSON may carry a lone surrogate half ("\ud800"), which is no text at all: validator's isEmail
+ * threw URIError on one (a 500 for POST /vendors). Such strings, as values or keys, and bodies
+ * nested beyond any DTO's shape are refused before any validator sees them.
+ */
+function refuseUnreadable(value: unknown, path: string, depth: number): void {
+  if (depth > BODY_DEPTH_MAX) {
+    throw invalid('VALIDATION_FAILED', `the request body nests deeper than ${BODY_DEPTH_MAX} levels`, [{ field: path || 'body', messages: ['nested too deeply'] }]);
+  }
+  if (typeof value === 'string') {
+    if (!isWellFormed(value)) throw invalid('VALIDATION_FAILED', 'the request contains text that is not well-formed Unicode', [{ field: path || 'body', messages: ['no lone surrogates'] }]);
+    return;
+  }
+  if (Array.isArray(value)) {
+    value.forEach((item, index) => refuseUnreadable(item, `${path}[${index}]`, depth + 1));
+    return;
+  }
+  if (value !== null && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      refuseUnreadable(key, path, depth + 1);
+      refuseUnreadable(item, path ? `${path}.${key}` : key, depth + 1);
+    }
   }
 }
 

@@ -11,6 +11,7 @@ import { SubscriptionRegistry } from '../event-store/subscription-registry.js';
 import type { Clock } from '../kernel/clock.js';
 import { HoldExpiryIndex } from './hold-expiry-index.js';
 import { HoldExpirySweep } from './hold-expiry-sweep.js';
+import { NibReleaseProcess } from './nib-release.process.js';
 import { OrderPaymentProcess } from './order-payment.process.js';
 
 const PROCESS_DB = Symbol('ProcessDb');
@@ -71,6 +72,7 @@ class ProcessDbCloser implements OnApplicationShutdown {
   providers: [
     { provide: PROCESS_DB, inject: [APP_CONFIG], useFactory: openProcessDb },
     OrderPaymentProcess,
+    NibReleaseProcess,
     HoldExpiryRunner,
     ProcessDbCloser,
   ],

@@ -85,6 +85,7 @@ describe('order-payment process and hold-expiry sweep (integration)', () => {
         listings: [{ listingId: LISTING, status: 'active', revision: 0, vendorId: VENDOR, title: 'Nasi', category: 'makan-minum', unit: 'kotak', priceRupiah: 35_000, isDomesticProduct: true }],
         card: { cardId: CARD, status: 'active', opdCode: 'DINKES-3673', opdName: 'Dinkes' },
         policy: DEFAULT_POLICY,
+        at: PLACED_AT,
       },
       adminContext(PLACED_AT),
     );

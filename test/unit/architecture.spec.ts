@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../support/test-app.js';
 
@@ -27,7 +28,8 @@ function cruise(paths: string[]): { violations: Violation[]; modules: number } {
 
 describe('architecture: layer rules (dependency-cruiser)', () => {
   it('keeps every domain folder, the kernel and the projections free of Nest, class-validator and I/O', () => {
-    const { violations, modules } = cruise(['src', 'projections']);
+    // projections/ arrives with the read models; a checkout without it has nothing there to check.
+    const { violations, modules } = cruise(['src', 'projections'].filter((path) => existsSync(join(PROJECT_ROOT, path))));
     expect(modules).toBeGreaterThan(50);
     expect(violations.map((v) => `${v.rule.name}: ${v.from} -> ${v.to}`)).toEqual([]);
   });

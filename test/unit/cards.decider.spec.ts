@@ -75,7 +75,7 @@ function availableAfter(history: readonly CardEvent[]): number {
 
 describe('card decider', () => {
   describe('IssueCard', () => {
-    const issue: CardCommand = { type: 'IssueCard', ...issued.data };
+    const issue: Extract<CardCommand, { type: 'IssueCard' }> = { type: 'IssueCard', ...(issued.data as Extract<CardEvent, { type: 'CardIssued' }>['data']), at: NOW };
 
     it('given nothing, when issued with the last four digits, then CardIssued', () => {
       given(cardDecider, []).when(issue).then([issued]);
@@ -92,6 +92,23 @@ describe('card decider', () => {
       given(cardDecider, []).when({ ...issue, expiresOn: '2027-02-30' }).thenError('INVALID_CARD', 'validation');
       given(cardDecider, []).when({ ...issue, limitRupiah: 0 }).thenError('INVALID_AMOUNT', 'validation');
       given(cardDecider, []).when({ ...issue, limitRupiah: 1.5 }).thenError('INVALID_AMOUNT', 'validation');
+    });
+
+    it('refuses a card whose expiry date has passed in WIB (it could never authorise), and takes one that ends today', () => {
+      // NOW is 2026-11-26T03:00Z, 10:00 WIB on 26 November.
+      given(cardDecider, []).when({ ...issue, expiresOn: '2026-11-25' }).thenError('CARD_ALREADY_EXPIRED', 'business_rule', { expiresOn: '2026-11-25' });
+      given(cardDecider, []).when({ ...issue, expiresOn: '2020-01-01' }).thenError('CARD_ALREADY_EXPIRED', 'business_rule');
+      expect(given(cardDecider, []).when({ ...issue, expiresOn: '2026-11-26' }).events()).toHaveLength(1);
+    });
+
+    it('refuses control characters, bidi overrides and blank names; reasons go up to 500 characters', () => {
+      for (const holderName of ['Siti\u0000', 'Siti \u202e', '   ', 'x'.repeat(201)]) {
+        given(cardDecider, []).when({ ...issue, holderName }).thenError('INVALID_TEXT', 'validation', { errors: [expect.objectContaining({ field: 'holderName' })] });
+      }
+      given(cardDecider, []).when({ ...issue, opdName: 'Dinkes\u0007' }).thenError('INVALID_TEXT', 'validation');
+      given(cardDecider, [issued]).when({ type: 'SuspendCard', reason: 'hilang\u0000' }).thenError('INVALID_TEXT', 'validation');
+      given(cardDecider, [issued]).when({ type: 'CloseCard', reason: 'x'.repeat(501) }).thenError('INVALID_TEXT', 'validation');
+      expect(given(cardDecider, [issued]).when({ type: 'SuspendCard', reason: 'x'.repeat(500) }).events()).toHaveLength(1);
     });
   });
 

@@ -52,4 +52,30 @@ describe('NIB decider: one stream per NIB keeps NIBs unique across vendors (unit
   it('given a free NIB, when it is released, then nothing is written', () => {
     nib.given([]).when({ type: 'ReleaseNib', nib: NIB, vendorId: FIRST, reason: 'x' }).then([]);
   });
+
+  describe('ReleaseUnregisteredNib (an admin, for a claim whose vendor never registered)', () => {
+    const release = (holderStatus: 'absent' | 'pending' | 'verified' | 'rejected' | 'suspended', vendorId = FIRST) =>
+      ({ type: 'ReleaseUnregisteredNib', nib: NIB, vendorId, holderStatus, reason: 'pendaftaran terputus' }) as const;
+
+    it('given a claim by a vendor that never registered (or was rejected), then NibReleased with the admin\'s reason', () => {
+      nib.given([reserved(FIRST)]).when(release('absent')).then([released(FIRST, 'pendaftaran terputus')]);
+      nib.given([reserved(FIRST)]).when(release('rejected')).then([released(FIRST, 'pendaftaran terputus')]);
+    });
+
+    it('given a claim by a registered vendor, then NIB_HELD_BY_VENDOR (422) naming the holder and its status', () => {
+      for (const status of ['pending', 'verified', 'suspended'] as const) {
+        nib.given([reserved(FIRST)]).when(release(status)).thenRefuses({ kind: 'business_rule', code: 'NIB_HELD_BY_VENDOR', details: { nib: NIB, vendorId: FIRST, vendorStatus: status } });
+      }
+    });
+
+    it('writes nothing for a NIB already free or claimed by another vendor since the holder was read', () => {
+      nib.given([reserved(FIRST), released(FIRST)]).when(release('absent')).then([]);
+      nib.given([reserved(FIRST), released(FIRST), reserved(SECOND)]).when(release('absent')).then([]);
+    });
+
+    it('refuses a blank reason or control characters in it', () => {
+      nib.given([reserved(FIRST)]).when({ ...release('absent'), reason: ' ' }).thenRefuses({ kind: 'validation', code: 'INVALID_TEXT' });
+      nib.given([reserved(FIRST)]).when({ ...release('absent'), reason: 'a\u0000b' }).thenRefuses({ kind: 'validation', code: 'INVALID_TEXT' });
+    });
+  });
 });

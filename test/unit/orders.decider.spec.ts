@@ -34,6 +34,8 @@ const listing = (listingId: string, priceRupiah: number, overrides: Partial<Excl
 });
 
 type PlaceOrder = Extract<OrderCommand, { type: 'PlaceOrder' }>;
+/** 10:00 WIB on 26 November 2026. */
+const PLACED_AT = new Date('2026-11-26T03:00:00Z');
 const placeOrder = (overrides: Partial<PlaceOrder> = {}): PlaceOrder => ({
   type: 'PlaceOrder',
   orderId: ORDER,
@@ -50,6 +52,7 @@ const placeOrder = (overrides: Partial<PlaceOrder> = {}): PlaceOrder => ({
   listings: [listing(NASI, 35_000), listing(SNACK, 12_000)],
   card: { cardId: CARD, status: 'active', opdCode: OPD, opdName: 'Dinas Kesehatan Kota Serang' },
   policy,
+  at: PLACED_AT,
   ...overrides,
 });
 
@@ -69,6 +72,7 @@ const placed: OrderEvent = {
     totalRupiah: 4_250_000,
     domesticUmkPurchase: true,
     policyRevision: 3,
+    placedAt: PLACED_AT.toISOString(),
   },
 };
 const HOLD_EXPIRES = '2026-12-26T03:00:00.000Z';
@@ -137,6 +141,26 @@ describe('order decider', () => {
       given(orderDecider, []).when(placeOrder({ shippingRupiah: -1 })).thenError('INVALID_ORDER');
       given(orderDecider, [placed]).when(placeOrder()).thenError('ORDER_EXISTS', 'conflict');
     });
+
+    it('refuses an unknown kabupaten/kota code, and an official\'s name with control or bidi characters', () => {
+      for (const kabupatenKotaCode of ['0000', '9999', '3699', '3170', '1000']) {
+        given(orderDecider, []).when(placeOrder({ kabupatenKotaCode })).thenError('UNKNOWN_KABUPATEN_KOTA', 'validation', { errors: [expect.objectContaining({ field: 'kabupatenKotaCode' })] });
+      }
+      for (const officialName of ['Budi\u0000', 'Budi\u0007', 'Budi \u202e', 'Budi \ud800', '  ', 'x'.repeat(201)]) {
+        given(orderDecider, []).when(placeOrder({ officialName })).thenError('INVALID_TEXT', 'validation');
+      }
+      expect(given(orderDecider, []).when(placeOrder({ kabupatenKotaCode: '3273', officialName: '  Budi 😀'.padEnd(200, '.') })).events()).toHaveLength(1);
+    });
+
+    it('refuses control characters in reasons, notes and BAST numbers', () => {
+      given(orderDecider, [placed, authorised]).when({ type: 'RejectOrder', by: vendor, reason: 'habis\u0000' }).thenError('INVALID_TEXT', 'validation');
+      given(orderDecider, [placed, authorised]).when({ type: 'CancelOrder', by: buyer, reason: 'bat\u2028al' }).thenError('INVALID_TEXT', 'validation');
+      given(orderDecider, [placed, authorised, accepted]).when({ type: 'ShipOrder', by: vendor, note: 'bell\u0007' }).thenError('INVALID_TEXT', 'validation');
+      given(orderDecider, [placed, authorised, accepted, shipped]).when(receive({ bastNumber: 'BAST\u0000' })).thenError('INVALID_TEXT', 'validation');
+      given(orderDecider, [placed, authorised]).when({ type: 'RejectOrder', by: vendor, reason: 'baris satu\nbaris dua' }).then([
+        { type: 'OrderRejected', data: { orderId: ORDER, vendorId: VENDOR, reason: 'baris satu\nbaris dua' } },
+      ]);
+    });
   });
 
   describe('authorisation outcome (from the process manager)', () => {
@@ -186,6 +210,19 @@ describe('order decider', () => {
       given(orderDecider, [placed, authorised, accepted, shipped]).when(receive({ bastDate: '2026-11-29' })).thenError('BAST_DATE_IN_FUTURE', 'business_rule');
       given(orderDecider, [placed, authorised, accepted, shipped]).when(receive({ bastDate: '28-11-2026' })).thenError('INVALID_BAST', 'validation');
       given(orderDecider, [placed, authorised, accepted, shipped]).when(receive({ bastNumber: ' ' })).thenError('INVALID_TEXT', 'validation');
+    });
+
+    it('refuses a BAST dated before the order was placed (WIB), takes one dated the day it was placed, and takes any past date for an order recorded without placedAt', () => {
+      const shippedHistory = [placed, authorised, accepted, shipped];
+      given(orderDecider, shippedHistory).when(receive({ bastDate: '2026-11-25' })).thenError('BAST_BEFORE_ORDER', 'business_rule', { bastDate: '2026-11-25', placedOn: '2026-11-26' });
+      given(orderDecider, shippedHistory).when(receive({ bastDate: '2000-01-01' })).thenError('BAST_BEFORE_ORDER', 'business_rule');
+      given(orderDecider, shippedHistory).when(receive({ bastDate: '2026-11-26' })).then([{ ...received, data: { ...received.data, bastDate: '2026-11-26' } } as OrderEvent]);
+      // 2026-11-25T17:30Z is already 26 November in WIB: placed on the 26th.
+      const lateEvening = { ...placed, data: { ...placed.data, placedAt: '2026-11-25T17:30:00.000Z' } } as OrderEvent;
+      given(orderDecider, [lateEvening, authorised, accepted, shipped]).when(receive({ bastDate: '2026-11-25' })).thenError('BAST_BEFORE_ORDER');
+      const { placedAt: _placedAt, ...legacyData } = (placed as Extract<OrderEvent, { type: 'OrderPlaced' }>).data;
+      const legacy = { type: 'OrderPlaced', data: legacyData } as OrderEvent;
+      given(orderDecider, [legacy, authorised, accepted, shipped]).when(receive({ bastDate: '2000-01-01' })).then([{ ...received, data: { ...received.data, bastDate: '2000-01-01' } } as OrderEvent]);
     });
   });
 

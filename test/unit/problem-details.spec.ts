@@ -60,6 +60,19 @@ describe('problem details and edge checks (unit)', () => {
       expect(() => requireText('reason', 'a\u0000b', 500, { multiline: true })).toThrow(DomainError);
     });
 
+    it.each(['line\u2028separator', 'para\u2029separator', 'bidi \u202e override', 'embed\u202a', 'isolate\u2066x\u2069'])('refuses the deceptive formatting in %j, also in multi-line text', (value) => {
+      expect(() => requireText('title', value, 200)).toThrow(expect.objectContaining({ kind: 'validation', code: 'INVALID_TEXT' }));
+      expect(() => requireText('reason', value, 500, { multiline: true })).toThrow(expect.objectContaining({ code: 'INVALID_TEXT' }));
+    });
+
+    it('refuses lone surrogate halves (not encodable as UTF-8) and keeps paired ones', () => {
+      for (const value of ['lone \ud800 high', 'lone \udc00 low', 'end\ud83d', '\ude00start']) {
+        expect(() => requireText('name', value, 200)).toThrow(expect.objectContaining({ code: 'INVALID_TEXT' }));
+      }
+      expect(requireText('name', 'paired \ud83d\ude00', 200)).toBe('paired 😀');
+      expect(requireText('name', 'Zero\u200dwidth joiner', 200)).toBe('Zero\u200dwidth joiner');
+    });
+
     it('refuses what is not a string instead of failing on it', () => {
       for (const value of [null, undefined, 42, {}, []]) {
         expect(() => requireText('name', value, 200)).toThrow(expect.objectContaining({ code: 'INVALID_TEXT' }));

@@ -16,6 +16,9 @@ export class CardCommandHandler implements ICommandHandler<CardCommandRequest> {
   ) {}
 
   async execute({ cardId, command, context }: CardCommandRequest): Promise<CommandResult> {
+    if (command.type === 'IssueCard') {
+      return this.pipeline.handle(cardDecider, cardStreamId(cardId), { ...command, at: context.occurredAt }, context);
+    }
     if (!POLICY_COMMANDS.has(command.type)) {
       return this.pipeline.handle(cardDecider, cardStreamId(cardId), command as CardCommand, context);
     }

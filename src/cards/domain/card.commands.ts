@@ -10,6 +10,8 @@ export type CardCommand =
       readonly cardLast4: string;
       readonly limitRupiah: number;
       readonly expiresOn: string;
+      /** When it is issued: a card whose expiry date has already passed is refused. */
+      readonly at: Date;
     }
   | { readonly type: 'ChangeCardLimit'; readonly limitRupiah: number }
   | { readonly type: 'SuspendCard'; readonly reason: string }

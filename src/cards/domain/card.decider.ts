@@ -2,14 +2,17 @@ import { assertNever } from '../../kernel/assert.js';
 import type { Decider } from '../../kernel/decider.js';
 import { isIsoDate } from '../../kernel/dates.js';
 import { FieldError, conflict, invalid, notFound, ruleViolation } from '../../kernel/errors.js';
+import { requireText } from '../../kernel/text.js';
 import type { CardCommand } from './card.commands.js';
 import type { CardEvent } from './card.events.js';
 import { evolveCard } from './card.evolve.js';
 import { CardState, IssuedCard } from './card.state.js';
 import { authorise, capture, expire, requireAmount, settle, voidHold } from './card-authorisation.js';
 import { findCardNumber, isCardLast4 } from './card-number.js';
+import { cardExpiryInstantMs } from './card-validity.js';
 
-const TEXT_LENGTH_MAX = 200;
+const NAME_LENGTH_MAX = 200;
+const REASON_LENGTH_MAX = 500;
 const OPD_CODE_PATTERN = /^[A-Za-z0-9._-]{2,40}$/;
 
 export const cardStreamId = (cardId: string): string => `card-${cardId}`;
@@ -29,7 +32,7 @@ function decide(command: CardCommand, state: CardState): CardEvent[] {
       return changeLimit(command.limitRupiah, state);
     case 'SuspendCard':
       requireStatus(state, ['active'], 'suspend');
-      return [{ type: 'CardSuspended', data: { cardId, reason: requireText('reason', command.reason) } }];
+      return [{ type: 'CardSuspended', data: { cardId, reason: requireText('reason', command.reason, REASON_LENGTH_MAX, { multiline: true }) } }];
     case 'ReinstateCard':
       requireStatus(state, ['suspended'], 'reinstate');
       return [{ type: 'CardReinstated', data: { cardId } }];
@@ -37,7 +40,7 @@ function decide(command: CardCommand, state: CardState): CardEvent[] {
       requireStatus(state, ['active', 'suspended'], 'close');
       const open = Object.values(state.holds).filter((hold) => hold.status === 'held').length;
       if (open > 0) throw ruleViolation('CARD_HAS_OPEN_HOLDS', 'void, capture or let expire every open hold before closing the card', { openHolds: open });
-      return [{ type: 'CardClosed', data: { cardId, reason: requireText('reason', command.reason) } }];
+      return [{ type: 'CardClosed', data: { cardId, reason: requireText('reason', command.reason, REASON_LENGTH_MAX, { multiline: true }) } }];
     }
     case 'AuthoriseCard':
       return authorise(command, state);
@@ -67,14 +70,17 @@ function issue(command: Extract<CardCommand, { type: 'IssueCard' }>, state: Card
   if (!isIsoDate(command.expiresOn)) errors.push({ field: 'expiresOn', messages: ['a date, YYYY-MM-DD'] });
   if (errors.length > 0) throw invalid('INVALID_CARD', 'the card is invalid', errors);
   requireAmount(command.limitRupiah, 'limitRupiah');
+  if (command.at.getTime() >= cardExpiryInstantMs(command.expiresOn)) {
+    throw ruleViolation('CARD_ALREADY_EXPIRED', 'the card\'s expiry date has passed (WIB): it could never authorise anything', { expiresOn: command.expiresOn });
+  }
   return [
     {
       type: 'CardIssued',
       data: {
         cardId: command.cardId,
         opdCode: command.opdCode,
-        opdName: requireText('opdName', command.opdName),
-        holderName: requireText('holderName', command.holderName),
+        opdName: requireText('opdName', command.opdName, NAME_LENGTH_MAX),
+        holderName: requireText('holderName', command.holderName, NAME_LENGTH_MAX),
         cardLast4: command.cardLast4,
         limitRupiah: command.limitRupiah,
         expiresOn: command.expiresOn,
@@ -102,12 +108,4 @@ function requireStatus(card: IssuedCard, allowed: readonly IssuedCard['status'][
   if (!allowed.includes(card.status)) {
     throw ruleViolation('CARD_INVALID_TRANSITION', `cannot ${action} a ${card.status} card`, { status: card.status, allowedFrom: allowed });
   }
-}
-
-function requireText(field: string, value: string): string {
-  const trimmed = value.trim();
-  if (trimmed.length === 0 || trimmed.length > TEXT_LENGTH_MAX) {
-    throw invalid('INVALID_TEXT', `${field} must be 1..${TEXT_LENGTH_MAX} characters`, [{ field, messages: [`1..${TEXT_LENGTH_MAX} characters`] }]);
-  }
-  return trimmed;
 }

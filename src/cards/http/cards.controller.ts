@@ -4,14 +4,15 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperati
 import type { FastifyReply } from 'fastify';
 import type { AuthenticatedRequest } from '../../auth/auth.guard.js';
 import { Roles } from '../../auth/roles.decorator.js';
-import { assertOpdScope, requireActor } from '../../auth/scope.js';
+import { requireActor } from '../../auth/scope.js';
 import { CommandPipeline } from '../../event-store/command-pipeline.js';
 import { CLOCK } from '../../event-store/event-store.tokens.js';
 import { CommandResponseDto, commandResponse } from '../../http/command-response.js';
 import { commandContext, etag } from '../../http/request-context.js';
+import { NoBodyPipe } from '../../http/no-body.pipe.js';
 import { UuidParamPipe } from '../../http/uuid-param.pipe.js';
 import type { Clock } from '../../kernel/clock.js';
-import { notFound } from '../../kernel/errors.js';
+import { forbidden, notFound } from '../../kernel/errors.js';
 import { deterministicUuid, randomId } from '../../kernel/ids.js';
 import { CardCommandInput, CardCommandRequest } from '../application/card.commands.js';
 import { cardDecider, cardStreamId } from '../domain/card.decider.js';
@@ -59,7 +60,8 @@ export class CardsController {
     const { state, revision } = await this.pipeline.load(cardDecider, cardStreamId(cardId));
     if (state.status === 'absent') throw notFound('CARD_NOT_FOUND', `no card ${cardId}`);
     const actor = requireActor(request.actor);
-    if (actor.role === 'buyer') assertOpdScope(actor, state.opdCode);
+    // The refusal names only the card: not the OPD it belongs to.
+    if (actor.role === 'buyer' && actor.opdCode !== state.opdCode) throw forbidden('OUT_OF_SCOPE', 'this key may not read this card', { cardId });
     void reply.header('ETag', etag(revision));
     return cardView(state, revision);
   }
@@ -96,7 +98,7 @@ export class CardsController {
   @ApiHeader(IF_MATCH_HEADER)
   @ApiOperation({ summary: 'Reinstate a suspended card (admin)' })
   @ApiOkResponse({ type: CommandResponseDto })
-  reinstate(@Param('cardId', new UuidParamPipe('cardId')) cardId: string, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto> {
+  reinstate(@Param('cardId', new UuidParamPipe('cardId')) cardId: string, @Body(NoBodyPipe) _body: unknown, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto> {
     return this.change(cardId, { type: 'ReinstateCard' }, request, reply);
   }
 

@@ -1,13 +1,22 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { CommandPipeline, CommandResult } from '../../event-store/command-pipeline.js';
-import { orderDecider, orderStreamId } from '../domain/order.decider.js';
+import { notFound } from '../../kernel/errors.js';
+import { assertMayChangeOrder, orderDecider, orderStreamId } from '../domain/order.decider.js';
 import { ChangeOrderCommand } from './order.commands.js';
 
 @CommandHandler(ChangeOrderCommand)
 export class ChangeOrderHandler implements ICommandHandler<ChangeOrderCommand> {
   constructor(private readonly pipeline: CommandPipeline) {}
 
-  execute({ orderId, command, context }: ChangeOrderCommand): Promise<CommandResult> {
+  /**
+   * Who may act is settled before the pipeline compares If-Match or looks for an earlier attempt,
+   * so a stranger gets 403 and never the order's revision. Ownership never changes, so the read
+   * cannot go stale; the decider checks again on the state it decides on.
+   */
+  async execute({ orderId, command, context }: ChangeOrderCommand): Promise<CommandResult> {
+    const { state } = await this.pipeline.load(orderDecider, orderStreamId(orderId));
+    if (state.status === 'absent') throw notFound('ORDER_NOT_FOUND', 'no such order');
+    assertMayChangeOrder(command, state);
     return this.pipeline.handle(orderDecider, orderStreamId(orderId), command, context);
   }
 }

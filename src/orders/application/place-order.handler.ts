@@ -31,7 +31,7 @@ export class PlaceOrderHandler implements ICommandHandler<PlaceOrderCommand> {
     return this.pipeline.handle(
       orderDecider,
       orderStreamId(request.orderId),
-      { type: 'PlaceOrder', ...request, by: context.actor, vendor, listings, card, policy },
+      { type: 'PlaceOrder', ...request, by: context.actor, vendor, listings, card, policy, at: context.occurredAt },
       { ...context, policyRevision: policy.revision },
     );
   }

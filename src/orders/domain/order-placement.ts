@@ -1,7 +1,9 @@
 import type { Actor } from '../../kernel/actor.js';
 import { FieldError, forbidden, invalid, notFound, ruleViolation } from '../../kernel/errors.js';
 import { isRupiah } from '../../kernel/money.js';
+import { requireText } from '../../kernel/text.js';
 import type { VendorScale } from '../../policy/domain/policy.js';
+import { isKnownKabupatenKota } from '../../vendors/domain/regions.js';
 import type { ListingSnapshot, OrderCommand } from './order.commands.js';
 import type { OrderEvent, OrderLine } from './order.events.js';
 
@@ -48,7 +50,7 @@ export function place(command: PlaceOrder): OrderEvent[] {
           opdCode: command.opdCode,
           opdName: card.opdName,
           kabupatenKotaCode: command.kabupatenKotaCode,
-          officialName: command.officialName.trim(),
+          officialName: requireText('officialName', command.officialName, TEXT_LENGTH_MAX),
         },
         vendorId: vendor.vendorId,
         vendorScale: vendor.scale,
@@ -58,12 +60,13 @@ export function place(command: PlaceOrder): OrderEvent[] {
         totalRupiah,
         domesticUmkPurchase: UMK_SCALES.includes(vendor.scale) && lines.every((line) => line.isDomesticProduct),
         policyRevision: command.policy.revision,
+        placedAt: command.at.toISOString(),
       },
     },
   ];
 }
 
-export function assertBuyerScope(by: Actor, opdCode: string): void {
+function assertBuyerScope(by: Actor, opdCode: string): void {
   if (by.role === 'admin' || (by.role === 'buyer' && by.opdCode === opdCode)) return;
   throw forbidden('OUT_OF_SCOPE', `this key may not act for OPD ${opdCode}`, { opdCode });
 }
@@ -79,10 +82,13 @@ function checkRequest(command: PlaceOrder): void {
     }
   });
   if (!isRupiah(command.shippingRupiah)) errors.push({ field: 'shippingRupiah', messages: ['an integer >= 0 (rupiah)'] });
-  if (!/^\d{4}$/.test(command.kabupatenKotaCode)) errors.push({ field: 'kabupatenKotaCode', messages: ['4 digits (BPS)'] });
-  const official = command.officialName.trim();
-  if (official.length === 0 || official.length > TEXT_LENGTH_MAX) errors.push({ field: 'officialName', messages: [`1..${TEXT_LENGTH_MAX} characters`] });
   if (errors.length > 0) throw invalid('INVALID_ORDER', 'the order is invalid', errors);
+  if (!isKnownKabupatenKota(command.kabupatenKotaCode)) {
+    throw invalid('UNKNOWN_KABUPATEN_KOTA', `unknown BPS kabupaten/kota code ${command.kabupatenKotaCode}`, [
+      { field: 'kabupatenKotaCode', messages: ['must be a known 4-digit BPS kabupaten/kota code'] },
+    ]);
+  }
+  requireText('officialName', command.officialName, TEXT_LENGTH_MAX);
 }
 
 function priceLine(listingId: string, quantity: number, listings: readonly ListingSnapshot[], vendorId: string): OrderLine {

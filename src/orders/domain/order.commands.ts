@@ -46,6 +46,8 @@ export type OrderCommand =
       readonly listings: readonly ListingSnapshot[];
       readonly card: CardSnapshot;
       readonly policy: PolicyVersion;
+      /** When it is placed (the command's time): a BAST is never dated before it. */
+      readonly at: Date;
     }
   | { readonly type: 'RecordAuthorisationApproved'; readonly amountRupiah: number; readonly holdExpiresAt: string; readonly policyRevision: number }
   | { readonly type: 'RecordAuthorisationDeclined'; readonly reason: string; readonly policyRevision: number }

@@ -3,11 +3,12 @@ import { assertNever } from '../../kernel/assert.js';
 import type { Decider } from '../../kernel/decider.js';
 import { isIsoDate, wibDate } from '../../kernel/dates.js';
 import { conflict, forbidden, invalid, notFound, ruleViolation } from '../../kernel/errors.js';
+import { requireText } from '../../kernel/text.js';
 import type { OrderCommand } from './order.commands.js';
 import type { OrderEvent } from './order.events.js';
 import { evolveOrder } from './order.evolve.js';
 import { CANCELLABLE_STATUSES, OrderState, OrderStatus, PlacedOrder } from './order.state.js';
-import { assertBuyerScope, place } from './order-placement.js';
+import { place } from './order-placement.js';
 
 const TEXT_LENGTH_MAX = 500;
 const BAST_NUMBER_LENGTH_MAX = 100;
@@ -41,23 +42,23 @@ function decide(command: OrderCommand, state: OrderState): OrderEvent[] {
       if (state.status !== 'placed') return [];
       return [{ type: 'OrderDeclined', data: { orderId, cardId: state.cardId, reason: command.reason, policyRevision: command.policyRevision } }];
     case 'AcceptOrder':
-      assertOrderVendor(command.by, state);
+      assertMayChangeOrder(command, state);
       requireStatus(state, ['authorised'], 'accept');
       return [{ type: 'OrderAccepted', data: { orderId, vendorId: state.vendorId } }];
     case 'RejectOrder':
-      assertOrderVendor(command.by, state);
+      assertMayChangeOrder(command, state);
       requireStatus(state, ['placed', 'authorised'], 'reject');
-      return [{ type: 'OrderRejected', data: { orderId, vendorId: state.vendorId, reason: requireText('reason', command.reason, TEXT_LENGTH_MAX) } }];
+      return [{ type: 'OrderRejected', data: { orderId, vendorId: state.vendorId, reason: requireText('reason', command.reason, TEXT_LENGTH_MAX, { multiline: true }) } }];
     case 'ShipOrder':
-      assertOrderVendor(command.by, state);
+      assertMayChangeOrder(command, state);
       requireStatus(state, ['accepted'], 'ship');
-      return [{ type: 'OrderShipped', data: { orderId, vendorId: state.vendorId, note: command.note === undefined ? null : requireText('note', command.note, TEXT_LENGTH_MAX) } }];
+      return [{ type: 'OrderShipped', data: { orderId, vendorId: state.vendorId, note: command.note === undefined ? null : requireText('note', command.note, TEXT_LENGTH_MAX, { multiline: true }) } }];
     case 'ReceiveOrder':
       return receive(command, state);
     case 'CancelOrder':
-      assertBuyerScope(command.by, state.buyer.opdCode);
+      assertMayChangeOrder(command, state);
       requireStatus(state, CANCELLABLE_STATUSES, 'cancel');
-      return [{ type: 'OrderCancelled', data: { orderId, reason: requireText('reason', command.reason, TEXT_LENGTH_MAX) } }];
+      return [{ type: 'OrderCancelled', data: { orderId, reason: requireText('reason', command.reason, TEXT_LENGTH_MAX, { multiline: true }) } }];
     case 'RecordPayment':
       if (state.status === 'paid') return [];
       requireStatus(state, ['received'], 'record the payment of');
@@ -70,13 +71,17 @@ function decide(command: OrderCommand, state: OrderState): OrderEvent[] {
 }
 
 function receive(command: Extract<OrderCommand, { type: 'ReceiveOrder' }>, state: PlacedOrder): OrderEvent[] {
-  assertBuyerScope(command.by, state.buyer.opdCode);
+  assertMayChangeOrder(command, state);
   requireStatus(state, ['shipped'], 'receive');
   const bastNumber = requireText('bastNumber', command.bastNumber, BAST_NUMBER_LENGTH_MAX);
   if (!isIsoDate(command.bastDate)) throw invalid('INVALID_BAST', 'bastDate must be a date, YYYY-MM-DD', [{ field: 'bastDate', messages: ['YYYY-MM-DD'] }]);
   const today = wibDate(command.at);
   if (command.bastDate > today) {
     throw ruleViolation('BAST_DATE_IN_FUTURE', 'the BAST (berita acara serah terima) cannot be dated after today (WIB)', { bastDate: command.bastDate, today });
+  }
+  const placedOn = state.placedAt !== undefined ? wibDate(new Date(state.placedAt)) : undefined;
+  if (placedOn !== undefined && command.bastDate < placedOn) {
+    throw ruleViolation('BAST_BEFORE_ORDER', 'the BAST (berita acara serah terima) cannot be dated before the order was placed (WIB)', { bastDate: command.bastDate, placedOn });
   }
   return [{ type: 'OrderReceived', data: { orderId: state.orderId, bastNumber, bastDate: command.bastDate } }];
 }
@@ -94,9 +99,35 @@ function expireHold(at: Date, state: PlacedOrder): OrderEvent[] {
   return [{ type: 'OrderHoldExpired', data: { orderId: state.orderId, cardId: state.cardId, holdExpiresAt: state.hold.expiresAt } }];
 }
 
-function assertOrderVendor(by: Actor, order: PlacedOrder): void {
-  if (by.role === 'vendor' && by.vendorId === order.vendorId) return;
-  throw forbidden('NOT_ORDER_VENDOR', 'only the order\'s vendor acts on it', { orderId: order.orderId });
+/**
+ * Who may issue a command on an order: its vendor accepts, rejects and ships; its buying OPD (or
+ * an admin) receives and cancels; the process managers record what the card decided. Checked by
+ * the decider, and by the handler before anything else, so that a stranger learns nothing of the
+ * order from a precondition (If-Match) answer. A refusal names only the order.
+ */
+export function assertMayChangeOrder(command: Exclude<OrderCommand, { type: 'PlaceOrder' }>, order: PlacedOrder): void {
+  switch (command.type) {
+    case 'AcceptOrder':
+    case 'RejectOrder':
+    case 'ShipOrder':
+      if (command.by.role === 'vendor' && command.by.vendorId === order.vendorId) return;
+      throw forbidden('NOT_ORDER_VENDOR', 'only the order\'s vendor acts on it', { orderId: order.orderId });
+    case 'ReceiveOrder':
+    case 'CancelOrder':
+      if (isOrderBuyer(command.by, order)) return;
+      throw forbidden('OUT_OF_SCOPE', 'only the buying OPD (or an admin) acts on this order', { orderId: order.orderId });
+    case 'RecordAuthorisationApproved':
+    case 'RecordAuthorisationDeclined':
+    case 'RecordPayment':
+    case 'ExpireOrderHold':
+      return;
+    default:
+      return assertNever(command, 'order command');
+  }
+}
+
+function isOrderBuyer(by: Actor, order: PlacedOrder): boolean {
+  return by.role === 'admin' || (by.role === 'buyer' && by.opdCode === order.buyer.opdCode);
 }
 
 function requireStatus(order: PlacedOrder, allowed: readonly OrderStatus[], action: string): void {
@@ -107,12 +138,4 @@ function requireStatus(order: PlacedOrder, allowed: readonly OrderStatus[], acti
       allowedFrom: allowed,
     });
   }
-}
-
-function requireText(field: string, value: string, lengthMax: number): string {
-  const trimmed = value.trim();
-  if (trimmed.length === 0 || trimmed.length > lengthMax) {
-    throw invalid('INVALID_TEXT', `${field} must be 1..${lengthMax} characters`, [{ field, messages: [`1..${lengthMax} characters`] }]);
-  }
-  return trimmed;
 }

@@ -36,6 +36,8 @@ export type OrderEvent =
         readonly totalRupiah: number;
         readonly domesticUmkPurchase: boolean;
         readonly policyRevision: number;
+        /** When it was placed (ISO 8601 UTC). Absent from orders placed before this field was added. */
+        readonly placedAt?: string;
       };
     }
   | {

@@ -36,6 +36,18 @@ export function evolveOrder(state: OrderState, event: OrderEvent): OrderState {
 }
 
 export function detailsOf(order: PlacedOrder): OrderDetails {
-  const { orderId, buyer, vendorId, vendorScale, cardId, lines, shippingRupiah, totalRupiah, domesticUmkPurchase, placedPolicyRevision } = order;
-  return { orderId, buyer, vendorId, vendorScale, cardId, lines, shippingRupiah, totalRupiah, domesticUmkPurchase, placedPolicyRevision };
+  const { orderId, buyer, vendorId, vendorScale, cardId, lines, shippingRupiah, totalRupiah, domesticUmkPurchase, placedPolicyRevision, placedAt } = order;
+  return {
+    orderId,
+    buyer,
+    vendorId,
+    vendorScale,
+    cardId,
+    lines,
+    shippingRupiah,
+    totalRupiah,
+    domesticUmkPurchase,
+    placedPolicyRevision,
+    ...(placedAt !== undefined ? { placedAt } : {}),
+  };
 }

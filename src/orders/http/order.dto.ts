@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsInt, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { IsOmittable } from '../../http/optional.js';
 import { LINE_QUANTITY_MAX, ORDER_LINES_MAX } from '../domain/order-placement.js';
 
 export class OrderLineDto {
@@ -15,7 +16,7 @@ export class OrderLineDto {
 
 export class PlaceOrderDto {
   @ApiPropertyOptional({ example: 'DINKES-3673', description: 'the buying OPD/satker: a buyer key\'s own (may be omitted); required for an admin' })
-  @IsOptional() @Matches(/^[A-Za-z0-9._-]{2,40}$/, { message: 'opdCode must be 2..40 of A-Z a-z 0-9 . _ -' })
+  @IsOmittable() @Matches(/^[A-Za-z0-9._-]{2,40}$/, { message: 'opdCode must be 2..40 of A-Z a-z 0-9 . _ -' })
   opdCode?: string;
 
   @ApiProperty({ example: '3673', description: 'BPS kabupaten/kota code of the buying OPD' })
@@ -51,7 +52,7 @@ export class OrderReasonDto {
 
 export class ShipOrderDto {
   @ApiPropertyOptional({ example: 'dikirim kurir, tiba pukul 10.00' })
-  @IsOptional() @IsString() @Length(1, 500)
+  @IsOmittable() @IsString() @Length(1, 500)
   note?: string;
 }
 

@@ -9,6 +9,7 @@ import { CommandPipeline } from '../../event-store/command-pipeline.js';
 import { CLOCK } from '../../event-store/event-store.tokens.js';
 import { CommandResponseDto, commandResponse } from '../../http/command-response.js';
 import { commandContext, etag } from '../../http/request-context.js';
+import { NoBodyPipe } from '../../http/no-body.pipe.js';
 import { UuidParamPipe } from '../../http/uuid-param.pipe.js';
 import type { Clock } from '../../kernel/clock.js';
 import { forbidden, invalid, notFound } from '../../kernel/errors.js';
@@ -74,7 +75,7 @@ export class OrdersController {
   @ApiHeader(IF_MATCH_HEADER)
   @ApiOperation({ summary: 'Accept an authorised order (its vendor)' })
   @ApiOkResponse({ type: CommandResponseDto })
-  accept(@Param('orderId', new UuidParamPipe('orderId')) orderId: string, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto> {
+  accept(@Param('orderId', new UuidParamPipe('orderId')) orderId: string, @Body(NoBodyPipe) _body: unknown, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto> {
     return this.change(orderId, (by) => ({ type: 'AcceptOrder', by }), request, reply);
   }
 

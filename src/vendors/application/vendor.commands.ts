@@ -23,3 +23,26 @@ export class ChangeVendorCommand extends Command<CommandResult> {
     super();
   }
 }
+
+/** Frees a NIB its vendor holds (the nib-release process manager, after a rejection). */
+export class ReleaseNibCommand extends Command<CommandResult> {
+  constructor(
+    readonly nib: string,
+    readonly vendorId: string,
+    readonly reason: string,
+    readonly context: CommandContext,
+  ) {
+    super();
+  }
+}
+
+/** An admin frees a NIB whose holder never registered, or was rejected (refused while the holder is registered). */
+export class ReleaseUnregisteredNibCommand extends Command<CommandResult> {
+  constructor(
+    readonly nib: string,
+    readonly reason: string,
+    readonly context: CommandContext,
+  ) {
+    super();
+  }
+}

@@ -1,11 +1,13 @@
 import type { Decider } from '../../kernel/decider.js';
-import { conflict } from '../../kernel/errors.js';
+import { conflict, ruleViolation } from '../../kernel/errors.js';
+import { requireText } from '../../kernel/text.js';
 import type { NibCommand } from './vendor.commands.js';
 import type { NibEvent } from './vendor.events.js';
 import type { NibState } from './vendor.state.js';
 
 /** NIB uniqueness: one stream per NIB, claimed with expected revision no_stream (or after a release). */
 export const nibStreamId = (nib: string): string => `nib-${nib}`;
+const REASON_LENGTH_MAX = 500;
 
 export const nibDecider: Decider<NibState, NibCommand, NibEvent> = {
   initialState: () => ({ status: 'free' }),
@@ -23,6 +25,19 @@ export const nibDecider: Decider<NibState, NibCommand, NibEvent> = {
       case 'ReleaseNib':
         if (state.status !== 'reserved' || state.vendorId !== command.vendorId) return [];
         return [{ type: 'NibReleased', data: { nib: command.nib, vendorId: command.vendorId, reason: command.reason } }];
+      case 'ReleaseUnregisteredNib': {
+        const reason = requireText('reason', command.reason, REASON_LENGTH_MAX, { multiline: true });
+        // Free already, or claimed by someone else since the holder was read: nothing of this holder to release.
+        if (state.status !== 'reserved' || state.vendorId !== command.vendorId) return [];
+        if (command.holderStatus !== 'absent' && command.holderStatus !== 'rejected') {
+          throw ruleViolation('NIB_HELD_BY_VENDOR', `NIB ${command.nib} belongs to a registered ${command.holderStatus} vendor`, {
+            nib: command.nib,
+            vendorId: command.vendorId,
+            vendorStatus: command.holderStatus,
+          });
+        }
+        return [{ type: 'NibReleased', data: { nib: command.nib, vendorId: command.vendorId, reason } }];
+      }
     }
   },
 };

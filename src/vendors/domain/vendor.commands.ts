@@ -29,4 +29,16 @@ export type VendorCommand =
 
 export type NibCommand =
   | { readonly type: 'ReserveNib'; readonly nib: string; readonly vendorId: string }
-  | { readonly type: 'ReleaseNib'; readonly nib: string; readonly vendorId: string; readonly reason: string };
+  | { readonly type: 'ReleaseNib'; readonly nib: string; readonly vendorId: string; readonly reason: string }
+  | {
+      /**
+       * An admin frees a NIB whose holder never registered (a registration that crashed between
+       * its claim and its VendorRegistered) or was rejected. `holderStatus` is the holder's
+       * vendor stream as the handler read it.
+       */
+      readonly type: 'ReleaseUnregisteredNib';
+      readonly nib: string;
+      readonly vendorId: string;
+      readonly holderStatus: 'absent' | 'pending' | 'verified' | 'rejected' | 'suspended';
+      readonly reason: string;
+    };

@@ -3,9 +3,14 @@ import { BANTEN_KABUPATEN_KOTA } from '../domain/regions.js';
 import { maskNpwp } from '../domain/vendor-rules.js';
 import type { VendorState } from '../domain/vendor.state.js';
 
-/** The vendor as the caller may see it: the public gets no full NPWP (it may be a person's NIK). */
+/**
+ * The vendor as the caller may see it. The public (and other vendors) get no full NPWP (it may be
+ * a person's NIK) and no contact (often the owner's own email and phone); buyers, who order from
+ * the vendor, see the contact; admins, auditors and the vendor itself see everything.
+ */
 export function vendorView(state: Exclude<VendorState, { status: 'absent' }>, revision: bigint, actor: Actor | undefined): Record<string, unknown> {
   const privileged = actor !== undefined && (actor.role === 'admin' || actor.role === 'auditor' || actor.vendorId === state.vendorId);
+  const seesContact = privileged || actor?.role === 'buyer';
   return {
     vendorId: state.vendorId,
     status: state.status,
@@ -17,7 +22,7 @@ export function vendorView(state: Exclude<VendorState, { status: 'absent' }>, re
     kabupatenKotaCode: state.kabupatenKotaCode,
     kabupatenKotaName: BANTEN_KABUPATEN_KOTA[state.kabupatenKotaCode] ?? null,
     isLocal: state.isLocal,
-    contact: state.contact,
+    ...(seesContact ? { contact: state.contact } : {}),
     ...('reason' in state ? { reason: state.reason } : {}),
     revision: revision.toString(),
   };

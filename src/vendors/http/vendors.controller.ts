@@ -9,6 +9,7 @@ import { CommandPipeline } from '../../event-store/command-pipeline.js';
 import { CLOCK } from '../../event-store/event-store.tokens.js';
 import { CommandResponseDto, commandResponse } from '../../http/command-response.js';
 import { commandContext, etag } from '../../http/request-context.js';
+import { NoBodyPipe } from '../../http/no-body.pipe.js';
 import { UuidParamPipe } from '../../http/uuid-param.pipe.js';
 import type { Clock } from '../../kernel/clock.js';
 import { notFound } from '../../kernel/errors.js';
@@ -75,7 +76,7 @@ export class VendorsController {
   @ApiHeader(IF_MATCH_HEADER)
   @ApiOperation({ summary: 'Verify a pending vendor (admin)' })
   @ApiOkResponse({ type: CommandResponseDto })
-  verify(@Param('vendorId', new UuidParamPipe('vendorId')) vendorId: string, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto> {
+  verify(@Param('vendorId', new UuidParamPipe('vendorId')) vendorId: string, @Body(NoBodyPipe) _body: unknown, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto> {
     return this.change(vendorId, { type: 'VerifyVendor' }, request, reply);
   }
 
@@ -111,7 +112,7 @@ export class VendorsController {
   @ApiHeader(IF_MATCH_HEADER)
   @ApiOperation({ summary: 'Reinstate a suspended vendor (admin)' })
   @ApiOkResponse({ type: CommandResponseDto })
-  reinstate(@Param('vendorId', new UuidParamPipe('vendorId')) vendorId: string, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto> {
+  reinstate(@Param('vendorId', new UuidParamPipe('vendorId')) vendorId: string, @Body(NoBodyPipe) _body: unknown, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto> {
     return this.change(vendorId, { type: 'ReinstateVendor' }, request, reply);
   }
 

@@ -1,0 +1,63 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Roles } from '../../auth/roles.decorator.js';
+import { CommandPipeline } from '../../event-store/command-pipeline.js';
+import { CLOCK } from '../../event-store/event-store.tokens.js';
+import { CommandResponseDto, commandResponse } from '../../http/command-response.js';
+import { commandContext, etag } from '../../http/request-context.js';
+import type { Clock } from '../../kernel/clock.js';
+import { readNibHolding } from '../application/nib-holder.js';
+import { ReleaseUnregisteredNibCommand } from '../application/vendor.commands.js';
+import { ReasonDto } from './vendor.dto.js';
+import { NibParamPipe } from './nib-param.pipe.js';
+
+/**
+ * Admins' view of NIB claims. A registration claims its NIB and then registers the vendor: a
+ * crash between the two leaves a claim by a vendor id that never registered (`orphaned`), which
+ * the admin sees here and releases.
+ */
+@ApiTags('vendors')
+@Controller('nibs')
+export class NibsController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly pipeline: CommandPipeline,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  @Get(':nib')
+  @Roles('admin', 'auditor')
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Who holds a NIB (admins, auditors): the holder\'s status, and whether the claim is orphaned (its vendor never registered)' })
+  @ApiOkResponse({ description: 'the claim; ETag is the NIB stream revision' })
+  async get(@Param('nib', NibParamPipe) nib: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
+    const holding = await readNibHolding(this.pipeline, nib);
+    void reply.header('ETag', etag(holding.revision));
+    const reserved = holding.state.status === 'reserved';
+    return {
+      nib,
+      status: holding.state.status,
+      vendorId: holding.vendorId,
+      vendorStatus: holding.holderStatus,
+      claimedAt: holding.claimedAt,
+      orphaned: reserved && holding.holderStatus === 'absent',
+      revision: holding.revision.toString(),
+    };
+  }
+
+  @Post(':nib/release')
+  @HttpCode(200)
+  @Roles('admin')
+  @ApiBearerAuth()
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'a retry with the same key returns the first result and writes nothing' })
+  @ApiHeader({ name: 'If-Match', required: false, description: 'the ETag of GET /nibs/{nib}; 412 if the claim changed since' })
+  @ApiOperation({ summary: 'Release a NIB whose holder never registered or was rejected (admin); 422 NIB_HELD_BY_VENDOR for a registered vendor' })
+  @ApiOkResponse({ type: CommandResponseDto })
+  async release(@Param('nib', NibParamPipe) nib: string, @Body() body: ReasonDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto> {
+    const result = await this.commands.execute(new ReleaseUnregisteredNibCommand(nib, body.reason, commandContext(request, this.clock)));
+    void reply.header('ETag', etag(result.nextExpectedRevision));
+    return commandResponse(result);
+  }
+}
