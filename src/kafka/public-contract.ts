@@ -85,6 +85,8 @@ const PUBLIC_RULES: PublicRules = {
       totalRupiah: d.totalRupiah,
       domesticUmkPurchase: d.domesticUmkPurchase,
       policyRevision: d.policyRevision,
+      // Added with schemaVersion 1 still: orders placed before it have no placedAt.
+      ...(d.placedAt !== undefined ? { placedAt: d.placedAt } : {}),
     }),
   },
   OrderAuthorised: {

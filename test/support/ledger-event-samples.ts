@@ -110,6 +110,7 @@ export function sampleData(ids: SampleIds): SampleData {
       totalRupiah: 1_550_000,
       domesticUmkPurchase: true,
       policyRevision: 0,
+      placedAt: '2026-11-20T03:00:00.000Z',
     },
     OrderAuthorised: { orderId, cardId, amountRupiah: 1_550_000, holdExpiresAt: '2026-12-26T00:00:00.000Z', policyRevision: 0 },
     OrderDeclined: { orderId, cardId, reason: 'INSUFFICIENT_AVAILABLE', policyRevision: 0 },
