@@ -268,6 +268,9 @@ let producer: Producer;
 let idempotentProducer: Producer;
 
 beforeAll(async () => {
+  // The last check restarts the shared broker, and kafka-relay.spec does too: one at a time,
+  // and the broker is only probed once the other suite has given it back.
+  releaseBroker = await lockBroker('kafka-broker.spec');
   const reachable = await Promise.all(BROKERS.map((b) => tcpReachable(b, 3_000)));
   if (!reachable.some(Boolean)) {
     const where = `KAFKA_BROKERS=${BROKERS.join(',')}`;
@@ -280,8 +283,6 @@ beforeAll(async () => {
             'or point KAFKA_BROKERS at a running broker.',
     );
   }
-  // The last check restarts the shared broker, and kafka-relay.spec does too: one at a time.
-  releaseBroker = await lockBroker('kafka-broker.spec');
   admin = track('admin', kafka.admin());
   await within('admin.connect', 15_000, admin.connect());
   producer = track(

@@ -113,9 +113,10 @@ function byKey(messages: readonly ConsumedMessage[]): Map<string, ConsumedMessag
 let releaseBroker: (() => void) | undefined;
 
 beforeAll(async () => {
-  await requireBroker();
-  // Some suites stop the shared broker; one such suite at a time.
+  // Some suites stop the shared broker; one such suite at a time, and the broker is only
+  // probed once the other suite has given it back.
   releaseBroker = await lockBroker('kafka-relay.spec');
+  await requireBroker();
 }, 300_000);
 
 afterAll(async () => {
