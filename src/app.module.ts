@@ -7,6 +7,7 @@ import { ConfigModule } from './config/config.module.js';
 import { EventStoreModule } from './event-store/event-store.module.js';
 import { HealthController } from './http/health.controller.js';
 import { PolicyModule } from './policy/policy.module.js';
+import { ReadModelsModule } from './read-models/read-models.module.js';
 import { VendorsModule } from './vendors/vendors.module.js';
 
 @Module({})
@@ -14,7 +15,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), CqrsModule.forRoot(), EventStoreModule, AuthModule, PolicyModule, VendorsModule, CatalogModule],
+      imports: [ConfigModule.forRoot(config), CqrsModule.forRoot(), EventStoreModule, AuthModule, PolicyModule, VendorsModule, CatalogModule, ReadModelsModule],
       controllers: [HealthController],
     };
   }
