@@ -1,0 +1,140 @@
+import { conflict, invalid, notFound, ruleViolation } from '../../kernel/errors.js';
+import { isPositiveRupiah } from '../../kernel/money.js';
+import { kkpCapFor } from '../../policy/domain/policy.js';
+import type { CardCommand } from './card.commands.js';
+import type { CardEvent, DeclineReason } from './card.events.js';
+import { IssuedCard, availableRupiah } from './card.state.js';
+import { cardExpiryInstantMs, holdExpiresAt } from './card-validity.js';
+
+type Cmd<T extends CardCommand['type']> = Extract<CardCommand, { type: T }>;
+
+/**
+ * The check and the hold are one decision on one fold of the card's stream, appended with its
+ * expected revision: two concurrent authorisations can never both spend the same rupiah.
+ * A business decline is an event, not an error: auditors see every attempt.
+ */
+export function authorise(command: Cmd<'AuthoriseCard'>, card: IssuedCard): CardEvent[] {
+  requireAmount(command.amountRupiah);
+  // One authorisation per order: a replayed request finds it decided already.
+  if (card.holds[command.orderId] !== undefined) return [];
+  const { policy } = command;
+  const capRupiah = kkpCapFor(policy, command.domesticUmkPurchase);
+  const available = availableRupiah(card);
+  const base = { cardId: card.cardId, orderId: command.orderId, payeeVendorId: command.payeeVendorId, amountRupiah: command.amountRupiah };
+  const reason = declineReason(command, card, capRupiah, available);
+  if (reason !== undefined) {
+    return [{ type: 'AuthorisationDeclined', data: { ...base, reason, availableRupiah: available, capRupiah, policyRevision: policy.revision } }];
+  }
+  return [
+    {
+      type: 'AuthorisationApproved',
+      data: {
+        ...base,
+        availableBeforeRupiah: available,
+        capRupiah,
+        expiresAt: holdExpiresAt(command.at, policy.authorisationTtlDays),
+        policyRevision: policy.revision,
+      },
+    },
+  ];
+}
+
+function declineReason(command: Cmd<'AuthoriseCard'>, card: IssuedCard, capRupiah: number, available: number): DeclineReason | undefined {
+  if (card.status !== 'active') return 'CARD_NOT_ACTIVE';
+  if (command.at.getTime() >= cardExpiryInstantMs(card.expiresOn)) return 'CARD_EXPIRED';
+  if (command.opdCode !== card.opdCode) return 'CARD_OF_ANOTHER_OPD';
+  if (command.amountRupiah > capRupiah) return 'OVER_PER_PAYEE_CAP';
+  if (command.amountRupiah > available) return 'INSUFFICIENT_AVAILABLE';
+  return undefined;
+}
+
+export function capture(command: Cmd<'CaptureAuthorisation'>, card: IssuedCard): CardEvent[] {
+  requireAmount(command.amountRupiah);
+  const hold = requireHeld(card, command.orderId, 'capture');
+  if (!command.orderReceived) {
+    throw ruleViolation('CAPTURE_BEFORE_RECEIPT', 'a capture is only for an order that was received (BAST signed)', { orderId: command.orderId });
+  }
+  if (command.amountRupiah > hold.amountRupiah) {
+    throw ruleViolation('CAPTURE_ABOVE_HOLD', 'a capture may not exceed the held amount', {
+      orderId: command.orderId,
+      amountRupiah: command.amountRupiah,
+      heldRupiah: hold.amountRupiah,
+    });
+  }
+  return [
+    {
+      type: 'AuthorisationCaptured',
+      data: {
+        cardId: card.cardId,
+        orderId: command.orderId,
+        amountRupiah: command.amountRupiah,
+        heldRupiah: hold.amountRupiah,
+        bastNumber: command.bastNumber,
+        policyRevision: command.policy.revision,
+      },
+    },
+  ];
+}
+
+/** Releasing a hold that was never granted, or already released, changes nothing. */
+export function voidHold(command: Cmd<'VoidAuthorisation'>, card: IssuedCard): CardEvent[] {
+  const hold = card.holds[command.orderId];
+  if (hold === undefined || hold.status === 'declined' || hold.status === 'voided' || hold.status === 'expired') return [];
+  if (hold.status === 'captured') {
+    throw ruleViolation('VOID_AFTER_CAPTURE', 'a captured authorisation cannot be voided', { orderId: command.orderId });
+  }
+  return [
+    {
+      type: 'AuthorisationVoided',
+      data: { cardId: card.cardId, orderId: command.orderId, amountRupiah: hold.amountRupiah, reason: command.reason, policyRevision: command.policy.revision },
+    },
+  ];
+}
+
+export function expire(command: Cmd<'ExpireAuthorisation'>, card: IssuedCard): CardEvent[] {
+  const hold = card.holds[command.orderId];
+  if (hold?.status === 'voided' || hold?.status === 'expired') return [];
+  const held = requireHeld(card, command.orderId, 'expire');
+  if (command.at.getTime() < Date.parse(held.expiresAt)) {
+    throw ruleViolation('HOLD_NOT_YET_EXPIRED', 'the hold is still within its time to live', { orderId: command.orderId, expiresAt: held.expiresAt });
+  }
+  return [
+    {
+      type: 'AuthorisationExpired',
+      data: { cardId: card.cardId, orderId: command.orderId, amountRupiah: held.amountRupiah, expiresAt: held.expiresAt, policyRevision: command.policy.revision },
+    },
+  ];
+}
+
+export function settle(command: Cmd<'SettleStatement'>, card: IssuedCard): CardEvent[] {
+  requireAmount(command.amountRupiah);
+  if (card.settledStatements.includes(command.statementReference)) {
+    throw conflict('STATEMENT_ALREADY_SETTLED', `statement ${command.statementReference} was already settled`, {
+      statementReference: command.statementReference,
+    });
+  }
+  if (command.amountRupiah > card.capturedUnsettledRupiah) {
+    throw ruleViolation('SETTLEMENT_ABOVE_UNSETTLED', 'a settlement may not exceed what was captured and not yet settled', {
+      amountRupiah: command.amountRupiah,
+      capturedUnsettledRupiah: card.capturedUnsettledRupiah,
+    });
+  }
+  return [{ type: 'StatementSettled', data: { cardId: card.cardId, statementReference: command.statementReference, amountRupiah: command.amountRupiah } }];
+}
+
+function requireHeld(card: IssuedCard, orderId: string, action: string): Extract<IssuedCard['holds'][string], { status: 'held' }> {
+  const hold = card.holds[orderId];
+  if (hold === undefined || hold.status === 'declined') {
+    throw notFound('AUTHORISATION_NOT_FOUND', `no approved authorisation for order ${orderId} on this card`, { orderId });
+  }
+  if (hold.status !== 'held') {
+    throw ruleViolation('HOLD_ALREADY_ENDED', `cannot ${action}: the hold already ended (${hold.status})`, { orderId, holdStatus: hold.status });
+  }
+  return hold;
+}
+
+export function requireAmount(amountRupiah: number, field = 'amountRupiah'): void {
+  if (!isPositiveRupiah(amountRupiah)) {
+    throw invalid('INVALID_AMOUNT', `${field} must be a positive integer number of rupiah`, [{ field, messages: ['integer > 0'] }]);
+  }
+}

@@ -1,0 +1,43 @@
+import type { PolicyVersion } from '../../policy/domain/policy.js';
+
+export type CardCommand =
+  | {
+      readonly type: 'IssueCard';
+      readonly cardId: string;
+      readonly opdCode: string;
+      readonly opdName: string;
+      readonly holderName: string;
+      readonly cardLast4: string;
+      readonly limitRupiah: number;
+      readonly expiresOn: string;
+    }
+  | { readonly type: 'ChangeCardLimit'; readonly limitRupiah: number }
+  | { readonly type: 'SuspendCard'; readonly reason: string }
+  | { readonly type: 'ReinstateCard' }
+  | { readonly type: 'CloseCard'; readonly reason: string }
+  | {
+      readonly type: 'AuthoriseCard';
+      readonly orderId: string;
+      /** The ordering OPD: a card pays only for its own OPD. */
+      readonly opdCode: string;
+      readonly payeeVendorId: string;
+      readonly amountRupiah: number;
+      /** Every line a domestic product of a micro/small business or koperasi (PMK 97/2021 allowance). */
+      readonly domesticUmkPurchase: boolean;
+      readonly policy: PolicyVersion;
+      readonly at: Date;
+    }
+  | {
+      readonly type: 'CaptureAuthorisation';
+      readonly orderId: string;
+      readonly amountRupiah: number;
+      /** The order is in state received (BAST signed): the only state a capture is for. */
+      readonly orderReceived: boolean;
+      readonly bastNumber: string;
+      readonly policy: PolicyVersion;
+    }
+  | { readonly type: 'VoidAuthorisation'; readonly orderId: string; readonly reason: string; readonly policy: PolicyVersion }
+  | { readonly type: 'ExpireAuthorisation'; readonly orderId: string; readonly at: Date; readonly policy: PolicyVersion }
+  | { readonly type: 'SettleStatement'; readonly statementReference: string; readonly amountRupiah: number };
+
+export type CardCommandType = CardCommand['type'];

@@ -1,0 +1,106 @@
+import type { Actor } from '../../kernel/actor.js';
+import { FieldError, forbidden, invalid, notFound, ruleViolation } from '../../kernel/errors.js';
+import { isRupiah } from '../../kernel/money.js';
+import type { VendorScale } from '../../policy/domain/policy.js';
+import type { ListingSnapshot, OrderCommand } from './order.commands.js';
+import type { OrderEvent, OrderLine } from './order.events.js';
+
+export const ORDER_LINES_MAX = 50;
+export const LINE_QUANTITY_MAX = 1_000_000;
+const TEXT_LENGTH_MAX = 200;
+/** Micro and small businesses and koperasi: the scales the PMK 97/2021 KKP allowance is for. */
+const UMK_SCALES: readonly VendorScale[] = ['mikro', 'kecil', 'koperasi'];
+
+type PlaceOrder = Extract<OrderCommand, { type: 'PlaceOrder' }>;
+
+/** Lines from one verified vendor's active listings, priced at the listings' current revisions. */
+export function place(command: PlaceOrder): OrderEvent[] {
+  assertBuyerScope(command.by, command.opdCode);
+  checkRequest(command);
+  const card = command.card;
+  if (card.status === 'absent') throw notFound('CARD_NOT_FOUND', `no card ${card.cardId}`, { cardId: card.cardId });
+  if (card.opdCode !== command.opdCode) {
+    throw ruleViolation('CARD_OF_ANOTHER_OPD', 'an order is paid only with a card of the buyer\'s own OPD', { cardId: card.cardId, opdCode: command.opdCode });
+  }
+  const vendor = command.vendor;
+  if (vendor.status === 'absent') throw notFound('VENDOR_NOT_FOUND', `no vendor ${vendor.vendorId}`, { vendorId: vendor.vendorId });
+  if (vendor.status !== 'verified' || vendor.scale === undefined) {
+    throw ruleViolation('VENDOR_NOT_SELLING', `a ${vendor.status} vendor does not receive orders`, { vendorId: vendor.vendorId, vendorStatus: vendor.status });
+  }
+  const lines = command.lines.map((requested) => priceLine(requested.listingId, requested.quantity, command.listings, vendor.vendorId));
+  const itemsRupiah = lines.reduce((sum, line) => sum + line.lineTotalRupiah, 0);
+  const totalRupiah = itemsRupiah + command.shippingRupiah;
+  const maxRupiah = command.policy.maxOrderTotalRupiah;
+  if (!Number.isSafeInteger(totalRupiah) || totalRupiah > maxRupiah) {
+    throw ruleViolation('ORDER_TOTAL_OVER_MAX', `the order total exceeds the policy's maximum of Rp ${maxRupiah}`, {
+      rule: 'maxOrderTotalRupiah',
+      maxOrderTotalRupiah: maxRupiah,
+      totalRupiah,
+      policyRevision: command.policy.revision,
+    });
+  }
+  return [
+    {
+      type: 'OrderPlaced',
+      data: {
+        orderId: command.orderId,
+        buyer: {
+          opdCode: command.opdCode,
+          opdName: card.opdName,
+          kabupatenKotaCode: command.kabupatenKotaCode,
+          officialName: command.officialName.trim(),
+        },
+        vendorId: vendor.vendorId,
+        vendorScale: vendor.scale,
+        cardId: card.cardId,
+        lines,
+        shippingRupiah: command.shippingRupiah,
+        totalRupiah,
+        domesticUmkPurchase: UMK_SCALES.includes(vendor.scale) && lines.every((line) => line.isDomesticProduct),
+        policyRevision: command.policy.revision,
+      },
+    },
+  ];
+}
+
+export function assertBuyerScope(by: Actor, opdCode: string): void {
+  if (by.role === 'admin' || (by.role === 'buyer' && by.opdCode === opdCode)) return;
+  throw forbidden('OUT_OF_SCOPE', `this key may not act for OPD ${opdCode}`, { opdCode });
+}
+
+function checkRequest(command: PlaceOrder): void {
+  const errors: FieldError[] = [];
+  if (command.lines.length < 1 || command.lines.length > ORDER_LINES_MAX) errors.push({ field: 'lines', messages: [`1..${ORDER_LINES_MAX} lines`] });
+  const ids = command.lines.map((line) => line.listingId);
+  if (new Set(ids).size !== ids.length) errors.push({ field: 'lines', messages: ['each listing at most once'] });
+  command.lines.forEach((line, index) => {
+    if (!Number.isSafeInteger(line.quantity) || line.quantity < 1 || line.quantity > LINE_QUANTITY_MAX) {
+      errors.push({ field: `lines[${index}].quantity`, messages: [`an integer from 1 to ${LINE_QUANTITY_MAX}`] });
+    }
+  });
+  if (!isRupiah(command.shippingRupiah)) errors.push({ field: 'shippingRupiah', messages: ['an integer >= 0 (rupiah)'] });
+  if (!/^\d{4}$/.test(command.kabupatenKotaCode)) errors.push({ field: 'kabupatenKotaCode', messages: ['4 digits (BPS)'] });
+  const official = command.officialName.trim();
+  if (official.length === 0 || official.length > TEXT_LENGTH_MAX) errors.push({ field: 'officialName', messages: [`1..${TEXT_LENGTH_MAX} characters`] });
+  if (errors.length > 0) throw invalid('INVALID_ORDER', 'the order is invalid', errors);
+}
+
+function priceLine(listingId: string, quantity: number, listings: readonly ListingSnapshot[], vendorId: string): OrderLine {
+  const listing = listings.find((candidate) => candidate.listingId === listingId);
+  if (listing === undefined || listing.status === 'absent') throw notFound('LISTING_NOT_FOUND', `no listing ${listingId}`, { listingId });
+  if (listing.vendorId !== vendorId) {
+    throw ruleViolation('ORDER_MIXES_VENDORS', 'an order holds listings of one vendor only', { listingId, listingVendorId: listing.vendorId, vendorId });
+  }
+  if (listing.status !== 'active') throw ruleViolation('LISTING_DELISTED', `listing ${listingId} is delisted`, { listingId });
+  return {
+    listingId,
+    listingRevision: listing.revision,
+    title: listing.title,
+    category: listing.category,
+    unit: listing.unit,
+    quantity,
+    unitPriceRupiah: listing.priceRupiah,
+    lineTotalRupiah: listing.priceRupiah * quantity,
+    isDomesticProduct: listing.isDomesticProduct,
+  };
+}

@@ -1,0 +1,60 @@
+import type { Actor } from '../../kernel/actor.js';
+import type { PolicyVersion, VendorScale } from '../../policy/domain/policy.js';
+import type { CategoryCode } from '../../catalog/domain/categories.js';
+
+/** What placement needs to know of the vendor, its listings and the card (read by the handler). */
+export interface VendorSnapshot {
+  readonly vendorId: string;
+  readonly status: 'absent' | 'pending' | 'verified' | 'rejected' | 'suspended';
+  readonly scale?: VendorScale;
+}
+
+export type ListingSnapshot =
+  | { readonly listingId: string; readonly status: 'absent' }
+  | {
+      readonly listingId: string;
+      readonly status: 'active' | 'delisted';
+      readonly revision: number;
+      readonly vendorId: string;
+      readonly title: string;
+      readonly category: CategoryCode;
+      readonly unit: string;
+      readonly priceRupiah: number;
+      readonly isDomesticProduct: boolean;
+    };
+
+export type CardSnapshot =
+  | { readonly cardId: string; readonly status: 'absent' }
+  | { readonly cardId: string; readonly status: 'active' | 'suspended' | 'closed'; readonly opdCode: string; readonly opdName: string };
+
+export interface RequestedLine {
+  readonly listingId: string;
+  readonly quantity: number;
+}
+
+export type OrderCommand =
+  | {
+      readonly type: 'PlaceOrder';
+      readonly orderId: string;
+      readonly by: Actor;
+      readonly opdCode: string;
+      readonly kabupatenKotaCode: string;
+      readonly officialName: string;
+      readonly lines: readonly RequestedLine[];
+      readonly shippingRupiah: number;
+      readonly vendor: VendorSnapshot;
+      readonly listings: readonly ListingSnapshot[];
+      readonly card: CardSnapshot;
+      readonly policy: PolicyVersion;
+    }
+  | { readonly type: 'RecordAuthorisationApproved'; readonly amountRupiah: number; readonly holdExpiresAt: string; readonly policyRevision: number }
+  | { readonly type: 'RecordAuthorisationDeclined'; readonly reason: string; readonly policyRevision: number }
+  | { readonly type: 'AcceptOrder'; readonly by: Actor }
+  | { readonly type: 'RejectOrder'; readonly by: Actor; readonly reason: string }
+  | { readonly type: 'ShipOrder'; readonly by: Actor; readonly note?: string }
+  | { readonly type: 'ReceiveOrder'; readonly by: Actor; readonly bastNumber: string; readonly bastDate: string; readonly at: Date }
+  | { readonly type: 'CancelOrder'; readonly by: Actor; readonly reason: string }
+  | { readonly type: 'RecordPayment'; readonly amountRupiah: number; readonly policyRevision: number }
+  | { readonly type: 'ExpireOrderHold'; readonly at: Date };
+
+export type OrderCommandType = OrderCommand['type'];

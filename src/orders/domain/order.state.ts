@@ -1,0 +1,33 @@
+import type { OrderEvent } from './order.events.js';
+
+export type OrderDetails = Omit<Extract<OrderEvent, { type: 'OrderPlaced' }>['data'], 'policyRevision'> & {
+  readonly placedPolicyRevision: number;
+};
+
+export interface OrderHold {
+  readonly amountRupiah: number;
+  readonly expiresAt: string;
+}
+
+export interface Bast {
+  readonly bastNumber: string;
+  readonly bastDate: string;
+}
+
+/** Keyed on status: a paid order without a receipt, or a shipped one without a hold, cannot be written down. */
+export type OrderState =
+  | { readonly status: 'absent' }
+  | ({ readonly status: 'placed' } & OrderDetails)
+  | ({ readonly status: 'authorised' | 'accepted' | 'shipped'; readonly hold: OrderHold } & OrderDetails)
+  | ({ readonly status: 'received'; readonly hold: OrderHold; readonly bast: Bast } & OrderDetails)
+  | ({ readonly status: 'paid'; readonly hold: OrderHold; readonly bast: Bast; readonly paidRupiah: number } & OrderDetails)
+  | ({ readonly status: 'declined' | 'rejected' | 'cancelled'; readonly reason: string } & OrderDetails)
+  | ({ readonly status: 'expired'; readonly hold: OrderHold } & OrderDetails);
+
+export type PlacedOrder = Exclude<OrderState, { status: 'absent' }>;
+export type OrderStatus = PlacedOrder['status'];
+
+/** Closed orders hold nothing on the card. */
+export const CLOSED_STATUSES: readonly OrderStatus[] = ['declined', 'rejected', 'cancelled', 'expired'];
+/** The buyer may cancel until the vendor ships. */
+export const CANCELLABLE_STATUSES: readonly OrderStatus[] = ['placed', 'authorised', 'accepted'];

@@ -1,0 +1,256 @@
+import type { CardCommand } from '../../src/cards/domain/card.commands.js';
+import type { CardEvent } from '../../src/cards/domain/card.events.js';
+import { cardDecider } from '../../src/cards/domain/card.decider.js';
+import { CardState, availableRupiah } from '../../src/cards/domain/card.state.js';
+import { fold } from '../../src/kernel/decider.js';
+import { DEFAULT_POLICY, PolicyVersion } from '../../src/policy/domain/policy.js';
+import { given } from '../support/given-when-then.js';
+
+const CARD = 'c0000000-0000-4000-8000-000000000001';
+const ORDER_A = 'a0000000-0000-4000-8000-00000000000a';
+const ORDER_B = 'b0000000-0000-4000-8000-00000000000b';
+const VENDOR = 'v0000000-0000-4000-8000-000000000001';
+const NOW = new Date('2026-11-26T03:00:00Z');
+const policy: PolicyVersion = { ...DEFAULT_POLICY, revision: 2, kkpPerPayeeCapRupiah: 50_000_000 };
+
+const issued: CardEvent = {
+  type: 'CardIssued',
+  data: {
+    cardId: CARD,
+    opdCode: 'DINKES-3673',
+    opdName: 'Dinas Kesehatan Kota Serang',
+    holderName: 'Siti Rahmawati',
+    cardLast4: '4821',
+    limitRupiah: 10_000_000,
+    expiresOn: '2027-12-31',
+  },
+};
+
+const authorise = (overrides: Partial<Extract<CardCommand, { type: 'AuthoriseCard' }>> = {}): CardCommand => ({
+  type: 'AuthoriseCard',
+  orderId: ORDER_A,
+  opdCode: 'DINKES-3673',
+  payeeVendorId: VENDOR,
+  amountRupiah: 4_000_000,
+  domesticUmkPurchase: false,
+  policy,
+  at: NOW,
+  ...overrides,
+});
+
+const approved = (orderId = ORDER_A, amountRupiah = 4_000_000, availableBeforeRupiah = 10_000_000): CardEvent => ({
+  type: 'AuthorisationApproved',
+  data: {
+    cardId: CARD,
+    orderId,
+    payeeVendorId: VENDOR,
+    amountRupiah,
+    availableBeforeRupiah,
+    capRupiah: 50_000_000,
+    expiresAt: '2026-12-26T03:00:00.000Z',
+    policyRevision: 2,
+  },
+});
+
+const captured = (amountRupiah = 4_000_000): CardEvent => ({
+  type: 'AuthorisationCaptured',
+  data: { cardId: CARD, orderId: ORDER_A, amountRupiah, heldRupiah: 4_000_000, bastNumber: 'BAST/001/2026', policyRevision: 2 },
+});
+
+const capture = (overrides: Partial<Extract<CardCommand, { type: 'CaptureAuthorisation' }>> = {}): CardCommand => ({
+  type: 'CaptureAuthorisation',
+  orderId: ORDER_A,
+  amountRupiah: 4_000_000,
+  orderReceived: true,
+  bastNumber: 'BAST/001/2026',
+  policy,
+  ...overrides,
+});
+
+function availableAfter(history: readonly CardEvent[]): number {
+  const state: CardState = fold(cardDecider, history);
+  if (state.status === 'absent') throw new Error('no card in the history');
+  return availableRupiah(state);
+}
+
+describe('card decider', () => {
+  describe('IssueCard', () => {
+    const issue: CardCommand = { type: 'IssueCard', ...issued.data };
+
+    it('given nothing, when issued with the last four digits, then CardIssued', () => {
+      given(cardDecider, []).when(issue).then([issued]);
+    });
+
+    it('refuses a full card number in the last-four field or anywhere else', () => {
+      given(cardDecider, []).when({ ...issue, cardLast4: '4111111111111111' }).thenError('CARD_NUMBER_REFUSED', 'validation');
+      given(cardDecider, []).when({ ...issue, cardLast4: '48215' }).thenError('CARD_NUMBER_REFUSED', 'validation');
+      given(cardDecider, []).when({ ...issue, holderName: 'Siti 4111 1111 1111 1111' }).thenError('CARD_NUMBER_REFUSED', 'validation');
+    });
+
+    it('refuses a second issue, a bad expiry date and a non-positive limit', () => {
+      given(cardDecider, [issued]).when(issue).thenError('CARD_EXISTS', 'conflict');
+      given(cardDecider, []).when({ ...issue, expiresOn: '2027-02-30' }).thenError('INVALID_CARD', 'validation');
+      given(cardDecider, []).when({ ...issue, limitRupiah: 0 }).thenError('INVALID_AMOUNT', 'validation');
+      given(cardDecider, []).when({ ...issue, limitRupiah: 1.5 }).thenError('INVALID_AMOUNT', 'validation');
+    });
+  });
+
+  describe('card lifecycle', () => {
+    it('changes the limit, and refuses one below what is committed', () => {
+      given(cardDecider, [issued])
+        .when({ type: 'ChangeCardLimit', limitRupiah: 20_000_000 })
+        .then([{ type: 'CardLimitChanged', data: { cardId: CARD, previousLimitRupiah: 10_000_000, limitRupiah: 20_000_000 } }]);
+      given(cardDecider, [issued, approved()])
+        .when({ type: 'ChangeCardLimit', limitRupiah: 3_999_999 })
+        .thenError('LIMIT_BELOW_COMMITTED', 'business_rule', { heldRupiah: 4_000_000 });
+      given(cardDecider, [issued]).when({ type: 'ChangeCardLimit', limitRupiah: 10_000_000 }).thenNothing();
+    });
+
+    it('suspends, reinstates and closes; refuses the wrong transitions', () => {
+      given(cardDecider, [issued]).when({ type: 'SuspendCard', reason: 'kartu hilang' }).then([{ type: 'CardSuspended', data: { cardId: CARD, reason: 'kartu hilang' } }]);
+      const suspended: CardEvent = { type: 'CardSuspended', data: { cardId: CARD, reason: 'kartu hilang' } };
+      given(cardDecider, [issued, suspended]).when({ type: 'SuspendCard', reason: 'x' }).thenError('CARD_INVALID_TRANSITION');
+      given(cardDecider, [issued, suspended]).when({ type: 'ReinstateCard' }).then([{ type: 'CardReinstated', data: { cardId: CARD } }]);
+      given(cardDecider, [issued]).when({ type: 'ReinstateCard' }).thenError('CARD_INVALID_TRANSITION');
+      given(cardDecider, [issued]).when({ type: 'CloseCard', reason: 'pensiun' }).then([{ type: 'CardClosed', data: { cardId: CARD, reason: 'pensiun' } }]);
+      const closed: CardEvent = { type: 'CardClosed', data: { cardId: CARD, reason: 'pensiun' } };
+      given(cardDecider, [issued, closed]).when({ type: 'ChangeCardLimit', limitRupiah: 1 }).thenError('CARD_INVALID_TRANSITION');
+      given(cardDecider, [issued, closed]).when({ type: 'ReinstateCard' }).thenError('CARD_INVALID_TRANSITION');
+    });
+
+    it('refuses to close a card with an open hold', () => {
+      given(cardDecider, [issued, approved()]).when({ type: 'CloseCard', reason: 'x' }).thenError('CARD_HAS_OPEN_HOLDS', 'business_rule', { openHolds: 1 });
+    });
+
+    it('refuses any command on a card never issued', () => {
+      given(cardDecider, []).when(authorise()).thenError('CARD_NOT_FOUND', 'not_found');
+      given(cardDecider, []).when({ type: 'SuspendCard', reason: 'x' }).thenError('CARD_NOT_FOUND', 'not_found');
+    });
+  });
+
+  describe('AuthoriseCard', () => {
+    it('given an active card, when the amount fits, then AuthorisationApproved with the policy revision and TTL', () => {
+      given(cardDecider, [issued]).when(authorise()).then([approved()]);
+    });
+
+    it('declines (as an event, not an error) over the available limit: available = limit - held - captured unsettled', () => {
+      const history = [issued, approved(ORDER_A, 4_000_000), captured(4_000_000), approved(ORDER_B, 5_000_000, 6_000_000)];
+      expect(availableAfter(history)).toBe(1_000_000);
+      given(cardDecider, history)
+        .when(authorise({ orderId: 'c1', amountRupiah: 1_000_001 }))
+        .then([
+          {
+            type: 'AuthorisationDeclined',
+            data: { cardId: CARD, orderId: 'c1', payeeVendorId: VENDOR, amountRupiah: 1_000_001, reason: 'INSUFFICIENT_AVAILABLE', availableRupiah: 1_000_000, capRupiah: 50_000_000, policyRevision: 2 },
+          },
+        ]);
+      given(cardDecider, history).when(authorise({ orderId: 'c1', amountRupiah: 1_000_000 })).events().forEach((event) => expect(event.type).toBe('AuthorisationApproved'));
+    });
+
+    it('declines over the per-payee cap of the policy in force, and applies the PMK 97/2021 allowance only to domestic UMK purchases', () => {
+      const bigCard: CardEvent = { type: 'CardIssued', data: { ...(issued.data as Extract<CardEvent, { type: 'CardIssued' }>['data']), limitRupiah: 500_000_000 } };
+      const reasonOf = (command: CardCommand) => (given(cardDecider, [bigCard]).when(command).events()[0]!.data as { reason?: string }).reason;
+      expect(reasonOf(authorise({ amountRupiah: 50_000_001 }))).toBe('OVER_PER_PAYEE_CAP');
+      const allowance = { ...policy, domesticUmkAllowanceEnabled: true };
+      expect(reasonOf(authorise({ amountRupiah: 150_000_000, policy: allowance, domesticUmkPurchase: true }))).toBeUndefined();
+      expect(reasonOf(authorise({ amountRupiah: 150_000_000, policy: allowance, domesticUmkPurchase: false }))).toBe('OVER_PER_PAYEE_CAP');
+      expect(reasonOf(authorise({ amountRupiah: 200_000_001, policy: allowance, domesticUmkPurchase: true }))).toBe('OVER_PER_PAYEE_CAP');
+    });
+
+    it('declines on a suspended or closed card, an expired card, and another OPD\'s card', () => {
+      const reasonOf = (history: CardEvent[], command: CardCommand) => (given(cardDecider, history).when(command).events()[0]!.data as { reason: string }).reason;
+      expect(reasonOf([issued, { type: 'CardSuspended', data: { cardId: CARD, reason: 'x' } }], authorise())).toBe('CARD_NOT_ACTIVE');
+      expect(reasonOf([issued, { type: 'CardClosed', data: { cardId: CARD, reason: 'x' } }], authorise())).toBe('CARD_NOT_ACTIVE');
+      // Valid through 2027-12-31 WIB, i.e. until 2027-12-31T17:00Z.
+      expect(given(cardDecider, [issued]).when(authorise({ at: new Date('2027-12-31T16:59:59Z') })).events()[0]!.type).toBe('AuthorisationApproved');
+      expect(reasonOf([issued], authorise({ at: new Date('2027-12-31T17:00:00Z') }))).toBe('CARD_EXPIRED');
+      expect(reasonOf([issued], authorise({ opdCode: 'DISDIK-3673' }))).toBe('CARD_OF_ANOTHER_OPD');
+    });
+
+    it('decides one authorisation per order: a repeat writes nothing', () => {
+      given(cardDecider, [issued, approved()]).when(authorise()).thenNothing();
+    });
+
+    it('refuses a non-positive or fractional amount as invalid', () => {
+      given(cardDecider, [issued]).when(authorise({ amountRupiah: 0 })).thenError('INVALID_AMOUNT', 'validation');
+      given(cardDecider, [issued]).when(authorise({ amountRupiah: 10.5 })).thenError('INVALID_AMOUNT', 'validation');
+    });
+  });
+
+  describe('CaptureAuthorisation', () => {
+    it('given a hold and a received order, when captured, then AuthorisationCaptured moves held to captured-unsettled', () => {
+      given(cardDecider, [issued, approved()]).when(capture()).then([captured()]);
+      const state = fold(cardDecider, [issued, approved(), captured(3_500_000)]);
+      expect(state).toMatchObject({ heldRupiah: 0, capturedUnsettledRupiah: 3_500_000 });
+    });
+
+    it('refuses a capture before receipt, a second capture, a capture above the hold, and one with no hold', () => {
+      given(cardDecider, [issued, approved()]).when(capture({ orderReceived: false })).thenError('CAPTURE_BEFORE_RECEIPT', 'business_rule');
+      given(cardDecider, [issued, approved(), captured()]).when(capture()).thenError('HOLD_ALREADY_ENDED', 'business_rule', { holdStatus: 'captured' });
+      given(cardDecider, [issued, approved()]).when(capture({ amountRupiah: 4_000_001 })).thenError('CAPTURE_ABOVE_HOLD', 'business_rule', { heldRupiah: 4_000_000 });
+      given(cardDecider, [issued]).when(capture()).thenError('AUTHORISATION_NOT_FOUND', 'not_found');
+    });
+
+    it('refuses to capture a declined, voided or expired authorisation', () => {
+      const declined = given(cardDecider, [issued]).when(authorise({ amountRupiah: 10_000_001 })).events();
+      given(cardDecider, [issued, ...declined]).when(capture()).thenError('AUTHORISATION_NOT_FOUND');
+      const voided: CardEvent = { type: 'AuthorisationVoided', data: { cardId: CARD, orderId: ORDER_A, amountRupiah: 4_000_000, reason: 'x', policyRevision: 2 } };
+      given(cardDecider, [issued, approved(), voided]).when(capture()).thenError('HOLD_ALREADY_ENDED', undefined, { holdStatus: 'voided' });
+    });
+  });
+
+  describe('VoidAuthorisation', () => {
+    const voidIt: CardCommand = { type: 'VoidAuthorisation', orderId: ORDER_A, reason: 'order cancelled', policy };
+
+    it('releases a held authorisation', () => {
+      given(cardDecider, [issued, approved()])
+        .when(voidIt)
+        .then([{ type: 'AuthorisationVoided', data: { cardId: CARD, orderId: ORDER_A, amountRupiah: 4_000_000, reason: 'order cancelled', policyRevision: 2 } }]);
+    });
+
+    it('refuses to void after a capture', () => {
+      given(cardDecider, [issued, approved(), captured()]).when(voidIt).thenError('VOID_AFTER_CAPTURE', 'business_rule');
+    });
+
+    it('writes nothing for a hold never granted or already ended (a hold ends exactly once)', () => {
+      given(cardDecider, [issued]).when(voidIt).thenNothing();
+      const voided = given(cardDecider, [issued, approved()]).when(voidIt).events();
+      given(cardDecider, [issued, approved(), ...voided]).when(voidIt).thenNothing();
+    });
+  });
+
+  describe('ExpireAuthorisation', () => {
+    const expireAt = (at: string): CardCommand => ({ type: 'ExpireAuthorisation', orderId: ORDER_A, at: new Date(at), policy });
+
+    it('expires a hold once its TTL has passed', () => {
+      given(cardDecider, [issued, approved()])
+        .when(expireAt('2026-12-26T03:00:00Z'))
+        .then([{ type: 'AuthorisationExpired', data: { cardId: CARD, orderId: ORDER_A, amountRupiah: 4_000_000, expiresAt: '2026-12-26T03:00:00.000Z', policyRevision: 2 } }]);
+    });
+
+    it('refuses before the TTL, after a capture, and without a hold; writes nothing when already expired', () => {
+      given(cardDecider, [issued, approved()]).when(expireAt('2026-12-26T02:59:59Z')).thenError('HOLD_NOT_YET_EXPIRED', 'business_rule');
+      given(cardDecider, [issued, approved(), captured()]).when(expireAt('2027-01-30T00:00:00Z')).thenError('HOLD_ALREADY_ENDED');
+      given(cardDecider, [issued]).when(expireAt('2027-01-30T00:00:00Z')).thenError('AUTHORISATION_NOT_FOUND');
+      const expired = given(cardDecider, [issued, approved()]).when(expireAt('2027-01-30T00:00:00Z')).events();
+      given(cardDecider, [issued, approved(), ...expired]).when(expireAt('2027-01-31T00:00:00Z')).thenNothing();
+    });
+  });
+
+  describe('SettleStatement', () => {
+    const settleIt = (amountRupiah: number, statementReference = 'BNI-2026-11'): CardCommand => ({ type: 'SettleStatement', statementReference, amountRupiah });
+
+    it('reduces captured-unsettled and restores available', () => {
+      const history = [issued, approved(), captured(4_000_000)];
+      const settled = given(cardDecider, history).when(settleIt(3_000_000)).events();
+      expect(settled).toEqual([{ type: 'StatementSettled', data: { cardId: CARD, statementReference: 'BNI-2026-11', amountRupiah: 3_000_000 } }]);
+      expect(availableAfter([...history, ...settled])).toBe(9_000_000);
+    });
+
+    it('refuses more than is unsettled, and the same statement twice', () => {
+      given(cardDecider, [issued, approved(), captured()]).when(settleIt(4_000_001)).thenError('SETTLEMENT_ABOVE_UNSETTLED', 'business_rule');
+      const history = [issued, approved(), captured(), ...given(cardDecider, [issued, approved(), captured()]).when(settleIt(1_000)).events()];
+      given(cardDecider, history).when(settleIt(1_000)).thenError('STATEMENT_ALREADY_SETTLED', 'conflict');
+    });
+  });
+});

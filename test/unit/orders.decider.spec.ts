@@ -1,0 +1,239 @@
+import type { Actor } from '../../src/kernel/actor.js';
+import type { ListingSnapshot, OrderCommand } from '../../src/orders/domain/order.commands.js';
+import type { OrderEvent } from '../../src/orders/domain/order.events.js';
+import { orderDecider } from '../../src/orders/domain/order.decider.js';
+import { DEFAULT_POLICY, PolicyVersion } from '../../src/policy/domain/policy.js';
+import { given } from '../support/given-when-then.js';
+
+const ORDER = '0a000000-0000-4000-8000-000000000001';
+const VENDOR = '0b000000-0000-4000-8000-000000000001';
+const OTHER_VENDOR = '0b000000-0000-4000-8000-000000000002';
+const CARD = '0c000000-0000-4000-8000-000000000001';
+const NASI = '0d000000-0000-4000-8000-000000000001';
+const SNACK = '0d000000-0000-4000-8000-000000000002';
+const OPD = 'DINKES-3673';
+const policy: PolicyVersion = { ...DEFAULT_POLICY, revision: 3 };
+
+const buyer: Actor = { id: 'key:buyer', role: 'buyer', opdCode: OPD };
+const otherBuyer: Actor = { id: 'key:other', role: 'buyer', opdCode: 'DISDIK-3673' };
+const admin: Actor = { id: 'key:admin', role: 'admin' };
+const vendor: Actor = { id: 'key:vendor', role: 'vendor', vendorId: VENDOR };
+const otherVendor: Actor = { id: 'key:other-vendor', role: 'vendor', vendorId: OTHER_VENDOR };
+
+const listing = (listingId: string, priceRupiah: number, overrides: Partial<Exclude<ListingSnapshot, { status: 'absent' }>> = {}): ListingSnapshot => ({
+  listingId,
+  status: 'active',
+  revision: 2,
+  vendorId: VENDOR,
+  title: `item ${listingId.slice(-1)}`,
+  category: 'makan-minum',
+  unit: 'kotak',
+  priceRupiah,
+  isDomesticProduct: true,
+  ...overrides,
+});
+
+type PlaceOrder = Extract<OrderCommand, { type: 'PlaceOrder' }>;
+const placeOrder = (overrides: Partial<PlaceOrder> = {}): PlaceOrder => ({
+  type: 'PlaceOrder',
+  orderId: ORDER,
+  by: buyer,
+  opdCode: OPD,
+  kabupatenKotaCode: '3673',
+  officialName: 'Budi Santoso',
+  lines: [
+    { listingId: NASI, quantity: 100 },
+    { listingId: SNACK, quantity: 50 },
+  ],
+  shippingRupiah: 150_000,
+  vendor: { vendorId: VENDOR, status: 'verified', scale: 'mikro' },
+  listings: [listing(NASI, 35_000), listing(SNACK, 12_000)],
+  card: { cardId: CARD, status: 'active', opdCode: OPD, opdName: 'Dinas Kesehatan Kota Serang' },
+  policy,
+  ...overrides,
+});
+
+const placed: OrderEvent = {
+  type: 'OrderPlaced',
+  data: {
+    orderId: ORDER,
+    buyer: { opdCode: OPD, opdName: 'Dinas Kesehatan Kota Serang', kabupatenKotaCode: '3673', officialName: 'Budi Santoso' },
+    vendorId: VENDOR,
+    vendorScale: 'mikro',
+    cardId: CARD,
+    lines: [
+      { listingId: NASI, listingRevision: 2, title: 'item 1', category: 'makan-minum', unit: 'kotak', quantity: 100, unitPriceRupiah: 35_000, lineTotalRupiah: 3_500_000, isDomesticProduct: true },
+      { listingId: SNACK, listingRevision: 2, title: 'item 2', category: 'makan-minum', unit: 'kotak', quantity: 50, unitPriceRupiah: 12_000, lineTotalRupiah: 600_000, isDomesticProduct: true },
+    ],
+    shippingRupiah: 150_000,
+    totalRupiah: 4_250_000,
+    domesticUmkPurchase: true,
+    policyRevision: 3,
+  },
+};
+const HOLD_EXPIRES = '2026-12-26T03:00:00.000Z';
+const authorised: OrderEvent = { type: 'OrderAuthorised', data: { orderId: ORDER, cardId: CARD, amountRupiah: 4_250_000, holdExpiresAt: HOLD_EXPIRES, policyRevision: 3 } };
+const accepted: OrderEvent = { type: 'OrderAccepted', data: { orderId: ORDER, vendorId: VENDOR } };
+const shipped: OrderEvent = { type: 'OrderShipped', data: { orderId: ORDER, vendorId: VENDOR, note: null } };
+const received: OrderEvent = { type: 'OrderReceived', data: { orderId: ORDER, bastNumber: 'BAST/017/DINKES/2026', bastDate: '2026-11-28' } };
+const paid: OrderEvent = { type: 'OrderPaid', data: { orderId: ORDER, cardId: CARD, amountRupiah: 4_250_000, policyRevision: 3 } };
+const cancelled: OrderEvent = { type: 'OrderCancelled', data: { orderId: ORDER, reason: 'acara dibatalkan' } };
+
+const receive = (overrides: Partial<Extract<OrderCommand, { type: 'ReceiveOrder' }>> = {}): OrderCommand => ({
+  type: 'ReceiveOrder',
+  by: buyer,
+  bastNumber: 'BAST/017/DINKES/2026',
+  bastDate: '2026-11-28',
+  at: new Date('2026-11-28T09:00:00Z'),
+  ...overrides,
+});
+
+describe('order decider', () => {
+  describe('PlaceOrder', () => {
+    it('given nothing, when a buyer orders from one vendor\'s active listings, then OrderPlaced priced at the listing revisions', () => {
+      given(orderDecider, []).when(placeOrder()).then([placed]);
+    });
+
+    it('lets an admin place for an OPD, and marks a purchase with a foreign product or a non-UMK vendor as not domestic UMK', () => {
+      expect(given(orderDecider, []).when(placeOrder({ by: admin })).events()[0]!.type).toBe('OrderPlaced');
+      const imported = placeOrder({ listings: [listing(NASI, 35_000), listing(SNACK, 12_000, { isDomesticProduct: false })] });
+      expect(given(orderDecider, []).when(imported).events()[0]!.data).toMatchObject({ domesticUmkPurchase: false });
+    });
+
+    it('refuses a total over maxOrderTotal, naming the rule and the policy revision (422)', () => {
+      given(orderDecider, [])
+        .when(placeOrder({ lines: [{ listingId: NASI, quantity: 1_429 }], shippingRupiah: 0 }))
+        .thenError('ORDER_TOTAL_OVER_MAX', 'business_rule', { rule: 'maxOrderTotalRupiah', maxOrderTotalRupiah: 50_000_000, totalRupiah: 50_015_000, policyRevision: 3 });
+      // Exactly the maximum is allowed; shipping counts.
+      expect(given(orderDecider, []).when(placeOrder({ lines: [{ listingId: NASI, quantity: 1_428 }], shippingRupiah: 20_000 })).events()[0]!.data).toMatchObject({ totalRupiah: 50_000_000 });
+      given(orderDecider, []).when(placeOrder({ lines: [{ listingId: NASI, quantity: 1_428 }], shippingRupiah: 20_001 })).thenError('ORDER_TOTAL_OVER_MAX');
+    });
+
+    it('refuses another OPD\'s card, and a card that does not exist', () => {
+      given(orderDecider, [])
+        .when(placeOrder({ card: { cardId: CARD, status: 'active', opdCode: 'DISDIK-3673', opdName: 'Dinas Pendidikan' } }))
+        .thenError('CARD_OF_ANOTHER_OPD', 'business_rule');
+      given(orderDecider, []).when(placeOrder({ card: { cardId: CARD, status: 'absent' } })).thenError('CARD_NOT_FOUND', 'not_found');
+    });
+
+    it('refuses a buyer ordering for another OPD', () => {
+      given(orderDecider, []).when(placeOrder({ by: otherBuyer })).thenError('OUT_OF_SCOPE', 'forbidden');
+    });
+
+    it('refuses an unverified or suspended vendor, a delisted or unknown listing, and listings of two vendors', () => {
+      given(orderDecider, []).when(placeOrder({ vendor: { vendorId: VENDOR, status: 'suspended', scale: 'mikro' } })).thenError('VENDOR_NOT_SELLING', 'business_rule');
+      given(orderDecider, []).when(placeOrder({ vendor: { vendorId: VENDOR, status: 'pending', scale: 'mikro' } })).thenError('VENDOR_NOT_SELLING');
+      given(orderDecider, []).when(placeOrder({ vendor: { vendorId: VENDOR, status: 'absent' } })).thenError('VENDOR_NOT_FOUND', 'not_found');
+      given(orderDecider, []).when(placeOrder({ listings: [listing(NASI, 35_000), listing(SNACK, 12_000, { status: 'delisted' })] })).thenError('LISTING_DELISTED');
+      given(orderDecider, []).when(placeOrder({ listings: [listing(NASI, 35_000), { listingId: SNACK, status: 'absent' }] })).thenError('LISTING_NOT_FOUND', 'not_found');
+      given(orderDecider, []).when(placeOrder({ listings: [listing(NASI, 35_000), listing(SNACK, 12_000, { vendorId: OTHER_VENDOR })] })).thenError('ORDER_MIXES_VENDORS');
+    });
+
+    it('refuses no lines, a listing twice, a bad quantity, negative shipping; and a second placement', () => {
+      given(orderDecider, []).when(placeOrder({ lines: [] })).thenError('INVALID_ORDER', 'validation');
+      given(orderDecider, []).when(placeOrder({ lines: [{ listingId: NASI, quantity: 1 }, { listingId: NASI, quantity: 2 }] })).thenError('INVALID_ORDER');
+      given(orderDecider, []).when(placeOrder({ lines: [{ listingId: NASI, quantity: 0 }] })).thenError('INVALID_ORDER');
+      given(orderDecider, []).when(placeOrder({ lines: [{ listingId: NASI, quantity: 1.5 }] })).thenError('INVALID_ORDER');
+      given(orderDecider, []).when(placeOrder({ shippingRupiah: -1 })).thenError('INVALID_ORDER');
+      given(orderDecider, [placed]).when(placeOrder()).thenError('ORDER_EXISTS', 'conflict');
+    });
+  });
+
+  describe('authorisation outcome (from the process manager)', () => {
+    it('records an approval or a decline on a placed order', () => {
+      given(orderDecider, [placed]).when({ type: 'RecordAuthorisationApproved', amountRupiah: 4_250_000, holdExpiresAt: HOLD_EXPIRES, policyRevision: 3 }).then([authorised]);
+      given(orderDecider, [placed])
+        .when({ type: 'RecordAuthorisationDeclined', reason: 'INSUFFICIENT_AVAILABLE', policyRevision: 3 })
+        .then([{ type: 'OrderDeclined', data: { orderId: ORDER, cardId: CARD, reason: 'INSUFFICIENT_AVAILABLE', policyRevision: 3 } }]);
+    });
+
+    it('writes nothing when the order moved on (cancelled first, or a replay)', () => {
+      given(orderDecider, [placed, cancelled]).when({ type: 'RecordAuthorisationApproved', amountRupiah: 1, holdExpiresAt: HOLD_EXPIRES, policyRevision: 3 }).thenNothing();
+      given(orderDecider, [placed, authorised]).when({ type: 'RecordAuthorisationDeclined', reason: 'x', policyRevision: 3 }).thenNothing();
+    });
+  });
+
+  describe('vendor actions', () => {
+    it('accepts, rejects and ships its own authorised order', () => {
+      given(orderDecider, [placed, authorised]).when({ type: 'AcceptOrder', by: vendor }).then([accepted]);
+      given(orderDecider, [placed, authorised])
+        .when({ type: 'RejectOrder', by: vendor, reason: 'stok habis' })
+        .then([{ type: 'OrderRejected', data: { orderId: ORDER, vendorId: VENDOR, reason: 'stok habis' } }]);
+      given(orderDecider, [placed, authorised, accepted]).when({ type: 'ShipOrder', by: vendor, note: 'kurir 10:00' }).then([{ type: 'OrderShipped', data: { orderId: ORDER, vendorId: VENDOR, note: 'kurir 10:00' } }]);
+    });
+
+    it('refuses another vendor, a buyer, and out-of-order steps', () => {
+      given(orderDecider, [placed, authorised]).when({ type: 'AcceptOrder', by: otherVendor }).thenError('NOT_ORDER_VENDOR', 'forbidden');
+      given(orderDecider, [placed, authorised]).when({ type: 'AcceptOrder', by: buyer }).thenError('NOT_ORDER_VENDOR', 'forbidden');
+      given(orderDecider, [placed]).when({ type: 'AcceptOrder', by: vendor }).thenError('ORDER_INVALID_TRANSITION', 'business_rule', { status: 'placed' });
+      given(orderDecider, [placed, authorised]).when({ type: 'ShipOrder', by: vendor }).thenError('ORDER_INVALID_TRANSITION');
+      given(orderDecider, [placed, authorised, accepted]).when({ type: 'RejectOrder', by: vendor, reason: 'x' }).thenError('ORDER_INVALID_TRANSITION');
+      given(orderDecider, [placed, authorised, cancelled]).when({ type: 'AcceptOrder', by: vendor }).thenError('ORDER_INVALID_TRANSITION', undefined, { status: 'cancelled' });
+    });
+  });
+
+  describe('ReceiveOrder (BAST)', () => {
+    it('records the BAST on a shipped order, by its buyer or an admin', () => {
+      given(orderDecider, [placed, authorised, accepted, shipped]).when(receive()).then([received]);
+      given(orderDecider, [placed, authorised, accepted, shipped]).when(receive({ by: admin })).then([received]);
+    });
+
+    it('refuses another OPD, an order not shipped, a BAST dated after today (WIB), and a bad date', () => {
+      given(orderDecider, [placed, authorised, accepted, shipped]).when(receive({ by: otherBuyer })).thenError('OUT_OF_SCOPE', 'forbidden');
+      given(orderDecider, [placed, authorised, accepted]).when(receive()).thenError('ORDER_INVALID_TRANSITION');
+      // 2026-11-28T17:30Z is already 2026-11-29 in WIB.
+      given(orderDecider, [placed, authorised, accepted, shipped]).when(receive({ bastDate: '2026-11-29', at: new Date('2026-11-28T17:30:00Z') })).then([{ ...received, data: { ...received.data, bastDate: '2026-11-29' } } as OrderEvent]);
+      given(orderDecider, [placed, authorised, accepted, shipped]).when(receive({ bastDate: '2026-11-29' })).thenError('BAST_DATE_IN_FUTURE', 'business_rule');
+      given(orderDecider, [placed, authorised, accepted, shipped]).when(receive({ bastDate: '28-11-2026' })).thenError('INVALID_BAST', 'validation');
+      given(orderDecider, [placed, authorised, accepted, shipped]).when(receive({ bastNumber: ' ' })).thenError('INVALID_TEXT', 'validation');
+    });
+  });
+
+  describe('CancelOrder', () => {
+    it('lets the buyer cancel until shipped', () => {
+      for (const history of [[placed], [placed, authorised], [placed, authorised, accepted]]) {
+        given(orderDecider, history).when({ type: 'CancelOrder', by: buyer, reason: 'acara dibatalkan' }).then([cancelled]);
+      }
+    });
+
+    it('refuses after shipping, twice, and by another OPD or the vendor', () => {
+      given(orderDecider, [placed, authorised, accepted, shipped]).when({ type: 'CancelOrder', by: buyer, reason: 'x' }).thenError('ORDER_INVALID_TRANSITION');
+      given(orderDecider, [placed, cancelled]).when({ type: 'CancelOrder', by: buyer, reason: 'x' }).thenError('ORDER_INVALID_TRANSITION');
+      given(orderDecider, [placed]).when({ type: 'CancelOrder', by: otherBuyer, reason: 'x' }).thenError('OUT_OF_SCOPE', 'forbidden');
+      given(orderDecider, [placed]).when({ type: 'CancelOrder', by: vendor, reason: 'x' }).thenError('OUT_OF_SCOPE', 'forbidden');
+    });
+  });
+
+  describe('RecordPayment (after the capture)', () => {
+    it('marks a received order paid; a repeat writes nothing', () => {
+      given(orderDecider, [placed, authorised, accepted, shipped, received]).when({ type: 'RecordPayment', amountRupiah: 4_250_000, policyRevision: 3 }).then([paid]);
+      given(orderDecider, [placed, authorised, accepted, shipped, received, paid]).when({ type: 'RecordPayment', amountRupiah: 4_250_000, policyRevision: 3 }).thenNothing();
+    });
+
+    it('refuses payment before receipt', () => {
+      given(orderDecider, [placed, authorised, accepted, shipped]).when({ type: 'RecordPayment', amountRupiah: 4_250_000, policyRevision: 3 }).thenError('ORDER_INVALID_TRANSITION');
+    });
+  });
+
+  describe('ExpireOrderHold (the sweep)', () => {
+    const expireAt = (at: string): OrderCommand => ({ type: 'ExpireOrderHold', at: new Date(at) });
+
+    it('closes an authorised, accepted or shipped order once the hold\'s TTL passed', () => {
+      for (const history of [[placed, authorised], [placed, authorised, accepted], [placed, authorised, accepted, shipped]]) {
+        given(orderDecider, history).when(expireAt(HOLD_EXPIRES)).then([{ type: 'OrderHoldExpired', data: { orderId: ORDER, cardId: CARD, holdExpiresAt: HOLD_EXPIRES } }]);
+      }
+    });
+
+    it('refuses before the TTL, and writes nothing once received (the receipt won) or closed', () => {
+      given(orderDecider, [placed, authorised]).when(expireAt('2026-12-26T02:59:59Z')).thenError('HOLD_NOT_YET_EXPIRED', 'business_rule');
+      given(orderDecider, [placed, authorised, accepted, shipped, received]).when(expireAt('2027-01-01T00:00:00Z')).thenNothing();
+      given(orderDecider, [placed, authorised, cancelled]).when(expireAt('2027-01-01T00:00:00Z')).thenNothing();
+      const expired = given(orderDecider, [placed, authorised]).when(expireAt(HOLD_EXPIRES)).events();
+      given(orderDecider, [placed, authorised, ...expired]).when(receive()).thenError('ORDER_INVALID_TRANSITION', undefined, { status: 'expired' });
+    });
+  });
+
+  it('refuses any command on an order never placed', () => {
+    given(orderDecider, []).when({ type: 'AcceptOrder', by: vendor }).thenError('ORDER_NOT_FOUND', 'not_found');
+  });
+});
