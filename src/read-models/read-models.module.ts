@@ -5,6 +5,8 @@ import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { SubscriptionRegistry } from '../event-store/subscription-registry.js';
 import { DirectoryController } from './http/directory.controller.js';
+import { LedgerController } from './http/ledger.controller.js';
+import { SpendingController } from './http/spending.controller.js';
 import { ProjectionsController } from './http/projections.controller.js';
 import { ProjectionEngine } from './projection-engine.js';
 import { ProjectionRunners } from './projection-runners.js';
@@ -22,7 +24,7 @@ class ReadModelDbCloser implements OnApplicationShutdown {
 }
 
 @Module({
-  controllers: [ProjectionsController, DirectoryController],
+  controllers: [ProjectionsController, DirectoryController, LedgerController, SpendingController],
   providers: [
     { provide: READ_MODEL_DB, inject: [APP_CONFIG], useFactory: (config: AppConfig) => openReadModelDatabase(readModelDatabasePath(config.dataDir)) },
     { provide: ProjectionEngine, inject: [READ_MODEL_DB], useFactory: (db: Database.Database) => new ProjectionEngine(db, ALL_PROJECTIONS) },
