@@ -1,12 +1,15 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AuthModule } from './auth/auth.module.js';
+import { CardsModule } from './cards/cards.module.js';
 import { CatalogModule } from './catalog/catalog.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { EventStoreModule } from './event-store/event-store.module.js';
 import { HealthController } from './http/health.controller.js';
+import { OrdersModule } from './orders/orders.module.js';
 import { PolicyModule } from './policy/policy.module.js';
+import { ProcessModule } from './process/process.module.js';
 import { ReadModelsModule } from './read-models/read-models.module.js';
 import { VendorsModule } from './vendors/vendors.module.js';
 
@@ -15,7 +18,19 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), CqrsModule.forRoot(), EventStoreModule, AuthModule, PolicyModule, VendorsModule, CatalogModule, ReadModelsModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        CqrsModule.forRoot(),
+        EventStoreModule,
+        AuthModule,
+        PolicyModule,
+        VendorsModule,
+        CatalogModule,
+        CardsModule,
+        OrdersModule,
+        ProcessModule,
+        ReadModelsModule,
+      ],
       controllers: [HealthController],
     };
   }

@@ -28,3 +28,10 @@ export function findCardNumber(value: unknown, path = 'body', depth = 0): string
 export function isCardLast4(value: string): boolean {
   return /^\d{4}$/.test(value);
 }
+
+/** The field of a request body that carries more of a card number than its last four digits, or undefined. */
+export function refusedCardNumberField(body: unknown): string | undefined {
+  const last4 = body !== null && typeof body === 'object' ? (body as Record<string, unknown>).cardLast4 : undefined;
+  if (typeof last4 === 'string' && /\d{5,}/.test(last4.replace(/[ -]/g, ''))) return 'body.cardLast4';
+  return findCardNumber(body);
+}

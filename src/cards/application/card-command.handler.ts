@@ -1,0 +1,26 @@
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { CommandPipeline, CommandResult } from '../../event-store/command-pipeline.js';
+import { PolicyService } from '../../policy/application/policy.service.js';
+import type { CardCommand } from '../domain/card.commands.js';
+import { cardDecider, cardStreamId } from '../domain/card.decider.js';
+import { CardCommandRequest } from './card.commands.js';
+
+const POLICY_COMMANDS: ReadonlySet<CardCommand['type']> = new Set(['AuthoriseCard', 'CaptureAuthorisation', 'VoidAuthorisation', 'ExpireAuthorisation']);
+
+/** Authorisation decisions use the policy in force at the command's time and record its revision. */
+@CommandHandler(CardCommandRequest)
+export class CardCommandHandler implements ICommandHandler<CardCommandRequest> {
+  constructor(
+    private readonly pipeline: CommandPipeline,
+    private readonly policies: PolicyService,
+  ) {}
+
+  async execute({ cardId, command, context }: CardCommandRequest): Promise<CommandResult> {
+    if (!POLICY_COMMANDS.has(command.type)) {
+      return this.pipeline.handle(cardDecider, cardStreamId(cardId), command as CardCommand, context);
+    }
+    const policy = await this.policies.at(context.occurredAt);
+    const full = { ...command, policy, at: context.occurredAt } as CardCommand;
+    return this.pipeline.handle(cardDecider, cardStreamId(cardId), full, { ...context, policyRevision: policy.revision });
+  }
+}

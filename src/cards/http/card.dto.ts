@@ -1,0 +1,53 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsInt, IsString, Length, Matches, Max, Min } from 'class-validator';
+
+/** No KKP limit comes near this; it also keeps a card number typed into an amount out. */
+export const CARD_LIMIT_RUPIAH_MAX = 100_000_000_000;
+
+export class IssueCardDto {
+  @ApiProperty({ example: 'DINKES-3673', description: 'the OPD/satker code the card belongs to (buyer keys carry the same code)' })
+  @Matches(/^[A-Za-z0-9._-]{2,40}$/, { message: 'opdCode must be 2..40 of A-Z a-z 0-9 . _ -' })
+  opdCode!: string;
+
+  @ApiProperty({ example: 'Dinas Kesehatan Kota Serang' })
+  @IsString() @Length(1, 200)
+  opdName!: string;
+
+  @ApiProperty({ example: 'Siti Rahmawati', description: 'the cardholder (never published)' })
+  @IsString() @Length(1, 200)
+  holderName!: string;
+
+  @ApiProperty({ example: '4821', description: 'the last four digits only: a full card number anywhere in the request is refused with 400' })
+  @Matches(/^\d{4}$/, { message: 'cardLast4 must be exactly the last four digits' })
+  cardLast4!: string;
+
+  @ApiProperty({ example: 100_000_000, description: 'credit limit, integer rupiah' })
+  @IsInt() @Min(1) @Max(CARD_LIMIT_RUPIAH_MAX)
+  limitRupiah!: number;
+
+  @ApiProperty({ example: '2028-12-31', description: 'expiry date; the card is valid through the end of that day (WIB)' })
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'expiresOn must be YYYY-MM-DD' })
+  expiresOn!: string;
+}
+
+export class ChangeCardLimitDto {
+  @ApiProperty({ example: 150_000_000, description: 'new limit, integer rupiah; not below what is held and captured but unsettled' })
+  @IsInt() @Min(1) @Max(CARD_LIMIT_RUPIAH_MAX)
+  limitRupiah!: number;
+}
+
+export class CardReasonDto {
+  @ApiProperty({ example: 'kartu dilaporkan hilang' })
+  @IsString() @Length(1, 500)
+  reason!: string;
+}
+
+export class SettleStatementDto {
+  @ApiProperty({ example: 'BNI-KKP/2026-11/DINKES', description: 'the bank statement paid; settled once per card' })
+  @Matches(/^[A-Za-z0-9./_-]{1,100}$/, { message: 'statementReference must be 1..100 of A-Z a-z 0-9 . / _ -' })
+  statementReference!: string;
+
+  @ApiProperty({ example: 4_250_000, description: 'paid to the bank, integer rupiah; at most what is captured and unsettled' })
+  @IsInt() @Min(1) @Max(CARD_LIMIT_RUPIAH_MAX)
+  amountRupiah!: number;
+}

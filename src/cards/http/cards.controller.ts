@@ -1,0 +1,132 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req, Res, UseInterceptors } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import type { AuthenticatedRequest } from '../../auth/auth.guard.js';
+import { Roles } from '../../auth/roles.decorator.js';
+import { assertOpdScope, requireActor } from '../../auth/scope.js';
+import { CommandPipeline } from '../../event-store/command-pipeline.js';
+import { CLOCK } from '../../event-store/event-store.tokens.js';
+import { CommandResponseDto, commandResponse } from '../../http/command-response.js';
+import { commandContext, etag } from '../../http/request-context.js';
+import { UuidParamPipe } from '../../http/uuid-param.pipe.js';
+import type { Clock } from '../../kernel/clock.js';
+import { notFound } from '../../kernel/errors.js';
+import { deterministicUuid, randomId } from '../../kernel/ids.js';
+import { CardCommandInput, CardCommandRequest } from '../application/card.commands.js';
+import { cardDecider, cardStreamId } from '../domain/card.decider.js';
+import { CardReasonDto, ChangeCardLimitDto, IssueCardDto, SettleStatementDto } from './card.dto.js';
+import { cardView } from './card.view.js';
+import { RefuseCardNumbersInterceptor } from './refuse-card-numbers.interceptor.js';
+
+const IDEMPOTENCY_HEADER = { name: 'Idempotency-Key', required: false, description: 'a retry with the same key returns the first result and writes nothing' };
+const IF_MATCH_HEADER = { name: 'If-Match', required: false, description: 'the ETag you read; 412 if the card changed since' };
+
+@ApiTags('cards')
+@Controller('cards')
+@UseInterceptors(RefuseCardNumbersInterceptor)
+export class CardsController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly pipeline: CommandPipeline,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  @Post()
+  @HttpCode(201)
+  @Roles('admin')
+  @ApiBearerAuth()
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  @ApiOperation({
+    summary: 'Issue a KKP card to an OPD/satker (admin)',
+    description: 'Only the last four digits of the card number are accepted: a full card number anywhere in the body is refused with 400 CARD_NUMBER_REFUSED and nothing is written.',
+  })
+  @ApiCreatedResponse({ type: CommandResponseDto })
+  async issue(@Body() body: IssueCardDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto & { cardId: string }> {
+    const context = commandContext(request, this.clock);
+    const cardId = context.idempotencyKey !== undefined ? deterministicUuid('card', context.actor.id, context.idempotencyKey) : randomId();
+    const result = await this.commands.execute(new CardCommandRequest(cardId, { type: 'IssueCard', cardId, ...body }, context));
+    void reply.header('Location', `/cards/${cardId}`).header('ETag', etag(result.nextExpectedRevision));
+    return { cardId, ...commandResponse(result) };
+  }
+
+  @Get(':cardId')
+  @Roles('admin', 'auditor', 'buyer')
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'One card folded from its stream: limit, held, captured-unsettled, available and every hold (admins, auditors, its own OPD)' })
+  @ApiOkResponse({ description: 'the card; ETag is its stream revision' })
+  async get(@Param('cardId', new UuidParamPipe('cardId')) cardId: string, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
+    const { state, revision } = await this.pipeline.load(cardDecider, cardStreamId(cardId));
+    if (state.status === 'absent') throw notFound('CARD_NOT_FOUND', `no card ${cardId}`);
+    const actor = requireActor(request.actor);
+    if (actor.role === 'buyer') assertOpdScope(actor, state.opdCode);
+    void reply.header('ETag', etag(revision));
+    return cardView(state, revision);
+  }
+
+  @Post(':cardId/limit')
+  @HttpCode(200)
+  @Roles('admin')
+  @ApiBearerAuth()
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  @ApiHeader(IF_MATCH_HEADER)
+  @ApiOperation({ summary: 'Change the credit limit (admin); 422 LIMIT_BELOW_COMMITTED below what is held and captured but unsettled' })
+  @ApiOkResponse({ type: CommandResponseDto })
+  changeLimit(@Param('cardId', new UuidParamPipe('cardId')) cardId: string, @Body() body: ChangeCardLimitDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto> {
+    return this.change(cardId, { type: 'ChangeCardLimit', limitRupiah: body.limitRupiah }, request, reply);
+  }
+
+  @Post(':cardId/suspend')
+  @HttpCode(200)
+  @Roles('admin')
+  @ApiBearerAuth()
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  @ApiHeader(IF_MATCH_HEADER)
+  @ApiOperation({ summary: 'Suspend an active card (admin): new authorisations are declined, existing holds stand' })
+  @ApiOkResponse({ type: CommandResponseDto })
+  suspend(@Param('cardId', new UuidParamPipe('cardId')) cardId: string, @Body() body: CardReasonDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto> {
+    return this.change(cardId, { type: 'SuspendCard', reason: body.reason }, request, reply);
+  }
+
+  @Post(':cardId/reinstate')
+  @HttpCode(200)
+  @Roles('admin')
+  @ApiBearerAuth()
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  @ApiHeader(IF_MATCH_HEADER)
+  @ApiOperation({ summary: 'Reinstate a suspended card (admin)' })
+  @ApiOkResponse({ type: CommandResponseDto })
+  reinstate(@Param('cardId', new UuidParamPipe('cardId')) cardId: string, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto> {
+    return this.change(cardId, { type: 'ReinstateCard' }, request, reply);
+  }
+
+  @Post(':cardId/close')
+  @HttpCode(200)
+  @Roles('admin')
+  @ApiBearerAuth()
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  @ApiHeader(IF_MATCH_HEADER)
+  @ApiOperation({ summary: 'Close a card for good (admin); 422 CARD_HAS_OPEN_HOLDS while any hold is open' })
+  @ApiOkResponse({ type: CommandResponseDto })
+  close(@Param('cardId', new UuidParamPipe('cardId')) cardId: string, @Body() body: CardReasonDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto> {
+    return this.change(cardId, { type: 'CloseCard', reason: body.reason }, request, reply);
+  }
+
+  @Post(':cardId/statements')
+  @HttpCode(200)
+  @Roles('admin')
+  @ApiBearerAuth()
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  @ApiHeader(IF_MATCH_HEADER)
+  @ApiOperation({ summary: 'Record that the OPD\'s treasurer paid a card statement (admin): StatementSettled restores that much of the available limit' })
+  @ApiOkResponse({ type: CommandResponseDto })
+  settle(@Param('cardId', new UuidParamPipe('cardId')) cardId: string, @Body() body: SettleStatementDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto> {
+    return this.change(cardId, { type: 'SettleStatement', ...body }, request, reply);
+  }
+
+  private async change(cardId: string, command: CardCommandInput, request: AuthenticatedRequest, reply: FastifyReply): Promise<CommandResponseDto> {
+    const result = await this.commands.execute(new CardCommandRequest(cardId, command, commandContext(request, this.clock)));
+    void reply.header('ETag', etag(result.nextExpectedRevision));
+    return commandResponse(result);
+  }
+}

@@ -1,0 +1,66 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { LINE_QUANTITY_MAX, ORDER_LINES_MAX } from '../domain/order-placement.js';
+
+export class OrderLineDto {
+  @ApiProperty({ example: '0d000000-0000-4000-8000-000000000001' })
+  @IsUUID()
+  listingId!: string;
+
+  @ApiProperty({ example: 100 })
+  @IsInt() @Min(1) @Max(LINE_QUANTITY_MAX)
+  quantity!: number;
+}
+
+export class PlaceOrderDto {
+  @ApiPropertyOptional({ example: 'DINKES-3673', description: 'the buying OPD/satker: a buyer key\'s own (may be omitted); required for an admin' })
+  @IsOptional() @Matches(/^[A-Za-z0-9._-]{2,40}$/, { message: 'opdCode must be 2..40 of A-Z a-z 0-9 . _ -' })
+  opdCode?: string;
+
+  @ApiProperty({ example: '3673', description: 'BPS kabupaten/kota code of the buying OPD' })
+  @Matches(/^\d{4}$/, { message: 'kabupatenKotaCode must be 4 digits' })
+  kabupatenKotaCode!: string;
+
+  @ApiProperty({ example: 'Budi Santoso', description: 'the official placing the order (pejabat pengadaan / PPK)' })
+  @IsString() @Length(1, 200)
+  officialName!: string;
+
+  @ApiProperty({ example: '0b000000-0000-4000-8000-000000000001', description: 'one verified vendor' })
+  @IsUUID()
+  vendorId!: string;
+
+  @ApiProperty({ example: '0c000000-0000-4000-8000-000000000001', description: 'a KKP card of the buyer\'s own OPD' })
+  @IsUUID()
+  cardId!: string;
+
+  @ApiProperty({ type: [OrderLineDto], description: `1..${ORDER_LINES_MAX} lines of that vendor's active listings, each listing once` })
+  @ArrayMinSize(1) @ArrayMaxSize(ORDER_LINES_MAX) @ValidateNested({ each: true }) @Type(() => OrderLineDto)
+  lines!: OrderLineDto[];
+
+  @ApiProperty({ example: 150_000, description: 'shipping, integer rupiah >= 0; counts towards the order total' })
+  @IsInt() @Min(0) @Max(Number.MAX_SAFE_INTEGER)
+  shippingRupiah!: number;
+}
+
+export class OrderReasonDto {
+  @ApiProperty({ example: 'stok habis' })
+  @IsString() @Length(1, 500)
+  reason!: string;
+}
+
+export class ShipOrderDto {
+  @ApiPropertyOptional({ example: 'dikirim kurir, tiba pukul 10.00' })
+  @IsOptional() @IsString() @Length(1, 500)
+  note?: string;
+}
+
+export class ReceiveOrderDto {
+  @ApiProperty({ example: 'BAST/017/DINKES/2026', description: 'number of the berita acara serah terima' })
+  @IsString() @Length(1, 100)
+  bastNumber!: string;
+
+  @ApiProperty({ example: '2026-11-28', description: 'date of the BAST, not after today (WIB)' })
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'bastDate must be YYYY-MM-DD' })
+  bastDate!: string;
+}

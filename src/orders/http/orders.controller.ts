@@ -1,0 +1,150 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import type { AuthenticatedRequest } from '../../auth/auth.guard.js';
+import { Roles } from '../../auth/roles.decorator.js';
+import { requireActor } from '../../auth/scope.js';
+import { CommandPipeline } from '../../event-store/command-pipeline.js';
+import { CLOCK } from '../../event-store/event-store.tokens.js';
+import { CommandResponseDto, commandResponse } from '../../http/command-response.js';
+import { commandContext, etag } from '../../http/request-context.js';
+import { UuidParamPipe } from '../../http/uuid-param.pipe.js';
+import type { Clock } from '../../kernel/clock.js';
+import { forbidden, invalid, notFound } from '../../kernel/errors.js';
+import { deterministicUuid, randomId } from '../../kernel/ids.js';
+import { ChangeOrderCommand, PlaceOrderCommand } from '../application/order.commands.js';
+import { orderDecider, orderStreamId } from '../domain/order.decider.js';
+import { OrderReasonDto, PlaceOrderDto, ReceiveOrderDto, ShipOrderDto } from './order.dto.js';
+import { assertMayReadOrder, orderView } from './order.view.js';
+
+const IDEMPOTENCY_HEADER = { name: 'Idempotency-Key', required: false, description: 'a retry with the same key returns the first result and writes nothing' };
+const IF_MATCH_HEADER = { name: 'If-Match', required: false, description: 'the ETag you read; 412 if the order changed since' };
+
+@ApiTags('orders')
+@Controller('orders')
+export class OrdersController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly pipeline: CommandPipeline,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  @Post()
+  @HttpCode(201)
+  @Roles('buyer', 'admin')
+  @ApiBearerAuth()
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  @ApiOperation({
+    summary: 'Place an order with one verified vendor, paid by the buyer OPD\'s KKP card',
+    description:
+      'Unit prices are the listings\' current prices, recorded with their revisions. A total above the policy\'s maxOrderTotalRupiah ' +
+      'is 422 ORDER_TOTAL_OVER_MAX (with the rule and policy revision); another OPD\'s card is 422 CARD_OF_ANOTHER_OPD. ' +
+      'The card authorisation follows asynchronously (process manager): poll GET /orders/{orderId} for authorised or declined.',
+  })
+  @ApiCreatedResponse({ type: CommandResponseDto })
+  async place(@Body() body: PlaceOrderDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto & { orderId: string }> {
+    const context = commandContext(request, this.clock);
+    const opdCode = buyingOpd(context.actor, body.opdCode);
+    const orderId = context.idempotencyKey !== undefined ? deterministicUuid('order', context.actor.id, context.idempotencyKey) : randomId();
+    const { opdCode: _given, ...rest } = body;
+    const result = await this.commands.execute(new PlaceOrderCommand({ ...rest, orderId, opdCode }, context));
+    void reply.header('Location', `/orders/${orderId}`).header('ETag', etag(result.nextExpectedRevision));
+    return { orderId, ...commandResponse(result) };
+  }
+
+  @Get(':orderId')
+  @Roles('admin', 'auditor', 'buyer', 'vendor')
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'One order folded from its stream (admins, auditors, the buying OPD, the order\'s vendor)' })
+  @ApiOkResponse({ description: 'the order; ETag is its stream revision' })
+  async get(@Param('orderId', new UuidParamPipe('orderId')) orderId: string, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
+    const { state, revision } = await this.pipeline.load(orderDecider, orderStreamId(orderId));
+    if (state.status === 'absent') throw notFound('ORDER_NOT_FOUND', `no order ${orderId}`);
+    assertMayReadOrder(requireActor(request.actor), state);
+    void reply.header('ETag', etag(revision));
+    return orderView(state, revision);
+  }
+
+  @Post(':orderId/accept')
+  @HttpCode(200)
+  @Roles('vendor')
+  @ApiBearerAuth()
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  @ApiHeader(IF_MATCH_HEADER)
+  @ApiOperation({ summary: 'Accept an authorised order (its vendor)' })
+  @ApiOkResponse({ type: CommandResponseDto })
+  accept(@Param('orderId', new UuidParamPipe('orderId')) orderId: string, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto> {
+    return this.change(orderId, (by) => ({ type: 'AcceptOrder', by }), request, reply);
+  }
+
+  @Post(':orderId/reject')
+  @HttpCode(200)
+  @Roles('vendor')
+  @ApiBearerAuth()
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  @ApiHeader(IF_MATCH_HEADER)
+  @ApiOperation({ summary: 'Reject an order (its vendor): the order closes and the card hold is released' })
+  @ApiOkResponse({ type: CommandResponseDto })
+  reject(@Param('orderId', new UuidParamPipe('orderId')) orderId: string, @Body() body: OrderReasonDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto> {
+    return this.change(orderId, (by) => ({ type: 'RejectOrder', by, reason: body.reason }), request, reply);
+  }
+
+  @Post(':orderId/ship')
+  @HttpCode(200)
+  @Roles('vendor')
+  @ApiBearerAuth()
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  @ApiHeader(IF_MATCH_HEADER)
+  @ApiOperation({ summary: 'Mark an accepted order shipped (its vendor)' })
+  @ApiOkResponse({ type: CommandResponseDto })
+  ship(@Param('orderId', new UuidParamPipe('orderId')) orderId: string, @Body() body: ShipOrderDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto> {
+    return this.change(orderId, (by) => ({ type: 'ShipOrder', by, ...(body.note !== undefined ? { note: body.note } : {}) }), request, reply);
+  }
+
+  @Post(':orderId/receive')
+  @HttpCode(200)
+  @Roles('buyer', 'admin')
+  @ApiBearerAuth()
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  @ApiHeader(IF_MATCH_HEADER)
+  @ApiOperation({ summary: 'Confirm receipt with the BAST (the buying OPD): the card hold is then captured for the order total' })
+  @ApiOkResponse({ type: CommandResponseDto })
+  receive(@Param('orderId', new UuidParamPipe('orderId')) orderId: string, @Body() body: ReceiveOrderDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto> {
+    return this.change(orderId, (by, at) => ({ type: 'ReceiveOrder', by, at, bastNumber: body.bastNumber, bastDate: body.bastDate }), request, reply);
+  }
+
+  @Post(':orderId/cancel')
+  @HttpCode(200)
+  @Roles('buyer', 'admin')
+  @ApiBearerAuth()
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  @ApiHeader(IF_MATCH_HEADER)
+  @ApiOperation({ summary: 'Cancel an order until it is shipped (the buying OPD): the card hold is released' })
+  @ApiOkResponse({ type: CommandResponseDto })
+  cancel(@Param('orderId', new UuidParamPipe('orderId')) orderId: string, @Body() body: OrderReasonDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto> {
+    return this.change(orderId, (by) => ({ type: 'CancelOrder', by, reason: body.reason }), request, reply);
+  }
+
+  private async change(
+    orderId: string,
+    build: (by: ChangeOrderCommand['context']['actor'], at: Date) => ChangeOrderCommand['command'],
+    request: AuthenticatedRequest,
+    reply: FastifyReply,
+  ): Promise<CommandResponseDto> {
+    const context = commandContext(request, this.clock);
+    // The decider checks that the actor is the order's vendor or buying OPD.
+    const result = await this.commands.execute(new ChangeOrderCommand(orderId, build(context.actor, context.occurredAt), context));
+    void reply.header('ETag', etag(result.nextExpectedRevision));
+    return commandResponse(result);
+  }
+}
+
+function buyingOpd(actor: ChangeOrderCommand['context']['actor'], requested: string | undefined): string {
+  if (actor.role === 'buyer') {
+    if (requested !== undefined && requested !== actor.opdCode) throw forbidden('OUT_OF_SCOPE', `this key may not act for OPD ${requested}`, { opdCode: requested });
+    return actor.opdCode!;
+  }
+  if (requested === undefined) throw invalid('VALIDATION_FAILED', 'an admin placing an order names the buying OPD', [{ field: 'opdCode', messages: ['required for an admin'] }]);
+  return requested;
+}

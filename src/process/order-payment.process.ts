@@ -1,0 +1,131 @@
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { CardCommandInput, CardCommandRequest } from '../cards/application/card.commands.js';
+import type { CardEvent } from '../cards/domain/card.events.js';
+import type { CheckpointedConsumer } from '../event-store/checkpointed-consumer.js';
+import { CommandPipeline, CommandContext } from '../event-store/command-pipeline.js';
+import { CONSUMER_CHECKPOINTS } from '../event-store/event-store.module.js';
+import type { RecordedEvent } from '../event-store/event-store.port.js';
+import { CLOCK } from '../event-store/event-store.tokens.js';
+import type { SqliteCheckpointStore } from '../event-store/sqlite-checkpoint-store.js';
+import { SubscriptionRegistry } from '../event-store/subscription-registry.js';
+import type { Clock } from '../kernel/clock.js';
+import { DomainError } from '../kernel/errors.js';
+import { ChangeOrderCommand } from '../orders/application/order.commands.js';
+import { orderDecider, orderStreamId } from '../orders/domain/order.decider.js';
+import type { OrderEvent } from '../orders/domain/order.events.js';
+import type { PlacedOrder } from '../orders/domain/order.state.js';
+import { processContext } from './process-context.js';
+
+export const ORDER_PAYMENT_PROCESS = 'order-payment';
+
+const TRIGGERS = [
+  'OrderPlaced',
+  'AuthorisationApproved',
+  'AuthorisationDeclined',
+  'OrderRejected',
+  'OrderCancelled',
+  'OrderReceived',
+  'AuthorisationCaptured',
+  'OrderHoldExpired',
+] as const satisfies readonly (OrderEvent['type'] | CardEvent['type'])[];
+type Trigger = Extract<OrderEvent | CardEvent, { type: (typeof TRIGGERS)[number] }>;
+
+/** Refusals that no retry can change: the PM logs them and moves on instead of blocking every later order. */
+const DETERMINISTIC_REFUSALS: ReadonlySet<DomainError['kind']> = new Set(['business_rule', 'not_found', 'validation', 'forbidden']);
+
+/**
+ * Order <-> KKP card: authorise on placement, record the answer on the order, release the hold
+ * when the order closes, capture on receipt, mark the order paid after the capture.
+ * One consumer handles all of them in $all order, so a cancellation is always handled after the
+ * authorisation it releases. The checkpoint is stored only after each command succeeded.
+ */
+@Injectable()
+export class OrderPaymentProcess implements CheckpointedConsumer, OnModuleInit {
+  readonly name = `process.${ORDER_PAYMENT_PROCESS}`;
+  readonly filter = { eventTypes: TRIGGERS };
+  private readonly logger = new Logger(this.name);
+
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly pipeline: CommandPipeline,
+    private readonly subscriptions: SubscriptionRegistry,
+    @Inject(CONSUMER_CHECKPOINTS) private readonly checkpoints: SqliteCheckpointStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  onModuleInit(): void {
+    this.subscriptions.register(this);
+  }
+
+  async loadCheckpoint(): Promise<bigint | 'start'> {
+    return this.checkpoints.load(this.name);
+  }
+
+  async handleBatch(events: readonly RecordedEvent[], checkpoint: bigint): Promise<void> {
+    for (const event of events) {
+      await this.react(event as RecordedEvent & Trigger);
+      this.checkpoints.save(this.name, event.position);
+    }
+    this.checkpoints.save(this.name, checkpoint);
+  }
+
+  private async react(event: RecordedEvent & Trigger): Promise<void> {
+    const context = processContext(ORDER_PAYMENT_PROCESS, event, this.clock.now());
+    try {
+      await this.issue(event, context);
+    } catch (error) {
+      if (!(error instanceof DomainError) || !DETERMINISTIC_REFUSALS.has(error.kind)) throw error;
+      this.logger.error(`${event.type} ${event.id}: the follow-up command was refused (${error.code}: ${error.message}); not retried`);
+    }
+  }
+
+  private async issue(event: RecordedEvent & Trigger, context: CommandContext): Promise<void> {
+    switch (event.type) {
+      case 'OrderPlaced': {
+        const { orderId, cardId, buyer, vendorId, totalRupiah, domesticUmkPurchase } = event.data;
+        return this.card(cardId, { type: 'AuthoriseCard', orderId, opdCode: buyer.opdCode, payeeVendorId: vendorId, amountRupiah: totalRupiah, domesticUmkPurchase }, context);
+      }
+      case 'AuthorisationApproved': {
+        const { orderId, amountRupiah, expiresAt, policyRevision } = event.data;
+        return this.order(orderId, { type: 'RecordAuthorisationApproved', amountRupiah, holdExpiresAt: expiresAt, policyRevision }, context);
+      }
+      case 'AuthorisationDeclined': {
+        const { orderId, reason, policyRevision } = event.data;
+        return this.order(orderId, { type: 'RecordAuthorisationDeclined', reason, policyRevision }, context);
+      }
+      case 'OrderRejected':
+      case 'OrderCancelled': {
+        const order = await this.loadOrder(event.data.orderId);
+        const reason = `order ${event.type === 'OrderRejected' ? 'rejected' : 'cancelled'}: ${event.data.reason}`;
+        return this.card(order.cardId, { type: 'VoidAuthorisation', orderId: order.orderId, reason }, context);
+      }
+      case 'OrderReceived': {
+        const order = await this.loadOrder(event.data.orderId);
+        const orderReceived = order.status === 'received' || order.status === 'paid';
+        return this.card(order.cardId, { type: 'CaptureAuthorisation', orderId: order.orderId, amountRupiah: order.totalRupiah, orderReceived, bastNumber: event.data.bastNumber }, context);
+      }
+      case 'AuthorisationCaptured': {
+        const { orderId, amountRupiah, policyRevision } = event.data;
+        return this.order(orderId, { type: 'RecordPayment', amountRupiah, policyRevision }, context);
+      }
+      case 'OrderHoldExpired':
+        // The sweep's time decided the expiry on the order; the card decides on the same time.
+        return this.card(event.data.cardId, { type: 'ExpireAuthorisation', orderId: event.data.orderId }, { ...context, occurredAt: new Date(event.metadata.occurredAt) });
+    }
+  }
+
+  private async card(cardId: string, command: CardCommandInput, context: CommandContext): Promise<void> {
+    await this.commands.execute(new CardCommandRequest(cardId, command, context));
+  }
+
+  private async order(orderId: string, command: ChangeOrderCommand['command'], context: CommandContext): Promise<void> {
+    await this.commands.execute(new ChangeOrderCommand(orderId, command, context));
+  }
+
+  private async loadOrder(orderId: string): Promise<PlacedOrder> {
+    const { state } = await this.pipeline.load(orderDecider, orderStreamId(orderId));
+    if (state.status === 'absent') throw new DomainError('not_found', 'ORDER_NOT_FOUND', `no order ${orderId}`);
+    return state;
+  }
+}

@@ -1,0 +1,78 @@
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AppConfig } from '../config/app-config.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import { loadProcessConfig } from '../config/process-config.js';
+import { CLOCK } from '../event-store/event-store.tokens.js';
+import { SubscriptionRegistry } from '../event-store/subscription-registry.js';
+import type { Clock } from '../kernel/clock.js';
+import { HoldExpiryIndex } from './hold-expiry-index.js';
+import { HoldExpirySweep } from './hold-expiry-sweep.js';
+import { OrderPaymentProcess } from './order-payment.process.js';
+
+const PROCESS_DB = Symbol('ProcessDb');
+
+/** The process managers' own database: the hold-expiry index and its checkpoint. */
+function openProcessDb(config: AppConfig): Database.Database {
+  mkdirSync(config.dataDir, { recursive: true });
+  const db = new Database(join(config.dataDir, 'process.db'), { timeout: 5_000 });
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  return db;
+}
+
+/** Registers the index with the subscriptions and runs the sweep while the app runs. */
+@Injectable()
+class HoldExpiryRunner implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly index: HoldExpiryIndex;
+  private readonly sweep: HoldExpirySweep;
+
+  constructor(
+    @Inject(PROCESS_DB) db: Database.Database,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CLOCK) clock: Clock,
+    commands: CommandBus,
+    private readonly subscriptions: SubscriptionRegistry,
+  ) {
+    this.index = new HoldExpiryIndex(db);
+    this.sweep = new HoldExpirySweep(this.index, commands, clock, loadProcessConfig().holdExpirySweepIntervalMs, new Logger('process.hold-expiry'));
+  }
+
+  onModuleInit(): void {
+    this.subscriptions.register(this.index);
+  }
+
+  onApplicationBootstrap(): void {
+    if (this.config.runSubscriptions) this.sweep.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.sweep.stop();
+  }
+}
+
+/** Closes the database after every subscription has stopped (Nest runs this after beforeApplicationShutdown). */
+@Injectable()
+class ProcessDbCloser implements OnApplicationShutdown {
+  constructor(@Inject(PROCESS_DB) private readonly db: Database.Database) {}
+  onApplicationShutdown(): void {
+    this.db.close();
+  }
+}
+
+/**
+ * Durable process managers (DESIGN.md section 6): driven by checkpointed subscriptions to $all,
+ * never by the in-memory EventBus. Wired by app.module; no context imports this module.
+ */
+@Module({
+  providers: [
+    { provide: PROCESS_DB, inject: [APP_CONFIG], useFactory: openProcessDb },
+    OrderPaymentProcess,
+    HoldExpiryRunner,
+    ProcessDbCloser,
+  ],
+})
+export class ProcessModule {}
