@@ -127,3 +127,9 @@ export const PRODUCTS: Readonly<Partial<Record<CategoryCode, readonly ProductTem
 };
 
 export const PRODUCT_CATEGORIES = Object.keys(PRODUCTS) as CategoryCode[];
+
+/** Fictitious officials (pejabat pengadaan / PPK) who place orders. */
+export const OFFICIAL_NAMES: readonly string[] = [
+  'Ahmad Fauzi', 'Siti Rohmah', 'Dedi Supriadi', 'Nurul Hidayah', 'Rudi Hartono', 'Euis Komariah', 'Asep Saepudin',
+  'Lilis Suryani', 'Ujang Sobari', 'Ratna Dewi', 'Iwan Setiawan', 'Yayah Rokayah', 'Hendra Gunawan', 'Neneng Hasanah',
+];
