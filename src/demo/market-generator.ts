@@ -184,8 +184,10 @@ export class MarketGenerator {
     };
   }
 
+  /** Positions in the embedded store are dense from 1: the head position is the number of events. */
   private async eventCount(): Promise<number> {
-    return Number((await this.store.headPosition()) + 1n);
+    const head = await this.store.headPosition();
+    return head < 0n ? 0 : Number(head);
   }
 
   private async registerVendors(start: Date): Promise<void> {

@@ -94,8 +94,13 @@ export class RowChangeSql {
   }
 }
 
+/** Names already checked (a handful per projection): the regex runs once per name, not once per row. */
+const checkedIdentifiers = new Set<string>();
+
 function ident(name: string): string {
+  if (checkedIdentifiers.has(name)) return name;
   assert(IDENTIFIER.test(name), `not a plain SQL identifier: ${name}`);
+  if (checkedIdentifiers.size < STATEMENT_CACHE_MAX) checkedIdentifiers.add(name);
   return name;
 }
 
@@ -125,5 +130,5 @@ function where(key: Row): string {
 }
 
 function marks(count: number): string {
-  return Array.from({ length: count }, () => '?').join(', ');
+  return `${'?, '.repeat(count - 1)}?`;
 }
