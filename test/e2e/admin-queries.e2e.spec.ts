@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { generateHistory } from '../support/generated-history.js';
 import { TestApp } from '../support/test-app.js';
 
-const WAIT_MS = 30_000;
+/** Below TestApp's 30 s request timeout. */
+const WAIT_MS = 20_000;
 const PROJECTIONS = ['vendors', 'catalog', 'orders', 'cards', 'journal', 'spending'];
 /** One endpoint per projection, to wait on with waitForPosition. */
 const PROBES: Record<string, string> = {

@@ -12,7 +12,8 @@ import { TestApp } from '../support/test-app.js';
 const HISTORY_EVENTS = Number(process.env.PROJECTION_CRASH_EVENTS ?? 30_000);
 const KILLS = 3;
 const STATUS_POLLS_MAX = 10_000;
-const WAIT_MS = 30_000;
+/** Below TestApp's 30 s request timeout. */
+const WAIT_MS = 20_000;
 const CATCH_UP_ROUNDS_MAX = 20;
 const STEP_MS = 10 * 60_000;
 
