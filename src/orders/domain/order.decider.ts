@@ -6,7 +6,7 @@ import { conflict, forbidden, invalid, notFound, ruleViolation } from '../../ker
 import type { OrderCommand } from './order.commands.js';
 import type { OrderEvent } from './order.events.js';
 import { evolveOrder } from './order.evolve.js';
-import { CANCELLABLE_STATUSES, CLOSED_STATUSES, OrderState, OrderStatus, PlacedOrder } from './order.state.js';
+import { CANCELLABLE_STATUSES, OrderState, OrderStatus, PlacedOrder } from './order.state.js';
 import { assertBuyerScope, place } from './order-placement.js';
 
 const TEXT_LENGTH_MAX = 500;
@@ -115,8 +115,4 @@ function requireText(field: string, value: string, lengthMax: number): string {
     throw invalid('INVALID_TEXT', `${field} must be 1..${lengthMax} characters`, [{ field, messages: [`1..${lengthMax} characters`] }]);
   }
   return trimmed;
-}
-
-export function isClosed(status: OrderStatus): boolean {
-  return CLOSED_STATUSES.includes(status);
 }

@@ -27,7 +27,5 @@ export type OrderState =
 export type PlacedOrder = Exclude<OrderState, { status: 'absent' }>;
 export type OrderStatus = PlacedOrder['status'];
 
-/** Closed orders hold nothing on the card. */
-export const CLOSED_STATUSES: readonly OrderStatus[] = ['declined', 'rejected', 'cancelled', 'expired'];
 /** The buyer may cancel until the vendor ships. */
 export const CANCELLABLE_STATUSES: readonly OrderStatus[] = ['placed', 'authorised', 'accepted'];
