@@ -13,6 +13,7 @@ import { KafkaModule } from './kafka/kafka.module.js';
 import { OrdersModule } from './orders/orders.module.js';
 import { PolicyModule } from './policy/policy.module.js';
 import { ProcessModule } from './process/process.module.js';
+import { ReadModelsModule } from './read-models/read-models.module.js';
 import { VendorsModule } from './vendors/vendors.module.js';
 
 @Module({})
@@ -31,6 +32,7 @@ export class AppModule {
         CardsModule,
         OrdersModule,
         ProcessModule,
+        ReadModelsModule,
         KafkaModule.forRoot(config),
       ],
       controllers: [HealthController, MetricsController],

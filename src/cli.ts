@@ -4,6 +4,9 @@ import { ApiKeyStore } from './auth/api-key-store.js';
 import { ISSUABLE_ROLES, IssuableRole } from './auth/api-key.js';
 import { apiKeyStorePath } from './auth/auth.module.js';
 import { loadConfig } from './config/app-config.js';
+import { MarketGenerator } from './demo/market-generator.js';
+import { CommandPipeline } from './event-store/command-pipeline.js';
+import { openEventStore } from './event-store/open-event-store.js';
 
 const USAGE = `bela-ledger CLI (admins and auditors)
 
@@ -11,6 +14,10 @@ const USAGE = `bela-ledger CLI (admins and auditors)
         Issues an API key and prints it once; only its SHA-256 hash is stored (DATA_DIR/auth.db).
   npm run cli -- keys list
   npm run cli -- keys revoke <keyId>
+  npm run cli -- demo [--seed <text>] [--events <n>] [--vendors <n>] [--orders-per-day <n>]
+        Writes a simulated Banten market (vendors, listings, KKP cards, orders, payments) through
+        the command handlers into the event store, deterministically from the seed
+        (default seed "banten", 20000 events). Running it twice with one seed writes nothing new.
 
 Environment: DATA_DIR (default ./data).`;
 
@@ -67,20 +74,56 @@ function keys(args: string[]): number {
   }
 }
 
-function main(argv: string[]): number {
+const DEMO_EVENTS_MAX = 10_000_000;
+
+async function demo(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { seed: { type: 'string' }, events: { type: 'string' }, vendors: { type: 'string' }, 'orders-per-day': { type: 'string' } },
+    strict: true,
+  });
+  const count = (name: string, raw: string | undefined, fallback: number): number => {
+    const value = raw === undefined ? fallback : Number(raw);
+    if (!Number.isSafeInteger(value) || value < 1 || value > DEMO_EVENTS_MAX) throw new RangeError(`--${name} must be an integer from 1 to ${DEMO_EVENTS_MAX}`);
+    return value;
+  };
+  const { store } = openEventStore(loadConfig());
+  try {
+    const generator = new MarketGenerator(new CommandPipeline(store), store, {
+      seed: values.seed ?? 'banten',
+      targetEvents: count('events', values.events, 20_000),
+      ...(values.vendors !== undefined ? { vendorCount: count('vendors', values.vendors, 300) } : {}),
+      ...(values['orders-per-day'] !== undefined ? { ordersPerDay: count('orders-per-day', values['orders-per-day'], 60) } : {}),
+      onProgress: ({ day, events, orders }) => {
+        if (day % 10 === 0) process.stderr.write(`day ${day}: ${events} events, ${orders} orders\n`);
+      },
+    });
+    process.stdout.write(`${JSON.stringify(await generator.run())}\n`);
+    return 0;
+  } finally {
+    await store.close();
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'keys':
       return keys(rest);
+    case 'demo':
+      return demo(rest);
     default:
       process.stderr.write(`${USAGE}\n`);
       return command === undefined || command === 'help' || command === '--help' ? 0 : 2;
   }
 }
 
-try {
-  process.exitCode = main(process.argv.slice(2));
-} catch (error) {
-  process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exitCode = 2;
-}
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 2;
+  },
+);

@@ -135,6 +135,9 @@ export class SubscriptionRunner {
         }
         await this.handle(batch);
         if (done) return;
+        // A catch-up is a chain of already-resolved promises: without a turn of the event loop
+        // between batches it would starve HTTP (even app.listen) until the whole backlog is handled.
+        await new Promise<void>((resolve) => setImmediate(resolve));
       }
     } finally {
       this.stopCurrent = undefined;

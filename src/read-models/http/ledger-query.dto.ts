@@ -1,0 +1,92 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsUUID, Matches, MaxLength, Min } from 'class-validator';
+import { CATEGORY_CODES } from '../../catalog/domain/categories.js';
+import { VENDOR_SCALES } from '../../policy/domain/policy.js';
+import { ACCOUNTS } from '../../../projections/journal/journal.projection.js';
+import { SPENDING_DIMENSIONS } from '../queries/spending.queries.js';
+import { BooleanParam } from './directory-query.dto.js';
+import { FreshnessDto, ListQueryDto } from './read-model-query.dto.js';
+
+const ORDER_STATUSES = ['placed', 'authorised', 'declined', 'accepted', 'rejected', 'shipped', 'received', 'paid', 'cancelled', 'expired'];
+const OPD_CODE = /^[A-Za-z0-9._-]{1,64}$/;
+
+export class OrderListQueryDto extends ListQueryDto {
+  @ApiPropertyOptional({ enum: ORDER_STATUSES }) @IsOptional() @IsIn(ORDER_STATUSES) status?: string;
+  @ApiPropertyOptional({ example: 'OPD-3673-DINKES' }) @IsOptional() @Matches(OPD_CODE) opdCode?: string;
+  @ApiPropertyOptional({ description: "the buyer's kabupaten/kota (BPS)", example: '3673' }) @IsOptional() @Matches(/^\d{4}$/) kabupatenKotaCode?: string;
+  @ApiPropertyOptional() @IsOptional() @IsUUID() vendorId?: string;
+  @ApiPropertyOptional() @IsOptional() @IsUUID() cardId?: string;
+  @ApiPropertyOptional({ enum: CATEGORY_CODES, description: 'orders with a line in this category' }) @IsOptional() @IsIn(CATEGORY_CODES) category?: string;
+  @ApiPropertyOptional({ description: 'placed at or after (ISO 8601)' }) @IsOptional() @IsISO8601() placedFrom?: string;
+  @ApiPropertyOptional({ description: 'placed at or before (ISO 8601)' }) @IsOptional() @IsISO8601() placedTo?: string;
+  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(0) minTotalRupiah?: number;
+  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(0) maxTotalRupiah?: number;
+}
+
+export class TimelineQueryDto extends ListQueryDto {
+  @ApiPropertyOptional({ description: 'only events of this type', example: 'OrderPaid' }) @IsOptional() @Matches(/^[A-Za-z]{1,60}$/) type?: string;
+}
+
+export class CardListQueryDto extends ListQueryDto {
+  @ApiPropertyOptional() @IsOptional() @Matches(OPD_CODE) opdCode?: string;
+  @ApiPropertyOptional({ enum: ['active', 'suspended', 'closed'] }) @IsOptional() @IsIn(['active', 'suspended', 'closed']) status?: string;
+  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() minAvailableRupiah?: number;
+  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() maxAvailableRupiah?: number;
+}
+
+const HOLD_STATUSES = ['held', 'captured', 'voided', 'expired', 'declined'];
+export class CardHoldListQueryDto extends ListQueryDto {
+  @ApiPropertyOptional() @IsOptional() @IsUUID() cardId?: string;
+  @ApiPropertyOptional() @IsOptional() @IsUUID() orderId?: string;
+  @ApiPropertyOptional({ enum: HOLD_STATUSES }) @IsOptional() @IsIn(HOLD_STATUSES) status?: string;
+  @ApiPropertyOptional() @IsOptional() @IsUUID() payeeVendorId?: string;
+  @ApiPropertyOptional() @IsOptional() @IsISO8601() authorisedFrom?: string;
+  @ApiPropertyOptional() @IsOptional() @IsISO8601() authorisedTo?: string;
+}
+
+const ENTRY_KINDS = ['issue', 'limit-change', 'hold', 'capture', 'void', 'expiry', 'settlement'];
+export class JournalEntryQueryDto extends ListQueryDto {
+  @ApiPropertyOptional() @IsOptional() @IsUUID() cardId?: string;
+  @ApiPropertyOptional({ enum: ENTRY_KINDS }) @IsOptional() @IsIn(ENTRY_KINDS) kind?: string;
+  @ApiPropertyOptional() @IsOptional() @IsUUID() orderId?: string;
+  @ApiPropertyOptional() @IsOptional() @IsISO8601() from?: string;
+  @ApiPropertyOptional() @IsOptional() @IsISO8601() to?: string;
+}
+
+export class JournalLineQueryDto extends ListQueryDto {
+  @ApiPropertyOptional() @IsOptional() @IsUUID() cardId?: string;
+  @ApiPropertyOptional({ enum: ACCOUNTS }) @IsOptional() @IsIn(ACCOUNTS) account?: string;
+  @ApiPropertyOptional({ description: 'the lines of one entry (its position in $all)' }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) position?: number;
+  @ApiPropertyOptional() @IsOptional() @IsISO8601() from?: string;
+  @ApiPropertyOptional() @IsOptional() @IsISO8601() to?: string;
+}
+
+export class JournalBalanceQueryDto extends ListQueryDto {
+  @ApiPropertyOptional() @IsOptional() @IsUUID() cardId?: string;
+  @ApiPropertyOptional({ enum: ACCOUNTS }) @IsOptional() @IsIn(ACCOUNTS) account?: string;
+}
+
+/** Filters of the spending aggregates (public: no personal data). */
+export class SpendingFilterDto extends FreshnessDto {
+  @ApiPropertyOptional({ description: 'from this month (YYYY-MM, month of payment)', example: '2025-01' }) @IsOptional() @Matches(/^\d{4}-\d{2}$/) monthFrom?: string;
+  @ApiPropertyOptional({ description: 'to this month (YYYY-MM)', example: '2025-12' }) @IsOptional() @Matches(/^\d{4}-\d{2}$/) monthTo?: string;
+  @ApiPropertyOptional() @IsOptional() @Matches(OPD_CODE) opdCode?: string;
+  @ApiPropertyOptional({ description: "the buyer's kabupaten/kota" }) @IsOptional() @Matches(/^\d{4}$/) kabupatenKotaCode?: string;
+  @ApiPropertyOptional() @IsOptional() @IsUUID() vendorId?: string;
+  @ApiPropertyOptional({ enum: CATEGORY_CODES }) @IsOptional() @IsIn(CATEGORY_CODES) category?: string;
+  @ApiPropertyOptional({ enum: VENDOR_SCALES }) @IsOptional() @IsIn(VENDOR_SCALES) scale?: string;
+  @ApiPropertyOptional({ description: 'vendors domiciled in Banten' }) @IsOptional() @BooleanParam() @IsBoolean() isLocal?: boolean;
+}
+
+export class SpendingQueryDto extends SpendingFilterDto {
+  @ApiPropertyOptional({ enum: SPENDING_DIMENSIONS, description: 'group by this dimension (default kabupaten-kota)' })
+  @IsOptional()
+  @IsIn(SPENDING_DIMENSIONS)
+  by?: (typeof SPENDING_DIMENSIONS)[number];
+
+  @ApiPropertyOptional({ description: 'page size: default 50, max 500 (JSON) or 10000 (CSV)' }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) limit?: number;
+  @ApiPropertyOptional({ description: 'opaque: nextCursor of the previous page' }) @IsOptional() @MaxLength(2048) cursor?: string;
+  @ApiPropertyOptional({ description: 'amountRupiah, orderCount or key; prefix - for descending (default -amountRupiah)' }) @IsOptional() @Matches(/^-?[a-zA-Z]{1,40}$/) sort?: string;
+  @ApiPropertyOptional({ enum: ['json', 'csv'] }) @IsOptional() @IsIn(['json', 'csv']) format?: 'json' | 'csv';
+}

@@ -1,0 +1,152 @@
+import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Roles } from '../../auth/roles.decorator.js';
+import { UuidParamPipe } from '../../http/uuid-param.pipe.js';
+import { notFound } from '../../kernel/errors.js';
+import { listPage, type Page } from '../keyset-query.js';
+import {
+  CARD_HOLD_LIST,
+  CARD_LIST,
+  JOURNAL_BALANCE_LIST,
+  JOURNAL_ENTRY_LIST,
+  JOURNAL_LINE_LIST,
+  ORDER_LINE_LIST,
+  ORDER_LIST,
+  ORDER_TIMELINE_LIST,
+} from '../queries/ledger.queries.js';
+import { ReadModelQueryService } from '../read-model-query.service.js';
+import {
+  CardHoldListQueryDto,
+  CardListQueryDto,
+  JournalBalanceQueryDto,
+  JournalEntryQueryDto,
+  JournalLineQueryDto,
+  OrderListQueryDto,
+  TimelineQueryDto,
+} from './ledger-query.dto.js';
+import { FreshnessDto } from './read-model-query.dto.js';
+
+const PAGE_DESCRIPTION = '{ items, nextCursor, limit, sort }; X-Read-Model-Position says how far the read model is';
+const sortsOf = (spec: { sorts: Record<string, string> }): string => `sort: ${Object.keys(spec.sorts).join(', ')} (prefix - for descending)`;
+/** An order has at most ORDER_LINES_MAX (50) lines: one page holds them all. */
+const ORDER_LINES_PAGE = 50;
+
+@ApiTags('read models (admin)')
+@ApiBearerAuth()
+@Roles('admin', 'auditor')
+@Controller('admin')
+export class LedgerController {
+  constructor(private readonly queries: ReadModelQueryService) {}
+
+  @Get('orders')
+  @ApiOperation({ summary: 'Orders with state, amounts and step times', description: sortsOf(ORDER_LIST) })
+  @ApiProduces('application/json', 'text/csv')
+  @ApiOkResponse({ description: PAGE_DESCRIPTION })
+  orders(@Query() query: OrderListQueryDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Page | string> {
+    const { status, opdCode, kabupatenKotaCode, vendorId, cardId, category, placedFrom, placedTo, minTotalRupiah, maxTotalRupiah } = query;
+    return this.queries.list(ORDER_LIST, ['orders'], query, { status, opdCode, kabupatenKotaCode, vendorId, cardId, category, placedFrom, placedTo, minTotalRupiah, maxTotalRupiah }, request, reply);
+  }
+
+  @Get('orders/:orderId')
+  @ApiOperation({ summary: 'One order with its lines' })
+  @ApiOkResponse({ description: 'the order summary and its lines' })
+  @ApiNotFoundResponse({ description: 'ORDER_NOT_FOUND (or not yet projected: pass waitForPosition)' })
+  async order(@Param('orderId', new UuidParamPipe('orderId')) orderId: string, @Query() query: FreshnessDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
+    await this.queries.fresh(['orders'], query, reply);
+    const page = listPage(this.queries.db, ORDER_LIST, { filters: { orderId }, limit: 1 });
+    if (page.items.length === 0) throw notFound('ORDER_NOT_FOUND', `no order ${orderId} in the read model`, { orderId });
+    const lines = listPage(this.queries.db, ORDER_LINE_LIST, { filters: { orderId }, limit: ORDER_LINES_PAGE });
+    return { ...page.items[0], lines: lines.items };
+  }
+
+  @Get('orders/:orderId/timeline')
+  @ApiOperation({ summary: "An order's timeline: its events and its card hold's events, in $all order", description: sortsOf(ORDER_TIMELINE_LIST) })
+  @ApiProduces('application/json', 'text/csv')
+  @ApiOkResponse({ description: PAGE_DESCRIPTION })
+  timeline(
+    @Param('orderId', new UuidParamPipe('orderId')) orderId: string,
+    @Query() query: TimelineQueryDto,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Page | string> {
+    return this.queries.list(ORDER_TIMELINE_LIST, ['orders'], query, { orderId, type: query.type }, request, reply);
+  }
+
+  @Get('cards')
+  @ApiOperation({ summary: 'KKP cards: limit, held, captured-unsettled, available (cardholder names: admins and auditors only)', description: sortsOf(CARD_LIST) })
+  @ApiProduces('application/json', 'text/csv')
+  @ApiOkResponse({ description: PAGE_DESCRIPTION })
+  cards(@Query() query: CardListQueryDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Page | string> {
+    const { opdCode, status, minAvailableRupiah, maxAvailableRupiah } = query;
+    return this.queries.list(CARD_LIST, ['cards'], query, { opdCode, status, minAvailableRupiah, maxAvailableRupiah }, request, reply);
+  }
+
+  @Get('card-holds')
+  @ApiOperation({ summary: 'Authorisations (holds) and their outcome: held, captured, voided, expired, declined', description: sortsOf(CARD_HOLD_LIST) })
+  @ApiProduces('application/json', 'text/csv')
+  @ApiOkResponse({ description: PAGE_DESCRIPTION })
+  holds(@Query() query: CardHoldListQueryDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Page | string> {
+    const { cardId, orderId, status, payeeVendorId, authorisedFrom, authorisedTo } = query;
+    return this.queries.list(CARD_HOLD_LIST, ['cards'], query, { cardId, orderId, status, payeeVendorId, authorisedFrom, authorisedTo }, request, reply);
+  }
+
+  @Get('journal/entries')
+  @ApiOperation({ summary: 'Journal entries: one per card movement (hold, capture, void, expiry, settlement, limit)', description: sortsOf(JOURNAL_ENTRY_LIST) })
+  @ApiProduces('application/json', 'text/csv')
+  @ApiOkResponse({ description: PAGE_DESCRIPTION })
+  entries(@Query() query: JournalEntryQueryDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Page | string> {
+    const { cardId, kind, orderId, from, to } = query;
+    return this.queries.list(JOURNAL_ENTRY_LIST, ['journal'], query, { cardId, kind, orderId, from, to }, request, reply);
+  }
+
+  @Get('journal/lines')
+  @ApiOperation({ summary: 'Journal lines (postings): one debit or credit to one account of one card', description: sortsOf(JOURNAL_LINE_LIST) })
+  @ApiProduces('application/json', 'text/csv')
+  @ApiOkResponse({ description: PAGE_DESCRIPTION })
+  lines(@Query() query: JournalLineQueryDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Page | string> {
+    const { cardId, account, position, from, to } = query;
+    return this.queries.list(JOURNAL_LINE_LIST, ['journal'], query, { cardId, account, position, from, to }, request, reply);
+  }
+
+  @Get('journal/balances')
+  @ApiOperation({ summary: 'Balance (debits - credits) per card and account', description: sortsOf(JOURNAL_BALANCE_LIST) })
+  @ApiProduces('application/json', 'text/csv')
+  @ApiOkResponse({ description: PAGE_DESCRIPTION })
+  balances(@Query() query: JournalBalanceQueryDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Page | string> {
+    return this.queries.list(JOURNAL_BALANCE_LIST, ['journal'], query, { cardId: query.cardId, account: query.account }, request, reply);
+  }
+
+  @Get('journal/trial-balance')
+  @ApiOperation({
+    summary: 'Trial balance: debits, credits and balance per account over all cards; the net is always zero',
+    description: 'unbalancedEntries counts entries whose debits differ from their credits: always 0.',
+  })
+  @ApiOkResponse({ description: '{ accounts: [...], totalDebitRupiah, totalCreditRupiah, netRupiah, unbalancedEntries, balanced }' })
+  async trialBalance(@Query() query: FreshnessDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
+    await this.queries.fresh(['journal'], query, reply);
+    return trialBalance(this.queries.db);
+  }
+}
+
+export function trialBalance(db: ReadModelQueryService['db']): Record<string, unknown> {
+  const accounts = db
+    .prepare(
+      `SELECT account, SUM(debit_rupiah) AS debitRupiah, SUM(credit_rupiah) AS creditRupiah, SUM(balance_rupiah) AS balanceRupiah, COUNT(*) AS cards
+       FROM journal_balances GROUP BY account ORDER BY account`,
+    )
+    .all() as { debitRupiah: number; creditRupiah: number; balanceRupiah: number }[];
+  const totals = db.prepare('SELECT COALESCE(SUM(debit_rupiah), 0) AS debit, COALESCE(SUM(credit_rupiah), 0) AS credit FROM journal_lines').get() as { debit: number; credit: number };
+  const unbalanced = db
+    .prepare('SELECT COUNT(*) AS n FROM (SELECT position FROM journal_lines GROUP BY position HAVING SUM(debit_rupiah) <> SUM(credit_rupiah))')
+    .get() as { n: number };
+  const netRupiah = accounts.reduce((sum, account) => sum + account.balanceRupiah, 0);
+  return {
+    accounts,
+    totalDebitRupiah: totals.debit,
+    totalCreditRupiah: totals.credit,
+    netRupiah,
+    unbalancedEntries: unbalanced.n,
+    balanced: netRupiah === 0 && totals.debit === totals.credit && unbalanced.n === 0,
+  };
+}

@@ -1,0 +1,53 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { WAIT_FOR_POSITION_MS_MAX } from '../../event-store/subscription-runner.js';
+import { CSV_PAGE_SIZE_MAX } from '../keyset-query.js';
+
+/** Read-your-writes: what every read-model query accepts. */
+export class FreshnessDto {
+  @ApiPropertyOptional({
+    description:
+      'a `position` from a command response: wait until this read model has applied it. If it has not within waitMs, ' +
+      'the answer is 503 READ_MODEL_STALE (with Retry-After), never stale data.',
+    example: '1042',
+  })
+  @IsOptional()
+  @Matches(/^\d{1,15}$/, { message: 'waitForPosition must be a position (digits)' })
+  waitForPosition?: string;
+
+  @ApiPropertyOptional({ description: `how long to wait for waitForPosition, in ms (default 5000, max ${WAIT_FOR_POSITION_MS_MAX})`, example: 5000 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(WAIT_FOR_POSITION_MS_MAX)
+  waitMs?: number;
+}
+
+/** Paging, sorting and format of a list. */
+export class ListQueryDto extends FreshnessDto {
+  @ApiPropertyOptional({ description: `page size: default 50, max 500 (JSON) or ${CSV_PAGE_SIZE_MAX} (CSV)`, example: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(CSV_PAGE_SIZE_MAX)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'opaque: the nextCursor of the previous page (same filters and sort)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2048)
+  cursor?: string;
+
+  @ApiPropertyOptional({ description: 'a sort field; prefix with - for descending. The allowed fields are listed per endpoint.' })
+  @IsOptional()
+  @Matches(/^-?[a-zA-Z]{1,40}$/)
+  sort?: string;
+
+  @ApiPropertyOptional({ enum: ['json', 'csv'], description: 'csv answers text/csv (also chosen by Accept: text/csv); the next cursor is in X-Next-Cursor' })
+  @IsOptional()
+  @IsIn(['json', 'csv'])
+  format?: 'json' | 'csv';
+}

@@ -1,0 +1,174 @@
+import type Database from 'better-sqlite3';
+import { createHash } from 'node:crypto';
+import type { Projection, ProjectedEvent } from '../../projections/projection.js';
+import type { EventStore, RecordedEvent } from '../event-store/event-store.port.js';
+import { READ_COUNT_MAX } from '../event-store/event-store.port.js';
+import { SqliteCheckpointStore } from '../event-store/sqlite-checkpoint-store.js';
+import { assert } from '../kernel/assert.js';
+import { RowChangeSql } from './row-change-sql.js';
+
+export interface TableChecksum {
+  readonly table: string;
+  readonly rows: number;
+  /** SHA-256 over the rows in primary-key order (one JSON array per row). */
+  readonly sha256: string;
+}
+
+/** A replay reads $all in pages of this many events and commits each page once per projection. */
+export const REPLAY_PAGE_EVENTS = READ_COUNT_MAX;
+/** No history replays past this many pages: 10^10 events is beyond any store this design serves. */
+export const REPLAY_PAGES_MAX = 1_000_000;
+
+/**
+ * Applies projections to one SQLite database: schemas, batches (rows + checkpoint in one
+ * transaction), resets for a rebuild, checksums. Framework-free: the Nest service, the offline
+ * replay and the tests use it alike.
+ */
+export class ProjectionEngine {
+  readonly checkpoints: SqliteCheckpointStore;
+  private readonly sql: RowChangeSql;
+  private readonly byName: ReadonlyMap<string, Projection>;
+  private readonly ownTables: ReadonlyMap<string, ReadonlySet<string>>;
+  private readonly applyInTransaction: (projection: Projection, events: readonly RecordedEvent[], checkpoint: bigint) => void;
+
+  constructor(
+    readonly db: Database.Database,
+    readonly projections: readonly Projection[],
+  ) {
+    const names = new Set(projections.map((projection) => projection.name));
+    assert(names.size === projections.length, 'projection names are unique');
+    const allTables = projections.flatMap((projection) => projection.tables.map((table) => table.name));
+    assert(new Set(allTables).size === allTables.length, 'no two projections share a table');
+    this.byName = new Map(projections.map((projection) => [projection.name, projection]));
+    this.ownTables = new Map(projections.map((projection) => [projection.name, new Set(projection.tables.map((table) => table.name))]));
+    db.exec(`CREATE TABLE IF NOT EXISTS projection_versions (
+      projection TEXT PRIMARY KEY,
+      version    INTEGER NOT NULL
+    ) WITHOUT ROWID`);
+    this.checkpoints = new SqliteCheckpointStore(db);
+    this.sql = new RowChangeSql(db);
+    this.applyInTransaction = db.transaction((projection: Projection, events: readonly RecordedEvent[], checkpoint: bigint) => {
+      this.applyEvents(projection, events);
+      this.checkpoints.save(projection.name, checkpoint);
+    });
+    this.install();
+  }
+
+  projection(name: string): Projection | undefined {
+    return this.byName.get(name);
+  }
+
+  loadCheckpoint(name: string): bigint | 'start' {
+    return this.checkpoints.load(this.require(name).name);
+  }
+
+  /** One transaction: the rows of every event, then the checkpoint. A crash leaves both or neither. */
+  applyBatch(name: string, events: readonly RecordedEvent[], checkpoint: bigint): void {
+    this.applyInTransaction(this.require(name), events, checkpoint);
+  }
+
+  /** Drop and recreate the projections' tables and forget their checkpoints, in one transaction. */
+  reset(names: readonly string[]): void {
+    const projections = names.map((name) => this.require(name));
+    this.db.transaction(() => {
+      for (const projection of projections) this.recreate(projection);
+    })();
+  }
+
+  checksums(name: string): TableChecksum[] {
+    return this.require(name).tables.map((table) => {
+      const hash = createHash('sha256');
+      let rows = 0;
+      const order = table.primaryKey.join(', ');
+      for (const row of this.db.prepare(`SELECT * FROM ${table.name} ORDER BY ${order}`).raw().iterate()) {
+        hash.update(JSON.stringify(row)).update('\n');
+        rows += 1;
+      }
+      return { table: table.name, rows, sha256: hash.digest('hex') };
+    });
+  }
+
+  rowCounts(name: string): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const table of this.require(name).tables) {
+      counts[table.name] = (this.db.prepare(`SELECT COUNT(*) AS n FROM ${table.name}`).get() as { n: number }).n;
+    }
+    return counts;
+  }
+
+  /**
+   * Offline catch-up (a rebuild into a scratch database, an auditor's replay): every projection
+   * from its checkpoint to the head of $all, one transaction per page and projection.
+   */
+  async replay(store: EventStore, onPage?: (position: bigint, events: number) => void): Promise<number> {
+    const starts = this.projections.map((projection) => this.checkpoints.load(projection.name));
+    let from = starts.reduce<bigint>((lowest, start) => {
+      const next = start === 'start' ? 0n : start + 1n;
+      return next < lowest ? next : lowest;
+    }, BigInt(Number.MAX_SAFE_INTEGER));
+    let replayed = 0;
+    for (let page = 0; page < REPLAY_PAGES_MAX; page += 1) {
+      const events = await store.readAll({ fromPosition: from, maxCount: REPLAY_PAGE_EVENTS });
+      if (events.length === 0) return replayed;
+      const last = events[events.length - 1]!.position;
+      for (const projection of this.projections) {
+        const checkpoint = this.checkpoints.load(projection.name);
+        const fresh = checkpoint === 'start' ? events : events.filter((event) => event.position > checkpoint);
+        if (fresh.length === 0) continue;
+        const types = new Set(projection.eventTypes);
+        this.applyBatch(projection.name, fresh.filter((event) => types.has(event.type)), last);
+      }
+      replayed += events.length;
+      onPage?.(last, replayed);
+      from = last + 1n;
+    }
+    throw new RangeError(`replay exceeded ${REPLAY_PAGES_MAX} pages`);
+  }
+
+  /** Creates missing tables; a projection whose version changed is rebuilt from the start. */
+  private install(): void {
+    const select = this.db.prepare<[string], { version: number }>('SELECT version FROM projection_versions WHERE projection = ?');
+    this.db.transaction(() => {
+      for (const projection of this.projections) {
+        const stored = select.get(projection.name)?.version;
+        if (stored === projection.version) this.db.exec(projection.schemaSql);
+        else this.recreate(projection);
+      }
+    })();
+  }
+
+  private recreate(projection: Projection): void {
+    for (const table of projection.tables) this.db.exec(`DROP TABLE IF EXISTS ${table.name}`);
+    this.db.exec(projection.schemaSql);
+    this.checkpoints.reset(projection.name);
+    this.db
+      .prepare('INSERT INTO projection_versions (projection, version) VALUES (?, ?) ON CONFLICT (projection) DO UPDATE SET version = excluded.version')
+      .run(projection.name, projection.version);
+  }
+
+  private applyEvents(projection: Projection, events: readonly RecordedEvent[]): void {
+    const own = this.ownTables.get(projection.name)!;
+    const lookup = this.sql.lookup(own);
+    for (const event of events) {
+      const changes = projection.project(toProjected(event), lookup);
+      for (const change of changes) this.sql.apply(change, own);
+    }
+  }
+
+  private require(name: string): Projection {
+    const projection = this.byName.get(name);
+    assert(projection, `unknown projection ${name}`);
+    return projection;
+  }
+}
+
+export function toProjected(event: RecordedEvent): ProjectedEvent {
+  return {
+    type: event.type,
+    data: event.data,
+    streamId: event.streamId,
+    revision: Number(event.revision),
+    position: Number(event.position),
+    metadata: event.metadata,
+  };
+}

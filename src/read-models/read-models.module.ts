@@ -1,0 +1,41 @@
+import { Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import type Database from 'better-sqlite3';
+import { ALL_PROJECTIONS } from '../../projections/index.js';
+import type { AppConfig } from '../config/app-config.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import { SubscriptionRegistry } from '../event-store/subscription-registry.js';
+import { DirectoryController } from './http/directory.controller.js';
+import { LedgerController } from './http/ledger.controller.js';
+import { SpendingController } from './http/spending.controller.js';
+import { ProjectionsController } from './http/projections.controller.js';
+import { ProjectionEngine } from './projection-engine.js';
+import { ProjectionRunners } from './projection-runners.js';
+import { openReadModelDatabase, readModelDatabasePath } from './read-model-database.js';
+import { ReadModelQueryService } from './read-model-query.service.js';
+import { READ_MODEL_DB } from './read-model.tokens.js';
+
+/** Closes the read-model database after the registry has stopped every runner (beforeApplicationShutdown). */
+@Injectable()
+class ReadModelDbCloser implements OnApplicationShutdown {
+  constructor(@Inject(READ_MODEL_DB) private readonly db: Database.Database) {}
+  onApplicationShutdown(): void {
+    this.db.close();
+  }
+}
+
+@Module({
+  controllers: [ProjectionsController, DirectoryController, LedgerController, SpendingController],
+  providers: [
+    { provide: READ_MODEL_DB, inject: [APP_CONFIG], useFactory: (config: AppConfig) => openReadModelDatabase(readModelDatabasePath(config.dataDir)) },
+    { provide: ProjectionEngine, inject: [READ_MODEL_DB], useFactory: (db: Database.Database) => new ProjectionEngine(db, ALL_PROJECTIONS) },
+    {
+      provide: ProjectionRunners,
+      inject: [ProjectionEngine, SubscriptionRegistry],
+      useFactory: (engine: ProjectionEngine, registry: SubscriptionRegistry) => new ProjectionRunners(engine, (consumer) => registry.register(consumer)),
+    },
+    ReadModelQueryService,
+    ReadModelDbCloser,
+  ],
+  exports: [ProjectionRunners, ReadModelQueryService],
+})
+export class ReadModelsModule {}
