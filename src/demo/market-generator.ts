@@ -13,13 +13,15 @@ import { deterministicUuid } from '../kernel/ids.js';
 import { ChangeOrderHandler } from '../orders/application/change-order.handler.js';
 import { ChangeOrderCommand, PlaceOrderCommand } from '../orders/application/order.commands.js';
 import { PlaceOrderHandler } from '../orders/application/place-order.handler.js';
+import { NIB_RELEASE_PROCESS } from '../process/nib-release.process.js';
 import { ORDER_PAYMENT_PROCESS } from '../process/order-payment.process.js';
 import { HOLD_EXPIRY_PROCESS } from '../process/hold-expiry-sweep.js';
 import { processContext } from '../process/process-context.js';
 import { PolicyService } from '../policy/application/policy.service.js';
 import { ChangeVendorHandler } from '../vendors/application/change-vendor.handler.js';
 import { RegisterVendorHandler } from '../vendors/application/register-vendor.handler.js';
-import { ChangeVendorCommand, RegisterVendorCommand } from '../vendors/application/vendor.commands.js';
+import { ReleaseNibHandler } from '../vendors/application/release-nib.handler.js';
+import { ChangeVendorCommand, RegisterVendorCommand, ReleaseNibCommand } from '../vendors/application/vendor.commands.js';
 import { BANTEN_KABUPATEN_KOTA } from '../vendors/domain/regions.js';
 import type { LegalForm } from '../vendors/domain/vendor-rules.js';
 import { NAME_WORDS, NON_LOCAL_REGIONS, OFFICIAL_NAMES, PRODUCTS, PRODUCT_CATEGORIES, ProductTemplate, bantenOpds, type Opd } from './banten-market.js';
@@ -121,6 +123,7 @@ export class MarketGenerator {
   private readonly admin: Actor = { id: 'demo:admin', role: 'admin' };
   private readonly registerVendor: RegisterVendorHandler;
   private readonly changeVendor: ChangeVendorHandler;
+  private readonly releaseNib: ReleaseNibHandler;
   private readonly listingCommands: ListingCommandHandler;
   private readonly cardCommands: CardCommandHandler;
   private readonly placeOrder: PlaceOrderHandler;
@@ -146,6 +149,7 @@ export class MarketGenerator {
     const policies = new PolicyService(pipeline);
     this.registerVendor = new RegisterVendorHandler(pipeline, policies);
     this.changeVendor = new ChangeVendorHandler(pipeline);
+    this.releaseNib = new ReleaseNibHandler(pipeline);
     this.listingCommands = new ListingCommandHandler(pipeline);
     this.cardCommands = new CardCommandHandler(pipeline, policies);
     this.placeOrder = new PlaceOrderHandler(pipeline, policies);
@@ -198,8 +202,14 @@ export class MarketGenerator {
       const { vendor, registration, registeredAt, rejected } = plan;
       await this.registerVendor.execute(new RegisterVendorCommand(registration, this.context(vendor.actor, `vendor.${vendor.index}.register`, registeredAt)));
       const reviewedAt = new Date(registeredAt.getTime() + DAY_MS + vendor.index * MINUTE_MS);
-      const command = rejected ? { type: 'RejectVendor' as const, reason: 'NIB tidak sesuai dengan data OSS' } : { type: 'VerifyVendor' as const };
-      await this.changeVendor.execute(new ChangeVendorCommand(vendor.vendorId, command, this.context(this.admin, `vendor.${vendor.index}.review`, reviewedAt)));
+      const reason = 'NIB tidak sesuai dengan data OSS';
+      const command = rejected ? { type: 'RejectVendor' as const, reason } : { type: 'VerifyVendor' as const };
+      const reviewed = await this.changeVendor.execute(new ChangeVendorCommand(vendor.vendorId, command, this.context(this.admin, `vendor.${vendor.index}.review`, reviewedAt)));
+      const rejection = reviewed.events.find((event) => event.type === 'VendorRejected');
+      if (rejection) {
+        // What the nib-release process manager would do, with its context: a service started on this store replays it as a no-op.
+        await this.releaseNib.execute(new ReleaseNibCommand(registration.nib, vendor.vendorId, reason, processContext(NIB_RELEASE_PROCESS, rejection, reviewedAt)));
+      }
       vendor.verified = !rejected;
     });
     this.vendors.push(...plans.map((plan) => plan.vendor));

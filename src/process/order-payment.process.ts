@@ -1,8 +1,7 @@
-import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { CardCommandInput, CardCommandRequest } from '../cards/application/card.commands.js';
 import type { CardEvent } from '../cards/domain/card.events.js';
-import type { CheckpointedConsumer } from '../event-store/checkpointed-consumer.js';
 import { CommandPipeline, CommandContext } from '../event-store/command-pipeline.js';
 import { CONSUMER_CHECKPOINTS } from '../event-store/event-store.module.js';
 import type { RecordedEvent } from '../event-store/event-store.port.js';
@@ -15,6 +14,7 @@ import { ChangeOrderCommand } from '../orders/application/order.commands.js';
 import { orderDecider, orderStreamId } from '../orders/domain/order.decider.js';
 import type { OrderEvent } from '../orders/domain/order.events.js';
 import type { PlacedOrder } from '../orders/domain/order.state.js';
+import { CheckpointedProcess } from './checkpointed-process.js';
 import { processContext } from './process-context.js';
 
 export const ORDER_PAYMENT_PROCESS = 'order-payment';
@@ -31,9 +31,6 @@ const TRIGGERS = [
 ] as const satisfies readonly (OrderEvent['type'] | CardEvent['type'])[];
 type Trigger = Extract<OrderEvent | CardEvent, { type: (typeof TRIGGERS)[number] }>;
 
-/** Refusals that no retry can change: the PM logs them and moves on instead of blocking every later order. */
-const DETERMINISTIC_REFUSALS: ReadonlySet<DomainError['kind']> = new Set(['business_rule', 'not_found', 'validation', 'forbidden']);
-
 /**
  * Order <-> KKP card: authorise on placement, record the answer on the order, release the hold
  * when the order closes, capture on receipt, mark the order paid after the capture.
@@ -41,43 +38,22 @@ const DETERMINISTIC_REFUSALS: ReadonlySet<DomainError['kind']> = new Set(['busin
  * authorisation it releases. The checkpoint is stored only after each command succeeded.
  */
 @Injectable()
-export class OrderPaymentProcess implements CheckpointedConsumer, OnModuleInit {
+export class OrderPaymentProcess extends CheckpointedProcess {
   readonly name = `process.${ORDER_PAYMENT_PROCESS}`;
   readonly filter = { eventTypes: TRIGGERS };
-  private readonly logger = new Logger(this.name);
 
   constructor(
     private readonly commands: CommandBus,
     private readonly pipeline: CommandPipeline,
-    private readonly subscriptions: SubscriptionRegistry,
-    @Inject(CONSUMER_CHECKPOINTS) private readonly checkpoints: SqliteCheckpointStore,
+    subscriptions: SubscriptionRegistry,
+    @Inject(CONSUMER_CHECKPOINTS) checkpoints: SqliteCheckpointStore,
     @Inject(CLOCK) private readonly clock: Clock,
-  ) {}
-
-  onModuleInit(): void {
-    this.subscriptions.register(this);
+  ) {
+    super(subscriptions, checkpoints);
   }
 
-  async loadCheckpoint(): Promise<bigint | 'start'> {
-    return this.checkpoints.load(this.name);
-  }
-
-  async handleBatch(events: readonly RecordedEvent[], checkpoint: bigint): Promise<void> {
-    for (const event of events) {
-      await this.react(event as RecordedEvent & Trigger);
-      this.checkpoints.save(this.name, event.position);
-    }
-    this.checkpoints.save(this.name, checkpoint);
-  }
-
-  private async react(event: RecordedEvent & Trigger): Promise<void> {
-    const context = processContext(ORDER_PAYMENT_PROCESS, event, this.clock.now());
-    try {
-      await this.issue(event, context);
-    } catch (error) {
-      if (!(error instanceof DomainError) || !DETERMINISTIC_REFUSALS.has(error.kind)) throw error;
-      this.logger.error(`${event.type} ${event.id}: the follow-up command was refused (${error.code}: ${error.message}); not retried`);
-    }
+  protected react(trigger: RecordedEvent): Promise<void> {
+    return this.issue(trigger as RecordedEvent & Trigger, processContext(ORDER_PAYMENT_PROCESS, trigger, this.clock.now()));
   }
 
   private async issue(event: RecordedEvent & Trigger, context: CommandContext): Promise<void> {

@@ -19,9 +19,9 @@ import { cardDecider, cardStreamId } from '../domain/card.decider.js';
 import { CardReasonDto, ChangeCardLimitDto, IssueCardDto, SettleStatementDto } from './card.dto.js';
 import { cardView } from './card.view.js';
 import { RefuseCardNumbersInterceptor } from './refuse-card-numbers.interceptor.js';
+import { IDEMPOTENCY_HEADER, ifMatchHeader } from '../../http/api-headers.js';
 
-const IDEMPOTENCY_HEADER = { name: 'Idempotency-Key', required: false, description: 'a retry with the same key returns the first result and writes nothing' };
-const IF_MATCH_HEADER = { name: 'If-Match', required: false, description: 'the ETag you read; 412 if the card changed since' };
+const IF_MATCH_HEADER = ifMatchHeader('card');
 
 @ApiTags('cards')
 @Controller('cards')

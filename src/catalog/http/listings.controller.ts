@@ -18,9 +18,9 @@ import { listingDecider, listingStreamId } from '../domain/listing.decider.js';
 import { ReasonDto } from '../../vendors/http/vendor.dto.js';
 import { ChangePriceDto, CreateListingDto } from './listing.dto.js';
 import { listingView } from './listing.view.js';
+import { IDEMPOTENCY_HEADER, ifMatchHeader } from '../../http/api-headers.js';
 
-const IDEMPOTENCY_HEADER = { name: 'Idempotency-Key', required: false, description: 'a retry with the same key returns the first result and writes nothing' };
-const IF_MATCH_HEADER = { name: 'If-Match', required: false, description: 'the ETag you read; 412 if the listing changed since' };
+const IF_MATCH_HEADER = ifMatchHeader('listing');
 
 @ApiTags('catalog')
 @Controller()

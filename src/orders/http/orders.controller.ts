@@ -18,9 +18,9 @@ import { ChangeOrderCommand, PlaceOrderCommand } from '../application/order.comm
 import { orderDecider, orderStreamId } from '../domain/order.decider.js';
 import { OrderReasonDto, PlaceOrderDto, ReceiveOrderDto, ShipOrderDto } from './order.dto.js';
 import { assertMayReadOrder, orderView } from './order.view.js';
+import { IDEMPOTENCY_HEADER, ifMatchHeader } from '../../http/api-headers.js';
 
-const IDEMPOTENCY_HEADER = { name: 'Idempotency-Key', required: false, description: 'a retry with the same key returns the first result and writes nothing' };
-const IF_MATCH_HEADER = { name: 'If-Match', required: false, description: 'the ETag you read; 412 if the order changed since' };
+const IF_MATCH_HEADER = ifMatchHeader('order');
 
 @ApiTags('orders')
 @Controller('orders')

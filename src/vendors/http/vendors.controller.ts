@@ -18,9 +18,9 @@ import { ChangeVendorCommand, RegisterVendorCommand } from '../application/vendo
 import { vendorDecider, vendorStreamId } from '../domain/vendor.decider.js';
 import { ReasonDto, RegisterVendorDto, UpdateVendorProfileDto } from './vendor.dto.js';
 import { vendorView } from './vendor.view.js';
+import { IDEMPOTENCY_HEADER, ifMatchHeader } from '../../http/api-headers.js';
 
-const IDEMPOTENCY_HEADER = { name: 'Idempotency-Key', required: false, description: 'a retry with the same key returns the first result and writes nothing' };
-const IF_MATCH_HEADER = { name: 'If-Match', required: false, description: 'the ETag you read; 412 if the vendor changed since' };
+const IF_MATCH_HEADER = ifMatchHeader('vendor');
 
 @ApiTags('vendors')
 @Controller('vendors')
