@@ -18,6 +18,8 @@ export interface AppConfig {
   /** Subscriptions (projections, process managers, relay) run in this process. */
   readonly runSubscriptions: boolean;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** How often the hold-expiry sweep looks for KKP holds past their time to live. */
+  readonly holdExpirySweepIntervalMs: number;
 }
 
 export class ConfigError extends Error {
@@ -44,6 +46,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', BODY_LIMIT_BYTES_DEFAULT, 1_024, 16 * 1024 * 1024),
     runSubscriptions: (env.RUN_SUBSCRIPTIONS ?? 'true') !== 'false',
     logLevel: oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'),
+    holdExpirySweepIntervalMs: integer(env, 'HOLD_EXPIRY_SWEEP_INTERVAL_MS', 60_000, 100, 86_400_000),
   };
 }
 

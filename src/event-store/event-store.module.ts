@@ -1,6 +1,5 @@
 import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
-import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import type Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/app-config.js';
@@ -10,6 +9,7 @@ import type { EventStore } from './event-store.port.js';
 import { CLOCK, EVENT_STORE } from './event-store.tokens.js';
 import { EventStoreAdapter, openEventStore } from './open-event-store.js';
 import { SqliteCheckpointStore } from './sqlite-checkpoint-store.js';
+import { openSqliteFile } from './sqlite/open-sqlite-file.js';
 import { SubscriptionRegistry } from './subscription-registry.js';
 
 export const EVENT_STORE_ADAPTER = Symbol('EventStoreAdapter');
@@ -31,11 +31,7 @@ class EventStoreCloser implements OnApplicationShutdown {
 }
 
 function openCheckpointsDb(config: AppConfig): Database.Database {
-  mkdirSync(config.dataDir, { recursive: true });
-  const db = new Database(join(config.dataDir, 'checkpoints.db'), { timeout: 5_000 });
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
-  return db;
+  return openSqliteFile(join(config.dataDir, 'checkpoints.db'));
 }
 
 @Global()

@@ -1,12 +1,11 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
-import { loadProcessConfig } from '../config/process-config.js';
 import { CLOCK } from '../event-store/event-store.tokens.js';
+import { openSqliteFile } from '../event-store/sqlite/open-sqlite-file.js';
 import { SubscriptionRegistry } from '../event-store/subscription-registry.js';
 import type { Clock } from '../kernel/clock.js';
 import { HoldExpiryIndex } from './hold-expiry-index.js';
@@ -18,11 +17,7 @@ const PROCESS_DB = Symbol('ProcessDb');
 
 /** The process managers' own database: the hold-expiry index and its checkpoint. */
 function openProcessDb(config: AppConfig): Database.Database {
-  mkdirSync(config.dataDir, { recursive: true });
-  const db = new Database(join(config.dataDir, 'process.db'), { timeout: 5_000 });
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
-  return db;
+  return openSqliteFile(join(config.dataDir, 'process.db'));
 }
 
 /** Registers the index with the subscriptions and runs the sweep while the app runs. */
@@ -39,7 +34,7 @@ class HoldExpiryRunner implements OnModuleInit, OnApplicationBootstrap, BeforeAp
     private readonly subscriptions: SubscriptionRegistry,
   ) {
     this.index = new HoldExpiryIndex(db);
-    this.sweep = new HoldExpirySweep(this.index, commands, clock, loadProcessConfig().holdExpirySweepIntervalMs, new Logger('process.hold-expiry'));
+    this.sweep = new HoldExpirySweep(this.index, commands, clock, config.holdExpirySweepIntervalMs, new Logger('process.hold-expiry'));
   }
 
   onModuleInit(): void {

@@ -1,8 +1,6 @@
-import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-
-const BUSY_TIMEOUT_MS = 5_000;
+import type Database from 'better-sqlite3';
+import { join } from 'node:path';
+import { openSqliteFile } from '../event-store/sqlite/open-sqlite-file.js';
 
 export function readModelDatabasePath(dataDir: string): string {
   return join(dataDir, 'read-models.db');
@@ -14,9 +12,5 @@ export function readModelDatabasePath(dataDir: string): string {
  * rows and checkpoint together (they share each transaction), which the runner then replays.
  */
 export function openReadModelDatabase(filePath: string): Database.Database {
-  if (filePath !== ':memory:') mkdirSync(dirname(filePath), { recursive: true });
-  const db = new Database(filePath, { timeout: BUSY_TIMEOUT_MS });
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  return db;
+  return openSqliteFile(filePath, 'NORMAL');
 }
