@@ -36,6 +36,16 @@ export interface RecordedEvent<Data = unknown> {
   readonly metadata: EventMetadata;
   /** When the store recorded it (the store's clock, not the command's). */
   readonly created: Date;
+  /** What the hash chain and the transparency log commit to beside the public view (see src/verifier/leaf.ts). */
+  readonly commitment?: StoredCommitment;
+}
+
+/** The per-event salt and the salted digest of the whole event, kept beside the event by the store. */
+export interface StoredCommitment {
+  /** Random per event, lowercase hex; never published (it would let anyone test guesses of private data). */
+  readonly saltHex: string;
+  /** Lowercase hex SHA-256 of the salt and the canonical { data, metadata }. */
+  readonly privateDigest: string;
 }
 
 export interface AppendResult {
