@@ -6,7 +6,7 @@ import { ProjectionEngine } from '../../read-models/projection-engine.js';
 import { trialBalance } from '../../read-models/queries/trial-balance.js';
 import { AsOfPoint, isWithin } from './as-of-point.js';
 
-/** Cards per answer of the as-of balances; the next page starts after `nextAfterCardId`. */
+/** Cards per HTTP answer of the as-of balances; the next page starts after `nextAfterCardId`. */
 export const AS_OF_CARDS_PAGE_DEFAULT = 100;
 export const AS_OF_CARDS_PAGE_MAX = 1_000;
 
@@ -32,6 +32,7 @@ export interface BalancesAsOf {
 export interface BalancesQuery {
   readonly cardId?: string;
   readonly afterCardId?: string;
+  /** Cards in the answer (default AS_OF_CARDS_PAGE_DEFAULT); the caller bounds it. */
   readonly limit?: number;
   readonly onPage?: (position: bigint, events: number) => void;
 }
@@ -52,7 +53,7 @@ export async function balancesAsOf(store: EventStore, point: AsOfPoint, query: B
       return true;
     };
     const eventsReplayed = await engine.replay(store, query.onPage, within);
-    const limit = Math.min(query.limit ?? AS_OF_CARDS_PAGE_DEFAULT, AS_OF_CARDS_PAGE_MAX);
+    const limit = query.limit ?? AS_OF_CARDS_PAGE_DEFAULT;
     const rows = db
       .prepare(
         `SELECT card_id AS cardId, opd_code AS opdCode, status, limit_rupiah AS limitRupiah, held_rupiah AS heldRupiah,

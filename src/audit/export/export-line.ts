@@ -60,6 +60,12 @@ export function ndjsonLineOf(event: RecordedEvent, view: ExportView): string {
   return `${JSON.stringify(view === 'full' ? fullLineOf(event) : publicLineOf(event))}\n`;
 }
 
+/** Which view a (parseable) export line is in: a full line has the stream id, a public one the public view. */
+export function viewOfLine(line: string): ExportView {
+  const parsed = JSON.parse(line) as Record<string, unknown>;
+  return 'publicView' in parsed && !('streamId' in parsed) ? 'public' : 'full';
+}
+
 /** The position of an NDJSON export line, or undefined when the line is not one (a torn write). */
 export function positionOfLine(line: string): bigint | undefined {
   try {
