@@ -98,16 +98,14 @@ async function exportCommand(args: readonly string[]): Promise<number> {
 async function exportTo(store: EventStore, range: ExportRange, view: ExportView, out: Writable): Promise<number> {
   const head = await store.headPosition();
   const last = range.toPosition !== undefined && range.toPosition < head ? range.toPosition : head;
-  const span = last >= range.fromPosition ? Number(last - range.fromPosition + 1n) : 0;
+  const span = last > range.fromPosition ? Number(last - range.fromPosition) : 0;
   const bar = new ProgressBar('export', span);
   let written = 0;
-  let reached = 0;
   for await (const event of readRange(store, range)) {
     // Waits for the file or the pipe to take the line: memory holds a page, not the export.
     if (!out.write(ndjsonLineOf(event, view))) await once(out, 'drain');
     written += 1;
-    reached = Number(event.position - range.fromPosition + 1n);
-    bar.update(reached);
+    bar.update(Number(event.position - range.fromPosition));
   }
   bar.finish(span);
   return written;

@@ -23,7 +23,7 @@ export class ProgressBar {
     const percent = Math.floor(fraction * 100);
     if (!this.tty) {
       const step = Math.floor(percent / LOG_STEP_PERCENT);
-      if (step === this.lastLoggedStep && !force) return;
+      if (step === this.lastLoggedStep) return;
       this.lastLoggedStep = step;
       this.stream.write(`${this.label}: ${percent}% (${done}/${this.total})\n`);
       return;
