@@ -12,9 +12,9 @@ import { AS_OF_KINDS, AsOfKind } from '../as-of/as-of-aggregates.js';
 import { describePoint, parseAsOfPoint } from '../as-of/as-of-point.js';
 import { balancesAsOf } from '../as-of/balances-as-of.js';
 import { prepareExportFileForResume } from '../export/export-file.js';
-import { ExportView, ndjsonLineOf } from '../export/export-line.js';
+import type { ExportView } from '../export/export-line.js';
 import { ExportRange, parseExportRange, resumedAfter } from '../export/export-range.js';
-import { readRange } from '../export/read-range.js';
+import { writeExport } from '../export/write-export.js';
 import { ProgressBar } from './progress-bar.js';
 
 export const AUDIT_USAGE = `  npm run cli -- audit export [--public] [--from-position N] [--to-position N] [--from ISO] [--to ISO] [--out file.ndjson] [--data-dir D]
@@ -100,13 +100,7 @@ async function exportTo(store: EventStore, range: ExportRange, view: ExportView,
   const last = range.toPosition !== undefined && range.toPosition < head ? range.toPosition : head;
   const span = last > range.fromPosition ? Number(last - range.fromPosition) : 0;
   const bar = new ProgressBar('export', span);
-  let written = 0;
-  for await (const event of readRange(store, range)) {
-    // Waits for the file or the pipe to take the line: memory holds a page, not the export.
-    if (!out.write(ndjsonLineOf(event, view))) await once(out, 'drain');
-    written += 1;
-    bar.update(Number(event.position - range.fromPosition));
-  }
+  const written = await writeExport(store, range, view, out, (position) => bar.update(Number(position - range.fromPosition)));
   bar.finish(span);
   return written;
 }
