@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
+import { AUDIT_USAGE, auditCommand } from './audit/cli/audit-cli.js';
 import { ApiKeyStore } from './auth/api-key-store.js';
 import { ISSUABLE_ROLES, IssuableRole } from './auth/api-key.js';
 import { apiKeyStorePath } from './auth/auth.module.js';
@@ -18,6 +19,7 @@ const USAGE = `bela-ledger CLI (admins and auditors)
         Writes a simulated Banten market (vendors, listings, KKP cards, orders, payments) through
         the command handlers into the event store, deterministically from the seed
         (default seed "banten", 20000 events). Running it twice with one seed writes nothing new.
+${AUDIT_USAGE}
 
 Environment: DATA_DIR (default ./data).`;
 
@@ -112,6 +114,8 @@ async function main(argv: string[]): Promise<number> {
       return keys(rest);
     case 'demo':
       return demo(rest);
+    case 'audit':
+      return auditCommand(rest);
     default:
       process.stderr.write(`${USAGE}\n`);
       return command === undefined || command === 'help' || command === '--help' ? 0 : 2;

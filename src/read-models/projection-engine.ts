@@ -97,10 +97,11 @@ export class ProjectionEngine {
   }
 
   /**
-   * Offline catch-up (a rebuild into a scratch database, an auditor's replay): every projection
-   * from its checkpoint to the head of $all, one transaction per page and projection.
+   * Offline catch-up (a rebuild into a scratch database, the state as of a past point): every
+   * projection from its checkpoint to the head of $all, one transaction per page and
+   * projection. With `within`, the replay ends before the first event outside it.
    */
-  async replay(store: EventStore, onPage?: (position: bigint, events: number) => void): Promise<number> {
+  async replay(store: EventStore, onPage?: (position: bigint, events: number) => void, within?: (event: RecordedEvent) => boolean): Promise<number> {
     const starts = this.projections.map((projection) => this.checkpoints.load(projection.name));
     let from = starts.reduce<bigint>((lowest, start) => {
       const next = start === 'start' ? 0n : start + 1n;
@@ -108,7 +109,9 @@ export class ProjectionEngine {
     }, BigInt(Number.MAX_SAFE_INTEGER));
     let replayed = 0;
     for (let page = 0; page < REPLAY_PAGES_MAX; page += 1) {
-      const events = await store.readAll({ fromPosition: from, maxCount: REPLAY_PAGE_EVENTS });
+      const read = await store.readAll({ fromPosition: from, maxCount: REPLAY_PAGE_EVENTS });
+      const cut = within ? read.findIndex((event) => !within(event)) : -1;
+      const events = cut < 0 ? read : read.slice(0, cut);
       if (events.length === 0) return replayed;
       const last = events[events.length - 1]!.position;
       for (const projection of this.projections) {
@@ -120,6 +123,7 @@ export class ProjectionEngine {
       }
       replayed += events.length;
       onPage?.(last, replayed);
+      if (cut >= 0) return replayed;
       from = last + 1n;
     }
     throw new RangeError(`replay exceeded ${REPLAY_PAGES_MAX} pages`);

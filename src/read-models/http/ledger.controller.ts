@@ -16,6 +16,7 @@ import {
   ORDER_TIMELINE_LIST,
 } from '../queries/ledger.queries.js';
 import { ReadModelQueryService } from '../read-model-query.service.js';
+import { trialBalance } from '../queries/trial-balance.js';
 import {
   CardHoldListQueryDto,
   CardListQueryDto,
@@ -127,26 +128,4 @@ export class LedgerController {
     await this.queries.fresh(['journal'], query, reply);
     return trialBalance(this.queries.db);
   }
-}
-
-export function trialBalance(db: ReadModelQueryService['db']): Record<string, unknown> {
-  const accounts = db
-    .prepare(
-      `SELECT account, SUM(debit_rupiah) AS debitRupiah, SUM(credit_rupiah) AS creditRupiah, SUM(balance_rupiah) AS balanceRupiah, COUNT(*) AS cards
-       FROM journal_balances GROUP BY account ORDER BY account`,
-    )
-    .all() as { debitRupiah: number; creditRupiah: number; balanceRupiah: number }[];
-  const totals = db.prepare('SELECT COALESCE(SUM(debit_rupiah), 0) AS debit, COALESCE(SUM(credit_rupiah), 0) AS credit FROM journal_lines').get() as { debit: number; credit: number };
-  const unbalanced = db
-    .prepare('SELECT COUNT(*) AS n FROM (SELECT position FROM journal_lines GROUP BY position HAVING SUM(debit_rupiah) <> SUM(credit_rupiah))')
-    .get() as { n: number };
-  const netRupiah = accounts.reduce((sum, account) => sum + account.balanceRupiah, 0);
-  return {
-    accounts,
-    totalDebitRupiah: totals.debit,
-    totalCreditRupiah: totals.credit,
-    netRupiah,
-    unbalancedEntries: unbalanced.n,
-    balanced: netRupiah === 0 && totals.debit === totals.credit && unbalanced.n === 0,
-  };
 }

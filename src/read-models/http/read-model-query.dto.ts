@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsEmpty, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { WAIT_FOR_POSITION_MS_MAX } from '../../event-store/subscription-runner.js';
 import { CSV_PAGE_SIZE_MAX } from '../keyset-query.js';
 
@@ -23,6 +23,10 @@ export class FreshnessDto {
   @Min(0)
   @Max(WAIT_FOR_POSITION_MS_MAX)
   waitMs?: number;
+
+  /** Read models hold the present only; a past state is answered by the auditors' as-of endpoints. */
+  @IsEmpty({ message: 'asOf is not a read-model parameter: a past state is at GET /audit/as-of/balances, /audit/as-of/cards/:id, ... with at= or position= (auditors, admins)' })
+  asOf?: string;
 }
 
 /** Paging, sorting and format of a list. */
