@@ -1,8 +1,9 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { AuthenticatedRequest } from '../auth/auth.guard.js';
 import { requireActor } from '../auth/scope.js';
 import type { CommandContext } from '../event-store/command-pipeline.js';
+import { idempotencyKeyOf, requestHash } from '../idempotency/idempotency-key.js';
 import type { Clock } from '../kernel/clock.js';
 import { invalid } from '../kernel/errors.js';
 
@@ -16,25 +17,17 @@ export function commandContext(request: FastifyRequest, clock: Clock, extra: { p
   const actor = requireActor((request as AuthenticatedRequest).actor);
   const requestId = randomUUID();
   const correlationId = optionalToken(request, 'x-correlation-id') ?? requestId;
-  const idempotencyKey = optionalToken(request, 'idempotency-key');
+  const idempotencyKey = idempotencyKeyOf(request);
   const ifMatchRevision = ifMatch(request);
   return {
     actor,
     correlationId,
     causationId: requestId,
     occurredAt: clock.now(),
-    ...(idempotencyKey !== undefined ? { idempotencyKey, commandHash: fingerprint(request) } : {}),
+    ...(idempotencyKey !== undefined ? { idempotencyKey, commandHash: requestHash(request) } : {}),
     ...(ifMatchRevision !== undefined ? { ifMatchRevision } : {}),
     ...extra,
   };
-}
-
-/** Same method, route and body: a retry. Anything else under the same key is a misuse. */
-function fingerprint(request: FastifyRequest): string {
-  return createHash('sha256')
-    .update(`${request.method} ${request.url}\n`)
-    .update(JSON.stringify(request.body ?? null))
-    .digest('hex');
 }
 
 function optionalToken(request: FastifyRequest, header: string): string | undefined {

@@ -19,7 +19,8 @@ import { cardDecider, cardStreamId } from '../domain/card.decider.js';
 import { CardReasonDto, ChangeCardLimitDto, IssueCardDto, SettleStatementDto } from './card.dto.js';
 import { cardView } from './card.view.js';
 import { RefuseCardNumbersInterceptor } from './refuse-card-numbers.interceptor.js';
-import { IDEMPOTENCY_HEADER, ifMatchHeader } from '../../http/api-headers.js';
+import { ifMatchHeader } from '../../http/api-headers.js';
+import { Idempotent } from '../../idempotency/idempotent.decorator.js';
 
 const IF_MATCH_HEADER = ifMatchHeader('card');
 
@@ -37,7 +38,7 @@ export class CardsController {
   @HttpCode(201)
   @Roles('admin')
   @ApiBearerAuth()
-  @ApiHeader(IDEMPOTENCY_HEADER)
+  @Idempotent('required')
   @ApiOperation({
     summary: 'Issue a KKP card to an OPD/satker (admin)',
     description: 'Only the last four digits of the card number are accepted: a full card number anywhere in the body is refused with 400 CARD_NUMBER_REFUSED and nothing is written.',
@@ -70,7 +71,7 @@ export class CardsController {
   @HttpCode(200)
   @Roles('admin')
   @ApiBearerAuth()
-  @ApiHeader(IDEMPOTENCY_HEADER)
+  @Idempotent()
   @ApiHeader(IF_MATCH_HEADER)
   @ApiOperation({ summary: 'Change the credit limit (admin); 422 LIMIT_BELOW_COMMITTED below what is held and captured but unsettled' })
   @ApiOkResponse({ type: CommandResponseDto })
@@ -82,7 +83,7 @@ export class CardsController {
   @HttpCode(200)
   @Roles('admin')
   @ApiBearerAuth()
-  @ApiHeader(IDEMPOTENCY_HEADER)
+  @Idempotent()
   @ApiHeader(IF_MATCH_HEADER)
   @ApiOperation({ summary: 'Suspend an active card (admin): new authorisations are declined, existing holds stand' })
   @ApiOkResponse({ type: CommandResponseDto })
@@ -94,7 +95,7 @@ export class CardsController {
   @HttpCode(200)
   @Roles('admin')
   @ApiBearerAuth()
-  @ApiHeader(IDEMPOTENCY_HEADER)
+  @Idempotent()
   @ApiHeader(IF_MATCH_HEADER)
   @ApiOperation({ summary: 'Reinstate a suspended card (admin)' })
   @ApiOkResponse({ type: CommandResponseDto })
@@ -106,7 +107,7 @@ export class CardsController {
   @HttpCode(200)
   @Roles('admin')
   @ApiBearerAuth()
-  @ApiHeader(IDEMPOTENCY_HEADER)
+  @Idempotent()
   @ApiHeader(IF_MATCH_HEADER)
   @ApiOperation({ summary: 'Close a card for good (admin); 422 CARD_HAS_OPEN_HOLDS while any hold is open' })
   @ApiOkResponse({ type: CommandResponseDto })
@@ -118,7 +119,7 @@ export class CardsController {
   @HttpCode(200)
   @Roles('admin')
   @ApiBearerAuth()
-  @ApiHeader(IDEMPOTENCY_HEADER)
+  @Idempotent('required')
   @ApiHeader(IF_MATCH_HEADER)
   @ApiOperation({ summary: 'Record that the OPD\'s treasurer paid a card statement (admin): StatementSettled restores that much of the available limit' })
   @ApiOkResponse({ type: CommandResponseDto })

@@ -18,7 +18,8 @@ import { listingDecider, listingStreamId } from '../domain/listing.decider.js';
 import { ReasonDto } from '../../vendors/http/vendor.dto.js';
 import { ChangePriceDto, CreateListingDto } from './listing.dto.js';
 import { listingView } from './listing.view.js';
-import { IDEMPOTENCY_HEADER, ifMatchHeader } from '../../http/api-headers.js';
+import { ifMatchHeader } from '../../http/api-headers.js';
+import { Idempotent } from '../../idempotency/idempotent.decorator.js';
 
 const IF_MATCH_HEADER = ifMatchHeader('listing');
 
@@ -35,7 +36,7 @@ export class ListingsController {
   @HttpCode(201)
   @Roles('vendor')
   @ApiBearerAuth()
-  @ApiHeader(IDEMPOTENCY_HEADER)
+  @Idempotent('required')
   @ApiOperation({ summary: 'List a product or service (the verified vendor itself)' })
   @ApiCreatedResponse({ type: CommandResponseDto })
   async create(
@@ -67,7 +68,7 @@ export class ListingsController {
   @HttpCode(200)
   @Roles('vendor')
   @ApiBearerAuth()
-  @ApiHeader(IDEMPOTENCY_HEADER)
+  @Idempotent()
   @ApiHeader(IF_MATCH_HEADER)
   @ApiOperation({ summary: 'Reprice a listing (its vendor); the old price stays in the public history' })
   @ApiOkResponse({ type: CommandResponseDto })
@@ -84,7 +85,7 @@ export class ListingsController {
   @HttpCode(200)
   @Roles('vendor')
   @ApiBearerAuth()
-  @ApiHeader(IDEMPOTENCY_HEADER)
+  @Idempotent()
   @ApiHeader(IF_MATCH_HEADER)
   @ApiOperation({ summary: 'Delist (its vendor): the listing stops selling' })
   @ApiOkResponse({ type: CommandResponseDto })

@@ -18,7 +18,8 @@ import { ChangeOrderCommand, PlaceOrderCommand } from '../application/order.comm
 import { orderDecider, orderStreamId } from '../domain/order.decider.js';
 import { OrderReasonDto, PlaceOrderDto, ReceiveOrderDto, ShipOrderDto } from './order.dto.js';
 import { assertMayReadOrder, orderView } from './order.view.js';
-import { IDEMPOTENCY_HEADER, ifMatchHeader } from '../../http/api-headers.js';
+import { ifMatchHeader } from '../../http/api-headers.js';
+import { Idempotent } from '../../idempotency/idempotent.decorator.js';
 
 const IF_MATCH_HEADER = ifMatchHeader('order');
 
@@ -35,7 +36,7 @@ export class OrdersController {
   @HttpCode(201)
   @Roles('buyer', 'admin')
   @ApiBearerAuth()
-  @ApiHeader(IDEMPOTENCY_HEADER)
+  @Idempotent('required')
   @ApiOperation({
     summary: 'Place an order with one verified vendor, paid by the buyer OPD\'s KKP card',
     description:
@@ -71,7 +72,7 @@ export class OrdersController {
   @HttpCode(200)
   @Roles('vendor')
   @ApiBearerAuth()
-  @ApiHeader(IDEMPOTENCY_HEADER)
+  @Idempotent()
   @ApiHeader(IF_MATCH_HEADER)
   @ApiOperation({ summary: 'Accept an authorised order (its vendor)' })
   @ApiOkResponse({ type: CommandResponseDto })
@@ -83,7 +84,7 @@ export class OrdersController {
   @HttpCode(200)
   @Roles('vendor')
   @ApiBearerAuth()
-  @ApiHeader(IDEMPOTENCY_HEADER)
+  @Idempotent()
   @ApiHeader(IF_MATCH_HEADER)
   @ApiOperation({ summary: 'Reject an order (its vendor): the order closes and the card hold is released' })
   @ApiOkResponse({ type: CommandResponseDto })
@@ -95,7 +96,7 @@ export class OrdersController {
   @HttpCode(200)
   @Roles('vendor')
   @ApiBearerAuth()
-  @ApiHeader(IDEMPOTENCY_HEADER)
+  @Idempotent()
   @ApiHeader(IF_MATCH_HEADER)
   @ApiOperation({ summary: 'Mark an accepted order shipped (its vendor)' })
   @ApiOkResponse({ type: CommandResponseDto })
@@ -107,7 +108,7 @@ export class OrdersController {
   @HttpCode(200)
   @Roles('buyer', 'admin')
   @ApiBearerAuth()
-  @ApiHeader(IDEMPOTENCY_HEADER)
+  @Idempotent()
   @ApiHeader(IF_MATCH_HEADER)
   @ApiOperation({ summary: 'Confirm receipt with the BAST (the buying OPD): the card hold is then captured for the order total' })
   @ApiOkResponse({ type: CommandResponseDto })
@@ -119,7 +120,7 @@ export class OrdersController {
   @HttpCode(200)
   @Roles('buyer', 'admin')
   @ApiBearerAuth()
-  @ApiHeader(IDEMPOTENCY_HEADER)
+  @Idempotent()
   @ApiHeader(IF_MATCH_HEADER)
   @ApiOperation({ summary: 'Cancel an order until it is shipped (the buying OPD): the card hold is released' })
   @ApiOkResponse({ type: CommandResponseDto })

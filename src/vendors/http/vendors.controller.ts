@@ -18,7 +18,8 @@ import { ChangeVendorCommand, RegisterVendorCommand } from '../application/vendo
 import { vendorDecider, vendorStreamId } from '../domain/vendor.decider.js';
 import { ReasonDto, RegisterVendorDto, UpdateVendorProfileDto } from './vendor.dto.js';
 import { vendorView } from './vendor.view.js';
-import { IDEMPOTENCY_HEADER, ifMatchHeader } from '../../http/api-headers.js';
+import { ifMatchHeader } from '../../http/api-headers.js';
+import { Idempotent } from '../../idempotency/idempotent.decorator.js';
 
 const IF_MATCH_HEADER = ifMatchHeader('vendor');
 
@@ -35,7 +36,7 @@ export class VendorsController {
   @HttpCode(201)
   @Roles('vendor', 'admin')
   @ApiBearerAuth()
-  @ApiHeader(IDEMPOTENCY_HEADER)
+  @Idempotent('required')
   @ApiOperation({
     summary: 'Register a vendor (UMK or koperasi)',
     description:
@@ -72,7 +73,7 @@ export class VendorsController {
   @HttpCode(200)
   @Roles('admin')
   @ApiBearerAuth()
-  @ApiHeader(IDEMPOTENCY_HEADER)
+  @Idempotent()
   @ApiHeader(IF_MATCH_HEADER)
   @ApiOperation({ summary: 'Verify a pending vendor (admin)' })
   @ApiOkResponse({ type: CommandResponseDto })
@@ -84,7 +85,7 @@ export class VendorsController {
   @HttpCode(200)
   @Roles('admin')
   @ApiBearerAuth()
-  @ApiHeader(IDEMPOTENCY_HEADER)
+  @Idempotent()
   @ApiHeader(IF_MATCH_HEADER)
   @ApiOperation({ summary: 'Reject a pending vendor with a reason (admin); its NIB is freed to register again' })
   @ApiOkResponse({ type: CommandResponseDto })
@@ -96,7 +97,7 @@ export class VendorsController {
   @HttpCode(200)
   @Roles('admin')
   @ApiBearerAuth()
-  @ApiHeader(IDEMPOTENCY_HEADER)
+  @Idempotent()
   @ApiHeader(IF_MATCH_HEADER)
   @ApiOperation({ summary: 'Suspend a verified vendor with a reason (admin): it stops listing and receiving orders' })
   @ApiOkResponse({ type: CommandResponseDto })
@@ -108,7 +109,7 @@ export class VendorsController {
   @HttpCode(200)
   @Roles('admin')
   @ApiBearerAuth()
-  @ApiHeader(IDEMPOTENCY_HEADER)
+  @Idempotent()
   @ApiHeader(IF_MATCH_HEADER)
   @ApiOperation({ summary: 'Reinstate a suspended vendor (admin)' })
   @ApiOkResponse({ type: CommandResponseDto })
@@ -119,7 +120,7 @@ export class VendorsController {
   @Patch(':vendorId')
   @Roles('vendor', 'admin')
   @ApiBearerAuth()
-  @ApiHeader(IDEMPOTENCY_HEADER)
+  @Idempotent()
   @ApiHeader(IF_MATCH_HEADER)
   @ApiOperation({ summary: 'Update the profile: name, contact, kabupaten/kota (the vendor itself or an admin)' })
   @ApiOkResponse({ type: CommandResponseDto })
