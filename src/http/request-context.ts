@@ -3,9 +3,10 @@ import type { FastifyRequest } from 'fastify';
 import type { AuthenticatedRequest } from '../auth/auth.guard.js';
 import { requireActor } from '../auth/scope.js';
 import type { CommandContext } from '../event-store/command-pipeline.js';
-import { idempotencyKeyOf, requestHash } from '../idempotency/idempotency-key.js';
+import { idempotencyKeyOf, idempotencyKeyRequired, requestHash } from '../idempotency/idempotency-key.js';
 import type { Clock } from '../kernel/clock.js';
 import { invalid } from '../kernel/errors.js';
+import { deterministicUuid } from '../kernel/ids.js';
 
 const HEADER_TOKEN = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -39,6 +40,15 @@ function optionalToken(request: FastifyRequest, header: string): string | undefi
     ]);
   }
   return value;
+}
+
+/**
+ * A created resource's id, derived from the request's Idempotency-Key (required on creations,
+ * src/idempotency/idempotent.decorator.ts), so that a retry names the same resource.
+ */
+export function createdId(kind: string, context: CommandContext): string {
+  if (context.idempotencyKey === undefined) throw idempotencyKeyRequired();
+  return deterministicUuid(kind, context.actor.id, context.idempotencyKey);
 }
 
 /** If-Match: "<revision>" (the ETag a GET returned). */

@@ -8,12 +8,11 @@ import { requireActor } from '../../auth/scope.js';
 import { CommandPipeline } from '../../event-store/command-pipeline.js';
 import { CLOCK } from '../../event-store/event-store.tokens.js';
 import { CommandResponseDto, commandResponse } from '../../http/command-response.js';
-import { commandContext, etag } from '../../http/request-context.js';
+import { commandContext, createdId, etag } from '../../http/request-context.js';
 import { NoBodyPipe } from '../../http/no-body.pipe.js';
 import { UuidParamPipe } from '../../http/uuid-param.pipe.js';
 import type { Clock } from '../../kernel/clock.js';
 import { forbidden, notFound } from '../../kernel/errors.js';
-import { deterministicUuid, randomId } from '../../kernel/ids.js';
 import { CardCommandInput, CardCommandRequest } from '../application/card.commands.js';
 import { cardDecider, cardStreamId } from '../domain/card.decider.js';
 import { CardReasonDto, ChangeCardLimitDto, IssueCardDto, SettleStatementDto } from './card.dto.js';
@@ -46,7 +45,7 @@ export class CardsController {
   @ApiCreatedResponse({ type: CommandResponseDto })
   async issue(@Body() body: IssueCardDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto & { cardId: string }> {
     const context = commandContext(request, this.clock);
-    const cardId = context.idempotencyKey !== undefined ? deterministicUuid('card', context.actor.id, context.idempotencyKey) : randomId();
+    const cardId = createdId('card', context);
     const result = await this.commands.execute(new CardCommandRequest(cardId, { type: 'IssueCard', cardId, ...body }, context));
     void reply.header('Location', `/cards/${cardId}`).header('ETag', etag(result.nextExpectedRevision));
     return { cardId, ...commandResponse(result) };

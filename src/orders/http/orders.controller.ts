@@ -8,12 +8,11 @@ import { requireActor } from '../../auth/scope.js';
 import { CommandPipeline } from '../../event-store/command-pipeline.js';
 import { CLOCK } from '../../event-store/event-store.tokens.js';
 import { CommandResponseDto, commandResponse } from '../../http/command-response.js';
-import { commandContext, etag } from '../../http/request-context.js';
+import { commandContext, createdId, etag } from '../../http/request-context.js';
 import { NoBodyPipe } from '../../http/no-body.pipe.js';
 import { UuidParamPipe } from '../../http/uuid-param.pipe.js';
 import type { Clock } from '../../kernel/clock.js';
 import { forbidden, invalid, notFound } from '../../kernel/errors.js';
-import { deterministicUuid, randomId } from '../../kernel/ids.js';
 import { ChangeOrderCommand, PlaceOrderCommand } from '../application/order.commands.js';
 import { orderDecider, orderStreamId } from '../domain/order.decider.js';
 import { OrderReasonDto, PlaceOrderDto, ReceiveOrderDto, ShipOrderDto } from './order.dto.js';
@@ -48,7 +47,7 @@ export class OrdersController {
   async place(@Body() body: PlaceOrderDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto & { orderId: string }> {
     const context = commandContext(request, this.clock);
     const opdCode = buyingOpd(context.actor, body.opdCode);
-    const orderId = context.idempotencyKey !== undefined ? deterministicUuid('order', context.actor.id, context.idempotencyKey) : randomId();
+    const orderId = createdId('order', context);
     const { opdCode: _given, ...rest } = body;
     const result = await this.commands.execute(new PlaceOrderCommand({ ...rest, orderId, opdCode }, context));
     void reply.header('Location', `/orders/${orderId}`).header('ETag', etag(result.nextExpectedRevision));

@@ -8,12 +8,11 @@ import { assertVendorScope, requireActor } from '../../auth/scope.js';
 import { CommandPipeline } from '../../event-store/command-pipeline.js';
 import { CLOCK } from '../../event-store/event-store.tokens.js';
 import { CommandResponseDto, commandResponse } from '../../http/command-response.js';
-import { commandContext, etag } from '../../http/request-context.js';
+import { commandContext, createdId, etag } from '../../http/request-context.js';
 import { NoBodyPipe } from '../../http/no-body.pipe.js';
 import { UuidParamPipe } from '../../http/uuid-param.pipe.js';
 import type { Clock } from '../../kernel/clock.js';
 import { notFound } from '../../kernel/errors.js';
-import { deterministicUuid, randomId } from '../../kernel/ids.js';
 import { ChangeVendorCommand, RegisterVendorCommand } from '../application/vendor.commands.js';
 import { vendorDecider, vendorStreamId } from '../domain/vendor.decider.js';
 import { ReasonDto, RegisterVendorDto, UpdateVendorProfileDto } from './vendor.dto.js';
@@ -47,12 +46,7 @@ export class VendorsController {
   @ApiCreatedResponse({ type: CommandResponseDto })
   async register(@Body() body: RegisterVendorDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto & { vendorId: string }> {
     const context = commandContext(request, this.clock);
-    const vendorId =
-      context.actor.role === 'vendor'
-        ? context.actor.vendorId!
-        : context.idempotencyKey !== undefined
-          ? deterministicUuid('vendor', context.actor.id, context.idempotencyKey)
-          : randomId();
+    const vendorId = context.actor.role === 'vendor' ? context.actor.vendorId! : createdId('vendor', context);
     const result = await this.commands.execute(new RegisterVendorCommand({ ...body, vendorId }, context));
     void reply.header('Location', `/vendors/${vendorId}`).header('ETag', etag(result.nextExpectedRevision));
     return { vendorId, ...commandResponse(result) };
