@@ -45,6 +45,21 @@ export function idempotencyKeyRequired(): DomainError {
  */
 export function requestHash(request: Pick<FastifyRequest, 'method' | 'url' | 'body'>): string {
   const path = request.url.split('?', 1)[0]!;
-  const text = canonicalize({ method: request.method, path, body: request.body ?? null });
-  return createHash('sha256').update(text ?? '').digest('hex');
+  const value = { method: request.method, path, body: request.body ?? null };
+  return createHash('sha256').update(canonicalOrTagged(value)).digest('hex');
+}
+
+/**
+ * RFC 8785 cannot express a lone surrogate or a number beyond JSON's range (validation refuses
+ * such a body later); those still get a stable text, tagged so that it never equals a canonical one.
+ */
+function canonicalOrTagged(value: unknown): string {
+  try {
+    return canonicalize(value) ?? 'null';
+  } catch {
+    const tagged = JSON.stringify(value, (_key, member: unknown) =>
+      typeof member === 'number' && !Number.isFinite(member) ? { nonFiniteNumber: String(member) } : member,
+    );
+    return `not-canonical\n${tagged}`;
+  }
 }

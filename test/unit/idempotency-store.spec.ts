@@ -156,4 +156,14 @@ describe('request hash (unit)', () => {
     expect(requestHash(request({ cardId: 'c1', lines: [{ listingId: 'l1', quantity: 2 }] }, '/cards'))).not.toBe(hash);
     expect(requestHash({ ...request({ cardId: 'c1', lines: [{ listingId: 'l1', quantity: 2 }] }), method: 'PATCH' })).not.toBe(hash);
   });
+
+  it('gives a body RFC 8785 cannot express (lone surrogate, number beyond JSON) a stable fingerprint of its own', () => {
+    const loneSurrogate = request({ name: 'a\ud800b' });
+    expect(requestHash(loneSurrogate)).toBe(requestHash(request({ name: 'a\ud800b' })));
+    expect(requestHash(loneSurrogate)).not.toBe(requestHash(request({ name: 'a\ud801b' })));
+    const tooLarge = request({ priceRupiah: Infinity });
+    expect(requestHash(tooLarge)).toBe(requestHash(request({ priceRupiah: Infinity })));
+    expect(requestHash(tooLarge)).not.toBe(requestHash(request({ priceRupiah: null })));
+    expect(requestHash(tooLarge)).not.toBe(requestHash(request({ priceRupiah: -Infinity })));
+  });
 });
