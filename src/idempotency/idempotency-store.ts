@@ -59,6 +59,7 @@ CREATE INDEX IF NOT EXISTS idempotency_keys_by_expiry ON idempotency_keys (expir
  */
 export class IdempotencyStore {
   private readonly reserveTransaction: (apiKeyId: string, key: string, hash: string, nowMs: number) => Reservation;
+  private readonly selectRow: Database.Statement<[string, string], Row>;
 
   private constructor(private readonly db: Database.Database) {
     db.exec(SCHEMA);
@@ -75,6 +76,7 @@ export class IdempotencyStore {
       `DELETE FROM idempotency_keys WHERE rowid IN
          (SELECT rowid FROM idempotency_keys WHERE expires_at_ms <= ? LIMIT ${SWEEP_BATCH_MAX})`,
     );
+    this.selectRow = select;
     const reserve = (apiKeyId: string, key: string, hash: string, nowMs: number): Reservation => {
       sweep.run(nowMs);
       const row = select.get(apiKeyId, key);
@@ -97,6 +99,12 @@ export class IdempotencyStore {
   /** Claims the key for this request, or says why not (reused, in flight, already answered). */
   reserve(apiKeyId: string, key: string, hash: string, nowMs: number): Reservation {
     return busyAsUnavailable(() => this.reserveTransaction(apiKeyId, key, hash, nowMs));
+  }
+
+  /** A read, without the write lock: is the key still held by a live reservation in flight? */
+  inFlight(apiKeyId: string, key: string, nowMs: number): boolean {
+    const row = this.selectRow.get(apiKeyId, key);
+    return row !== undefined && row.state === 'in_flight' && row.expires_at_ms > nowMs && nowMs - row.reserved_at_ms < IN_FLIGHT_LEASE_MS;
   }
 
   /** Stores the answer; a retry within the retention gets it back. Only the reservation's owner may. */

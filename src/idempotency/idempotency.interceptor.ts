@@ -79,7 +79,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
     let reservation = this.store.reserve(apiKeyId, key, hash, this.clock.now().getTime());
     for (let poll = 0; reservation.kind === 'in_flight' && poll < IN_FLIGHT_POLLS_MAX; poll += 1) {
       await new Promise((resolve) => setTimeout(resolve, IN_FLIGHT_POLL_MS));
-      reservation = this.store.reserve(apiKeyId, key, hash, this.clock.now().getTime());
+      // Waiting only reads; the write transaction runs once the first request is done.
+      if (!this.store.inFlight(apiKeyId, key, this.clock.now().getTime())) reservation = this.store.reserve(apiKeyId, key, hash, this.clock.now().getTime());
     }
     return reservation;
   }

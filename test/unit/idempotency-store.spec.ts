@@ -33,7 +33,10 @@ describe('idempotency store (unit)', () => {
     expect(first.kind).toBe('reserved');
     expect(store.reserve(API_KEY, 'k1', 'hash-a', NOW_MS + 1).kind).toBe('in_flight');
     expect(store.reserve(API_KEY, 'k1', 'hash-b', NOW_MS + 1).kind).toBe('reused');
+    expect(store.inFlight(API_KEY, 'k1', NOW_MS + 1)).toBe(true);
+    expect(store.inFlight(API_KEY, 'k1', NOW_MS + IN_FLIGHT_LEASE_MS)).toBe(false);
     store.complete(API_KEY, 'k1', (first as { token: string }).token, CREATED, NOW_MS + 2);
+    expect(store.inFlight(API_KEY, 'k1', NOW_MS + 3)).toBe(false);
     expect(store.reserve(API_KEY, 'k1', 'hash-a', NOW_MS + 3)).toEqual({ kind: 'completed', response: CREATED });
     expect(store.reserve(API_KEY, 'k1', 'hash-b', NOW_MS + 3).kind).toBe('reused');
     // The same key string under another API key is another key.
