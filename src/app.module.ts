@@ -9,6 +9,7 @@ import { ConfigModule } from './config/config.module.js';
 import { EventStoreModule } from './event-store/event-store.module.js';
 import { HealthController } from './http/health.controller.js';
 import { HttpMetrics } from './http/http-metrics.js';
+import { IdempotencyModule } from './idempotency/idempotency.module.js';
 import { MetricsController } from './http/metrics.controller.js';
 import { KafkaModule } from './kafka/kafka.module.js';
 import { OrdersModule } from './orders/orders.module.js';
@@ -27,6 +28,7 @@ export class AppModule {
         CqrsModule.forRoot(),
         EventStoreModule,
         AuthModule,
+        IdempotencyModule,
         PolicyModule,
         VendorsModule,
         CatalogModule,
