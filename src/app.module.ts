@@ -6,6 +6,7 @@ import { CatalogModule } from './catalog/catalog.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { EventStoreModule } from './event-store/event-store.module.js';
+import { DeadLettersController } from './http/dead-letters.controller.js';
 import { HealthController } from './http/health.controller.js';
 import { HttpMetrics } from './http/http-metrics.js';
 import { MetricsController } from './http/metrics.controller.js';
@@ -35,7 +36,7 @@ export class AppModule {
         ReadModelsModule,
         KafkaModule.forRoot(config),
       ],
-      controllers: [HealthController, MetricsController],
+      controllers: [HealthController, MetricsController, DeadLettersController],
       providers: [HttpMetrics],
     };
   }

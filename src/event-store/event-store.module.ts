@@ -6,6 +6,7 @@ import type { AppConfig } from '../config/app-config.js';
 import { systemClock } from '../kernel/clock.js';
 import { CommandPipeline } from './command-pipeline.js';
 import type { EventStore } from './event-store.port.js';
+import { DeadLetterAdmin } from './dead-letter-admin.js';
 import { DeadLetterStore } from './dead-letter-store.js';
 import { CLOCK, DEAD_LETTERS, EVENT_STORE } from './event-store.tokens.js';
 import { EventStoreAdapter, openEventStore } from './open-event-store.js';
@@ -63,8 +64,13 @@ function openCheckpointsDb(config: AppConfig): Database.Database {
     },
     { provide: DEAD_LETTERS, inject: [CHECKPOINTS_DB], useFactory: (db: Database.Database) => new DeadLetterStore(db) },
     SubscriptionRegistry,
+    {
+      provide: DeadLetterAdmin,
+      inject: [EVENT_STORE, DEAD_LETTERS, SubscriptionRegistry],
+      useFactory: (store: EventStore, deadLetters: DeadLetterStore, registry: SubscriptionRegistry) => new DeadLetterAdmin(store, deadLetters, (consumer) => registry.runner(consumer)),
+    },
     EventStoreCloser,
   ],
-  exports: [EVENT_STORE, EVENT_STORE_ADAPTER, CLOCK, CommandPipeline, SubscriptionRegistry, CONSUMER_CHECKPOINTS, DEAD_LETTERS],
+  exports: [DeadLetterAdmin, EVENT_STORE, EVENT_STORE_ADAPTER, CLOCK, CommandPipeline, SubscriptionRegistry, CONSUMER_CHECKPOINTS, DEAD_LETTERS],
 })
 export class EventStoreModule {}

@@ -28,6 +28,17 @@ export class TransientConsumerError extends Error {
 }
 
 /**
+ * The consumer knows that trying the event again cannot help (a refusal with nowhere else to be
+ * recorded): the runner parks it on the first failure instead of after POISON_ATTEMPTS_MAX.
+ */
+export class PoisonEventError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'PoisonEventError';
+  }
+}
+
+/**
  * Transient: TransientConsumerError, a DomainError of kind conflict, unavailable or
  * rate_limited, an optimistic-concurrency conflict, a StoreBusyError, and SQLite errors other than
  * constraint/mismatch/too-big/range. Everything else (a refusal, a TypeError on malformed data, a

@@ -2,7 +2,7 @@ import { Logger } from '../kernel/logger.js';
 import type { CheckpointedConsumer } from './checkpointed-consumer.js';
 import type { DeadLetter, DeadLetterStore } from './dead-letter-store.js';
 import { EventStore, RecordedEvent, matchesFilter } from './event-store.port.js';
-import { POISON_ATTEMPTS_MAX, POISON_RETRY_DELAY_MS_MAX, POISON_RETRY_DELAY_MS_MIN, errorMessage, isTransientFailure } from './poison.js';
+import { POISON_ATTEMPTS_MAX, POISON_RETRY_DELAY_MS_MAX, POISON_RETRY_DELAY_MS_MIN, PoisonEventError, errorMessage, isTransientFailure } from './poison.js';
 
 export const BATCH_EVENTS_MAX = 500;
 export const RESTART_BACKOFF_MS_MIN = 100;
@@ -194,7 +194,10 @@ export class SubscriptionRunner {
       } catch (error) {
         if (isTransientFailure(error) || matching.length === 0) throw error;
         this.logger.warn(`${this.consumer.name}: a batch of ${matching.length} failed (${errorMessage(error)}); handling it event by event`);
+        // A consumer that checkpoints per event (a process manager) has already handled the events before the failure.
+        const stored = await this.consumer.loadCheckpoint();
         for (const event of matching) {
+          if (stored !== 'start' && event.position <= stored) continue;
           if (!(await this.handleAlone(event))) return false;
         }
         await this.consumer.handleBatch([], checkpoint);
@@ -219,6 +222,7 @@ export class SubscriptionRunner {
         lastError = errorMessage(error);
         this.consecutiveFailures += 1;
         this.lastError = lastError;
+        if (error instanceof PoisonEventError) break;
       }
       if (attempt < POISON_ATTEMPTS_MAX) await this.backoff(Math.min(POISON_RETRY_DELAY_MS_MIN * 2 ** (attempt - 1), POISON_RETRY_DELAY_MS_MAX));
       if (!this.running) return false;

@@ -12,6 +12,7 @@ import { HoldExpiryIndex } from './hold-expiry-index.js';
 import { HoldExpirySweep } from './hold-expiry-sweep.js';
 import { NibReleaseProcess } from './nib-release.process.js';
 import { OrderPaymentProcess } from './order-payment.process.js';
+import { ProcessRefusalMetrics } from './process-refusal-metrics.js';
 
 const PROCESS_DB = Symbol('ProcessDb');
 
@@ -66,10 +67,12 @@ class ProcessDbCloser implements OnApplicationShutdown {
 @Module({
   providers: [
     { provide: PROCESS_DB, inject: [APP_CONFIG], useFactory: openProcessDb },
+    ProcessRefusalMetrics,
     OrderPaymentProcess,
     NibReleaseProcess,
     HoldExpiryRunner,
     ProcessDbCloser,
   ],
+  exports: [ProcessRefusalMetrics],
 })
 export class ProcessModule {}

@@ -19,6 +19,7 @@ import { DEFAULT_POLICY } from '../../src/policy/domain/policy.js';
 import { HoldExpiryIndex } from '../../src/process/hold-expiry-index.js';
 import { HoldExpirySweep } from '../../src/process/hold-expiry-sweep.js';
 import { OrderPaymentProcess } from '../../src/process/order-payment.process.js';
+import { ProcessRefusalMetrics } from '../../src/process/process-refusal-metrics.js';
 
 const CARD = '0c000000-0000-4000-8000-000000000001';
 const VENDOR = '0b000000-0000-4000-8000-000000000001';
@@ -44,6 +45,8 @@ describe('order-payment process and hold-expiry sweep (integration)', () => {
   let process: OrderPaymentProcess;
   let index: HoldExpiryIndex;
   let sweep: HoldExpirySweep;
+  let refusals: ProcessRefusalMetrics;
+  let cards: CardCommandHandler;
   const clock = new FakeClock(PLACED_AT);
 
   beforeEach(async () => {
@@ -51,11 +54,12 @@ describe('order-payment process and hold-expiry sweep (integration)', () => {
     db = new Database(':memory:');
     pipeline = new CommandPipeline(store);
     checkpoints = new SqliteCheckpointStore(db);
-    const cards = new CardCommandHandler(pipeline, new PolicyService(pipeline));
+    cards = new CardCommandHandler(pipeline, new PolicyService(pipeline));
+    refusals = new ProcessRefusalMetrics();
     const orders = new ChangeOrderHandler(pipeline);
     const bus = { execute: (command: unknown) => (command instanceof CardCommandRequest ? cards.execute(command) : orders.execute(command as ChangeOrderCommand)) } as unknown as CommandBus;
     const registry = { register: () => undefined } as unknown as SubscriptionRegistry;
-    process = new OrderPaymentProcess(bus, pipeline, registry, checkpoints, clock);
+    process = new OrderPaymentProcess(bus, pipeline, registry, checkpoints, clock, refusals);
     index = new HoldExpiryIndex(db);
     sweep = new HoldExpirySweep(index, { execute: (command) => orders.execute(command) }, clock, 60_000, silentLogger);
     clock.at = PLACED_AT;
@@ -158,6 +162,39 @@ describe('order-payment process and hold-expiry sweep (integration)', () => {
     expect(expired.data).toMatchObject({ orderId: lapsing, amountRupiah: 350_000 });
     expect(expired.metadata.occurredAt).toBe(sweptAt.toISOString());
 
+    const settled = (await allEvents()).length;
+    checkpoints.reset(process.name);
+    await drain();
+    expect(await allEvents()).toHaveLength(settled);
+  });
+
+  it('records a refused capture on the order as OrderPaymentFailed, counts it, and goes on', async () => {
+    const orderId = '0a000000-0000-4000-8000-000000000004';
+    await placeOrder(orderId);
+    await drain();
+    // The hold ends on the card before the goods arrive (voided by an admin): the capture will be refused.
+    await cards.execute(new CardCommandRequest(CARD, { type: 'VoidAuthorisation', orderId, reason: 'dibatalkan bank' }, adminContext(PLACED_AT)));
+    const vendor = { id: 'key:vendor', role: 'vendor' as const, vendorId: VENDOR };
+    await pipeline.handle(orderDecider, orderStreamId(orderId), { type: 'AcceptOrder', by: vendor }, adminContext(PLACED_AT));
+    await pipeline.handle(orderDecider, orderStreamId(orderId), { type: 'ShipOrder', by: vendor }, adminContext(PLACED_AT));
+    await pipeline.handle(
+      orderDecider,
+      orderStreamId(orderId),
+      { type: 'ReceiveOrder', by: { id: 'key:buyer', role: 'buyer', opdCode: 'DINKES-3673' }, bastNumber: 'BAST/4', bastDate: '2026-11-26', at: PLACED_AT },
+      adminContext(PLACED_AT),
+    );
+    await drain();
+
+    const { state, events: orderEvents } = await pipeline.load(orderDecider, orderStreamId(orderId));
+    const failed = orderEvents.filter((event) => event.type === 'OrderPaymentFailed');
+    expect(failed).toHaveLength(1);
+    expect(failed[0]!.data).toEqual({ orderId, cardId: CARD, step: 'capture', code: 'HOLD_ALREADY_ENDED', reason: 'cannot capture: the hold already ended (voided)' });
+    expect(failed[0]!.metadata).toMatchObject({ actor: { id: 'process:order-payment', role: 'system' } });
+    expect(state).toMatchObject({ status: 'received', paymentFailure: { step: 'capture', code: 'HOLD_ALREADY_ENDED' } });
+    expect(refusals.count('order-payment', 'HOLD_ALREADY_ENDED')).toBe(1);
+    expect(checkpoints.load(process.name)).toBe(await store.headPosition());
+
+    // A replay from the start records the failure once.
     const settled = (await allEvents()).length;
     checkpoints.reset(process.name);
     await drain();
