@@ -5,10 +5,14 @@ import type { CheckpointedConsumer } from '../../src/event-store/checkpointed-co
 import { CommandPipeline } from '../../src/event-store/command-pipeline.js';
 import { DeadLetterStore } from '../../src/event-store/dead-letter-store.js';
 import type { RecordedEvent } from '../../src/event-store/event-store.port.js';
-import { POISON_ATTEMPTS_MAX, TransientConsumerError } from '../../src/event-store/poison.js';
+import { POISON_ATTEMPTS_MAX } from '../../src/event-store/poison.js';
 import { SqliteCheckpointStore } from '../../src/event-store/sqlite-checkpoint-store.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
 import { SubscriptionRunner } from '../../src/event-store/subscription-runner.js';
+import type { OutboundMessage } from '../../src/kafka/kafka-contract.js';
+import { KafkaRelay } from '../../src/kafka/kafka-relay.js';
+import { KafkaRelayMetrics } from '../../src/kafka/kafka-relay-metrics.js';
+import type { RelayTransport } from '../../src/kafka/kafka-transport.js';
 import { DomainError } from '../../src/kernel/errors.js';
 import { silentLogger } from '../../src/kernel/logger.js';
 import { ProjectionEngine } from '../../src/read-models/projection-engine.js';
@@ -161,4 +165,41 @@ describe('poison events and dead letters (integration)', () => {
     rebuilt.db.close();
     readModels.close();
   }, 60_000);
+
+  it('the Kafka relay retries a broker that does not acknowledge, and parks an event it cannot map', async () => {
+    const sent: OutboundMessage[] = [];
+    let failuresLeft = 2;
+    const transport: RelayTransport = {
+      prepare: async () => undefined,
+      send: async (messages) => {
+        if (failuresLeft > 0) {
+          failuresLeft -= 1;
+          throw new Error('KafkaJSConnectionError: connect ECONNREFUSED');
+        }
+        sent.push(...messages);
+      },
+      close: async () => undefined,
+    };
+    const metrics = new KafkaRelayMetrics();
+    const relay = new KafkaRelay(transport, new SqliteCheckpointStore(db), metrics);
+    const orderId = '0a000000-0000-4000-8000-000000000001';
+    const accepted = () => anEvent('OrderAccepted', { orderId, vendorId: '0b000000-0000-4000-8000-000000000001' });
+    const good = [accepted(), accepted(), accepted()];
+    // Written by another writer without the ledger's metadata: its headers cannot be made (no actor).
+    const poison = { ...anEvent('OrderPlaced', { orderId }), metadata: { ...testMetadata, actor: undefined } as unknown as typeof testMetadata };
+    const later = [accepted(), accepted()];
+    await store.appendToStream(`order-${orderId}`, [...good, poison, ...later], { expectedRevision: 'no_stream' });
+    const runner = new SubscriptionRunner(store, relay, silentLogger, deadLetters);
+    runner.start();
+    const head = await store.headPosition();
+    expect(await runner.waitForPosition(head, WAIT_MS)).toBe(true);
+    await runner.stop();
+
+    const relayed = new Set(sent.map((message) => message.headers.ce_id));
+    expect([...good, ...later].every((event) => relayed.has(event.id))).toBe(true);
+    expect(relayed.has(poison.id)).toBe(false);
+    expect(deadLetters.list({ limit: 10 })).toMatchObject([{ consumer: 'kafka.relay', eventId: poison.id, eventType: 'OrderPlaced', attempts: POISON_ATTEMPTS_MAX, status: 'open' }]);
+    expect(metrics.families().find((family) => family.name === 'bela_kafka_relay_send_failures_total')!.samples[0]![1]).toBe(2);
+    expect(runner.eventsParked).toBe(1);
+  });
 });
