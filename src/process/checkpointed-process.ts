@@ -13,6 +13,10 @@ import type { ProcessRefusalMetrics } from './process-refusal-metrics.js';
  */
 const DETERMINISTIC_REFUSALS: ReadonlySet<DomainError['kind']> = new Set(['business_rule', 'not_found', 'validation', 'forbidden']);
 
+export function isDeterministicRefusal(error: unknown): error is DomainError {
+  return error instanceof DomainError && DETERMINISTIC_REFUSALS.has(error.kind);
+}
+
 /**
  * The skeleton every process manager shares: a checkpointed subscription to $all that reacts to
  * each trigger with commands (carrying an idempotency key derived from the trigger, see
@@ -69,7 +73,7 @@ export abstract class CheckpointedProcess implements CheckpointedConsumer, OnMod
     try {
       await this.react(trigger);
     } catch (error) {
-      if (!(error instanceof DomainError) || !DETERMINISTIC_REFUSALS.has(error.kind)) throw error;
+      if (!isDeterministicRefusal(error)) throw error;
       this.refusals.record(this.process, error.code);
       this.logger.warn(`${trigger.type} ${trigger.id}: the follow-up command was refused (${error.code}: ${error.message}); recording the refusal`);
       await this.recordRefusal(trigger, error);

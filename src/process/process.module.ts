@@ -33,9 +33,10 @@ class HoldExpiryRunner implements OnModuleInit, OnApplicationBootstrap, BeforeAp
     @Inject(CLOCK) clock: Clock,
     commands: CommandBus,
     private readonly subscriptions: SubscriptionRegistry,
+    refusals: ProcessRefusalMetrics,
   ) {
     this.index = new HoldExpiryIndex(db);
-    this.sweep = new HoldExpirySweep(this.index, commands, clock, config.holdExpirySweepIntervalMs, new Logger('process.hold-expiry'));
+    this.sweep = new HoldExpirySweep(this.index, commands, clock, config.holdExpirySweepIntervalMs, new Logger('process.hold-expiry'), refusals);
   }
 
   onModuleInit(): void {

@@ -10,6 +10,7 @@ import { SqliteCheckpointStore } from '../../src/event-store/sqlite-checkpoint-s
 import type { SubscriptionRegistry } from '../../src/event-store/subscription-registry.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
 import type { Clock } from '../../src/kernel/clock.js';
+import { DomainError } from '../../src/kernel/errors.js';
 import { silentLogger } from '../../src/kernel/logger.js';
 import { ChangeOrderHandler } from '../../src/orders/application/change-order.handler.js';
 import { ChangeOrderCommand } from '../../src/orders/application/order.commands.js';
@@ -61,7 +62,7 @@ describe('order-payment process and hold-expiry sweep (integration)', () => {
     const registry = { register: () => undefined } as unknown as SubscriptionRegistry;
     process = new OrderPaymentProcess(bus, pipeline, registry, checkpoints, clock, refusals);
     index = new HoldExpiryIndex(db);
-    sweep = new HoldExpirySweep(index, { execute: (command) => orders.execute(command) }, clock, 60_000, silentLogger);
+    sweep = new HoldExpirySweep(index, { execute: (command) => orders.execute(command) }, clock, 60_000, silentLogger, refusals);
     clock.at = PLACED_AT;
     await cards.execute(
       new CardCommandRequest(CARD, { type: 'IssueCard', cardId: CARD, opdCode: 'DINKES-3673', opdName: 'Dinkes', holderName: 'Siti', cardLast4: '4821', limitRupiah: 10_000_000, expiresOn: '2099-12-31' }, adminContext(PLACED_AT)),
@@ -199,5 +200,25 @@ describe('order-payment process and hold-expiry sweep (integration)', () => {
     checkpoints.reset(process.name);
     await drain();
     expect(await allEvents()).toHaveLength(settled);
+  });
+
+  it('records an expiry the order refuses as OrderPaymentFailed (step expire) once, however many sweeps ask', async () => {
+    const orderId = '0a000000-0000-4000-8000-000000000005';
+    await placeOrder(orderId);
+    await drain();
+    const orders = new ChangeOrderHandler(pipeline);
+    // An order that refuses the expiry (as a stale index entry would make it do).
+    const refusing = {
+      execute: (command: ChangeOrderCommand) =>
+        command.command.type === 'ExpireOrderHold' ? Promise.reject(new DomainError('business_rule', 'HOLD_NOT_YET_EXPIRED', 'the card hold is still within its time to live')) : orders.execute(command),
+    };
+    const refusingSweep = new HoldExpirySweep(index, refusing, clock, 60_000, silentLogger, refusals);
+    clock.at = new Date(PLACED_AT.getTime() + 30 * DAY_MS);
+    expect(await refusingSweep.sweepOnce()).toBe(1);
+    expect(await refusingSweep.sweepOnce()).toBe(1);
+
+    const failed = (await pipeline.load(orderDecider, orderStreamId(orderId))).events.filter((event) => event.type === 'OrderPaymentFailed');
+    expect(failed.map((event) => event.data)).toEqual([{ orderId, cardId: CARD, step: 'expire', code: 'HOLD_NOT_YET_EXPIRED', reason: 'the card hold is still within its time to live' }]);
+    expect(refusals.count('hold-expiry', 'HOLD_NOT_YET_EXPIRED')).toBe(2);
   });
 });
