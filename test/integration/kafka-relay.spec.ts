@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { startDedupeConsumer } from '../../docs/examples/dedupe-consumer.js';
 import type { LedgerEvent } from '../../docs/examples/dedupe-consumer.js';
 import type { EventData, RecordedEvent } from '../../src/event-store/event-store.port.js';
+import { DeadLetterStore } from '../../src/event-store/dead-letter-store.js';
 import { SqliteCheckpointStore } from '../../src/event-store/sqlite-checkpoint-store.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
 import { SubscriptionRunner } from '../../src/event-store/subscription-runner.js';
@@ -64,7 +65,7 @@ class InProcessRelay {
   constructor(readonly prefix: string) {
     this.transport = new KafkaTransport({ brokers: KAFKA_BROKERS, clientId: `bela-it-${RUN_ID}`, topics: allTopics(prefix), replicationFactor: 1 }, keepingLogger);
     const relay = new KafkaRelay(this.transport, new SqliteCheckpointStore(this.checkpointsDb), this.metrics, prefix);
-    this.runner = new SubscriptionRunner(this.store, relay, keepingLogger);
+    this.runner = new SubscriptionRunner(this.store, relay, keepingLogger, new DeadLetterStore(this.checkpointsDb));
   }
 
   async caughtUp(timeoutMs: number): Promise<void> {
