@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { CardsModule } from './cards/cards.module.js';
 import { CatalogModule } from './catalog/catalog.module.js';
@@ -33,6 +34,7 @@ export class AppModule {
         OrdersModule,
         ProcessModule,
         ReadModelsModule,
+        AuditModule,
         KafkaModule.forRoot(config),
       ],
       controllers: [HealthController, MetricsController],
