@@ -8,6 +8,8 @@ import type { TransparencyLog } from './transparency-log.js';
 /** Bounded pages of leaves: public records, and full events for auditors. */
 export const LOG_LEAVES_PAGE_MAX = 1_000;
 export const AUDIT_LEAVES_PAGE_MAX = 100;
+/** Events of one stream proven in one answer: an order or a card has far fewer. */
+export const STREAM_PROOFS_MAX = 200;
 
 export interface PublicLeaf {
   readonly leafIndex: number;
@@ -58,6 +60,21 @@ export class LogQueries {
     }
     const [leaf] = this.log.tree.leaves(index, index + 1);
     return { ...view, ...publicLeaf(leaf!), proof: this.log.tree.inclusionProof(index, view.treeSize).map((hash) => hash.toString('hex')) };
+  }
+
+  /**
+   * The public view of one transaction (an order, a card, a vendor): every event of the stream in
+   * the tree of `treeSize`, each with its inclusion proof, against one checkpoint.
+   */
+  streamInclusion(streamId: string, treeSize?: number): CheckpointView & { streamId: string; events: (PublicLeaf & { proof: string[] })[]; truncated: boolean } {
+    const view = this.treeView(treeSize);
+    const indexes = this.log.tree.indexesOfStream(streamId, view.treeSize, STREAM_PROOFS_MAX + 1);
+    if (indexes.length === 0) throw notFound('LOG_LEAF_NOT_FOUND', `no logged event of ${streamId} in the tree of ${view.treeSize}`, { streamId, treeSize: view.treeSize });
+    const events = indexes.slice(0, STREAM_PROOFS_MAX).map((index) => {
+      const [leaf] = this.log.tree.leaves(index, index + 1);
+      return { ...publicLeaf(leaf!), proof: this.log.tree.inclusionProof(index, view.treeSize).map((hash) => hash.toString('hex')) };
+    });
+    return { ...view, streamId, events, truncated: indexes.length > STREAM_PROOFS_MAX };
   }
 
   consistency(from: number, to?: number): { fromSize: number; toSize: number; proof: string[]; from: CheckpointView; to: CheckpointView } {

@@ -29,17 +29,19 @@ export interface StoredLeaf {
 export interface NewLeaf {
   readonly position: bigint;
   readonly eventId: string;
+  readonly streamId: string;
   readonly data: Uint8Array;
 }
 
 export class MerkleTreeStore {
   private readonly selectNode: Database.Statement<[number, number], { hash: Buffer }>;
   private readonly insertNode: Database.Statement<[number, number, Buffer]>;
-  private readonly insertLeaf: Database.Statement<[number, string, string, Buffer]>;
+  private readonly insertLeaf: Database.Statement<[number, string, string, string, Buffer]>;
   private readonly selectSize: Database.Statement<[], { size: number }>;
   private readonly selectLeaves: Database.Statement<[number, number], { idx: number; position: string; event_id: string; data: Buffer }>;
   private readonly selectByEventId: Database.Statement<[string], { idx: number }>;
   private readonly selectByPosition: Database.Statement<[string], { idx: number }>;
+  private readonly selectByStream: Database.Statement<[string, number, number], { idx: number }>;
   private readonly selectNodes: Database.Statement<[number, number, number], { hash: Buffer }>;
   private cachedSize?: number;
 
@@ -48,10 +50,12 @@ export class MerkleTreeStore {
       CREATE TABLE IF NOT EXISTS log_leaves (
         idx      INTEGER PRIMARY KEY,
         position TEXT NOT NULL UNIQUE,
-        event_id TEXT NOT NULL,
-        data     BLOB NOT NULL
+        event_id  TEXT NOT NULL,
+        stream_id TEXT NOT NULL,
+        data      BLOB NOT NULL
       );
       CREATE INDEX IF NOT EXISTS log_leaves_event_id ON log_leaves (event_id);
+      CREATE INDEX IF NOT EXISTS log_leaves_stream_id ON log_leaves (stream_id, idx);
       CREATE TABLE IF NOT EXISTS log_nodes (
         level INTEGER NOT NULL,
         idx   INTEGER NOT NULL,
@@ -61,11 +65,12 @@ export class MerkleTreeStore {
     `);
     this.selectNode = db.prepare('SELECT hash FROM log_nodes WHERE level = ? AND idx = ?');
     this.insertNode = db.prepare('INSERT INTO log_nodes (level, idx, hash) VALUES (?, ?, ?)');
-    this.insertLeaf = db.prepare('INSERT INTO log_leaves (idx, position, event_id, data) VALUES (?, ?, ?, ?)');
+    this.insertLeaf = db.prepare('INSERT INTO log_leaves (idx, position, event_id, stream_id, data) VALUES (?, ?, ?, ?, ?)');
     this.selectSize = db.prepare('SELECT COALESCE(MAX(idx) + 1, 0) AS size FROM log_leaves');
     this.selectLeaves = db.prepare('SELECT idx, position, event_id, data FROM log_leaves WHERE idx >= ? AND idx < ? ORDER BY idx');
     this.selectByEventId = db.prepare('SELECT idx FROM log_leaves WHERE event_id = ? ORDER BY idx LIMIT 1');
     this.selectByPosition = db.prepare('SELECT idx FROM log_leaves WHERE position = ?');
+    this.selectByStream = db.prepare('SELECT idx FROM log_leaves WHERE stream_id = ? AND idx < ? ORDER BY idx LIMIT ?');
     this.selectNodes = db.prepare('SELECT hash FROM log_nodes WHERE level = ? AND idx >= ? AND idx < ? ORDER BY idx');
   }
 
@@ -80,7 +85,7 @@ export class MerkleTreeStore {
     try {
       for (const leaf of leaves) {
         const data = Buffer.from(leaf.data);
-        this.insertLeaf.run(size, leaf.position.toString(), leaf.eventId, data);
+        this.insertLeaf.run(size, leaf.position.toString(), leaf.eventId, leaf.streamId, data);
         let hash = leafHash(data);
         let level = 0;
         let index = size;
@@ -179,6 +184,11 @@ export class MerkleTreeStore {
 
   indexOfPosition(position: bigint): number | undefined {
     return this.selectByPosition.get(position.toString())?.idx;
+  }
+
+  /** The leaf indexes of a stream's events below `before`, oldest first, at most `limit`. */
+  indexesOfStream(streamId: string, before: number, limit: number): number[] {
+    return this.selectByStream.all(streamId, before, limit).map((row) => row.idx);
   }
 
   /** The stored hashes at tree level `level`, indexes [start, end): what a C2SP tile holds. */

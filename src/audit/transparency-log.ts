@@ -73,7 +73,7 @@ export class TransparencyLog implements CheckpointedConsumer {
     const leaves = events.map((event): NewLeaf => {
       if (!event.commitment) throw new MissingCommitmentError(event.position, event.id);
       const { leafData } = commitEvent(event, event.commitment.saltHex, event.commitment.privateDigest);
-      return { position: event.position, eventId: event.id, data: leafData };
+      return { position: event.position, eventId: event.id, streamId: event.streamId, data: leafData };
     });
     this.appendBatch(leaves, checkpoint);
     if (leaves.length > 0) this.requestCheckpoint();

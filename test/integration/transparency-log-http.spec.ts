@@ -105,6 +105,13 @@ describe('transparency log over HTTP (integration, in-process service)', () => {
     const byPosition = await get(`/log/proofs/inclusion?position=${orderPlaced.position}&treeSize=${firstSize}`);
     expect(byPosition.json.proof).toEqual(proof.json.proof);
 
+    // The order as a whole: every event of its stream, each proven against the same checkpoint.
+    const order = await get(`/log/proofs/stream?streamId=${orderPlaced.streamId}`);
+    expect(order.status).toBe(200);
+    const orderEvents = (await raw.readStream(orderPlaced.streamId)).map((event) => event.id);
+    expect(order.json.events.map((event: { leaf: { eventId: string } }) => event.leaf.eventId)).toEqual(orderEvents);
+    for (const event of order.json.events) await verifyEventInclusion({ ...event, treeSize: order.json.treeSize, checkpoint: order.json.checkpoint }, key.json.verifierKey);
+
     // A tampered proof, leaf or tree size fails.
     const flipped = proof.json.proof.map((hash: string, i: number) => (i === 0 ? `${hash[0] === '0' ? '1' : '0'}${hash.slice(1)}` : hash));
     await expect(verifyEventInclusion({ ...proof.json, proof: flipped }, key.json.verifierKey)).rejects.toBeInstanceOf(VerificationError);
@@ -128,7 +135,10 @@ describe('transparency log over HTTP (integration, in-process service)', () => {
     const all = await raw.readAll({ maxCount: 10_000 });
     const proofs = await Promise.all(all.map((event) => get(`/log/proofs/inclusion?position=${event.position}`)));
     expect(proofs.map((proof) => proof.status)).toEqual(all.map(() => 200));
-    const publicTexts = [leaves.text, ...proofs.map((proof) => proof.text), (await get(`/log/tile/entries/000.p/${Math.min(size, 255)}`)).text];
+    const streams = [...new Set(all.map((event) => event.streamId))];
+    const streamProofs = await Promise.all(streams.map((streamId) => get(`/log/proofs/stream?streamId=${streamId}`)));
+    expect(streamProofs.map((proof) => proof.status)).toEqual(streams.map(() => 200));
+    const publicTexts = [leaves.text, ...proofs.map((proof) => proof.text), ...streamProofs.map((proof) => proof.text), (await get(`/log/tile/entries/000.p/${Math.min(size, 255)}`)).text];
     const salts = all.map((event) => standInSalt(event.id));
     for (const text of publicTexts) {
       expect(text).not.toMatch(/salt/i);
@@ -173,6 +183,9 @@ describe('transparency log over HTTP (integration, in-process service)', () => {
       ['/log/proofs/inclusion?position=abc', 400, ''],
       [`/log/proofs/consistency?from=${size + 1}&to=${size}`, 400, 'LOG_QUERY_INVALID'],
       [`/log/proofs/consistency?from=1&to=${size + 1}`, 404, 'LOG_TREE_SIZE_BEYOND_HEAD'],
+      ['/log/proofs/stream?streamId=order-0b000000-0000-4000-8000-00000000dead', 404, 'LOG_LEAF_NOT_FOUND'],
+      ['/log/proofs/stream?streamId=..%2Fetc', 400, ''],
+      ['/log/proofs/stream', 400, ''],
       ['/log/leaves?start=10&end=5', 400, 'LOG_QUERY_INVALID'],
       ['/log/leaves?start=0&end=100000', 400, 'LOG_QUERY_INVALID'],
       ['/log/leaves?start=-1&end=5', 400, ''],

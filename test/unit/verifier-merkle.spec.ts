@@ -37,7 +37,7 @@ const CONSISTENCY: [number, number, string[]][] = [
 
 function treeOf(leaves: readonly Uint8Array[]): MerkleTreeStore {
   const tree = new MerkleTreeStore(new Database(':memory:'));
-  tree.append(leaves.map((data, i) => ({ position: BigInt(i), eventId: `e${i}`, data })));
+  tree.append(leaves.map((data, i) => ({ position: BigInt(i), eventId: `e${i}`, streamId: 'test-1', data })));
   return tree;
 }
 
@@ -49,7 +49,7 @@ describe('Merkle tree (RFC 6962 / 9162): test vectors', () => {
     const store = new MerkleTreeStore(new Database(':memory:'));
     for (let n = 0; n <= LEAF_INPUTS.length; n += 1) {
       expect({ n, root: bytesToHex(await treeHash(LEAF_INPUTS.slice(0, n))) }).toEqual({ n, root: ROOTS[n] });
-      if (n > 0) store.append([{ position: BigInt(n - 1), eventId: `e${n}`, data: LEAF_INPUTS[n - 1]! }]);
+      if (n > 0) store.append([{ position: BigInt(n - 1), eventId: `e${n}`, streamId: 'test-1', data: LEAF_INPUTS[n - 1]! }]);
       expect({ n, root: bytesToHex(store.rootHash()) }).toEqual({ n, root: ROOTS[n] });
     }
     // Older sizes stay answerable once the tree has grown.

@@ -2,6 +2,9 @@ import { ApiPropertyOptional, ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
 
+/** A stream id as the store names them: `<category>-<id>`. */
+const STREAM_ID_PATTERN = /^[a-z]{1,20}-[A-Za-z0-9-]{1,100}$/;
+
 /** Tree sizes and leaf indexes: non-negative integers below 2^53. */
 const INDEX_MAX = Number.MAX_SAFE_INTEGER;
 
@@ -15,6 +18,20 @@ export class InclusionQueryDto {
   @IsOptional()
   @IsUUID()
   eventId?: string;
+
+  @ApiPropertyOptional({ description: 'the tree size to prove against (default: the latest signed checkpoint)', example: 100 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(INDEX_MAX)
+  treeSize?: number;
+}
+
+export class StreamProofQueryDto {
+  @ApiProperty({ description: 'a stream id: `order-<uuid>`, `card-<uuid>`, `vendor-<uuid>`, `listing-<uuid>`', example: 'order-0b000000-0000-4000-8000-000000000001' })
+  @Matches(STREAM_ID_PATTERN, { message: 'streamId must be <category>-<id>' })
+  streamId!: string;
 
   @ApiPropertyOptional({ description: 'the tree size to prove against (default: the latest signed checkpoint)', example: 100 })
   @IsOptional()

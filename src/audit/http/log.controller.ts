@@ -3,9 +3,9 @@ import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagg
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public, Roles } from '../../auth/roles.decorator.js';
 import { notFound } from '../../kernel/errors.js';
-import { AUDIT_LEAVES_PAGE_MAX, LOG_LEAVES_PAGE_MAX, LogQueries } from '../log-queries.js';
+import { AUDIT_LEAVES_PAGE_MAX, LOG_LEAVES_PAGE_MAX, LogQueries, STREAM_PROOFS_MAX } from '../log-queries.js';
 import { parseTilePath } from '../tiles.js';
-import { ConsistencyQueryDto, InclusionQueryDto, LeafRangeQueryDto } from './log-query.dto.js';
+import { ConsistencyQueryDto, InclusionQueryDto, LeafRangeQueryDto, StreamProofQueryDto } from './log-query.dto.js';
 
 const TILE_PREFIX = '/log/tile/';
 /** Full tiles never change; partial ones and the checkpoint do. */
@@ -47,6 +47,13 @@ export class LogController {
         ...(query.treeSize !== undefined ? { treeSize: query.treeSize } : {}),
       }),
     };
+  }
+
+  @Get('proofs/stream')
+  @Public()
+  @ApiOperation({ summary: `A transaction's events (one stream: an order, a card...), at most ${STREAM_PROOFS_MAX}, each with its public leaf record and inclusion proof against one checkpoint` })
+  stream(@Query() query: StreamProofQueryDto): Record<string, unknown> {
+    return { ...this.queries.streamInclusion(query.streamId, query.treeSize) };
   }
 
   @Get('proofs/consistency')
