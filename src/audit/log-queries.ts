@@ -2,7 +2,7 @@ import type { EventStore, RecordedEvent } from '../event-store/event-store.port.
 import { invalid, notFound, ruleViolation } from '../kernel/errors.js';
 import type { LeafRecord } from '../verifier/leaf.js';
 import { StoredLeaf, leafHash } from './merkle-tree-store.js';
-import { TILE_HEIGHT, TILE_WIDTH, TileRef, entryBundle } from './tiles.js';
+import { BUNDLE_ENTRY_BYTES_MAX, TILE_HEIGHT, TILE_WIDTH, TileRef, entryBundle } from './tiles.js';
 import type { TransparencyLog } from './transparency-log.js';
 
 /** Bounded pages of leaves: public records, and full events for auditors. */
@@ -133,8 +133,8 @@ export class LogQueries {
     if (tile.level === 'entries') {
       const leaves = this.log.tree.leaves(start, start + tile.width);
       if (leaves.length !== tile.width) throw tileNotFound();
-      const tooLarge = leaves.find((leaf) => leaf.data.length > 0xffff);
-      if (tooLarge) throw ruleViolation('LOG_ENTRY_TOO_LARGE', `leaf ${tooLarge.index} is over 65535 bytes, more than an entry bundle holds; read it from /log/leaves`);
+      const tooLarge = leaves.find((leaf) => leaf.data.length > BUNDLE_ENTRY_BYTES_MAX);
+      if (tooLarge) throw ruleViolation('LOG_ENTRY_TOO_LARGE', `leaf ${tooLarge.index} is over ${BUNDLE_ENTRY_BYTES_MAX} bytes, more than an entry bundle holds; read it from /log/leaves`);
       return { body: entryBundle(leaves.map((leaf) => leaf.data)), full: tile.width === TILE_WIDTH };
     }
     const hashes = this.log.tree.levelHashes(tile.level * TILE_HEIGHT, start, start + tile.width);

@@ -128,7 +128,6 @@ export class MerkleTreeStore {
   inclusionProof(index: number, treeSize: number): Buffer[] {
     this.checkSize(treeSize);
     if (!Number.isSafeInteger(index) || index < 0 || index >= treeSize) throw new RangeError(`leaf ${index} is not in a tree of ${treeSize}`);
-    const path: Buffer[] = [];
     let start = 0;
     let end = treeSize;
     const siblings: Buffer[] = [];
@@ -143,8 +142,7 @@ export class MerkleTreeStore {
       }
     }
     // Collected root-first; the proof runs leaf-first.
-    for (let i = siblings.length - 1; i >= 0; i -= 1) path.push(siblings[i]!);
-    return path;
+    return siblings.reverse();
   }
 
   /** RFC 9162 section 2.1.4.1: proof that the tree of `firstSize` is a prefix of the tree of `secondSize`. */
