@@ -44,15 +44,21 @@ export class LogQueries {
     return { origin: this.log.origin, verifierKey: this.log.verifierKey };
   }
 
-  inclusion(query: { position?: bigint; eventId?: string; treeSize?: number }): CheckpointView & PublicLeaf & { proof: string[] } {
-    if ((query.position === undefined) === (query.eventId === undefined)) {
-      throw invalid('LOG_QUERY_INVALID', 'give exactly one of position and eventId', [{ field: 'position', messages: ['position or eventId, not both'] }]);
+  inclusion(query: { position?: bigint; eventId?: string; leafIndex?: number; treeSize?: number }): CheckpointView & PublicLeaf & { proof: string[] } {
+    const given = [query.position, query.eventId, query.leafIndex].filter((value) => value !== undefined).length;
+    if (given !== 1) {
+      throw invalid('LOG_QUERY_INVALID', 'give exactly one of position, eventId and leafIndex', [{ field: 'position', messages: ['one of position, eventId, leafIndex'] }]);
     }
     const view = this.treeView(query.treeSize);
-    const index = query.eventId !== undefined ? this.log.tree.indexOfEventId(query.eventId) : this.log.tree.indexOfPosition(query.position!);
+    const index =
+      query.leafIndex !== undefined
+        ? query.leafIndex < this.log.tree.size() ? query.leafIndex : undefined
+        : query.eventId !== undefined
+          ? this.log.tree.indexOfEventId(query.eventId)
+          : this.log.tree.indexOfPosition(query.position!);
     if (index === undefined) {
-      throw notFound('LOG_LEAF_NOT_FOUND', 'no logged event has this id or position (it may not be logged yet)', {
-        ...(query.eventId !== undefined ? { eventId: query.eventId } : { position: query.position!.toString() }),
+      throw notFound('LOG_LEAF_NOT_FOUND', 'no logged event has this id, position or leaf index (it may not be logged yet)', {
+        ...(query.eventId !== undefined ? { eventId: query.eventId } : query.position !== undefined ? { position: query.position.toString() } : { leafIndex: query.leafIndex }),
       });
     }
     if (index >= view.treeSize) {

@@ -104,6 +104,7 @@ describe('transparency log over HTTP (integration, in-process service)', () => {
     expect(checkpoint.treeSize).toBe(firstSize);
     const byPosition = await get(`/log/proofs/inclusion?position=${orderPlaced.position}&treeSize=${firstSize}`);
     expect(byPosition.json.proof).toEqual(proof.json.proof);
+    expect((await get(`/log/proofs/inclusion?leafIndex=${proof.json.leafIndex}`)).json.proof).toEqual(proof.json.proof);
 
     // The order as a whole: every event of its stream, each proven against the same checkpoint.
     const order = await get(`/log/proofs/stream?streamId=${orderPlaced.streamId}`);
@@ -181,6 +182,9 @@ describe('transparency log over HTTP (integration, in-process service)', () => {
       ['/log/proofs/inclusion', 400, 'LOG_QUERY_INVALID'],
       ['/log/proofs/inclusion?position=1&eventId=0b000000-0000-4000-8000-00000000dead', 400, 'LOG_QUERY_INVALID'],
       ['/log/proofs/inclusion?position=abc', 400, ''],
+      ['/log/proofs/inclusion?leafIndex=1&position=1', 400, 'LOG_QUERY_INVALID'],
+      [`/log/proofs/inclusion?leafIndex=${size}&treeSize=${size}`, 404, 'LOG_LEAF_NOT_FOUND'],
+      ['/log/proofs/inclusion?leafIndex=-1', 400, ''],
       [`/log/proofs/consistency?from=${size + 1}&to=${size}`, 400, 'LOG_QUERY_INVALID'],
       [`/log/proofs/consistency?from=1&to=${size + 1}`, 404, 'LOG_TREE_SIZE_BEYOND_HEAD'],
       ['/log/proofs/stream?streamId=order-0b000000-0000-4000-8000-00000000dead', 404, 'LOG_LEAF_NOT_FOUND'],

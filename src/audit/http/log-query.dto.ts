@@ -9,15 +9,23 @@ const STREAM_ID_PATTERN = /^[a-z]{1,20}-[A-Za-z0-9-]{1,100}$/;
 const INDEX_MAX = Number.MAX_SAFE_INTEGER;
 
 export class InclusionQueryDto {
-  @ApiPropertyOptional({ description: "the event's position in $all (digits); give this or eventId", example: '42' })
+  @ApiPropertyOptional({ description: "the event's position in $all (digits); give this, eventId or leafIndex", example: '42' })
   @IsOptional()
   @Matches(/^\d{1,19}$/, { message: 'position must be a position (digits)' })
   position?: string;
 
-  @ApiPropertyOptional({ description: "the event's id; give this or position" })
+  @ApiPropertyOptional({ description: "the event's id; give this, position or leafIndex" })
   @IsOptional()
   @IsUUID()
   eventId?: string;
+
+  @ApiPropertyOptional({ description: 'the leaf index (from 0); give this, position or eventId', example: 0 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(INDEX_MAX)
+  leafIndex?: number;
 
   @ApiPropertyOptional({ description: 'the tree size to prove against (default: the latest signed checkpoint)', example: 100 })
   @IsOptional()

@@ -38,12 +38,13 @@ export class LogController {
 
   @Get('proofs/inclusion')
   @Public()
-  @ApiOperation({ summary: 'Inclusion proof of one event (by position or eventId) in the tree of treeSize, with its public leaf record and the checkpoint' })
+  @ApiOperation({ summary: 'Inclusion proof of one event (by position, eventId or leafIndex) in the tree of treeSize, with its public leaf record and the checkpoint' })
   inclusion(@Query() query: InclusionQueryDto): Record<string, unknown> {
     return {
       ...this.queries.inclusion({
         ...(query.position !== undefined ? { position: BigInt(query.position) } : {}),
         ...(query.eventId !== undefined ? { eventId: query.eventId } : {}),
+        ...(query.leafIndex !== undefined ? { leafIndex: query.leafIndex } : {}),
         ...(query.treeSize !== undefined ? { treeSize: query.treeSize } : {}),
       }),
     };
