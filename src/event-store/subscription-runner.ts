@@ -192,7 +192,7 @@ export class SubscriptionRunner {
       try {
         await this.consumer.handleBatch(matching, checkpoint);
       } catch (error) {
-        if (isTransientFailure(error) || matching.length === 0) throw error;
+        if (isTransientFailure(error) || matching.length === 0 || this.consumer.parksPoisonEvents === false) throw error;
         this.logger.warn(`${this.consumer.name}: a batch of ${matching.length} failed (${errorMessage(error)}); handling it event by event`);
         // A consumer that checkpoints per event (a process manager) has already handled the events before the failure.
         const stored = await this.consumer.loadCheckpoint();

@@ -17,7 +17,7 @@ import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-stor
 import { SubscriptionRunner } from '../../src/event-store/subscription-runner.js';
 import { KAFKA_RELAY_CONSUMER, KafkaRelay } from '../../src/kafka/kafka-relay.js';
 import { KafkaRelayMetrics } from '../../src/kafka/kafka-relay-metrics.js';
-import { allTopics, topicName } from '../../src/kafka/kafka-topics.js';
+import { allTopics, relayTopics, topicName } from '../../src/kafka/kafka-topics.js';
 import { KafkaTransport } from '../../src/kafka/kafka-transport.js';
 import type { Logger } from '../../src/kernel/logger.js';
 import {
@@ -121,7 +121,7 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
-  await deleteTopics(prefixes.flatMap((prefix) => allTopics(prefix).map((topic) => topic.name)));
+  await deleteTopics(prefixes.flatMap((prefix) => relayTopics(prefix).map((topic) => topic.name)));
   releaseBroker?.();
 }, 60_000);
 
