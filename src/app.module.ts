@@ -11,6 +11,7 @@ import { HealthController } from './http/health.controller.js';
 import { HttpMetrics } from './http/http-metrics.js';
 import { MetricsController } from './http/metrics.controller.js';
 import { KafkaModule } from './kafka/kafka.module.js';
+import { OcdsModule } from './ocds/ocds.module.js';
 import { OrdersModule } from './orders/orders.module.js';
 import { PolicyModule } from './policy/policy.module.js';
 import { ProcessModule } from './process/process.module.js';
@@ -35,6 +36,7 @@ export class AppModule {
         ProcessModule,
         ReadModelsModule,
         AuditModule,
+        OcdsModule,
         KafkaModule.forRoot(config),
       ],
       controllers: [HealthController, MetricsController],
