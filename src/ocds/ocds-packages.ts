@@ -24,19 +24,26 @@ export function recordOf(releases: readonly OcdsRelease[]): OcdsRecord | undefin
   return { ocid: compiledRelease.ocid, releases, compiledRelease };
 }
 
-function packageMeta(publication: OcdsPublication, path: string, publishedDate: string): Omit<OcdsReleasePackage, 'releases'> {
+export type OcdsPackageHeader = Omit<OcdsReleasePackage, 'releases' | 'publishedDate'>;
+
+/** The fields every package shares but its date: a streamed export writes the date after its releases. */
+export function packageHeaderOf(publication: OcdsPublication, path: string): OcdsPackageHeader {
   return {
     uri: `${publication.baseUrl}${path}`,
     version: OCDS_VERSION,
-    publishedDate,
     publisher: publication.publisher,
     license: publication.licenseUrl,
     publicationPolicy: publication.publicationPolicyUrl,
   };
 }
 
+function packageMeta(publication: OcdsPublication, path: string, publishedDate: string): Omit<OcdsReleasePackage, 'releases'> {
+  const { uri, ...rest } = packageHeaderOf(publication, path);
+  return { uri, publishedDate, ...rest };
+}
+
 /** ISO 8601 UTC strings of one format order as instants. */
-function latestDate(releases: readonly OcdsRelease[]): string {
+export function latestDate(releases: readonly OcdsRelease[]): string {
   let latest = '';
   for (const release of releases) if (release.date > latest) latest = release.date;
   return latest;
