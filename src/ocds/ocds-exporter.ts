@@ -12,7 +12,7 @@ import { periodQueryString } from './ocds-period.js';
 import type { OcdsPublication } from './ocds-publication.js';
 import type { OcdsRecord, OcdsRecordPackage, OcdsRelease, OcdsReleasePackage } from './ocds-release.types.js';
 import { OrderHistory, orderReleases } from './order-releases.js';
-import { publicEventsOf } from './public-events.js';
+import { PublicEvent, publicEventsOf } from './public-events.js';
 
 /** Steps of the search for a period's first position: enough to halve any 64-bit position range. */
 const PERIOD_START_SEARCH_STEPS_MAX = 128;
@@ -64,8 +64,9 @@ export class OcdsExporter {
       picked.push(event);
     }
     const releasesById = new Map<string, OcdsRelease>();
+    const vendors = new Map<string, PublicEvent[]>();
     for (const orderId of new Set(picked.map((event) => orderIdOfStream(event.streamId)))) {
-      for (const release of orderReleases(this.publication.ocidPrefix, await this.historyOf(orderId))) releasesById.set(release.id, release);
+      for (const release of orderReleases(this.publication.ocidPrefix, await this.historyOf(orderId, vendors))) releasesById.set(release.id, release);
     }
     const releases = picked
       .map((event) => releasesById.get(releaseIdOf(ocidOf(this.publication.ocidPrefix, orderIdOfStream(event.streamId)), event.revision)))
@@ -82,12 +83,13 @@ export class OcdsExporter {
   async recordPackageOfPeriod(request: PeriodPageRequest): Promise<PeriodPage<OcdsRecordPackage>> {
     const records: OcdsRecord[] = [];
     const seen = new Set<string>();
+    const vendors = new Map<string, PublicEvent[]>();
     let nextCursor: bigint | undefined;
     for await (const event of this.orderEventsOf(request)) {
       const orderId = orderIdOfStream(event.streamId);
       if (seen.has(orderId)) continue;
       seen.add(orderId);
-      const history = await this.historyOf(orderId);
+      const history = await this.historyOf(orderId, vendors);
       const firstInPeriod = history.orderEvents.find((candidate) => request.from === undefined || Date.parse(candidate.recordedAt) >= request.from.getTime());
       if (firstInPeriod?.position !== event.position) continue;
       const releases = orderReleases(this.publication.ocidPrefix, history).filter((release) => request.to === undefined || Date.parse(release.date) <= request.to.getTime());
@@ -112,10 +114,16 @@ export class OcdsExporter {
     return releases;
   }
 
-  private async historyOf(orderId: string): Promise<OrderHistory> {
+  /** `vendors` holds the vendors already read for this answer (many orders of a page share a vendor). */
+  private async historyOf(orderId: string, vendors: Map<string, PublicEvent[]> = new Map()): Promise<OrderHistory> {
     const orderEvents = publicEventsOf(await readWholeStream(this.store, orderStreamId(orderId)));
     const vendorId = orderEvents.find((event) => event.type === 'OrderPlaced')?.view.vendorId;
-    const vendorEvents = typeof vendorId === 'string' ? publicEventsOf(await readWholeStream(this.store, vendorStreamId(vendorId))) : [];
+    if (typeof vendorId !== 'string') return { orderEvents, vendorEvents: [] };
+    let vendorEvents = vendors.get(vendorId);
+    if (vendorEvents === undefined) {
+      vendorEvents = publicEventsOf(await readWholeStream(this.store, vendorStreamId(vendorId)));
+      vendors.set(vendorId, vendorEvents);
+    }
     return { orderEvents, vendorEvents };
   }
 
