@@ -26,8 +26,8 @@ export interface BenchResult {
   readonly perSecond: number;
 }
 
-function event(): EventData {
-  return { id: randomUUID(), type: 'ListingCreated', data: PAYLOAD, metadata: METADATA };
+function event(type = 'ListingCreated', data: Record<string, unknown> = PAYLOAD): EventData {
+  return { id: randomUUID(), type, data, metadata: METADATA };
 }
 
 async function timed(name: string, operations: number, run: () => Promise<void> | void): Promise<BenchResult> {
@@ -37,25 +37,29 @@ async function timed(name: string, operations: number, run: () => Promise<void> 
   return { name, operations, seconds, perSecond: operations / seconds };
 }
 
-function rawBaseline(dir: string): Promise<BenchResult> {
-  const db = new Database(join(dir, 'raw.db'));
+/**
+ * The raw baseline: better-sqlite3 with the store's durability (WAL, synchronous=FULL) and row
+ * shape, one event per transaction. The HTTP report calls it with each command's own event.
+ */
+export function rawDurableAppends(dir: string, appends = APPENDS, type = 'ListingCreated', data: Record<string, unknown> = PAYLOAD): Promise<BenchResult> {
+  const db = new Database(join(dir, `raw-${randomUUID()}.db`));
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.exec('CREATE TABLE events (position INTEGER PRIMARY KEY AUTOINCREMENT, stream_id TEXT, revision INTEGER, event_id TEXT, type TEXT, data TEXT, metadata TEXT, created_ms INTEGER)');
   const insert = db.prepare('INSERT INTO events (stream_id, revision, event_id, type, data, metadata, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?)');
   const appendOne = db.transaction((n: number) => {
-    const e = event();
-    insert.run(`listing-${n}`, 0, e.id, e.type, JSON.stringify(e.data), JSON.stringify(e.metadata), Date.now());
+    const e = event(type, data);
+    insert.run(`raw-${n}`, 0, e.id, e.type, JSON.stringify(e.data), JSON.stringify(e.metadata), Date.now());
   });
-  return timed('raw better-sqlite3: one durable commit per append', APPENDS, () => {
-    for (let n = 0; n < APPENDS; n += 1) appendOne(n);
+  return timed('raw better-sqlite3: one durable commit per append', appends, () => {
+    for (let n = 0; n < appends; n += 1) appendOne(n);
   }).finally(() => db.close());
 }
 
 export async function runEventStoreBench(): Promise<{ results: BenchResult[]; baseline: BenchResult }> {
   const dir = mkdtempSync(join(tmpdir(), 'bela-bench-'));
   try {
-    const baseline = await rawBaseline(dir);
+    const baseline = await rawDurableAppends(dir);
     const store = SqliteEventStore.open(join(dir, 'events.db'));
     const sequential = await timed('SqliteEventStore: appends awaited one by one', APPENDS, async () => {
       for (let n = 0; n < APPENDS; n += 1) await store.appendToStream(`seq-${n}`, [event()], { expectedRevision: 'no_stream' });
