@@ -2,10 +2,11 @@
  * `npm run bench`: the performance report. Starts the built service (dist/, built first when
  * missing or older than the sources) on fresh stores, drives it over HTTP with 64 connections,
  * and prints a table of every figure beside its raw baseline from the same run; writes
- * bench/results.json. Flags: --quick (100,000 events, smaller HTTP phases), --events <n>.
+ * bench/results.json. Flags: --quick (100,000 events, smaller HTTP phases), --events <n>,
+ * --cpu-profile <file> (keep the write load's .cpuprofile there, for DevTools).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -73,7 +74,7 @@ function seconds(ms: number): string {
 }
 
 function scratch(name: string): string {
-  return mkdtempSync(join(tmpdir(), `bela-bench-${name}-`));
+  return mkdtempSync(join(tmpdir(), `bela-report-${name}-`));
 }
 
 async function timedPhase<T>(name: string, phaseMs: Record<string, number>, run: () => Promise<T>): Promise<T> {
@@ -115,7 +116,7 @@ async function httpPhases(sizes: HttpPhaseSizes) {
 }
 
 /** A separate service run under --cpu-prof for the write load (listings, then orders and their authorisations). */
-async function profiledWriteLoad(commands: number): Promise<ProfileSummary> {
+async function profiledWriteLoad(commands: number, keepAs?: string): Promise<ProfileSummary> {
   const dataDir = scratch('profile');
   const profileDir = join(dataDir, 'cpu-profile');
   const service = await BenchService.start({ dataDir, cpuProfDir: profileDir });
@@ -131,6 +132,7 @@ async function profiledWriteLoad(commands: number): Promise<ProfileSummary> {
   try {
     const file = readdirSync(profileDir).find((name) => name.endsWith('.cpuprofile'));
     if (!file) throw new Error(`the profiled service wrote no .cpuprofile into ${profileDir}`);
+    if (keepAs) copyFileSync(join(profileDir, file), keepAs);
     return summariseCpuProfile(join(profileDir, file), PROFILE_TOP_FRAMES);
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
@@ -155,7 +157,7 @@ async function storePhases(events: number) {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, events: { type: 'string' } }, strict: true });
+  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, events: { type: 'string' }, 'cpu-profile': { type: 'string' } }, strict: true });
   const quick = values.quick === true;
   const events = values.events === undefined ? (quick ? QUICK_EVENTS : FULL_EVENTS) : Number(values.events);
   if (!Number.isSafeInteger(events) || events < 1) throw new RangeError('--events must be a positive integer');
@@ -180,7 +182,7 @@ async function main(): Promise<void> {
       rmSync(dir, { recursive: true, force: true });
     }
   });
-  const profile = await timedPhase('CPU profile of the write load (separate run under --cpu-prof)', phaseMs, () => profiledWriteLoad(sizes.profileCommands));
+  const profile = await timedPhase('CPU profile of the write load (separate run under --cpu-prof)', phaseMs, () => profiledWriteLoad(sizes.profileCommands, values['cpu-profile']));
   const store = await timedPhase(`large store (${fmt(events)} events from the demo generator)`, phaseMs, () => storePhases(events));
   const eventStore = await timedPhase('event store appends (library level)', phaseMs, runEventStoreBench);
   const kafka = await timedPhase('Kafka relay', phaseMs, async () => (process.env.KAFKA_BROKERS ? runKafkaRelayBench() : undefined));
@@ -275,9 +277,9 @@ async function main(): Promise<void> {
   console.log('|---|---|---|---|');
   for (const row of rows) console.log(`| ${row.figure} | ${row.value} | ${row.baseline} | ${row.ratio} |`);
   console.log(`\nWhere the time goes (write load: ${fmt(sizes.profileCommands)} listings, then ${fmt(sizes.profileCommands)} orders until authorised; ${seconds(profile.sampledMs)} sampled, ${fmt(profile.idlePercent, 1)}% idle):\n`);
-  console.log('| % self | self ms | function | where |');
+  console.log('| % of busy time (self) | self ms | function | where |');
   console.log('|---|---|---|---|');
-  for (const frame of profile.top) console.log(`| ${fmt(frame.selfPercent, 1)} | ${fmt(frame.selfMs)} | ${frame.function} | ${frame.location} |`);
+  for (const frame of profile.top) console.log(`| ${fmt(frame.selfPercentOfBusy, 1)} | ${fmt(frame.selfMs)} | ${frame.function} | ${frame.location} |`);
   if (!kafka) console.log('\nKafka relay: skipped (set KAFKA_BROKERS, see docs/performance.md).');
   console.log(`\nhot card: ${hotCard.status === 'absent' ? 'bench/hot-card.bench.ts is not in this tree' : hotCard.output.trim()}`);
   console.log(`\nmachine: ${machine.cpus} x ${machine.cpuModel}, load average ${machine.loadAverageAtStart.join(' ')} at start, ${loadAverageAtEnd.join(' ')} at end (a shared machine: figures move with the load)`);

@@ -20,6 +20,8 @@ export interface ProfileFrame {
   readonly location: string;
   readonly selfMs: number;
   readonly selfPercent: number;
+  /** Share of the time the main thread was busy (sampled time less idle). */
+  readonly selfPercentOfBusy: number;
 }
 
 export interface ProfileSummary {
@@ -53,12 +55,16 @@ export function summariseCpuProfile(path: string, topCount: number): ProfileSumm
     selfUsByFrame.set(key, entry);
     totalUs += us;
   }
-  const share = (us: number): number => (totalUs > 0 ? Math.round((1000 * us) / totalUs) / 10 : 0);
+  const share = (us: number, ofUs = totalUs): number => (ofUs > 0 ? Math.round((1000 * us) / ofUs) / 10 : 0);
   const frames = [...selfUsByFrame.values()].sort((a, b) => b.us - a.us);
   const idleUs = frames.filter((frame) => frame.fn === '(idle)').reduce((sum, frame) => sum + frame.us, 0);
+  const busyUs = totalUs - idleUs;
   return {
     sampledMs: Math.round(totalUs / 1000),
     idlePercent: share(idleUs),
-    top: frames.slice(0, topCount).map((frame) => ({ function: frame.fn, location: frame.location, selfMs: Math.round(frame.us / 1000), selfPercent: share(frame.us) })),
+    top: frames
+      .filter((frame) => frame.fn !== '(idle)')
+      .slice(0, topCount)
+      .map((frame) => ({ function: frame.fn, location: frame.location, selfMs: Math.round(frame.us / 1000), selfPercent: share(frame.us), selfPercentOfBusy: share(frame.us, busyUs) })),
   };
 }
