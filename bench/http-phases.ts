@@ -54,6 +54,8 @@ export interface AuthorisationFigures {
   readonly lastDecisionAfterLoadMs: number;
   /** Orders not yet authorised or declined in the read model 1 s after the last placement answered. */
   readonly backlogAfter1s: number;
+  /** The same moment in the event store: OrderPlaced events without an OrderAuthorised or OrderDeclined yet. */
+  readonly backlogInStoreAfter1s: number;
   readonly finished: boolean;
 }
 
@@ -170,7 +172,7 @@ async function countOrders(http: HttpClient, adminToken: string, status: string)
 }
 
 /** A burst of placements, then the time until the order-payment process manager decided every one. */
-export async function placeOrders(http: HttpClient, market: Market, total: number): Promise<{ placement: CommandRate; authorisation: AuthorisationFigures }> {
+export async function placeOrders(http: HttpClient, market: Market, dataDir: string, total: number): Promise<{ placement: CommandRate; authorisation: AuthorisationFigures }> {
   let lastPosition = 0n;
   const loadStartedMs = performance.now();
   const placement = await commandLoad(
@@ -184,6 +186,7 @@ export async function placeOrders(http: HttpClient, market: Market, total: numbe
   );
   const loadEndedMs = performance.now();
   await sleep(Math.max(0, loadEndedMs + BACKLOG_PROBE_DELAY_MS - performance.now()));
+  const backlogInStoreAfter1s = undecidedInStore(dataDir);
   const decidedAt1s = (await countOrders(http, market.adminToken, 'authorised')) + (await countOrders(http, market.adminToken, 'declined'));
   const backlogAfter1s = placement.commands - decidedAt1s;
   let finished = false;
@@ -210,6 +213,7 @@ export async function placeOrders(http: HttpClient, market: Market, total: numbe
       perSecond: perSecond(authorised + declined, elapsedMs),
       lastDecisionAfterLoadMs: Math.round(doneMs - loadEndedMs),
       backlogAfter1s,
+      backlogInStoreAfter1s,
       finished,
     },
   };
@@ -308,6 +312,17 @@ export async function projectionLag(http: HttpClient, market: Market, writesPerS
     lag: summarise(lags),
     pollIntervalMs: round(summarise(gaps).p50Ms, 1),
   };
+}
+
+/** Orders placed without a decision yet, read from the event store file (placements in this store come only from placeOrders until it returns). */
+function undecidedInStore(dataDir: string): number {
+  const db = new Database(join(dataDir, 'events.db'), { readonly: true });
+  try {
+    const count = (type: string): number => (db.prepare('SELECT COUNT(*) AS n FROM events WHERE type = ?').get(type) as { n: number }).n;
+    return count('OrderPlaced') - count('OrderAuthorised') - count('OrderDeclined');
+  } finally {
+    db.close();
+  }
 }
 
 /** The newest event of a type as the store holds it, so the raw baseline writes the same row shape. */
