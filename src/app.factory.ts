@@ -9,6 +9,7 @@ import { HttpMetrics } from './http/http-metrics.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
 import { PROBLEM_CONTENT_TYPE } from './http/problem.js';
 import { createValidationPipe } from './http/validation.pipe.js';
+import { registerDashboard, registerPublicHttp } from './public-api/public-http.js';
 
 const LOG_LEVELS: Readonly<Record<AppConfig['logLevel'], LogLevel[]>> = {
   debug: ['debug', 'log', 'warn', 'error', 'fatal'],
@@ -37,6 +38,8 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(problems);
   app.enableShutdownHooks();
+  await registerPublicHttp(app, config);
+  await registerDashboard(app);
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

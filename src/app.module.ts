@@ -15,6 +15,7 @@ import { KafkaModule } from './kafka/kafka.module.js';
 import { OrdersModule } from './orders/orders.module.js';
 import { PolicyModule } from './policy/policy.module.js';
 import { ProcessModule } from './process/process.module.js';
+import { PublicApiModule } from './public-api/public-api.module.js';
 import { ReadModelsModule } from './read-models/read-models.module.js';
 import { VendorsModule } from './vendors/vendors.module.js';
 
@@ -36,6 +37,7 @@ export class AppModule {
         OrdersModule,
         ProcessModule,
         ReadModelsModule,
+        PublicApiModule,
         AuditModule,
         KafkaModule.forRoot(config),
       ],

@@ -6,7 +6,7 @@ import { VENDOR_SCALES } from '../../policy/domain/policy.js';
 import { ACCOUNTS } from '../../../projections/journal/journal.projection.js';
 import { SPENDING_DIMENSIONS } from '../queries/spending.queries.js';
 import { BooleanParam } from './directory-query.dto.js';
-import { FreshnessDto, ListQueryDto } from './read-model-query.dto.js';
+import { ListQueryDto } from './read-model-query.dto.js';
 
 const ORDER_STATUSES = ['placed', 'authorised', 'declined', 'accepted', 'rejected', 'shipped', 'received', 'paid', 'cancelled', 'expired'];
 const OPD_CODE = /^[A-Za-z0-9._-]{1,64}$/;
@@ -67,8 +67,11 @@ export class JournalBalanceQueryDto extends ListQueryDto {
   @ApiPropertyOptional({ enum: ACCOUNTS }) @IsOptional() @IsIn(ACCOUNTS) account?: string;
 }
 
-/** Filters of the spending aggregates (public: no personal data). */
-export class SpendingFilterDto extends FreshnessDto {
+/**
+ * Filters of the spending aggregates (public: no personal data). No waitForPosition: a public
+ * answer never waits; X-Read-Model-Position says how far the read model is.
+ */
+export class SpendingFilterDto {
   @ApiPropertyOptional({ description: 'from this month (YYYY-MM, month of payment)', example: '2025-01' }) @IsOptional() @Matches(/^\d{4}-\d{2}$/) monthFrom?: string;
   @ApiPropertyOptional({ description: 'to this month (YYYY-MM)', example: '2025-12' }) @IsOptional() @Matches(/^\d{4}-\d{2}$/) monthTo?: string;
   @ApiPropertyOptional() @IsOptional() @Matches(OPD_CODE) opdCode?: string;

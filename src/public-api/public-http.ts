@@ -1,0 +1,89 @@
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AppConfig } from '../config/app-config.js';
+import { PROBLEM_CONTENT_TYPE, problem } from '../http/problem.js';
+
+/** Paths anyone may read without a key: the public API and the transparency log. */
+const PUBLIC_PATH = /^\/(public|log)\//;
+/** The dashboard as built by scripts/build-web.mjs (dist/web beside dist/src). */
+export const WEB_DIR = join(import.meta.dirname, '..', '..', 'web');
+/** Static dashboard files may be cached this long; their names do not change between builds, so keep it short. */
+const WEB_MAX_AGE_MS = 300_000;
+/**
+ * The dashboard's policy: its own scripts and styles only (no inline code), data from this origin.
+ * Chart.js draws on canvas and sets sizes through the CSSOM, which style-src does not govern.
+ */
+export const DASHBOARD_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+function isPublicRead(request: FastifyRequest): boolean {
+  return (request.method === 'GET' || request.method === 'HEAD') && PUBLIC_PATH.test(request.url);
+}
+
+/** Strong ETag: a digest of the exact body sent. */
+export function etagOf(body: string | Buffer): string {
+  return `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`;
+}
+
+function matches(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (!ifNoneMatch) return false;
+  return ifNoneMatch.split(',').some((tag) => {
+    const trimmed = tag.trim();
+    return trimmed === '*' || trimmed === etag || trimmed === `W/${etag}`;
+  });
+}
+
+/**
+ * Public reads: rate limited per client address (429 problem+json with Retry-After), and every
+ * 200 carries an ETag over its body and a short Cache-Control; If-None-Match answers 304.
+ */
+export async function registerPublicHttp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
+  await app.register(fastifyRateLimit, { global: false });
+  const fastify = app.getHttpAdapter().getInstance();
+  const limiter = fastify.createRateLimit({ max: config.publicRateLimitMax, timeWindow: config.publicRateLimitWindowMs });
+  fastify.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    if (!isPublicRead(request)) return;
+    const result = await limiter(request);
+    if (result.isAllowed) return;
+    void reply.header('X-RateLimit-Limit', String(result.max)).header('X-RateLimit-Remaining', String(Math.max(result.remaining, 0)));
+    if (!result.isExceeded) return;
+    const retryAfterSeconds = Math.max(result.ttlInSeconds, 1);
+    const body = {
+      ...problem(429, 'RATE_LIMITED', `too many requests from this address: at most ${result.max} per ${result.timeWindow / 1000} s; retry after ${retryAfterSeconds} s`),
+      instance: request.url,
+    };
+    return reply.status(429).header('Retry-After', String(retryAfterSeconds)).header('Cache-Control', 'no-store').header('Content-Type', PROBLEM_CONTENT_TYPE).send(body);
+  });
+  fastify.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+    if (!isPublicRead(request) || reply.statusCode === 429) return payload;
+    if (reply.statusCode !== 200 || !(typeof payload === 'string' || Buffer.isBuffer(payload))) {
+      if (reply.statusCode !== 200) void reply.header('Cache-Control', 'no-store');
+      return payload;
+    }
+    const etag = etagOf(payload);
+    void reply.header('ETag', etag).header('Cache-Control', `public, max-age=${config.publicCacheMaxAgeSeconds}`);
+    if (!matches(request.headers['if-none-match'], etag)) return payload;
+    void reply.status(304).removeHeader('Content-Type').removeHeader('Content-Length');
+    return '';
+  });
+}
+
+/** The dashboard at / (when it was built), with its content security policy. */
+export async function registerDashboard(app: NestFastifyApplication, webDir: string = WEB_DIR): Promise<boolean> {
+  if (!existsSync(join(webDir, 'index.html'))) return false;
+  await app.register(fastifyStatic, {
+    root: webDir,
+    prefix: '/',
+    wildcard: false,
+    index: ['index.html'],
+    maxAge: WEB_MAX_AGE_MS,
+    setHeaders: (reply) => {
+      void reply.header('Content-Security-Policy', DASHBOARD_CSP).header('X-Content-Type-Options', 'nosniff').header('Referrer-Policy', 'no-referrer');
+    },
+  });
+  return true;
+}
