@@ -4,6 +4,7 @@ import { IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matche
 import { CATEGORY_CODES } from '../catalog/domain/categories.js';
 import { VENDOR_SCALES } from '../policy/domain/policy.js';
 import { BooleanParam } from '../read-models/http/directory-query.dto.js';
+import { invalid } from '../kernel/errors.js';
 import { PAGE_SIZE_MAX } from '../read-models/keyset-query.js';
 
 const OPD_CODE = /^[A-Za-z0-9._-]{1,64}$/;
@@ -73,3 +74,9 @@ export class PublicCatalogQueryDto extends PublicListQueryDto {
 }
 
 export class PublicPriceHistoryQueryDto extends PublicListQueryDto {}
+
+/** Endpoints without parameters still refuse unknown ones (a typo is a 400, not a silent default). */
+export function refuseParameters(query: Readonly<Record<string, unknown>>): void {
+  const names = Object.keys(query);
+  if (names.length > 0) throw invalid('VALIDATION_FAILED', 'this endpoint takes no parameters', names.map((field) => ({ field, messages: ['not a parameter of this endpoint'] })));
+}

@@ -33,7 +33,14 @@ import {
   vendorListings,
   vendorProfileRow,
 } from './public.queries.js';
-import { PublicCatalogQueryDto, PublicListQueryDto, PublicPriceHistoryQueryDto, PublicTransactionQueryDto, PublicVendorQueryDto } from './public-query.dto.js';
+import {
+  PublicCatalogQueryDto,
+  PublicListQueryDto,
+  PublicPriceHistoryQueryDto,
+  PublicTransactionQueryDto,
+  PublicVendorQueryDto,
+  refuseParameters,
+} from './public-query.dto.js';
 
 const SUMMARY_PROJECTIONS = ['spending', 'orders', 'vendors', 'catalog'];
 const PAGE_DESCRIPTION = '{ items, nextCursor, limit, sort }; X-Read-Model-Position says how far the read model is';
@@ -57,7 +64,8 @@ export class PublicController {
   @Get('summary')
   @ApiOperation({ summary: 'Headline figures: paid spending, the UMK/koperasi and Banten shares against the 40% target, counts' })
   @ApiOkResponse({ description: '{ spending, counts, targetPercent, targetRule }' })
-  async summary(@Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
+  async summary(@Query() query: Record<string, unknown>, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
+    refuseParameters(query);
     await this.position(SUMMARY_PROJECTIONS, reply);
     return {
       spending: withShares(spendingTotals(this.queries.db, {})),

@@ -20,6 +20,12 @@ const INK = '#1f4e8c';
 const GRID = '#d9dee5';
 const TEXT = '#333b45';
 const COMPACT = new Intl.NumberFormat('id-ID', { notation: 'compact', maximumFractionDigits: 1 });
+/** Axis labels longer than this are cut (the table alternative has them whole). */
+const AXIS_LABEL_CHARS_MAX = 26;
+
+function shortLabel(text: string): string {
+  return text.length > AXIS_LABEL_CHARS_MAX ? `${text.slice(0, AXIS_LABEL_CHARS_MAX - 1)}…` : text;
+}
 
 export interface Series {
   readonly title: string;
@@ -69,10 +75,13 @@ export function renderChart(container: HTMLElement, series: Series): Chart {
       responsive: true,
       maintainAspectRatio: false,
       animation: false,
-      plugins: { tooltip: { callbacks: { label: (item) => format(Number(item.raw)) } } },
+      plugins: { tooltip: { callbacks: { title: (items) => series.labels[items[0]?.dataIndex ?? 0] ?? '', label: (item) => format(Number(item.raw)) } } },
       scales: {
         [series.horizontal ? 'x' : 'y']: { beginAtZero: true, grid: { color: GRID }, ticks: { color: TEXT, callback: (value: string | number) => COMPACT.format(Number(value)) } },
-        [series.horizontal ? 'y' : 'x']: { grid: { display: false }, ticks: { color: TEXT, autoSkip: !series.horizontal } },
+        [series.horizontal ? 'y' : 'x']: {
+          grid: { display: false },
+          ticks: { color: TEXT, autoSkip: !series.horizontal, callback: (_value: string | number, index: number) => shortLabel(series.labels[index] ?? '') },
+        },
       },
     },
   };

@@ -1,5 +1,5 @@
 import { CATEGORIES } from '../../catalog/domain/categories.js';
-import { BANTEN_KABUPATEN_KOTA } from '../../vendors/domain/regions.js';
+import { BANTEN_KABUPATEN_KOTA, PROVINCES } from '../../vendors/domain/regions.js';
 
 /** Labels in Bahasa Indonesia for the codes the API answers with (one source: the domain's lists). */
 export const REGIONS: Readonly<Record<string, string>> = BANTEN_KABUPATEN_KOTA;
@@ -35,7 +35,8 @@ export const VENDOR_STATUS_LABELS: Readonly<Record<string, string>> = {
 
 export function regionLabel(code: string | null | undefined): string {
   if (!code) return '–';
-  return REGIONS[code] ?? `Luar Banten (${code})`;
+  const province = PROVINCES[code.slice(0, 2)];
+  return REGIONS[code] ?? (province ? `Luar Banten (${province})` : `Luar Banten (${code})`);
 }
 
 export function label(labels: Readonly<Record<string, string>>, code: string | null | undefined): string {

@@ -45,7 +45,7 @@ export async function start(): Promise<void> {
     const share = (groups: readonly Group[]) => ({ header: 'Porsi UMK/koperasi', cells: groups.map((group) => percent(group.umkKoperasiSharePercent)) });
     renderChart(byId('grafik-bulan'), {
       title: 'Belanja dibayar per bulan',
-      kind: 'line',
+      kind: 'bar',
       labels: byMonth.items.map((group) => month(group.key)),
       values: byMonth.items.map((group) => group.amountRupiah),
       valueHeader: 'Belanja dibayar',
