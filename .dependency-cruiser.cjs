@@ -64,6 +64,13 @@ module.exports = {
       to: { path: '(^|/)src/process/' },
     },
     {
+      name: 'verifier-is-standalone',
+      comment: 'src/verifier runs in browsers and in the auditor CLI: it imports only itself and canonicalize (no node: builtins, no server code)',
+      severity: 'error',
+      from: { path: '(^|/)src/verifier/' },
+      to: { pathNot: '(^|/)src/verifier/|(^|/)node_modules/canonicalize/' },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       from: {},

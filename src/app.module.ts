@@ -7,6 +7,7 @@ import { CatalogModule } from './catalog/catalog.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { EventStoreModule } from './event-store/event-store.module.js';
+import { DeadLettersController } from './http/dead-letters.controller.js';
 import { HealthController } from './http/health.controller.js';
 import { HttpMetrics } from './http/http-metrics.js';
 import { IdempotencyModule } from './idempotency/idempotency.module.js';
@@ -41,7 +42,7 @@ export class AppModule {
         AuditModule,
         KafkaModule.forRoot(config),
       ],
-      controllers: [HealthController, MetricsController],
+      controllers: [HealthController, MetricsController, DeadLettersController],
       providers: [HttpMetrics],
     };
   }

@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 
 /** Typed configuration from the environment; every value has an embedded default. */
 export interface AppConfig {
@@ -24,6 +24,12 @@ export interface AppConfig {
   readonly publicRateLimitMax: number;
   readonly publicRateLimitWindowMs: number;
   readonly publicCacheMaxAgeSeconds: number;
+  /** The transparency log's origin line and note key name (docs/audit.md). */
+  readonly logOrigin: string;
+  /** The log's Ed25519 signing key (Go note signer-key format); created there on first start when missing. */
+  readonly logSigningKeyFile: string;
+  /** At most one signed checkpoint per this interval; a batch that grew the tree sooner is signed when it ends. */
+  readonly logCheckpointIntervalMs: number;
 }
 
 export class ConfigError extends Error {
@@ -56,6 +62,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     publicRateLimitMax: integer(env, 'PUBLIC_RATE_LIMIT_MAX', PUBLIC_RATE_LIMIT_MAX_DEFAULT, 1, 1_000_000),
     publicRateLimitWindowMs: integer(env, 'PUBLIC_RATE_LIMIT_WINDOW_MS', 60_000, 1_000, 86_400_000),
     publicCacheMaxAgeSeconds: integer(env, 'PUBLIC_CACHE_MAX_AGE_SECONDS', 30, 0, 86_400),
+    logOrigin: logOrigin(env),
+    logSigningKeyFile: resolve(env.LOG_SIGNING_KEY_FILE || join(dataDir, 'log-signing.key')),
+    logCheckpointIntervalMs: integer(env, 'LOG_CHECKPOINT_INTERVAL_MS', 1_000, 100, 3_600_000),
   };
 }
 
@@ -74,6 +83,14 @@ function kafkaName(env: NodeJS.ProcessEnv, name: string, fallback: string): stri
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   if (!/^[A-Za-z0-9._-]{1,200}$/.test(raw)) throw new ConfigError(`${name} must be 1 to 200 characters of A-Z a-z 0-9 . _ -, got "${raw}"`);
+  return raw;
+}
+
+/** A checkpoint origin and note key name: a schema-less URL without spaces or '+' (C2SP tlog-checkpoint). */
+function logOrigin(env: NodeJS.ProcessEnv): string {
+  const raw = env.LOG_ORIGIN;
+  if (raw === undefined || raw === '') return 'bela-ledger.local/log';
+  if (!/^[A-Za-z0-9._~:/-]{1,200}$/.test(raw)) throw new ConfigError(`LOG_ORIGIN must be 1 to 200 characters of A-Z a-z 0-9 . _ ~ : / -, got "${raw}"`);
   return raw;
 }
 

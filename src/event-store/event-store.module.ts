@@ -6,14 +6,16 @@ import type { AppConfig } from '../config/app-config.js';
 import { systemClock } from '../kernel/clock.js';
 import { CommandPipeline } from './command-pipeline.js';
 import type { EventStore } from './event-store.port.js';
-import { CLOCK, EVENT_STORE } from './event-store.tokens.js';
+import { DeadLetterAdmin } from './dead-letter-admin.js';
+import { DeadLetterStore } from './dead-letter-store.js';
+import { CLOCK, DEAD_LETTERS, EVENT_STORE } from './event-store.tokens.js';
 import { EventStoreAdapter, openEventStore } from './open-event-store.js';
 import { SqliteCheckpointStore } from './sqlite-checkpoint-store.js';
 import { openSqliteFile } from './sqlite/open-sqlite-file.js';
 import { SubscriptionRegistry } from './subscription-registry.js';
 
 export const EVENT_STORE_ADAPTER = Symbol('EventStoreAdapter');
-/** Checkpoints of consumers whose effects live outside a database of ours (process managers, Kafka relay). */
+/** Checkpoints of consumers whose effects live outside a database of ours (process managers, Kafka relay), and every consumer's dead letters. */
 export const CONSUMER_CHECKPOINTS = Symbol('ConsumerCheckpoints');
 const CHECKPOINTS_DB = Symbol('CheckpointsDb');
 
@@ -60,9 +62,15 @@ function openCheckpointsDb(config: AppConfig): Database.Database {
       inject: [CHECKPOINTS_DB],
       useFactory: (db: Database.Database) => new SqliteCheckpointStore(db),
     },
+    { provide: DEAD_LETTERS, inject: [CHECKPOINTS_DB], useFactory: (db: Database.Database) => new DeadLetterStore(db) },
     SubscriptionRegistry,
+    {
+      provide: DeadLetterAdmin,
+      inject: [EVENT_STORE, DEAD_LETTERS, SubscriptionRegistry],
+      useFactory: (store: EventStore, deadLetters: DeadLetterStore, registry: SubscriptionRegistry) => new DeadLetterAdmin(store, deadLetters, (consumer) => registry.runner(consumer)),
+    },
     EventStoreCloser,
   ],
-  exports: [EVENT_STORE, EVENT_STORE_ADAPTER, CLOCK, CommandPipeline, SubscriptionRegistry, CONSUMER_CHECKPOINTS],
+  exports: [DeadLetterAdmin, EVENT_STORE, EVENT_STORE_ADAPTER, CLOCK, CommandPipeline, SubscriptionRegistry, CONSUMER_CHECKPOINTS, DEAD_LETTERS],
 })
 export class EventStoreModule {}

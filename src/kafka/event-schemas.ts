@@ -1,5 +1,6 @@
 import { DECLINE_REASONS } from '../cards/domain/card.events.js';
 import { CATEGORY_CODES } from '../catalog/domain/categories.js';
+import { PAYMENT_FAILURE_CODE_PATTERN, PAYMENT_STEPS } from '../orders/domain/order.events.js';
 import { VENDOR_SCALES } from '../policy/domain/policy.js';
 import { LEGAL_FORMS } from '../vendors/domain/vendor-rules.js';
 import type { KnownEventType } from './public-contract.js';
@@ -24,6 +25,8 @@ const nib: JsonSchema = { type: 'string', pattern: '^\\d{13}$' };
 const scale: JsonSchema = { type: 'string', enum: [...VENDOR_SCALES] };
 const category: JsonSchema = { type: 'string', enum: [...CATEGORY_CODES] };
 const declineCode: JsonSchema = { type: 'string', enum: [...DECLINE_REASONS] };
+const paymentStep: JsonSchema = { type: 'string', enum: [...PAYMENT_STEPS] };
+const paymentFailureCode: JsonSchema = { type: 'string', pattern: PAYMENT_FAILURE_CODE_PATTERN.source, description: 'the refusal code, e.g. HOLD_NOT_FOUND' };
 const nullable = (schema: JsonSchema): JsonSchema => ({ anyOf: [schema, { type: 'null' }] });
 
 /** An object whose listed properties are all required unless named in `optional`. */
@@ -118,6 +121,11 @@ export const INTERNAL_DATA_SCHEMAS: { readonly [T in KnownEventType]: JsonSchema
   OrderPaid: object({ orderId: uuid, cardId: uuid, amountRupiah: rupiah, policyRevision: revision }),
   OrderCancelled: object({ orderId: uuid, reason: text('free text by the buyer') }),
   OrderHoldExpired: object({ orderId: uuid, cardId: uuid, holdExpiresAt: dateTime }),
+  OrderPaymentFailed: object(
+    { orderId: uuid, cardId: uuid, step: paymentStep, code: paymentFailureCode, reason: text('the refusal, as the refusing decider worded it'), policyRevision: revision },
+    'a payment step the order-payment process manager issued was refused',
+    ['policyRevision'],
+  ),
   CardIssued: object({
     cardId: uuid,
     opdCode: text('OPD/satker code'),
@@ -206,6 +214,7 @@ export const PUBLIC_DATA_SCHEMAS: { readonly [T in PublishedEventType]: JsonSche
   OrderPaid: INTERNAL_DATA_SCHEMAS.OrderPaid,
   OrderCancelled: object({ orderId: uuid }),
   OrderHoldExpired: INTERNAL_DATA_SCHEMAS.OrderHoldExpired,
+  OrderPaymentFailed: object({ orderId: uuid, cardId: uuid, step: paymentStep, code: paymentFailureCode, policyRevision: revision }, undefined, ['policyRevision']),
   CardIssued: object({ cardId: uuid, opdCode: text('OPD/satker code'), opdName: text('OPD/satker name'), limitRupiah: rupiah }),
   CardLimitChanged: INTERNAL_DATA_SCHEMAS.CardLimitChanged,
   CardSuspended: object({ cardId: uuid }),

@@ -8,13 +8,17 @@ export type EventCategory = (typeof EVENT_CATEGORIES)[number];
 
 export type Audience = 'internal' | 'public';
 
-export interface TopicSpec {
+/** What the transport needs to create a topic. */
+export interface KafkaTopic {
   readonly name: string;
-  readonly category: EventCategory;
-  readonly audience: Audience;
   readonly partitions: number;
   /** -1: kept forever. */
   readonly retentionMs: number;
+}
+
+export interface TopicSpec extends KafkaTopic {
+  readonly category: EventCategory;
+  readonly audience: Audience;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1_000;
@@ -69,4 +73,18 @@ export function allTopics(prefix = ''): TopicSpec[] {
   return EVENT_CATEGORIES.flatMap((category) =>
     (['internal', 'public'] as const).flatMap((audience) => topicSpec(category, audience, prefix) ?? []),
   );
+}
+
+/**
+ * The transparency log's signed checkpoints (docs/audit.md), one message per checkpoint, so
+ * outsiders keep copies the log cannot take back. Public, kept forever; one partition keeps them
+ * in tree-size order.
+ */
+export function logCheckpointsTopic(prefix = ''): KafkaTopic {
+  return { name: `${prefix}bela.log.checkpoints.v1`, partitions: 1, retentionMs: PUBLIC_RETENTION_MS };
+}
+
+/** Every topic the relay's producer writes to, created at startup: the event topics and the checkpoints. */
+export function relayTopics(prefix = ''): KafkaTopic[] {
+  return [...allTopics(prefix), logCheckpointsTopic(prefix)];
 }

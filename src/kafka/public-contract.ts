@@ -112,6 +112,11 @@ const PUBLIC_RULES: PublicRules = {
     category: 'order',
     publish: (d) => ({ orderId: d.orderId, cardId: d.cardId, holdExpiresAt: d.holdExpiresAt }),
   },
+  // The step and the refusal code say what failed; the reason is an error message (free text) and stays internal.
+  OrderPaymentFailed: {
+    category: 'order',
+    publish: (d) => ({ orderId: d.orderId, cardId: d.cardId, step: d.step, code: d.code, ...(d.policyRevision !== undefined ? { policyRevision: d.policyRevision } : {}) }),
+  },
   CardIssued: {
     category: 'card',
     publish: (d) => ({ cardId: d.cardId, opdCode: d.opdCode, opdName: d.opdName, limitRupiah: d.limitRupiah }),

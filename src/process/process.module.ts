@@ -12,6 +12,7 @@ import { HoldExpiryIndex } from './hold-expiry-index.js';
 import { HoldExpirySweep } from './hold-expiry-sweep.js';
 import { NibReleaseProcess } from './nib-release.process.js';
 import { OrderPaymentProcess } from './order-payment.process.js';
+import { ProcessRefusalMetrics } from './process-refusal-metrics.js';
 
 const PROCESS_DB = Symbol('ProcessDb');
 
@@ -32,9 +33,10 @@ class HoldExpiryRunner implements OnModuleInit, OnApplicationBootstrap, BeforeAp
     @Inject(CLOCK) clock: Clock,
     commands: CommandBus,
     private readonly subscriptions: SubscriptionRegistry,
+    refusals: ProcessRefusalMetrics,
   ) {
     this.index = new HoldExpiryIndex(db);
-    this.sweep = new HoldExpirySweep(this.index, commands, clock, config.holdExpirySweepIntervalMs, new Logger('process.hold-expiry'));
+    this.sweep = new HoldExpirySweep(this.index, commands, clock, config.holdExpirySweepIntervalMs, new Logger('process.hold-expiry'), refusals);
   }
 
   onModuleInit(): void {
@@ -66,10 +68,12 @@ class ProcessDbCloser implements OnApplicationShutdown {
 @Module({
   providers: [
     { provide: PROCESS_DB, inject: [APP_CONFIG], useFactory: openProcessDb },
+    ProcessRefusalMetrics,
     OrderPaymentProcess,
     NibReleaseProcess,
     HoldExpiryRunner,
     ProcessDbCloser,
   ],
+  exports: [ProcessRefusalMetrics],
 })
 export class ProcessModule {}

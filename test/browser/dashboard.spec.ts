@@ -153,7 +153,7 @@ describe('public dashboard in headless Chromium over a seeded ledger (browser)',
     expect({ desktop, phone }).toEqual({ desktop: [], phone: [] });
     // A page whose service part has not landed asks for it once and shows "Belum tersedia".
     const unavailable = (await page.locator('#belum-tersedia').count()) > 0;
-    expect(problems.filter((problem) => !(unavailable && problem.includes('status of 404')))).toEqual([]);
+    expect(problems.filter((problem) => !(unavailable && /status of 404|HTTP 404/.test(problem)))).toEqual([]);
   });
 
   it('keyboard: the skip link comes first and moves to the content; focus is visible', async () => {

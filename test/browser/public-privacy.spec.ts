@@ -13,7 +13,7 @@ const NIK_LIKE = /(?<!\d)\d{16}(?!\d)/;
 const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/;
 const PHONE = /(\+62|\b0)[\s-]?8?\d{2,3}[\s-]?\d{3,4}[\s-]?\d{3,5}\b/;
 /** Fields that hold personal data in the events: none of them may appear by name in a public answer. */
-const PERSONAL_KEYS = ['officialName', 'holderName', 'cardLast4', 'email', 'phone', 'contact', 'npwp', 'nik', 'cardId'];
+const PERSONAL_KEYS = ['officialName', 'holderName', 'cardLast4', 'email', 'phone', 'contact', 'npwp', 'nik'];
 
 interface Secrets {
   readonly names: Set<string>;

@@ -11,12 +11,13 @@ import { join } from 'node:path';
 import { startDedupeConsumer } from '../../docs/examples/dedupe-consumer.js';
 import type { LedgerEvent } from '../../docs/examples/dedupe-consumer.js';
 import type { EventData, RecordedEvent } from '../../src/event-store/event-store.port.js';
+import { DeadLetterStore } from '../../src/event-store/dead-letter-store.js';
 import { SqliteCheckpointStore } from '../../src/event-store/sqlite-checkpoint-store.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
 import { SubscriptionRunner } from '../../src/event-store/subscription-runner.js';
 import { KAFKA_RELAY_CONSUMER, KafkaRelay } from '../../src/kafka/kafka-relay.js';
 import { KafkaRelayMetrics } from '../../src/kafka/kafka-relay-metrics.js';
-import { allTopics, topicName } from '../../src/kafka/kafka-topics.js';
+import { allTopics, relayTopics, topicName } from '../../src/kafka/kafka-topics.js';
 import { KafkaTransport } from '../../src/kafka/kafka-transport.js';
 import type { Logger } from '../../src/kernel/logger.js';
 import {
@@ -64,7 +65,7 @@ class InProcessRelay {
   constructor(readonly prefix: string) {
     this.transport = new KafkaTransport({ brokers: KAFKA_BROKERS, clientId: `bela-it-${RUN_ID}`, topics: allTopics(prefix), replicationFactor: 1 }, keepingLogger);
     const relay = new KafkaRelay(this.transport, new SqliteCheckpointStore(this.checkpointsDb), this.metrics, prefix);
-    this.runner = new SubscriptionRunner(this.store, relay, keepingLogger);
+    this.runner = new SubscriptionRunner(this.store, relay, keepingLogger, new DeadLetterStore(this.checkpointsDb));
   }
 
   async caughtUp(timeoutMs: number): Promise<void> {
@@ -120,7 +121,7 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
-  await deleteTopics(prefixes.flatMap((prefix) => allTopics(prefix).map((topic) => topic.name)));
+  await deleteTopics(prefixes.flatMap((prefix) => relayTopics(prefix).map((topic) => topic.name)));
   releaseBroker?.();
 }, 60_000);
 

@@ -121,6 +121,7 @@ export function sampleData(ids: SampleIds): SampleData {
     OrderPaid: { orderId, cardId, amountRupiah: 1_550_000, policyRevision: 0 },
     OrderCancelled: { orderId, reason },
     OrderHoldExpired: { orderId, cardId, holdExpiresAt: '2026-12-26T00:00:00.000Z' },
+    OrderPaymentFailed: { orderId, cardId, step: 'capture', code: 'HOLD_NOT_FOUND', reason: `no hold for order ${orderId}; ${PERSONAL.reasonText}`, policyRevision: 0 },
     CardIssued: {
       cardId,
       opdCode: 'DINKES-3673',
@@ -194,6 +195,7 @@ export const STREAM_PREFIX_OF_TYPE: { readonly [T in KnownEventType]: string } =
   OrderPaid: 'order',
   OrderCancelled: 'order',
   OrderHoldExpired: 'order',
+  OrderPaymentFailed: 'order',
   CardIssued: 'card',
   CardLimitChanged: 'card',
   CardSuspended: 'card',

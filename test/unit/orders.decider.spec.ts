@@ -2,6 +2,7 @@ import type { Actor } from '../../src/kernel/actor.js';
 import type { ListingSnapshot, OrderCommand } from '../../src/orders/domain/order.commands.js';
 import type { OrderEvent } from '../../src/orders/domain/order.events.js';
 import { orderDecider } from '../../src/orders/domain/order.decider.js';
+import { fold } from '../../src/kernel/decider.js';
 import { DEFAULT_POLICY, PolicyVersion } from '../../src/policy/domain/policy.js';
 import { given } from '../support/given-when-then.js';
 
@@ -267,6 +268,42 @@ describe('order decider', () => {
       given(orderDecider, [placed, authorised, cancelled]).when(expireAt('2027-01-01T00:00:00Z')).thenNothing();
       const expired = given(orderDecider, [placed, authorised]).when(expireAt(HOLD_EXPIRES)).events();
       given(orderDecider, [placed, authorised, ...expired]).when(receive()).thenError('ORDER_INVALID_TRANSITION', undefined, { status: 'expired' });
+    });
+  });
+
+  describe('RecordPaymentFailure (a payment step the process manager issued was refused)', () => {
+    const capture = { type: 'RecordPaymentFailure', step: 'capture', code: 'HOLD_ALREADY_ENDED', reason: 'cannot capture: the hold already ended (voided)' } as const;
+    const failed: OrderEvent = { type: 'OrderPaymentFailed', data: { orderId: ORDER, cardId: CARD, step: 'capture', code: 'HOLD_ALREADY_ENDED', reason: 'cannot capture: the hold already ended (voided)' } };
+
+    it('records the refusal on a received order, keeping its status; the order remembers it until paid', () => {
+      given(orderDecider, [placed, authorised, accepted, shipped, received]).when(capture).then([failed]);
+      const state = fold(orderDecider, [placed, authorised, accepted, shipped, received, failed]);
+      expect(state).toMatchObject({ status: 'received', paymentFailure: { step: 'capture', code: 'HOLD_ALREADY_ENDED' } });
+      const afterPaid = fold(orderDecider, [placed, authorised, accepted, shipped, received, failed, paid]);
+      expect(afterPaid.status).toBe('paid');
+      expect(afterPaid).not.toHaveProperty('paymentFailure');
+    });
+
+    it('records a refused authorisation on a placed order, with the policy revision when the refusal named one', () => {
+      given(orderDecider, [placed])
+        .when({ type: 'RecordPaymentFailure', step: 'authorise', code: 'CARD_NOT_FOUND', reason: 'no such card', policyRevision: 3 })
+        .then([{ type: 'OrderPaymentFailed', data: { orderId: ORDER, cardId: CARD, step: 'authorise', code: 'CARD_NOT_FOUND', reason: 'no such card', policyRevision: 3 } }]);
+    });
+
+    it('changes no other rule: a failed order may still be cancelled and received as before', () => {
+      given(orderDecider, [placed, authorised, { ...failed, data: { ...failed.data, step: 'record-authorisation' } }])
+        .when({ type: 'CancelOrder', by: buyer, reason: 'tidak jadi' })
+        .then([{ type: 'OrderCancelled', data: { orderId: ORDER, reason: 'tidak jadi' } }]);
+    });
+
+    it('refuses an unknown step, a code that is not an error code, an empty reason', () => {
+      given(orderDecider, [placed]).when({ ...capture, step: 'refund' as 'capture' }).thenError('INVALID_PAYMENT_FAILURE', 'validation');
+      given(orderDecider, [placed]).when({ ...capture, code: 'no such hold' }).thenError('INVALID_PAYMENT_FAILURE', 'validation');
+      given(orderDecider, [placed]).when({ ...capture, reason: '  ' }).thenError('INVALID_TEXT', 'validation');
+    });
+
+    it('refuses it on an order never placed', () => {
+      given(orderDecider, []).when(capture).thenError('ORDER_NOT_FOUND', 'not_found');
     });
   });
 

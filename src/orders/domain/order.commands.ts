@@ -1,6 +1,7 @@
 import type { Actor } from '../../kernel/actor.js';
 import type { PolicyVersion, VendorScale } from '../../policy/domain/policy.js';
 import type { CategoryCode } from '../../catalog/domain/categories.js';
+import type { PaymentFailure } from './order.events.js';
 
 /** What placement needs to know of the vendor, its listings and the card (read by the handler). */
 export interface VendorSnapshot {
@@ -57,6 +58,8 @@ export type OrderCommand =
   | { readonly type: 'ReceiveOrder'; readonly by: Actor; readonly bastNumber: string; readonly bastDate: string; readonly at: Date }
   | { readonly type: 'CancelOrder'; readonly by: Actor; readonly reason: string }
   | { readonly type: 'RecordPayment'; readonly amountRupiah: number; readonly policyRevision: number }
-  | { readonly type: 'ExpireOrderHold'; readonly at: Date };
+  | { readonly type: 'ExpireOrderHold'; readonly at: Date }
+  /** A payment step the order-payment process manager issued was refused by the card or the order. */
+  | ({ readonly type: 'RecordPaymentFailure' } & PaymentFailure);
 
 export type OrderCommandType = OrderCommand['type'];

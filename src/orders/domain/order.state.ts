@@ -1,7 +1,9 @@
-import type { OrderEvent } from './order.events.js';
+import type { OrderEvent, PaymentFailure } from './order.events.js';
 
 export type OrderDetails = Omit<Extract<OrderEvent, { type: 'OrderPlaced' }>['data'], 'policyRevision'> & {
   readonly placedPolicyRevision: number;
+  /** The last payment step that was refused, until the order is paid. Changes no other rule. */
+  readonly paymentFailure?: PaymentFailure;
 };
 
 export interface OrderHold {
