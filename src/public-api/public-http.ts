@@ -65,7 +65,9 @@ export async function registerPublicHttp(app: NestFastifyApplication, config: Ap
       return payload;
     }
     const etag = etagOf(payload);
-    void reply.header('ETag', etag).header('Cache-Control', `public, max-age=${config.publicCacheMaxAgeSeconds}`);
+    void reply.header('ETag', etag);
+    // A route that chose its own lifetime keeps it (the log's tiles are immutable, its checkpoint is not).
+    if (!reply.hasHeader('Cache-Control')) void reply.header('Cache-Control', `public, max-age=${config.publicCacheMaxAgeSeconds}`);
     if (!matches(request.headers['if-none-match'], etag)) return payload;
     void reply.status(304).removeHeader('Content-Type').removeHeader('Content-Length');
     return '';
