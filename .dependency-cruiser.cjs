@@ -1,5 +1,5 @@
 /**
- * Layer rules (DESIGN.md section 11), checked in the test run by test/unit/architecture.spec.ts.
+ * Layer rules (docs/architecture.md), checked in the test run by test/unit/architecture.spec.ts.
  * The domain, the kernel and the projections are pure: no framework, no validation library,
  * no I/O, no clock-driven or random ids.
  */

@@ -13,6 +13,7 @@ import { HttpMetrics } from './http/http-metrics.js';
 import { IdempotencyModule } from './idempotency/idempotency.module.js';
 import { MetricsController } from './http/metrics.controller.js';
 import { KafkaModule } from './kafka/kafka.module.js';
+import { OcdsModule } from './ocds/ocds.module.js';
 import { OrdersModule } from './orders/orders.module.js';
 import { PolicyModule } from './policy/policy.module.js';
 import { ProcessModule } from './process/process.module.js';
@@ -40,6 +41,7 @@ export class AppModule {
         ReadModelsModule,
         PublicApiModule,
         AuditModule,
+        OcdsModule,
         KafkaModule.forRoot(config),
       ],
       controllers: [HealthController, MetricsController, DeadLettersController],

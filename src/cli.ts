@@ -8,6 +8,7 @@ import { loadConfig } from './config/app-config.js';
 import { MarketGenerator } from './demo/market-generator.js';
 import { CommandPipeline } from './event-store/command-pipeline.js';
 import { openEventStore } from './event-store/open-event-store.js';
+import { OCDS_USAGE, ocdsCommand } from './ocds/ocds-cli.js';
 
 const USAGE = `bela-ledger CLI (admins and auditors)
 
@@ -20,6 +21,7 @@ const USAGE = `bela-ledger CLI (admins and auditors)
         the command handlers into the event store, deterministically from the seed
         (default seed "banten", 20000 events). Running it twice with one seed writes nothing new.
 ${AUDIT_USAGE}
+${OCDS_USAGE}
 
 Environment: DATA_DIR (default ./data).`;
 
@@ -116,6 +118,8 @@ async function main(argv: string[]): Promise<number> {
       return demo(rest);
     case 'audit':
       return auditCommand(rest);
+    case 'ocds':
+      return ocdsCommand(rest);
     default:
       process.stderr.write(`${USAGE}\n`);
       return command === undefined || command === 'help' || command === '--help' ? 0 : 2;

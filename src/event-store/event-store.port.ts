@@ -1,7 +1,7 @@
 import type { Actor } from '../kernel/actor.js';
 
 /**
- * The event store port, with EventStoreDB's semantics (DESIGN.md section 5). Revisions and
+ * The event store port, with EventStoreDB's semantics. Revisions and
  * positions are bigints as in @eventstore/db-client; a position is a commit position in $all.
  */
 export type ExpectedRevision = 'any' | 'no_stream' | 'stream_exists' | bigint;

@@ -62,7 +62,7 @@ class ProcessDbCloser implements OnApplicationShutdown {
 }
 
 /**
- * Durable process managers (DESIGN.md section 6): driven by checkpointed subscriptions to $all,
+ * Durable process managers: driven by checkpointed subscriptions to $all,
  * never by the in-memory EventBus. Wired by app.module; no context imports this module.
  */
 @Module({

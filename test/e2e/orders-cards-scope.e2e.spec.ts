@@ -164,6 +164,8 @@ describe('scope: buyers, vendors and the public see and act only on what is thei
         await call('GET', '/health'),
         await call('GET', '/metrics'),
         await call('GET', '/docs-json'),
+        await call('GET', `/public/ocds/records/ocds-demo00-${orderId}`),
+        await call('GET', '/public/ocds/release-packages'),
       ];
       for (const response of publicAnswers) {
         expect(response.status).toBe(200);
