@@ -9,7 +9,8 @@ import { HttpMetrics } from './http/http-metrics.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
 import { PROBLEM_CONTENT_TYPE } from './http/problem.js';
 import { createValidationPipe } from './http/validation.pipe.js';
-import { registerDashboard, registerPublicHttp } from './public-api/public-http.js';
+import { registerDashboard } from './public-api/dashboard-static.js';
+import { registerPublicHttp } from './public-api/public-http.js';
 
 const LOG_LEVELS: Readonly<Record<AppConfig['logLevel'], LogLevel[]>> = {
   debug: ['debug', 'log', 'warn', 'error', 'fatal'],

@@ -1,24 +1,12 @@
 import fastifyRateLimit from '@fastify/rate-limit';
-import fastifyStatic from '@fastify/static';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { AppConfig } from '../config/app-config.js';
 import { PROBLEM_CONTENT_TYPE, problem } from '../http/problem.js';
 
 /** Paths anyone may read without a key: the public API and the transparency log. */
 const PUBLIC_PATH = /^\/(public|log)\//;
-/** The dashboard as built by scripts/build-web.mjs (dist/web beside dist/src). */
-export const WEB_DIR = join(import.meta.dirname, '..', '..', 'web');
-/** Static dashboard files may be cached this long; their names do not change between builds, so keep it short. */
-const WEB_MAX_AGE_MS = 300_000;
-/**
- * The dashboard's policy: its own scripts and styles only (no inline code), data from this origin.
- * Chart.js draws on canvas and sets sizes through the CSSOM, which style-src does not govern.
- */
-export const DASHBOARD_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 function isPublicRead(request: FastifyRequest): boolean {
   return (request.method === 'GET' || request.method === 'HEAD') && PUBLIC_PATH.test(request.url);
@@ -72,20 +60,4 @@ export async function registerPublicHttp(app: NestFastifyApplication, config: Ap
     void reply.status(304).removeHeader('Content-Type').removeHeader('Content-Length');
     return '';
   });
-}
-
-/** The dashboard at / (when it was built), with its content security policy. */
-export async function registerDashboard(app: NestFastifyApplication, webDir: string = WEB_DIR): Promise<boolean> {
-  if (!existsSync(join(webDir, 'index.html'))) return false;
-  await app.register(fastifyStatic, {
-    root: webDir,
-    prefix: '/',
-    wildcard: false,
-    index: ['index.html'],
-    maxAge: WEB_MAX_AGE_MS,
-    setHeaders: (reply) => {
-      void reply.header('Content-Security-Policy', DASHBOARD_CSP).header('X-Content-Type-Options', 'nosniff').header('Referrer-Policy', 'no-referrer');
-    },
-  });
-  return true;
 }
