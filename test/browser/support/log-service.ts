@@ -1,5 +1,6 @@
 import { Test } from '@nestjs/testing';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -21,6 +22,10 @@ import { SEED_EVENTS } from './seeded-app.js';
 /** A service the Verifikasi page can be tested against: where to reach it, and how to stop it. */
 export interface LogService {
   readonly baseUrl: string;
+  /** The event store file, for tests that read the events the service holds. */
+  readonly eventsDbPath?: string;
+  /** Every GET path of the service's OpenAPI document. */
+  readonly getPaths?: readonly string[];
   close(): Promise<void>;
 }
 
@@ -47,7 +52,7 @@ export async function storeKeepsCommitments(): Promise<boolean> {
  * commitment on the way out (test/support/committing-store.ts), with the built dashboard
  * (dist/web) at /: the page and the verifier bundle are exactly what `npm run build` ships.
  */
-export async function startInProcessLogService(seed: string): Promise<LogService> {
+export async function startInProcessLogService(seed: string): Promise<LogService & { readonly eventsDbPath: string; readonly getPaths: readonly string[] }> {
   const dir = mkdtempSync(join(tmpdir(), 'bela-browser-log-'));
   await generateHistory(dir, { seed, targetEvents: SEED_EVENTS, vendorCount: 30, ordersPerDay: 30 });
   const raw = SqliteEventStore.open(join(dir, 'events.db'));
@@ -64,8 +69,13 @@ export async function startInProcessLogService(seed: string): Promise<LogService
   await registerPublicHttp(app, config);
   serveFiles(app, join(PROJECT_ROOT, 'dist', 'web'));
   await app.listen(0, '127.0.0.1');
+  // The OpenAPI document the service publishes at /docs-json (Swagger UI itself needs @fastify/static).
+  const document = SwaggerModule.createDocument(app, new DocumentBuilder().build());
+  const getPaths = Object.entries(document.paths).filter(([, methods]) => 'get' in methods).map(([path]) => path);
   return {
+    getPaths,
     baseUrl: `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`,
+    eventsDbPath: join(dir, 'events.db'),
     close: async () => {
       await app.close();
       await raw.close();
