@@ -10,6 +10,7 @@ import { HealthController } from './http/health.controller.js';
 import { HttpMetrics } from './http/http-metrics.js';
 import { MetricsController } from './http/metrics.controller.js';
 import { KafkaModule } from './kafka/kafka.module.js';
+import { OpdsModule } from './opds/opds.module.js';
 import { OrdersModule } from './orders/orders.module.js';
 import { PolicyModule } from './policy/policy.module.js';
 import { ProcessModule } from './process/process.module.js';
@@ -27,6 +28,7 @@ export class AppModule {
         EventStoreModule,
         AuthModule,
         PolicyModule,
+        OpdsModule,
         VendorsModule,
         CatalogModule,
         CardsModule,

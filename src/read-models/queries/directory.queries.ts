@@ -93,3 +93,26 @@ export const PRICE_HISTORY_LIST: ListSpec = {
   defaultSort: 'position',
   uniqueKey: ['listing_id', 'position'],
 };
+
+export const OPD_LIST: ListSpec = {
+  name: 'opds',
+  source: 'opd_registry',
+  fields: {
+    opdCode: 'opd_code',
+    name: 'name',
+    kabupatenKotaCode: 'kabupaten_kota_code',
+    pemdaCode: 'pemda_code',
+    pemdaLevel: 'pemda_level',
+    registeredAt: 'registered_at',
+    updatedAt: 'updated_at',
+    revision: 'revision',
+  },
+  filters: {
+    kabupatenKotaCode: { column: 'kabupaten_kota_code', op: '=' },
+    pemdaCode: { column: 'pemda_code', op: '=' },
+    name: { column: 'name', op: 'contains' },
+  },
+  sorts: { opdCode: 'opd_code', name: 'name', registeredAt: 'registered_at' },
+  defaultSort: 'opdCode',
+  uniqueKey: ['opd_code'],
+};
