@@ -12,10 +12,14 @@ import { HoldExpiryIndex } from './hold-expiry-index.js';
 import { HoldExpirySweep } from './hold-expiry-sweep.js';
 import { NibReleaseProcess } from './nib-release.process.js';
 import { OrderPaymentProcess } from './order-payment.process.js';
+import { VendorOpenOrdersIndex } from './vendor-open-orders-index.js';
+import { VendorSuspensionProcess } from './vendor-suspension.process.js';
+import { CONSUMER_CHECKPOINTS } from '../event-store/event-store.module.js';
+import type { SqliteCheckpointStore } from '../event-store/sqlite-checkpoint-store.js';
 
 const PROCESS_DB = Symbol('ProcessDb');
 
-/** The process managers' own database: the hold-expiry index and its checkpoint. */
+/** The process managers' own database: the hold-expiry index (with its checkpoint) and the vendor-suspension index. */
 function openProcessDb(config: AppConfig): Database.Database {
   return openSqliteFile(join(config.dataDir, 'process.db'));
 }
@@ -68,6 +72,12 @@ class ProcessDbCloser implements OnApplicationShutdown {
     { provide: PROCESS_DB, inject: [APP_CONFIG], useFactory: openProcessDb },
     OrderPaymentProcess,
     NibReleaseProcess,
+    {
+      provide: VendorSuspensionProcess,
+      inject: [CommandBus, PROCESS_DB, SubscriptionRegistry, CONSUMER_CHECKPOINTS, CLOCK],
+      useFactory: (commands: CommandBus, db: Database.Database, subscriptions: SubscriptionRegistry, checkpoints: SqliteCheckpointStore, clock: Clock) =>
+        new VendorSuspensionProcess(commands, new VendorOpenOrdersIndex(db), subscriptions, checkpoints, clock),
+    },
     HoldExpiryRunner,
     ProcessDbCloser,
   ],
