@@ -190,7 +190,7 @@ describe('card decider', () => {
       // Valid through 2027-12-31 WIB, i.e. until 2027-12-31T17:00Z.
       expect(given(cardDecider, [issued]).when(authorise({ at: new Date('2027-12-31T16:59:59Z') })).events()[0]!.type).toBe('AuthorisationApproved');
       expect(reasonOf([issued], authorise({ at: new Date('2027-12-31T17:00:00Z') }))).toBe('CARD_EXPIRED');
-      expect(reasonOf([issued], authorise({ opdCode: 'DISDIK-3673' }))).toBe('CARD_OF_ANOTHER_OPD');
+      expect(reasonOf([issued], authorise({ opdCode: '3673-DISDIK' }))).toBe('CARD_OF_ANOTHER_OPD');
     });
 
     it('decides one authorisation per order: a repeat writes nothing', () => {
