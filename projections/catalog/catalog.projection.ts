@@ -87,7 +87,7 @@ export const catalogProjection: Projection = {
       }
       case 'VendorProfileUpdated':
         return [
-          { op: 'upsert', table: VENDOR_NAMES, key: { vendor_id: event.data.vendorId }, values: { name: event.data.name } },
+          { op: 'update', table: VENDOR_NAMES, key: { vendor_id: event.data.vendorId }, set: { name: event.data.name } },
           { op: 'update', table: LISTINGS, key: { vendor_id: event.data.vendorId }, set: { vendor_name: event.data.name } },
         ];
       case 'ListingCreated': {

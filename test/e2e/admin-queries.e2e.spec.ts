@@ -146,7 +146,7 @@ describe('admin and public read-model queries (e2e)', () => {
     // Every order is credited to its OPD's registered kabupaten/kota.
     const opd = await get(`/opds/${order.opdCode}`);
     expect(opd.status).toBe(200);
-    expect(byOpd.every((candidate) => candidate.kabupatenKotaCode === opd.body.kabupatenKotaCode)).toBe(true);
+    expect(byOpd.every((candidate) => candidate.buyerKabupatenKotaCode === opd.body.kabupatenKotaCode && candidate.opdName === opd.body.name)).toBe(true);
     expect((await get(`/admin/orders?opdCode=OPD-${order.opdCode}`, admin)).status).toBe(400);
 
     const detail = await get(`/admin/orders/${order.orderId}`, auditor);
