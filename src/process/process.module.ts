@@ -14,12 +14,11 @@ import { NibReleaseProcess } from './nib-release.process.js';
 import { OrderPaymentProcess } from './order-payment.process.js';
 import { VendorOpenOrdersIndex } from './vendor-open-orders-index.js';
 import { VendorSuspensionProcess } from './vendor-suspension.process.js';
-import { CONSUMER_CHECKPOINTS } from '../event-store/event-store.module.js';
-import type { SqliteCheckpointStore } from '../event-store/sqlite-checkpoint-store.js';
+import { SqliteCheckpointStore } from '../event-store/sqlite-checkpoint-store.js';
 
 const PROCESS_DB = Symbol('ProcessDb');
 
-/** The process managers' own database: the hold-expiry index (with its checkpoint) and the vendor-suspension index. */
+/** The process managers' own database: the hold-expiry and vendor-suspension indexes, each with its checkpoint. */
 function openProcessDb(config: AppConfig): Database.Database {
   return openSqliteFile(join(config.dataDir, 'process.db'));
 }
@@ -74,9 +73,10 @@ class ProcessDbCloser implements OnApplicationShutdown {
     NibReleaseProcess,
     {
       provide: VendorSuspensionProcess,
-      inject: [CommandBus, PROCESS_DB, SubscriptionRegistry, CONSUMER_CHECKPOINTS, CLOCK],
-      useFactory: (commands: CommandBus, db: Database.Database, subscriptions: SubscriptionRegistry, checkpoints: SqliteCheckpointStore, clock: Clock) =>
-        new VendorSuspensionProcess(commands, new VendorOpenOrdersIndex(db), subscriptions, checkpoints, clock),
+      inject: [CommandBus, PROCESS_DB, SubscriptionRegistry, CLOCK],
+      // Its index and its checkpoint live in one file, so they are only ever lost together.
+      useFactory: (commands: CommandBus, db: Database.Database, subscriptions: SubscriptionRegistry, clock: Clock) =>
+        new VendorSuspensionProcess(commands, new VendorOpenOrdersIndex(db), subscriptions, new SqliteCheckpointStore(db), clock),
     },
     HoldExpiryRunner,
     ProcessDbCloser,
