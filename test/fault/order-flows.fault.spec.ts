@@ -10,7 +10,7 @@ import { fold } from '../../src/kernel/decider.js';
 import { orderDecider } from '../../src/orders/domain/order.decider.js';
 import type { OrderEvent } from '../../src/orders/domain/order.events.js';
 import type { OrderState } from '../../src/orders/domain/order.state.js';
-import { OPD, POLL_INTERVAL_MS, issueCard, orderBody, pollUntil, sellingVendor, type SellingVendor } from '../support/purchase-session.js';
+import { POLL_INTERVAL_MS, buyerKey, issueCard, orderBody, pollUntil, sellingVendor, type SellingVendor } from '../support/purchase-session.js';
 import { TestApp } from '../support/test-app.js';
 
 const ORDERS = 60;
@@ -83,7 +83,7 @@ describe('order flows survive SIGKILL (fault)', () => {
   it('after a kill mid-flow and a restart, the process managers finish every flow with nothing lost and nothing doubled', async () => {
     app = await TestApp.start({ dataDir });
     const admin = app.issueKey('admin');
-    const session: Session = { buyer: app.issueKey('buyer', { opdCode: OPD }), vendor: await sellingVendor(app, admin, [500_000]) };
+    const session: Session = { buyer: await buyerKey(app, admin), vendor: await sellingVendor(app, admin, [500_000]) };
     const cardIds = [await issueCard(app, admin, 30_000_000), await issueCard(app, admin, 5_000_000)];
 
     let steps = 0;

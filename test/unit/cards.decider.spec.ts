@@ -4,6 +4,7 @@ import { cardDecider } from '../../src/cards/domain/card.decider.js';
 import { CardState, availableRupiah } from '../../src/cards/domain/card.state.js';
 import { fold } from '../../src/kernel/decider.js';
 import { DEFAULT_POLICY, PolicyVersion } from '../../src/policy/domain/policy.js';
+import type { OpdSnapshot } from '../../src/opds/domain/opd.state.js';
 import { given } from '../support/given-when-then.js';
 
 const CARD = 'c0000000-0000-4000-8000-000000000001';
@@ -17,7 +18,7 @@ const issued: CardEvent = {
   type: 'CardIssued',
   data: {
     cardId: CARD,
-    opdCode: 'DINKES-3673',
+    opdCode: '3673-DINKES',
     opdName: 'Dinas Kesehatan Kota Serang',
     holderName: 'Siti Rahmawati',
     cardLast4: '4821',
@@ -26,10 +27,12 @@ const issued: CardEvent = {
   },
 };
 
+const dinkes: OpdSnapshot = { status: 'registered', opdCode: '3673-DINKES', name: 'Dinas Kesehatan Kota Serang', kabupatenKotaCode: '3673', pemdaCode: '3673', pemdaLevel: 'kabupaten-kota' };
+
 const authorise = (overrides: Partial<Extract<CardCommand, { type: 'AuthoriseCard' }>> = {}): CardCommand => ({
   type: 'AuthoriseCard',
   orderId: ORDER_A,
-  opdCode: 'DINKES-3673',
+  opdCode: '3673-DINKES',
   payeeVendorId: VENDOR,
   amountRupiah: 4_000_000,
   domesticUmkPurchase: false,
@@ -75,10 +78,17 @@ function availableAfter(history: readonly CardEvent[]): number {
 
 describe('card decider', () => {
   describe('IssueCard', () => {
-    const issue: Extract<CardCommand, { type: 'IssueCard' }> = { type: 'IssueCard', ...(issued.data as Extract<CardEvent, { type: 'CardIssued' }>['data']), at: NOW };
+    const { opdCode: _code, opdName: _name, ...facts } = issued.data as Extract<CardEvent, { type: 'CardIssued' }>['data'];
+    const issue: Extract<CardCommand, { type: 'IssueCard' }> = { type: 'IssueCard', ...facts, opd: dinkes, at: NOW };
 
-    it('given nothing, when issued with the last four digits, then CardIssued', () => {
+    it('given nothing, when issued with the last four digits, then CardIssued with the registered OPD\'s code and name', () => {
       given(cardDecider, []).when(issue).then([issued]);
+    });
+
+    it('refuses a card for an OPD nobody registered (422 OPD_NOT_REGISTERED), and records a renamed OPD\'s name as it is now', () => {
+      given(cardDecider, []).when({ ...issue, opd: { opdCode: '3673-DISDIK', status: 'absent' } }).thenError('OPD_NOT_REGISTERED', 'business_rule', { opdCode: '3673-DISDIK' });
+      const renamed = given(cardDecider, []).when({ ...issue, opd: { ...dinkes, name: 'Dinas Kesehatan dan KB Kota Serang' } }).events();
+      expect(renamed[0]!.data).toMatchObject({ opdCode: '3673-DINKES', opdName: 'Dinas Kesehatan dan KB Kota Serang' });
     });
 
     it('refuses a full card number in the last-four field or anywhere else', () => {
@@ -105,7 +115,6 @@ describe('card decider', () => {
       for (const holderName of ['Siti\u0000', 'Siti \u202e', '   ', 'x'.repeat(201)]) {
         given(cardDecider, []).when({ ...issue, holderName }).thenError('INVALID_TEXT', 'validation', { errors: [expect.objectContaining({ field: 'holderName' })] });
       }
-      given(cardDecider, []).when({ ...issue, opdName: 'Dinkes\u0007' }).thenError('INVALID_TEXT', 'validation');
       given(cardDecider, [issued]).when({ type: 'SuspendCard', reason: 'hilang\u0000' }).thenError('INVALID_TEXT', 'validation');
       given(cardDecider, [issued]).when({ type: 'CloseCard', reason: 'x'.repeat(501) }).thenError('INVALID_TEXT', 'validation');
       expect(given(cardDecider, [issued]).when({ type: 'SuspendCard', reason: 'x'.repeat(500) }).events()).toHaveLength(1);
@@ -181,7 +190,7 @@ describe('card decider', () => {
       // Valid through 2027-12-31 WIB, i.e. until 2027-12-31T17:00Z.
       expect(given(cardDecider, [issued]).when(authorise({ at: new Date('2027-12-31T16:59:59Z') })).events()[0]!.type).toBe('AuthorisationApproved');
       expect(reasonOf([issued], authorise({ at: new Date('2027-12-31T17:00:00Z') }))).toBe('CARD_EXPIRED');
-      expect(reasonOf([issued], authorise({ opdCode: 'DISDIK-3673' }))).toBe('CARD_OF_ANOTHER_OPD');
+      expect(reasonOf([issued], authorise({ opdCode: '3673-DISDIK' }))).toBe('CARD_OF_ANOTHER_OPD');
     });
 
     it('decides one authorisation per order: a repeat writes nothing', () => {

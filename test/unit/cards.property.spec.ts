@@ -15,7 +15,7 @@ const ENDINGS: readonly CardEvent['type'][] = ['AuthorisationCaptured', 'Authori
 
 const issued: CardEvent = {
   type: 'CardIssued',
-  data: { cardId: 'card-1', opdCode: 'DINKES-3673', opdName: 'Dinas Kesehatan', holderName: 'Siti', cardLast4: '4821', limitRupiah: 10_000_000, expiresOn: '2099-12-31' },
+  data: { cardId: 'card-1', opdCode: '3673-DINKES', opdName: 'Dinas Kesehatan', holderName: 'Siti', cardLast4: '4821', limitRupiah: 10_000_000, expiresOn: '2099-12-31' },
 };
 
 /** A step: a command at a day offset from the previous one (time only moves forward), aimed at the current state. */
@@ -42,7 +42,7 @@ const step: fc.Arbitrary<Step> = fc.record({
         orderId: ORDER_IDS[c.pick % ORDER_IDS.length]!,
         amountRupiah: c.amountRupiah,
         domesticUmkPurchase: c.domesticUmkPurchase,
-        opdCode: 'DINKES-3673',
+        opdCode: '3673-DINKES',
         payeeVendorId: 'v1',
         policy,
         at,

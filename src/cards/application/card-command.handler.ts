@@ -1,5 +1,6 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { CommandPipeline, CommandResult } from '../../event-store/command-pipeline.js';
+import { readOpd } from '../../opds/application/opd-registry.js';
 import { PolicyService } from '../../policy/application/policy.service.js';
 import type { CardCommand } from '../domain/card.commands.js';
 import { cardDecider, cardStreamId } from '../domain/card.decider.js';
@@ -17,7 +18,9 @@ export class CardCommandHandler implements ICommandHandler<CardCommandRequest> {
 
   async execute({ cardId, command, context }: CardCommandRequest): Promise<CommandResult> {
     if (command.type === 'IssueCard') {
-      return this.pipeline.handle(cardDecider, cardStreamId(cardId), { ...command, at: context.occurredAt }, context);
+      const { opdCode, ...issue } = command;
+      const opd = await readOpd(this.pipeline, opdCode);
+      return this.pipeline.handle(cardDecider, cardStreamId(cardId), { ...issue, opd, at: context.occurredAt }, context);
     }
     if (!POLICY_COMMANDS.has(command.type)) {
       return this.pipeline.handle(cardDecider, cardStreamId(cardId), command as CardCommand, context);

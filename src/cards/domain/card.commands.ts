@@ -1,11 +1,12 @@
+import type { OpdSnapshot } from '../../opds/domain/opd.state.js';
 import type { PolicyVersion } from '../../policy/domain/policy.js';
 
 export type CardCommand =
   | {
       readonly type: 'IssueCard';
       readonly cardId: string;
-      readonly opdCode: string;
-      readonly opdName: string;
+      /** The OPD the card belongs to, as the registry has it (read by the handler): its code and name go into CardIssued. */
+      readonly opd: OpdSnapshot;
       readonly holderName: string;
       readonly cardLast4: string;
       readonly limitRupiah: number;
