@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
+import { auditChain } from './audit/audit-chain.command.js';
 import { ApiKeyStore } from './auth/api-key-store.js';
 import { ISSUABLE_ROLES, IssuableRole } from './auth/api-key.js';
 import { apiKeyStorePath } from './auth/auth.module.js';
@@ -18,6 +19,9 @@ const USAGE = `bela-ledger CLI (admins and auditors)
         Writes a simulated Banten market (vendors, listings, KKP cards, orders, payments) through
         the command handlers into the event store, deterministically from the seed
         (default seed "banten", 20000 events). Running it twice with one seed writes nothing new.
+  npm run cli -- audit chain [--data-dir <dir>]
+        Checks the embedded event store's hash chain from the first event to the last (read-only,
+        while the service runs); exits 1 with the first position that does not verify.
 
 Environment: DATA_DIR (default ./data).`;
 
@@ -112,6 +116,10 @@ async function main(argv: string[]): Promise<number> {
       return keys(rest);
     case 'demo':
       return demo(rest);
+    case 'audit':
+      if (rest[0] === 'chain') return auditChain(rest.slice(1), loadConfig().dataDir);
+      process.stderr.write(`${USAGE}\n`);
+      return 2;
     default:
       process.stderr.write(`${USAGE}\n`);
       return command === undefined || command === 'help' || command === '--help' ? 0 : 2;
