@@ -7,7 +7,7 @@ export const RESTART_BACKOFF_MS_MIN = 100;
 export const RESTART_BACKOFF_MS_MAX = 30_000;
 export const WAIT_FOR_POSITION_MS_MAX = 30_000;
 /** A consumer's lag is counted up to this many events (beyond it, "at least this many"). */
-export const LAG_EVENTS_COUNTED_MAX = 100_000;
+export const LAG_EVENTS_COUNTED_MAX = 10_000;
 
 export interface ConsumerStatus {
   readonly name: string;
