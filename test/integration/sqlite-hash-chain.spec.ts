@@ -191,6 +191,19 @@ describe('the embedded store hash chain (integration)', () => {
     expect(verifyEventStoreChain(file)).toMatchObject({ ok: true, events: saltsBefore.length });
     const db = new Database(file);
     expect(() => db.exec('DELETE FROM events')).toThrow(/append-only/);
+
+    // A process still on the older version appends a row without a chain hash: the check and the next open refuse it.
+    const oldVersion = anEvent('FromOldVersion');
+    db.prepare('INSERT INTO events (stream_id, revision, event_id, type, data, metadata, created_ms) VALUES (?, 0, ?, ?, ?, ?, ?)').run(
+      uniqueStream(),
+      oldVersion.id,
+      oldVersion.type,
+      '{}',
+      JSON.stringify(oldVersion.metadata),
+      Date.now(),
+    );
     db.close();
+    expect(verifyEventStoreChain(file)).toMatchObject({ ok: false, position: saltsBefore.length + 1, reason: 'missing' });
+    expect(openError(file)).toBeInstanceOf(EventStoreChainError);
   });
 });

@@ -66,7 +66,7 @@ export class SqliteEventStore implements EventStore {
   private readonly selectEventInStream: Database.Statement<[string, string], { revision: number; position: number }>;
   private readonly selectEventAt: Database.Statement<[string, number], { event_id: string; position: number }>;
   private readonly selectLastPositionOfStream: Database.Statement<[string], { position: number }>;
-  private readonly selectLastLink: Database.Statement<[], { position: number; chain_hash: string }>;
+  private readonly selectLastLink: Database.Statement<[], { position: number; chain_hash: string | null }>;
   private readonly insertEvent: Database.Statement<[number, string, number, string, string, string, string, number, string, string, string]>;
   private readonly upsertStream: Database.Statement<[string, number]>;
   private readonly selectAllAfter: Database.Statement<[number, number], EventRow>;
@@ -320,7 +320,13 @@ export class SqliteEventStore implements EventStore {
     let revision = current;
     // The write lock is held: the last row is the chain's end, and this append continues it.
     const last = this.selectLastLink.get();
-    let link: ChainLink = last ? { position: last.position, chainHash: last.chain_hash } : GENESIS_LINK;
+    let link: ChainLink = GENESIS_LINK;
+    if (last) {
+      if (last.chain_hash === null) {
+        throw new Error(`event ${last.position} has no chain hash: a process of an older version wrote it; upgrade every process that writes ${this.filePath}`);
+      }
+      link = { position: last.position, chainHash: last.chain_hash };
+    }
     for (const event of events) {
       revision += 1;
       const position = link.position + 1;
