@@ -70,6 +70,10 @@ export class SqliteEventStore implements EventStore {
   private readonly insertEvent: Database.Statement<[number, string, number, string, string, string, string, number, string, string, string]>;
   private readonly upsertStream: Database.Statement<[string, number]>;
   private readonly selectAllAfter: Database.Statement<[number, number], EventRow>;
+  private readonly selectStreamForwards: Database.Statement<[string, number, number], EventRow>;
+  private readonly selectStreamBackwards: Database.Statement<[string, number, number], EventRow>;
+  private readonly selectAllForwards: Database.Statement<[number, number], EventRow>;
+  private readonly selectAllBackwards: Database.Statement<[number, number], EventRow>;
   private readonly selectHead: Database.Statement<[], { head: number | null }>;
   private readonly appendBatch: (batch: readonly PendingAppend[]) => Array<AppendResult | { error: unknown }>;
 
@@ -105,6 +109,10 @@ export class SqliteEventStore implements EventStore {
       'INSERT INTO streams (stream_id, revision) VALUES (?, ?) ON CONFLICT (stream_id) DO UPDATE SET revision = excluded.revision',
     );
     this.selectAllAfter = this.db.prepare('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?');
+    this.selectStreamForwards = this.db.prepare('SELECT * FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?');
+    this.selectStreamBackwards = this.db.prepare('SELECT * FROM events WHERE stream_id = ? AND revision <= ? ORDER BY revision DESC LIMIT ?');
+    this.selectAllForwards = this.db.prepare('SELECT * FROM events WHERE position >= ? ORDER BY position LIMIT ?');
+    this.selectAllBackwards = this.db.prepare('SELECT * FROM events WHERE position <= ? ORDER BY position DESC LIMIT ?');
     this.selectHead = this.db.prepare('SELECT MAX(position) AS head FROM events');
 
     const appendOne = this.db.transaction((pending: PendingAppend) =>
@@ -158,18 +166,10 @@ export class SqliteEventStore implements EventStore {
     let rows: EventRow[];
     if (direction === 'forwards') {
       const fromRevision = from === 'start' ? 0 : from === 'end' ? current.revision + 1 : Number(from);
-      rows = this.db
-        .prepare<[string, number, number], EventRow>(
-          'SELECT * FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?',
-        )
-        .all(streamId, fromRevision, maxCount);
+      rows = this.selectStreamForwards.all(streamId, fromRevision, maxCount);
     } else {
       const fromRevision = from === 'end' ? current.revision : from === 'start' ? 0 : Number(from);
-      rows = this.db
-        .prepare<[string, number, number], EventRow>(
-          'SELECT * FROM events WHERE stream_id = ? AND revision <= ? ORDER BY revision DESC LIMIT ?',
-        )
-        .all(streamId, fromRevision, maxCount);
+      rows = this.selectStreamBackwards.all(streamId, fromRevision, maxCount);
     }
     return rows;
   }
@@ -184,14 +184,10 @@ export class SqliteEventStore implements EventStore {
   private readAllRows(direction: Direction, from: bigint | 'start' | 'end', maxCount: number): EventRow[] {
     if (direction === 'forwards') {
       const fromPosition = from === 'start' ? 0 : from === 'end' ? Number.MAX_SAFE_INTEGER : Number(from);
-      return this.db
-        .prepare<[number, number], EventRow>('SELECT * FROM events WHERE position >= ? ORDER BY position LIMIT ?')
-        .all(fromPosition, maxCount);
+      return this.selectAllForwards.all(fromPosition, maxCount);
     }
     const fromPosition = from === 'end' ? Number.MAX_SAFE_INTEGER : from === 'start' ? 0 : Number(from);
-    return this.db
-      .prepare<[number, number], EventRow>('SELECT * FROM events WHERE position <= ? ORDER BY position DESC LIMIT ?')
-      .all(fromPosition, maxCount);
+    return this.selectAllBackwards.all(fromPosition, maxCount);
   }
 
   subscribeToAll(options: SubscribeToAllOptions): AllSubscription {
