@@ -1,4 +1,5 @@
-import { CHAIN_GENESIS_HEX, chainHash, commitEvent, newCommitmentSalt, privateDigest } from '../../audit/event-commitment.js';
+import { randomBytes } from 'node:crypto';
+import { CHAIN_GENESIS_HEX, COMMITMENT_SALT_BYTES, chainHash, commitEvent, privateDigest } from '../../audit/event-commitment.js';
 import type { EventMetadata } from '../event-store.port.js';
 
 /** One row of the events table, as stored. */
@@ -42,8 +43,26 @@ export interface ChainedEvent {
   readonly createdMs: number;
 }
 
+/**
+ * Salts for this many events come from one call into the CSPRNG: a call for 32 bytes costs about
+ * as much as the rest of an event's commitment.
+ */
+const SALT_POOL_EVENTS = 256;
+let saltPool = Buffer.alloc(0);
+let saltPoolOffset = 0;
+
+function nextSalt(): string {
+  if (saltPoolOffset >= saltPool.length) {
+    saltPool = randomBytes(COMMITMENT_SALT_BYTES * SALT_POOL_EVENTS);
+    saltPoolOffset = 0;
+  }
+  const saltHex = saltPool.toString('hex', saltPoolOffset, saltPoolOffset + COMMITMENT_SALT_BYTES);
+  saltPoolOffset += COMMITMENT_SALT_BYTES;
+  return saltHex;
+}
+
 /** Commits a new event to the chain after `previousHex`, with a fresh salt (one canonical form of the event each). */
-export function commitRow(previousHex: string, event: ChainedEvent, saltHex = newCommitmentSalt()): RowCommitment {
+export function commitRow(previousHex: string, event: ChainedEvent, saltHex = nextSalt()): RowCommitment {
   const digest = privateDigest(saltHex, event.data, event.metadata);
   return { saltHex, privateDigest: digest, chainHash: chainHash(previousHex, leafDataOf(event, saltHex, digest)) };
 }
