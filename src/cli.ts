@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { AUDIT_USAGE, auditCommand } from './audit/cli/audit-cli.js';
+import { auditChain } from './audit/audit-chain.command.js';
 import { ApiKeyStore } from './auth/api-key-store.js';
 import { ISSUABLE_ROLES, IssuableRole } from './auth/api-key.js';
 import { apiKeyStorePath } from './auth/auth.module.js';
@@ -133,6 +134,7 @@ async function main(argv: string[]): Promise<number> {
     case 'demo':
       return demo(rest);
     case 'audit':
+      if (rest[0] === 'chain') return auditChain(rest.slice(1), loadConfig().dataDir);
       return auditCommand(rest);
     case 'ocds':
       return ocdsCommand(rest);

@@ -61,11 +61,13 @@ export class CommandPipeline {
     context: CommandContext,
   ): Promise<CommandResult<Event>> {
     return this.lock.run(streamId, async () => {
+      let conflictRevision = -1n;
       for (let attempt = 0; ; attempt += 1) {
         try {
-          return await this.attempt(decider, streamId, command, context);
+          return await this.attempt(decider, streamId, command, context, conflictRevision);
         } catch (error) {
           if (!(error instanceof WrongExpectedVersionError)) throw error;
+          if (typeof error.actualRevision === 'bigint') conflictRevision = error.actualRevision;
           if (context.ifMatchRevision !== undefined) throw preconditionFailed(streamId, context.ifMatchRevision, error);
           if (attempt >= this.retryCountMax) {
             throw new DomainError('conflict', 'CONCURRENCY_CONFLICT', `${streamId} kept changing; retry the request`, {
@@ -87,7 +89,7 @@ export class CommandPipeline {
     const recorded = await readWholeStream(this.store, streamId);
     return {
       state: fold(decider, recorded as unknown as Event[]),
-      revision: BigInt(recorded.length) - 1n,
+      revision: streamRevision(recorded, -1n),
       events: recorded,
     };
   }
@@ -97,9 +99,10 @@ export class CommandPipeline {
     streamId: string,
     command: Command,
     context: CommandContext,
+    conflictRevision: bigint,
   ): Promise<CommandResult<Event>> {
     const recorded = await readWholeStream(this.store, streamId);
-    const currentRevision = BigInt(recorded.length) - 1n;
+    const currentRevision = streamRevision(recorded, conflictRevision);
     const replay = findPreviousAttempt(recorded, streamId, context);
     if (replay) return replay as CommandResult<Event>;
     if (context.ifMatchRevision !== undefined && context.ifMatchRevision !== currentRevision) {
@@ -125,6 +128,17 @@ export class CommandPipeline {
     })) as unknown as CommandResult<Event>['events'];
     return { streamId, events, nextExpectedRevision: result.nextExpectedRevision, position: result.position, replayed: false };
   }
+}
+
+/**
+ * A stream's revision is its last event's, not the number of events read: an EventStoreDB
+ * stream may be truncated, capped by $maxCount or recreated after a soft delete. Events the
+ * store does not hand out (not written through the port) may end the stream: then the revision
+ * a version conflict reported, before this read, covers them.
+ */
+export function streamRevision(recorded: readonly RecordedEvent[], conflictRevision: bigint): bigint {
+  const last = recorded[recorded.length - 1]?.revision ?? -1n;
+  return last > conflictRevision ? last : conflictRevision;
 }
 
 function sleep(ms: number): Promise<void> {

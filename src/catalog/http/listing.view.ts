@@ -33,7 +33,8 @@ export function listingView(state: Exclude<ListingState, { status: 'absent' }>, 
     priceRupiah: state.priceRupiah,
     isDomesticProduct: state.isDomesticProduct,
     ...(state.status === 'delisted' ? { delistedReason: state.reason } : {}),
-    revision: (BigInt(events.length) - 1n).toString(),
+    // The last event's revision, not a count: a stream's first revision need not be 0 (EventStoreDB truncation).
+    revision: (events[events.length - 1]?.revision ?? -1n).toString(),
     priceHistory,
   };
 }
