@@ -77,7 +77,11 @@ export class SqliteEventStore implements EventStore {
   private readonly selectHead: Database.Statement<[], { head: number | null }>;
   private readonly appendBatch: (batch: readonly PendingAppend[]) => Array<AppendResult | { error: unknown }>;
 
-  private constructor(readonly filePath: string) {
+  private constructor(
+    readonly filePath: string,
+    /** The auditor's reading of a store whose chain may be broken: no tail check on open, no appends. */
+    private readonly auditReadOnly = false,
+  ) {
     if (filePath !== ':memory:') mkdirSync(dirname(filePath), { recursive: true });
     this.db = new Database(filePath, { timeout: OPEN_BUSY_TIMEOUT_MS });
     try {
@@ -86,7 +90,7 @@ export class SqliteEventStore implements EventStore {
       this.db.pragma('synchronous = FULL');
       this.db.exec(EVENT_STORE_SCHEMA_SQL);
       migrateToChain(this.db);
-      verifyChainTail(this.db, filePath, TAIL_EVENTS_VERIFIED_ON_OPEN);
+      if (!auditReadOnly) verifyChainTail(this.db, filePath, TAIL_EVENTS_VERIFIED_ON_OPEN);
     } catch (error) {
       this.db.close();
       throw error;
@@ -140,12 +144,21 @@ export class SqliteEventStore implements EventStore {
     return new SqliteEventStore(filePath);
   }
 
+  /**
+   * For the auditor's replay and verify only: opens a store even when its chain does not verify,
+   * so that every other check can still report what it finds; appending is refused.
+   */
+  static openForAudit(filePath: string): SqliteEventStore {
+    return new SqliteEventStore(filePath, true);
+  }
+
   appendToStream(
     streamId: string,
     events: readonly EventData[],
     options: { readonly expectedRevision: ExpectedRevision },
   ): Promise<AppendResult> {
     if (this.closed) return Promise.reject(new Error('event store is closed'));
+    if (this.auditReadOnly) return Promise.reject(new Error('event store is open for audit: read-only'));
     validateAppend(streamId, events, APPEND_EVENTS_MAX);
     return new Promise<AppendResult>((resolve, reject) => {
       this.queue.push({ streamId, events, expectedRevision: options.expectedRevision, resolve, reject });
