@@ -29,6 +29,7 @@ const issued: CardEvent = {
 const authorise = (overrides: Partial<Extract<CardCommand, { type: 'AuthoriseCard' }>> = {}): CardCommand => ({
   type: 'AuthoriseCard',
   orderId: ORDER_A,
+  orderAwaitingAuthorisation: true,
   opdCode: 'DINKES-3673',
   payeeVendorId: VENDOR,
   amountRupiah: 4_000_000,

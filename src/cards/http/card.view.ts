@@ -1,7 +1,10 @@
 import type { IssuedCard } from '../domain/card.state.js';
 import { availableRupiah } from '../domain/card.state.js';
 
-/** A card as admins, auditors and its own OPD see it: masked number, balances, every hold. */
+/**
+ * A card as admins, auditors and its own OPD see it: masked number, balances, its open holds and
+ * its most recent ended or declined ones (every hold is in the card_holds read model).
+ */
 export function cardView(card: IssuedCard, revision: bigint): Record<string, unknown> {
   return {
     cardId: card.cardId,
@@ -16,8 +19,8 @@ export function cardView(card: IssuedCard, revision: bigint): Record<string, unk
     heldRupiah: card.heldRupiah,
     capturedUnsettledRupiah: card.capturedUnsettledRupiah,
     availableRupiah: availableRupiah(card),
-    holds: Object.values(card.holds),
-    settledStatements: card.settledStatements,
+    holds: [...card.openHolds.values().map((hold) => ({ status: 'held', ...hold })), ...card.recentHolds.entries().map(([, hold]) => hold)],
+    settledStatements: card.settledStatements.entries().map(([statementReference]) => statementReference),
     revision: revision.toString(),
   };
 }
