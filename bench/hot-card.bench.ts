@@ -36,9 +36,10 @@ import { DEFAULT_POLICY } from '../src/policy/domain/policy.js';
 import { sampleData, sampleIds } from '../test/support/ledger-event-samples.js';
 
 export const HOT_CARD_ORDERS: readonly number[] = [1_000, 10_000, 100_000];
-/** Timed samples per figure (after WARMUP_SAMPLES untimed ones). */
+/** Timed samples per figure and size (after WARMUP_SAMPLES untimed ones); whole-stream folds are slow, so fewer. */
 const SAMPLES = 200;
-const WARMUP_SAMPLES = 20;
+const FOLD_SAMPLES = 5;
+const WARMUP_SAMPLES = 10;
 /** A hot card always has some orders waiting for delivery: their holds stay open. */
 const OPEN_HOLDS = 50;
 /** The OPD settles its card statement every this many orders. */
@@ -51,7 +52,7 @@ const FLAT_RATIO_MAX = 1.5;
 export interface HotCardFigures {
   readonly orders: number;
   readonly cardEvents: number;
-  /** Reading the whole card stream and folding it from its start, ms (one run). */
+  /** Reading the whole card stream and folding it from its start, ms (median). */
   readonly foldFromStartMs: number;
   /** evolve alone over the events in memory, microseconds per event. */
   readonly evolveUsPerEvent: number;
@@ -61,7 +62,7 @@ export interface HotCardFigures {
   readonly authorise: Percentiles;
   /** Raw better-sqlite3: read + JSON.parse of the last SNAPSHOT_EVERY_EVENTS events of the card stream, ms. */
   readonly rawTail: Percentiles;
-  /** Raw better-sqlite3: read + JSON.parse of the whole card stream, ms (one run). */
+  /** Raw better-sqlite3: read + JSON.parse of the whole card stream, ms (median). */
   readonly rawWholeMs: number;
   /** Raw better-sqlite3: one durable (synchronous=FULL) one-event insert into the same store, ms. */
   readonly rawAppend: Percentiles;
@@ -132,92 +133,153 @@ async function seedVendorAndListing(store: SqliteEventStore): Promise<{ vendorId
   return { vendorId: ids.vendorId, listingId: ids.listingId };
 }
 
-async function sample(count: number, run: (n: number) => Promise<unknown> | unknown): Promise<Percentiles> {
-  for (let n = 0; n < WARMUP_SAMPLES; n += 1) await run(-1 - n);
-  const ms: number[] = [];
-  for (let n = 0; n < count; n += 1) {
-    const started = performance.now();
-    await run(n);
-    ms.push(performance.now() - started);
-  }
-  ms.sort((a, b) => a - b);
-  return { p50: ms[Math.floor(ms.length * 0.5)]!, p99: ms[Math.min(ms.length - 1, Math.floor(ms.length * 0.99))]! };
+function percentiles(samples: readonly number[]): Percentiles {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return { p50: sorted[Math.floor(sorted.length * 0.5)]!, p99: sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))]! };
 }
 
-async function measure(orders: number, storeOrders: number): Promise<HotCardFigures> {
+/** One store with its hot card, and every operation the benchmark times on it. */
+interface Rig {
+  readonly orders: number;
+  readonly cardEvents: number;
+  /** Read the whole card stream and fold it from the start. */
+  readonly foldFromStart: () => Promise<void>;
+  /** evolve over the card's events already in memory; returns the number of events. */
+  readonly evolveAll: () => number;
+  readonly rawWhole: () => void;
+  readonly rawTail: () => void;
+  readonly rawAppend: () => void;
+  readonly loadCard: () => Promise<unknown>;
+  readonly placeOrder: () => Promise<unknown>;
+  readonly authorise: () => Promise<unknown>;
+  readonly close: () => Promise<void>;
+}
+
+async function rig(orders: number, storeOrders: number): Promise<Rig> {
   const dir = mkdtempSync(join(tmpdir(), 'bela-bench-hot-card-'));
   const store = SqliteEventStore.open(join(dir, 'events.db'));
   const snapshotsDb = new Database(join(dir, 'snapshots.db'));
+  const pipeline = new CommandPipeline(store, undefined, new SqliteSnapshotStore(snapshotsDb));
+  const policies = new PolicyService(pipeline);
+  const placeOrder = new PlaceOrderHandler(pipeline, policies);
+  const cardCommands = new CardCommandHandler(pipeline, policies);
+  const { vendorId, listingId } = await seedVendorAndListing(store);
+  for (let filled = orders; filled < storeOrders; filled += FILLER_CARD_ORDERS) {
+    await buildHotCard(store, randomUUID(), vendorId, Math.min(FILLER_CARD_ORDERS, storeOrders - filled));
+  }
+  const cardId = randomUUID();
+  const cardEvents = await buildHotCard(store, cardId, vendorId, orders);
+  const stream = cardStreamId(cardId);
+  const inMemory = (await readWholeStream(store, stream)).map(({ type, data }) => ({ type, data }) as CardEvent);
+
   const raw = new Database(join(dir, 'events.db'), { readonly: true });
-  try {
-    const pipeline = new CommandPipeline(store, undefined, new SqliteSnapshotStore(snapshotsDb));
-    const policies = new PolicyService(pipeline);
-    const placeOrder = new PlaceOrderHandler(pipeline, policies);
-    const cardCommands = new CardCommandHandler(pipeline, policies);
-    const { vendorId, listingId } = await seedVendorAndListing(store);
-    const cardId = randomUUID();
-    for (let filled = orders; filled < storeOrders; filled += FILLER_CARD_ORDERS) {
-      await buildHotCard(store, randomUUID(), vendorId, Math.min(FILLER_CARD_ORDERS, storeOrders - filled));
+  const rawRows = raw.prepare<[string, number], { data: string; metadata: string }>('SELECT data, metadata FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision');
+  const rawRead = (fromRevision: number): void => {
+    for (const row of rawRows.all(stream, fromRevision)) {
+      JSON.parse(row.data);
+      JSON.parse(row.metadata);
     }
-    const cardEvents = await buildHotCard(store, cardId, vendorId, orders);
-    const stream = cardStreamId(cardId);
+  };
+  const rawWriter = new Database(join(dir, 'events.db'));
+  rawWriter.pragma('synchronous = FULL');
+  const rawInsert = rawWriter.prepare('INSERT INTO events (stream_id, revision, event_id, type, data, metadata, created_ms) VALUES (?, 0, ?, ?, ?, ?, ?)');
+  const rawAppendOne = rawWriter.transaction(() => {
+    const id = randomUUID();
+    rawInsert.run(`raw-${id}`, id, 'RawBaseline', JSON.stringify({ n: 1 }), JSON.stringify(metadata()), Date.now());
+  });
 
-    const foldStarted = performance.now();
-    const whole = (await readWholeStream(store, stream)) as unknown as CardEvent[];
-    fold(cardDecider, whole);
-    const foldFromStartMs = performance.now() - foldStarted;
-    fold(cardDecider, whole); // warm the JIT: the per-event figure is the steady state
-    const evolveStarted = performance.now();
-    fold(cardDecider, whole);
-    const evolveUsPerEvent = ((performance.now() - evolveStarted) * 1000) / whole.length;
-
-    const rawRows = raw.prepare<[string, number], { data: string; metadata: string }>('SELECT data, metadata FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision');
-    const rawRead = (fromRevision: number): number => rawRows.all(stream, fromRevision).reduce((count, row) => count + (JSON.parse(row.data) ? 1 : 0) + (JSON.parse(row.metadata) ? 1 : 0), 0);
-    const rawWholeStarted = performance.now();
-    rawRead(0);
-    const rawWholeMs = performance.now() - rawWholeStarted;
-    const rawTail = await sample(SAMPLES, () => rawRead(cardEvents - SNAPSHOT_EVERY_EVENTS));
-    const rawWriter = new Database(join(dir, 'events.db'));
-    rawWriter.pragma('synchronous = FULL');
-    const rawInsert = rawWriter.prepare('INSERT INTO events (stream_id, revision, event_id, type, data, metadata, created_ms) VALUES (?, 0, ?, ?, ?, ?, ?)');
-    const rawAppendOne = rawWriter.transaction(() => {
-      const id = randomUUID();
-      rawInsert.run(`raw-${id}`, id, 'RawBaseline', JSON.stringify({ n: 1 }), JSON.stringify(metadata()), Date.now());
-    });
-    const rawAppend = await sample(SAMPLES, () => rawAppendOne());
-    rawWriter.close();
-
-    // The first read keeps the card's snapshot; every later one reads only the tail.
-    await pipeline.load(cardDecider, stream);
-    const loadCard = await sample(SAMPLES, () => pipeline.load(cardDecider, stream));
-    const placed: string[] = [];
-    const place = await sample(SAMPLES, async () => {
+  const placed: string[] = [];
+  let authorised = 0;
+  return {
+    orders,
+    cardEvents,
+    foldFromStart: async () => {
+      fold(cardDecider, (await readWholeStream(store, stream)) as unknown as CardEvent[]);
+    },
+    evolveAll: () => {
+      fold(cardDecider, inMemory);
+      return inMemory.length;
+    },
+    rawWhole: () => rawRead(0),
+    rawTail: () => rawRead(cardEvents - SNAPSHOT_EVERY_EVENTS),
+    rawAppend: () => rawAppendOne(),
+    loadCard: () => pipeline.load(cardDecider, stream),
+    placeOrder: async () => {
       const orderId = randomUUID();
       placed.push(orderId);
       const request = { orderId, opdCode: OPD, kabupatenKotaCode: '3673', officialName: 'Budi Santoso', vendorId, cardId, lines: [{ listingId, quantity: 2 }], shippingRupiah: 0 };
       await placeOrder.execute(new PlaceOrderCommand(request, context('admin')));
-    });
-    let next = 0;
-    const authorise = await sample(SAMPLES, async () => {
-      const orderId = placed[next++ % placed.length]!;
+    },
+    authorise: async () => {
+      const orderId = placed[authorised++ % placed.length]!;
       const [placedEvent] = (await store.readStream(orderStreamId(orderId), { maxCount: 1 })) as Array<RecordedEvent<{ totalRupiah: number }>>;
       const command = { type: 'AuthoriseCard' as const, orderId, opdCode: OPD, payeeVendorId: vendorId, amountRupiah: placedEvent!.data.totalRupiah, domesticUmkPurchase: true };
       await cardCommands.execute(new CardCommandRequest(cardId, command, context('system', `bench:${orderId}`)));
-    });
-    return { orders, cardEvents, foldFromStartMs, evolveUsPerEvent, loadCard, placeOrder: place, authorise, rawTail, rawWholeMs, rawAppend };
-  } finally {
-    raw.close();
-    snapshotsDb.close();
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
+    },
+    close: async () => {
+      raw.close();
+      rawWriter.close();
+      snapshotsDb.close();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Times `run` on every rig in turn, sample after sample, so that whatever else the machine does
+ * falls on every size alike (the machine is shared; sizes measured minutes apart are not comparable).
+ */
+async function interleaved(rigs: readonly Rig[], count: number, run: (rig: Rig) => Promise<unknown> | unknown, warmups = WARMUP_SAMPLES): Promise<Percentiles[]> {
+  for (let n = 0; n < warmups; n += 1) for (const each of rigs) await run(each);
+  const samples = rigs.map((): number[] => []);
+  for (let n = 0; n < count; n += 1) {
+    for (const [index, each] of rigs.entries()) {
+      const started = performance.now();
+      await run(each);
+      samples[index]!.push(performance.now() - started);
+    }
   }
+  return samples.map(percentiles);
 }
 
 export async function runHotCardBench(sizes: readonly number[] = HOT_CARD_ORDERS): Promise<HotCardFigures[]> {
-  const figures: HotCardFigures[] = [];
   const storeOrders = Math.max(...sizes);
-  for (const orders of sizes) figures.push(await measure(orders, storeOrders));
-  return figures;
+  const rigs: Rig[] = [];
+  try {
+    for (const orders of sizes) rigs.push(await rig(orders, storeOrders));
+    const foldFromStart = await interleaved(rigs, FOLD_SAMPLES, (each) => each.foldFromStart(), 1);
+    const rawWhole = await interleaved(rigs, FOLD_SAMPLES, (each) => each.rawWhole(), 1);
+    const evolveUs = rigs.map((): number[] => []);
+    for (let n = 0; n < FOLD_SAMPLES + 1; n += 1) {
+      for (const [index, each] of rigs.entries()) {
+        const started = performance.now();
+        const events = each.evolveAll();
+        // The first pass warms the JIT: the per-event figure is the steady state.
+        if (n > 0) evolveUs[index]!.push(((performance.now() - started) * 1000) / events);
+      }
+    }
+    const rawTail = await interleaved(rigs, SAMPLES, (each) => each.rawTail());
+    const rawAppend = await interleaved(rigs, SAMPLES, (each) => each.rawAppend());
+    // The first read keeps each card's snapshot; every later one reads only the tail.
+    const loadCard = await interleaved(rigs, SAMPLES, (each) => each.loadCard());
+    const placeOrder = await interleaved(rigs, SAMPLES, (each) => each.placeOrder());
+    const authorise = await interleaved(rigs, SAMPLES, (each) => each.authorise());
+    return rigs.map((each, index) => ({
+      orders: each.orders,
+      cardEvents: each.cardEvents,
+      foldFromStartMs: foldFromStart[index]!.p50,
+      evolveUsPerEvent: percentiles(evolveUs[index]!).p50,
+      loadCard: loadCard[index]!,
+      placeOrder: placeOrder[index]!,
+      authorise: authorise[index]!,
+      rawTail: rawTail[index]!,
+      rawWholeMs: rawWhole[index]!.p50,
+      rawAppend: rawAppend[index]!,
+    }));
+  } finally {
+    for (const each of rigs) await each.close();
+  }
 }
 
 const ms = (value: number): string => value.toFixed(2).padStart(8);

@@ -316,6 +316,28 @@ describe('card decider', () => {
       expect(large).toMatchObject({ capturedUnsettledRupiah: 10_000 * 100 });
     });
 
+    it('folding an event does the same work whatever the history: map writes grow linearly with the events (no copying)', () => {
+      // Copying a Map calls Map.prototype.set once per entry: a fold that copied its holds would write quadratically.
+      const writesFolding = (orders: number): number => {
+        const history = [issued, ...endedOrders(orders)];
+        const original = Map.prototype.set;
+        let writes = 0;
+        Map.prototype.set = function countedSet(this: Map<unknown, unknown>, key: unknown, value: unknown) {
+          writes += 1;
+          return original.call(this, key, value);
+        };
+        try {
+          fold(cardDecider, history);
+          return writes;
+        } finally {
+          Map.prototype.set = original;
+        }
+      };
+      const perOrder = (from: number, to: number): number => (writesFolding(to) - writesFolding(from)) / (to - from);
+      expect(perOrder(1_000, 2_000)).toBe(perOrder(2_000, 10_000));
+      expect(perOrder(1_000, 2_000)).toBeLessThanOrEqual(4);
+    });
+
     it('asserts (a bug, not a user error) on a capture, void or expiry of a hold that is not open, a second approval, or an over-settlement', () => {
       const voided: CardEvent = { type: 'AuthorisationVoided', data: { cardId: CARD, orderId: ORDER_A, amountRupiah: 4_000_000, reason: 'x', policyRevision: 2 } };
       expect(() => fold(cardDecider, [issued, captured()])).toThrow(AssertionFailed);
