@@ -101,7 +101,7 @@ export class CommandPipeline {
     streamId: string,
   ): Promise<{ state: State; revision: bigint; events: readonly RecordedEvent[] }> {
     const folded = await this.foldStream(decider, streamId);
-    if (folded.revision >= 0n) await this.snapshotIfDue(decider, streamId, folded, folded.revision, folded.read[folded.read.length - 1]!.id);
+    if (folded.revision >= 0n) await this.snapshotIfDue(decider, streamId, folded.baseRevision, () => folded.state, folded.revision, folded.read[folded.read.length - 1]!.id);
     return { state: folded.state, revision: folded.revision, events: folded.read };
   }
 
@@ -125,7 +125,8 @@ export class CommandPipeline {
     const toAppend = decided.map((event, index) => toEventData(event, index, streamId, context));
     const expectedRevision: ExpectedRevision = currentRevision < 0n ? 'no_stream' : currentRevision;
     const result = await this.store.appendToStream(streamId, toAppend, { expectedRevision });
-    await this.snapshotIfDue(decider, streamId, { ...folded, state: decided.reduce(decider.evolve, folded.state) }, result.nextExpectedRevision, toAppend[toAppend.length - 1]!.id);
+    const stateAfter = (): State => decided.reduce((state, event) => decider.evolve(state, event), folded.state);
+    await this.snapshotIfDue(decider, streamId, folded.baseRevision, stateAfter, result.nextExpectedRevision, toAppend[toAppend.length - 1]!.id);
     const firstRevision = result.nextExpectedRevision - BigInt(toAppend.length) + 1n;
     const created = new Date();
     const events = toAppend.map((event, index) => ({
@@ -170,13 +171,14 @@ export class CommandPipeline {
   private async snapshotIfDue<State, Event extends DomainEvent>(
     decider: Folding<State, Event>,
     streamId: string,
-    folded: Pick<Folded<State>, 'state' | 'baseRevision'>,
+    baseRevision: bigint,
+    state: () => State,
     revision: bigint,
     eventId: string,
   ): Promise<void> {
     const codec = decider.snapshot;
-    if (codec === undefined || revision - folded.baseRevision < BigInt(SNAPSHOT_EVERY_EVENTS)) return;
-    const stateJson = JSON.stringify(codec.encode(folded.state));
+    if (codec === undefined || revision - baseRevision < BigInt(SNAPSHOT_EVERY_EVENTS)) return;
+    const stateJson = JSON.stringify(codec.encode(state()));
     try {
       await this.snapshots.save({ streamId, revision, eventId, stateSchemaVersion: codec.stateSchemaVersion, stateJson });
     } catch {
