@@ -1,4 +1,4 @@
-import type { IssuedCard } from '../domain/card.state.js';
+import type { Hold, IssuedCard } from '../domain/card.state.js';
 import { availableRupiah } from '../domain/card.state.js';
 
 /**
@@ -6,6 +6,7 @@ import { availableRupiah } from '../domain/card.state.js';
  * its most recent ended or declined ones (every hold is in the card_holds read model).
  */
 export function cardView(card: IssuedCard, revision: bigint): Record<string, unknown> {
+  const holds: Hold[] = [...card.openHolds.values().map((hold) => ({ status: 'held' as const, ...hold })), ...card.recentHolds.entries().map(([, hold]) => hold)];
   return {
     cardId: card.cardId,
     status: card.status,
@@ -19,7 +20,7 @@ export function cardView(card: IssuedCard, revision: bigint): Record<string, unk
     heldRupiah: card.heldRupiah,
     capturedUnsettledRupiah: card.capturedUnsettledRupiah,
     availableRupiah: availableRupiah(card),
-    holds: [...card.openHolds.values().map((hold) => ({ status: 'held', ...hold })), ...card.recentHolds.entries().map(([, hold]) => hold)],
+    holds,
     settledStatements: card.settledStatements.entries().map(([statementReference]) => statementReference),
     revision: revision.toString(),
   };
