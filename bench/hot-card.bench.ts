@@ -19,6 +19,7 @@ import { CardCommandHandler } from '../src/cards/application/card-command.handle
 import { CardCommandRequest } from '../src/cards/application/card.commands.js';
 import type { CardCommand } from '../src/cards/domain/card.commands.js';
 import { cardDecider, cardStreamId } from '../src/cards/domain/card.decider.js';
+import { cardSnapshotCodec } from '../src/cards/domain/card.snapshot.js';
 import type { CardEvent } from '../src/cards/domain/card.events.js';
 import { CommandContext, CommandPipeline } from '../src/event-store/command-pipeline.js';
 import { APPEND_EVENTS_MAX, EventData, RecordedEvent } from '../src/event-store/event-store.port.js';
@@ -54,8 +55,10 @@ export interface HotCardFigures {
   readonly cardEvents: number;
   /** Reading the whole card stream and folding it from its start, ms (median). */
   readonly foldFromStartMs: number;
-  /** evolve alone over the events in memory, microseconds per event. */
+  /** evolve alone over the whole stream in memory, microseconds per event (memory effects included). */
   readonly evolveUsPerEvent: number;
+  /** evolve alone over the last SNAPSHOT_EVERY_EVENTS events onto the snapshot before them, microseconds per event. */
+  readonly evolveTailUsPerEvent: number;
   /** The card as commands and GET /cards/:id read it (snapshot + tail), ms. */
   readonly loadCard: Percentiles;
   readonly placeOrder: Percentiles;
@@ -146,6 +149,9 @@ interface Rig {
   readonly foldFromStart: () => Promise<void>;
   /** evolve over the card's events already in memory; returns the number of events. */
   readonly evolveAll: () => number;
+  /** evolve over the tail onto a fresh copy of the state before it; returns the number of events. */
+  readonly evolveTail: () => number;
+  readonly tailUsPerEvent: () => number;
   readonly rawWhole: () => void;
   readonly rawTail: () => void;
   readonly rawAppend: () => void;
@@ -190,12 +196,23 @@ async function rig(orders: number, storeOrders: number): Promise<Rig> {
 
   const placed: string[] = [];
   let authorised = 0;
+  const snapshotBeforeTail = JSON.stringify(cardSnapshotCodec.encode(fold(cardDecider, inMemory.slice(0, -SNAPSHOT_EVERY_EVENTS))));
+  let tailUs = 0;
   return {
     orders,
     cardEvents,
     foldFromStart: async () => {
       fold(cardDecider, (await readWholeStream(store, stream)) as unknown as CardEvent[]);
     },
+    evolveTail: () => {
+      const tail = inMemory.slice(-SNAPSHOT_EVERY_EVENTS);
+      const before = cardSnapshotCodec.decode(JSON.parse(snapshotBeforeTail));
+      const started = performance.now();
+      tail.reduce((state, event) => cardDecider.evolve(state, event), before);
+      tailUs = ((performance.now() - started) * 1000) / tail.length;
+      return tail.length;
+    },
+    tailUsPerEvent: () => tailUs,
     evolveAll: () => {
       fold(cardDecider, inMemory);
       return inMemory.length;
@@ -259,6 +276,13 @@ export async function runHotCardBench(sizes: readonly number[] = HOT_CARD_ORDERS
         if (n > 0) evolveUs[index]!.push(((performance.now() - started) * 1000) / events);
       }
     }
+    const evolveTailUs = rigs.map((): number[] => []);
+    for (let n = 0; n < SAMPLES + WARMUP_SAMPLES; n += 1) {
+      for (const [index, each] of rigs.entries()) {
+        each.evolveTail();
+        if (n >= WARMUP_SAMPLES) evolveTailUs[index]!.push(each.tailUsPerEvent());
+      }
+    }
     const rawTail = await interleaved(rigs, SAMPLES, (each) => each.rawTail());
     const rawAppend = await interleaved(rigs, SAMPLES, (each) => each.rawAppend());
     // The first read keeps each card's snapshot; every later one reads only the tail.
@@ -270,6 +294,7 @@ export async function runHotCardBench(sizes: readonly number[] = HOT_CARD_ORDERS
       cardEvents: each.cardEvents,
       foldFromStartMs: foldFromStart[index]!.p50,
       evolveUsPerEvent: percentiles(evolveUs[index]!).p50,
+      evolveTailUsPerEvent: percentiles(evolveTailUs[index]!).p50,
       loadCard: loadCard[index]!,
       placeOrder: placeOrder[index]!,
       authorise: authorise[index]!,
@@ -287,9 +312,9 @@ const pair = ({ p50, p99 }: Percentiles): string => `${ms(p50)} ${ms(p99)}`;
 
 export function printHotCard(figures: readonly HotCardFigures[]): void {
   console.log(`  times in ms (p50 p99 over ${SAMPLES} samples); snapshot every ${SNAPSHOT_EVERY_EVENTS} events; ${OPEN_HOLDS} holds open; every store ${Math.max(...figures.map((f) => f.orders))} orders`);
-  console.log(`  ${'orders'.padStart(8)} ${'events'.padStart(8)} | ${'fold from start'.padStart(15)} ${'us/event'.padStart(8)} | ${'raw whole'.padStart(9)} | ${'raw tail p50 p99'.padStart(17)} | ${'load card p50 p99'.padStart(17)} | ${'raw append p50 p99'.padStart(18)} | ${'place order p50 p99'.padStart(19)} | ${'authorise p50 p99'.padStart(17)}`);
+  console.log(`  ${'orders'.padStart(8)} ${'events'.padStart(8)} | ${'fold from start'.padStart(15)} ${'us/event'.padStart(8)} ${'tail us/event'.padStart(13)} | ${'raw whole'.padStart(9)} | ${'raw tail p50 p99'.padStart(17)} | ${'load card p50 p99'.padStart(17)} | ${'raw append p50 p99'.padStart(18)} | ${'place order p50 p99'.padStart(19)} | ${'authorise p50 p99'.padStart(17)}`);
   for (const f of figures) {
-    console.log(`  ${String(f.orders).padStart(8)} ${String(f.cardEvents).padStart(8)} | ${ms(f.foldFromStartMs).padStart(15)} ${f.evolveUsPerEvent.toFixed(2).padStart(8)} | ${ms(f.rawWholeMs).padStart(9)} | ${pair(f.rawTail)}  | ${pair(f.loadCard)}  | ${pair(f.rawAppend).padStart(18)} | ${pair(f.placeOrder).padStart(19)} | ${pair(f.authorise)}`);
+    console.log(`  ${String(f.orders).padStart(8)} ${String(f.cardEvents).padStart(8)} | ${ms(f.foldFromStartMs).padStart(15)} ${f.evolveUsPerEvent.toFixed(2).padStart(8)} ${f.evolveTailUsPerEvent.toFixed(2).padStart(13)} | ${ms(f.rawWholeMs).padStart(9)} | ${pair(f.rawTail)}  | ${pair(f.loadCard)}  | ${pair(f.rawAppend).padStart(18)} | ${pair(f.placeOrder).padStart(19)} | ${pair(f.authorise)}`);
   }
   const first = figures[0];
   const last = figures[figures.length - 1];
@@ -297,7 +322,7 @@ export function printHotCard(figures: readonly HotCardFigures[]): void {
   const ratio = (pick: (f: HotCardFigures) => number): string => (pick(last) / pick(first)).toFixed(2);
   const placeRatio = last.placeOrder.p50 / first.placeOrder.p50;
   console.log(
-    `  ${last.orders} vs ${first.orders} orders (p50): load card ${ratio((f) => f.loadCard.p50)}x, place order ${placeRatio.toFixed(2)}x, authorise ${ratio((f) => f.authorise.p50)}x, evolve per event ${ratio((f) => f.evolveUsPerEvent)}x` +
+    `  ${last.orders} vs ${first.orders} orders (p50): load card ${ratio((f) => f.loadCard.p50)}x, place order ${placeRatio.toFixed(2)}x, authorise ${ratio((f) => f.authorise.p50)}x, evolve per event of the tail ${ratio((f) => f.evolveTailUsPerEvent)}x (of the whole stream ${ratio((f) => f.evolveUsPerEvent)}x, raw whole read per event ${ratio((f) => f.rawWholeMs / f.cardEvents)}x)` +
       ` (flat: <= ${FLAT_RATIO_MAX}x; ${placeRatio <= FLAT_RATIO_MAX ? 'flat' : 'NOT flat'})`,
   );
 }
