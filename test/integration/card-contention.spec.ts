@@ -75,6 +75,7 @@ describe('KKP card under contention from two writers (integration)', () => {
           {
             type: 'AuthoriseCard',
             orderId: randomUUID(),
+            orderAwaitingAuthorisation: true,
             opdCode: OPD,
             payeeVendorId: randomUUID(),
             amountRupiah,

@@ -117,7 +117,8 @@ describe('vendor-suspension process manager (integration)', () => {
   const statusOf = async (orderId: string): Promise<string> => (await pipeline.load(orderDecider, orderStreamId(orderId))).state.status;
   const holdOf = async (orderId: string): Promise<string | undefined> => {
     const { state } = await pipeline.load(cardDecider, cardStreamId(CARD));
-    return state.status === 'absent' ? undefined : state.holds[orderId]?.status;
+    if (state.status === 'absent') return undefined;
+    return state.openHolds.get(orderId) ? 'held' : state.recentHolds.get(orderId)?.status;
   };
   const allEvents = (): Promise<RecordedEvent[]> => store.readAll({ maxCount: 10_000 });
 

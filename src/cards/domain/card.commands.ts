@@ -21,6 +21,12 @@ export type CardCommand =
   | {
       readonly type: 'AuthoriseCard';
       readonly orderId: string;
+      /**
+       * The order (read by the handler) is placed and has no answer from the card yet. A replayed
+       * trigger for an order that was answered, cancelled or closed since changes nothing, however
+       * long ago its hold ended: the card does not need to remember every order it ever paid.
+       */
+      readonly orderAwaitingAuthorisation: boolean;
       /** The ordering OPD: a card pays only for its own OPD. */
       readonly opdCode: string;
       readonly payeeVendorId: string;

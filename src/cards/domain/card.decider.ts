@@ -7,6 +7,7 @@ import { requireRegisteredOpd } from '../../opds/domain/opd.decider.js';
 import type { CardCommand } from './card.commands.js';
 import type { CardEvent } from './card.events.js';
 import { evolveCard } from './card.evolve.js';
+import { cardSnapshotCodec } from './card.snapshot.js';
 import { CardState, IssuedCard } from './card.state.js';
 import { authorise, capture, expire, requireAmount, settle, voidHold } from './card-authorisation.js';
 import { findCardNumber, isCardLast4 } from './card-number.js';
@@ -21,6 +22,7 @@ export const cardDecider: Decider<CardState, CardCommand, CardEvent> = {
   initialState: () => ({ status: 'absent' }),
   evolve: evolveCard,
   decide,
+  snapshot: cardSnapshotCodec,
 };
 
 function decide(command: CardCommand, state: CardState): CardEvent[] {
@@ -38,7 +40,7 @@ function decide(command: CardCommand, state: CardState): CardEvent[] {
       return [{ type: 'CardReinstated', data: { cardId } }];
     case 'CloseCard': {
       requireStatus(state, ['active', 'suspended'], 'close');
-      const open = Object.values(state.holds).filter((hold) => hold.status === 'held').length;
+      const open = state.openHolds.size;
       if (open > 0) throw ruleViolation('CARD_HAS_OPEN_HOLDS', 'void, capture or let expire every open hold before closing the card', { openHolds: open });
       return [{ type: 'CardClosed', data: { cardId, reason: requireText('reason', command.reason, REASON_LENGTH_MAX, { multiline: true }) } }];
     }

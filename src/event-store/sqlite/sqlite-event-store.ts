@@ -97,8 +97,10 @@ export class SqliteEventStore implements EventStore {
     }
     this.db.pragma(`busy_timeout = ${WRITE_BUSY_TIMEOUT_MS}`);
     this.selectStreamRevision = this.db.prepare('SELECT revision FROM streams WHERE stream_id = ?');
+    // Without INDEXED BY the planner walks the stream's (stream_id, revision) index to skip the
+    // sort: every append to a long stream would scan the whole stream.
     this.selectEventInStream = this.db.prepare(
-      'SELECT revision, position FROM events WHERE stream_id = ? AND event_id = ? ORDER BY revision LIMIT 1',
+      'SELECT revision, position FROM events INDEXED BY events_by_stream_event_id WHERE stream_id = ? AND event_id = ? ORDER BY revision LIMIT 1',
     );
     this.selectEventAt = this.db.prepare('SELECT event_id, position FROM events WHERE stream_id = ? AND revision = ?');
     this.selectLastPositionOfStream = this.db.prepare(

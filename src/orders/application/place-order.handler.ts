@@ -39,6 +39,7 @@ export class PlaceOrderHandler implements ICommandHandler<PlaceOrderCommand> {
     );
   }
 
+  /** A busy card is read from its latest snapshot plus the events after it: bounded however many orders it paid. */
   private async card(cardId: string): Promise<CardSnapshot> {
     const { state } = await this.pipeline.load(cardDecider, cardStreamId(cardId));
     return state.status === 'absent' ? { cardId, status: 'absent' } : { cardId, status: state.status, opdCode: state.opdCode };
