@@ -143,11 +143,24 @@ describe('public dashboard in headless Chromium over a seeded ledger (browser)',
     expect(problems).toEqual([]);
   });
 
+  it('Tanda bahaya: while the service has no red flags (GET /public/red-flags is 404), the page says plainly "Belum tersedia"', async () => {
+    expect((await seeded.app.request('GET', '/public/red-flags')).status).toBe(404);
+    await openPage(page, url('/tanda-bahaya.html'));
+    expect(await page.locator('#belum-tersedia h2').innerText()).toBe('Belum tersedia');
+  });
+
+  // SKIPPED, loudly: the red-flag read models (branch flags: GET /public/red-flags, /public/red-flags/:id)
+  // had not landed on main when the dashboard was built, so the page only shows "Belum tersedia" (tested above).
+  it.skip('Tanda bahaya lists the red flags the API reports, with rule, parameters and status (SKIPPED: GET /public/red-flags has not landed)', () => undefined);
+
   it.each(PAGES)('$name: a screenshot on a desktop and a phone; axe-core finds no serious or critical violation', async ({ name, path }) => {
     await openPage(page, url(path));
     await screenshot(page, name);
     const desktop = seriousOrWorse(await axeViolations(page));
+    // A phone opens the page at its own size.
     await page.setViewportSize({ width: 390, height: 844 });
+    await openPage(page, url(path));
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
     await screenshot(page, `${name}-ponsel`);
     const phone = seriousOrWorse(await axeViolations(page));
     expect({ desktop, phone }).toEqual({ desktop: [], phone: [] });

@@ -97,7 +97,7 @@ async function profile(vendorId: string): Promise<void> {
       ...fact('Terdaftar', date(vendor.registeredAt)),
     );
     byId('penjualan').replaceChildren(
-      el('div', { class: 'figure' }, el('dt', {}, 'Total penjualan dibayar'), el('dd', { id: 'penjualan-total', 'data-value': String(sales.totals.amountRupiah) }, rupiah(sales.totals.amountRupiah))),
+      el('div', { class: 'figure figure-wide' }, el('dt', {}, 'Total penjualan dibayar'), el('dd', { id: 'penjualan-total', 'data-value': String(sales.totals.amountRupiah) }, rupiah(sales.totals.amountRupiah))),
       el('div', { class: 'figure' }, el('dt', {}, 'Transaksi dibayar'), el('dd', { id: 'penjualan-transaksi' }, count(sales.totals.orderCount))),
       el('div', { class: 'figure' }, el('dt', {}, 'Produk di katalog'), el('dd', {}, count(listings.items.length))),
     );
