@@ -2,12 +2,13 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 import { CATEGORY_CODES } from '../catalog/domain/categories.js';
+import { OPD_CODE_EXAMPLE, OPD_CODE_FORMAT } from '../opds/domain/opd-code.js';
+import { IsOpdCode } from '../opds/http/opd-code.validator.js';
 import { VENDOR_SCALES } from '../policy/domain/policy.js';
 import { BooleanParam } from '../read-models/http/directory-query.dto.js';
 import { invalid } from '../kernel/errors.js';
 import { PAGE_SIZE_MAX } from '../read-models/keyset-query.js';
 
-const OPD_CODE = /^[A-Za-z0-9._-]{1,64}$/;
 const REGION_CODE = /^\d{4}$/;
 const ORDER_STATUSES = ['placed', 'authorised', 'declined', 'accepted', 'rejected', 'shipped', 'received', 'paid', 'cancelled', 'expired'];
 /** A search text longer than this finds nothing useful and costs a scan. */
@@ -41,7 +42,7 @@ export class PublicListQueryDto {
 
 export class PublicTransactionQueryDto extends PublicListQueryDto {
   @ApiPropertyOptional({ enum: ORDER_STATUSES }) @IsOptional() @IsIn(ORDER_STATUSES) status?: string;
-  @ApiPropertyOptional({ example: 'OPD-3673-DINKES' }) @IsOptional() @Matches(OPD_CODE) opdCode?: string;
+  @ApiPropertyOptional({ description: OPD_CODE_FORMAT, example: OPD_CODE_EXAMPLE }) @IsOptional() @IsOpdCode() opdCode?: string;
   @ApiPropertyOptional({ description: "the buyer OPD's kabupaten/kota (BPS)", example: '3673' }) @IsOptional() @Matches(REGION_CODE) kabupatenKotaCode?: string;
   @ApiPropertyOptional() @IsOptional() @IsUUID() vendorId?: string;
   @ApiPropertyOptional({ enum: CATEGORY_CODES, description: 'orders with a line in this category' }) @IsOptional() @IsIn(CATEGORY_CODES) category?: string;
