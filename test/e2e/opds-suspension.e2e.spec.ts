@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { issueCard, orderBody, pollUntil, registerOpd, sellingVendor } from '../support/purchase-session.js';
 import { PROJECT_ROOT, TestApp } from '../support/test-app.js';
+import { projectionsCaughtUp } from '../support/projections-caught-up.js';
 
 const CLI_JS = join(PROJECT_ROOT, 'dist', 'src', 'cli.js');
 const CLI_TIMEOUT_MS = 30_000;
@@ -114,8 +115,9 @@ describe('OPDs as registered data, and a suspended vendor (e2e)', () => {
     expect((await app.request('POST', `/orders/${orderId}/receive`, { token: buyer, body: { bastNumber: 'BAST/001/DINKES-PDG', bastDate: today } })).status).toBe(200);
     await pollUntil(app, buyer, `/orders/${orderId}`, (order) => order.status === 'paid');
 
-    const head = await app.store.headPosition();
-    const spending = await app.request('GET', `/public/spending?by=kabupaten-kota&waitForPosition=${head}`);
+    // Public queries never wait for a position: wait for the projections, then ask.
+    await projectionsCaughtUp(app, admin, (await app.store.headPosition()).toString());
+    const spending = await app.request('GET', '/public/spending?by=kabupaten-kota');
     expect(spending.status).toBe(200);
     expect(spending.body.items).toEqual([expect.objectContaining({ key: '3601', amountRupiah: 900_000 })]);
     const byOpd = await app.request('GET', `/public/spending?by=opd&opdCode=${PANDEGLANG_DINKES}`);
