@@ -63,11 +63,11 @@ async function list(params: URLSearchParams): Promise<void> {
             'tr',
             {},
             el('td', {}, el('a', { href: `/penyedia.html?id=${encodeURIComponent(vendor.vendorId)}` }, vendor.name)),
+            el('td', { class: 'num' }, rupiah(vendor.salesRupiah)),
+            el('td', { class: 'num' }, count(vendor.orderCount)),
             el('td', {}, label(SCALE_LABELS, vendor.scale)),
             el('td', {}, regionLabel(vendor.kabupatenKotaCode)),
             el('td', {}, label(VENDOR_STATUS_LABELS, vendor.status)),
-            el('td', { class: 'num' }, count(vendor.orderCount)),
-            el('td', { class: 'num' }, rupiah(vendor.salesRupiah)),
           ),
         ),
       );
