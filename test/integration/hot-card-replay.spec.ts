@@ -40,8 +40,11 @@ describe('a busy card answers a replayed authorisation from the order\'s facts, 
   const append = (streamId: string, type: string, data: unknown): Promise<unknown> =>
     store.appendToStream(streamId, [{ id: randomUUID(), type, data, metadata: sampleMetadata() } as EventData], { expectedRevision: 'any' });
 
+  /** The card's OPD: its orders come from the same OPD, as the card allows. */
+  const opdCode = sampleIds().opdCode;
+
   async function placeOrder(cardId: string, totalRupiah: number): Promise<RecordedEvent> {
-    const ids = { ...sampleIds(), cardId };
+    const ids = { ...sampleIds(), cardId, opdCode };
     await append(orderStreamId(ids.orderId), 'OrderPlaced', { ...sampleData(ids).OrderPlaced, totalRupiah });
     const [placed] = await store.readStream(orderStreamId(ids.orderId));
     return placed!;
@@ -66,7 +69,7 @@ describe('a busy card answers a replayed authorisation from the order\'s facts, 
 
   it('writes nothing for an order answered long ago, and nothing for one declined but not yet recorded', async () => {
     const cardId = randomUUID();
-    await append(cardStreamId(cardId), 'CardIssued', { ...sampleData({ ...sampleIds(), cardId }).CardIssued, limitRupiah: 10_000_000 });
+    await append(cardStreamId(cardId), 'CardIssued', { ...sampleData({ ...sampleIds(), cardId, opdCode }).CardIssued, limitRupiah: 10_000_000 });
 
     // An order approved, recorded on the order, then captured: its hold ended.
     const paid = await placeOrder(cardId, 1_550_000);

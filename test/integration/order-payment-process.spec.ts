@@ -185,7 +185,7 @@ describe('order-payment process and hold-expiry sweep (integration)', () => {
     await pipeline.handle(
       orderDecider,
       orderStreamId(orderId),
-      { type: 'ReceiveOrder', by: { id: 'key:buyer', role: 'buyer', opdCode: 'DINKES-3673' }, bastNumber: 'BAST/4', bastDate: '2026-11-26', at: PLACED_AT },
+      { type: 'ReceiveOrder', by: { id: 'key:buyer', role: 'buyer', opdCode: OPD }, bastNumber: 'BAST/4', bastDate: '2026-11-26', at: PLACED_AT },
       adminContext(PLACED_AT),
     );
     await drain();
