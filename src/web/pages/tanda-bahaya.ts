@@ -107,7 +107,8 @@ function row(flag: RedFlag): HTMLTableRowElement {
     el('td', {}, label(RULE_LABELS, flag.rule), el('br'), el('small', { class: 'muted' }, label(OUTCOME_LABELS, flag.outcome))),
     el('td', {}, el('span', { class: `badge flag-${flag.status}` }, label(STATUS_LABELS, flag.status))),
     el('td', {}, flag.opdCode ?? '–', flag.vendorId ? el('br') : null, flag.vendorId ? el('a', { href: `/penyedia.html?id=${encodeURIComponent(flag.vendorId)}` }, 'Penyedia') : null),
-    el('td', {}, flag.summary),
+    // The finding as the rule wrote it (in English); the rule's name above is in Bahasa Indonesia.
+    el('td', { lang: 'en' }, flag.summary),
     el('td', { class: 'num' }, flag.amountRupiah === null ? '–' : rupiah(flag.amountRupiah)),
     el('td', {}, el('ul', { class: 'plain' }, ...parameters.map((text) => el('li', {}, text)))),
     el('td', {}, el('ul', { class: 'plain' }, ...(flag.orderIds ?? []).map((orderId) => el('li', {}, el('a', { href: `/verifikasi.html?order=${encodeURIComponent(orderId)}`, 'aria-label': `Verifikasi pesanan ${orderId}` }, el('code', {}, orderId.slice(0, 8))))))),
