@@ -11,6 +11,7 @@ import type { Actor } from '../kernel/actor.js';
 import { wibDate } from '../kernel/dates.js';
 import { deterministicUuid } from '../kernel/ids.js';
 import { OpdCommandHandler } from '../opds/application/opd-command.handler.js';
+import { readOpd } from '../opds/application/opd-registry.js';
 import { OpdCommandRequest } from '../opds/application/opd.commands.js';
 import { ChangeOrderHandler } from '../orders/application/change-order.handler.js';
 import { ChangeOrderCommand, PlaceOrderCommand } from '../orders/application/order.commands.js';
@@ -199,9 +200,13 @@ export class MarketGenerator {
     return head < 0n ? 0 : Number(head);
   }
 
-  /** Every buying OPD is registered first: cards and orders name only registered OPDs. */
+  /**
+   * Every buying OPD is registered first: cards and orders name only registered OPDs. An OPD that
+   * another run (another seed) registered already is the same public body: it is left as it is.
+   */
   private async registerOpds(at: Date): Promise<void> {
     await this.inPool(this.opds, async ({ opdCode, opdName, kabupatenKotaCode }) => {
+      if ((await readOpd(this.pipeline, opdCode)).status === 'registered') return;
       await this.opdCommands.execute(
         new OpdCommandRequest(opdCode, { type: 'RegisterOpd', opdCode, name: opdName, kabupatenKotaCode }, this.context(this.admin, `opd.${opdCode}.register`, at)),
       );
