@@ -9,6 +9,7 @@ import { MarketGenerator } from './demo/market-generator.js';
 import { CommandPipeline } from './event-store/command-pipeline.js';
 import { openEventStore } from './event-store/open-event-store.js';
 import { OCDS_USAGE, ocdsCommand } from './ocds/ocds-cli.js';
+import { OPS_USAGE, backupCommand, restoreCommand } from './ops/ops-cli.js';
 
 const USAGE = `bela-ledger CLI (admins and auditors)
 
@@ -22,6 +23,7 @@ const USAGE = `bela-ledger CLI (admins and auditors)
         (default seed "banten", 20000 events). Running it twice with one seed writes nothing new.
 ${AUDIT_USAGE}
 ${OCDS_USAGE}
+${OPS_USAGE}
 
 Environment: DATA_DIR (default ./data).`;
 
@@ -120,6 +122,10 @@ async function main(argv: string[]): Promise<number> {
       return auditCommand(rest);
     case 'ocds':
       return ocdsCommand(rest);
+    case 'backup':
+      return backupCommand(rest);
+    case 'restore':
+      return restoreCommand(rest);
     default:
       process.stderr.write(`${USAGE}\n`);
       return command === undefined || command === 'help' || command === '--help' ? 0 : 2;
