@@ -22,11 +22,17 @@ export interface ShutdownOptions {
  * Exits 0; 1 when a step fails or the whole stop outlasts its bound.
  */
 export function installGracefulShutdown(app: INestApplication, logger: LoggerService, options: ShutdownOptions = {}): void {
+  const stop = gracefulStop(app, logger, options);
+  for (const signal of SHUTDOWN_SIGNALS) process.on(signal, (received) => void stop(received));
+}
+
+/** The stop itself, run once (a second signal while stopping changes nothing); it calls `exit` once, with 0 or 1. */
+export function gracefulStop(app: INestApplication, logger: LoggerService, options: ShutdownOptions = {}): (signal: string) => Promise<void> {
   const drainTimeoutMs = options.drainTimeoutMs ?? IN_FLIGHT_DRAIN_TIMEOUT_MS;
   const shutdownTimeoutMs = options.shutdownTimeoutMs ?? SHUTDOWN_TIMEOUT_MS;
   const exit = options.exit ?? ((code: number) => process.exit(code));
   let stopping = false;
-  const stop = async (signal: string): Promise<void> => {
+  return async (signal: string): Promise<void> => {
     if (stopping) return;
     stopping = true;
     const startedMs = Date.now();
@@ -49,7 +55,6 @@ export function installGracefulShutdown(app: INestApplication, logger: LoggerSer
       exit(1);
     }
   };
-  for (const signal of SHUTDOWN_SIGNALS) process.on(signal, (received) => void stop(received));
 }
 
 /**

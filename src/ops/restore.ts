@@ -1,7 +1,7 @@
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { BackupManifest, MANIFEST_FILE_NAME, parseManifest, sha256OfFile } from './backup-manifest.js';
-import { EVENT_STORE_FILE_NAME, openedHeadPosition } from './backup.js';
+import { EVENT_STORE_FILE_NAME, headPositionOf, openedHeadPosition } from './backup.js';
 
 export interface RestoreReport {
   readonly dataDir: string;
@@ -23,6 +23,7 @@ export async function restoreDataDir(fromDir: string, dataDirArgument: string): 
   const manifest = parseManifest(readFileSync(manifestPath, 'utf8'));
   if (!manifest.files.some((file) => file.name === EVENT_STORE_FILE_NAME)) throw new Error(`the backup has no ${EVENT_STORE_FILE_NAME}`);
   for (const file of manifest.files) verify(join(from, file.name), file);
+  checkHead(headPositionOf(join(from, EVENT_STORE_FILE_NAME)), manifest);
   if (existsSync(dataDir) && readdirSync(dataDir).length > 0) throw new Error(`${dataDir} is not empty: a restore goes into a new or empty data dir`);
 
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -33,15 +34,19 @@ export async function restoreDataDir(fromDir: string, dataDirArgument: string): 
     verify(target, file);
   }
   const head = await openedHeadPosition(join(dataDir, EVENT_STORE_FILE_NAME));
-  if (manifest.eventStoreHeadPosition !== undefined && head.toString() !== manifest.eventStoreHeadPosition) {
-    throw new Error(`the restored event store's head is ${head}, the manifest says ${manifest.eventStoreHeadPosition}`);
-  }
+  checkHead(head, manifest);
   return {
     dataDir,
     filesRestored: manifest.files.length,
     eventStoreHeadPosition: head.toString(),
     ...(manifest.transparencyLog ? { transparencyLogTreeSize: manifest.transparencyLog.treeSize } : {}),
   };
+}
+
+function checkHead(head: bigint, manifest: BackupManifest): void {
+  if (manifest.eventStoreHeadPosition !== undefined && head.toString() !== manifest.eventStoreHeadPosition) {
+    throw new Error(`the event store's head is ${head}, the manifest says ${manifest.eventStoreHeadPosition}`);
+  }
 }
 
 function verify(path: string, expected: BackupManifest['files'][number]): void {
