@@ -7,7 +7,7 @@ import { TestApp } from '../support/test-app.js';
 const WORKERS = 4;
 /** Acknowledged commands before the SIGTERM, so the stop meets a ledger with history and requests in flight. */
 const ACKNOWLEDGED_BEFORE_TERM = 30;
-const LOAD_POLL_MS = 10;
+const LOAD_POLL_MS = 1;
 const STEP_MS = 120_000;
 
 describe('graceful shutdown on SIGTERM (e2e, the built service)', () => {
@@ -25,7 +25,8 @@ describe('graceful shutdown on SIGTERM (e2e, the built service)', () => {
 
     let terminated = false;
     const running = load.run(first.baseUrl, WORKERS, () => terminated);
-    while (load.acknowledged.length < ACKNOWLEDGED_BEFORE_TERM) await new Promise((resolve) => setTimeout(resolve, LOAD_POLL_MS));
+    // The signal goes at a moment when some command has been sent and not yet answered.
+    while (load.acknowledged.length < ACKNOWLEDGED_BEFORE_TERM || load.unanswered.length === 0) await new Promise((resolve) => setTimeout(resolve, LOAD_POLL_MS));
     const inFlightAtTerm = load.unanswered;
     const exit = first.terminate();
     terminated = true;
