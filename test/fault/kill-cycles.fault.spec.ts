@@ -30,6 +30,8 @@ const LOAD_MS_SPREAD = 1_000;
  * lapsed (the process that held it was killed): then the retry runs or replays, never waits.
  */
 const RETRY_AFTER_KILL_MS = IN_FLIGHT_LEASE_MS + 1_000;
+/** Acknowledged commands of the cycle before sent again after the restart, as a client that lost the answer would. */
+const ACKNOWLEDGED_RESENDS_PER_CYCLE = 5;
 const STEP_MS = 10 * 60_000;
 
 interface PendingRetry {
@@ -84,9 +86,18 @@ describe('SIGKILL cycles under a write load (fault, the built service)', () => {
     let load: AcknowledgedLoad | undefined;
     let pending: PendingRetry[] = [];
     let checkpointBeforeKill: string | undefined;
-    const figures = { cycles: 0, retried: 0, retriedWithEffect: 0, retriedReplayed: 0, consistencyProofsVerified: 0, largestTreeSize: 0 };
+    const figures = { cycles: 0, retried: 0, retriedWithEffect: 0, retriedReplayed: 0, acknowledgedResent: 0, consistencyProofsVerified: 0, largestTreeSize: 0 };
 
+    let acknowledgedBeforeCycle = 0;
     const afterRestart = async (restarted: TestApp, cycle: number, retryDue: (retry: PendingRetry) => boolean): Promise<void> => {
+      // An acknowledged command sent again gets the same answer and writes nothing new.
+      for (const command of load!.acknowledged.slice(acknowledgedBeforeCycle).slice(-ACKNOWLEDGED_RESENDS_PER_CYCLE)) {
+        const again: SentCommand = { key: command.key, path: command.path, token: command.token, body: command.body };
+        await sendCommand(restarted.baseUrl, again);
+        expect({ status: again.acknowledged?.status, eventIds: again.acknowledged?.eventIds }).toEqual({ status: command.acknowledged!.status, eventIds: command.acknowledged!.eventIds });
+        figures.acknowledgedResent += 1;
+      }
+      acknowledgedBeforeCycle = load!.acknowledged.length;
       // Unanswered commands whose reservation lapsed: resend with the same Idempotency-Key.
       const due = pending.filter(retryDue);
       pending = pending.filter((retry) => !retryDue(retry));
@@ -156,12 +167,13 @@ describe('SIGKILL cycles under a write load (fault, the built service)', () => {
     process.stderr.write(
       `kill cycles: ${figures.cycles} SIGKILLs, ${load!.commands.length} commands sent, ${acknowledged} acknowledged and verified, ` +
         `${figures.retried} unanswered retried (${figures.retriedWithEffect} then acknowledged, ${figures.retriedReplayed} of them replaying events written before the kill), ` +
-        `${duplicates} duplicates, ` +
+        `${figures.acknowledgedResent} acknowledged commands sent again (same answer), ${duplicates} duplicates, ` +
         `${figures.consistencyProofsVerified} log consistency proofs verified (largest tree ${figures.largestTreeSize})\n`,
     );
     expect(figures.cycles).toBe(CYCLES);
     expect(duplicates).toBe(0);
     expect(acknowledged).toBeGreaterThan(CYCLES * WORKERS);
     expect(figures.retried).toBeGreaterThan(0);
+    expect(figures.acknowledgedResent).toBeGreaterThan(0);
   }, STEP_MS);
 });
