@@ -172,6 +172,8 @@ describe('SIGKILL cycles under a write load (fault, the built service)', () => {
     );
     expect(figures.cycles).toBe(CYCLES);
     expect(duplicates).toBe(0);
+    // Every acknowledged command wrote at least one event, and every event is a leaf of the log.
+    expect(figures.largestTreeSize).toBeGreaterThanOrEqual(acknowledged);
     expect(acknowledged).toBeGreaterThan(CYCLES * WORKERS);
     expect(figures.retried).toBeGreaterThan(0);
     expect(figures.acknowledgedResent).toBeGreaterThan(0);

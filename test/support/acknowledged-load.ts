@@ -226,9 +226,10 @@ const SETTLE_WAIT_MS = 30_000;
 const SETTLE_POLL_MS = 50;
 
 /**
- * Polls GET /health until every running consumer has handled the head and the head held still
- * across two polls (the process managers' own writes included). A consumer backing off after a
- * failure is left out: it has nothing to settle. Bounded by SETTLE_WAIT_MS.
+ * Polls GET /health until every consumer (projections, process managers, the transparency log)
+ * has handled the head and the head held still across two polls (the process managers' own
+ * writes included). A consumer that keeps failing never settles: the wait ends in an error.
+ * Bounded by SETTLE_WAIT_MS.
  */
 export async function settle(app: TestApp): Promise<{ headPosition: bigint; subscriptions: SubscriptionStatus[] }> {
   const deadline = Date.now() + SETTLE_WAIT_MS;
@@ -237,7 +238,7 @@ export async function settle(app: TestApp): Promise<{ headPosition: bigint; subs
     const health = await app.request('GET', '/health');
     const subscriptions = health.body.subscriptions as SubscriptionStatus[];
     const head = BigInt(health.body.eventStore.headPosition as string);
-    const caughtUp = subscriptions.every((status) => status.state === 'failing' || BigInt(status.position) >= head);
+    const caughtUp = subscriptions.every((status) => BigInt(status.position) >= head);
     if (caughtUp && previousHead === head) return { headPosition: head, subscriptions };
     previousHead = caughtUp ? head : undefined;
     if (Date.now() > deadline) throw new Error(`consumers did not settle within ${SETTLE_WAIT_MS} ms: ${JSON.stringify(subscriptions)}`);
