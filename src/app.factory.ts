@@ -36,7 +36,6 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   adapter.getInstance().addHook('onResponse', async (request, reply) => metrics.record(request.method, reply.statusCode));
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(problems);
-  app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
