@@ -3,6 +3,7 @@ import { catalogProjection } from './catalog/catalog.projection.js';
 import { journalProjection } from './journal/journal.projection.js';
 import { ordersProjection } from './orders/orders.projection.js';
 import type { Projection } from './projection.js';
+import { redFlagsProjection } from './red-flags/red-flags.projection.js';
 import { spendingProjection } from './spending/spending.projection.js';
 import { vendorsProjection } from './vendors/vendors.projection.js';
 
@@ -14,4 +15,5 @@ export const ALL_PROJECTIONS: readonly Projection[] = [
   cardsProjection,
   journalProjection,
   spendingProjection,
+  redFlagsProjection,
 ];
