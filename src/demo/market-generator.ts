@@ -13,6 +13,7 @@ import { deterministicUuid } from '../kernel/ids.js';
 import { ChangeOrderHandler } from '../orders/application/change-order.handler.js';
 import { ChangeOrderCommand, PlaceOrderCommand } from '../orders/application/order.commands.js';
 import { PlaceOrderHandler } from '../orders/application/place-order.handler.js';
+import { NO_SPLIT_PURCHASE_FACTS } from '../orders/application/split-purchase-facts.js';
 import { NIB_RELEASE_PROCESS } from '../process/nib-release.process.js';
 import { ORDER_PAYMENT_PROCESS } from '../process/order-payment.process.js';
 import { HOLD_EXPIRY_PROCESS } from '../process/hold-expiry-sweep.js';
@@ -152,7 +153,7 @@ export class MarketGenerator {
     this.releaseNib = new ReleaseNibHandler(pipeline);
     this.listingCommands = new ListingCommandHandler(pipeline);
     this.cardCommands = new CardCommandHandler(pipeline, policies);
-    this.placeOrder = new PlaceOrderHandler(pipeline, policies);
+    this.placeOrder = new PlaceOrderHandler(pipeline, policies, NO_SPLIT_PURCHASE_FACTS);
     this.changeOrder = new ChangeOrderHandler(pipeline);
   }
 

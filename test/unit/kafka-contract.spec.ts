@@ -51,11 +51,13 @@ describe('kafka contract (unit): topics', () => {
         'bela.nib.v1',
         'bela.order.v1',
         'bela.policy.v1',
+        'bela.redflag.v1',
         'bela.vendor.v1',
         'bela.public.card.v1',
         'bela.public.listing.v1',
         'bela.public.order.v1',
         'bela.public.policy.v1',
+        'bela.public.redflag.v1',
         'bela.public.vendor.v1',
       ].sort(),
     );
