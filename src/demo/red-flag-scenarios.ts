@@ -41,10 +41,11 @@ export const RED_FLAG_VENDORS: readonly ScenarioVendor[] = [
     key: 'stationer',
     name: 'CV Alat Tulis Mahal',
     listings: [
-      { key: 'map', category: 'atk', title: 'Map plastik', unit: 'lusin', priceRupiah: 25_000 },
-      { key: 'hvs', category: 'atk', title: 'Kertas HVS A4', unit: 'rim', priceRupiah: 50_000 },
-      { key: 'tinta', category: 'atk', title: 'Tinta printer', unit: 'botol', priceRupiah: 80_000 },
-      { key: 'toner', category: 'atk', title: 'Toner printer', unit: 'buah', priceRupiah: 120_000 },
+      // Ordinary prices, inside the market's own spread for stationery.
+      { key: 'map', category: 'atk', title: 'Map plastik', unit: 'lusin', priceRupiah: 30_000 },
+      { key: 'pulpen', category: 'atk', title: 'Pulpen gel hitam', unit: 'lusin', priceRupiah: 45_000 },
+      { key: 'hvs', category: 'atk', title: 'Kertas HVS A4', unit: 'rim', priceRupiah: 55_000 },
+      { key: 'amplop', category: 'atk', title: 'Amplop coklat folio', unit: 'pak', priceRupiah: 40_000 },
       { key: 'pulpen-emas', category: 'atk', title: 'Pulpen berlapis emas', unit: 'buah', priceRupiah: 2_500_000 },
     ],
   },
@@ -61,7 +62,7 @@ export const RED_FLAG_VENDORS: readonly ScenarioVendor[] = [
   },
 ];
 
-const STATIONERY = [['map', 1], ['hvs', 1], ['tinta', 1], ['toner', 1]] as const;
+const STATIONERY = [['map', 1], ['amplop', 1], ['pulpen', 1], ['hvs', 1]] as const;
 
 export const RED_FLAG_ORDERS: readonly ScenarioOrder[] = [
   // Two orders of Rp 48,000,000 18 seconds apart, then a third: one purchase split in three.
