@@ -3,6 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public, Roles } from '../../auth/roles.decorator.js';
+import { CommandPipeline } from '../../event-store/command-pipeline.js';
 import { CLOCK } from '../../event-store/event-store.tokens.js';
 import { IDEMPOTENCY_HEADER, ifMatchHeader } from '../../http/api-headers.js';
 import { CommandResponseDto, commandResponse } from '../../http/command-response.js';
@@ -17,6 +18,8 @@ import { FreshnessDto } from '../../read-models/http/read-model-query.dto.js';
 import { pageReply, pageSizeMax, wantsCsv } from '../../read-models/http/read-model-reply.js';
 import { ReadModelQueryService } from '../../read-models/read-model-query.service.js';
 import { ReviewRedFlagCommand } from '../application/review-red-flag.handler.js';
+import { redFlagStreamId } from '../domain/red-flag-rules.js';
+import { redFlagDecider } from '../domain/red-flag.decider.js';
 import { PUBLIC_RED_FLAG_LIST, RED_FLAG_JSON_FIELDS, RED_FLAG_LIST } from '../red-flag.queries.js';
 import { RedFlagListQueryDto, ReviewRedFlagDto } from './red-flag.dto.js';
 
@@ -29,6 +32,7 @@ export class RedFlagsController {
   constructor(
     private readonly commands: CommandBus,
     private readonly queries: ReadModelQueryService,
+    private readonly pipeline: CommandPipeline,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -55,7 +59,8 @@ export class RedFlagsController {
   ): Promise<Record<string, unknown>> {
     await this.queries.fresh(PROJECTIONS, query, reply);
     const flag = this.find(RED_FLAG_LIST, flagId);
-    void reply.header('ETag', etag(BigInt(Number(flag.reviewCount) + (flag.outcome === 'refused' ? 1 : 0) - 1)));
+    // The ETag is the flag's stream revision (-1 before any review), read from the stream: the read model may lag it.
+    void reply.header('ETag', etag((await this.pipeline.load(redFlagDecider, redFlagStreamId(flagId))).revision));
     return flag;
   }
 
