@@ -1,10 +1,12 @@
-import { OPD, issueCard, orderBody, sellingVendor } from '../support/purchase-session.js';
+import { RefusalCheck, inBatches, valuesFor, wholeBodies } from '../support/hostile-input.js';
+import { OPD, issueCard, orderBody, pollUntil, sellingVendor } from '../support/purchase-session.js';
 import { TestApp } from '../support/test-app.js';
 
 const JUTA = 1_000_000;
 const REASON = 'harga dan jumlah sesuai kebutuhan rapat tahunan, bukan pemecahan paket';
 /** How long to wait for a policy set a moment ahead to take effect (it may not start in the past). */
 const POLICY_LEAD_MS = 1_500;
+const HOSTILE_PARALLEL = 8;
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -34,6 +36,8 @@ describe('red flags over HTTP: a split purchase flagged by default, refused unde
     const first = await place('split-a');
     const second = await place('split-b');
     expect([first.status, second.status]).toEqual([201, 201]);
+    // Both are authorised on the card (the process manager); wait, so event counts below see only this test's writes.
+    for (const order of [first, second]) expect((await pollUntil(app, buyer, `/orders/${order.body.orderId}`, (body) => body.status !== 'placed')).status).toBe('authorised');
 
     const flags = await app.request('GET', `/admin/red-flags?rule=split-purchase&waitForPosition=${second.body.position}`, { token: auditor });
     expect(flags.status).toBe(200);
@@ -140,5 +144,40 @@ describe('red flags over HTTP: a split purchase flagged by default, refused unde
 
     // Another vendor is another pair: placed.
     expect((await place('other-vendor', other, 10)).status).toBe(201);
+  });
+
+  it('answers hostile reviews and queries with a 4xx problem+json and writes nothing', async () => {
+    const vendor = await sellingVendor(app, admin, [1 * JUTA]);
+    const cardId = await issueCard(app, admin, 100 * JUTA);
+    const placed = await app.request('POST', '/orders', { token: buyer, body: orderBody(vendor, cardId, [{ listingIndex: 0, quantity: 49 }]), headers: { 'idempotency-key': 'hostile-near-cap' } });
+    const flags = await app.request('GET', `/admin/red-flags?rule=near-cap&vendorId=${vendor.vendorId}&waitForPosition=${placed.body.position}`, { token: admin });
+    const flagId: string = flags.body.items[0].flagId;
+    // The card authorisation follows the placement: wait for it, so that nothing else writes during the sweep.
+    await pollUntil(app, buyer, `/orders/${placed.body.orderId}`, (order) => order.status !== 'placed');
+    const path = `/admin/red-flags/${flagId}/review`;
+    const base = { status: 'confirmed', reason: 'dipecah' };
+    const check = new RefusalCheck();
+    const eventsBefore = await app.eventCount();
+    const tasks: (() => Promise<void>)[] = [];
+    // 600 emoji are a valid reason (up to 1,000 characters): not hostile here.
+    const validReason = '😀'.repeat(600);
+    for (const [field, kind] of [['status', 'code'], ['reason', 'text']] as const) {
+      for (const [n, value] of valuesFor(kind).filter((candidate) => candidate !== validReason).entries()) {
+        tasks.push(async () => check.check(`${field} #${n}`, await app.request('POST', path, { token: auditor, body: { ...base, [field]: value } })));
+      }
+    }
+    for (const { label, rawBody } of wholeBodies(base)) tasks.push(async () => check.check(label, await app.request('POST', path, { token: auditor, rawBody })));
+    for (const query of ['rule=bribery', 'status=closed', 'from=yesterday', 'limit=0', 'limit=100000', 'cursor=%00', 'sort=reason', 'vendorId=1', 'opdCode=%3Cscript%3E', 'asOf=2025-01-01']) {
+      tasks.push(async () => check.check(`public ${query}`, await app.request('GET', `/public/red-flags?${query}`)));
+      tasks.push(async () => check.check(`admin ${query}`, await app.request('GET', `/admin/red-flags?${query}`, { token: admin })));
+    }
+    for (const id of ['1', 'not-a-uuid', '0A000000-0000-4000-8000-000000000001']) {
+      tasks.push(async () => check.check(`public id ${id}`, await app.request('GET', `/public/red-flags/${id}`)));
+      tasks.push(async () => check.check(`review id ${id}`, await app.request('POST', `/admin/red-flags/${id}/review`, { token: admin, body: base })));
+    }
+    await inBatches(tasks, HOSTILE_PARALLEL);
+    expect(check.sent).toBeGreaterThan(50);
+    expect(check.failures).toEqual([]);
+    expect(await app.eventCount()).toBe(eventsBefore);
   });
 });
