@@ -167,7 +167,7 @@ describe('red flags over HTTP: a split purchase flagged by default, refused unde
       }
     }
     for (const { label, rawBody } of wholeBodies(base)) tasks.push(async () => check.check(label, await app.request('POST', path, { token: auditor, rawBody })));
-    for (const query of ['rule=bribery', 'status=closed', 'from=yesterday', 'limit=0', 'limit=100000', 'cursor=%00', 'sort=reason', 'vendorId=1', 'opdCode=%3Cscript%3E', 'asOf=2025-01-01']) {
+    for (const query of ['rule=bribery', 'status=closed', 'from=yesterday', 'from=2025-W05', 'to=2025-02-30', 'limit=0', 'limit=100000', 'cursor=%00', 'sort=reason', 'vendorId=1', 'opdCode=%3Cscript%3E', 'asOf=2025-01-01']) {
       tasks.push(async () => check.check(`public ${query}`, await app.request('GET', `/public/red-flags?${query}`)));
       tasks.push(async () => check.check(`admin ${query}`, await app.request('GET', `/admin/red-flags?${query}`, { token: admin })));
     }

@@ -21,6 +21,6 @@ export class RedFlagListQueryDto extends ListQueryDto {
   @ApiPropertyOptional({ enum: ['flagged', 'refused'], description: 'refused: a split purchase refused at placement' }) @IsOptional() @IsIn(['flagged', 'refused']) outcome?: string;
   @ApiPropertyOptional({ example: 'OPD-3673-DINKES' }) @IsOptional() @Matches(/^[A-Za-z0-9._-]{1,64}$/) opdCode?: string;
   @ApiPropertyOptional() @IsOptional() @IsUUID() vendorId?: string;
-  @ApiPropertyOptional({ description: 'raised at or after (ISO 8601)' }) @IsOptional() @IsISO8601() from?: string;
-  @ApiPropertyOptional({ description: 'raised at or before (ISO 8601)' }) @IsOptional() @IsISO8601() to?: string;
+  @ApiPropertyOptional({ description: 'raised at or after (ISO 8601)' }) @IsOptional() @IsISO8601({ strict: true }) from?: string;
+  @ApiPropertyOptional({ description: 'raised at or before (ISO 8601)' }) @IsOptional() @IsISO8601({ strict: true }) to?: string;
 }

@@ -10,7 +10,7 @@ import { CommandResponseDto, commandResponse } from '../../http/command-response
 import { commandContext, etag } from '../../http/request-context.js';
 import { UuidParamPipe } from '../../http/uuid-param.pipe.js';
 import type { Clock } from '../../kernel/clock.js';
-import { notFound } from '../../kernel/errors.js';
+import { invalid, notFound } from '../../kernel/errors.js';
 import type { SqlValue } from '../../../projections/projection.js';
 import { redFlagsProjection } from '../../../projections/red-flags/red-flags.projection.js';
 import { ListSpec, Page, listPage } from '../../read-models/keyset-query.js';
@@ -115,7 +115,7 @@ export class RedFlagsController {
     const csv = wantsCsv(query, request);
     const { rule, status, outcome, opdCode, vendorId } = query;
     const page = listPage(this.queries.db, spec, {
-      filters: { rule, status, outcome, opdCode, vendorId, from: utc(query.from), to: utc(query.to) },
+      filters: { rule, status, outcome, opdCode, vendorId, from: utc(query.from, 'from'), to: utc(query.to, 'to') },
       ...(query.sort !== undefined ? { sort: query.sort } : {}),
       ...(query.limit !== undefined ? { limit: query.limit } : {}),
       ...(query.cursor !== undefined ? { cursor: query.cursor } : {}),
@@ -132,8 +132,12 @@ export class RedFlagsController {
 }
 
 /** Times compare as UTC text in the read model: an offset given in the query is normalised first. */
-function utc(time: string | undefined): string | undefined {
-  return time === undefined ? undefined : new Date(time).toISOString();
+function utc(time: string | undefined, field: string): string | undefined {
+  if (time === undefined) return undefined;
+  const parsed = new Date(time);
+  // ISO 8601 forms Date cannot read (week dates, ordinal dates) pass the format check.
+  if (Number.isNaN(parsed.getTime())) throw invalid('VALIDATION_FAILED', `${field} must be a date and time`, [{ field, messages: ['an ISO 8601 date and time, e.g. 2025-03-01T00:00:00+07:00'] }]);
+  return parsed.toISOString();
 }
 
 function withJson(item: Record<string, SqlValue | boolean>): Record<string, SqlValue | boolean> {
