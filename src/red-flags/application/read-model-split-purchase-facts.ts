@@ -3,7 +3,8 @@ import { EVENT_STORE } from '../../event-store/event-store.tokens.js';
 import type { EventStore } from '../../event-store/event-store.port.js';
 import { DomainError } from '../../kernel/errors.js';
 import type { SplitPurchaseFacts } from '../../orders/application/split-purchase-facts.js';
-import { PAIR_WINDOWS, redFlagsProjection } from '../../../projections/red-flags/red-flags.projection.js';
+import { redFlagsProjection } from '../../../projections/red-flags/red-flags.projection.js';
+import { PAIR_WINDOWS } from '../../../projections/red-flags/red-flags.tables.js';
 import { ReadModelQueryService } from '../../read-models/read-model-query.service.js';
 import type { WindowOrder } from '../domain/red-flag-rules.js';
 

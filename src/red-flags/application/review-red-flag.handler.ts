@@ -1,6 +1,6 @@
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { CommandContext, CommandPipeline, CommandResult } from '../../event-store/command-pipeline.js';
-import { RED_FLAGS } from '../../../projections/red-flags/red-flags.projection.js';
+import { RED_FLAGS } from '../../../projections/red-flags/red-flags.tables.js';
 import { ReadModelQueryService } from '../../read-models/read-model-query.service.js';
 import { redFlagStreamId } from '../domain/red-flag-rules.js';
 import type { ReviewStatus } from '../domain/red-flag-rules.js';
