@@ -8,9 +8,9 @@ import { PolicyService } from '../../policy/application/policy.service.js';
 import { vendorDecider, vendorStreamId } from '../../vendors/domain/vendor.decider.js';
 import type { CardSnapshot, ListingSnapshot, VendorSnapshot } from '../domain/order.commands.js';
 import { ORDER_LINES_MAX, SPLIT_PURCHASE } from '../domain/order-placement.js';
+import type { SplitPurchaseDetails } from '../domain/order-placement.js';
 import { redFlagStreamId } from '../../red-flags/domain/red-flag-rules.js';
 import { redFlagDecider } from '../../red-flags/domain/red-flag.decider.js';
-import type { RefusedEarlierOrder } from '../../red-flags/domain/red-flag.events.js';
 import { redFlagId } from '../../red-flags/red-flag-id.js';
 import { SPLIT_PURCHASE_FACTS } from './split-purchase-facts.js';
 import type { SplitPurchaseFacts } from './split-purchase-facts.js';
@@ -55,17 +55,7 @@ export class PlaceOrderHandler implements ICommandHandler<PlaceOrderCommand> {
 
   /** Auditors see the attempt: the refusal is an event (a retry with the same Idempotency-Key records nothing new). */
   private async recordRefusal(error: DomainError, cardId: string, context: CommandContext): Promise<DomainError> {
-    const details = error.details as {
-      orderId: string;
-      opdCode: string;
-      vendorId: string;
-      totalRupiah: number;
-      sumRupiah: number;
-      maxOrderTotalRupiah: number;
-      splitWindowDays: number;
-      earlierOrders: RefusedEarlierOrder[];
-      policyRevision: number;
-    };
+    const details = error.details as unknown as SplitPurchaseDetails;
     const flagId = redFlagId('split-purchase', 'refused', details.orderId);
     const recorded = await this.pipeline.handle(
       redFlagDecider,
