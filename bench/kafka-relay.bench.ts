@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { READ_COUNT_MAX } from '../src/event-store/event-store.port.js';
 import type { EventData, RecordedEvent } from '../src/event-store/event-store.port.js';
+import { DeadLetterStore } from '../src/event-store/dead-letter-store.js';
 import { SqliteCheckpointStore } from '../src/event-store/sqlite-checkpoint-store.js';
 import { SqliteEventStore } from '../src/event-store/sqlite/sqlite-event-store.js';
 import { BATCH_EVENTS_MAX, SubscriptionRunner } from '../src/event-store/subscription-runner.js';
@@ -68,7 +69,7 @@ function orderPlaced(orderId: string, n: number): EventData {
     type: 'OrderPlaced',
     data: {
       orderId,
-      buyer: { opdCode: 'DINKES-3673', opdName: 'Dinas Kesehatan Kota Serang', kabupatenKotaCode: '3673', officialName: 'Budi Santoso' },
+      buyer: { opdCode: '3673-DINKES', opdName: 'Dinas Kesehatan Kota Serang', kabupatenKotaCode: '3673', officialName: 'Budi Santoso' },
       vendorId: randomUUID(),
       vendorScale: 'mikro',
       cardId: randomUUID(),
@@ -78,7 +79,7 @@ function orderPlaced(orderId: string, n: number): EventData {
       domesticUmkPurchase: true,
       policyRevision: 0,
     },
-    metadata: { correlationId: randomUUID(), causationId: randomUUID(), actor: { id: 'key:bench', role: 'buyer', opdCode: 'DINKES-3673' }, occurredAt: new Date().toISOString(), schemaVersion: 1 },
+    metadata: { correlationId: randomUUID(), causationId: randomUUID(), actor: { id: 'key:bench', role: 'buyer', opdCode: '3673-DINKES' }, occurredAt: new Date().toISOString(), schemaVersion: 1 },
   };
 }
 
@@ -100,7 +101,7 @@ async function benchRelay(round: number): Promise<{ result: KafkaBenchResult; me
   const prefix = `bench-${RUN_ID}-relay-${round}.`;
   const transport = new KafkaTransport({ brokers: BROKERS, clientId: 'bela-bench', topics: allTopics(prefix), replicationFactor: 1 }, logger);
   const metrics = new KafkaRelayMetrics();
-  const runner = new SubscriptionRunner(store, new KafkaRelay(transport, new SqliteCheckpointStore(checkpointsDb), metrics, prefix), logger);
+  const runner = new SubscriptionRunner(store, new KafkaRelay(transport, new SqliteCheckpointStore(checkpointsDb), metrics, prefix), logger, new DeadLetterStore(checkpointsDb));
   try {
     await seed(store);
     const head = await store.headPosition();

@@ -44,7 +44,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
       .setDescription(
         'Event-sourced ledger for Bela Pengadaan: vendors, listings, orders and KKP payments. ' +
           'Errors are application/problem+json (RFC 9457) with a stable `code`. ' +
-          'Every POST honours Idempotency-Key; changes to something you read take If-Match with its ETag.',
+          'Requests that create or move money require Idempotency-Key, every other command honours it; changes to something you read take If-Match with its ETag.',
       )
       .setVersion('1')
       .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'an API key issued by `npm run cli -- keys issue`' })

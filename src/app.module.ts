@@ -7,10 +7,14 @@ import { CatalogModule } from './catalog/catalog.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { EventStoreModule } from './event-store/event-store.module.js';
+import { DeadLettersController } from './http/dead-letters.controller.js';
 import { HealthController } from './http/health.controller.js';
 import { HttpMetrics } from './http/http-metrics.js';
+import { IdempotencyModule } from './idempotency/idempotency.module.js';
 import { MetricsController } from './http/metrics.controller.js';
 import { KafkaModule } from './kafka/kafka.module.js';
+import { OcdsModule } from './ocds/ocds.module.js';
+import { OpdsModule } from './opds/opds.module.js';
 import { OrdersModule } from './orders/orders.module.js';
 import { PolicyModule } from './policy/policy.module.js';
 import { ProcessModule } from './process/process.module.js';
@@ -27,7 +31,9 @@ export class AppModule {
         CqrsModule.forRoot(),
         EventStoreModule,
         AuthModule,
+        IdempotencyModule,
         PolicyModule,
+        OpdsModule,
         VendorsModule,
         CatalogModule,
         CardsModule,
@@ -35,9 +41,10 @@ export class AppModule {
         ProcessModule,
         ReadModelsModule,
         AuditModule,
+        OcdsModule,
         KafkaModule.forRoot(config),
       ],
-      controllers: [HealthController, MetricsController],
+      controllers: [HealthController, MetricsController, DeadLettersController],
       providers: [HttpMetrics],
     };
   }

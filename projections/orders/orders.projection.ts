@@ -91,6 +91,7 @@ const ORDER_EVENT_TYPES: readonly OrderEvent['type'][] = [
   'OrderPaid',
   'OrderCancelled',
   'OrderHoldExpired',
+  'OrderPaymentFailed',
 ];
 const HOLD_EVENT_TYPES: readonly HoldEvent['type'][] = [
   'AuthorisationApproved',
@@ -203,6 +204,9 @@ function summaryChanges(event: ProjectedEvent & OrdersEvent): RowChange[] {
       return step({ status: 'cancelled', status_reason: event.data.reason, closed_at: at });
     case 'OrderHoldExpired':
       return step({ status: 'expired', status_reason: 'the card hold expired', closed_at: at });
+    case 'OrderPaymentFailed':
+      // The order's status is unchanged: the refusal is on its timeline.
+      return step({});
     case 'AuthorisationApproved':
     case 'AuthorisationDeclined':
     case 'AuthorisationCaptured':
@@ -254,6 +258,8 @@ function timelineDetail(event: OrdersEvent): Record<string, unknown> {
       return { amountRupiah: event.data.amountRupiah };
     case 'OrderHoldExpired':
       return { holdExpiresAt: event.data.holdExpiresAt };
+    case 'OrderPaymentFailed':
+      return { step: event.data.step, code: event.data.code, reason: event.data.reason };
     case 'AuthorisationApproved':
       return { cardId: event.data.cardId, amountRupiah: event.data.amountRupiah, expiresAt: event.data.expiresAt };
     case 'AuthorisationDeclined':

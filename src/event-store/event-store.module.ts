@@ -6,16 +6,20 @@ import type { AppConfig } from '../config/app-config.js';
 import { systemClock } from '../kernel/clock.js';
 import { CommandPipeline } from './command-pipeline.js';
 import type { EventStore } from './event-store.port.js';
-import { CLOCK, EVENT_STORE } from './event-store.tokens.js';
+import { DeadLetterAdmin } from './dead-letter-admin.js';
+import { DeadLetterStore } from './dead-letter-store.js';
+import { CLOCK, DEAD_LETTERS, EVENT_STORE } from './event-store.tokens.js';
 import { EventStoreAdapter, openEventStore } from './open-event-store.js';
 import { SqliteCheckpointStore } from './sqlite-checkpoint-store.js';
 import { openSqliteFile } from './sqlite/open-sqlite-file.js';
+import { SqliteSnapshotStore } from './sqlite/sqlite-snapshot-store.js';
 import { SubscriptionRegistry } from './subscription-registry.js';
 
 export const EVENT_STORE_ADAPTER = Symbol('EventStoreAdapter');
-/** Checkpoints of consumers whose effects live outside a database of ours (process managers, Kafka relay). */
+/** Checkpoints of consumers whose effects live outside a database of ours (process managers, Kafka relay), and every consumer's dead letters. */
 export const CONSUMER_CHECKPOINTS = Symbol('ConsumerCheckpoints');
 const CHECKPOINTS_DB = Symbol('CheckpointsDb');
+const SNAPSHOTS_DB = Symbol('SnapshotsDb');
 
 /** Closes the store after every subscription has stopped (Nest runs this after beforeApplicationShutdown). */
 @Injectable()
@@ -23,15 +27,22 @@ class EventStoreCloser implements OnApplicationShutdown {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CHECKPOINTS_DB) private readonly checkpointsDb: Database.Database,
+    @Inject(SNAPSHOTS_DB) private readonly snapshotsDb: Database.Database,
   ) {}
   async onApplicationShutdown(): Promise<void> {
     await this.store.close();
     this.checkpointsDb.close();
+    this.snapshotsDb.close();
   }
 }
 
 function openCheckpointsDb(config: AppConfig): Database.Database {
   return openSqliteFile(join(config.dataDir, 'checkpoints.db'));
+}
+
+/** Snapshots are derived data (safe to lose), whichever event store is configured: no fsync per save. */
+function openSnapshotsDb(config: AppConfig): Database.Database {
+  return openSqliteFile(join(config.dataDir, 'snapshots.db'), 'NORMAL');
 }
 
 @Global()
@@ -53,16 +64,27 @@ function openCheckpointsDb(config: AppConfig): Database.Database {
       useFactory: (opened: { adapter: EventStoreAdapter }) => opened.adapter,
     },
     { provide: CLOCK, useValue: systemClock },
-    { provide: CommandPipeline, inject: [EVENT_STORE], useFactory: (store: EventStore) => new CommandPipeline(store) },
+    { provide: SNAPSHOTS_DB, inject: [APP_CONFIG], useFactory: openSnapshotsDb },
+    {
+      provide: CommandPipeline,
+      inject: [EVENT_STORE, SNAPSHOTS_DB],
+      useFactory: (store: EventStore, snapshotsDb: Database.Database) => new CommandPipeline(store, undefined, new SqliteSnapshotStore(snapshotsDb)),
+    },
     { provide: CHECKPOINTS_DB, inject: [APP_CONFIG], useFactory: openCheckpointsDb },
     {
       provide: CONSUMER_CHECKPOINTS,
       inject: [CHECKPOINTS_DB],
       useFactory: (db: Database.Database) => new SqliteCheckpointStore(db),
     },
+    { provide: DEAD_LETTERS, inject: [CHECKPOINTS_DB], useFactory: (db: Database.Database) => new DeadLetterStore(db) },
     SubscriptionRegistry,
+    {
+      provide: DeadLetterAdmin,
+      inject: [EVENT_STORE, DEAD_LETTERS, SubscriptionRegistry],
+      useFactory: (store: EventStore, deadLetters: DeadLetterStore, registry: SubscriptionRegistry) => new DeadLetterAdmin(store, deadLetters, (consumer) => registry.runner(consumer)),
+    },
     EventStoreCloser,
   ],
-  exports: [EVENT_STORE, EVENT_STORE_ADAPTER, CLOCK, CommandPipeline, SubscriptionRegistry, CONSUMER_CHECKPOINTS],
+  exports: [DeadLetterAdmin, EVENT_STORE, EVENT_STORE_ADAPTER, CLOCK, CommandPipeline, SubscriptionRegistry, CONSUMER_CHECKPOINTS, DEAD_LETTERS],
 })
 export class EventStoreModule {}

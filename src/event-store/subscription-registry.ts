@@ -2,8 +2,9 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBoo
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/app-config.js';
 import type { CheckpointedConsumer } from './checkpointed-consumer.js';
+import { DeadLetterStore } from './dead-letter-store.js';
 import type { EventStore } from './event-store.port.js';
-import { EVENT_STORE } from './event-store.tokens.js';
+import { DEAD_LETTERS, EVENT_STORE } from './event-store.tokens.js';
 import { ConsumerStatus, SubscriptionRunner } from './subscription-runner.js';
 
 /**
@@ -18,11 +19,12 @@ export class SubscriptionRegistry implements OnApplicationBootstrap, BeforeAppli
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(DEAD_LETTERS) private readonly deadLetters: DeadLetterStore,
   ) {}
 
   register(consumer: CheckpointedConsumer): SubscriptionRunner {
     if (this.runners.has(consumer.name)) throw new Error(`consumer ${consumer.name} is already registered`);
-    const runner = new SubscriptionRunner(this.store, consumer, new Logger(`subscription:${consumer.name}`));
+    const runner = new SubscriptionRunner(this.store, consumer, new Logger(`subscription:${consumer.name}`), this.deadLetters);
     this.runners.set(consumer.name, runner);
     if (this.started) runner.start();
     return runner;
@@ -30,6 +32,11 @@ export class SubscriptionRegistry implements OnApplicationBootstrap, BeforeAppli
 
   runner(name: string): SubscriptionRunner | undefined {
     return this.runners.get(name);
+  }
+
+  /** Events parked by each consumer since this process started. */
+  eventsParked(): Map<string, number> {
+    return new Map([...this.runners.values()].map((runner) => [runner.consumer.name, runner.eventsParked]));
   }
 
   async statuses(): Promise<ConsumerStatus[]> {

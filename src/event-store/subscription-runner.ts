@@ -1,11 +1,15 @@
 import { Logger } from '../kernel/logger.js';
 import type { CheckpointedConsumer } from './checkpointed-consumer.js';
+import type { DeadLetter, DeadLetterStore } from './dead-letter-store.js';
 import { EventStore, RecordedEvent, matchesFilter } from './event-store.port.js';
+import { POISON_ATTEMPTS_MAX, POISON_RETRY_DELAY_MS_MAX, POISON_RETRY_DELAY_MS_MIN, PoisonEventError, errorMessage, isTransientFailure } from './poison.js';
 
 export const BATCH_EVENTS_MAX = 500;
 export const RESTART_BACKOFF_MS_MIN = 100;
 export const RESTART_BACKOFF_MS_MAX = 30_000;
 export const WAIT_FOR_POSITION_MS_MAX = 30_000;
+/** A consumer's lag is counted up to this many events (beyond it, "at least this many"). */
+export const LAG_EVENTS_COUNTED_MAX = 10_000;
 
 export interface ConsumerStatus {
   readonly name: string;
@@ -13,18 +17,28 @@ export interface ConsumerStatus {
   /** Last position handled, -1 when none. */
   readonly position: string;
   readonly headPosition: string;
-  /** Events in $all not yet handled (positions are dense in the embedded store). */
+  /** Events in $all not yet handled, counted up to LAG_EVENTS_COUNTED_MAX. */
   readonly lagEvents: number;
   readonly eventsHandled: number;
   readonly lastError?: string;
   readonly consecutiveFailures: number;
+  /** Events this consumer parked that nobody has retried or dismissed yet. */
+  readonly deadLettersOpen: number;
 }
+
+/** What re-running a dead letter through the consumer gave. */
+export type RetryOutcome = { readonly handled: true } | { readonly handled: false; readonly error: string };
 
 const IDLE = Symbol('idle');
 
 /**
  * Runs one checkpointed consumer: subscribe to $all from its checkpoint (catch-up, then live),
  * hand it batches, and on failure back off (bounded) and resume from the stored checkpoint.
+ *
+ * A transient failure (poison.ts) is retried that way for as long as it lasts. Any other failure
+ * of a batch narrows it: the events are handled one by one, so the good ones are applied; the
+ * event that keeps failing is tried POISON_ATTEMPTS_MAX times, then parked in the dead-letter
+ * store, the checkpoint moves past it (an empty handleBatch) and the consumer goes on.
  */
 export class SubscriptionRunner {
   private running = false;
@@ -35,13 +49,22 @@ export class SubscriptionRunner {
   private eventsHandled = 0;
   private lastError?: string;
   private consecutiveFailures = 0;
+  private parkedTotal = 0;
+  /** Batches and dead-letter retries run one at a time, so a retry never stores a checkpoint behind the runner's. */
+  private exclusive: Promise<unknown> = Promise.resolve();
   private readonly positionWaiters = new Set<{ target: bigint; resolve: () => void }>();
 
   constructor(
     private readonly store: EventStore,
     readonly consumer: CheckpointedConsumer,
     private readonly logger: Logger,
+    private readonly deadLetters: DeadLetterStore,
   ) {}
+
+  /** Events parked since this process started (the metric's counter). */
+  get eventsParked(): number {
+    return this.parkedTotal;
+  }
 
   start(): void {
     if (this.running) return;
@@ -58,7 +81,8 @@ export class SubscriptionRunner {
 
   async status(): Promise<ConsumerStatus> {
     const head = await this.store.headPosition();
-    const lag = head > this.position ? Number(head - this.position) : 0;
+    // Counted by the store: EventStoreDB's positions are byte offsets, not event numbers.
+    const lag = head > this.position ? await this.store.countEventsAfter(this.position, LAG_EVENTS_COUNTED_MAX) : 0;
     return {
       name: this.consumer.name,
       state: !this.running ? 'stopped' : this.consecutiveFailures > 0 ? 'failing' : 'running',
@@ -67,6 +91,7 @@ export class SubscriptionRunner {
       lagEvents: lag,
       eventsHandled: this.eventsHandled,
       consecutiveFailures: this.consecutiveFailures,
+      deadLettersOpen: this.deadLetters.openCounts().get(this.consumer.name) ?? 0,
       ...(this.lastError ? { lastError: this.lastError } : {}),
     };
   }
@@ -99,7 +124,7 @@ export class SubscriptionRunner {
         this.consecutiveFailures = 0;
       } catch (error) {
         this.consecutiveFailures += 1;
-        this.lastError = error instanceof Error ? error.message : String(error);
+        this.lastError = errorMessage(error);
         const delayMs = Math.min(RESTART_BACKOFF_MS_MIN * 2 ** (this.consecutiveFailures - 1), RESTART_BACKOFF_MS_MAX);
         this.logger.error(`${this.consumer.name} failed (${this.consecutiveFailures}x), resuming in ${delayMs} ms: ${this.lastError}`);
         await this.backoff(delayMs);
@@ -133,7 +158,7 @@ export class SubscriptionRunner {
           }
           batch.push(next.value);
         }
-        await this.handle(batch);
+        if (!(await this.handle(batch))) return;
         if (done) return;
         // A catch-up is a chain of already-resolved promises: without a turn of the event loop
         // between batches it would starve HTTP (even app.listen) until the whole backlog is handled.
@@ -145,14 +170,98 @@ export class SubscriptionRunner {
     }
   }
 
-  private async handle(batch: readonly RecordedEvent[]): Promise<void> {
-    const checkpoint = batch[batch.length - 1]!.position;
-    const matching = this.consumer.filter ? batch.filter((event) => matchesFilter(event, this.consumer.filter)) : batch;
-    await this.consumer.handleBatch(matching, checkpoint);
+  /**
+   * Re-runs a parked event through the consumer's handler, between two of the runner's batches.
+   * The consumer's stored checkpoint is passed unchanged: the retry applies the event's effect and
+   * never moves the checkpoint back.
+   */
+  retry(event: RecordedEvent): Promise<RetryOutcome> {
+    return this.runExclusive(async () => {
+      const stored = await this.consumer.loadCheckpoint();
+      try {
+        await this.consumer.handleBatch([event], stored === 'start' ? event.position : stored);
+        return { handled: true };
+      } catch (error) {
+        return { handled: false, error: errorMessage(error) };
+      }
+    });
+  }
+
+  /** False when the runner was stopped before the batch was done (its checkpoint did not move). */
+  private handle(batch: readonly RecordedEvent[]): Promise<boolean> {
+    return this.runExclusive(async () => {
+      const checkpoint = batch[batch.length - 1]!.position;
+      const matching = this.consumer.filter ? batch.filter((event) => matchesFilter(event, this.consumer.filter)) : batch;
+      try {
+        await this.consumer.handleBatch(matching, checkpoint);
+      } catch (error) {
+        if (isTransientFailure(error) || matching.length === 0 || this.consumer.parksPoisonEvents === false) throw error;
+        this.logger.warn(`${this.consumer.name}: a batch of ${matching.length} failed (${errorMessage(error)}); handling it event by event`);
+        // A consumer that checkpoints per event (a process manager) has already handled the events before the failure.
+        const stored = await this.consumer.loadCheckpoint();
+        for (const event of matching) {
+          if (stored !== 'start' && event.position <= stored) continue;
+          if (!(await this.handleAlone(event))) return false;
+        }
+        await this.consumer.handleBatch([], checkpoint);
+      }
+      this.advance(checkpoint, matching.length);
+      return true;
+    });
+  }
+
+  /** One event, up to POISON_ATTEMPTS_MAX times, then parked. False when stopped meanwhile. */
+  private async handleAlone(event: RecordedEvent): Promise<boolean> {
+    const failedAt: Date[] = [];
+    let lastError = '';
+    for (let attempt = 1; attempt <= POISON_ATTEMPTS_MAX; attempt += 1) {
+      try {
+        await this.consumer.handleBatch([event], event.position);
+        this.advance(event.position, 0);
+        return true;
+      } catch (error) {
+        if (isTransientFailure(error)) throw error;
+        failedAt.push(new Date());
+        lastError = errorMessage(error);
+        this.consecutiveFailures += 1;
+        this.lastError = lastError;
+        if (error instanceof PoisonEventError) break;
+      }
+      if (attempt < POISON_ATTEMPTS_MAX) await this.backoff(Math.min(POISON_RETRY_DELAY_MS_MIN * 2 ** (attempt - 1), POISON_RETRY_DELAY_MS_MAX));
+      if (!this.running) return false;
+    }
+    const parked = this.deadLetters.park({
+      consumer: this.consumer.name,
+      event,
+      error: lastError,
+      attempts: failedAt.length,
+      firstFailedAt: failedAt[0]!,
+      lastFailedAt: failedAt[failedAt.length - 1]!,
+    });
+    await this.consumer.handleBatch([], event.position);
+    this.parkedTotal += 1;
+    this.advance(event.position, 0);
+    this.logParked(parked);
+    return true;
+  }
+
+  private logParked(parked: DeadLetter): void {
+    this.logger.error(
+      `${this.consumer.name}: parked ${parked.eventType} ${parked.eventId} at position ${parked.position} as dead letter ${parked.id} after ${parked.attempts} attempts: ${parked.error}`,
+    );
+  }
+
+  private advance(checkpoint: bigint, handled: number): void {
     this.position = checkpoint;
-    this.eventsHandled += matching.length;
+    this.eventsHandled += handled;
     this.consecutiveFailures = 0;
     for (const waiter of this.positionWaiters) if (waiter.target <= checkpoint) waiter.resolve();
+  }
+
+  private runExclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.exclusive.then(work);
+    this.exclusive = run.catch(() => undefined);
+    return run;
   }
 
   private backoff(delayMs: number): Promise<void> {

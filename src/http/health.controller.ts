@@ -2,9 +2,10 @@ import { Controller, Get, Inject, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/roles.decorator.js';
+import type { DeadLetterStore } from '../event-store/dead-letter-store.js';
 import { EVENT_STORE_ADAPTER } from '../event-store/event-store.module.js';
 import type { EventStore } from '../event-store/event-store.port.js';
-import { EVENT_STORE } from '../event-store/event-store.tokens.js';
+import { DEAD_LETTERS, EVENT_STORE } from '../event-store/event-store.tokens.js';
 import type { EventStoreAdapter } from '../event-store/open-event-store.js';
 import { SubscriptionRegistry } from '../event-store/subscription-registry.js';
 
@@ -15,12 +16,16 @@ export class HealthController {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(EVENT_STORE_ADAPTER) private readonly adapter: EventStoreAdapter,
     private readonly subscriptions: SubscriptionRegistry,
+    @Inject(DEAD_LETTERS) private readonly deadLetters: DeadLetterStore,
   ) {}
 
   @Get()
   @Public()
-  @ApiOperation({ summary: 'Liveness and readiness: the event store is reachable; each subscription with its lag' })
-  @ApiOkResponse({ description: 'the event store answers' })
+  @ApiOperation({
+    summary: 'Liveness and readiness: the event store is reachable; each subscription with its lag; open dead letters per consumer',
+    description: 'status is degraded (still 200) while a consumer is backing off after a failure or any dead letter is open; down (503) when the event store does not answer.',
+  })
+  @ApiOkResponse({ description: 'the event store answers (status ok or degraded)' })
   @ApiServiceUnavailableResponse({ description: 'the event store does not answer' })
   async health(@Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
     let headPosition: string | undefined;
@@ -32,12 +37,16 @@ export class HealthController {
     }
     const subscriptions = storeError ? [] : await this.subscriptions.statuses();
     const failing = subscriptions.some((status) => status.state === 'failing');
-    const status = storeError ? 'down' : failing ? 'degraded' : 'ok';
+    // A parked event is work left undone (an order unpaid, a row missing) until an admin retries or dismisses it.
+    const openByConsumer = Object.fromEntries(this.deadLetters.openCounts());
+    const open = Object.values(openByConsumer).reduce((sum, count) => sum + count, 0);
+    const status = storeError ? 'down' : failing || open > 0 ? 'degraded' : 'ok';
     if (storeError) void reply.status(503);
     return {
       status,
       eventStore: { adapter: this.adapter, reachable: !storeError, headPosition, ...(storeError ? { error: storeError } : {}) },
       subscriptions,
+      deadLetters: { open, openByConsumer },
     };
   }
 }

@@ -1,10 +1,12 @@
 import { Controller, Get, Header, Inject, Optional } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '../auth/roles.decorator.js';
+import type { DeadLetterStore } from '../event-store/dead-letter-store.js';
 import type { EventStore } from '../event-store/event-store.port.js';
-import { EVENT_STORE } from '../event-store/event-store.tokens.js';
+import { DEAD_LETTERS, EVENT_STORE } from '../event-store/event-store.tokens.js';
 import { SubscriptionRegistry } from '../event-store/subscription-registry.js';
 import { KafkaRelayMetrics } from '../kafka/kafka-relay-metrics.js';
+import { ProcessRefusalMetrics } from '../process/process-refusal-metrics.js';
 import { HttpMetrics } from './http-metrics.js';
 import { formatLabels, renderMetricFamily } from './metric-family.js';
 
@@ -16,6 +18,8 @@ export class MetricsController {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly subscriptions: SubscriptionRegistry,
     private readonly http: HttpMetrics,
+    @Inject(DEAD_LETTERS) private readonly deadLetters: DeadLetterStore,
+    private readonly processRefusals: ProcessRefusalMetrics,
     /** Present only when the Kafka relay runs (KAFKA_BROKERS set). */
     @Optional() private readonly kafkaRelay?: KafkaRelayMetrics,
   ) {}
@@ -37,12 +41,24 @@ export class MetricsController {
     gauge('bela_subscription_lag_events', 'events in $all not yet handled by each consumer', statuses.map((s) => [{ consumer: s.name }, s.lagEvents]));
     gauge('bela_subscription_events_handled', 'events handled by each consumer since start', statuses.map((s) => [{ consumer: s.name }, s.eventsHandled]));
     gauge('bela_subscription_failing', '1 when a consumer is backing off after a failure', statuses.map((s) => [{ consumer: s.name }, s.state === 'failing' ? 1 : 0]));
+    const openDeadLetters = this.deadLetters.openCounts();
+    const consumers = [...new Set([...statuses.map((s) => s.name), ...openDeadLetters.keys()])];
+    gauge('bela_consumer_dead_letters_open', 'events a consumer parked that are neither retried nor dismissed', consumers.map((consumer) => [{ consumer }, openDeadLetters.get(consumer) ?? 0]));
+    const parked = this.subscriptions.eventsParked();
+    lines.push(
+      ...renderMetricFamily({
+        name: 'bela_consumer_events_parked_total',
+        help: 'events parked as dead letters by each consumer since start',
+        type: 'counter',
+        samples: [...parked].map(([consumer, count]) => [{ consumer }, count] as const),
+      }),
+    );
     lines.push('# HELP bela_http_responses_total HTTP responses by method and status', '# TYPE bela_http_responses_total counter');
     for (const [key, count] of this.http.counts()) {
       const [method, status] = key.split(' ');
       lines.push(`bela_http_responses_total${formatLabels({ method: method!, status: status! })} ${count}`);
     }
-    for (const family of this.kafkaRelay?.families() ?? []) lines.push(...renderMetricFamily(family));
+    for (const family of [...this.processRefusals.families(), ...(this.kafkaRelay?.families() ?? [])]) lines.push(...renderMetricFamily(family));
     return `${lines.join('\n')}\n`;
   }
 }

@@ -1,10 +1,12 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { AuthenticatedRequest } from '../auth/auth.guard.js';
 import { requireActor } from '../auth/scope.js';
 import type { CommandContext } from '../event-store/command-pipeline.js';
+import { idempotencyKeyOf, idempotencyKeyRequired, requestHash } from '../idempotency/idempotency-key.js';
 import type { Clock } from '../kernel/clock.js';
 import { invalid } from '../kernel/errors.js';
+import { deterministicUuid } from '../kernel/ids.js';
 
 const HEADER_TOKEN = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -16,25 +18,17 @@ export function commandContext(request: FastifyRequest, clock: Clock, extra: { p
   const actor = requireActor((request as AuthenticatedRequest).actor);
   const requestId = randomUUID();
   const correlationId = optionalToken(request, 'x-correlation-id') ?? requestId;
-  const idempotencyKey = optionalToken(request, 'idempotency-key');
+  const idempotencyKey = idempotencyKeyOf(request);
   const ifMatchRevision = ifMatch(request);
   return {
     actor,
     correlationId,
     causationId: requestId,
     occurredAt: clock.now(),
-    ...(idempotencyKey !== undefined ? { idempotencyKey, commandHash: fingerprint(request) } : {}),
+    ...(idempotencyKey !== undefined ? { idempotencyKey, commandHash: requestHash(request) } : {}),
     ...(ifMatchRevision !== undefined ? { ifMatchRevision } : {}),
     ...extra,
   };
-}
-
-/** Same method, route and body: a retry. Anything else under the same key is a misuse. */
-function fingerprint(request: FastifyRequest): string {
-  return createHash('sha256')
-    .update(`${request.method} ${request.url}\n`)
-    .update(JSON.stringify(request.body ?? null))
-    .digest('hex');
 }
 
 function optionalToken(request: FastifyRequest, header: string): string | undefined {
@@ -46,6 +40,15 @@ function optionalToken(request: FastifyRequest, header: string): string | undefi
     ]);
   }
   return value;
+}
+
+/**
+ * A created resource's id, derived from the request's Idempotency-Key (required on creations,
+ * src/idempotency/idempotent.decorator.ts), so that a retry names the same resource.
+ */
+export function createdId(kind: string, context: CommandContext): string {
+  if (context.idempotencyKey === undefined) throw idempotencyKeyRequired();
+  return deterministicUuid(kind, context.actor.id, context.idempotencyKey);
 }
 
 /** If-Match: "<revision>" (the ETag a GET returned). */

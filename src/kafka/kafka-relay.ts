@@ -1,5 +1,6 @@
 import type { CheckpointedConsumer } from '../event-store/checkpointed-consumer.js';
 import type { RecordedEvent } from '../event-store/event-store.port.js';
+import { TransientConsumerError, errorMessage } from '../event-store/poison.js';
 import { toKafkaMessages } from './kafka-contract.js';
 import type { OutboundMessage } from './kafka-contract.js';
 import type { KafkaRelayMetrics } from './kafka-relay-metrics.js';
@@ -15,10 +16,12 @@ export interface RelayCheckpoints {
 }
 
 /**
- * $all -> Kafka (DESIGN.md section 7). The checkpoint is stored only after the broker has
+ * $all -> Kafka (docs/kafka.md). The checkpoint is stored only after the broker has
  * acknowledged every message of the batch, so a crash or an outage means messages sent again
  * (at-least-once; consumers deduplicate on ce_id), never an event skipped. A failed send
- * throws: the subscription runner backs off and resumes from the checkpoint.
+ * throws a TransientConsumerError: the broker is down, not the event wrong, so the subscription
+ * runner backs off and resumes from the checkpoint however long it takes. An event that cannot be
+ * mapped to a message throws anything else, and is parked as a dead letter after its attempts.
  */
 export class KafkaRelay implements CheckpointedConsumer {
   readonly name = KAFKA_RELAY_CONSUMER;
@@ -54,7 +57,7 @@ export class KafkaRelay implements CheckpointedConsumer {
         await this.transport.send(messages);
       } catch (error) {
         this.metrics.recordSendFailure();
-        throw error;
+        throw new TransientConsumerError(`the broker did not acknowledge ${messages.length} messages: ${errorMessage(error)}`, { cause: error });
       }
     }
     this.checkpoints.save(this.name, checkpoint);

@@ -2,8 +2,13 @@ import type { CommandResult } from '../event-store/command-pipeline.js';
 import type { Actor } from '../kernel/actor.js';
 import type { Clock } from '../kernel/clock.js';
 import type { Logger } from '../kernel/logger.js';
+import { errorMessage } from '../event-store/poison.js';
+import type { DomainError } from '../kernel/errors.js';
 import { ChangeOrderCommand } from '../orders/application/order.commands.js';
+import { PAYMENT_FAILURE_REASON_LENGTH_MAX } from '../orders/domain/order.events.js';
+import { isDeterministicRefusal } from './checkpointed-process.js';
 import type { HoldExpiryIndex } from './hold-expiry-index.js';
+import type { ProcessRefusalMetrics } from './process-refusal-metrics.js';
 
 /** Holds expired per sweep; the rest wait for the next one. */
 export const SWEEP_HOLDS_MAX = 200;
@@ -18,7 +23,9 @@ export interface CommandExecutor {
  * to live (from the index) get ExpireOrderHold at the sweep's clock time. The order decides
  * (a receipt that came first wins), and the order-payment process expires the card hold from the
  * resulting OrderHoldExpired. The idempotency key is per order, so two sweeps, or a sweep
- * repeated after a crash, write the expiry once.
+ * repeated after a crash, write the expiry once. An expiry the order refuses is recorded on it as
+ * OrderPaymentFailed (step `expire`, once per order) and counted; other failures are retried by
+ * the next sweep.
  */
 export class HoldExpirySweep {
   private timer?: NodeJS.Timeout;
@@ -31,6 +38,7 @@ export class HoldExpirySweep {
     private readonly clock: Clock,
     private readonly intervalMs: number,
     private readonly logger: Logger,
+    private readonly refusals: ProcessRefusalMetrics,
   ) {}
 
   start(): void {
@@ -55,10 +63,23 @@ export class HoldExpirySweep {
       try {
         await this.commands.execute(new ChangeOrderCommand(hold.orderId, { type: 'ExpireOrderHold', at: now }, context));
       } catch (error) {
-        this.logger.error(`expiring the hold of order ${hold.orderId} failed; the next sweep retries: ${error instanceof Error ? error.message : String(error)}`);
+        if (isDeterministicRefusal(error)) await this.recordRefusal(hold.orderId, error, context);
+        else this.logger.error(`expiring the hold of order ${hold.orderId} failed; the next sweep retries: ${errorMessage(error)}`);
       }
     }
     return due.length;
+  }
+
+  private async recordRefusal(orderId: string, refusal: DomainError, context: ChangeOrderCommand['context']): Promise<void> {
+    this.refusals.record(HOLD_EXPIRY_PROCESS, refusal.code);
+    const reason = [...refusal.message].slice(0, PAYMENT_FAILURE_REASON_LENGTH_MAX).join('');
+    try {
+      await this.commands.execute(
+        new ChangeOrderCommand(orderId, { type: 'RecordPaymentFailure', step: 'expire', code: refusal.code, reason }, { ...context, idempotencyKey: `${context.idempotencyKey}:refused` }),
+      );
+    } catch (error) {
+      this.logger.error(`recording the refused expiry of order ${orderId} failed; the next sweep retries: ${errorMessage(error)}`);
+    }
   }
 
   private schedule(): void {

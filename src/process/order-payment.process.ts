@@ -9,13 +9,15 @@ import { CLOCK } from '../event-store/event-store.tokens.js';
 import type { SqliteCheckpointStore } from '../event-store/sqlite-checkpoint-store.js';
 import { SubscriptionRegistry } from '../event-store/subscription-registry.js';
 import type { Clock } from '../kernel/clock.js';
+import { PoisonEventError } from '../event-store/poison.js';
 import { DomainError } from '../kernel/errors.js';
 import { ChangeOrderCommand } from '../orders/application/order.commands.js';
 import { orderDecider, orderStreamId } from '../orders/domain/order.decider.js';
-import type { OrderEvent } from '../orders/domain/order.events.js';
+import { OrderEvent, PAYMENT_FAILURE_REASON_LENGTH_MAX, PaymentStep } from '../orders/domain/order.events.js';
 import type { PlacedOrder } from '../orders/domain/order.state.js';
 import { CheckpointedProcess } from './checkpointed-process.js';
 import { processContext } from './process-context.js';
+import { ProcessRefusalMetrics } from './process-refusal-metrics.js';
 
 export const ORDER_PAYMENT_PROCESS = 'order-payment';
 
@@ -31,16 +33,32 @@ const TRIGGERS = [
 ] as const satisfies readonly (OrderEvent['type'] | CardEvent['type'])[];
 type Trigger = Extract<OrderEvent | CardEvent, { type: (typeof TRIGGERS)[number] }>;
 
+/** The payment step each trigger drives, as OrderPaymentFailed names it. */
+const STEP_OF_TRIGGER: { readonly [T in Trigger['type']]: PaymentStep } = {
+  OrderPlaced: 'authorise',
+  AuthorisationApproved: 'record-authorisation',
+  AuthorisationDeclined: 'record-authorisation',
+  OrderRejected: 'void',
+  OrderCancelled: 'void',
+  OrderReceived: 'capture',
+  AuthorisationCaptured: 'record-payment',
+  OrderHoldExpired: 'expire',
+};
+
 /**
  * Order <-> KKP card: authorise on placement, record the answer on the order, release the hold
  * when the order closes, capture on receipt, mark the order paid after the capture.
  * One consumer handles all of them in $all order, so a cancellation is always handled after the
  * authorisation it releases. The checkpoint is stored only after each command succeeded.
+ * A step the card or the order refuses becomes OrderPaymentFailed on the order (step, code,
+ * reason), so an order that stays unpaid says why; with no order to record it on, the trigger is
+ * parked as a dead letter.
  */
 @Injectable()
 export class OrderPaymentProcess extends CheckpointedProcess {
   readonly name = `process.${ORDER_PAYMENT_PROCESS}`;
   readonly filter = { eventTypes: TRIGGERS };
+  protected readonly process = ORDER_PAYMENT_PROCESS;
 
   constructor(
     private readonly commands: CommandBus,
@@ -48,8 +66,9 @@ export class OrderPaymentProcess extends CheckpointedProcess {
     subscriptions: SubscriptionRegistry,
     @Inject(CONSUMER_CHECKPOINTS) checkpoints: SqliteCheckpointStore,
     @Inject(CLOCK) private readonly clock: Clock,
+    refusals: ProcessRefusalMetrics,
   ) {
-    super(subscriptions, checkpoints);
+    super(subscriptions, checkpoints, refusals);
   }
 
   protected react(trigger: RecordedEvent): Promise<void> {
@@ -88,6 +107,27 @@ export class OrderPaymentProcess extends CheckpointedProcess {
       case 'OrderHoldExpired':
         // The sweep's time decided the expiry on the order; the card decides on the same time.
         return this.card(event.data.cardId, { type: 'ExpireAuthorisation', orderId: event.data.orderId }, { ...context, occurredAt: new Date(event.metadata.occurredAt) });
+    }
+  }
+
+  protected async recordRefusal(trigger: RecordedEvent, refusal: DomainError): Promise<void> {
+    const event = trigger as RecordedEvent & Trigger;
+    const { orderId } = event.data;
+    const policyRevision = refusal.details.policyRevision;
+    const context = processContext(ORDER_PAYMENT_PROCESS, trigger, this.clock.now());
+    const failure: ChangeOrderCommand['command'] = {
+      type: 'RecordPaymentFailure',
+      step: STEP_OF_TRIGGER[event.type],
+      code: refusal.code,
+      reason: [...refusal.message].slice(0, PAYMENT_FAILURE_REASON_LENGTH_MAX).join(''),
+      ...(typeof policyRevision === 'number' ? { policyRevision } : {}),
+    };
+    try {
+      // Its own key: the refused command wrote nothing, and the failure must not be mistaken for it.
+      await this.order(orderId, failure, { ...context, idempotencyKey: `${context.idempotencyKey}:refused` });
+    } catch (error) {
+      if (!(error instanceof DomainError) || error.kind !== 'not_found') throw error;
+      throw new PoisonEventError(`${refusal.code} (${refusal.message}) cannot be recorded: no order ${orderId}`, { cause: refusal });
     }
   }
 

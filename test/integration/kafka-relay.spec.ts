@@ -11,12 +11,13 @@ import { join } from 'node:path';
 import { startDedupeConsumer } from '../../docs/examples/dedupe-consumer.js';
 import type { LedgerEvent } from '../../docs/examples/dedupe-consumer.js';
 import type { EventData, RecordedEvent } from '../../src/event-store/event-store.port.js';
+import { DeadLetterStore } from '../../src/event-store/dead-letter-store.js';
 import { SqliteCheckpointStore } from '../../src/event-store/sqlite-checkpoint-store.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
 import { SubscriptionRunner } from '../../src/event-store/subscription-runner.js';
 import { KAFKA_RELAY_CONSUMER, KafkaRelay } from '../../src/kafka/kafka-relay.js';
 import { KafkaRelayMetrics } from '../../src/kafka/kafka-relay-metrics.js';
-import { allTopics, topicName } from '../../src/kafka/kafka-topics.js';
+import { allTopics, relayTopics, topicName } from '../../src/kafka/kafka-topics.js';
 import { KafkaTransport } from '../../src/kafka/kafka-transport.js';
 import type { Logger } from '../../src/kernel/logger.js';
 import {
@@ -32,7 +33,7 @@ import {
   waitFor,
 } from '../support/kafka-test-support.js';
 import { FORBIDDEN_PUBLIC_STRINGS, PERSONAL, sampleEventsByStream, sampleIds, sampleMetadata } from '../support/ledger-event-samples.js';
-import { OPD, orderBody, pollUntil, uniqueNib } from '../support/purchase-session.js';
+import { OPD, buyerKey, orderBody, pollUntil, uniqueNib } from '../support/purchase-session.js';
 import { TestApp } from '../support/test-app.js';
 
 const RUN_ID = `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
@@ -64,7 +65,7 @@ class InProcessRelay {
   constructor(readonly prefix: string) {
     this.transport = new KafkaTransport({ brokers: KAFKA_BROKERS, clientId: `bela-it-${RUN_ID}`, topics: allTopics(prefix), replicationFactor: 1 }, keepingLogger);
     const relay = new KafkaRelay(this.transport, new SqliteCheckpointStore(this.checkpointsDb), this.metrics, prefix);
-    this.runner = new SubscriptionRunner(this.store, relay, keepingLogger);
+    this.runner = new SubscriptionRunner(this.store, relay, keepingLogger, new DeadLetterStore(this.checkpointsDb));
   }
 
   async caughtUp(timeoutMs: number): Promise<void> {
@@ -120,7 +121,7 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
-  await deleteTopics(prefixes.flatMap((prefix) => allTopics(prefix).map((topic) => topic.name)));
+  await deleteTopics(prefixes.flatMap((prefix) => relayTopics(prefix).map((topic) => topic.name)));
   releaseBroker?.();
 }, 60_000);
 
@@ -201,7 +202,7 @@ describe(`Kafka relay against the broker at ${KAFKA_BROKERS.join(',')} (integrat
     const app = await TestApp.start({ env: { KAFKA_BROKERS: KAFKA_BROKERS.join(','), KAFKA_TOPIC_PREFIX: prefix } });
     try {
       const admin = app.issueKey('admin');
-      const buyer = app.issueKey('buyer', { opdCode: OPD });
+      const buyer = await buyerKey(app, admin);
       // A sole trader registers with her NIK as NPWP (16 digits, not "0" + 15).
       const registered = await app.request('POST', '/vendors', {
         token: admin,
@@ -227,7 +228,7 @@ describe(`Kafka relay against the broker at ${KAFKA_BROKERS.join(',')} (integrat
       expect(listed.status).toBe(201);
       const issued = await app.request('POST', '/cards', {
         token: admin,
-        body: { opdCode: OPD, opdName: 'Dinas Kesehatan Kota Serang', holderName: PERSONAL.holderName, cardLast4: PERSONAL.cardLast4, limitRupiah: 10_000_000, expiresOn: PERSONAL.cardExpiry },
+        body: { opdCode: OPD, holderName: PERSONAL.holderName, cardLast4: PERSONAL.cardLast4, limitRupiah: 10_000_000, expiresOn: PERSONAL.cardExpiry },
       });
       expect(issued.status).toBe(201);
       const vendor = { vendorId, vendorToken, listingIds: [listed.body.listingId as string] };

@@ -4,6 +4,7 @@ import { CommandContext, CommandPipeline } from '../../src/event-store/command-p
 import type { RecordedEvent } from '../../src/event-store/event-store.port.js';
 import { matchesFilter } from '../../src/event-store/event-store.port.js';
 import { SqliteCheckpointStore } from '../../src/event-store/sqlite-checkpoint-store.js';
+import { ProcessRefusalMetrics } from '../../src/process/process-refusal-metrics.js';
 import type { SubscriptionRegistry } from '../../src/event-store/subscription-registry.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
 import type { Clock } from '../../src/kernel/clock.js';
@@ -56,7 +57,7 @@ describe('nib-release process manager: VendorRejected -> NibReleased, exactly on
       },
     } as unknown as CommandBus;
     const registry = { register: () => undefined } as unknown as SubscriptionRegistry;
-    process = new NibReleaseProcess(bus, pipeline, registry, checkpoints, clock);
+    process = new NibReleaseProcess(bus, pipeline, registry, checkpoints, clock, new ProcessRefusalMetrics());
   });
   afterEach(async () => {
     await store.close();

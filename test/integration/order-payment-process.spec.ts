@@ -10,6 +10,7 @@ import { SqliteCheckpointStore } from '../../src/event-store/sqlite-checkpoint-s
 import type { SubscriptionRegistry } from '../../src/event-store/subscription-registry.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
 import type { Clock } from '../../src/kernel/clock.js';
+import { DomainError } from '../../src/kernel/errors.js';
 import { silentLogger } from '../../src/kernel/logger.js';
 import { ChangeOrderHandler } from '../../src/orders/application/change-order.handler.js';
 import { ChangeOrderCommand } from '../../src/orders/application/order.commands.js';
@@ -19,8 +20,12 @@ import { DEFAULT_POLICY } from '../../src/policy/domain/policy.js';
 import { HoldExpiryIndex } from '../../src/process/hold-expiry-index.js';
 import { HoldExpirySweep } from '../../src/process/hold-expiry-sweep.js';
 import { OrderPaymentProcess } from '../../src/process/order-payment.process.js';
+import { ProcessRefusalMetrics } from '../../src/process/process-refusal-metrics.js';
+import { readOpd } from '../../src/opds/application/opd-registry.js';
+import { opdDecider, opdStreamId } from '../../src/opds/domain/opd.decider.js';
 
 const CARD = '0c000000-0000-4000-8000-000000000001';
+const OPD = '3673-DINKES';
 const VENDOR = '0b000000-0000-4000-8000-000000000001';
 const LISTING = '0d000000-0000-4000-8000-000000000001';
 const PLACED_AT = new Date('2026-11-26T03:00:00Z');
@@ -44,6 +49,8 @@ describe('order-payment process and hold-expiry sweep (integration)', () => {
   let process: OrderPaymentProcess;
   let index: HoldExpiryIndex;
   let sweep: HoldExpirySweep;
+  let refusals: ProcessRefusalMetrics;
+  let cards: CardCommandHandler;
   const clock = new FakeClock(PLACED_AT);
 
   beforeEach(async () => {
@@ -51,16 +58,18 @@ describe('order-payment process and hold-expiry sweep (integration)', () => {
     db = new Database(':memory:');
     pipeline = new CommandPipeline(store);
     checkpoints = new SqliteCheckpointStore(db);
-    const cards = new CardCommandHandler(pipeline, new PolicyService(pipeline));
+    cards = new CardCommandHandler(pipeline, new PolicyService(pipeline));
+    refusals = new ProcessRefusalMetrics();
     const orders = new ChangeOrderHandler(pipeline);
     const bus = { execute: (command: unknown) => (command instanceof CardCommandRequest ? cards.execute(command) : orders.execute(command as ChangeOrderCommand)) } as unknown as CommandBus;
     const registry = { register: () => undefined } as unknown as SubscriptionRegistry;
-    process = new OrderPaymentProcess(bus, pipeline, registry, checkpoints, clock);
+    process = new OrderPaymentProcess(bus, pipeline, registry, checkpoints, clock, refusals);
     index = new HoldExpiryIndex(db);
-    sweep = new HoldExpirySweep(index, { execute: (command) => orders.execute(command) }, clock, 60_000, silentLogger);
+    sweep = new HoldExpirySweep(index, { execute: (command) => orders.execute(command) }, clock, 60_000, silentLogger, refusals);
     clock.at = PLACED_AT;
+    await pipeline.handle(opdDecider, opdStreamId(OPD), { type: 'RegisterOpd', opdCode: OPD, name: 'Dinas Kesehatan Kota Serang', kabupatenKotaCode: '3673' }, adminContext(PLACED_AT));
     await cards.execute(
-      new CardCommandRequest(CARD, { type: 'IssueCard', cardId: CARD, opdCode: 'DINKES-3673', opdName: 'Dinkes', holderName: 'Siti', cardLast4: '4821', limitRupiah: 10_000_000, expiresOn: '2099-12-31' }, adminContext(PLACED_AT)),
+      new CardCommandRequest(CARD, { type: 'IssueCard', cardId: CARD, opdCode: OPD, holderName: 'Siti', cardLast4: '4821', limitRupiah: 10_000_000, expiresOn: '2099-12-31' }, adminContext(PLACED_AT)),
     );
   });
   afterEach(async () => {
@@ -75,15 +84,15 @@ describe('order-payment process and hold-expiry sweep (integration)', () => {
       {
         type: 'PlaceOrder',
         orderId,
-        by: { id: 'key:buyer', role: 'buyer', opdCode: 'DINKES-3673' },
-        opdCode: 'DINKES-3673',
-        kabupatenKotaCode: '3673',
+        by: { id: 'key:buyer', role: 'buyer', opdCode: OPD },
+        opdCode: OPD,
+        opd: await readOpd(pipeline, OPD),
         officialName: 'Budi',
         lines: [{ listingId: LISTING, quantity: 10 }],
         shippingRupiah: 0,
         vendor: { vendorId: VENDOR, status: 'verified', scale: 'mikro' },
         listings: [{ listingId: LISTING, status: 'active', revision: 0, vendorId: VENDOR, title: 'Nasi', category: 'makan-minum', unit: 'kotak', priceRupiah: 35_000, isDomesticProduct: true }],
-        card: { cardId: CARD, status: 'active', opdCode: 'DINKES-3673', opdName: 'Dinkes' },
+        card: { cardId: CARD, status: 'active', opdCode: OPD },
         policy: DEFAULT_POLICY,
         at: PLACED_AT,
       },
@@ -127,12 +136,12 @@ describe('order-payment process and hold-expiry sweep (integration)', () => {
     await drain();
     // The second order is received before the TTL: the sweep leaves it alone.
     const vendor = { id: 'key:vendor', role: 'vendor' as const, vendorId: VENDOR };
-    await pipeline.handle(orderDecider, orderStreamId(received), { type: 'AcceptOrder', by: vendor }, adminContext(PLACED_AT));
+    await pipeline.handle(orderDecider, orderStreamId(received), { type: 'AcceptOrder', by: vendor, vendorStatus: 'verified' }, adminContext(PLACED_AT));
     await pipeline.handle(orderDecider, orderStreamId(received), { type: 'ShipOrder', by: vendor }, adminContext(PLACED_AT));
     await pipeline.handle(
       orderDecider,
       orderStreamId(received),
-      { type: 'ReceiveOrder', by: { id: 'key:buyer', role: 'buyer', opdCode: 'DINKES-3673' }, bastNumber: 'BAST/1', bastDate: '2026-11-26', at: PLACED_AT },
+      { type: 'ReceiveOrder', by: { id: 'key:buyer', role: 'buyer', opdCode: OPD }, bastNumber: 'BAST/1', bastDate: '2026-11-26', at: PLACED_AT },
       adminContext(PLACED_AT),
     );
     await drain();
@@ -162,5 +171,58 @@ describe('order-payment process and hold-expiry sweep (integration)', () => {
     checkpoints.reset(process.name);
     await drain();
     expect(await allEvents()).toHaveLength(settled);
+  });
+
+  it('records a refused capture on the order as OrderPaymentFailed, counts it, and goes on', async () => {
+    const orderId = '0a000000-0000-4000-8000-000000000004';
+    await placeOrder(orderId);
+    await drain();
+    // The hold ends on the card before the goods arrive (voided by an admin): the capture will be refused.
+    await cards.execute(new CardCommandRequest(CARD, { type: 'VoidAuthorisation', orderId, reason: 'dibatalkan bank' }, adminContext(PLACED_AT)));
+    const vendor = { id: 'key:vendor', role: 'vendor' as const, vendorId: VENDOR };
+    await pipeline.handle(orderDecider, orderStreamId(orderId), { type: 'AcceptOrder', by: vendor, vendorStatus: 'verified' }, adminContext(PLACED_AT));
+    await pipeline.handle(orderDecider, orderStreamId(orderId), { type: 'ShipOrder', by: vendor }, adminContext(PLACED_AT));
+    await pipeline.handle(
+      orderDecider,
+      orderStreamId(orderId),
+      { type: 'ReceiveOrder', by: { id: 'key:buyer', role: 'buyer', opdCode: 'DINKES-3673' }, bastNumber: 'BAST/4', bastDate: '2026-11-26', at: PLACED_AT },
+      adminContext(PLACED_AT),
+    );
+    await drain();
+
+    const { state, events: orderEvents } = await pipeline.load(orderDecider, orderStreamId(orderId));
+    const failed = orderEvents.filter((event) => event.type === 'OrderPaymentFailed');
+    expect(failed).toHaveLength(1);
+    expect(failed[0]!.data).toEqual({ orderId, cardId: CARD, step: 'capture', code: 'HOLD_ALREADY_ENDED', reason: 'cannot capture: the hold already ended (voided)' });
+    expect(failed[0]!.metadata).toMatchObject({ actor: { id: 'process:order-payment', role: 'system' } });
+    expect(state).toMatchObject({ status: 'received', paymentFailure: { step: 'capture', code: 'HOLD_ALREADY_ENDED' } });
+    expect(refusals.count('order-payment', 'HOLD_ALREADY_ENDED')).toBe(1);
+    expect(checkpoints.load(process.name)).toBe(await store.headPosition());
+
+    // A replay from the start records the failure once.
+    const settled = (await allEvents()).length;
+    checkpoints.reset(process.name);
+    await drain();
+    expect(await allEvents()).toHaveLength(settled);
+  });
+
+  it('records an expiry the order refuses as OrderPaymentFailed (step expire) once, however many sweeps ask', async () => {
+    const orderId = '0a000000-0000-4000-8000-000000000005';
+    await placeOrder(orderId);
+    await drain();
+    const orders = new ChangeOrderHandler(pipeline);
+    // An order that refuses the expiry (as a stale index entry would make it do).
+    const refusing = {
+      execute: (command: ChangeOrderCommand) =>
+        command.command.type === 'ExpireOrderHold' ? Promise.reject(new DomainError('business_rule', 'HOLD_NOT_YET_EXPIRED', 'the card hold is still within its time to live')) : orders.execute(command),
+    };
+    const refusingSweep = new HoldExpirySweep(index, refusing, clock, 60_000, silentLogger, refusals);
+    clock.at = new Date(PLACED_AT.getTime() + 30 * DAY_MS);
+    expect(await refusingSweep.sweepOnce()).toBe(1);
+    expect(await refusingSweep.sweepOnce()).toBe(1);
+
+    const failed = (await pipeline.load(orderDecider, orderStreamId(orderId))).events.filter((event) => event.type === 'OrderPaymentFailed');
+    expect(failed.map((event) => event.data)).toEqual([{ orderId, cardId: CARD, step: 'expire', code: 'HOLD_NOT_YET_EXPIRED', reason: 'the card hold is still within its time to live' }]);
+    expect(refusals.count('hold-expiry', 'HOLD_NOT_YET_EXPIRED')).toBe(2);
   });
 });

@@ -5,6 +5,7 @@ import type Database from 'better-sqlite3';
 import { ALL_PROJECTIONS } from '../../projections/index.js';
 import { MarketGenerator, MarketSummary } from '../../src/demo/market-generator.js';
 import { CommandPipeline } from '../../src/event-store/command-pipeline.js';
+import { DeadLetterStore } from '../../src/event-store/dead-letter-store.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
 import { SubscriptionRunner } from '../../src/event-store/subscription-runner.js';
 import { silentLogger } from '../../src/kernel/logger.js';
@@ -45,7 +46,7 @@ describe(`read models over a generated history of ${TARGET_EVENTS} events (integ
     pipeline = new CommandPipeline(store);
     db = openReadModelDatabase(join(dir, 'read-models.db'));
     const engine = new ProjectionEngine(db, ALL_PROJECTIONS);
-    runners = new ProjectionRunners(engine, (consumer) => new SubscriptionRunner(store, consumer, silentLogger));
+    runners = new ProjectionRunners(engine, (consumer) => new SubscriptionRunner(store, consumer, silentLogger, new DeadLetterStore(db)));
     for (const name of runners.names()) runners.runner(name).start();
     // Live: the projections follow the generator as it writes.
     summary = await new MarketGenerator(pipeline, store, { seed: SEED, targetEvents: TARGET_EVENTS }).run();

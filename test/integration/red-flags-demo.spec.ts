@@ -7,6 +7,7 @@ import { MarketGenerator } from '../../src/demo/market-generator.js';
 import { RED_FLAG_ORDERS } from '../../src/demo/red-flag-scenarios.js';
 import { CommandPipeline } from '../../src/event-store/command-pipeline.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
+import { DeadLetterStore } from '../../src/event-store/dead-letter-store.js';
 import { SubscriptionRunner } from '../../src/event-store/subscription-runner.js';
 import { silentLogger } from '../../src/kernel/logger.js';
 import { RED_FLAG_RULES } from '../../src/red-flags/domain/red-flag-rules.js';
@@ -29,7 +30,7 @@ describe('the demo market raises every red-flag rule (integration)', () => {
     dir = mkdtempSync(join(tmpdir(), 'bela-red-flags-'));
     store = SqliteEventStore.open(join(dir, 'events.db'));
     db = openReadModelDatabase(join(dir, 'read-models.db'));
-    runners = new ProjectionRunners(new ProjectionEngine(db, [redFlagsProjection]), (consumer) => new SubscriptionRunner(store, consumer, silentLogger));
+    runners = new ProjectionRunners(new ProjectionEngine(db, [redFlagsProjection]), (consumer) => new SubscriptionRunner(store, consumer, silentLogger, new DeadLetterStore(db)));
     for (const name of runners.names()) runners.runner(name).start();
     // Live: the projection follows the generator as it writes, through the same command handlers as the service.
     await new MarketGenerator(new CommandPipeline(store), store, { seed: SEED, targetEvents: TARGET_EVENTS, vendorCount: 40, ordersPerDay: 25 }).run();

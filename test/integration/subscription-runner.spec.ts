@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import type { CheckpointedConsumer } from '../../src/event-store/checkpointed-consumer.js';
 import type { RecordedEvent } from '../../src/event-store/event-store.port.js';
+import { DeadLetterStore } from '../../src/event-store/dead-letter-store.js';
 import { SqliteCheckpointStore } from '../../src/event-store/sqlite-checkpoint-store.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
 import { SubscriptionRunner } from '../../src/event-store/subscription-runner.js';
@@ -57,7 +58,7 @@ describe('subscription runner', () => {
     await store.appendToStream(stream, events(300, 'Counted'), { expectedRevision: 'no_stream' });
     await store.appendToStream(uniqueStream(), events(5, 'Ignored'), { expectedRevision: 'no_stream' });
 
-    const first = new SubscriptionRunner(store, consumer, silentLogger);
+    const first = new SubscriptionRunner(store, consumer, silentLogger, new DeadLetterStore(db));
     first.start();
     const caughtUp = await store.headPosition();
     expect(await first.waitForPosition(caughtUp, 10_000)).toBe(true);
@@ -67,7 +68,7 @@ describe('subscription runner', () => {
     // Events appended while no runner is active, then a failure in the middle of the next batch.
     await store.appendToStream(stream, events(200, 'Counted'), { expectedRevision: 299n });
     consumer.failNext = true;
-    const second = new SubscriptionRunner(store, consumer, silentLogger);
+    const second = new SubscriptionRunner(store, consumer, silentLogger, new DeadLetterStore(db));
     second.start();
     const target = await store.headPosition();
     expect(await second.waitForPosition(target, 10_000)).toBe(true);
@@ -84,7 +85,7 @@ describe('subscription runner', () => {
   });
 
   it('waitForPosition gives up after its bounded wait', async () => {
-    const runner = new SubscriptionRunner(store, new CountingConsumer(db), silentLogger);
+    const runner = new SubscriptionRunner(store, new CountingConsumer(db), silentLogger, new DeadLetterStore(db));
     expect(await runner.waitForPosition(10n, 20)).toBe(false);
   });
 });

@@ -1,4 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -19,6 +20,11 @@ export interface RequestOptions {
   /** Sent as is (for malformed-body tests). */
   readonly rawBody?: string;
   readonly headers?: Record<string, string>;
+  /**
+   * POST and PATCH send a fresh Idempotency-Key, as a well-behaved client does, unless the
+   * headers carry one; `false` sends none (to test the refusal).
+   */
+  readonly idempotencyKey?: false;
 }
 
 export const PROJECT_ROOT = resolve(import.meta.dirname, '..', '..');
@@ -103,6 +109,8 @@ export class TestApp {
   async request<T = any>(method: string, path: string, options: RequestOptions = {}): Promise<HttpResponse<T>> {
     const headers: Record<string, string> = { ...(options.headers ?? {}) };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
+    const sendsKey = (method === 'POST' || method === 'PATCH') && options.idempotencyKey !== false;
+    if (sendsKey && !Object.keys(headers).some((name) => name.toLowerCase() === 'idempotency-key')) headers['idempotency-key'] = randomUUID();
     let body: string | undefined = options.rawBody;
     if (options.body !== undefined) body = JSON.stringify(options.body);
     if (body !== undefined && !headers['content-type']) headers['content-type'] = 'application/json';

@@ -8,18 +8,18 @@ import { requireActor } from '../../auth/scope.js';
 import { CommandPipeline } from '../../event-store/command-pipeline.js';
 import { CLOCK } from '../../event-store/event-store.tokens.js';
 import { CommandResponseDto, commandResponse } from '../../http/command-response.js';
-import { commandContext, etag } from '../../http/request-context.js';
+import { commandContext, createdId, etag } from '../../http/request-context.js';
 import { NoBodyPipe } from '../../http/no-body.pipe.js';
 import { UuidParamPipe } from '../../http/uuid-param.pipe.js';
 import type { Clock } from '../../kernel/clock.js';
 import { forbidden, notFound } from '../../kernel/errors.js';
-import { deterministicUuid, randomId } from '../../kernel/ids.js';
 import { CardCommandInput, CardCommandRequest } from '../application/card.commands.js';
 import { cardDecider, cardStreamId } from '../domain/card.decider.js';
 import { CardReasonDto, ChangeCardLimitDto, IssueCardDto, SettleStatementDto } from './card.dto.js';
 import { cardView } from './card.view.js';
 import { RefuseCardNumbersInterceptor } from './refuse-card-numbers.interceptor.js';
-import { IDEMPOTENCY_HEADER, ifMatchHeader } from '../../http/api-headers.js';
+import { ifMatchHeader } from '../../http/api-headers.js';
+import { Idempotent } from '../../idempotency/idempotent.decorator.js';
 
 const IF_MATCH_HEADER = ifMatchHeader('card');
 
@@ -37,15 +37,17 @@ export class CardsController {
   @HttpCode(201)
   @Roles('admin')
   @ApiBearerAuth()
-  @ApiHeader(IDEMPOTENCY_HEADER)
+  @Idempotent('required')
   @ApiOperation({
     summary: 'Issue a KKP card to an OPD/satker (admin)',
-    description: 'Only the last four digits of the card number are accepted: a full card number anywhere in the body is refused with 400 CARD_NUMBER_REFUSED and nothing is written.',
+    description:
+      'Only the last four digits of the card number are accepted: a full card number anywhere in the body is refused with 400 CARD_NUMBER_REFUSED and nothing is written. ' +
+      'The OPD must be registered (POST /opds; 422 OPD_NOT_REGISTERED otherwise); the card records its registered name.',
   })
   @ApiCreatedResponse({ type: CommandResponseDto })
   async issue(@Body() body: IssueCardDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto & { cardId: string }> {
     const context = commandContext(request, this.clock);
-    const cardId = context.idempotencyKey !== undefined ? deterministicUuid('card', context.actor.id, context.idempotencyKey) : randomId();
+    const cardId = createdId('card', context);
     const result = await this.commands.execute(new CardCommandRequest(cardId, { type: 'IssueCard', cardId, ...body }, context));
     void reply.header('Location', `/cards/${cardId}`).header('ETag', etag(result.nextExpectedRevision));
     return { cardId, ...commandResponse(result) };
@@ -70,7 +72,7 @@ export class CardsController {
   @HttpCode(200)
   @Roles('admin')
   @ApiBearerAuth()
-  @ApiHeader(IDEMPOTENCY_HEADER)
+  @Idempotent()
   @ApiHeader(IF_MATCH_HEADER)
   @ApiOperation({ summary: 'Change the credit limit (admin); 422 LIMIT_BELOW_COMMITTED below what is held and captured but unsettled' })
   @ApiOkResponse({ type: CommandResponseDto })
@@ -82,7 +84,7 @@ export class CardsController {
   @HttpCode(200)
   @Roles('admin')
   @ApiBearerAuth()
-  @ApiHeader(IDEMPOTENCY_HEADER)
+  @Idempotent()
   @ApiHeader(IF_MATCH_HEADER)
   @ApiOperation({ summary: 'Suspend an active card (admin): new authorisations are declined, existing holds stand' })
   @ApiOkResponse({ type: CommandResponseDto })
@@ -94,7 +96,7 @@ export class CardsController {
   @HttpCode(200)
   @Roles('admin')
   @ApiBearerAuth()
-  @ApiHeader(IDEMPOTENCY_HEADER)
+  @Idempotent()
   @ApiHeader(IF_MATCH_HEADER)
   @ApiOperation({ summary: 'Reinstate a suspended card (admin)' })
   @ApiOkResponse({ type: CommandResponseDto })
@@ -106,7 +108,7 @@ export class CardsController {
   @HttpCode(200)
   @Roles('admin')
   @ApiBearerAuth()
-  @ApiHeader(IDEMPOTENCY_HEADER)
+  @Idempotent()
   @ApiHeader(IF_MATCH_HEADER)
   @ApiOperation({ summary: 'Close a card for good (admin); 422 CARD_HAS_OPEN_HOLDS while any hold is open' })
   @ApiOkResponse({ type: CommandResponseDto })
@@ -118,7 +120,7 @@ export class CardsController {
   @HttpCode(200)
   @Roles('admin')
   @ApiBearerAuth()
-  @ApiHeader(IDEMPOTENCY_HEADER)
+  @Idempotent('required')
   @ApiHeader(IF_MATCH_HEADER)
   @ApiOperation({ summary: 'Record that the OPD\'s treasurer paid a card statement (admin): StatementSettled restores that much of the available limit' })
   @ApiOkResponse({ type: CommandResponseDto })

@@ -8,17 +8,18 @@ import { assertVendorScope, requireActor } from '../../auth/scope.js';
 import { CommandPipeline } from '../../event-store/command-pipeline.js';
 import { CLOCK } from '../../event-store/event-store.tokens.js';
 import { CommandResponseDto, commandResponse } from '../../http/command-response.js';
-import { commandContext, etag } from '../../http/request-context.js';
+import { commandContext, createdId, etag } from '../../http/request-context.js';
 import { UuidParamPipe } from '../../http/uuid-param.pipe.js';
 import type { Clock } from '../../kernel/clock.js';
 import { notFound } from '../../kernel/errors.js';
-import { deterministicUuid, randomId } from '../../kernel/ids.js';
 import { ListingCommandRequest } from '../application/listing.commands.js';
 import { listingDecider, listingStreamId } from '../domain/listing.decider.js';
 import { ReasonDto } from '../../vendors/http/vendor.dto.js';
 import { ChangePriceDto, CreateListingDto } from './listing.dto.js';
 import { listingView } from './listing.view.js';
-import { IDEMPOTENCY_HEADER, ifMatchHeader } from '../../http/api-headers.js';
+import { ifMatchHeader } from '../../http/api-headers.js';
+import { Idempotent } from '../../idempotency/idempotent.decorator.js';
+import { vendorDecider, vendorStreamId } from '../../vendors/domain/vendor.decider.js';
 
 const IF_MATCH_HEADER = ifMatchHeader('listing');
 
@@ -35,7 +36,7 @@ export class ListingsController {
   @HttpCode(201)
   @Roles('vendor')
   @ApiBearerAuth()
-  @ApiHeader(IDEMPOTENCY_HEADER)
+  @Idempotent('required')
   @ApiOperation({ summary: 'List a product or service (the verified vendor itself)' })
   @ApiCreatedResponse({ type: CommandResponseDto })
   async create(
@@ -46,7 +47,7 @@ export class ListingsController {
   ): Promise<CommandResponseDto & { listingId: string }> {
     assertVendorScope(requireActor(request.actor), vendorId);
     const context = commandContext(request, this.clock);
-    const listingId = context.idempotencyKey !== undefined ? deterministicUuid('listing', context.actor.id, context.idempotencyKey) : randomId();
+    const listingId = createdId('listing', context);
     const result = await this.commands.execute(new ListingCommandRequest(listingId, vendorId, { type: 'CreateListing', listingId, ...body }, context));
     void reply.header('Location', `/listings/${listingId}`).header('ETag', etag(result.nextExpectedRevision));
     return { listingId, ...commandResponse(result) };
@@ -54,20 +55,24 @@ export class ListingsController {
 
   @Get('listings/:listingId')
   @Public()
-  @ApiOperation({ summary: 'One listing with its full public price history (time and actor of every price)' })
+  @ApiOperation({
+    summary: 'One listing with its full public price history (time and actor of every price)',
+    description: 'vendorStatus is the vendor\'s status now; available is false unless the listing is active and its vendor verified (a suspended vendor is not selling).',
+  })
   @ApiOkResponse({ description: 'the listing; ETag is its stream revision' })
   async get(@Param('listingId', new UuidParamPipe('listingId')) listingId: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
     const { state, revision, events } = await this.pipeline.load(listingDecider, listingStreamId(listingId));
     if (state.status === 'absent') throw notFound('LISTING_NOT_FOUND', `no listing ${listingId}`);
+    const vendor = await this.pipeline.load(vendorDecider, vendorStreamId(state.vendorId));
     void reply.header('ETag', etag(revision));
-    return listingView(state, events);
+    return listingView(state, events, vendor.state.status);
   }
 
   @Post('listings/:listingId/price')
   @HttpCode(200)
   @Roles('vendor')
   @ApiBearerAuth()
-  @ApiHeader(IDEMPOTENCY_HEADER)
+  @Idempotent()
   @ApiHeader(IF_MATCH_HEADER)
   @ApiOperation({ summary: 'Reprice a listing (its vendor); the old price stays in the public history' })
   @ApiOkResponse({ type: CommandResponseDto })
@@ -84,7 +89,7 @@ export class ListingsController {
   @HttpCode(200)
   @Roles('vendor')
   @ApiBearerAuth()
-  @ApiHeader(IDEMPOTENCY_HEADER)
+  @Idempotent()
   @ApiHeader(IF_MATCH_HEADER)
   @ApiOperation({ summary: 'Delist (its vendor): the listing stops selling' })
   @ApiOkResponse({ type: CommandResponseDto })

@@ -6,7 +6,7 @@ import { requireText } from '../../kernel/text.js';
 import type { VendorScale } from '../../policy/domain/policy.js';
 import { splitPurchaseFinding } from '../../red-flags/domain/red-flag-rules.js';
 import type { RefusedEarlierOrder } from '../../red-flags/domain/red-flag.events.js';
-import { isKnownKabupatenKota } from '../../vendors/domain/regions.js';
+import { requireRegisteredOpd } from '../../opds/domain/opd.decider.js';
 import type { ListingSnapshot, OrderCommand } from './order.commands.js';
 import type { OrderEvent, OrderLine } from './order.events.js';
 
@@ -22,6 +22,7 @@ type PlaceOrder = Extract<OrderCommand, { type: 'PlaceOrder' }>;
 export function place(command: PlaceOrder): OrderEvent[] {
   assertBuyerScope(command.by, command.opdCode);
   checkRequest(command);
+  const opd = requireRegisteredOpd(command.opd);
   const card = command.card;
   if (card.status === 'absent') throw notFound('CARD_NOT_FOUND', `no card ${card.cardId}`, { cardId: card.cardId });
   if (card.opdCode !== command.opdCode) {
@@ -52,8 +53,9 @@ export function place(command: PlaceOrder): OrderEvent[] {
         orderId: command.orderId,
         buyer: {
           opdCode: command.opdCode,
-          opdName: card.opdName,
-          kabupatenKotaCode: command.kabupatenKotaCode,
+          opdName: opd.name,
+          // The region is the OPD's registered one, never the request's: spending is credited where the buyer is.
+          kabupatenKotaCode: opd.kabupatenKotaCode,
           officialName: requireText('officialName', command.officialName, TEXT_LENGTH_MAX),
         },
         vendorId: vendor.vendorId,
@@ -130,11 +132,6 @@ function checkRequest(command: PlaceOrder): void {
   });
   if (!isRupiah(command.shippingRupiah)) errors.push({ field: 'shippingRupiah', messages: ['an integer >= 0 (rupiah)'] });
   if (errors.length > 0) throw invalid('INVALID_ORDER', 'the order is invalid', errors);
-  if (!isKnownKabupatenKota(command.kabupatenKotaCode)) {
-    throw invalid('UNKNOWN_KABUPATEN_KOTA', `unknown BPS kabupaten/kota code ${command.kabupatenKotaCode}`, [
-      { field: 'kabupatenKotaCode', messages: ['must be a known 4-digit BPS kabupaten/kota code'] },
-    ]);
-  }
   requireText('officialName', command.officialName, TEXT_LENGTH_MAX);
 }
 

@@ -2,12 +2,12 @@ import type { Actor } from '../../kernel/actor.js';
 import { assertNever } from '../../kernel/assert.js';
 import type { Decider } from '../../kernel/decider.js';
 import { isIsoDate, wibDate } from '../../kernel/dates.js';
-import { conflict, forbidden, invalid, notFound, ruleViolation } from '../../kernel/errors.js';
+import { FieldError, conflict, forbidden, invalid, notFound, ruleViolation } from '../../kernel/errors.js';
 import { requireText } from '../../kernel/text.js';
 import type { OrderCommand } from './order.commands.js';
-import type { OrderEvent } from './order.events.js';
+import { OrderEvent, PAYMENT_FAILURE_CODE_PATTERN, PAYMENT_FAILURE_REASON_LENGTH_MAX, PAYMENT_STEPS, PaymentFailure } from './order.events.js';
 import { evolveOrder } from './order.evolve.js';
-import { CANCELLABLE_STATUSES, OrderState, OrderStatus, PlacedOrder } from './order.state.js';
+import { CANCELLABLE_STATUSES, OrderState, OrderStatus, PlacedOrder, SUSPENSION_CANCELS } from './order.state.js';
 import { place } from './order-placement.js';
 
 const TEXT_LENGTH_MAX = 500;
@@ -44,6 +44,9 @@ function decide(command: OrderCommand, state: OrderState): OrderEvent[] {
     case 'AcceptOrder':
       assertMayChangeOrder(command, state);
       requireStatus(state, ['authorised'], 'accept');
+      if (command.vendorStatus !== 'verified') {
+        throw ruleViolation('VENDOR_NOT_SELLING', `a ${command.vendorStatus} vendor accepts no orders`, { orderId, vendorId: state.vendorId, vendorStatus: command.vendorStatus });
+      }
       return [{ type: 'OrderAccepted', data: { orderId, vendorId: state.vendorId } }];
     case 'RejectOrder':
       assertMayChangeOrder(command, state);
@@ -59,15 +62,39 @@ function decide(command: OrderCommand, state: OrderState): OrderEvent[] {
       assertMayChangeOrder(command, state);
       requireStatus(state, CANCELLABLE_STATUSES, 'cancel');
       return [{ type: 'OrderCancelled', data: { orderId, reason: requireText('reason', command.reason, TEXT_LENGTH_MAX, { multiline: true }) } }];
+    case 'CancelOrderOfSuspendedVendor':
+      assertMayChangeOrder(command, state);
+      // Accepted or shipped orders go on (goods delivered must be paid); closed ones have nothing to cancel.
+      if (!SUSPENSION_CANCELS.includes(state.status) || state.vendorId !== command.vendorId) return [];
+      return [{ type: 'OrderCancelled', data: { orderId, reason: `vendor suspended: ${requireText('suspensionReason', command.suspensionReason, TEXT_LENGTH_MAX, { multiline: true })}` } }];
     case 'RecordPayment':
       if (state.status === 'paid') return [];
       requireStatus(state, ['received'], 'record the payment of');
       return [{ type: 'OrderPaid', data: { orderId, cardId: state.cardId, amountRupiah: command.amountRupiah, policyRevision: command.policyRevision } }];
     case 'ExpireOrderHold':
       return expireHold(command.at, state);
+    case 'RecordPaymentFailure':
+      return [{ type: 'OrderPaymentFailed', data: { orderId, cardId: state.cardId, ...paymentFailure(command) } }];
     default:
       return assertNever(command, 'order command');
   }
+}
+
+/** A refusal as the order keeps it: a known step, an error code, a one-line-or-more reason. */
+function paymentFailure(command: Extract<OrderCommand, { type: 'RecordPaymentFailure' }>): PaymentFailure {
+  const errors: FieldError[] = [];
+  if (!PAYMENT_STEPS.includes(command.step)) errors.push({ field: 'step', messages: [`one of ${PAYMENT_STEPS.join(', ')}`] });
+  if (!PAYMENT_FAILURE_CODE_PATTERN.test(command.code)) errors.push({ field: 'code', messages: ['an error code: A-Z, 0-9 and _'] });
+  if (command.policyRevision !== undefined && !(Number.isSafeInteger(command.policyRevision) && command.policyRevision >= 0)) {
+    errors.push({ field: 'policyRevision', messages: ['a policy revision'] });
+  }
+  if (errors.length > 0) throw invalid('INVALID_PAYMENT_FAILURE', 'the payment failure is invalid', errors);
+  return {
+    step: command.step,
+    code: command.code,
+    reason: requireText('reason', command.reason, PAYMENT_FAILURE_REASON_LENGTH_MAX, { multiline: true }),
+    ...(command.policyRevision !== undefined ? { policyRevision: command.policyRevision } : {}),
+  };
 }
 
 function receive(command: Extract<OrderCommand, { type: 'ReceiveOrder' }>, state: PlacedOrder): OrderEvent[] {
@@ -116,10 +143,14 @@ export function assertMayChangeOrder(command: Exclude<OrderCommand, { type: 'Pla
     case 'CancelOrder':
       if (isOrderBuyer(command.by, order)) return;
       throw forbidden('OUT_OF_SCOPE', 'only the buying OPD (or an admin) acts on this order', { orderId: order.orderId });
+    case 'CancelOrderOfSuspendedVendor':
+      if (command.by.role === 'system') return;
+      throw forbidden('OUT_OF_SCOPE', 'only the vendor-suspension process cancels for a suspension', { orderId: order.orderId });
     case 'RecordAuthorisationApproved':
     case 'RecordAuthorisationDeclined':
     case 'RecordPayment':
     case 'ExpireOrderHold':
+    case 'RecordPaymentFailure':
       return;
     default:
       return assertNever(command, 'order command');

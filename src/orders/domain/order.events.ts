@@ -22,6 +22,26 @@ export interface OrderLine {
   readonly isDomesticProduct: boolean;
 }
 
+/**
+ * The steps of paying for an order that a process manager carries out on the order's behalf; a
+ * refused step is recorded on the order as OrderPaymentFailed.
+ */
+export const PAYMENT_STEPS = ['authorise', 'record-authorisation', 'void', 'capture', 'record-payment', 'expire'] as const;
+export type PaymentStep = (typeof PAYMENT_STEPS)[number];
+/** A refusal's reason is kept to this many characters. */
+export const PAYMENT_FAILURE_REASON_LENGTH_MAX = 500;
+/** Refusal codes are the DomainError codes: upper case, digits and underscores. */
+export const PAYMENT_FAILURE_CODE_PATTERN = /^[A-Z][A-Z0-9_]{0,63}$/;
+
+export interface PaymentFailure {
+  readonly step: PaymentStep;
+  /** The refusal's code, e.g. HOLD_NOT_FOUND, CARD_SUSPENDED. */
+  readonly code: string;
+  readonly reason: string;
+  /** The policy revision the refusing decision applied, when it named one. */
+  readonly policyRevision?: number;
+}
+
 export type OrderEvent =
   | {
       readonly type: 'OrderPlaced';
@@ -51,6 +71,7 @@ export type OrderEvent =
   | { readonly type: 'OrderReceived'; readonly data: { readonly orderId: string; readonly bastNumber: string; readonly bastDate: string } }
   | { readonly type: 'OrderPaid'; readonly data: { readonly orderId: string; readonly cardId: string; readonly amountRupiah: number; readonly policyRevision: number } }
   | { readonly type: 'OrderCancelled'; readonly data: { readonly orderId: string; readonly reason: string } }
-  | { readonly type: 'OrderHoldExpired'; readonly data: { readonly orderId: string; readonly cardId: string; readonly holdExpiresAt: string } };
+  | { readonly type: 'OrderHoldExpired'; readonly data: { readonly orderId: string; readonly cardId: string; readonly holdExpiresAt: string } }
+  | { readonly type: 'OrderPaymentFailed'; readonly data: { readonly orderId: string; readonly cardId: string } & PaymentFailure };
 
 export type OrderEventType = OrderEvent['type'];

@@ -22,21 +22,28 @@ export function evolveOrder(state: OrderState, event: OrderEvent): OrderState {
       return hold ? { status: 'shipped', ...details, hold } : state;
     case 'OrderReceived':
       return hold ? { status: 'received', ...details, hold, bast: { bastNumber: event.data.bastNumber, bastDate: event.data.bastDate } } : state;
-    case 'OrderPaid':
-      return state.status === 'received' ? { ...state, status: 'paid', paidRupiah: event.data.amountRupiah } : state;
+    case 'OrderPaid': {
+      if (state.status !== 'received') return state;
+      const { paymentFailure: _settled, ...paid } = state;
+      return { ...paid, status: 'paid', paidRupiah: event.data.amountRupiah };
+    }
     case 'OrderRejected':
       return { status: 'rejected', ...details, reason: event.data.reason };
     case 'OrderCancelled':
       return { status: 'cancelled', ...details, reason: event.data.reason };
     case 'OrderHoldExpired':
       return hold ? { status: 'expired', ...details, hold } : state;
+    case 'OrderPaymentFailed': {
+      const { orderId: _orderId, cardId: _cardId, ...failure } = event.data;
+      return { ...state, paymentFailure: failure };
+    }
     default:
       return assertNever(event, 'order event');
   }
 }
 
 export function detailsOf(order: PlacedOrder): OrderDetails {
-  const { orderId, buyer, vendorId, vendorScale, cardId, lines, shippingRupiah, totalRupiah, domesticUmkPurchase, placedPolicyRevision, placedAt } = order;
+  const { orderId, buyer, vendorId, vendorScale, cardId, lines, shippingRupiah, totalRupiah, domesticUmkPurchase, placedPolicyRevision, placedAt, paymentFailure } = order;
   return {
     orderId,
     buyer,
@@ -49,5 +56,6 @@ export function detailsOf(order: PlacedOrder): OrderDetails {
     domesticUmkPurchase,
     placedPolicyRevision,
     ...(placedAt !== undefined ? { placedAt } : {}),
+    ...(paymentFailure !== undefined ? { paymentFailure } : {}),
   };
 }

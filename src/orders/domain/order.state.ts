@@ -1,7 +1,9 @@
-import type { OrderEvent } from './order.events.js';
+import type { OrderEvent, PaymentFailure } from './order.events.js';
 
 export type OrderDetails = Omit<Extract<OrderEvent, { type: 'OrderPlaced' }>['data'], 'policyRevision'> & {
   readonly placedPolicyRevision: number;
+  /** The last payment step that was refused, until the order is paid. Changes no other rule. */
+  readonly paymentFailure?: PaymentFailure;
 };
 
 export interface OrderHold {
@@ -29,3 +31,9 @@ export type OrderStatus = PlacedOrder['status'];
 
 /** The buyer may cancel until the vendor ships. */
 export const CANCELLABLE_STATUSES: readonly OrderStatus[] = ['placed', 'authorised', 'accepted'];
+
+/**
+ * A vendor's suspension cancels its orders not yet accepted; accepted and shipped orders may be
+ * completed (goods delivered must be paid), and the buyer may still cancel an accepted one.
+ */
+export const SUSPENSION_CANCELS: readonly OrderStatus[] = ['placed', 'authorised'];

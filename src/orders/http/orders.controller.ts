@@ -8,17 +8,17 @@ import { requireActor } from '../../auth/scope.js';
 import { CommandPipeline } from '../../event-store/command-pipeline.js';
 import { CLOCK } from '../../event-store/event-store.tokens.js';
 import { CommandResponseDto, commandResponse } from '../../http/command-response.js';
-import { commandContext, etag } from '../../http/request-context.js';
+import { commandContext, createdId, etag } from '../../http/request-context.js';
 import { NoBodyPipe } from '../../http/no-body.pipe.js';
 import { UuidParamPipe } from '../../http/uuid-param.pipe.js';
 import type { Clock } from '../../kernel/clock.js';
 import { forbidden, invalid, notFound } from '../../kernel/errors.js';
-import { deterministicUuid, randomId } from '../../kernel/ids.js';
 import { ChangeOrderCommand, PlaceOrderCommand } from '../application/order.commands.js';
 import { orderDecider, orderStreamId } from '../domain/order.decider.js';
 import { OrderReasonDto, PlaceOrderDto, ReceiveOrderDto, ShipOrderDto } from './order.dto.js';
 import { assertMayReadOrder, orderView } from './order.view.js';
-import { IDEMPOTENCY_HEADER, ifMatchHeader } from '../../http/api-headers.js';
+import { ifMatchHeader } from '../../http/api-headers.js';
+import { Idempotent } from '../../idempotency/idempotent.decorator.js';
 
 const IF_MATCH_HEADER = ifMatchHeader('order');
 
@@ -35,19 +35,20 @@ export class OrdersController {
   @HttpCode(201)
   @Roles('buyer', 'admin')
   @ApiBearerAuth()
-  @ApiHeader(IDEMPOTENCY_HEADER)
+  @Idempotent('required')
   @ApiOperation({
     summary: 'Place an order with one verified vendor, paid by the buyer OPD\'s KKP card',
     description:
       'Unit prices are the listings\' current prices, recorded with their revisions. A total above the policy\'s maxOrderTotalRupiah ' +
       'is 422 ORDER_TOTAL_OVER_MAX (with the rule and policy revision); another OPD\'s card is 422 CARD_OF_ANOTHER_OPD. ' +
+      'The order is credited to the buying OPD\'s registered kabupaten/kota (an unregistered OPD is 422 OPD_NOT_REGISTERED). ' +
       'The card authorisation follows asynchronously (process manager): poll GET /orders/{orderId} for authorised or declined.',
   })
   @ApiCreatedResponse({ type: CommandResponseDto })
   async place(@Body() body: PlaceOrderDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto & { orderId: string }> {
     const context = commandContext(request, this.clock);
     const opdCode = buyingOpd(context.actor, body.opdCode);
-    const orderId = context.idempotencyKey !== undefined ? deterministicUuid('order', context.actor.id, context.idempotencyKey) : randomId();
+    const orderId = createdId('order', context);
     const { opdCode: _given, ...rest } = body;
     const result = await this.commands.execute(new PlaceOrderCommand({ ...rest, orderId, opdCode }, context));
     void reply.header('Location', `/orders/${orderId}`).header('ETag', etag(result.nextExpectedRevision));
@@ -71,7 +72,7 @@ export class OrdersController {
   @HttpCode(200)
   @Roles('vendor')
   @ApiBearerAuth()
-  @ApiHeader(IDEMPOTENCY_HEADER)
+  @Idempotent()
   @ApiHeader(IF_MATCH_HEADER)
   @ApiOperation({ summary: 'Accept an authorised order (its vendor)' })
   @ApiOkResponse({ type: CommandResponseDto })
@@ -83,7 +84,7 @@ export class OrdersController {
   @HttpCode(200)
   @Roles('vendor')
   @ApiBearerAuth()
-  @ApiHeader(IDEMPOTENCY_HEADER)
+  @Idempotent()
   @ApiHeader(IF_MATCH_HEADER)
   @ApiOperation({ summary: 'Reject an order (its vendor): the order closes and the card hold is released' })
   @ApiOkResponse({ type: CommandResponseDto })
@@ -95,7 +96,7 @@ export class OrdersController {
   @HttpCode(200)
   @Roles('vendor')
   @ApiBearerAuth()
-  @ApiHeader(IDEMPOTENCY_HEADER)
+  @Idempotent()
   @ApiHeader(IF_MATCH_HEADER)
   @ApiOperation({ summary: 'Mark an accepted order shipped (its vendor)' })
   @ApiOkResponse({ type: CommandResponseDto })
@@ -107,7 +108,7 @@ export class OrdersController {
   @HttpCode(200)
   @Roles('buyer', 'admin')
   @ApiBearerAuth()
-  @ApiHeader(IDEMPOTENCY_HEADER)
+  @Idempotent()
   @ApiHeader(IF_MATCH_HEADER)
   @ApiOperation({ summary: 'Confirm receipt with the BAST (the buying OPD): the card hold is then captured for the order total' })
   @ApiOkResponse({ type: CommandResponseDto })
@@ -119,7 +120,7 @@ export class OrdersController {
   @HttpCode(200)
   @Roles('buyer', 'admin')
   @ApiBearerAuth()
-  @ApiHeader(IDEMPOTENCY_HEADER)
+  @Idempotent()
   @ApiHeader(IF_MATCH_HEADER)
   @ApiOperation({ summary: 'Cancel an order until it is shipped (the buying OPD): the card hold is released' })
   @ApiOkResponse({ type: CommandResponseDto })

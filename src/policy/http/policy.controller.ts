@@ -11,6 +11,7 @@ import { PolicyService } from '../application/policy.service.js';
 import { SetPolicyCommand } from '../application/set-policy.handler.js';
 import { DEFAULT_POLICY, PolicyValues, RED_FLAG_POLICY_DEFAULTS, policyAt } from '../domain/policy.js';
 import { SetPolicyDto } from './set-policy.dto.js';
+import { Idempotent } from '../../idempotency/idempotent.decorator.js';
 
 @ApiTags('policy')
 @Controller('policy')
@@ -33,6 +34,7 @@ export class PolicyController {
   @HttpCode(201)
   @Roles('admin')
   @ApiBearerAuth()
+  @Idempotent()
   @ApiOperation({ summary: 'Set a new policy version (admin); decisions from its effective date record its revision' })
   @ApiCreatedResponse({ type: CommandResponseDto })
   async set(@Body() body: SetPolicyDto, @Req() request: FastifyRequest): Promise<CommandResponseDto> {

@@ -5,7 +5,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public, Roles } from '../../auth/roles.decorator.js';
 import { CommandPipeline } from '../../event-store/command-pipeline.js';
 import { CLOCK } from '../../event-store/event-store.tokens.js';
-import { IDEMPOTENCY_HEADER, ifMatchHeader } from '../../http/api-headers.js';
+import { ifMatchHeader } from '../../http/api-headers.js';
+import { Idempotent } from '../../idempotency/idempotent.decorator.js';
 import { CommandResponseDto, commandResponse } from '../../http/command-response.js';
 import { commandContext, etag } from '../../http/request-context.js';
 import { UuidParamPipe } from '../../http/uuid-param.pipe.js';
@@ -69,7 +70,7 @@ export class RedFlagsController {
   @ApiTags('red flags')
   @ApiBearerAuth()
   @Roles('admin', 'auditor')
-  @ApiHeader(IDEMPOTENCY_HEADER)
+  @Idempotent()
   @ApiHeader(ifMatchHeader('red flag'))
   @ApiOperation({
     summary: 'Review a red flag: dismissed or confirmed, with a reason (an event on redflag-<flagId>; a later review replaces the status)',

@@ -12,6 +12,7 @@ import { readNibHolding } from '../application/nib-holder.js';
 import { ReleaseUnregisteredNibCommand } from '../application/vendor.commands.js';
 import { ReasonDto } from './vendor.dto.js';
 import { NibParamPipe } from './nib-param.pipe.js';
+import { Idempotent } from '../../idempotency/idempotent.decorator.js';
 
 /**
  * Admins' view of NIB claims. A registration claims its NIB and then registers the vendor: a
@@ -51,7 +52,7 @@ export class NibsController {
   @HttpCode(200)
   @Roles('admin')
   @ApiBearerAuth()
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'a retry with the same key returns the first result and writes nothing' })
+  @Idempotent()
   @ApiHeader({ name: 'If-Match', required: false, description: 'the ETag of GET /nibs/{nib}; 412 if the claim changed since' })
   @ApiOperation({ summary: 'Release a NIB whose holder never registered or was rejected (admin); 422 NIB_HELD_BY_VENDOR for a registered vendor' })
   @ApiOkResponse({ type: CommandResponseDto })

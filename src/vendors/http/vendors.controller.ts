@@ -8,17 +8,17 @@ import { assertVendorScope, requireActor } from '../../auth/scope.js';
 import { CommandPipeline } from '../../event-store/command-pipeline.js';
 import { CLOCK } from '../../event-store/event-store.tokens.js';
 import { CommandResponseDto, commandResponse } from '../../http/command-response.js';
-import { commandContext, etag } from '../../http/request-context.js';
+import { commandContext, createdId, etag } from '../../http/request-context.js';
 import { NoBodyPipe } from '../../http/no-body.pipe.js';
 import { UuidParamPipe } from '../../http/uuid-param.pipe.js';
 import type { Clock } from '../../kernel/clock.js';
 import { notFound } from '../../kernel/errors.js';
-import { deterministicUuid, randomId } from '../../kernel/ids.js';
 import { ChangeVendorCommand, RegisterVendorCommand } from '../application/vendor.commands.js';
 import { vendorDecider, vendorStreamId } from '../domain/vendor.decider.js';
 import { ReasonDto, RegisterVendorDto, UpdateVendorProfileDto } from './vendor.dto.js';
 import { vendorView } from './vendor.view.js';
-import { IDEMPOTENCY_HEADER, ifMatchHeader } from '../../http/api-headers.js';
+import { ifMatchHeader } from '../../http/api-headers.js';
+import { Idempotent } from '../../idempotency/idempotent.decorator.js';
 
 const IF_MATCH_HEADER = ifMatchHeader('vendor');
 
@@ -35,7 +35,7 @@ export class VendorsController {
   @HttpCode(201)
   @Roles('vendor', 'admin')
   @ApiBearerAuth()
-  @ApiHeader(IDEMPOTENCY_HEADER)
+  @Idempotent('required')
   @ApiOperation({
     summary: 'Register a vendor (UMK or koperasi)',
     description:
@@ -46,12 +46,7 @@ export class VendorsController {
   @ApiCreatedResponse({ type: CommandResponseDto })
   async register(@Body() body: RegisterVendorDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto & { vendorId: string }> {
     const context = commandContext(request, this.clock);
-    const vendorId =
-      context.actor.role === 'vendor'
-        ? context.actor.vendorId!
-        : context.idempotencyKey !== undefined
-          ? deterministicUuid('vendor', context.actor.id, context.idempotencyKey)
-          : randomId();
+    const vendorId = context.actor.role === 'vendor' ? context.actor.vendorId! : createdId('vendor', context);
     const result = await this.commands.execute(new RegisterVendorCommand({ ...body, vendorId }, context));
     void reply.header('Location', `/vendors/${vendorId}`).header('ETag', etag(result.nextExpectedRevision));
     return { vendorId, ...commandResponse(result) };
@@ -72,7 +67,7 @@ export class VendorsController {
   @HttpCode(200)
   @Roles('admin')
   @ApiBearerAuth()
-  @ApiHeader(IDEMPOTENCY_HEADER)
+  @Idempotent()
   @ApiHeader(IF_MATCH_HEADER)
   @ApiOperation({ summary: 'Verify a pending vendor (admin)' })
   @ApiOkResponse({ type: CommandResponseDto })
@@ -84,7 +79,7 @@ export class VendorsController {
   @HttpCode(200)
   @Roles('admin')
   @ApiBearerAuth()
-  @ApiHeader(IDEMPOTENCY_HEADER)
+  @Idempotent()
   @ApiHeader(IF_MATCH_HEADER)
   @ApiOperation({ summary: 'Reject a pending vendor with a reason (admin); its NIB is freed to register again' })
   @ApiOkResponse({ type: CommandResponseDto })
@@ -96,7 +91,7 @@ export class VendorsController {
   @HttpCode(200)
   @Roles('admin')
   @ApiBearerAuth()
-  @ApiHeader(IDEMPOTENCY_HEADER)
+  @Idempotent()
   @ApiHeader(IF_MATCH_HEADER)
   @ApiOperation({ summary: 'Suspend a verified vendor with a reason (admin): it stops listing and receiving orders' })
   @ApiOkResponse({ type: CommandResponseDto })
@@ -108,7 +103,7 @@ export class VendorsController {
   @HttpCode(200)
   @Roles('admin')
   @ApiBearerAuth()
-  @ApiHeader(IDEMPOTENCY_HEADER)
+  @Idempotent()
   @ApiHeader(IF_MATCH_HEADER)
   @ApiOperation({ summary: 'Reinstate a suspended vendor (admin)' })
   @ApiOkResponse({ type: CommandResponseDto })
@@ -119,7 +114,7 @@ export class VendorsController {
   @Patch(':vendorId')
   @Roles('vendor', 'admin')
   @ApiBearerAuth()
-  @ApiHeader(IDEMPOTENCY_HEADER)
+  @Idempotent()
   @ApiHeader(IF_MATCH_HEADER)
   @ApiOperation({ summary: 'Update the profile: name, contact, kabupaten/kota (the vendor itself or an admin)' })
   @ApiOkResponse({ type: CommandResponseDto })

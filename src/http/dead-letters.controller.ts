@@ -1,0 +1,72 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiBearerAuth, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import type { AuthenticatedRequest } from '../auth/auth.guard.js';
+import { Roles } from '../auth/roles.decorator.js';
+import { requireActor } from '../auth/scope.js';
+import { DeadLetterAdmin, RetryResult } from '../event-store/dead-letter-admin.js';
+import { DEAD_LETTER_PAGE_SIZE_DEFAULT, type DeadLetter } from '../event-store/dead-letter-store.js';
+import { CLOCK } from '../event-store/event-store.tokens.js';
+import type { Clock } from '../kernel/clock.js';
+import { DeadLetterListQueryDto, DismissDeadLetterDto } from './dead-letters.dto.js';
+import { NoBodyPipe } from './no-body.pipe.js';
+
+@ApiTags('operations')
+@ApiBearerAuth()
+@Controller('admin/dead-letters')
+export class DeadLettersController {
+  constructor(
+    private readonly admin: DeadLetterAdmin,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  @Get()
+  @Roles('admin', 'auditor')
+  @ApiOperation({ summary: 'Events consumers parked after repeated failures, oldest first', description: 'Filter by consumer and status; pages of at most 100, continued with cursor=nextCursor.' })
+  @ApiOkResponse({ description: '{ items, nextCursor, limit }' })
+  list(@Query() query: DeadLetterListQueryDto): { items: DeadLetter[]; nextCursor: string | null; limit: number } {
+    const limit = query.limit ?? DEAD_LETTER_PAGE_SIZE_DEFAULT;
+    const items = this.admin.list({
+      limit,
+      ...(query.consumer !== undefined ? { consumer: query.consumer } : {}),
+      ...(query.status !== undefined ? { status: query.status } : {}),
+      ...(query.cursor !== undefined ? { afterId: Number(query.cursor) } : {}),
+    });
+    return { items, nextCursor: items.length === limit ? String(items[items.length - 1]!.id) : null, limit };
+  }
+
+  @Get(':id')
+  @Roles('admin', 'auditor')
+  @ApiOperation({ summary: 'One dead letter' })
+  @ApiOkResponse({ description: 'the record' })
+  @ApiNotFoundResponse({ description: 'DEAD_LETTER_NOT_FOUND' })
+  get(@Param('id') id: string): DeadLetter {
+    return this.admin.get(id);
+  }
+
+  @Post(':id/retry')
+  @HttpCode(200)
+  @Roles('admin')
+  @ApiOperation({
+    summary: 'Run the parked event through its consumer again, now',
+    description: 'handled: the record becomes retried. Not handled: it stays open with one more attempt and the new error. Takes no body.',
+  })
+  @ApiOkResponse({ description: '{ deadLetter, handled }' })
+  @ApiNotFoundResponse({ description: 'DEAD_LETTER_NOT_FOUND' })
+  @ApiConflictResponse({ description: 'DEAD_LETTER_CLOSED (already retried or dismissed), CONSUMER_NOT_RUNNING' })
+  retry(@Param('id') id: string, @Body(NoBodyPipe) _body: Record<string, never>, @Req() request: FastifyRequest): Promise<RetryResult> {
+    return this.admin.retry(id, requireActor((request as AuthenticatedRequest).actor).id, this.clock.now());
+  }
+
+  @Post(':id/dismiss')
+  @HttpCode(200)
+  @Roles('admin')
+  @ApiOperation({ summary: 'Leave the parked event unhandled, saying why (the record becomes dismissed)' })
+  @ApiOkResponse({ description: 'the record' })
+  @ApiBadRequestResponse({ description: 'VALIDATION_FAILED / INVALID_TEXT: reason missing or not 1..500 characters' })
+  @ApiNotFoundResponse({ description: 'DEAD_LETTER_NOT_FOUND' })
+  @ApiConflictResponse({ description: 'DEAD_LETTER_CLOSED' })
+  dismiss(@Param('id') id: string, @Body() body: DismissDeadLetterDto, @Req() request: FastifyRequest): Promise<DeadLetter> {
+    return this.admin.dismiss(id, body.reason, requireActor((request as AuthenticatedRequest).actor).id, this.clock.now());
+  }
+}
