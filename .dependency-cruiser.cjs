@@ -1,5 +1,5 @@
 /**
- * Layer rules (DESIGN.md section 11), checked in the test run by test/unit/architecture.spec.ts.
+ * Layer rules (docs/architecture.md), checked in the test run by test/unit/architecture.spec.ts.
  * The domain, the kernel and the projections are pure: no framework, no validation library,
  * no I/O, no clock-driven or random ids.
  */
@@ -62,6 +62,13 @@ module.exports = {
       severity: 'error',
       from: { path: '(^|/)src/(vendors|catalog|orders|cards|policy)/' },
       to: { path: '(^|/)src/process/' },
+    },
+    {
+      name: 'verifier-is-standalone',
+      comment: 'src/verifier runs in browsers and in the auditor CLI: it imports only itself and canonicalize (no node: builtins, no server code)',
+      severity: 'error',
+      from: { path: '(^|/)src/verifier/' },
+      to: { pathNot: '(^|/)src/verifier/|(^|/)node_modules/canonicalize/' },
     },
     {
       name: 'no-circular',

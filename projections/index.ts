@@ -1,6 +1,7 @@
 import { cardsProjection } from './cards/cards.projection.js';
 import { catalogProjection } from './catalog/catalog.projection.js';
 import { journalProjection } from './journal/journal.projection.js';
+import { opdsProjection } from './opds/opds.projection.js';
 import { ordersProjection } from './orders/orders.projection.js';
 import type { Projection } from './projection.js';
 import { spendingProjection } from './spending/spending.projection.js';
@@ -14,4 +15,5 @@ export const ALL_PROJECTIONS: readonly Projection[] = [
   cardsProjection,
   journalProjection,
   spendingProjection,
+  opdsProjection,
 ];

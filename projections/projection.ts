@@ -1,5 +1,5 @@
 /**
- * The shape of every read model (DESIGN.md section 6): a pure function from one recorded event
+ * The shape of every read model: a pure function from one recorded event
  * to row changes, plus the SQL schema of the tables it owns. No I/O here: the runner in
  * src/read-models/ applies the changes (with better-sqlite3) in the same transaction as the
  * projection's checkpoint, and the same code runs live, in a rebuild and in an auditor's replay.

@@ -13,6 +13,8 @@ import { HttpMetrics } from './http/http-metrics.js';
 import { IdempotencyModule } from './idempotency/idempotency.module.js';
 import { MetricsController } from './http/metrics.controller.js';
 import { KafkaModule } from './kafka/kafka.module.js';
+import { OcdsModule } from './ocds/ocds.module.js';
+import { OpdsModule } from './opds/opds.module.js';
 import { OrdersModule } from './orders/orders.module.js';
 import { PolicyModule } from './policy/policy.module.js';
 import { ProcessModule } from './process/process.module.js';
@@ -31,6 +33,7 @@ export class AppModule {
         AuthModule,
         IdempotencyModule,
         PolicyModule,
+        OpdsModule,
         VendorsModule,
         CatalogModule,
         CardsModule,
@@ -38,6 +41,7 @@ export class AppModule {
         ProcessModule,
         ReadModelsModule,
         AuditModule,
+        OcdsModule,
         KafkaModule.forRoot(config),
       ],
       controllers: [HealthController, MetricsController, DeadLettersController],

@@ -1,4 +1,12 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import {
+  OCDS_LICENSE_URL_DEFAULT,
+  OCDS_PUBLISHER_NAME_DEFAULT,
+  OCID_PREFIX_DEFAULT,
+  OCID_PREFIX_PATTERN,
+  OcdsPublication,
+  PUBLICATION_POLICY_PATH,
+} from '../ocds/ocds-publication.js';
 
 /** Typed configuration from the environment; every value has an embedded default. */
 export interface AppConfig {
@@ -20,6 +28,14 @@ export interface AppConfig {
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** How often the hold-expiry sweep looks for KKP holds past their time to live. */
   readonly holdExpirySweepIntervalMs: number;
+  /** The transparency log's origin line and note key name (docs/audit.md). */
+  readonly logOrigin: string;
+  /** The log's Ed25519 signing key (Go note signer-key format); created there on first start when missing. */
+  readonly logSigningKeyFile: string;
+  /** At most one signed checkpoint per this interval; a batch that grew the tree sooner is signed when it ends. */
+  readonly logCheckpointIntervalMs: number;
+  /** OCDS open data: the ocid prefix, the publisher, the licence and where the API is reached (docs/ocds.md). */
+  readonly ocds: OcdsPublication;
 }
 
 export class ConfigError extends Error {
@@ -47,7 +63,40 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     runSubscriptions: (env.RUN_SUBSCRIPTIONS ?? 'true') !== 'false',
     logLevel: oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'),
     holdExpirySweepIntervalMs: integer(env, 'HOLD_EXPIRY_SWEEP_INTERVAL_MS', 60_000, 100, 86_400_000),
+    logOrigin: logOrigin(env),
+    logSigningKeyFile: resolve(env.LOG_SIGNING_KEY_FILE || join(dataDir, 'log-signing.key')),
+    logCheckpointIntervalMs: integer(env, 'LOG_CHECKPOINT_INTERVAL_MS', 1_000, 100, 3_600_000),
+    ocds: ocdsPublication(env),
   };
+}
+
+const OCDS_PUBLISHER_NAME_LENGTH_MAX = 200;
+
+function ocdsPublication(env: NodeJS.ProcessEnv): OcdsPublication {
+  const prefix = env.OCDS_PREFIX || OCID_PREFIX_DEFAULT;
+  if (!OCID_PREFIX_PATTERN.test(prefix)) throw new ConfigError(`OCDS_PREFIX must be "ocds-" and 6 lowercase letters or digits, got "${prefix}"`);
+  const baseUrl = httpUrl(env, 'OCDS_BASE_URL', 'http://127.0.0.1:3000').replace(/\/+$/, '');
+  const name = env.OCDS_PUBLISHER_NAME || OCDS_PUBLISHER_NAME_DEFAULT;
+  if (name.trim().length === 0 || name.length > OCDS_PUBLISHER_NAME_LENGTH_MAX) throw new ConfigError(`OCDS_PUBLISHER_NAME must be 1 to ${OCDS_PUBLISHER_NAME_LENGTH_MAX} characters`);
+  return {
+    ocidPrefix: prefix,
+    publisher: { name },
+    licenseUrl: httpUrl(env, 'OCDS_LICENSE_URL', OCDS_LICENSE_URL_DEFAULT),
+    publicationPolicyUrl: httpUrl(env, 'OCDS_PUBLICATION_POLICY_URL', `${baseUrl}${PUBLICATION_POLICY_PATH}`),
+    baseUrl,
+  };
+}
+
+function httpUrl(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
+  const raw = env[name] || fallback;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} must be an http(s) URL, got "${raw}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(`${name} must be an http(s) URL, got "${raw}"`);
+  return raw;
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -65,6 +114,14 @@ function kafkaName(env: NodeJS.ProcessEnv, name: string, fallback: string): stri
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   if (!/^[A-Za-z0-9._-]{1,200}$/.test(raw)) throw new ConfigError(`${name} must be 1 to 200 characters of A-Z a-z 0-9 . _ -, got "${raw}"`);
+  return raw;
+}
+
+/** A checkpoint origin and note key name: a schema-less URL without spaces or '+' (C2SP tlog-checkpoint). */
+function logOrigin(env: NodeJS.ProcessEnv): string {
+  const raw = env.LOG_ORIGIN;
+  if (raw === undefined || raw === '') return 'bela-ledger.local/log';
+  if (!/^[A-Za-z0-9._~:/-]{1,200}$/.test(raw)) throw new ConfigError(`LOG_ORIGIN must be 1 to 200 characters of A-Z a-z 0-9 . _ ~ : / -, got "${raw}"`);
   return raw;
 }
 

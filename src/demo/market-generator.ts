@@ -10,6 +10,8 @@ import type { EventStore, RecordedEvent } from '../event-store/event-store.port.
 import type { Actor } from '../kernel/actor.js';
 import { wibDate } from '../kernel/dates.js';
 import { deterministicUuid } from '../kernel/ids.js';
+import { OpdCommandHandler } from '../opds/application/opd-command.handler.js';
+import { OpdCommandRequest } from '../opds/application/opd.commands.js';
 import { ChangeOrderHandler } from '../orders/application/change-order.handler.js';
 import { ChangeOrderCommand, PlaceOrderCommand } from '../orders/application/order.commands.js';
 import { PlaceOrderHandler } from '../orders/application/place-order.handler.js';
@@ -108,7 +110,7 @@ interface InFlight {
 /**
  * A simulated Banten market driven through the real command path (the contexts' command
  * handlers over the CommandPipeline, without HTTP): vendors register and are verified or
- * rejected, list and reprice products; OPDs get a KKP card each quarter, place orders, vendors
+ * rejected, list and reprice products; OPDs are registered and get a KKP card each quarter, place orders, vendors
  * accept (or reject) and ship, buyers cancel or sign the BAST; holds are captured, voided or
  * expire; treasurers settle each month. The process managers' follow-up commands are issued
  * inline with the same contexts they would use (processContext, keyed by the triggering event),
@@ -125,6 +127,7 @@ export class MarketGenerator {
   private readonly changeVendor: ChangeVendorHandler;
   private readonly releaseNib: ReleaseNibHandler;
   private readonly listingCommands: ListingCommandHandler;
+  private readonly opdCommands: OpdCommandHandler;
   private readonly cardCommands: CardCommandHandler;
   private readonly placeOrder: PlaceOrderHandler;
   private readonly changeOrder: ChangeOrderHandler;
@@ -151,6 +154,7 @@ export class MarketGenerator {
     this.changeVendor = new ChangeVendorHandler(pipeline);
     this.releaseNib = new ReleaseNibHandler(pipeline);
     this.listingCommands = new ListingCommandHandler(pipeline);
+    this.opdCommands = new OpdCommandHandler(pipeline);
     this.cardCommands = new CardCommandHandler(pipeline, policies);
     this.placeOrder = new PlaceOrderHandler(pipeline, policies);
     this.changeOrder = new ChangeOrderHandler(pipeline);
@@ -159,6 +163,7 @@ export class MarketGenerator {
   async run(): Promise<MarketSummary> {
     const startedMs = performance.now();
     const start = this.options.startAt ?? new Date('2025-01-06T01:00:00.000Z');
+    await this.registerOpds(start);
     await this.registerVendors(start);
     await this.createListings(new Date(start.getTime() + 14 * DAY_MS));
     const firstTradingDay = 21;
@@ -192,6 +197,15 @@ export class MarketGenerator {
   private async eventCount(): Promise<number> {
     const head = await this.store.headPosition();
     return head < 0n ? 0 : Number(head);
+  }
+
+  /** Every buying OPD is registered first: cards and orders name only registered OPDs. */
+  private async registerOpds(at: Date): Promise<void> {
+    await this.inPool(this.opds, async ({ opdCode, opdName, kabupatenKotaCode }) => {
+      await this.opdCommands.execute(
+        new OpdCommandRequest(opdCode, { type: 'RegisterOpd', opdCode, name: opdName, kabupatenKotaCode }, this.context(this.admin, `opd.${opdCode}.register`, at)),
+      );
+    });
   }
 
   private async registerVendors(start: Date): Promise<void> {
@@ -326,7 +340,6 @@ export class MarketGenerator {
         type: 'IssueCard',
         cardId,
         opdCode: opd.opdCode,
-        opdName: opd.opdName,
         holderName: OFFICIAL_NAMES[opd.opdCode.length % OFFICIAL_NAMES.length]!,
         cardLast4: String(1_000 + (this.cards.length * 7_919 + opd.opdCode.length) % 9_000),
         limitRupiah: 500_000_000,
@@ -378,7 +391,6 @@ export class MarketGenerator {
         {
           orderId,
           opdCode: opd.opdCode,
-          kabupatenKotaCode: opd.kabupatenKotaCode,
           officialName: plan.official,
           vendorId: vendor.vendorId,
           cardId,

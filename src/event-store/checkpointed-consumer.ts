@@ -9,6 +9,11 @@ export interface CheckpointedConsumer {
   readonly name: string;
   /** Applied in-process; the checkpoint still advances over events that do not match. */
   readonly filter?: SubscriptionFilter;
+  /**
+   * False for a consumer that must never skip an event (the transparency log: a gap would make
+   * its tree disagree with the store). Its failures are retried with backoff and never parked.
+   */
+  readonly parksPoisonEvents?: boolean;
   /** The last position already handled (exclusive resume point), or 'start'. */
   loadCheckpoint(): Promise<bigint | 'start'>;
   /** Handle the matching events of a batch, then store `checkpoint` (the batch's last position). */

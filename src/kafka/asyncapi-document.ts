@@ -1,6 +1,7 @@
 import { ROLES } from '../kernel/actor.js';
 import { CE_SOURCE_INTERNAL, CE_SOURCE_PUBLIC, CE_SPEC_VERSION, CE_TYPE_NAMESPACE, CONTENT_TYPE_JSON } from './kafka-contract.js';
-import { allTopics } from './kafka-topics.js';
+import { allTopics, logCheckpointsTopic } from './kafka-topics.js';
+import { LOG_CHECKPOINT_CE_TYPE } from './log-checkpoint-publisher.js';
 import type { TopicSpec } from './kafka-topics.js';
 import { INTERNAL_DATA_SCHEMAS, PUBLIC_DATA_SCHEMAS } from './event-schemas.js';
 import type { JsonSchema, PublishedEventType } from './event-schemas.js';
@@ -53,6 +54,34 @@ function headersSchema(audience: 'internal' | 'public'): JsonSchema {
   };
 }
 
+const LOG_CHECKPOINT_HEADERS: JsonSchema = {
+  type: 'object',
+  description: 'CloudEvents 1.0 binary mode (Kafka protocol binding)',
+  required: ['ce_specversion', 'ce_id', 'ce_source', 'ce_type', 'ce_subject', 'ce_time', 'content-type', 'bela_tree_size'],
+  properties: {
+    ce_specversion: { type: 'string', const: CE_SPEC_VERSION },
+    ce_id: { type: 'string', description: '`<origin>/<tree size>`: the same on every redelivery; deduplicate on it' },
+    ce_source: { type: 'string', const: CE_SOURCE_PUBLIC },
+    ce_type: { type: 'string', const: LOG_CHECKPOINT_CE_TYPE },
+    ce_subject: { type: 'string', description: "the log's origin" },
+    ce_time: { type: 'string', format: 'date-time', description: 'when the server signed the checkpoint (not part of the signed text)' },
+    'content-type': { type: 'string', const: CONTENT_TYPE_JSON },
+    bela_tree_size: digits('the tree size of the checkpoint'),
+  },
+};
+
+const LOG_CHECKPOINT_SCHEMA: JsonSchema = {
+  type: 'object',
+  required: ['origin', 'treeSize', 'rootHash', 'signedAt', 'note'],
+  properties: {
+    origin: { type: 'string', description: "the log's origin, the first line of the note" },
+    treeSize: { type: 'integer', minimum: 0, description: 'leaves in the tree, the second line of the note' },
+    rootHash: { type: 'string', description: 'base64 RFC 6962 root hash, the third line of the note' },
+    signedAt: { type: 'string', format: 'date-time', description: 'when the server signed it (not signed itself)' },
+    note: { type: 'string', description: 'the C2SP signed note (tlog-checkpoint body, Ed25519 signature line): verify this, not the other fields' },
+  },
+};
+
 const channelId = (topic: TopicSpec): string => (topic.audience === 'public' ? `public.${topic.category}` : topic.category);
 const messageId = (type: KnownEventType, audience: 'internal' | 'public'): string => (audience === 'public' ? `Public${type}` : type);
 
@@ -92,12 +121,42 @@ export function asyncApiDocument(): Record<string, unknown> {
     };
   }
 
+  const checkpoints = logCheckpointsTopic();
+  channels['log.checkpoints'] = {
+    address: checkpoints.name,
+    title: checkpoints.name,
+    description: "The transparency log's signed checkpoints (docs/audit.md), in tree-size order: keep copies to check later that the log only grew.",
+    messages: { LogCheckpoint: { $ref: '#/components/messages/LogCheckpoint' } },
+    bindings: {
+      kafka: { topic: checkpoints.name, partitions: checkpoints.partitions, topicConfiguration: { 'retention.ms': checkpoints.retentionMs }, bindingVersion: KAFKA_BINDING_VERSION },
+    },
+  };
+  operations['publish.log.checkpoints'] = {
+    action: 'send',
+    channel: { $ref: '#/channels/log.checkpoints' },
+    summary: 'The service produces each checkpoint the transparency log signs, after it is signed (at least once).',
+    messages: [{ $ref: '#/channels/log.checkpoints/messages/LogCheckpoint' }],
+  };
+
   const schemas: Record<string, unknown> = {
+    LogOrigin: { type: 'string', description: "the log's origin (LOG_ORIGIN), also the message key" },
+    LogCheckpointHeaders: LOG_CHECKPOINT_HEADERS,
+    LogCheckpoint: LOG_CHECKPOINT_SCHEMA,
     StreamKey: { type: 'string', pattern: '^[a-z]+-.+$', description: 'the stream id, e.g. `order-<uuid>`: one aggregate, one partition, in order' },
     InternalHeaders: headersSchema('internal'),
     PublicHeaders: headersSchema('public'),
   };
-  const messages: Record<string, unknown> = {};
+  const messages: Record<string, unknown> = {
+    LogCheckpoint: {
+      name: 'LogCheckpoint',
+      title: 'Signed log checkpoint',
+      contentType: CONTENT_TYPE_JSON,
+      headers: { $ref: '#/components/schemas/LogCheckpointHeaders' },
+      payload: { $ref: '#/components/schemas/LogCheckpoint' },
+      correlationId: { location: '$message.header#/ce_id' },
+      bindings: { kafka: { key: { $ref: '#/components/schemas/LogOrigin' }, bindingVersion: KAFKA_BINDING_VERSION } },
+    },
+  };
   for (const type of KNOWN_EVENT_TYPES) {
     schemas[`${type}Data`] = INTERNAL_DATA_SCHEMAS[type];
     messages[messageId(type, 'internal')] = message(type, 'internal', `${type}Data`);

@@ -16,7 +16,7 @@ export interface RelayCheckpoints {
 }
 
 /**
- * $all -> Kafka (DESIGN.md section 7). The checkpoint is stored only after the broker has
+ * $all -> Kafka (docs/kafka.md). The checkpoint is stored only after the broker has
  * acknowledged every message of the batch, so a crash or an outage means messages sent again
  * (at-least-once; consumers deduplicate on ce_id), never an event skipped. A failed send
  * throws a TransientConsumerError: the broker is down, not the event wrong, so the subscription

@@ -3,18 +3,22 @@
  * category with the event data as written, and a public topic per category whose events are
  * of public interest, carrying the redacted variant (public-contract.ts). Pure: no kafkajs.
  */
-export const EVENT_CATEGORIES = ['vendor', 'nib', 'listing', 'order', 'card', 'policy'] as const;
+export const EVENT_CATEGORIES = ['vendor', 'nib', 'opd', 'listing', 'order', 'card', 'policy'] as const;
 export type EventCategory = (typeof EVENT_CATEGORIES)[number];
 
 export type Audience = 'internal' | 'public';
 
-export interface TopicSpec {
+/** What the transport needs to create a topic. */
+export interface KafkaTopic {
   readonly name: string;
-  readonly category: EventCategory;
-  readonly audience: Audience;
   readonly partitions: number;
   /** -1: kept forever. */
   readonly retentionMs: number;
+}
+
+export interface TopicSpec extends KafkaTopic {
+  readonly category: EventCategory;
+  readonly audience: Audience;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1_000;
@@ -36,6 +40,8 @@ const CATEGORY_TOPICS: { readonly [C in EventCategory]: CategoryTopics } = {
   vendor: { partitions: 3, hasPublicTopic: true },
   // nib-<nib> streams only reserve a NIB for uniqueness; VendorRegistered carries the NIB publicly.
   nib: { partitions: 3, hasPublicTopic: false },
+  // A few hundred OPDs, registered once: one partition holds them.
+  opd: { partitions: 1, hasPublicTopic: true },
   listing: { partitions: 3, hasPublicTopic: true },
   order: { partitions: 6, hasPublicTopic: true },
   card: { partitions: 3, hasPublicTopic: true },
@@ -69,4 +75,18 @@ export function allTopics(prefix = ''): TopicSpec[] {
   return EVENT_CATEGORIES.flatMap((category) =>
     (['internal', 'public'] as const).flatMap((audience) => topicSpec(category, audience, prefix) ?? []),
   );
+}
+
+/**
+ * The transparency log's signed checkpoints (docs/audit.md), one message per checkpoint, so
+ * outsiders keep copies the log cannot take back. Public, kept forever; one partition keeps them
+ * in tree-size order.
+ */
+export function logCheckpointsTopic(prefix = ''): KafkaTopic {
+  return { name: `${prefix}bela.log.checkpoints.v1`, partitions: 1, retentionMs: PUBLIC_RETENTION_MS };
+}
+
+/** Every topic the relay's producer writes to, created at startup: the event topics and the checkpoints. */
+export function relayTopics(prefix = ''): KafkaTopic[] {
+  return [...allTopics(prefix), logCheckpointsTopic(prefix)];
 }

@@ -2,7 +2,7 @@ import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import type { Admin, LogEntry, Message, Producer, TopicMessages } from 'kafkajs';
 import type { Logger } from '../kernel/logger.js';
 import type { OutboundMessage } from './kafka-contract.js';
-import type { TopicSpec } from './kafka-topics.js';
+import type { KafkaTopic } from './kafka-topics.js';
 
 /** What the relay needs from a broker; kafkajs below, a fake in unit tests. */
 export interface RelayTransport {
@@ -16,7 +16,7 @@ export interface RelayTransport {
 export interface KafkaTransportOptions {
   readonly brokers: readonly string[];
   readonly clientId: string;
-  readonly topics: readonly TopicSpec[];
+  readonly topics: readonly KafkaTopic[];
   readonly replicationFactor: number;
 }
 

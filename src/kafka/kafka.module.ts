@@ -1,29 +1,49 @@
-import { DynamicModule, Inject, Injectable, Logger, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { BeforeApplicationShutdown, DynamicModule, Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module.js';
+import { TransparencyLog } from '../audit/transparency-log.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { CONSUMER_CHECKPOINTS } from '../event-store/event-store.module.js';
 import type { SqliteCheckpointStore } from '../event-store/sqlite-checkpoint-store.js';
 import { SubscriptionRegistry } from '../event-store/subscription-registry.js';
-import { allTopics } from './kafka-topics.js';
+import { relayTopics } from './kafka-topics.js';
 import { KafkaRelay } from './kafka-relay.js';
 import { KafkaRelayMetrics } from './kafka-relay-metrics.js';
 import { KafkaTransport } from './kafka-transport.js';
+import { LogCheckpointPublisher } from './log-checkpoint-publisher.js';
 
 const KAFKA_TRANSPORT = Symbol('KafkaTransport');
 
-/** Registers the relay with the subscriptions; closes the producer after they have stopped. */
+/**
+ * Registers the relay with the subscriptions and starts the log checkpoint publisher with them;
+ * closes the producer after both have stopped.
+ */
 @Injectable()
-class KafkaRelayLifecycle implements OnModuleInit, OnApplicationShutdown {
+class KafkaRelayLifecycle implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+  private readonly checkpointPublisher: LogCheckpointPublisher;
+
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(KAFKA_TRANSPORT) private readonly transport: KafkaTransport,
     @Inject(CONSUMER_CHECKPOINTS) private readonly checkpoints: SqliteCheckpointStore,
     private readonly metrics: KafkaRelayMetrics,
     private readonly subscriptions: SubscriptionRegistry,
-  ) {}
+    log: TransparencyLog,
+  ) {
+    const source = { origin: log.origin, after: (treeSize: number, limit: number) => log.checkpoints.after(treeSize, limit), onCheckpoint: (listener: () => void) => log.onCheckpoint(listener) };
+    this.checkpointPublisher = new LogCheckpointPublisher(transport, checkpoints, source, new Logger('kafka.log-checkpoints'), config.kafkaTopicPrefix);
+  }
 
   onModuleInit(): void {
     this.subscriptions.register(new KafkaRelay(this.transport, this.checkpoints, this.metrics, this.config.kafkaTopicPrefix));
+  }
+
+  onApplicationBootstrap(): void {
+    if (this.config.runSubscriptions) this.checkpointPublisher.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.checkpointPublisher.stop();
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -38,6 +58,7 @@ export class KafkaModule {
     if (!config.kafkaBrokers) return { module: KafkaModule };
     return {
       module: KafkaModule,
+      imports: [AuditModule],
       providers: [
         KafkaRelayMetrics,
         {
@@ -48,7 +69,7 @@ export class KafkaModule {
               {
                 brokers: appConfig.kafkaBrokers!,
                 clientId: appConfig.kafkaClientId,
-                topics: allTopics(appConfig.kafkaTopicPrefix),
+                topics: relayTopics(appConfig.kafkaTopicPrefix),
                 replicationFactor: appConfig.kafkaReplicationFactor,
               },
               new Logger('kafka'),

@@ -1,6 +1,7 @@
 import { DECLINE_REASONS } from '../cards/domain/card.events.js';
 import type { CardEvent } from '../cards/domain/card.events.js';
 import type { ListingEvent } from '../catalog/domain/listing.events.js';
+import type { OpdEvent } from '../opds/domain/opd.events.js';
 import type { OrderEvent, OrderLine } from '../orders/domain/order.events.js';
 import type { PolicyEvent } from '../policy/domain/policy.js';
 import type { NibEvent, VendorEvent } from '../vendors/domain/vendor.events.js';
@@ -16,7 +17,7 @@ import type { EventCategory } from './kafka-topics.js';
  * trader's capital and sales). NPWP is masked for every vendor: UD and perorangan vendors use
  * their owner's NPWP, and a person's 16-digit NPWP is the NIK.
  */
-export type KnownEvent = VendorEvent | NibEvent | ListingEvent | OrderEvent | CardEvent | PolicyEvent;
+export type KnownEvent = VendorEvent | NibEvent | OpdEvent | ListingEvent | OrderEvent | CardEvent | PolicyEvent;
 export type KnownEventType = KnownEvent['type'];
 
 /** The event schema version these rules were written for; others stay internal until a rule knows them. */
@@ -55,6 +56,12 @@ const PUBLIC_RULES: PublicRules = {
   },
   NibReserved: { category: 'nib', publish: 'internal-only' },
   NibReleased: { category: 'nib', publish: 'internal-only' },
+  // An OPD is a public body: every fact of its registration is public.
+  OpdRegistered: {
+    category: 'opd',
+    publish: (d) => ({ opdCode: d.opdCode, name: d.name, kabupatenKotaCode: d.kabupatenKotaCode, pemdaCode: d.pemdaCode, pemdaLevel: d.pemdaLevel }),
+  },
+  OpdRenamed: { category: 'opd', publish: (d) => ({ opdCode: d.opdCode, previousName: d.previousName, name: d.name }) },
   ListingCreated: {
     category: 'listing',
     publish: (d) => ({

@@ -76,16 +76,7 @@ export class ProjectionEngine {
   }
 
   checksums(name: string): TableChecksum[] {
-    return this.require(name).tables.map((table) => {
-      const hash = createHash('sha256');
-      let rows = 0;
-      const order = table.primaryKey.join(', ');
-      for (const row of this.db.prepare(`SELECT * FROM ${table.name} ORDER BY ${order}`).raw().iterate()) {
-        hash.update(JSON.stringify(row)).update('\n');
-        rows += 1;
-      }
-      return { table: table.name, rows, sha256: hash.digest('hex') };
-    });
+    return tableChecksums(this.db, this.require(name));
   }
 
   rowCounts(name: string): Record<string, number> {
@@ -164,6 +155,20 @@ export class ProjectionEngine {
     assert(projection, `unknown projection ${name}`);
     return projection;
   }
+}
+
+/** Checksums of a projection's tables in any database holding them (the live one, a scratch rebuild). */
+export function tableChecksums(db: Database.Database, projection: Projection): TableChecksum[] {
+  return projection.tables.map((table) => {
+    const hash = createHash('sha256');
+    let rows = 0;
+    const order = table.primaryKey.join(', ');
+    for (const row of db.prepare(`SELECT * FROM ${table.name} ORDER BY ${order}`).raw().iterate()) {
+      hash.update(JSON.stringify(row)).update('\n');
+      rows += 1;
+    }
+    return { table: table.name, rows, sha256: hash.digest('hex') };
+  });
 }
 
 export function toProjected(event: RecordedEvent): ProjectedEvent {

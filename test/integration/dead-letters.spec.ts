@@ -97,6 +97,26 @@ describe('poison events and dead letters (integration)', () => {
     expect(consumer.checkpoints.load('reacting')).toBe(head);
   });
 
+  it('never parks for a consumer that must not skip (the transparency log): it keeps retrying and its checkpoint stays before the event', async () => {
+    const consumer = Object.assign(new ReactingConsumer(new SqliteCheckpointStore(db)), { parksPoisonEvents: false as const });
+    const before = events(2, 'Reacted');
+    const poison = anEvent('Reacted', { poison: true });
+    await store.appendToStream(uniqueStream(), [...before, poison, ...events(2, 'Reacted')], { expectedRevision: 'no_stream' });
+    const runner = new SubscriptionRunner(store, consumer, silentLogger, deadLetters);
+    runner.start();
+    const attemptsWanted = POISON_ATTEMPTS_MAX + 2;
+    for (let waitedMs = 0; (consumer.attemptsById.get(poison.id) ?? 0) < attemptsWanted && waitedMs < WAIT_MS; waitedMs += 50) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const status = await runner.status();
+    await runner.stop();
+
+    expect(consumer.attemptsById.get(poison.id)).toBeGreaterThanOrEqual(attemptsWanted);
+    expect(deadLetters.list({ limit: 10 })).toEqual([]);
+    expect(consumer.handled).toEqual(before.map((event) => event.id));
+    expect(status.state).toBe('failing');
+  });
+
   it('retries a transient failure until it passes and parks nothing', async () => {
     const consumer = new ReactingConsumer(new SqliteCheckpointStore(db));
     consumer.transientFailuresLeft = POISON_ATTEMPTS_MAX + 1;

@@ -17,7 +17,7 @@ import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-stor
 import { SubscriptionRunner } from '../../src/event-store/subscription-runner.js';
 import { KAFKA_RELAY_CONSUMER, KafkaRelay } from '../../src/kafka/kafka-relay.js';
 import { KafkaRelayMetrics } from '../../src/kafka/kafka-relay-metrics.js';
-import { allTopics, topicName } from '../../src/kafka/kafka-topics.js';
+import { allTopics, relayTopics, topicName } from '../../src/kafka/kafka-topics.js';
 import { KafkaTransport } from '../../src/kafka/kafka-transport.js';
 import type { Logger } from '../../src/kernel/logger.js';
 import {
@@ -33,7 +33,7 @@ import {
   waitFor,
 } from '../support/kafka-test-support.js';
 import { FORBIDDEN_PUBLIC_STRINGS, PERSONAL, sampleEventsByStream, sampleIds, sampleMetadata } from '../support/ledger-event-samples.js';
-import { OPD, orderBody, pollUntil, uniqueNib } from '../support/purchase-session.js';
+import { OPD, buyerKey, orderBody, pollUntil, uniqueNib } from '../support/purchase-session.js';
 import { TestApp } from '../support/test-app.js';
 
 const RUN_ID = `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
@@ -121,7 +121,7 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
-  await deleteTopics(prefixes.flatMap((prefix) => allTopics(prefix).map((topic) => topic.name)));
+  await deleteTopics(prefixes.flatMap((prefix) => relayTopics(prefix).map((topic) => topic.name)));
   releaseBroker?.();
 }, 60_000);
 
@@ -202,7 +202,7 @@ describe(`Kafka relay against the broker at ${KAFKA_BROKERS.join(',')} (integrat
     const app = await TestApp.start({ env: { KAFKA_BROKERS: KAFKA_BROKERS.join(','), KAFKA_TOPIC_PREFIX: prefix } });
     try {
       const admin = app.issueKey('admin');
-      const buyer = app.issueKey('buyer', { opdCode: OPD });
+      const buyer = await buyerKey(app, admin);
       // A sole trader registers with her NIK as NPWP (16 digits, not "0" + 15).
       const registered = await app.request('POST', '/vendors', {
         token: admin,
@@ -228,7 +228,7 @@ describe(`Kafka relay against the broker at ${KAFKA_BROKERS.join(',')} (integrat
       expect(listed.status).toBe(201);
       const issued = await app.request('POST', '/cards', {
         token: admin,
-        body: { opdCode: OPD, opdName: 'Dinas Kesehatan Kota Serang', holderName: PERSONAL.holderName, cardLast4: PERSONAL.cardLast4, limitRupiah: 10_000_000, expiresOn: PERSONAL.cardExpiry },
+        body: { opdCode: OPD, holderName: PERSONAL.holderName, cardLast4: PERSONAL.cardLast4, limitRupiah: 10_000_000, expiresOn: PERSONAL.cardExpiry },
       });
       expect(issued.status).toBe(201);
       const vendor = { vendorId, vendorToken, listingIds: [listed.body.listingId as string] };

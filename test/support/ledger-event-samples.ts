@@ -45,16 +45,17 @@ export interface SampleIds {
   readonly orderId: string;
   readonly cardId: string;
   readonly nib: string;
+  readonly opdCode: string;
 }
 
 export function sampleIds(): SampleIds {
-  return { vendorId: randomUUID(), listingId: randomUUID(), orderId: randomUUID(), cardId: randomUUID(), nib: `91${String(randomInt(0, 10 ** 11)).padStart(11, '0')}` };
+  return { vendorId: randomUUID(), listingId: randomUUID(), orderId: randomUUID(), cardId: randomUUID(), nib: `91${String(randomInt(0, 10 ** 11)).padStart(11, '0')}`, opdCode: `3673-DINKES${randomInt(0, 10 ** 9)}` };
 }
 
 type SampleData = { readonly [T in KnownEventType]: Extract<KnownEvent, { type: T }>['data'] };
 
 export function sampleData(ids: SampleIds): SampleData {
-  const { vendorId, listingId, orderId, cardId, nib } = ids;
+  const { vendorId, listingId, orderId, cardId, nib, opdCode } = ids;
   const reason = PERSONAL.reasonText;
   return {
     VendorRegistered: {
@@ -84,12 +85,14 @@ export function sampleData(ids: SampleIds): SampleData {
     },
     NibReserved: { nib, vendorId },
     NibReleased: { nib, vendorId, reason },
+    OpdRegistered: { opdCode, name: 'Dinas Kesehatan Kota Serang', kabupatenKotaCode: '3673', pemdaCode: '3673', pemdaLevel: 'kabupaten-kota' },
+    OpdRenamed: { opdCode, previousName: 'Dinas Kesehatan Kota Serang', name: 'Dinas Kesehatan dan KB Kota Serang' },
     ListingCreated: { listingId, vendorId, title: 'Nasi kotak', category: 'makan-minum', unit: 'kotak', priceRupiah: 35_000, isDomesticProduct: true },
     ListingPriceChanged: { listingId, previousPriceRupiah: 35_000, priceRupiah: 37_500 },
     ListingDelisted: { listingId, reason },
     OrderPlaced: {
       orderId,
-      buyer: { opdCode: 'DINKES-3673', opdName: 'Dinas Kesehatan Kota Serang', kabupatenKotaCode: '3673', officialName: PERSONAL.officialName },
+      buyer: { opdCode, opdName: 'Dinas Kesehatan Kota Serang', kabupatenKotaCode: '3673', officialName: PERSONAL.officialName },
       vendorId,
       vendorScale: 'mikro',
       cardId,
@@ -124,7 +127,7 @@ export function sampleData(ids: SampleIds): SampleData {
     OrderPaymentFailed: { orderId, cardId, step: 'capture', code: 'HOLD_NOT_FOUND', reason: `no hold for order ${orderId}; ${PERSONAL.reasonText}`, policyRevision: 0 },
     CardIssued: {
       cardId,
-      opdCode: 'DINKES-3673',
+      opdCode,
       opdName: 'Dinas Kesehatan Kota Serang',
       holderName: PERSONAL.holderName,
       cardLast4: PERSONAL.cardLast4,
@@ -182,6 +185,8 @@ export const STREAM_PREFIX_OF_TYPE: { readonly [T in KnownEventType]: string } =
   VendorProfileUpdated: 'vendor',
   NibReserved: 'nib',
   NibReleased: 'nib',
+  OpdRegistered: 'opd',
+  OpdRenamed: 'opd',
   ListingCreated: 'listing',
   ListingPriceChanged: 'listing',
   ListingDelisted: 'listing',
@@ -216,6 +221,8 @@ export function sampleStreamId(type: KnownEventType, ids: SampleIds): string {
       return `vendor-${ids.vendorId}`;
     case 'nib':
       return `nib-${ids.nib}`;
+    case 'opd':
+      return `opd-${ids.opdCode}`;
     case 'listing':
       return `listing-${ids.listingId}`;
     case 'order':

@@ -45,4 +45,12 @@ describe('architecture: layer rules (dependency-cruiser)', () => {
       ]),
     );
   });
+
+  it('catches a verifier that imports node:crypto or server code (the browser bundle would break)', () => {
+    const { violations } = cruise(['test/fixtures/layer-violation']);
+    const found = violations.map((v) => `${v.rule.name} -> ${v.to}`);
+    expect(found).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^verifier-is-standalone -> .*crypto$/), expect.stringMatching(/^verifier-is-standalone -> src\/kernel\/errors\.ts$/)]),
+    );
+  });
 });

@@ -7,7 +7,8 @@ import { asyncApiDocument } from '../../src/kafka/asyncapi-document.js';
 import { INTERNAL_DATA_SCHEMAS, PUBLIC_DATA_SCHEMAS } from '../../src/kafka/event-schemas.js';
 import type { JsonSchema, PublishedEventType } from '../../src/kafka/event-schemas.js';
 import { toKafkaMessages } from '../../src/kafka/kafka-contract.js';
-import { allTopics } from '../../src/kafka/kafka-topics.js';
+import { logCheckpointsTopic, relayTopics } from '../../src/kafka/kafka-topics.js';
+import { checkpointMessage } from '../../src/kafka/log-checkpoint-publisher.js';
 import { isPublishedType, KNOWN_EVENT_TYPES } from '../../src/kafka/public-contract.js';
 import { sampleData, sampleIds, sampleMetadata, sampleStreamId } from '../support/ledger-event-samples.js';
 import { PROJECT_ROOT } from '../support/test-app.js';
@@ -43,8 +44,10 @@ describe('kafka contract (unit): AsyncAPI document', () => {
   it('has a channel for every topic, with every event type of its category', () => {
     const document = asyncApiDocument() as { channels: Record<string, { address: string; messages: Record<string, unknown> }> };
     const addresses = Object.values(document.channels).map((channel) => channel.address);
-    expect(addresses.sort()).toEqual(allTopics().map((topic) => topic.name).sort());
-    const internalMessages = Object.values(document.channels).filter((channel) => !channel.address.includes('.public.')).flatMap((channel) => Object.keys(channel.messages));
+    expect(addresses.sort()).toEqual(relayTopics().map((topic) => topic.name).sort());
+    const eventChannels = Object.values(document.channels).filter((channel) => channel.address !== logCheckpointsTopic().name);
+    expect(Object.keys(document.channels['log.checkpoints']!.messages)).toEqual(['LogCheckpoint']);
+    const internalMessages = eventChannels.filter((channel) => !channel.address.includes('.public.')).flatMap((channel) => Object.keys(channel.messages));
     expect(internalMessages.sort()).toEqual([...KNOWN_EVENT_TYPES].sort());
     const publicMessages = Object.values(document.channels).filter((channel) => channel.address.includes('.public.')).flatMap((channel) => Object.keys(channel.messages));
     expect(publicMessages.sort()).toEqual(KNOWN_EVENT_TYPES.filter(isPublishedType).map((type) => `Public${type}`).sort());
@@ -75,6 +78,14 @@ describe('kafka contract (unit): AsyncAPI document', () => {
       expect({ type, errors: validate(PUBLIC_DATA_SCHEMAS[type as PublishedEventType], JSON.parse(published!.value)) }).toEqual({ type, errors: [] });
       expect({ type, errors: validate(document.components.schemas.PublicHeaders!, published!.headers) }).toEqual({ type, errors: [] });
     }
+  });
+
+  it('a log checkpoint message matches its schema, headers included', () => {
+    const document = asyncApiDocument() as { components: { schemas: Record<string, JsonSchema> } };
+    const message = checkpointMessage({ treeSize: 42, rootHash: Buffer.alloc(32, 1), note: 'bela-ledger.local/log\n42\nAQ==\n\n\u2014 bela-ledger.local/log AAAA\n', signedAt: '2026-11-30T04:00:00.000Z' }, 'bela-ledger.local/log');
+    expect(message.topic).toBe('bela.log.checkpoints.v1');
+    expect(validate(document.components.schemas.LogCheckpoint!, JSON.parse(message.value))).toEqual([]);
+    expect(validate(document.components.schemas.LogCheckpointHeaders!, message.headers)).toEqual([]);
   });
 
   it('the schemas are strict enough to notice a leak: the internal CardIssued fails the public schema', () => {

@@ -16,13 +16,18 @@ import type { ExportView } from '../export/export-line.js';
 import { ExportRange, parseExportRange, resumedAfter } from '../export/export-range.js';
 import { writeExport } from '../export/write-export.js';
 import { ProgressBar } from './progress-bar.js';
+import { REPLAY_USAGE, replayCommand, verifyCommand } from './replay-cli.js';
 
-export const AUDIT_USAGE = `  npm run cli -- audit export [--public] [--from-position N] [--to-position N] [--from ISO] [--to ISO] [--out file.ndjson] [--data-dir D]
+export const AUDIT_USAGE = `  npm run cli -- audit chain [--data-dir D]
+        Checks the embedded event store's hash chain from the first event to the last (read-only,
+        while the service runs); exits 1 with the first position that does not verify.
+  npm run cli -- audit export [--public] [--from-position N] [--to-position N] [--from ISO] [--to ISO] [--out file.ndjson] [--data-dir D]
         The events as NDJSON, one per line, whole (or only their public view with --public), to
         stdout or --out. An existing --out file is resumed after its last complete line.
   npm run cli -- audit as-of <card|order|vendor|listing> <id> (--at ISO | --position N) [--data-dir D]
   npm run cli -- audit as-of balances (--at ISO | --position N) [--card-id <uuid>] [--data-dir D]
-        The state at a past instant (the last event recorded at or before it) or position.`;
+        The state at a past instant (the last event recorded at or before it) or position.
+${REPLAY_USAGE}`;
 
 /** The CLI prints every card of the as-of balances; no province issues more KKP cards than this. */
 const CLI_BALANCE_CARDS_MAX = 1_000_000;
@@ -38,6 +43,10 @@ export async function auditCommand(args: readonly string[]): Promise<number> {
         return await exportCommand(rest);
       case 'as-of':
         return await asOfCommand(rest);
+      case 'replay':
+        return await replayCommand(rest);
+      case 'verify':
+        return await verifyCommand(rest);
       default:
         process.stderr.write(`${AUDIT_USAGE}\n`);
         return 2;

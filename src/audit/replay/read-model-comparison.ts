@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
-import type { ProjectionEngine } from '../../read-models/projection-engine.js';
+import { SqliteCheckpointStore } from '../../event-store/sqlite-checkpoint-store.js';
+import { type ProjectionEngine, tableChecksums } from '../../read-models/projection-engine.js';
 
 /** Rows compared one by one to name the first difference; past this the report says "more". */
 export const ROW_DIFFERENCES_REPORTED_MAX = 5;
@@ -21,20 +22,21 @@ export interface ReadModelDifference {
  * projections whose live checkpoint equals the rebuild's are compared row by row (a live runner
  * that is behind is reported as such, not as a forgery).
  */
-export function compareReadModels(live: ProjectionEngine, replayed: ProjectionEngine): ReadModelDifference[] {
+export function compareReadModels(liveDb: Database.Database, replayed: ProjectionEngine): ReadModelDifference[] {
   const differences: ReadModelDifference[] = [];
+  const liveCheckpoints = new SqliteCheckpointStore(liveDb);
   for (const projection of replayed.projections) {
-    const liveCheckpoint = String(live.loadCheckpoint(projection.name));
+    const liveCheckpoint = String(liveCheckpoints.load(projection.name));
     const replayedCheckpoint = String(replayed.loadCheckpoint(projection.name));
     if (liveCheckpoint !== replayedCheckpoint) {
       differences.push({ projection: projection.name, table: '*', kind: 'checkpoint_differs', key: 'checkpoint', live: liveCheckpoint, replayed: replayedCheckpoint });
       continue;
     }
-    const liveSums = new Map(live.checksums(projection.name).map((sum) => [sum.table, sum]));
+    const liveSums = new Map(tableChecksums(liveDb, projection).map((sum) => [sum.table, sum]));
     for (const sum of replayed.checksums(projection.name)) {
       if (liveSums.get(sum.table)?.sha256 === sum.sha256) continue;
       const table = projection.tables.find((candidate) => candidate.name === sum.table)!;
-      differences.push(...firstRowDifferences(projection.name, table.name, table.primaryKey, live.db, replayed.db));
+      differences.push(...firstRowDifferences(projection.name, table.name, table.primaryKey, liveDb, replayed.db));
     }
   }
   return differences;

@@ -3,15 +3,17 @@ import { cardDecider, cardStreamId } from '../../cards/domain/card.decider.js';
 import { listingDecider, listingStreamId } from '../../catalog/domain/listing.decider.js';
 import { CommandPipeline, CommandResult } from '../../event-store/command-pipeline.js';
 import { PolicyService } from '../../policy/application/policy.service.js';
-import { vendorDecider, vendorStreamId } from '../../vendors/domain/vendor.decider.js';
-import type { CardSnapshot, ListingSnapshot, VendorSnapshot } from '../domain/order.commands.js';
+import { readOpd } from '../../opds/application/opd-registry.js';
+import type { CardSnapshot, ListingSnapshot } from '../domain/order.commands.js';
 import { ORDER_LINES_MAX } from '../domain/order-placement.js';
 import { orderDecider, orderStreamId } from '../domain/order.decider.js';
 import { PlaceOrderCommand } from './order.commands.js';
+import { readVendor } from './vendor-snapshot.js';
 
 /**
- * Reads what placement depends on (vendor, each listing at its current revision, the card, the
- * policy in force) and passes it in the command, so the decider stays pure.
+ * Reads what placement depends on (the buying OPD's registered record, vendor, each listing at its
+ * current revision, the card, the policy in force) and passes it in the command, so the decider
+ * stays pure.
  */
 @CommandHandler(PlaceOrderCommand)
 export class PlaceOrderHandler implements ICommandHandler<PlaceOrderCommand> {
@@ -22,8 +24,9 @@ export class PlaceOrderHandler implements ICommandHandler<PlaceOrderCommand> {
 
   async execute({ request, context }: PlaceOrderCommand): Promise<CommandResult> {
     const policy = await this.policies.at(context.occurredAt);
-    const [vendor, card, listings] = await Promise.all([
-      this.vendor(request.vendorId),
+    const [opd, vendor, card, listings] = await Promise.all([
+      readOpd(this.pipeline, request.opdCode),
+      readVendor(this.pipeline, request.vendorId),
       this.card(request.cardId),
       // The decider refuses more lines than this; reading them first would be wasted work.
       Promise.all(request.lines.slice(0, ORDER_LINES_MAX + 1).map((line) => this.listing(line.listingId))),
@@ -31,19 +34,15 @@ export class PlaceOrderHandler implements ICommandHandler<PlaceOrderCommand> {
     return this.pipeline.handle(
       orderDecider,
       orderStreamId(request.orderId),
-      { type: 'PlaceOrder', ...request, by: context.actor, vendor, listings, card, policy, at: context.occurredAt },
+      { type: 'PlaceOrder', ...request, opd, by: context.actor, vendor, listings, card, policy, at: context.occurredAt },
       { ...context, policyRevision: policy.revision },
     );
   }
 
-  private async vendor(vendorId: string): Promise<VendorSnapshot> {
-    const { state } = await this.pipeline.load(vendorDecider, vendorStreamId(vendorId));
-    return state.status === 'absent' ? { vendorId, status: 'absent' } : { vendorId, status: state.status, scale: state.scale };
-  }
-
+  /** A busy card is read from its latest snapshot plus the events after it: bounded however many orders it paid. */
   private async card(cardId: string): Promise<CardSnapshot> {
     const { state } = await this.pipeline.load(cardDecider, cardStreamId(cardId));
-    return state.status === 'absent' ? { cardId, status: 'absent' } : { cardId, status: state.status, opdCode: state.opdCode, opdName: state.opdName };
+    return state.status === 'absent' ? { cardId, status: 'absent' } : { cardId, status: state.status, opdCode: state.opdCode };
   }
 
   private async listing(listingId: string): Promise<ListingSnapshot> {

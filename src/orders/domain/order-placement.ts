@@ -3,7 +3,7 @@ import { FieldError, forbidden, invalid, notFound, ruleViolation } from '../../k
 import { isRupiah } from '../../kernel/money.js';
 import { requireText } from '../../kernel/text.js';
 import type { VendorScale } from '../../policy/domain/policy.js';
-import { isKnownKabupatenKota } from '../../vendors/domain/regions.js';
+import { requireRegisteredOpd } from '../../opds/domain/opd.decider.js';
 import type { ListingSnapshot, OrderCommand } from './order.commands.js';
 import type { OrderEvent, OrderLine } from './order.events.js';
 
@@ -19,6 +19,7 @@ type PlaceOrder = Extract<OrderCommand, { type: 'PlaceOrder' }>;
 export function place(command: PlaceOrder): OrderEvent[] {
   assertBuyerScope(command.by, command.opdCode);
   checkRequest(command);
+  const opd = requireRegisteredOpd(command.opd);
   const card = command.card;
   if (card.status === 'absent') throw notFound('CARD_NOT_FOUND', `no card ${card.cardId}`, { cardId: card.cardId });
   if (card.opdCode !== command.opdCode) {
@@ -48,8 +49,9 @@ export function place(command: PlaceOrder): OrderEvent[] {
         orderId: command.orderId,
         buyer: {
           opdCode: command.opdCode,
-          opdName: card.opdName,
-          kabupatenKotaCode: command.kabupatenKotaCode,
+          opdName: opd.name,
+          // The region is the OPD's registered one, never the request's: spending is credited where the buyer is.
+          kabupatenKotaCode: opd.kabupatenKotaCode,
           officialName: requireText('officialName', command.officialName, TEXT_LENGTH_MAX),
         },
         vendorId: vendor.vendorId,
@@ -83,11 +85,6 @@ function checkRequest(command: PlaceOrder): void {
   });
   if (!isRupiah(command.shippingRupiah)) errors.push({ field: 'shippingRupiah', messages: ['an integer >= 0 (rupiah)'] });
   if (errors.length > 0) throw invalid('INVALID_ORDER', 'the order is invalid', errors);
-  if (!isKnownKabupatenKota(command.kabupatenKotaCode)) {
-    throw invalid('UNKNOWN_KABUPATEN_KOTA', `unknown BPS kabupaten/kota code ${command.kabupatenKotaCode}`, [
-      { field: 'kabupatenKotaCode', messages: ['must be a known 4-digit BPS kabupaten/kota code'] },
-    ]);
-  }
   requireText('officialName', command.officialName, TEXT_LENGTH_MAX);
 }
 

@@ -1,7 +1,7 @@
 import type { Decider } from '../../kernel/decider.js';
 import { invalid, ruleViolation } from '../../kernel/errors.js';
 
-/** Limits are data, not constants (DESIGN.md section 3). */
+/** Limits are data, not constants: every decision records the revision it used. */
 export const VENDOR_SCALES = ['mikro', 'kecil', 'menengah', 'besar', 'koperasi'] as const;
 export type VendorScale = (typeof VENDOR_SCALES)[number];
 

@@ -1,0 +1,125 @@
+import type Database from 'better-sqlite3';
+import type { CheckpointedConsumer } from '../event-store/checkpointed-consumer.js';
+import type { RecordedEvent } from '../event-store/event-store.port.js';
+import { SqliteCheckpointStore } from '../event-store/sqlite-checkpoint-store.js';
+import type { Clock } from '../kernel/clock.js';
+import type { Logger } from '../kernel/logger.js';
+import { commitEvent } from './event-commitment.js';
+import type { LogSigner } from './log-signer.js';
+import { MerkleTreeStore, NewLeaf } from './merkle-tree-store.js';
+import { SignedCheckpoint, SignedCheckpointStore } from './signed-checkpoints.js';
+
+export const TRANSPARENCY_LOG_CONSUMER = 'transparency-log';
+
+/** The store handed over an event without the salt and digest it must keep beside every event. */
+export class MissingCommitmentError extends Error {
+  constructor(readonly position: bigint, readonly eventId: string) {
+    super(`event ${eventId} at position ${position} has no stored commitment: the event store must keep a salt and digest for every event`);
+    this.name = 'MissingCommitmentError';
+  }
+}
+
+/**
+ * The transparency log: a checkpointed consumer of $all that makes each event a leaf (its
+ * commitment, src/verifier/leaf.ts) of an RFC 6962 tree in tlog.db, the consumer checkpoint in
+ * the same transaction as the leaves, and signs a C2SP checkpoint after a batch that grew the
+ * tree, at most one per `checkpointIntervalMs` (a later one covers what a skipped one would have).
+ */
+export class TransparencyLog implements CheckpointedConsumer {
+  /** A parked event would be a gap in the tree: failures are retried until they pass. */
+  readonly parksPoisonEvents = false;
+  readonly name = TRANSPARENCY_LOG_CONSUMER;
+  readonly tree: MerkleTreeStore;
+  readonly checkpoints: SignedCheckpointStore;
+  private readonly consumerCheckpoints: SqliteCheckpointStore;
+  private readonly appendBatch: (leaves: readonly NewLeaf[], checkpoint: bigint) => void;
+  private lastSignedMs = Number.NEGATIVE_INFINITY;
+  private pendingSign?: NodeJS.Timeout;
+  private readonly listeners = new Set<(checkpoint: SignedCheckpoint) => void>();
+
+  constructor(
+    db: Database.Database,
+    private readonly signer: LogSigner,
+    private readonly clock: Clock,
+    private readonly checkpointIntervalMs: number,
+    private readonly logger: Logger,
+  ) {
+    this.tree = new MerkleTreeStore(db);
+    this.checkpoints = new SignedCheckpointStore(db);
+    this.consumerCheckpoints = new SqliteCheckpointStore(db);
+    this.appendBatch = db.transaction((leaves: readonly NewLeaf[], checkpoint: bigint) => {
+      this.tree.append(leaves);
+      this.consumerCheckpoints.save(this.name, checkpoint);
+    });
+  }
+
+  get origin(): string {
+    return this.signer.name;
+  }
+
+  get verifierKey(): string {
+    return this.signer.verifierKey;
+  }
+
+  /** Called with every newly signed checkpoint (the Kafka publisher listens). */
+  onCheckpoint(listener: (checkpoint: SignedCheckpoint) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async loadCheckpoint(): Promise<bigint | 'start'> {
+    return this.consumerCheckpoints.load(this.name);
+  }
+
+  async handleBatch(events: readonly RecordedEvent[], checkpoint: bigint): Promise<void> {
+    const leaves = events.map((event): NewLeaf => {
+      if (!event.commitment) throw new MissingCommitmentError(event.position, event.id);
+      const { leafData } = commitEvent(event, event.commitment.saltHex, event.commitment.privateDigest);
+      return { position: event.position, eventId: event.id, streamId: event.streamId, data: leafData };
+    });
+    this.appendBatch(leaves, checkpoint);
+    if (leaves.length > 0) this.requestCheckpoint();
+  }
+
+  /** Signs the current tree unless its latest checkpoint already covers it. The first start signs the empty tree. */
+  signCheckpoint(): SignedCheckpoint {
+    const treeSize = this.tree.size();
+    const latest = this.checkpoints.latest();
+    if (latest && latest.treeSize === treeSize) return latest;
+    const rootHash = this.tree.rootHash(treeSize);
+    const checkpoint: SignedCheckpoint = {
+      treeSize,
+      rootHash,
+      note: this.signer.signNote(`${this.signer.name}\n${treeSize}\n${rootHash.toString('base64')}\n`),
+      signedAt: this.clock.now().toISOString(),
+    };
+    this.checkpoints.save(checkpoint);
+    this.lastSignedMs = this.clock.now().getTime();
+    for (const listener of this.listeners) listener(checkpoint);
+    return checkpoint;
+  }
+
+  /** Stops the deferred signing; the next start signs what is left. */
+  stop(): void {
+    clearTimeout(this.pendingSign);
+    this.pendingSign = undefined;
+  }
+
+  private requestCheckpoint(): void {
+    if (this.pendingSign) return;
+    const waitMs = this.lastSignedMs + this.checkpointIntervalMs - this.clock.now().getTime();
+    if (waitMs <= 0) {
+      this.signCheckpoint();
+      return;
+    }
+    this.pendingSign = setTimeout(() => {
+      this.pendingSign = undefined;
+      try {
+        this.signCheckpoint();
+      } catch (error) {
+        this.logger.error(`signing a checkpoint failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }, waitMs);
+    this.pendingSign.unref();
+  }
+}

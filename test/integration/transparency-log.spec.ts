@@ -1,0 +1,107 @@
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { commitEvent } from '../../src/audit/event-commitment.js';
+import { LogSigner } from '../../src/audit/log-signer.js';
+import { MissingCommitmentError, TransparencyLog } from '../../src/audit/transparency-log.js';
+import type { EventStore } from '../../src/event-store/event-store.port.js';
+import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
+import { DeadLetterStore } from '../../src/event-store/dead-letter-store.js';
+import { SubscriptionRunner } from '../../src/event-store/subscription-runner.js';
+import type { Clock } from '../../src/kernel/clock.js';
+import { silentLogger } from '../../src/kernel/logger.js';
+import { openCheckpoint } from '../../src/verifier/checkpoint.js';
+import { bytesToHex } from '../../src/verifier/leaf.js';
+import { treeHash, verifyConsistency, verifyInclusion } from '../../src/verifier/merkle.js';
+import { hashLeaf } from '../../src/verifier/hash.js';
+import { parseVerifierKey } from '../../src/verifier/note.js';
+import { committingStore, withStandInCommitment } from '../support/committing-store.js';
+import { events, uniqueStream, withTimeout } from '../support/events.js';
+
+const ORIGIN = 'bela-ledger.test/log';
+const WAIT_MS = 10_000;
+const clock: Clock = { now: () => new Date() };
+
+describe('transparency log over the event store (integration)', () => {
+  let dir: string;
+  let raw: SqliteEventStore;
+  let store: EventStore;
+  let signer: LogSigner;
+  const runners: SubscriptionRunner[] = [];
+  const dbs: Database.Database[] = [];
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'bela-tlog-'));
+    raw = SqliteEventStore.open(join(dir, 'events.db'));
+    store = committingStore(raw);
+    signer = LogSigner.generate(ORIGIN).signer;
+  });
+  afterEach(async () => {
+    for (const runner of runners.splice(0)) await runner.stop();
+    for (const db of dbs.splice(0)) db.close();
+    await raw.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** A log over tlog.db in the scratch dir, as the service opens it; interval 0 signs after every batch. */
+  function startLog(over: EventStore = store): { log: TransparencyLog; runner: SubscriptionRunner } {
+    const db = new Database(join(dir, 'tlog.db'));
+    dbs.push(db);
+    const log = new TransparencyLog(db, signer, clock, 0, silentLogger);
+    log.signCheckpoint();
+    const runner = new SubscriptionRunner(over, log, silentLogger, new DeadLetterStore(db));
+    runners.push(runner);
+    runner.start();
+    return { log, runner };
+  }
+
+  async function expectedLeaves(): Promise<Uint8Array[]> {
+    return (await store.readAll({ maxCount: 10_000 })).map((event) => commitEvent(event, event.commitment!.saltHex, event.commitment!.privateDigest).leafData);
+  }
+
+  it('makes every event a leaf: the root after N events is the recomputed root, and the signed checkpoint says so', async () => {
+    const { log, runner } = startLog();
+    expect(log.checkpoints.latest()).toMatchObject({ treeSize: 0 });
+    for (let i = 0; i < 5; i += 1) await raw.appendToStream(uniqueStream('order'), events(37), { expectedRevision: 'no_stream' });
+    expect(await withTimeout(runner.waitForPosition(await raw.headPosition(), WAIT_MS), WAIT_MS + 1_000, 'log catches up')).toBe(true);
+    const leaves = await expectedLeaves();
+    expect(log.tree.size()).toBe(185);
+    expect(bytesToHex(log.tree.rootHash())).toBe(bytesToHex(await treeHash(leaves)));
+    const checkpoint = await openCheckpoint(log.checkpoints.latest()!.note, await parseVerifierKey(log.verifierKey));
+    expect(checkpoint.treeSize).toBe(185);
+    expect(bytesToHex(checkpoint.rootHash)).toBe(bytesToHex(await treeHash(leaves)));
+    await verifyInclusion(100, 185, await hashLeaf(leaves[100]!), log.tree.inclusionProof(100, 185), checkpoint.rootHash);
+  });
+
+  it('resumes from its checkpoint after a restart: no leaf twice, and the new tree extends the old one', async () => {
+    const first = startLog();
+    await raw.appendToStream(uniqueStream('card'), events(50), { expectedRevision: 'no_stream' });
+    await withTimeout(first.runner.waitForPosition(await raw.headPosition(), WAIT_MS), WAIT_MS + 1_000, 'first run');
+    const before = first.log.checkpoints.latest()!;
+    await first.runner.stop();
+    first.log.stop();
+
+    await raw.appendToStream(uniqueStream('card'), events(30), { expectedRevision: 'no_stream' });
+    const second = startLog();
+    await withTimeout(second.runner.waitForPosition(await raw.headPosition(), WAIT_MS), WAIT_MS + 1_000, 'second run');
+    expect(second.log.tree.size()).toBe(80);
+    const positions = second.log.tree.leaves(0, 80).map((leaf) => leaf.position);
+    expect(new Set(positions).size).toBe(80);
+    expect(bytesToHex(second.log.tree.rootHash())).toBe(bytesToHex(await treeHash(await expectedLeaves())));
+    await verifyConsistency(50, 80, before.rootHash, second.log.tree.rootHash(), second.log.tree.consistencyProof(50, 80));
+  });
+
+  it('refuses an event without a stored commitment instead of inventing a salt, and writes nothing', async () => {
+    await raw.appendToStream(uniqueStream('order'), events(3), { expectedRevision: 'no_stream' });
+    const db = new Database(':memory:');
+    dbs.push(db);
+    const log = new TransparencyLog(db, signer, clock, 0, silentLogger);
+    const [event] = await raw.readAll({ maxCount: 1 });
+    await expect(log.handleBatch([{ ...event!, commitment: undefined }], event!.position)).rejects.toBeInstanceOf(MissingCommitmentError);
+    expect(log.tree.size()).toBe(0);
+    expect(await log.loadCheckpoint()).toBe('start');
+    await log.handleBatch([withStandInCommitment(event!)], event!.position);
+    expect(log.tree.size()).toBe(1);
+  });
+});
