@@ -30,6 +30,7 @@ import { SqliteSnapshotStore } from '../src/event-store/sqlite/sqlite-snapshot-s
 import type { CardState } from '../src/cards/domain/card.state.js';
 import { fold } from '../src/kernel/decider.js';
 import { PlaceOrderCommand } from '../src/orders/application/order.commands.js';
+import { NO_SPLIT_PURCHASE_FACTS } from '../src/orders/application/split-purchase-facts.js';
 import { PlaceOrderHandler } from '../src/orders/application/place-order.handler.js';
 import { orderStreamId } from '../src/orders/domain/order.decider.js';
 import { PolicyService } from '../src/policy/application/policy.service.js';
@@ -167,7 +168,7 @@ async function rig(orders: number, storeOrders: number): Promise<Rig> {
   const snapshotsDb = new Database(join(dir, 'snapshots.db'));
   const pipeline = new CommandPipeline(store, undefined, new SqliteSnapshotStore(snapshotsDb));
   const policies = new PolicyService(pipeline);
-  const placeOrder = new PlaceOrderHandler(pipeline, policies);
+  const placeOrder = new PlaceOrderHandler(pipeline, policies, NO_SPLIT_PURCHASE_FACTS);
   const cardCommands = new CardCommandHandler(pipeline, policies);
   const { vendorId, listingId } = await seedVendorAndListing(store);
   for (let filled = orders; filled < storeOrders; filled += FILLER_CARD_ORDERS) {

@@ -38,7 +38,6 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   adapter.getInstance().addHook('onResponse', async (request, reply) => metrics.record(request.method, reply.statusCode));
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(problems);
-  app.enableShutdownHooks();
   await registerPublicHttp(app, config);
   await registerDashboard(app);
   const document = SwaggerModule.createDocument(

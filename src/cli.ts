@@ -10,6 +10,7 @@ import { MarketGenerator } from './demo/market-generator.js';
 import { CommandPipeline } from './event-store/command-pipeline.js';
 import { openEventStore } from './event-store/open-event-store.js';
 import { OCDS_USAGE, ocdsCommand } from './ocds/ocds-cli.js';
+import { OPS_USAGE, backupCommand, restoreCommand } from './ops/ops-cli.js';
 import { readOpd } from './opds/application/opd-registry.js';
 import { OPD_CODE_FORMAT, isOpdCode } from './opds/domain/opd-code.js';
 
@@ -26,6 +27,7 @@ const USAGE = `bela-ledger CLI (admins and auditors)
         (default seed "banten", 20000 events). Running it twice with one seed writes nothing new.
 ${AUDIT_USAGE}
 ${OCDS_USAGE}
+${OPS_USAGE}
 
 Environment: DATA_DIR (default ./data).`;
 
@@ -138,6 +140,10 @@ async function main(argv: string[]): Promise<number> {
       return auditCommand(rest);
     case 'ocds':
       return ocdsCommand(rest);
+    case 'backup':
+      return backupCommand(rest);
+    case 'restore':
+      return restoreCommand(rest);
     default:
       process.stderr.write(`${USAGE}\n`);
       return command === undefined || command === 'help' || command === '--help' ? 0 : 2;

@@ -1,7 +1,8 @@
 import { DECLINE_REASONS } from '../cards/domain/card.events.js';
 import { CATEGORY_CODES } from '../catalog/domain/categories.js';
 import { PAYMENT_FAILURE_CODE_PATTERN, PAYMENT_STEPS } from '../orders/domain/order.events.js';
-import { VENDOR_SCALES } from '../policy/domain/policy.js';
+import { SPLIT_PURCHASE_ACTIONS, VENDOR_SCALES } from '../policy/domain/policy.js';
+import { REVIEW_STATUSES } from '../red-flags/domain/red-flag-rules.js';
 import { LEGAL_FORMS } from '../vendors/domain/vendor-rules.js';
 import { OPD_CODE_FORMAT, OPD_CODE_LENGTH_MAX, OPD_CODE_PATTERN } from '../opds/domain/opd-code.js';
 import type { KnownEventType } from './public-contract.js';
@@ -78,7 +79,46 @@ const policyValues = {
   eligibleScales: { type: 'array', items: scale },
   authorisationTtlDays: { type: 'integer', minimum: 1 },
   splitWindowDays: { type: 'integer', minimum: 1 },
+  splitPurchaseAction: { type: 'string', enum: [...SPLIT_PURCHASE_ACTIONS] },
+  nearCapPercent: { type: 'integer', minimum: 1, maximum: 100 },
+  concentrationSharePercent: { type: 'integer', minimum: 1, maximum: 100 },
+  concentrationMinSpendRupiah: rupiah,
+  duplicateWindowHours: { type: 'integer', minimum: 1 },
+  newVendorDays: { type: 'integer', minimum: 1 },
+  newVendorLargeOrderRupiah: rupiah,
+  priceOutlierSampleSize: { type: 'integer', minimum: 1 },
+  priceOutlierMinSamples: { type: 'integer', minimum: 1 },
+  heterogeneousCategoriesMin: { type: 'integer', minimum: 1 },
 };
+/** Added with the red flags: PolicySet events written before them lack these (read with the defaults). */
+const POLICY_OPTIONAL: readonly string[] = [
+  'splitPurchaseAction',
+  'nearCapPercent',
+  'concentrationSharePercent',
+  'concentrationMinSpendRupiah',
+  'duplicateWindowHours',
+  'newVendorDays',
+  'newVendorLargeOrderRupiah',
+  'priceOutlierSampleSize',
+  'priceOutlierMinSamples',
+  'heterogeneousCategoriesMin',
+];
+const earlierOrder = object({ orderId: uuid, totalRupiah: rupiah, placedAt: dateTime });
+const splitPurchaseRefused = object({
+  flagId: uuid,
+  orderId: { ...uuid, description: 'the id the refused order would have had (no order stream was written)' },
+  opdCode: text('OPD/satker code'),
+  vendorId: uuid,
+  cardId: uuid,
+  totalRupiah: rupiah,
+  attemptedAt: dateTime,
+  splitWindowDays: { type: 'integer', minimum: 1 },
+  maxOrderTotalRupiah: rupiah,
+  sumRupiah: rupiah,
+  earlierOrders: { type: 'array', minItems: 1, items: earlierOrder },
+  policyRevision: revision,
+});
+const reviewStatus: JsonSchema = { type: 'string', enum: [...REVIEW_STATUSES] };
 
 export const INTERNAL_DATA_SCHEMAS: { readonly [T in KnownEventType]: JsonSchema } = {
   VendorRegistered: object({
@@ -175,7 +215,9 @@ export const INTERNAL_DATA_SCHEMAS: { readonly [T in KnownEventType]: JsonSchema
   AuthorisationVoided: object({ cardId: uuid, orderId: uuid, amountRupiah: rupiah, reason: text('why the hold was released'), policyRevision: revision }),
   AuthorisationExpired: object({ cardId: uuid, orderId: uuid, amountRupiah: rupiah, expiresAt: dateTime, policyRevision: revision }),
   StatementSettled: object({ cardId: uuid, statementReference: text("the bank statement's reference"), amountRupiah: rupiah }),
-  PolicySet: object(policyValues),
+  PolicySet: object(policyValues, undefined, POLICY_OPTIONAL),
+  SplitPurchaseRefused: splitPurchaseRefused,
+  RedFlagReviewed: object({ flagId: uuid, status: reviewStatus, reason: text('free text by the reviewer (internal)') }),
 };
 
 export type PublishedEventType = Exclude<KnownEventType, 'NibReserved' | 'NibReleased'>;
@@ -250,4 +292,6 @@ export const PUBLIC_DATA_SCHEMAS: { readonly [T in PublishedEventType]: JsonSche
   AuthorisationExpired: INTERNAL_DATA_SCHEMAS.AuthorisationExpired,
   StatementSettled: object({ cardId: uuid, amountRupiah: rupiah }),
   PolicySet: INTERNAL_DATA_SCHEMAS.PolicySet,
+  SplitPurchaseRefused: INTERNAL_DATA_SCHEMAS.SplitPurchaseRefused,
+  RedFlagReviewed: object({ flagId: uuid, status: reviewStatus }),
 };

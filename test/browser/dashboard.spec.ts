@@ -143,15 +143,25 @@ describe('public dashboard in headless Chromium over a seeded ledger (browser)',
     expect(problems).toEqual([]);
   });
 
-  it('Tanda bahaya: while the service has no red flags (GET /public/red-flags is 404), the page says plainly "Belum tersedia"', async () => {
-    expect((await seeded.app.request('GET', '/public/red-flags')).status).toBe(404);
+  it('Tanda bahaya: the page lists the red flags the API reports, and filters them by rule', async () => {
+    const flags = await api('/public/red-flags?limit=25');
+    expect(flags.items.length).toBeGreaterThan(0);
     await openPage(page, url('/tanda-bahaya.html'));
-    expect(await page.locator('#belum-tersedia h2').innerText()).toBe('Belum tersedia');
+    expect(await page.locator('#tabel-tanda tbody tr').count()).toBe(flags.items.length);
+    expect(await texts('#tabel-tanda tbody tr td:nth-child(6)')).toEqual(
+      flags.items.map((flag: { amountRupiah: number | null }) => (flag.amountRupiah === null ? '–' : rupiah(flag.amountRupiah))),
+    );
+    const rule = flags.items[flags.items.length - 1].rule;
+    await page.selectOption('#t-aturan', rule);
+    await Promise.all([page.waitForURL(/rule=/), page.getByRole('button', { name: 'Terapkan' }).click()]);
+    await page.waitForSelector('body[data-ready="true"]');
+    const filtered = await api(`/public/red-flags?rule=${rule}&limit=25`);
+    expect(await page.locator('#tabel-tanda tbody tr').count()).toBe(filtered.items.length);
+    // Each row links the orders that raised it: the same orders, in the same order, as the API's page.
+    const shortIds = (orderIds: string[] | null) => (orderIds ?? []).map((id) => id.slice(0, 8)).join('');
+    expect(await texts('#tabel-tanda tbody tr td:nth-child(8)')).toEqual(filtered.items.map((flag: { orderIds: string[] | null }) => shortIds(flag.orderIds)));
+    expect(problems).toEqual([]);
   });
-
-  // SKIPPED, loudly: the red-flag read models (branch flags: GET /public/red-flags, /public/red-flags/:id)
-  // had not landed on main when the dashboard was built, so the page only shows "Belum tersedia" (tested above).
-  it.skip('Tanda bahaya lists the red flags the API reports, with rule, parameters and status (SKIPPED: GET /public/red-flags has not landed)', () => undefined);
 
   it.each(PAGES)('$name: a screenshot on a desktop and a phone; axe-core finds no serious or critical violation', async ({ name, path }) => {
     await openPage(page, url(path));

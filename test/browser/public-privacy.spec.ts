@@ -108,6 +108,7 @@ describe('no personal data in any public endpoint or the dashboard, over a seede
     const vendorIds = ids((await get('/public/vendors?limit=500')).json.items, 'vendorId');
     const listingIds = ids((await get('/public/catalog?limit=500')).json.items, 'listingId');
     const ocids = ids((await get('/public/ocds/release-packages')).json.releases, 'ocid');
+    const flagIds = ids((await get('/public/red-flags?limit=500')).json.items, 'flagId');
     const leafIndexes = Array.from({ length: DETAILS_PER_KIND_MAX }, (_, index) => String(Math.floor((index * head) / DETAILS_PER_KIND_MAX)));
     const leafPages = Array.from({ length: Math.ceil(head / LOG_LEAVES_PAGE) }, (_, page) => `/log/leaves?start=${page * LOG_LEAVES_PAGE}&end=${Math.min(head, (page + 1) * LOG_LEAVES_PAGE)}`);
     /** The requests that cover each public path; a path missing here (a new endpoint) fails the test until it is added. */
@@ -127,6 +128,8 @@ describe('no personal data in any public endpoint or the dashboard, over a seede
       '/public/ocds/release-packages': ['/public/ocds/release-packages'],
       '/public/ocds/record-packages': ['/public/ocds/record-packages'],
       '/public/ocds/publication-policy': ['/public/ocds/publication-policy'],
+      '/public/red-flags': ['/public/red-flags?limit=500'],
+      '/public/red-flags/{flagId}': flagIds.map((id) => `/public/red-flags/${id}`),
       '/log/checkpoint': ['/log/checkpoint'],
       '/log/key': ['/log/key'],
       '/log/proofs/inclusion': leafIndexes.map((index) => `/log/proofs/inclusion?leafIndex=${index}`),

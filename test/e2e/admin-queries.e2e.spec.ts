@@ -7,7 +7,7 @@ import { TestApp } from '../support/test-app.js';
 
 /** Below TestApp's 30 s request timeout. */
 const WAIT_MS = 20_000;
-const PROJECTIONS = ['vendors', 'catalog', 'orders', 'cards', 'journal', 'spending', 'opds'];
+const PROJECTIONS = ['vendors', 'catalog', 'orders', 'cards', 'journal', 'spending', 'red-flags', 'opds'];
 /** One endpoint per projection, to wait on with waitForPosition (public endpoints never wait: spending is polled). */
 const PROBES: Record<string, string> = {
   vendors: '/admin/vendors',
@@ -15,6 +15,7 @@ const PROBES: Record<string, string> = {
   orders: '/admin/orders',
   cards: '/admin/cards',
   journal: '/admin/journal/trial-balance',
+  'red-flags': '/admin/red-flags',
   opds: '/opds',
 };
 const PAGES_MAX = 200;

@@ -183,6 +183,7 @@ describe('public API: figures, transactions, vendors, catalog, caching and rate 
       '/public/catalog?vendorId=42',
       '/public/vendors?isLocal=maybe',
       '/public/spending?waitForPosition=1',
+      '/public/red-flags?waitForPosition=1',
       '/public/spending/targets?waitForPosition=1&waitMs=60000',
       '/public/summary?x=1',
     ];

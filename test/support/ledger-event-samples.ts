@@ -57,6 +57,8 @@ type SampleData = { readonly [T in KnownEventType]: Extract<KnownEvent, { type: 
 export function sampleData(ids: SampleIds): SampleData {
   const { vendorId, listingId, orderId, cardId, nib, opdCode } = ids;
   const reason = PERSONAL.reasonText;
+  // A red flag stream is keyed by a uuid: the card id stands in for one.
+  const redFlagId = cardId;
   return {
     VendorRegistered: {
       vendorId,
@@ -173,6 +175,21 @@ export function sampleData(ids: SampleIds): SampleData {
       authorisationTtlDays: 30,
       splitWindowDays: 30,
     },
+    SplitPurchaseRefused: {
+      flagId: redFlagId,
+      orderId,
+      opdCode: 'OPD-3673-DINKES',
+      vendorId,
+      cardId,
+      totalRupiah: 50_000_000,
+      attemptedAt: '2026-11-26T03:00:18.000Z',
+      splitWindowDays: 30,
+      maxOrderTotalRupiah: 50_000_000,
+      sumRupiah: 100_000_000,
+      earlierOrders: [{ orderId: vendorId, totalRupiah: 50_000_000, placedAt: '2026-11-26T03:00:00.000Z' }],
+      policyRevision: 2,
+    },
+    RedFlagReviewed: { flagId: redFlagId, status: 'dismissed', reason },
   };
 }
 
@@ -213,6 +230,8 @@ export const STREAM_PREFIX_OF_TYPE: { readonly [T in KnownEventType]: string } =
   AuthorisationExpired: 'card',
   StatementSettled: 'card',
   PolicySet: 'policy',
+  SplitPurchaseRefused: 'redflag',
+  RedFlagReviewed: 'redflag',
 };
 
 export function sampleStreamId(type: KnownEventType, ids: SampleIds): string {
@@ -229,6 +248,8 @@ export function sampleStreamId(type: KnownEventType, ids: SampleIds): string {
       return `order-${ids.orderId}`;
     case 'card':
       return `card-${ids.cardId}`;
+    case 'redflag':
+      return `redflag-${ids.cardId}`;
     default:
       return 'policy-bela';
   }

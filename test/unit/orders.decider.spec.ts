@@ -123,6 +123,42 @@ describe('order decider', () => {
       given(orderDecider, []).when(placeOrder({ card: { cardId: CARD, status: 'absent' } })).thenError('CARD_NOT_FOUND', 'not_found');
     });
 
+    describe('split purchases (policy splitPurchaseAction)', () => {
+      // 1,428 boxes at Rp 35,000 + Rp 20,000 shipping: exactly Rp 50,000,000, the maximum.
+      const fullOrder = { lines: [{ listingId: NASI, quantity: 1_428 }], shippingRupiah: 20_000 };
+      const earlier = { orderId: '0a000000-0000-4000-8000-000000000000', totalRupiah: 50_000_000, placedAt: '2026-11-26T02:59:42.000Z', position: 7 };
+      const refusing: PolicyVersion = { ...policy, splitPurchaseAction: 'refuse' };
+
+      it("under 'refuse', refuses the order that would complete a split purchase (422), naming the rule, the window, the earlier orders and the policy revision", () => {
+        given(orderDecider, [])
+          .when(placeOrder({ ...fullOrder, policy: refusing, recentOrders: [earlier] }))
+          .thenError('SPLIT_PURCHASE', 'business_rule', {
+            rule: 'split-purchase',
+            orderId: ORDER,
+            opdCode: OPD,
+            vendorId: VENDOR,
+            totalRupiah: 50_000_000,
+            sumRupiah: 100_000_000,
+            maxOrderTotalRupiah: 50_000_000,
+            splitWindowDays: 30,
+            windowFrom: '2026-10-27T03:00:00.000Z',
+            earlierOrders: [{ orderId: earlier.orderId, totalRupiah: 50_000_000, placedAt: earlier.placedAt }],
+            policyRevision: 3,
+          });
+      });
+
+      it("under 'refuse', places an order whose sum with the window stays within the maximum, or whose earlier orders are outside the window", () => {
+        const small = { ...earlier, totalRupiah: 45_000_000 };
+        expect(given(orderDecider, []).when(placeOrder({ policy: refusing, recentOrders: [small] })).events()[0]!.type).toBe('OrderPlaced');
+        const old = { ...earlier, placedAt: '2026-10-26T03:00:00.000Z' };
+        expect(given(orderDecider, []).when(placeOrder({ ...fullOrder, policy: refusing, recentOrders: [old] })).events()[0]!.type).toBe('OrderPlaced');
+      });
+
+      it("under 'flag' (the default), places it: the red-flags read model raises the flag", () => {
+        expect(given(orderDecider, []).when(placeOrder({ ...fullOrder, recentOrders: [earlier] })).events()[0]!.type).toBe('OrderPlaced');
+      });
+    });
+
     it('refuses a buyer ordering for another OPD', () => {
       given(orderDecider, []).when(placeOrder({ by: otherBuyer })).thenError('OUT_OF_SCOPE', 'forbidden');
     });

@@ -1,6 +1,7 @@
 import type { Actor } from '../../kernel/actor.js';
 import type { PolicyVersion, VendorScale } from '../../policy/domain/policy.js';
 import type { CategoryCode } from '../../catalog/domain/categories.js';
+import type { WindowOrder } from '../../red-flags/domain/red-flag-rules.js';
 import type { PaymentFailure } from './order.events.js';
 import type { OpdSnapshot } from '../../opds/domain/opd.state.js';
 
@@ -51,6 +52,11 @@ export type OrderCommand =
       readonly policy: PolicyVersion;
       /** When it is placed (the command's time): a BAST is never dated before it. */
       readonly at: Date;
+      /**
+       * The OPD and vendor pair's recent orders (read by the handler), when the policy refuses
+       * split purchases; absent when it only flags them.
+       */
+      readonly recentOrders?: readonly WindowOrder[];
     }
   | { readonly type: 'RecordAuthorisationApproved'; readonly amountRupiah: number; readonly holdExpiresAt: string; readonly policyRevision: number }
   | { readonly type: 'RecordAuthorisationDeclined'; readonly reason: string; readonly policyRevision: number }
