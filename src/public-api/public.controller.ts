@@ -153,7 +153,7 @@ export class PublicController {
         revision: event.revision.toString(),
         type: event.type,
         recordedAt: event.created.toISOString(),
-        publicView: publicViewOf(event as unknown as Parameters<typeof publicViewOf>[0]),
+        publicView: publicViewOf(event),
       })),
     };
   }
