@@ -175,7 +175,13 @@ async function tampered(verifier: Verifier, data: PublicTransaction, proof: Stre
 }
 
 function verdictFail(why: string): HTMLElement {
-  return el('div', { class: 'verdict verdict-fail', id: 'gagal' }, el('h3', {}, 'Tidak terbukti'), el('p', { class: 'verdict-text' }, `Verifikasi gagal: bukti, checkpoint dan data transaksi tidak cocok satu sama lain, jadi tidak ada yang terbukti. Rincian: ${why}`));
+  return el('div', { class: 'verdict verdict-fail', id: 'gagal' }, el('h3', {}, 'Tidak terbukti'), el(
+      'p',
+      { class: 'verdict-text' },
+      'Verifikasi gagal: bukti, checkpoint dan data transaksi tidak cocok satu sama lain, jadi tidak ada yang terbukti. Rincian dari verifikator: ',
+      // The verifier's own words (English, except the page's own checks).
+      el('span', { lang: 'en' }, why),
+    ));
 }
 
 function reason(error: unknown): string {
