@@ -69,7 +69,7 @@ function orderPlaced(orderId: string, n: number): EventData {
     type: 'OrderPlaced',
     data: {
       orderId,
-      buyer: { opdCode: 'DINKES-3673', opdName: 'Dinas Kesehatan Kota Serang', kabupatenKotaCode: '3673', officialName: 'Budi Santoso' },
+      buyer: { opdCode: '3673-DINKES', opdName: 'Dinas Kesehatan Kota Serang', kabupatenKotaCode: '3673', officialName: 'Budi Santoso' },
       vendorId: randomUUID(),
       vendorScale: 'mikro',
       cardId: randomUUID(),
@@ -79,7 +79,7 @@ function orderPlaced(orderId: string, n: number): EventData {
       domesticUmkPurchase: true,
       policyRevision: 0,
     },
-    metadata: { correlationId: randomUUID(), causationId: randomUUID(), actor: { id: 'key:bench', role: 'buyer', opdCode: 'DINKES-3673' }, occurredAt: new Date().toISOString(), schemaVersion: 1 },
+    metadata: { correlationId: randomUUID(), causationId: randomUUID(), actor: { id: 'key:bench', role: 'buyer', opdCode: '3673-DINKES' }, occurredAt: new Date().toISOString(), schemaVersion: 1 },
   };
 }
 

@@ -1,5 +1,6 @@
 /** `npm run bench`: every benchmark, each reported beside its raw baseline from the same run. */
 import { runEventStoreBench } from './event-store.bench.js';
+import { printHotCard, runHotCardBench } from './hot-card.bench.js';
 import { runKafkaRelayBench } from './kafka-relay.bench.js';
 
 function line(name: string, perSecond: number, baselinePerSecond?: number): string {
@@ -13,6 +14,9 @@ async function main(): Promise<void> {
   const { results, baseline } = await runEventStoreBench();
   console.log(line(`${baseline.name} [baseline]`, baseline.perSecond));
   for (const result of results) console.log(line(result.name, result.perSecond, baseline.perSecond));
+
+  console.log('\nA hot KKP card: fold, card reads, order placement and authorisation by the card\'s history length');
+  printHotCard(await runHotCardBench());
 
   console.log('\nKafka relay (events/s; each event is an internal and a public message)');
   if (!process.env.KAFKA_BROKERS) {

@@ -4,6 +4,8 @@
 # suite, and stops the broker. Non-zero exit when anything fails. Extra args go to jest.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# npm puts node_modules/.bin first on PATH: this is the Node.js 24 that every suite runs on.
+echo "== runtime: node $(node --version) ($(command -v node))"
 
 # A broker of its own (state dir and ports), so a developer's broker on 9092 is left alone.
 export KAFKA_DIR="${TEST_KAFKA_DIR:-$PWD/.kafka/test}"

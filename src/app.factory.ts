@@ -9,6 +9,8 @@ import { HttpMetrics } from './http/http-metrics.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
 import { PROBLEM_CONTENT_TYPE } from './http/problem.js';
 import { createValidationPipe } from './http/validation.pipe.js';
+import { registerDashboard } from './public-api/dashboard-static.js';
+import { registerPublicHttp } from './public-api/public-http.js';
 
 const LOG_LEVELS: Readonly<Record<AppConfig['logLevel'], LogLevel[]>> = {
   debug: ['debug', 'log', 'warn', 'error', 'fatal'],
@@ -36,7 +38,8 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   adapter.getInstance().addHook('onResponse', async (request, reply) => metrics.record(request.method, reply.statusCode));
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(problems);
-  app.enableShutdownHooks();
+  await registerPublicHttp(app, config);
+  await registerDashboard(app);
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

@@ -14,9 +14,11 @@ import { IdempotencyModule } from './idempotency/idempotency.module.js';
 import { MetricsController } from './http/metrics.controller.js';
 import { KafkaModule } from './kafka/kafka.module.js';
 import { OcdsModule } from './ocds/ocds.module.js';
+import { OpdsModule } from './opds/opds.module.js';
 import { OrdersModule } from './orders/orders.module.js';
 import { PolicyModule } from './policy/policy.module.js';
 import { ProcessModule } from './process/process.module.js';
+import { PublicApiModule } from './public-api/public-api.module.js';
 import { ReadModelsModule } from './read-models/read-models.module.js';
 import { VendorsModule } from './vendors/vendors.module.js';
 
@@ -32,12 +34,14 @@ export class AppModule {
         AuthModule,
         IdempotencyModule,
         PolicyModule,
+        OpdsModule,
         VendorsModule,
         CatalogModule,
         CardsModule,
         OrdersModule,
         ProcessModule,
         ReadModelsModule,
+        PublicApiModule,
         AuditModule,
         OcdsModule,
         KafkaModule.forRoot(config),

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { AUDIT_USAGE, auditCommand } from './audit/cli/audit-cli.js';
+import { auditChain } from './audit/audit-chain.command.js';
 import { ApiKeyStore } from './auth/api-key-store.js';
 import { ISSUABLE_ROLES, IssuableRole } from './auth/api-key.js';
 import { apiKeyStorePath } from './auth/auth.module.js';
@@ -9,11 +10,15 @@ import { MarketGenerator } from './demo/market-generator.js';
 import { CommandPipeline } from './event-store/command-pipeline.js';
 import { openEventStore } from './event-store/open-event-store.js';
 import { OCDS_USAGE, ocdsCommand } from './ocds/ocds-cli.js';
+import { OPS_USAGE, backupCommand, restoreCommand } from './ops/ops-cli.js';
+import { readOpd } from './opds/application/opd-registry.js';
+import { OPD_CODE_FORMAT, isOpdCode } from './opds/domain/opd-code.js';
 
 const USAGE = `bela-ledger CLI (admins and auditors)
 
   npm run cli -- keys issue --role <admin|auditor|vendor|buyer> --label <text> [--vendor-id <uuid>|new] [--opd-code <code>]
         Issues an API key and prints it once; only its SHA-256 hash is stored (DATA_DIR/auth.db).
+        A buyer key's --opd-code (e.g. 3673-DINKES) must name an OPD registered in the event store.
   npm run cli -- keys list
   npm run cli -- keys revoke <keyId>
   npm run cli -- demo [--seed <text>] [--events <n>] [--vendors <n>] [--orders-per-day <n>]
@@ -22,10 +27,11 @@ const USAGE = `bela-ledger CLI (admins and auditors)
         (default seed "banten", 20000 events). Running it twice with one seed writes nothing new.
 ${AUDIT_USAGE}
 ${OCDS_USAGE}
+${OPS_USAGE}
 
 Environment: DATA_DIR (default ./data).`;
 
-function keys(args: string[]): number {
+async function keys(args: string[]): Promise<number> {
   const [action, ...rest] = args;
   const store = ApiKeyStore.open(apiKeyStorePath(loadConfig()));
   try {
@@ -43,6 +49,7 @@ function keys(args: string[]): number {
         });
         const role = values.role as IssuableRole | undefined;
         if (!role || !ISSUABLE_ROLES.includes(role)) throw new RangeError(`--role must be one of ${ISSUABLE_ROLES.join(', ')}`);
+        if (values['opd-code'] !== undefined) await requireRegisteredOpdCode(values['opd-code']);
         const { token, record } = store.issue(
           {
             role,
@@ -75,6 +82,18 @@ function keys(args: string[]): number {
     }
   } finally {
     store.close();
+  }
+}
+
+/** A buyer key acts for one OPD: it must be registered in the event store (POST /opds) before a key names it. */
+async function requireRegisteredOpdCode(opdCode: string): Promise<void> {
+  if (!isOpdCode(opdCode)) throw new RangeError(`--opd-code must be ${OPD_CODE_FORMAT}`);
+  const { store } = openEventStore(loadConfig());
+  try {
+    const opd = await readOpd(new CommandPipeline(store), opdCode);
+    if (opd.status === 'absent') throw new RangeError(`OPD ${opdCode} is not registered: register it first (POST /opds)`);
+  } finally {
+    await store.close();
   }
 }
 
@@ -117,9 +136,14 @@ async function main(argv: string[]): Promise<number> {
     case 'demo':
       return demo(rest);
     case 'audit':
+      if (rest[0] === 'chain') return auditChain(rest.slice(1), loadConfig().dataDir);
       return auditCommand(rest);
     case 'ocds':
       return ocdsCommand(rest);
+    case 'backup':
+      return backupCommand(rest);
+    case 'restore':
+      return restoreCommand(rest);
     default:
       process.stderr.write(`${USAGE}\n`);
       return command === undefined || command === 'help' || command === '--help' ? 0 : 2;

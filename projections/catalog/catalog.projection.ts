@@ -4,14 +4,16 @@ import { assertNever } from '../../src/kernel/assert.js';
 import { Projection, ProjectedEvent, RowChange, bit, eventOf } from '../projection.js';
 
 /**
- * The catalog: every listing with its current price and status (and its vendor's current name,
- * kept in step by vendor events), and the full public price history, one row per price.
+ * The catalog: every listing with its current price and status (and its vendor's current name and
+ * status, kept in step by vendor events: a suspended vendor's listings stay active but are not
+ * selling), and the full public price history, one row per price.
  */
 export const CATALOG_SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS catalog_listings (
   listing_id          TEXT PRIMARY KEY,
   vendor_id           TEXT NOT NULL,
   vendor_name         TEXT NOT NULL,
+  vendor_status       TEXT NOT NULL,
   title               TEXT NOT NULL,
   category            TEXT NOT NULL,
   unit                TEXT NOT NULL,
@@ -38,7 +40,8 @@ CREATE TABLE IF NOT EXISTS catalog_price_history (
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS catalog_vendor_names (
   vendor_id TEXT PRIMARY KEY,
-  name      TEXT NOT NULL
+  name      TEXT NOT NULL,
+  status    TEXT NOT NULL
 ) WITHOUT ROWID;
 `;
 
@@ -46,13 +49,21 @@ const LISTINGS = 'catalog_listings';
 const HISTORY = 'catalog_price_history';
 const VENDOR_NAMES = 'catalog_vendor_names';
 
-type CatalogEvent = ListingEvent | Extract<VendorEvent, { type: 'VendorRegistered' | 'VendorProfileUpdated' }>;
+type CatalogEvent = ListingEvent | VendorEvent;
+
+/** The vendor status each vendor event leaves (profile updates leave it as it is). */
+const VENDOR_STATUS_AFTER: Readonly<Record<Exclude<VendorEvent['type'], 'VendorRegistered' | 'VendorProfileUpdated'>, string>> = {
+  VendorVerified: 'verified',
+  VendorRejected: 'rejected',
+  VendorSuspended: 'suspended',
+  VendorReinstated: 'verified',
+};
 
 export const catalogProjection: Projection = {
   name: 'catalog',
-  version: 1,
-  description: 'Catalog: listings with current price and status; the full price history',
-  eventTypes: ['ListingCreated', 'ListingPriceChanged', 'ListingDelisted', 'VendorRegistered', 'VendorProfileUpdated'],
+  version: 2,
+  description: 'Catalog: listings with current price and status and their vendor\'s status; the full price history',
+  eventTypes: ['ListingCreated', 'ListingPriceChanged', 'ListingDelisted', 'VendorRegistered', 'VendorVerified', 'VendorRejected', 'VendorSuspended', 'VendorReinstated', 'VendorProfileUpdated'],
   tables: [
     { name: LISTINGS, primaryKey: ['listing_id'] },
     { name: HISTORY, primaryKey: ['listing_id', 'position'] },
@@ -63,14 +74,24 @@ export const catalogProjection: Projection = {
     const event = eventOf<CatalogEvent>(recorded);
     switch (event.type) {
       case 'VendorRegistered':
-        return [{ op: 'upsert', table: VENDOR_NAMES, key: { vendor_id: event.data.vendorId }, values: { name: event.data.name } }];
+        return [{ op: 'upsert', table: VENDOR_NAMES, key: { vendor_id: event.data.vendorId }, values: { name: event.data.name, status: 'pending' } }];
+      case 'VendorVerified':
+      case 'VendorRejected':
+      case 'VendorSuspended':
+      case 'VendorReinstated': {
+        const status = VENDOR_STATUS_AFTER[event.type];
+        return [
+          { op: 'update', table: VENDOR_NAMES, key: { vendor_id: event.data.vendorId }, set: { status } },
+          { op: 'update', table: LISTINGS, key: { vendor_id: event.data.vendorId }, set: { vendor_status: status } },
+        ];
+      }
       case 'VendorProfileUpdated':
         return [
-          { op: 'upsert', table: VENDOR_NAMES, key: { vendor_id: event.data.vendorId }, values: { name: event.data.name } },
+          { op: 'update', table: VENDOR_NAMES, key: { vendor_id: event.data.vendorId }, set: { name: event.data.name } },
           { op: 'update', table: LISTINGS, key: { vendor_id: event.data.vendorId }, set: { vendor_name: event.data.name } },
         ];
       case 'ListingCreated': {
-        const vendorName = lookup.get(VENDOR_NAMES, { vendor_id: event.data.vendorId })?.name ?? '';
+        const vendor = lookup.get(VENDOR_NAMES, { vendor_id: event.data.vendorId });
         return [
           {
             op: 'insert',
@@ -78,7 +99,9 @@ export const catalogProjection: Projection = {
             values: {
               listing_id: event.data.listingId,
               vendor_id: event.data.vendorId,
-              vendor_name: vendorName,
+              vendor_name: vendor?.name ?? '',
+              // Only a verified vendor lists (the listing decider checks it).
+              vendor_status: vendor?.status ?? 'verified',
               title: event.data.title,
               category: event.data.category,
               unit: event.data.unit,

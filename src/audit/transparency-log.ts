@@ -10,6 +10,8 @@ import { MerkleTreeStore, NewLeaf } from './merkle-tree-store.js';
 import { SignedCheckpoint, SignedCheckpointStore } from './signed-checkpoints.js';
 
 export const TRANSPARENCY_LOG_CONSUMER = 'transparency-log';
+/** The checkpoint's extension line that carries its signing time (ISO 8601, UTC). */
+export const CHECKPOINT_TIME_PREFIX = 'time ';
 
 /** The store handed over an event without the salt and digest it must keep beside every event. */
 export class MissingCommitmentError extends Error {
@@ -87,11 +89,13 @@ export class TransparencyLog implements CheckpointedConsumer {
     const latest = this.checkpoints.latest();
     if (latest && latest.treeSize === treeSize) return latest;
     const rootHash = this.tree.rootHash(treeSize);
+    const signedAt = this.clock.now().toISOString();
+    // The signing time rides as a C2SP extension line: verifiers that do not know it ignore it.
     const checkpoint: SignedCheckpoint = {
       treeSize,
       rootHash,
-      note: this.signer.signNote(`${this.signer.name}\n${treeSize}\n${rootHash.toString('base64')}\n`),
-      signedAt: this.clock.now().toISOString(),
+      note: this.signer.signNote(`${this.signer.name}\n${treeSize}\n${rootHash.toString('base64')}\n${CHECKPOINT_TIME_PREFIX}${signedAt}\n`),
+      signedAt,
     };
     this.checkpoints.save(checkpoint);
     this.lastSignedMs = this.clock.now().getTime();

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { UUID_PATTERN } from '../kernel/ids.js';
-import { OPD_CODE_PATTERN } from '../kernel/actor.js';
+import { OPD_CODE_FORMAT, isOpdCode } from '../opds/domain/opd-code.js';
 import { ApiKeyRecord, IssuableRole, ISSUABLE_ROLES, hashToken, newToken } from './api-key.js';
 
 export interface IssueKeyRequest {
@@ -94,7 +94,7 @@ function validateIssue(request: IssueKeyRequest): void {
   if (request.role !== 'vendor' && request.vendorId) throw new RangeError('--vendor-id is only for vendor keys');
   // Vendor ids travel in paths that take only lowercase UUIDs: any other id could register but never be read or list.
   if (request.vendorId !== undefined && !UUID_PATTERN.test(request.vendorId)) throw new RangeError('--vendor-id must be a lowercase UUID (or "new")');
-  if (request.opdCode && !OPD_CODE_PATTERN.test(request.opdCode)) throw new RangeError('--opd-code must be 2..64 characters of A-Z a-z 0-9 . _ -');
+  if (request.opdCode && !isOpdCode(request.opdCode)) throw new RangeError(`--opd-code must be ${OPD_CODE_FORMAT}`);
   if (request.role !== 'buyer' && request.opdCode) throw new RangeError('--opd-code is only for buyer keys');
 }
 

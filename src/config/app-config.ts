@@ -28,6 +28,10 @@ export interface AppConfig {
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** How often the hold-expiry sweep looks for KKP holds past their time to live. */
   readonly holdExpirySweepIntervalMs: number;
+  /** Public API (no key): requests per address per window, the window, and how long answers may be cached. */
+  readonly publicRateLimitMax: number;
+  readonly publicRateLimitWindowMs: number;
+  readonly publicCacheMaxAgeSeconds: number;
   /** The transparency log's origin line and note key name (docs/audit.md). */
   readonly logOrigin: string;
   /** The log's Ed25519 signing key (Go note signer-key format); created there on first start when missing. */
@@ -46,6 +50,8 @@ export class ConfigError extends Error {
 }
 
 const BODY_LIMIT_BYTES_DEFAULT = 256 * 1024;
+/** A dashboard page makes about ten requests: 600 a minute leaves a reader plenty, a scraper not. */
+const PUBLIC_RATE_LIMIT_MAX_DEFAULT = 600;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const dataDir = resolve(env.DATA_DIR ?? './data');
@@ -63,6 +69,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     runSubscriptions: (env.RUN_SUBSCRIPTIONS ?? 'true') !== 'false',
     logLevel: oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'),
     holdExpirySweepIntervalMs: integer(env, 'HOLD_EXPIRY_SWEEP_INTERVAL_MS', 60_000, 100, 86_400_000),
+    publicRateLimitMax: integer(env, 'PUBLIC_RATE_LIMIT_MAX', PUBLIC_RATE_LIMIT_MAX_DEFAULT, 1, 1_000_000),
+    publicRateLimitWindowMs: integer(env, 'PUBLIC_RATE_LIMIT_WINDOW_MS', 60_000, 1_000, 86_400_000),
+    publicCacheMaxAgeSeconds: integer(env, 'PUBLIC_CACHE_MAX_AGE_SECONDS', 30, 0, 86_400),
     logOrigin: logOrigin(env),
     logSigningKeyFile: resolve(env.LOG_SIGNING_KEY_FILE || join(dataDir, 'log-signing.key')),
     logCheckpointIntervalMs: integer(env, 'LOG_CHECKPOINT_INTERVAL_MS', 1_000, 100, 3_600_000),

@@ -1,7 +1,11 @@
 import type { CategoryCode } from '../catalog/domain/categories.js';
-import { BANTEN_KABUPATEN_KOTA } from '../vendors/domain/regions.js';
+import { BANTEN_KABUPATEN_KOTA, BANTEN_PROVINCE_CODE } from '../vendors/domain/regions.js';
 
-/** The simulated Banten market: who buys (OPD), what is sold, and what things cost. */
+/**
+ * The simulated Banten market: who buys (OPD), what is sold, and what things cost. OPD codes
+ * have the one registered format (src/opds/domain/opd-code.ts): `36-DINKES` for Pemprov Banten's
+ * OPDs (seated in Kota Serang), `3673-DINKES` for Kota Serang's own.
+ */
 export interface Opd {
   readonly opdCode: string;
   readonly opdName: string;
@@ -33,9 +37,9 @@ const LOCAL_OPDS: readonly [string, string][] = [
 ];
 
 export function bantenOpds(): Opd[] {
-  const provincial = PROVINCIAL_OPDS.map(([code, name]) => ({ opdCode: `OPD-36-${code}`, opdName: name, kabupatenKotaCode: PROVINCE_SEAT }));
+  const provincial = PROVINCIAL_OPDS.map(([code, name]) => ({ opdCode: `${BANTEN_PROVINCE_CODE}-${code}`, opdName: name, kabupatenKotaCode: PROVINCE_SEAT }));
   const local = Object.entries(BANTEN_KABUPATEN_KOTA).flatMap(([kabupatenKotaCode, regionName]) =>
-    LOCAL_OPDS.map(([code, name]) => ({ opdCode: `OPD-${kabupatenKotaCode}-${code}`, opdName: `${name} ${regionName}`, kabupatenKotaCode })),
+    LOCAL_OPDS.map(([code, name]) => ({ opdCode: `${kabupatenKotaCode}-${code}`, opdName: `${name} ${regionName}`, kabupatenKotaCode })),
   );
   return [...provincial, ...local];
 }

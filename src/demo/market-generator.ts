@@ -10,14 +10,20 @@ import type { EventStore, RecordedEvent } from '../event-store/event-store.port.
 import type { Actor } from '../kernel/actor.js';
 import { wibDate } from '../kernel/dates.js';
 import { deterministicUuid } from '../kernel/ids.js';
+import { OpdCommandHandler } from '../opds/application/opd-command.handler.js';
+import { readOpd } from '../opds/application/opd-registry.js';
+import { OpdCommandRequest } from '../opds/application/opd.commands.js';
 import { ChangeOrderHandler } from '../orders/application/change-order.handler.js';
 import { ChangeOrderCommand, PlaceOrderCommand } from '../orders/application/order.commands.js';
 import { PlaceOrderHandler } from '../orders/application/place-order.handler.js';
+import { NO_SPLIT_PURCHASE_FACTS } from '../orders/application/split-purchase-facts.js';
 import { NIB_RELEASE_PROCESS } from '../process/nib-release.process.js';
 import { ORDER_PAYMENT_PROCESS } from '../process/order-payment.process.js';
 import { HOLD_EXPIRY_PROCESS } from '../process/hold-expiry-sweep.js';
 import { processContext } from '../process/process-context.js';
 import { PolicyService } from '../policy/application/policy.service.js';
+import { SetPolicyCommand, SetPolicyHandler } from '../policy/application/set-policy.handler.js';
+import { DEFAULT_POLICY } from '../policy/domain/policy.js';
 import { ChangeVendorHandler } from '../vendors/application/change-vendor.handler.js';
 import { RegisterVendorHandler } from '../vendors/application/register-vendor.handler.js';
 import { ReleaseNibHandler } from '../vendors/application/release-nib.handler.js';
@@ -26,6 +32,7 @@ import { BANTEN_KABUPATEN_KOTA } from '../vendors/domain/regions.js';
 import type { LegalForm } from '../vendors/domain/vendor-rules.js';
 import { NAME_WORDS, NON_LOCAL_REGIONS, OFFICIAL_NAMES, PRODUCTS, PRODUCT_CATEGORIES, ProductTemplate, bantenOpds, type Opd } from './banten-market.js';
 import { Prng } from './prng.js';
+import { RED_FLAG_ORDERS, RED_FLAG_VENDORS } from './red-flag-scenarios.js';
 
 export interface MarketOptions {
   readonly seed: string;
@@ -71,6 +78,11 @@ const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
 const MINUTE_MS = 60_000;
 const NIB_ATTEMPTS_MAX = 100;
+const SECOND_MS = 1_000;
+/** The red-flag scenario's vendors register this many days after the start (trading starts on day 21). */
+const SCENARIO_VENDORS_DAY = 15;
+/** Their capital: micro businesses (PP 7/2021). */
+const SCENARIO_VENDOR_CAPITAL_RUPIAH = 200_000_000;
 
 interface SimVendor {
   readonly vendorId: string;
@@ -108,7 +120,7 @@ interface InFlight {
 /**
  * A simulated Banten market driven through the real command path (the contexts' command
  * handlers over the CommandPipeline, without HTTP): vendors register and are verified or
- * rejected, list and reprice products; OPDs get a KKP card each quarter, place orders, vendors
+ * rejected, list and reprice products; OPDs are registered and get a KKP card each quarter, place orders, vendors
  * accept (or reject) and ship, buyers cancel or sign the BAST; holds are captured, voided or
  * expire; treasurers settle each month. The process managers' follow-up commands are issued
  * inline with the same contexts they would use (processContext, keyed by the triggering event),
@@ -125,10 +137,14 @@ export class MarketGenerator {
   private readonly changeVendor: ChangeVendorHandler;
   private readonly releaseNib: ReleaseNibHandler;
   private readonly listingCommands: ListingCommandHandler;
+  private readonly opdCommands: OpdCommandHandler;
   private readonly cardCommands: CardCommandHandler;
   private readonly placeOrder: PlaceOrderHandler;
   private readonly changeOrder: ChangeOrderHandler;
   private readonly vendors: SimVendor[] = [];
+  /** The red-flag scenario's vendors: they trade only in the scenario (no random orders, no repricing). */
+  private readonly scenarioVendors: SimVendor[] = [];
+  private readonly setPolicy: SetPolicyHandler;
   private readonly usedNibs = new Set<string>();
   /** The card each OPD pays with this quarter, and every card ever issued. */
   private readonly currentCard = new Map<string, string>();
@@ -151,15 +167,20 @@ export class MarketGenerator {
     this.changeVendor = new ChangeVendorHandler(pipeline);
     this.releaseNib = new ReleaseNibHandler(pipeline);
     this.listingCommands = new ListingCommandHandler(pipeline);
+    this.opdCommands = new OpdCommandHandler(pipeline);
     this.cardCommands = new CardCommandHandler(pipeline, policies);
-    this.placeOrder = new PlaceOrderHandler(pipeline, policies);
+    this.placeOrder = new PlaceOrderHandler(pipeline, policies, NO_SPLIT_PURCHASE_FACTS);
     this.changeOrder = new ChangeOrderHandler(pipeline);
+    this.setPolicy = new SetPolicyHandler(pipeline);
   }
 
   async run(): Promise<MarketSummary> {
     const startedMs = performance.now();
     const start = this.options.startAt ?? new Date('2025-01-06T01:00:00.000Z');
+    await this.adoptPolicy(start);
+    await this.registerOpds(start);
     await this.registerVendors(start);
+    await this.registerScenarioVendors(new Date(start.getTime() + SCENARIO_VENDORS_DAY * DAY_MS));
     await this.createListings(new Date(start.getTime() + 14 * DAY_MS));
     const firstTradingDay = 21;
     let day = 0;
@@ -175,10 +196,10 @@ export class MarketGenerator {
     return {
       seed: this.options.seed,
       events: await this.eventCount(),
-      vendors: this.vendors.length,
+      vendors: this.vendors.length + this.scenarioVendors.length,
       opds: this.opds.length,
       cards: this.cards.length,
-      listings: this.vendors.reduce((sum, vendor) => sum + vendor.listings.length, 0),
+      listings: [...this.vendors, ...this.scenarioVendors].reduce((sum, vendor) => sum + vendor.listings.length, 0),
       repricings: this.repricings,
       orders: this.orderCount,
       ordersByOutcome: { ...this.outcomes },
@@ -192,6 +213,79 @@ export class MarketGenerator {
   private async eventCount(): Promise<number> {
     const head = await this.store.headPosition();
     return head < 0n ? 0 : Number(head);
+  }
+
+  /** The province adopts the policy (the built-in values) as the market opens: its parameters are on record as revision 1. */
+  private async adoptPolicy(start: Date): Promise<void> {
+    const { revision: _revision, effectiveFrom: _effectiveFrom, ...values } = DEFAULT_POLICY;
+    await this.setPolicy.execute(new SetPolicyCommand(start, values, this.context(this.admin, 'policy.adopt', start)));
+  }
+
+  /** The vendors of the red-flag scenario (src/demo/red-flag-scenarios.ts): registered, verified and listed one by one. */
+  private async registerScenarioVendors(at: Date): Promise<void> {
+    const random = this.prng.fork('red-flag-vendors');
+    for (const [index, plan] of RED_FLAG_VENDORS.entries()) {
+      const vendorId = deterministicUuid('demo', this.seedTag, 'red-flag-vendor', plan.key);
+      const actor: Actor = { id: `demo:red-flag-vendor:${plan.key}`, role: 'vendor', vendorId };
+      const registeredAt = new Date(at.getTime() + index * MINUTE_MS);
+      const registration = {
+        vendorId,
+        nib: this.uniqueNib(random),
+        npwp: random.digits(15),
+        name: plan.name,
+        legalForm: 'cv' as const,
+        capitalRupiah: SCENARIO_VENDOR_CAPITAL_RUPIAH,
+        kabupatenKotaCode: '3673',
+        contact: { email: `skenario.${plan.key}@contoh.id`, phone: `+62 254 ${random.digits(6)}` },
+      };
+      await this.registerVendor.execute(new RegisterVendorCommand(registration, this.context(actor, `red-flag-vendor.${plan.key}.register`, registeredAt)));
+      const verifiedAt = new Date(registeredAt.getTime() + DAY_MS);
+      await this.changeVendor.execute(new ChangeVendorCommand(vendorId, { type: 'VerifyVendor' }, this.context(this.admin, `red-flag-vendor.${plan.key}.review`, verifiedAt)));
+      const vendor: SimVendor = { vendorId, index: -1 - index, categories: [...new Set(plan.listings.map((listing) => listing.category))], actor, verified: true, listings: [] };
+      for (const [n, listing] of plan.listings.entries()) {
+        const listingId = deterministicUuid('demo', this.seedTag, 'red-flag-listing', plan.key, listing.key);
+        const { title, category, unit, priceRupiah } = listing;
+        await this.listingCommands.execute(
+          new ListingCommandRequest(
+            listingId,
+            vendorId,
+            { type: 'CreateListing', listingId, title, category, unit, priceRupiah, isDomesticProduct: true },
+            this.context(actor, `red-flag-listing.${plan.key}.${listing.key}`, new Date(verifiedAt.getTime() + HOUR_MS + n * MINUTE_MS)),
+          ),
+        );
+        vendor.listings.push({ listingId, vendorId, category, template: { title, unit, priceMinRupiah: priceRupiah, priceMaxRupiah: priceRupiah, quantityMax: 1 }, priceRupiah });
+      }
+      this.scenarioVendors.push(vendor);
+    }
+  }
+
+  /** The scenario's orders, one after the other (their order in the ledger matters), then finished like any order. */
+  private async placeRedFlagScenario(day: number, dayStart: Date): Promise<void> {
+    const scenarioStart = dayStart.getTime() + 7 * HOUR_MS;
+    for (const scenario of RED_FLAG_ORDERS) {
+      const vendor = this.scenarioVendors.find((candidate) => candidate.actor.id === `demo:red-flag-vendor:${scenario.vendorKey}`)!;
+      const lines = scenario.lines.map(([key, quantity]) => ({
+        listing: vendor.listings.find((listing) => listing.listingId === deterministicUuid('demo', this.seedTag, 'red-flag-listing', scenario.vendorKey, key))!,
+        quantity,
+      }));
+      const orderNo = this.orderCount;
+      this.orderCount += 1;
+      const opd = this.opds[scenario.opdIndex % this.opds.length]!;
+      await this.place({ orderNo, day, vendor, opd, lines, shippingRupiah: 0, plan: 'paid', official: OFFICIAL_NAMES[0]! }, new Date(scenarioStart + scenario.offsetSeconds * SECOND_MS));
+    }
+  }
+
+  /**
+   * Every buying OPD is registered first: cards and orders name only registered OPDs. An OPD that
+   * another run (another seed) registered already is the same public body: it is left as it is.
+   */
+  private async registerOpds(at: Date): Promise<void> {
+    await this.inPool(this.opds, async ({ opdCode, opdName, kabupatenKotaCode }) => {
+      if ((await readOpd(this.pipeline, opdCode)).status === 'registered') return;
+      await this.opdCommands.execute(
+        new OpdCommandRequest(opdCode, { type: 'RegisterOpd', opdCode, name: opdName, kabupatenKotaCode }, this.context(this.admin, `opd.${opdCode}.register`, at)),
+      );
+    });
   }
 
   private async registerVendors(start: Date): Promise<void> {
@@ -314,6 +408,7 @@ export class MarketGenerator {
       const perDay = this.options.ordersPerDay ?? ORDERS_PER_DAY_DEFAULT;
       const plans = Array.from({ length: random.int(Math.ceil(perDay * 0.7), Math.ceil(perDay * 1.3)) }, () => this.planOrder(random, day));
       await this.inPool(plans, (plan) => this.place(plan, new Date(dayStart.getTime() + 2 * HOUR_MS + (plan.orderNo % 360) * MINUTE_MS)));
+      if (day === 0) await this.placeRedFlagScenario(day, dayStart);
       await this.reprice(random, day, dayStart);
     }
   }
@@ -326,7 +421,6 @@ export class MarketGenerator {
         type: 'IssueCard',
         cardId,
         opdCode: opd.opdCode,
-        opdName: opd.opdName,
         holderName: OFFICIAL_NAMES[opd.opdCode.length % OFFICIAL_NAMES.length]!,
         cardLast4: String(1_000 + (this.cards.length * 7_919 + opd.opdCode.length) % 9_000),
         limitRupiah: 500_000_000,
@@ -378,7 +472,6 @@ export class MarketGenerator {
         {
           orderId,
           opdCode: opd.opdCode,
-          kabupatenKotaCode: opd.kabupatenKotaCode,
           officialName: plan.official,
           vendorId: vendor.vendorId,
           cardId,

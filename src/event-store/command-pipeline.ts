@@ -1,6 +1,5 @@
 import type { Actor } from '../kernel/actor.js';
-import type { Decider, DomainEvent } from '../kernel/decider.js';
-import { fold } from '../kernel/decider.js';
+import type { Decider, DomainEvent, SnapshotCodec } from '../kernel/decider.js';
 import { DomainError } from '../kernel/errors.js';
 import { deterministicUuid, randomId } from '../kernel/ids.js';
 import {
@@ -12,7 +11,8 @@ import {
   WrongExpectedVersionError,
 } from './event-store.port.js';
 import { KeyedLock } from './keyed-lock.js';
-import { readWholeStream } from './read-whole-stream.js';
+import { readStreamFrom } from './read-whole-stream.js';
+import { NO_SNAPSHOTS, SNAPSHOT_EVERY_EVENTS, SnapshotStore } from './snapshot-store.port.js';
 
 /** Everything a command carries from the edge: who, why, when, and how to recognise a retry. */
 export interface CommandContext {
@@ -45,12 +45,25 @@ export const RETRY_BACKOFF_MS_MAX = 50;
 export const STREAM_LOCK_WAITERS_MAX = 1_000;
 export const EVENT_SCHEMA_VERSION = 1;
 
+/** A stream folded to now: from its latest usable snapshot plus the events after it, or from its start. */
+interface Folded<State> {
+  readonly state: State;
+  readonly revision: bigint;
+  /** The events read: the whole stream, or the snapshot's last event and the tail after it. */
+  readonly read: readonly RecordedEvent[];
+  /** The revision the fold started after (-1n from the start), to know when to snapshot again. */
+  readonly baseRevision: bigint;
+}
+
+type Folding<State, Event extends DomainEvent> = Pick<Decider<State, unknown, Event>, 'initialState' | 'evolve' | 'snapshot'>;
+
 export class CommandPipeline {
   private readonly lock = new KeyedLock(STREAM_LOCK_WAITERS_MAX);
 
   constructor(
     private readonly store: EventStore,
     private readonly retryCountMax = COMMAND_RETRY_COUNT_MAX,
+    private readonly snapshots: SnapshotStore = NO_SNAPSHOTS,
   ) {}
 
   /** read -> fold -> decide -> append(expected revision), retried on a version conflict. */
@@ -61,11 +74,13 @@ export class CommandPipeline {
     context: CommandContext,
   ): Promise<CommandResult<Event>> {
     return this.lock.run(streamId, async () => {
+      let conflictRevision = -1n;
       for (let attempt = 0; ; attempt += 1) {
         try {
-          return await this.attempt(decider, streamId, command, context);
+          return await this.attempt(decider, streamId, command, context, conflictRevision);
         } catch (error) {
           if (!(error instanceof WrongExpectedVersionError)) throw error;
+          if (typeof error.actualRevision === 'bigint') conflictRevision = error.actualRevision;
           if (context.ifMatchRevision !== undefined) throw preconditionFailed(streamId, context.ifMatchRevision, error);
           if (attempt >= this.retryCountMax) {
             throw new DomainError('conflict', 'CONCURRENCY_CONFLICT', `${streamId} kept changing; retry the request`, {
@@ -79,17 +94,17 @@ export class CommandPipeline {
     });
   }
 
-  /** The state of one aggregate now (for GETs that fold a stream, and for tests). */
+  /**
+   * The state of one aggregate now (for GETs that fold a stream, and for tests). `events` are the
+   * events read: the whole stream, or for a decider with snapshots the tail after its snapshot.
+   */
   async load<State, Event extends DomainEvent>(
-    decider: Pick<Decider<State, unknown, Event>, 'initialState' | 'evolve'>,
+    decider: Folding<State, Event>,
     streamId: string,
   ): Promise<{ state: State; revision: bigint; events: readonly RecordedEvent[] }> {
-    const recorded = await readWholeStream(this.store, streamId);
-    return {
-      state: fold(decider, recorded as unknown as Event[]),
-      revision: BigInt(recorded.length) - 1n,
-      events: recorded,
-    };
+    const folded = await this.foldStream(decider, streamId);
+    if (folded.revision >= 0n) await this.snapshotIfDue(decider, streamId, folded.baseRevision, () => folded.state, folded.revision, folded.read[folded.read.length - 1]!.id);
+    return { state: folded.state, revision: folded.revision, events: folded.read };
   }
 
   private async attempt<State, Command, Event extends DomainEvent>(
@@ -97,22 +112,24 @@ export class CommandPipeline {
     streamId: string,
     command: Command,
     context: CommandContext,
+    conflictRevision: bigint,
   ): Promise<CommandResult<Event>> {
-    const recorded = await readWholeStream(this.store, streamId);
-    const currentRevision = BigInt(recorded.length) - 1n;
-    const replay = findPreviousAttempt(recorded, streamId, context);
+    const folded = await this.foldStream(decider, streamId);
+    const currentRevision = streamRevision(folded.read, conflictRevision);
+    const replay = findPreviousAttempt(folded.read, streamId, context);
     if (replay) return replay as CommandResult<Event>;
     if (context.ifMatchRevision !== undefined && context.ifMatchRevision !== currentRevision) {
       throw preconditionFailed(streamId, context.ifMatchRevision, currentRevision);
     }
-    const state = fold(decider, recorded as unknown as Event[]);
-    const decided = decider.decide(command, state);
+    const decided = decider.decide(command, folded.state);
     if (decided.length === 0) {
       return { streamId, events: [], nextExpectedRevision: currentRevision, position: -1n, replayed: false };
     }
     const toAppend = decided.map((event, index) => toEventData(event, index, streamId, context));
     const expectedRevision: ExpectedRevision = currentRevision < 0n ? 'no_stream' : currentRevision;
     const result = await this.store.appendToStream(streamId, toAppend, { expectedRevision });
+    const stateAfter = (): State => decided.reduce((state, event) => decider.evolve(state, event), folded.state);
+    await this.snapshotIfDue(decider, streamId, folded.baseRevision, stateAfter, result.nextExpectedRevision, toAppend[toAppend.length - 1]!.id);
     const firstRevision = result.nextExpectedRevision - BigInt(toAppend.length) + 1n;
     const created = new Date();
     const events = toAppend.map((event, index) => ({
@@ -125,6 +142,69 @@ export class CommandPipeline {
     })) as unknown as CommandResult<Event>['events'];
     return { streamId, events, nextExpectedRevision: result.nextExpectedRevision, position: result.position, replayed: false };
   }
+
+  private async foldStream<State, Event extends DomainEvent>(decider: Folding<State, Event>, streamId: string): Promise<Folded<State>> {
+    const codec = decider.snapshot;
+    const snapshot = codec === undefined ? undefined : await this.usableSnapshot(codec, streamId);
+    if (snapshot !== undefined) {
+      const read = await readStreamFrom(this.store, streamId, snapshot.revision);
+      // The snapshot's own event must still be where it was, or the snapshot is of another history.
+      if (read[0]?.revision === snapshot.revision && read[0].id === snapshot.eventId) {
+        return { state: foldOnto(decider, snapshot.state, read.slice(1)), revision: read[read.length - 1]!.revision, read, baseRevision: snapshot.revision };
+      }
+    }
+    const read = await readStreamFrom(this.store, streamId, 0n);
+    const revision = read.length === 0 ? -1n : read[read.length - 1]!.revision;
+    return { state: foldOnto(decider, decider.initialState(), read), revision, read, baseRevision: -1n };
+  }
+
+  /** The stream's snapshot if it was written by this codec's version and decodes; else none. */
+  private async usableSnapshot<State>(codec: SnapshotCodec<State>, streamId: string): Promise<{ state: State; revision: bigint; eventId: string } | undefined> {
+    const stored = await this.snapshots.load(streamId);
+    if (stored === undefined || stored.stateSchemaVersion !== codec.stateSchemaVersion) return undefined;
+    try {
+      return { state: codec.decode(JSON.parse(stored.stateJson)), revision: stored.revision, eventId: stored.eventId };
+    } catch {
+      // Corrupt or foreign: fold from the start, and the next snapshot replaces it.
+      return undefined;
+    }
+  }
+
+  /** Every SNAPSHOT_EVERY_EVENTS events past the last snapshot, keep the state (revision/eventId: its last event). */
+  private async snapshotIfDue<State, Event extends DomainEvent>(
+    decider: Folding<State, Event>,
+    streamId: string,
+    baseRevision: bigint,
+    state: () => State,
+    revision: bigint,
+    eventId: string,
+  ): Promise<void> {
+    const codec = decider.snapshot;
+    if (codec === undefined || revision - baseRevision < BigInt(SNAPSHOT_EVERY_EVENTS)) return;
+    const stateJson = JSON.stringify(codec.encode(state()));
+    try {
+      await this.snapshots.save({ streamId, revision, eventId, stateSchemaVersion: codec.stateSchemaVersion, stateJson });
+    } catch {
+      // Derived data: a snapshot that could not be kept only makes the next reads longer.
+    }
+  }
+}
+
+function foldOnto<State, Event extends DomainEvent>(decider: Folding<State, Event>, initial: State, events: readonly RecordedEvent[]): State {
+  let state = initial;
+  for (const event of events) state = decider.evolve(state, event as unknown as Event);
+  return state;
+}
+
+/**
+ * A stream's revision is its last event's, not the number of events read: an EventStoreDB
+ * stream may be truncated, capped by $maxCount or recreated after a soft delete. Events the
+ * store does not hand out (not written through the port) may end the stream: then the revision
+ * a version conflict reported, before this read, covers them.
+ */
+export function streamRevision(recorded: readonly RecordedEvent[], conflictRevision: bigint): bigint {
+  const last = recorded[recorded.length - 1]?.revision ?? -1n;
+  return last > conflictRevision ? last : conflictRevision;
 }
 
 function sleep(ms: number): Promise<void> {

@@ -12,12 +12,14 @@ import { CLOCK, DEAD_LETTERS, EVENT_STORE } from './event-store.tokens.js';
 import { EventStoreAdapter, openEventStore } from './open-event-store.js';
 import { SqliteCheckpointStore } from './sqlite-checkpoint-store.js';
 import { openSqliteFile } from './sqlite/open-sqlite-file.js';
+import { SqliteSnapshotStore } from './sqlite/sqlite-snapshot-store.js';
 import { SubscriptionRegistry } from './subscription-registry.js';
 
 export const EVENT_STORE_ADAPTER = Symbol('EventStoreAdapter');
 /** Checkpoints of consumers whose effects live outside a database of ours (process managers, Kafka relay), and every consumer's dead letters. */
 export const CONSUMER_CHECKPOINTS = Symbol('ConsumerCheckpoints');
 const CHECKPOINTS_DB = Symbol('CheckpointsDb');
+const SNAPSHOTS_DB = Symbol('SnapshotsDb');
 
 /** Closes the store after every subscription has stopped (Nest runs this after beforeApplicationShutdown). */
 @Injectable()
@@ -25,15 +27,22 @@ class EventStoreCloser implements OnApplicationShutdown {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CHECKPOINTS_DB) private readonly checkpointsDb: Database.Database,
+    @Inject(SNAPSHOTS_DB) private readonly snapshotsDb: Database.Database,
   ) {}
   async onApplicationShutdown(): Promise<void> {
     await this.store.close();
     this.checkpointsDb.close();
+    this.snapshotsDb.close();
   }
 }
 
 function openCheckpointsDb(config: AppConfig): Database.Database {
   return openSqliteFile(join(config.dataDir, 'checkpoints.db'));
+}
+
+/** Snapshots are derived data (safe to lose), whichever event store is configured: no fsync per save. */
+function openSnapshotsDb(config: AppConfig): Database.Database {
+  return openSqliteFile(join(config.dataDir, 'snapshots.db'), 'NORMAL');
 }
 
 @Global()
@@ -55,7 +64,12 @@ function openCheckpointsDb(config: AppConfig): Database.Database {
       useFactory: (opened: { adapter: EventStoreAdapter }) => opened.adapter,
     },
     { provide: CLOCK, useValue: systemClock },
-    { provide: CommandPipeline, inject: [EVENT_STORE], useFactory: (store: EventStore) => new CommandPipeline(store) },
+    { provide: SNAPSHOTS_DB, inject: [APP_CONFIG], useFactory: openSnapshotsDb },
+    {
+      provide: CommandPipeline,
+      inject: [EVENT_STORE, SNAPSHOTS_DB],
+      useFactory: (store: EventStore, snapshotsDb: Database.Database) => new CommandPipeline(store, undefined, new SqliteSnapshotStore(snapshotsDb)),
+    },
     { provide: CHECKPOINTS_DB, inject: [APP_CONFIG], useFactory: openCheckpointsDb },
     {
       provide: CONSUMER_CHECKPOINTS,

@@ -101,6 +101,11 @@ export interface EventStore {
   subscribeToAll(options: SubscribeToAllOptions): AllSubscription;
   /** The position of the last event in $all, or -1n when empty. */
   headPosition(): Promise<bigint>;
+  /**
+   * How many events of $all come after `position` (exclusive), counted up to `countMax`: a
+   * consumer's lag in events (EventStoreDB's positions are byte offsets, so no subtraction will do).
+   */
+  countEventsAfter(position: bigint, countMax: number): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -112,6 +117,20 @@ export class WrongExpectedVersionError extends Error {
   ) {
     super(`wrong expected version on ${streamId}: expected ${String(expectedRevision)}, actual ${String(actualRevision)}`);
     this.name = 'WrongExpectedVersionError';
+  }
+}
+
+/**
+ * The store stayed locked by other writers for longer than the store's bounded wait: nothing
+ * was written. A client may retry after `retryAfterSeconds` (HTTP 503 with Retry-After).
+ */
+export class StoreBusyError extends Error {
+  constructor(
+    readonly waitedMs: number,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(`the event store stayed busy for ${waitedMs} ms; nothing was written`);
+    this.name = 'StoreBusyError';
   }
 }
 

@@ -1,16 +1,21 @@
 import { EventStore, READ_COUNT_MAX, RecordedEvent, StreamNotFoundError } from './event-store.port.js';
 
-/** No aggregate may grow past this; beyond it the design needs a snapshot or a closed-books stream. */
+/** No aggregate may grow past this; long-lived ones are read from a snapshot (snapshot-store.port.ts). */
 export const STREAM_EVENTS_MAX = 1_000_000;
 
 /** All events of a stream, paged; an absent stream is empty. */
-export async function readWholeStream(store: EventStore, streamId: string): Promise<RecordedEvent[]> {
+export function readWholeStream(store: EventStore, streamId: string): Promise<RecordedEvent[]> {
+  return readStreamFrom(store, streamId, 0n);
+}
+
+/** The events of a stream from `fromRevision` (inclusive) to its end, paged; an absent stream is empty. */
+export async function readStreamFrom(store: EventStore, streamId: string, fromRevision: bigint): Promise<RecordedEvent[]> {
   const events: RecordedEvent[] = [];
-  let fromRevision = 0n;
+  let from = fromRevision;
   for (;;) {
     let page: RecordedEvent[];
     try {
-      page = await store.readStream(streamId, { fromRevision, maxCount: READ_COUNT_MAX });
+      page = await store.readStream(streamId, { fromRevision: from, maxCount: READ_COUNT_MAX });
     } catch (error) {
       if (error instanceof StreamNotFoundError) return events;
       throw error;
@@ -18,6 +23,6 @@ export async function readWholeStream(store: EventStore, streamId: string): Prom
     events.push(...page);
     if (events.length > STREAM_EVENTS_MAX) throw new RangeError(`stream ${streamId} exceeds ${STREAM_EVENTS_MAX} events`);
     if (page.length < READ_COUNT_MAX) return events;
-    fromRevision = page[page.length - 1]!.revision + 1n;
+    from = page[page.length - 1]!.revision + 1n;
   }
 }

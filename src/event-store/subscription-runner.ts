@@ -8,6 +8,8 @@ export const BATCH_EVENTS_MAX = 500;
 export const RESTART_BACKOFF_MS_MIN = 100;
 export const RESTART_BACKOFF_MS_MAX = 30_000;
 export const WAIT_FOR_POSITION_MS_MAX = 30_000;
+/** A consumer's lag is counted up to this many events (beyond it, "at least this many"). */
+export const LAG_EVENTS_COUNTED_MAX = 10_000;
 
 export interface ConsumerStatus {
   readonly name: string;
@@ -15,7 +17,7 @@ export interface ConsumerStatus {
   /** Last position handled, -1 when none. */
   readonly position: string;
   readonly headPosition: string;
-  /** Events in $all not yet handled (positions are dense in the embedded store). */
+  /** Events in $all not yet handled, counted up to LAG_EVENTS_COUNTED_MAX. */
   readonly lagEvents: number;
   readonly eventsHandled: number;
   readonly lastError?: string;
@@ -79,7 +81,8 @@ export class SubscriptionRunner {
 
   async status(): Promise<ConsumerStatus> {
     const head = await this.store.headPosition();
-    const lag = head > this.position ? Number(head - this.position) : 0;
+    // Counted by the store: EventStoreDB's positions are byte offsets, not event numbers.
+    const lag = head > this.position ? await this.store.countEventsAfter(this.position, LAG_EVENTS_COUNTED_MAX) : 0;
     return {
       name: this.consumer.name,
       state: !this.running ? 'stopped' : this.consecutiveFailures > 0 ? 'failing' : 'running',

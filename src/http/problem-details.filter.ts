@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../kernel/errors.js';
-import { StreamNotFoundError, WrongExpectedVersionError } from '../event-store/event-store.port.js';
+import { StoreBusyError, StreamNotFoundError, WrongExpectedVersionError } from '../event-store/event-store.port.js';
 import { PROBLEM_CONTENT_TYPE, Problem, STATUS_BY_KIND, problem } from './problem.js';
 
 /** Codes for errors raised by Nest or Fastify themselves (not by our code). */
@@ -29,8 +29,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
     const body = { ...this.toProblem(exception), instance: request.url };
-    if (body.status >= 500) this.logger.error(`${request.method} ${request.url}: ${describe(exception)}`);
+    if (exception instanceof StoreBusyError) this.logger.warn(`${request.method} ${request.url}: ${exception.message}`);
+    else if (body.status >= 500) this.logger.error(`${request.method} ${request.url}: ${describe(exception)}`);
     if (body.status === 401) void reply.header('WWW-Authenticate', 'Bearer realm="bela-ledger"');
+    if (exception instanceof StoreBusyError) void reply.header('Retry-After', String(exception.retryAfterSeconds));
     void reply.status(body.status).header('Content-Type', PROBLEM_CONTENT_TYPE).send(body);
   }
 
@@ -40,6 +42,12 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     if (exception instanceof StreamNotFoundError) {
       return problem(404, 'NOT_FOUND', `${exception.streamId} does not exist`);
+    }
+    if (exception instanceof StoreBusyError) {
+      // Other processes held the store's write lock past its bounded wait: nothing was written.
+      return problem(503, 'STORE_BUSY', 'the event store is busy with other writers; nothing was written, retry after the Retry-After delay', {
+        retryAfterSeconds: exception.retryAfterSeconds,
+      });
     }
     if (exception instanceof WrongExpectedVersionError) {
       return problem(409, 'CONCURRENCY_CONFLICT', 'the resource changed concurrently; retry the request');

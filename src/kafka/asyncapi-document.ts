@@ -64,7 +64,7 @@ const LOG_CHECKPOINT_HEADERS: JsonSchema = {
     ce_source: { type: 'string', const: CE_SOURCE_PUBLIC },
     ce_type: { type: 'string', const: LOG_CHECKPOINT_CE_TYPE },
     ce_subject: { type: 'string', description: "the log's origin" },
-    ce_time: { type: 'string', format: 'date-time', description: 'when the server signed the checkpoint (not part of the signed text)' },
+    ce_time: { type: 'string', format: 'date-time', description: 'when the server signed the checkpoint (also the time extension line of the signed text)' },
     'content-type': { type: 'string', const: CONTENT_TYPE_JSON },
     bela_tree_size: digits('the tree size of the checkpoint'),
   },
@@ -77,7 +77,7 @@ const LOG_CHECKPOINT_SCHEMA: JsonSchema = {
     origin: { type: 'string', description: "the log's origin, the first line of the note" },
     treeSize: { type: 'integer', minimum: 0, description: 'leaves in the tree, the second line of the note' },
     rootHash: { type: 'string', description: 'base64 RFC 6962 root hash, the third line of the note' },
-    signedAt: { type: 'string', format: 'date-time', description: 'when the server signed it (not signed itself)' },
+    signedAt: { type: 'string', format: 'date-time', description: 'when the server signed it (also the time extension line of the signed text)' },
     note: { type: 'string', description: 'the C2SP signed note (tlog-checkpoint body, Ed25519 signature line): verify this, not the other fields' },
   },
 };

@@ -1,8 +1,10 @@
 import { DECLINE_REASONS } from '../cards/domain/card.events.js';
 import { CATEGORY_CODES } from '../catalog/domain/categories.js';
 import { PAYMENT_FAILURE_CODE_PATTERN, PAYMENT_STEPS } from '../orders/domain/order.events.js';
-import { VENDOR_SCALES } from '../policy/domain/policy.js';
+import { SPLIT_PURCHASE_ACTIONS, VENDOR_SCALES } from '../policy/domain/policy.js';
+import { REVIEW_STATUSES } from '../red-flags/domain/red-flag-rules.js';
 import { LEGAL_FORMS } from '../vendors/domain/vendor-rules.js';
+import { OPD_CODE_FORMAT, OPD_CODE_LENGTH_MAX, OPD_CODE_PATTERN } from '../opds/domain/opd-code.js';
 import type { KnownEventType } from './public-contract.js';
 
 /**
@@ -21,6 +23,15 @@ const text = (description: string): JsonSchema => ({ type: 'string', description
 const revision: JsonSchema = { type: 'integer', minimum: 0, description: 'policy revision applied (0: the built-in default)' };
 const bool: JsonSchema = { type: 'boolean' };
 const kabupatenKota: JsonSchema = { type: 'string', pattern: '^\\d{4}$', description: 'BPS kabupaten/kota code' };
+const opdCode: JsonSchema = { type: 'string', description: `registered OPD/satker code: ${OPD_CODE_FORMAT} (orders and cards written before the registry may carry other spellings)` };
+const opdRegistered = object({
+  opdCode: { ...opdCode, maxLength: OPD_CODE_LENGTH_MAX, pattern: OPD_CODE_PATTERN.source },
+  name: text('OPD/satker name'),
+  kabupatenKotaCode: kabupatenKota,
+  pemdaCode: { type: 'string', pattern: '^(\\d{2}|\\d{4})$', description: 'parent pemda: BPS province (2 digits) or kabupaten/kota (4 digits) code' },
+  pemdaLevel: { type: 'string', enum: ['provinsi', 'kabupaten-kota'] },
+});
+const opdRenamed = object({ opdCode: { ...opdCode, maxLength: OPD_CODE_LENGTH_MAX, pattern: OPD_CODE_PATTERN.source }, previousName: text('OPD/satker name before'), name: text('OPD/satker name') });
 const nib: JsonSchema = { type: 'string', pattern: '^\\d{13}$' };
 const scale: JsonSchema = { type: 'string', enum: [...VENDOR_SCALES] };
 const category: JsonSchema = { type: 'string', enum: [...CATEGORY_CODES] };
@@ -41,7 +52,7 @@ function object(properties: Record<string, JsonSchema>, description?: string, op
 
 const contact = object({ email: text('contact e-mail (of a person for perorangan and UD vendors)'), phone: text('contact phone') });
 const buyer = object({
-  opdCode: text('OPD/satker code'),
+  opdCode,
   opdName: text('OPD/satker name'),
   kabupatenKotaCode: kabupatenKota,
   officialName: text('the official who placed the order: a person'),
@@ -57,7 +68,7 @@ const orderLine = object({
   lineTotalRupiah: rupiah,
   isDomesticProduct: bool,
 });
-const publicBuyer = object({ opdCode: text('OPD/satker code'), opdName: text('OPD/satker name'), kabupatenKotaCode: kabupatenKota });
+const publicBuyer = object({ opdCode, opdName: text('OPD/satker name'), kabupatenKotaCode: kabupatenKota });
 const policyValues = {
   revision: { type: 'integer', minimum: 0 },
   effectiveFrom: dateTime,
@@ -68,7 +79,46 @@ const policyValues = {
   eligibleScales: { type: 'array', items: scale },
   authorisationTtlDays: { type: 'integer', minimum: 1 },
   splitWindowDays: { type: 'integer', minimum: 1 },
+  splitPurchaseAction: { type: 'string', enum: [...SPLIT_PURCHASE_ACTIONS] },
+  nearCapPercent: { type: 'integer', minimum: 1, maximum: 100 },
+  concentrationSharePercent: { type: 'integer', minimum: 1, maximum: 100 },
+  concentrationMinSpendRupiah: rupiah,
+  duplicateWindowHours: { type: 'integer', minimum: 1 },
+  newVendorDays: { type: 'integer', minimum: 1 },
+  newVendorLargeOrderRupiah: rupiah,
+  priceOutlierSampleSize: { type: 'integer', minimum: 1 },
+  priceOutlierMinSamples: { type: 'integer', minimum: 1 },
+  heterogeneousCategoriesMin: { type: 'integer', minimum: 1 },
 };
+/** Added with the red flags: PolicySet events written before them lack these (read with the defaults). */
+const POLICY_OPTIONAL: readonly string[] = [
+  'splitPurchaseAction',
+  'nearCapPercent',
+  'concentrationSharePercent',
+  'concentrationMinSpendRupiah',
+  'duplicateWindowHours',
+  'newVendorDays',
+  'newVendorLargeOrderRupiah',
+  'priceOutlierSampleSize',
+  'priceOutlierMinSamples',
+  'heterogeneousCategoriesMin',
+];
+const earlierOrder = object({ orderId: uuid, totalRupiah: rupiah, placedAt: dateTime });
+const splitPurchaseRefused = object({
+  flagId: uuid,
+  orderId: { ...uuid, description: 'the id the refused order would have had (no order stream was written)' },
+  opdCode: text('OPD/satker code'),
+  vendorId: uuid,
+  cardId: uuid,
+  totalRupiah: rupiah,
+  attemptedAt: dateTime,
+  splitWindowDays: { type: 'integer', minimum: 1 },
+  maxOrderTotalRupiah: rupiah,
+  sumRupiah: rupiah,
+  earlierOrders: { type: 'array', minItems: 1, items: earlierOrder },
+  policyRevision: revision,
+});
+const reviewStatus: JsonSchema = { type: 'string', enum: [...REVIEW_STATUSES] };
 
 export const INTERNAL_DATA_SCHEMAS: { readonly [T in KnownEventType]: JsonSchema } = {
   VendorRegistered: object({
@@ -92,6 +142,8 @@ export const INTERNAL_DATA_SCHEMAS: { readonly [T in KnownEventType]: JsonSchema
   VendorProfileUpdated: object({ vendorId: uuid, name: text('business name'), contact, kabupatenKotaCode: kabupatenKota, isLocal: bool }),
   NibReserved: object({ nib, vendorId: uuid }),
   NibReleased: object({ nib, vendorId: uuid, reason: text('why the NIB is free again') }),
+  OpdRegistered: opdRegistered,
+  OpdRenamed: opdRenamed,
   ListingCreated: object({ listingId: uuid, vendorId: uuid, title: text('listing title'), category, unit: text('unit of sale'), priceRupiah: rupiah, isDomesticProduct: bool }),
   ListingPriceChanged: object({ listingId: uuid, previousPriceRupiah: rupiah, priceRupiah: rupiah }),
   ListingDelisted: object({ listingId: uuid, reason: text('free text by the vendor') }),
@@ -128,7 +180,7 @@ export const INTERNAL_DATA_SCHEMAS: { readonly [T in KnownEventType]: JsonSchema
   ),
   CardIssued: object({
     cardId: uuid,
-    opdCode: text('OPD/satker code'),
+    opdCode,
     opdName: text('OPD/satker name'),
     holderName: text('the cardholder: a person'),
     cardLast4: { type: 'string', pattern: '^\\d{4}$', description: 'the only digits of the card number the ledger holds' },
@@ -163,7 +215,9 @@ export const INTERNAL_DATA_SCHEMAS: { readonly [T in KnownEventType]: JsonSchema
   AuthorisationVoided: object({ cardId: uuid, orderId: uuid, amountRupiah: rupiah, reason: text('why the hold was released'), policyRevision: revision }),
   AuthorisationExpired: object({ cardId: uuid, orderId: uuid, amountRupiah: rupiah, expiresAt: dateTime, policyRevision: revision }),
   StatementSettled: object({ cardId: uuid, statementReference: text("the bank statement's reference"), amountRupiah: rupiah }),
-  PolicySet: object(policyValues),
+  PolicySet: object(policyValues, undefined, POLICY_OPTIONAL),
+  SplitPurchaseRefused: splitPurchaseRefused,
+  RedFlagReviewed: object({ flagId: uuid, status: reviewStatus, reason: text('free text by the reviewer (internal)') }),
 };
 
 export type PublishedEventType = Exclude<KnownEventType, 'NibReserved' | 'NibReleased'>;
@@ -185,6 +239,8 @@ export const PUBLIC_DATA_SCHEMAS: { readonly [T in PublishedEventType]: JsonSche
   VendorSuspended: object({ vendorId: uuid }),
   VendorReinstated: object({ vendorId: uuid }),
   VendorProfileUpdated: object({ vendorId: uuid, name: text('business name'), kabupatenKotaCode: kabupatenKota, isLocal: bool }),
+  OpdRegistered: opdRegistered,
+  OpdRenamed: opdRenamed,
   ListingCreated: INTERNAL_DATA_SCHEMAS.ListingCreated,
   ListingPriceChanged: INTERNAL_DATA_SCHEMAS.ListingPriceChanged,
   ListingDelisted: object({ listingId: uuid }),
@@ -215,7 +271,7 @@ export const PUBLIC_DATA_SCHEMAS: { readonly [T in PublishedEventType]: JsonSche
   OrderCancelled: object({ orderId: uuid }),
   OrderHoldExpired: INTERNAL_DATA_SCHEMAS.OrderHoldExpired,
   OrderPaymentFailed: object({ orderId: uuid, cardId: uuid, step: paymentStep, code: paymentFailureCode, policyRevision: revision }, undefined, ['policyRevision']),
-  CardIssued: object({ cardId: uuid, opdCode: text('OPD/satker code'), opdName: text('OPD/satker name'), limitRupiah: rupiah }),
+  CardIssued: object({ cardId: uuid, opdCode, opdName: text('OPD/satker name'), limitRupiah: rupiah }),
   CardLimitChanged: INTERNAL_DATA_SCHEMAS.CardLimitChanged,
   CardSuspended: object({ cardId: uuid }),
   CardReinstated: INTERNAL_DATA_SCHEMAS.CardReinstated,
@@ -236,4 +292,6 @@ export const PUBLIC_DATA_SCHEMAS: { readonly [T in PublishedEventType]: JsonSche
   AuthorisationExpired: INTERNAL_DATA_SCHEMAS.AuthorisationExpired,
   StatementSettled: object({ cardId: uuid, amountRupiah: rupiah }),
   PolicySet: INTERNAL_DATA_SCHEMAS.PolicySet,
+  SplitPurchaseRefused: INTERNAL_DATA_SCHEMAS.SplitPurchaseRefused,
+  RedFlagReviewed: object({ flagId: uuid, status: reviewStatus }),
 };

@@ -3,7 +3,7 @@
  * category with the event data as written, and a public topic per category whose events are
  * of public interest, carrying the redacted variant (public-contract.ts). Pure: no kafkajs.
  */
-export const EVENT_CATEGORIES = ['vendor', 'nib', 'listing', 'order', 'card', 'policy'] as const;
+export const EVENT_CATEGORIES = ['vendor', 'nib', 'opd', 'listing', 'order', 'card', 'policy', 'redflag'] as const;
 export type EventCategory = (typeof EVENT_CATEGORIES)[number];
 
 export type Audience = 'internal' | 'public';
@@ -40,11 +40,15 @@ const CATEGORY_TOPICS: { readonly [C in EventCategory]: CategoryTopics } = {
   vendor: { partitions: 3, hasPublicTopic: true },
   // nib-<nib> streams only reserve a NIB for uniqueness; VendorRegistered carries the NIB publicly.
   nib: { partitions: 3, hasPublicTopic: false },
+  // A few hundred OPDs, registered once: one partition holds them.
+  opd: { partitions: 1, hasPublicTopic: true },
   listing: { partitions: 3, hasPublicTopic: true },
   order: { partitions: 6, hasPublicTopic: true },
   card: { partitions: 3, hasPublicTopic: true },
   // One stream (policy-bela): more partitions would stay empty.
   policy: { partitions: 1, hasPublicTopic: true },
+  // redflag-<flagId>: refused split purchases and the reviews of red flags.
+  redflag: { partitions: 3, hasPublicTopic: true },
 };
 
 export function isEventCategory(value: string): value is EventCategory {

@@ -1,8 +1,10 @@
 import { DECLINE_REASONS } from '../cards/domain/card.events.js';
 import type { CardEvent } from '../cards/domain/card.events.js';
 import type { ListingEvent } from '../catalog/domain/listing.events.js';
+import type { OpdEvent } from '../opds/domain/opd.events.js';
 import type { OrderEvent, OrderLine } from '../orders/domain/order.events.js';
 import type { PolicyEvent } from '../policy/domain/policy.js';
+import type { RedFlagEvent } from '../red-flags/domain/red-flag.events.js';
 import type { NibEvent, VendorEvent } from '../vendors/domain/vendor.events.js';
 import { maskNpwp } from '../vendors/domain/vendor-rules.js';
 import type { EventCategory } from './kafka-topics.js';
@@ -16,7 +18,7 @@ import type { EventCategory } from './kafka-topics.js';
  * trader's capital and sales). NPWP is masked for every vendor: UD and perorangan vendors use
  * their owner's NPWP, and a person's 16-digit NPWP is the NIK.
  */
-export type KnownEvent = VendorEvent | NibEvent | ListingEvent | OrderEvent | CardEvent | PolicyEvent;
+export type KnownEvent = VendorEvent | NibEvent | OpdEvent | ListingEvent | OrderEvent | CardEvent | PolicyEvent | RedFlagEvent;
 export type KnownEventType = KnownEvent['type'];
 
 /** The event schema version these rules were written for; others stay internal until a rule knows them. */
@@ -55,6 +57,12 @@ const PUBLIC_RULES: PublicRules = {
   },
   NibReserved: { category: 'nib', publish: 'internal-only' },
   NibReleased: { category: 'nib', publish: 'internal-only' },
+  // An OPD is a public body: every fact of its registration is public.
+  OpdRegistered: {
+    category: 'opd',
+    publish: (d) => ({ opdCode: d.opdCode, name: d.name, kabupatenKotaCode: d.kabupatenKotaCode, pemdaCode: d.pemdaCode, pemdaLevel: d.pemdaLevel }),
+  },
+  OpdRenamed: { category: 'opd', publish: (d) => ({ opdCode: d.opdCode, previousName: d.previousName, name: d.name }) },
   ListingCreated: {
     category: 'listing',
     publish: (d) => ({
@@ -187,9 +195,47 @@ const PUBLIC_RULES: PublicRules = {
       eligibleScales: [...d.eligibleScales],
       authorisationTtlDays: d.authorisationTtlDays,
       splitWindowDays: d.splitWindowDays,
+      ...redFlagParameters(d),
     }),
   },
+  // The refusal names OPD, vendor, card and amounts, all public in OrderPlaced; nothing personal.
+  SplitPurchaseRefused: {
+    category: 'redflag',
+    publish: (d) => ({
+      flagId: d.flagId,
+      orderId: d.orderId,
+      opdCode: d.opdCode,
+      vendorId: d.vendorId,
+      cardId: d.cardId,
+      totalRupiah: d.totalRupiah,
+      attemptedAt: d.attemptedAt,
+      splitWindowDays: d.splitWindowDays,
+      maxOrderTotalRupiah: d.maxOrderTotalRupiah,
+      sumRupiah: d.sumRupiah,
+      earlierOrders: d.earlierOrders.map((order) => ({ orderId: order.orderId, totalRupiah: order.totalRupiah, placedAt: order.placedAt })),
+      policyRevision: d.policyRevision,
+    }),
+  },
+  // The status is public; the reason is free text typed by an official and stays internal.
+  RedFlagReviewed: { category: 'redflag', publish: (d) => ({ flagId: d.flagId, status: d.status }) },
 };
+
+/** The red-flag parameters a PolicySet carries (absent from events written before they existed). */
+function redFlagParameters(d: Extract<KnownEvent, { type: 'PolicySet' }>['data']): Record<string, unknown> {
+  const fields = [
+    'splitPurchaseAction',
+    'nearCapPercent',
+    'concentrationSharePercent',
+    'concentrationMinSpendRupiah',
+    'duplicateWindowHours',
+    'newVendorDays',
+    'newVendorLargeOrderRupiah',
+    'priceOutlierSampleSize',
+    'priceOutlierMinSamples',
+    'heterogeneousCategoriesMin',
+  ] as const;
+  return Object.fromEntries(fields.filter((field) => d[field] !== undefined).map((field) => [field, d[field]]));
+}
 
 function publicOrderLine(line: OrderLine): Record<string, unknown> {
   return {

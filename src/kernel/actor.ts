@@ -8,6 +8,3 @@ export interface Actor {
   readonly vendorId?: string;
   readonly opdCode?: string;
 }
-
-/** OPD/satker codes as issued by the LPSE admin, e.g. `3673-DINKES` or `SATKER-019283`. */
-export const OPD_CODE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$/;

@@ -11,6 +11,20 @@ export interface Decider<State, Command, Event extends DomainEvent> {
   readonly initialState: () => State;
   readonly evolve: (state: State, event: Event) => State;
   readonly decide: (command: Command, state: State) => readonly Event[];
+  /** Deciders of long-lived streams say how their state is kept in a snapshot (see SnapshotCodec). */
+  readonly snapshot?: SnapshotCodec<State>;
+}
+
+/**
+ * A snapshot is the folded state written as JSON. `stateSchemaVersion` names the state's shape
+ * and the evolve that built it: bump it whenever either changes, and every older snapshot is
+ * ignored (the stream is folded from its start again). `decode` throws on anything it does not
+ * recognise, which also makes a corrupt snapshot be ignored.
+ */
+export interface SnapshotCodec<State> {
+  readonly stateSchemaVersion: number;
+  readonly encode: (state: State) => unknown;
+  readonly decode: (json: unknown) => State;
 }
 
 export function fold<State, Event extends DomainEvent>(

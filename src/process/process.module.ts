@@ -13,10 +13,13 @@ import { HoldExpirySweep } from './hold-expiry-sweep.js';
 import { NibReleaseProcess } from './nib-release.process.js';
 import { OrderPaymentProcess } from './order-payment.process.js';
 import { ProcessRefusalMetrics } from './process-refusal-metrics.js';
+import { VendorOpenOrdersIndex } from './vendor-open-orders-index.js';
+import { VendorSuspensionProcess } from './vendor-suspension.process.js';
+import { SqliteCheckpointStore } from '../event-store/sqlite-checkpoint-store.js';
 
 const PROCESS_DB = Symbol('ProcessDb');
 
-/** The process managers' own database: the hold-expiry index and its checkpoint. */
+/** The process managers' own database: the hold-expiry and vendor-suspension indexes, each with its checkpoint. */
 function openProcessDb(config: AppConfig): Database.Database {
   return openSqliteFile(join(config.dataDir, 'process.db'));
 }
@@ -71,6 +74,13 @@ class ProcessDbCloser implements OnApplicationShutdown {
     ProcessRefusalMetrics,
     OrderPaymentProcess,
     NibReleaseProcess,
+    {
+      provide: VendorSuspensionProcess,
+      inject: [CommandBus, PROCESS_DB, SubscriptionRegistry, CLOCK, ProcessRefusalMetrics],
+      // Its index and its checkpoint live in one file, so they are only ever lost together.
+      useFactory: (commands: CommandBus, db: Database.Database, subscriptions: SubscriptionRegistry, clock: Clock, refusals: ProcessRefusalMetrics) =>
+        new VendorSuspensionProcess(commands, new VendorOpenOrdersIndex(db), subscriptions, new SqliteCheckpointStore(db), clock, refusals),
+    },
     HoldExpiryRunner,
     ProcessDbCloser,
   ],

@@ -4,6 +4,7 @@ import {
   StreamNotFoundError,
   WrongExpectedVersionError,
 } from '../../src/event-store/event-store.port.js';
+import { privateDigest } from '../../src/audit/event-commitment.js';
 import { anEvent, events, uniqueStream, withTimeout } from '../support/events.js';
 
 const SUBSCRIPTION_WAIT_MS = 10_000;
@@ -159,6 +160,30 @@ export function eventStoreContract(name: string, open: () => Promise<EventStore>
         expect(await store.headPosition()).toBeGreaterThanOrEqual(third.position);
         const backwards = await store.readAll({ direction: 'backwards', maxCount: 1 });
         expect(backwards).toHaveLength(1);
+      });
+
+      it('hands out each event with its commitment: a salt of its own and the salted digest of its data and metadata', async () => {
+        const stream = uniqueStream();
+        const written = events(2);
+        await store.appendToStream(stream, written, { expectedRevision: 'no_stream' });
+        const read = await store.readStream(stream);
+        const fromAll = (await store.readAll({ direction: 'backwards', maxCount: 10 })).filter((e) => e.streamId === stream).reverse();
+        expect(fromAll.map((e) => e.commitment)).toEqual(read.map((e) => e.commitment));
+        for (const [index, event] of read.entries()) {
+          expect(event.metadata).toEqual(written[index]!.metadata);
+          const { saltHex, privateDigest: digest } = event.commitment!;
+          expect(saltHex).toMatch(/^[0-9a-f]{64}$/);
+          expect(digest).toBe(privateDigest(saltHex, written[index]!.data, written[index]!.metadata));
+        }
+        expect(read[0]!.commitment!.saltHex).not.toBe(read[1]!.commitment!.saltHex);
+      });
+
+      it('counts the events of $all after a position', async () => {
+        const before = await store.headPosition();
+        await store.appendToStream(uniqueStream(), events(3), { expectedRevision: 'no_stream' });
+        expect(await store.countEventsAfter(before, 1_000)).toBe(3);
+        expect(await store.countEventsAfter(before, 2)).toBe(2);
+        expect(await store.countEventsAfter(await store.headPosition(), 1_000)).toBe(0);
       });
     });
 

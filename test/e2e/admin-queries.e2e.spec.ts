@@ -2,19 +2,21 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateHistory } from '../support/generated-history.js';
+import { projectionsCaughtUp } from '../support/projections-caught-up.js';
 import { TestApp } from '../support/test-app.js';
 
 /** Below TestApp's 30 s request timeout. */
 const WAIT_MS = 20_000;
-const PROJECTIONS = ['vendors', 'catalog', 'orders', 'cards', 'journal', 'spending'];
-/** One endpoint per projection, to wait on with waitForPosition. */
+const PROJECTIONS = ['vendors', 'catalog', 'orders', 'cards', 'journal', 'spending', 'red-flags', 'opds'];
+/** One endpoint per projection, to wait on with waitForPosition (public endpoints never wait: spending is polled). */
 const PROBES: Record<string, string> = {
   vendors: '/admin/vendors',
   catalog: '/admin/listings',
   orders: '/admin/orders',
   cards: '/admin/cards',
   journal: '/admin/journal/trial-balance',
-  spending: '/public/spending',
+  'red-flags': '/admin/red-flags',
+  opds: '/opds',
 };
 const PAGES_MAX = 200;
 
@@ -49,10 +51,11 @@ describe('admin and public read-model queries (e2e)', () => {
     app = await TestApp.start({ dataDir });
     admin = app.issueKey('admin');
     auditor = app.issueKey('auditor');
-    for (const projection of PROJECTIONS) {
-      const response = await get(`${PROBES[projection]}?waitForPosition=${head}&waitMs=${WAIT_MS}`, admin);
+    for (const probe of Object.values(PROBES)) {
+      const response = await get(`${probe}?waitForPosition=${head}&waitMs=${WAIT_MS}`, admin);
       expect(response.status).toBe(200);
     }
+    await projectionsCaughtUp(app, admin, head);
   }, 120_000);
 
   afterAll(async () => {
@@ -65,13 +68,13 @@ describe('admin and public read-model queries (e2e)', () => {
     expect(response.status).toBe(200);
     expect(response.body.projections.map((p: { name: string }) => p.name)).toEqual(PROJECTIONS);
     for (const status of response.body.projections) {
-      expect(status).toMatchObject({ state: 'running', consecutiveFailures: 0, version: 1 });
+      expect(status).toMatchObject({ state: 'running', consecutiveFailures: 0, version: status.name === 'catalog' ? 2 : 1 });
       expect(BigInt(status.position)).toBeGreaterThanOrEqual(BigInt(head));
       expect(typeof status.lagEvents).toBe('number');
       expect(Object.values(status.tables).some((rows) => (rows as number) > 0)).toBe(true);
     }
     expect((await get('/admin/projections')).status).toBe(401);
-    expect((await get('/admin/projections', app.issueKey('buyer', { opdCode: 'OPD-36-SETDA' }))).status).toBe(403);
+    expect((await get('/admin/projections', app.issueKey('buyer', { opdCode: '36-SETDA' }))).status).toBe(403);
   });
 
   it('the process manager replays the generated history as no-ops: the service wrote nothing new', async () => {
@@ -142,6 +145,11 @@ describe('admin and public read-model queries (e2e)', () => {
     const byOpd = await allPages(`/admin/orders?opdCode=${order.opdCode}&limit=100`, admin);
     expect(byOpd.every((candidate) => candidate.opdCode === order.opdCode)).toBe(true);
     expect(byOpd.map((candidate) => candidate.orderId)).toContain(order.orderId);
+    // Every order is credited to its OPD's registered kabupaten/kota.
+    const opd = await get(`/opds/${order.opdCode}`);
+    expect(opd.status).toBe(200);
+    expect(byOpd.every((candidate) => candidate.buyerKabupatenKotaCode === opd.body.kabupatenKotaCode && candidate.opdName === opd.body.name)).toBe(true);
+    expect((await get(`/admin/orders?opdCode=OPD-${order.opdCode}`, admin)).status).toBe(400);
 
     const detail = await get(`/admin/orders/${order.orderId}`, auditor);
     expect(detail.body.lines.length).toBe(order.lineCount);

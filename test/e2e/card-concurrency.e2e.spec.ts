@@ -2,7 +2,7 @@ import { cardDecider } from '../../src/cards/domain/card.decider.js';
 import type { CardEvent } from '../../src/cards/domain/card.events.js';
 import { readWholeStream } from '../../src/event-store/read-whole-stream.js';
 import { fold } from '../../src/kernel/decider.js';
-import { OPD, POLL_INTERVAL_MS, issueCard, orderBody, pollUntil, sellingVendor } from '../support/purchase-session.js';
+import { POLL_INTERVAL_MS, buyerKey, issueCard, orderBody, pollUntil, sellingVendor } from '../support/purchase-session.js';
 import { TestApp } from '../support/test-app.js';
 
 const ORDERS = 200;
@@ -21,7 +21,7 @@ describe('one card, 200 concurrent orders (e2e)', () => {
 
   it('approves at most the limit, declines the rest with a reason, and the card replays to the same state', async () => {
     const admin = app.issueKey('admin');
-    const buyer = app.issueKey('buyer', { opdCode: OPD });
+    const buyer = await buyerKey(app, admin);
     const vendor = await sellingVendor(app, admin, [UNIT_PRICE_RUPIAH]);
     const cardId = await issueCard(app, admin, CARD_LIMIT_RUPIAH);
     const quantities = Array.from({ length: ORDERS }, (_, index) => 1 + ((index * 7) % 20));

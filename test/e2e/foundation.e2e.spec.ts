@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { buyerKey } from '../support/purchase-session.js';
 import { BODY_LIMIT_BYTES_FOR_TESTS, TestApp } from '../support/test-app.js';
 
 const validRegistration = (nib = '9120301234567') => ({
@@ -55,12 +56,12 @@ describe('foundation over HTTP (e2e)', () => {
   });
 
   it('refuses a wrong role or scope with 403 and writes nothing', async () => {
+    const buyer = await buyerKey(app, app.issueKey('admin'));
     const before = await app.eventCount();
     const auditor = app.issueKey('auditor');
     const wrongRole = await app.request('POST', '/vendors', { token: auditor, body: validRegistration() });
     expect(wrongRole.status).toBe(403);
     expect(wrongRole.body).toMatchObject({ code: 'ROLE_NOT_ALLOWED', allowedRoles: ['vendor', 'admin'] });
-    const buyer = app.issueKey('buyer', { opdCode: 'OPD-3673-DINKES' });
     const policy = await app.request('POST', '/policy', { token: buyer, body: {} });
     expect(policy.status).toBe(403);
     const vendor = app.issueKey('vendor', { vendorId: randomUUID() });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { OPD, issueCard, orderBody, pollUntil, sellingVendor, uniqueNib } from '../support/purchase-session.js';
+import { OPD, issueCard, orderBody, pollUntil, registerOpd, sellingVendor, uniqueNib } from '../support/purchase-session.js';
 import type { HttpResponse } from '../support/test-app.js';
 import { TestApp } from '../support/test-app.js';
 
@@ -47,7 +47,7 @@ describe('Idempotency-Key on command endpoints (e2e)', () => {
     const creating: [string, string, string, unknown][] = [
       ['POST', '/vendors', admin, vendorRegistration()],
       ['POST', `/vendors/${vendor.vendorId}/listings`, vendor.vendorToken, { title: 'Air mineral', category: 'makan-minum', unit: 'dus', priceRupiah: 40_000, isDomesticProduct: true }],
-      ['POST', '/cards', admin, { opdCode: OPD, opdName: 'Dinas Kesehatan', holderName: 'Siti', cardLast4: '4821', limitRupiah: 1_000_000, expiresOn: '2099-12-31' }],
+      ['POST', '/cards', admin, { opdCode: OPD, holderName: 'Siti', cardLast4: '4821', limitRupiah: 1_000_000, expiresOn: '2099-12-31' }],
       ['POST', `/cards/${cardId}/statements`, admin, { statementReference: 'BNI-KKP/2026-11/X', amountRupiah: 1 }],
       ['POST', '/orders', buyer, orderBody(vendor, cardId, [{ listingIndex: 0, quantity: 1 }])],
     ];
@@ -127,16 +127,17 @@ describe('Idempotency-Key on command endpoints (e2e)', () => {
 
   it('refuses a key reused for another request with 409 IDEMPOTENCY_KEY_REUSED, whatever endpoint or stream it would touch', async () => {
     const key = `reused-${randomUUID()}`;
+    await registerOpd(app, admin);
     const issued = await app.request('POST', '/cards', {
       token: admin,
-      body: { opdCode: OPD, opdName: 'Dinas Kesehatan', holderName: 'Siti', cardLast4: '1234', limitRupiah: 1_000_000, expiresOn: '2099-12-31' },
+      body: { opdCode: OPD, holderName: 'Siti', cardLast4: '1234', limitRupiah: 1_000_000, expiresOn: '2099-12-31' },
       headers: withKey(key),
     });
     expect(issued.status).toBe(201);
     const before = await app.eventCount();
     const otherRequests: [string, unknown][] = [
       // Another card: another stream than the first request's.
-      ['/cards', { opdCode: OPD, opdName: 'Dinas Kesehatan', holderName: 'Budi', cardLast4: '5678', limitRupiah: 2_000_000, expiresOn: '2099-12-31' }],
+      ['/cards', { opdCode: OPD, holderName: 'Budi', cardLast4: '5678', limitRupiah: 2_000_000, expiresOn: '2099-12-31' }],
       [`/cards/${cardId}/statements`, { statementReference: 'BNI-KKP/2026-11/REUSE', amountRupiah: 1 }],
       ['/vendors', vendorRegistration()],
     ];

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { EVERYWHERE, FieldKind, RefusalCheck, inBatches, valuesFor, wholeBodies } from '../support/hostile-input.js';
-import { OPD, SellingVendor, issueCard, orderBody, pollUntil, sellingVendor } from '../support/purchase-session.js';
+import { OPD, OTHER_OPD, SellingVendor, buyerKey, issueCard, orderBody, pollUntil, sellingVendor } from '../support/purchase-session.js';
 import { HttpResponse, RequestOptions, TestApp } from '../support/test-app.js';
 
-const OTHER_OPD = 'DISDIK-3673';
 const PARALLEL_REQUESTS = 8;
 const SWEEP_TIMEOUT_MS = 600_000;
 
@@ -57,8 +56,8 @@ describe('orders and KKP cards: no 500 for hostile input, and a refused request 
       admin,
       auditor: app.issueKey('auditor'),
       'vendor of another vendor': stranger.vendorToken,
-      'buyer of another OPD': app.issueKey('buyer', { opdCode: OTHER_OPD }),
-      buyer: app.issueKey('buyer', { opdCode: OPD }),
+      'buyer of another OPD': await buyerKey(app, admin, OTHER_OPD),
+      buyer: await buyerKey(app, admin),
       'the order\'s vendor': seller.vendorToken,
     };
     orderCard = await issueCard(app, admin, 100_000_000);
@@ -75,7 +74,8 @@ describe('orders and KKP cards: no 500 for hostile input, and a refused request 
 
     const text = (): FieldKind => 'text';
     const panLike = ['4111 1111 1111 1111', 'kartu 4111-1111-1111-1111', '4111111111111111'];
-    const opdCodes = [...EVERYWHERE, true, 12_345, 'D', 'x'.repeat(41), ' DINKES-3673', 'DINKES 3673', 'DINKES/3673', 'DİNKES', ...panLike];
+        // The old free-text spellings, the right format for an OPD nobody registered, and too long.
+    const opdCodes = [...EVERYWHERE, true, 12_345, 'D', 'x'.repeat(41), ' 3673-DINKES', '3673 DINKES', '3673/DINKES', '3673-DİNKES', '3673-dinkes', 'DINKES-3673', 'OPD-3673-DINKES', '3673-DISPAR', `3673-${'A'.repeat(36)}`, ...panLike];
     const reason = { reason: text() };
     targets = [
       {
@@ -85,10 +85,11 @@ describe('orders and KKP cards: no 500 for hostile input, and a refused request 
         id: '',
         owner: 'admin',
         allowed: ['admin'],
-        base: { opdCode: OPD, opdName: 'Dinas Kesehatan Kota Serang', holderName: 'Siti Rahmawati', cardLast4: '4821', limitRupiah: 10_000_000, expiresOn: '2099-12-31' },
+        base: { opdCode: OPD, holderName: 'Siti Rahmawati', cardLast4: '4821', limitRupiah: 10_000_000, expiresOn: '2099-12-31' },
         fields: {
           opdCode: opdCodes,
-          opdName: [...EVERYWHERE, ...panLike],
+          // The card takes the OPD's registered name: a name in the request is an unknown field.
+          opdName: [...EVERYWHERE, 'Dinas Kesehatan Kota Serang', ...panLike],
           holderName: [...EVERYWHERE, ...panLike],
           cardLast4: [...EVERYWHERE, 4821, '482', '48210', 'abcd', '４８２１', '4821 ', '48 21', '4111111111111111'],
           limitRupiah: [...valuesFor('positive'), 100_000_000_001, 4_111_111_111_111_111],
@@ -133,7 +134,8 @@ describe('orders and KKP cards: no 500 for hostile input, and a refused request 
         base: orderBody(seller, orderCard, [{ listingIndex: 0, quantity: 1 }]),
         fields: {
           opdCode: [...opdCodes, OTHER_OPD],
-          kabupatenKotaCode: [...valuesFor('code'), '0000', '9999', '3699', '3170'],
+          // The region comes from the OPD's registration: any region in the request is an unknown field.
+          kabupatenKotaCode: [...valuesFor('code'), '0000', '9999', '3699', '3170', '3673', '3601'],
           officialName: text(),
           vendorId: [...valuesFor('uuid'), stranger.vendorId, randomUUID()],
           cardId: [...valuesFor('uuid'), randomUUID()],

@@ -1,8 +1,7 @@
-import { OPD, SellingVendor, issueCard, orderBody, pollUntil, sellingVendor, uniqueNib } from '../support/purchase-session.js';
+import { OPD, OTHER_OPD, SellingVendor, buyerKey, issueCard, orderBody, pollUntil, sellingVendor, uniqueNib } from '../support/purchase-session.js';
 import { PROBLEM_CONTENT_TYPE } from '../support/hostile-input.js';
 import { HttpResponse, RequestOptions, TestApp } from '../support/test-app.js';
 
-const OTHER_OPD = 'DISDIK-3673';
 /** Personal data planted in the fixtures, to look for in every answer a stranger gets. */
 const HOLDER_NAME = 'Rahayu Kartikasari Pemegang';
 const OFFICIAL_NAME = 'Bambang Pejabat Pengadaan';
@@ -43,13 +42,14 @@ describe('scope: buyers, vendors and the public see and act only on what is thei
   beforeAll(async () => {
     app = await TestApp.start();
     admin = app.issueKey('admin');
-    buyer = app.issueKey('buyer', { opdCode: OPD });
-    otherBuyer = app.issueKey('buyer', { opdCode: OTHER_OPD });
+    buyer = await buyerKey(app, admin);
+    otherBuyer = await buyerKey(app, admin, OTHER_OPD);
     seller = await sellingVendor(app, admin, [35_000]);
     stranger = await sellingVendor(app, admin, [20_000]);
     const issued = await call('POST', '/cards', {
       token: admin,
-      body: { opdCode: OPD, opdName: 'Dinas Kesehatan Kota Serang', holderName: HOLDER_NAME, cardLast4: '4821', limitRupiah: 10_000_000, expiresOn: '2099-12-31' },
+      headers: { 'idempotency-key': 'scope-card' },
+      body: { opdCode: OPD, holderName: HOLDER_NAME, cardLast4: '4821', limitRupiah: 10_000_000, expiresOn: '2099-12-31' },
     });
     expect(issued.status).toBe(201);
     cardId = issued.body.cardId;

@@ -1,4 +1,4 @@
-import { OPD, issueCard, orderBody, pollUntil, sellingVendor } from '../support/purchase-session.js';
+import { OPD, OTHER_OPD, buyerKey, issueCard, orderBody, pollUntil, sellingVendor } from '../support/purchase-session.js';
 import { TestApp } from '../support/test-app.js';
 
 describe('a whole purchase over HTTP (e2e)', () => {
@@ -12,7 +12,7 @@ describe('a whole purchase over HTTP (e2e)', () => {
 
   it('register and verify a vendor, list, issue a card, place, authorise, accept, ship, receive (BAST), capture, settle', async () => {
     const admin = app.issueKey('admin');
-    const buyer = app.issueKey('buyer', { opdCode: OPD });
+    const buyer = await buyerKey(app, admin);
     const vendor = await sellingVendor(app, admin, [35_000, 12_000]);
     const cardId = await issueCard(app, admin, 10_000_000);
 
@@ -70,7 +70,7 @@ describe('a whole purchase over HTTP (e2e)', () => {
   it('refuses a full card number with 400 and writes nothing', async () => {
     const admin = app.issueKey('admin');
     const before = await app.eventCount();
-    const base = { opdCode: OPD, opdName: 'Dinas Kesehatan', holderName: 'Siti', cardLast4: '4821', limitRupiah: 1_000_000, expiresOn: '2099-12-31' };
+    const base = { opdCode: OPD, holderName: 'Siti', cardLast4: '4821', limitRupiah: 1_000_000, expiresOn: '2099-12-31' };
     for (const body of [
       { ...base, cardLast4: '4111111111111111' },
       { ...base, cardLast4: '48210' },
@@ -87,10 +87,10 @@ describe('a whole purchase over HTTP (e2e)', () => {
 
   it('refuses an order over maxOrderTotal (422 with rule and policy revision) and another OPD\'s card; scopes buyers and vendors', async () => {
     const admin = app.issueKey('admin');
-    const buyer = app.issueKey('buyer', { opdCode: OPD });
+    const buyer = await buyerKey(app, admin);
     const vendor = await sellingVendor(app, admin, [1_000_000]);
     const cardId = await issueCard(app, admin, 100_000_000);
-    const otherCard = await issueCard(app, admin, 100_000_000, 'DISDIK-3673');
+    const otherCard = await issueCard(app, admin, 100_000_000, OTHER_OPD);
     const before = await app.eventCount();
 
     const tooBig = await app.request('POST', '/orders', { token: buyer, body: orderBody(vendor, cardId, [{ listingIndex: 0, quantity: 50 }], 1) });
@@ -99,7 +99,7 @@ describe('a whole purchase over HTTP (e2e)', () => {
     const otherOpd = await app.request('POST', '/orders', { token: buyer, body: orderBody(vendor, otherCard, [{ listingIndex: 0, quantity: 1 }]) });
     expect(otherOpd.status).toBe(422);
     expect(otherOpd.body.code).toBe('CARD_OF_ANOTHER_OPD');
-    const foreignOpd = await app.request('POST', '/orders', { token: buyer, body: { ...orderBody(vendor, cardId, [{ listingIndex: 0, quantity: 1 }]), opdCode: 'DISDIK-3673' } });
+    const foreignOpd = await app.request('POST', '/orders', { token: buyer, body: { ...orderBody(vendor, cardId, [{ listingIndex: 0, quantity: 1 }]), opdCode: OTHER_OPD } });
     expect(foreignOpd.status).toBe(403);
     const asVendor = await app.request('POST', '/orders', { token: vendor.vendorToken, body: orderBody(vendor, cardId, [{ listingIndex: 0, quantity: 1 }]) });
     expect(asVendor.status).toBe(403);
@@ -113,7 +113,7 @@ describe('a whole purchase over HTTP (e2e)', () => {
     const notTheirs = await app.request('POST', `/orders/${orderId}/accept`, { token: stranger.vendorToken });
     expect(notTheirs.status).toBe(403);
     expect(notTheirs.body.code).toBe('NOT_ORDER_VENDOR');
-    const otherBuyer = app.issueKey('buyer', { opdCode: 'DISDIK-3673' });
+    const otherBuyer = await buyerKey(app, admin, OTHER_OPD);
     expect((await app.request('GET', `/orders/${orderId}`, { token: otherBuyer })).status).toBe(403);
     expect((await app.request('GET', `/cards/${cardId}`, { token: otherBuyer })).status).toBe(403);
     expect((await app.request('POST', `/orders/${orderId}/cancel`, { token: otherBuyer, body: { reason: 'x' } })).status).toBe(403);

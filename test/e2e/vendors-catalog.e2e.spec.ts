@@ -618,7 +618,9 @@ describe('vendors and the catalog over HTTP (e2e)', () => {
       expect(refusals.failures).toEqual([]);
       expect(refusals.sent).toBeGreaterThan(500);
       expect(await app.eventCount()).toBe(before);
-      expect((await call('GET', '/health')).body.status).toBe('ok');
+      const health = (await call('GET', '/health')).body;
+      expect(health.subscriptions.filter((s: { state: string }) => s.state === 'failing')).toEqual([]);
+      expect(health.status).toBe('ok');
     });
 
     it('refuses hostile path ids and headers with 4xx problem+json and writes nothing', async () => {

@@ -10,7 +10,7 @@ import { fold } from '../../src/kernel/decider.js';
 import { orderDecider } from '../../src/orders/domain/order.decider.js';
 import type { OrderEvent } from '../../src/orders/domain/order.events.js';
 import type { OrderState } from '../../src/orders/domain/order.state.js';
-import { OPD, POLL_INTERVAL_MS, issueCard, orderBody, pollUntil, sellingVendor, type SellingVendor } from '../support/purchase-session.js';
+import { POLL_INTERVAL_MS, buyerKey, issueCard, orderBody, pollUntil, sellingVendor, type SellingVendor } from '../support/purchase-session.js';
 import { TestApp } from '../support/test-app.js';
 
 const ORDERS = 60;
@@ -83,7 +83,7 @@ describe('order flows survive SIGKILL (fault)', () => {
   it('after a kill mid-flow and a restart, the process managers finish every flow with nothing lost and nothing doubled', async () => {
     app = await TestApp.start({ dataDir });
     const admin = app.issueKey('admin');
-    const session: Session = { buyer: app.issueKey('buyer', { opdCode: OPD }), vendor: await sellingVendor(app, admin, [500_000]) };
+    const session: Session = { buyer: await buyerKey(app, admin), vendor: await sellingVendor(app, admin, [500_000]) };
     const cardIds = [await issueCard(app, admin, 30_000_000), await issueCard(app, admin, 5_000_000)];
 
     let steps = 0;
@@ -118,7 +118,7 @@ describe('order flows survive SIGKILL (fault)', () => {
     for (;;) {
       const { orders, cards } = await ledgerState(restarted.store, cardIds);
       const pending = [...orders.values()].filter(({ state }) => state.status !== 'absent' && !TERMINAL.includes(state.status));
-      const held = [...cards.values()].flatMap(({ state }) => (state.status === 'absent' ? [] : Object.values(state.holds).filter((hold) => hold.status === 'held')));
+      const held = [...cards.values()].flatMap(({ state }) => (state.status === 'absent' ? [] : state.openHolds.values()));
       if (pending.length === 0 && held.length === 0) break;
       if (Date.now() > deadline) throw new Error(`not settled: ${pending.length} orders open, ${held.length} holds held`);
       await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
@@ -126,11 +126,14 @@ describe('order flows survive SIGKILL (fault)', () => {
 
     const { orders, cards } = await ledgerState(restarted.store, cardIds);
     expect(orders.size).toBeGreaterThanOrEqual(STEPS_BEFORE_KILL / 4);
-    const holdOf = (orderId: string) => {
-      for (const { state } of cards.values()) if (state.status !== 'absent' && state.holds[orderId]) return state.holds[orderId]!;
-      return undefined;
-    };
     const cardEventsOf = (orderId: string) => [...cards.values()].flatMap(({ events }) => events.filter((event) => (event.data as { orderId?: string }).orderId === orderId));
+    // The card keeps only open and recent holds: an order's hold is read from the card's events.
+    const holdOf = (orderId: string) => {
+      const last = cardEventsOf(orderId).at(-1);
+      if (last === undefined) return undefined;
+      const status = { AuthorisationApproved: 'held', AuthorisationDeclined: 'declined', AuthorisationCaptured: 'captured', AuthorisationVoided: 'voided', AuthorisationExpired: 'expired' }[last.type as string];
+      return { status, ...(last.type === 'AuthorisationCaptured' ? { capturedRupiah: last.data.amountRupiah } : {}) };
+    };
     const statuses = new Map<string, number>();
     for (const [orderId, { state, events }] of orders) {
       if (state.status === 'absent') throw new Error(`order ${orderId} vanished`);

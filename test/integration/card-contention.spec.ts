@@ -32,6 +32,7 @@ class ConflictCountingStore implements EventStore {
   readAll: EventStore['readAll'] = (...args) => this.inner.readAll(...args);
   subscribeToAll: EventStore['subscribeToAll'] = (...args) => this.inner.subscribeToAll(...args);
   headPosition: EventStore['headPosition'] = () => this.inner.headPosition();
+  countEventsAfter: EventStore['countEventsAfter'] = (...args) => this.inner.countEventsAfter(...args);
   close: EventStore['close'] = () => this.inner.close();
 }
 
@@ -59,7 +60,7 @@ describe('KKP card under contention from two writers (integration)', () => {
     await pipelines[0]!.handle(
       cardDecider,
       cardStreamId(cardId),
-      { type: 'IssueCard', cardId, opdCode: OPD, opdName: 'Dinas Kesehatan Kota Serang', holderName: 'Siti Aminah', cardLast4: '4242', limitRupiah: LIMIT_RUPIAH, expiresOn: '2028-12-31', at: new Date() },
+      { type: 'IssueCard', cardId, opd: { status: 'registered', opdCode: OPD, name: 'Dinas Kesehatan Kota Serang', kabupatenKotaCode: '3673', pemdaCode: '3673', pemdaLevel: 'kabupaten-kota' }, holderName: 'Siti Aminah', cardLast4: '4242', limitRupiah: LIMIT_RUPIAH, expiresOn: '2028-12-31', at: new Date() },
       context('admin'),
     );
     // Deterministic amounts from 100,000 to 1,000,000 rupiah; their sum far exceeds the limit.
@@ -74,6 +75,7 @@ describe('KKP card under contention from two writers (integration)', () => {
           {
             type: 'AuthoriseCard',
             orderId: randomUUID(),
+            orderAwaitingAuthorisation: true,
             opdCode: OPD,
             payeeVendorId: randomUUID(),
             amountRupiah,

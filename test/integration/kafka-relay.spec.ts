@@ -33,7 +33,7 @@ import {
   waitFor,
 } from '../support/kafka-test-support.js';
 import { FORBIDDEN_PUBLIC_STRINGS, PERSONAL, sampleEventsByStream, sampleIds, sampleMetadata } from '../support/ledger-event-samples.js';
-import { OPD, orderBody, pollUntil, uniqueNib } from '../support/purchase-session.js';
+import { OPD, buyerKey, orderBody, pollUntil, uniqueNib } from '../support/purchase-session.js';
 import { TestApp } from '../support/test-app.js';
 
 const RUN_ID = `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
@@ -202,7 +202,7 @@ describe(`Kafka relay against the broker at ${KAFKA_BROKERS.join(',')} (integrat
     const app = await TestApp.start({ env: { KAFKA_BROKERS: KAFKA_BROKERS.join(','), KAFKA_TOPIC_PREFIX: prefix } });
     try {
       const admin = app.issueKey('admin');
-      const buyer = app.issueKey('buyer', { opdCode: OPD });
+      const buyer = await buyerKey(app, admin);
       // A sole trader registers with her NIK as NPWP (16 digits, not "0" + 15).
       const registered = await app.request('POST', '/vendors', {
         token: admin,
@@ -228,7 +228,7 @@ describe(`Kafka relay against the broker at ${KAFKA_BROKERS.join(',')} (integrat
       expect(listed.status).toBe(201);
       const issued = await app.request('POST', '/cards', {
         token: admin,
-        body: { opdCode: OPD, opdName: 'Dinas Kesehatan Kota Serang', holderName: PERSONAL.holderName, cardLast4: PERSONAL.cardLast4, limitRupiah: 10_000_000, expiresOn: PERSONAL.cardExpiry },
+        body: { opdCode: OPD, holderName: PERSONAL.holderName, cardLast4: PERSONAL.cardLast4, limitRupiah: 10_000_000, expiresOn: PERSONAL.cardExpiry },
       });
       expect(issued.status).toBe(201);
       const vendor = { vendorId, vendorToken, listingIds: [listed.body.listingId as string] };

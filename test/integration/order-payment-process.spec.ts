@@ -21,8 +21,11 @@ import { HoldExpiryIndex } from '../../src/process/hold-expiry-index.js';
 import { HoldExpirySweep } from '../../src/process/hold-expiry-sweep.js';
 import { OrderPaymentProcess } from '../../src/process/order-payment.process.js';
 import { ProcessRefusalMetrics } from '../../src/process/process-refusal-metrics.js';
+import { readOpd } from '../../src/opds/application/opd-registry.js';
+import { opdDecider, opdStreamId } from '../../src/opds/domain/opd.decider.js';
 
 const CARD = '0c000000-0000-4000-8000-000000000001';
+const OPD = '3673-DINKES';
 const VENDOR = '0b000000-0000-4000-8000-000000000001';
 const LISTING = '0d000000-0000-4000-8000-000000000001';
 const PLACED_AT = new Date('2026-11-26T03:00:00Z');
@@ -64,8 +67,9 @@ describe('order-payment process and hold-expiry sweep (integration)', () => {
     index = new HoldExpiryIndex(db);
     sweep = new HoldExpirySweep(index, { execute: (command) => orders.execute(command) }, clock, 60_000, silentLogger, refusals);
     clock.at = PLACED_AT;
+    await pipeline.handle(opdDecider, opdStreamId(OPD), { type: 'RegisterOpd', opdCode: OPD, name: 'Dinas Kesehatan Kota Serang', kabupatenKotaCode: '3673' }, adminContext(PLACED_AT));
     await cards.execute(
-      new CardCommandRequest(CARD, { type: 'IssueCard', cardId: CARD, opdCode: 'DINKES-3673', opdName: 'Dinkes', holderName: 'Siti', cardLast4: '4821', limitRupiah: 10_000_000, expiresOn: '2099-12-31' }, adminContext(PLACED_AT)),
+      new CardCommandRequest(CARD, { type: 'IssueCard', cardId: CARD, opdCode: OPD, holderName: 'Siti', cardLast4: '4821', limitRupiah: 10_000_000, expiresOn: '2099-12-31' }, adminContext(PLACED_AT)),
     );
   });
   afterEach(async () => {
@@ -80,15 +84,15 @@ describe('order-payment process and hold-expiry sweep (integration)', () => {
       {
         type: 'PlaceOrder',
         orderId,
-        by: { id: 'key:buyer', role: 'buyer', opdCode: 'DINKES-3673' },
-        opdCode: 'DINKES-3673',
-        kabupatenKotaCode: '3673',
+        by: { id: 'key:buyer', role: 'buyer', opdCode: OPD },
+        opdCode: OPD,
+        opd: await readOpd(pipeline, OPD),
         officialName: 'Budi',
         lines: [{ listingId: LISTING, quantity: 10 }],
         shippingRupiah: 0,
         vendor: { vendorId: VENDOR, status: 'verified', scale: 'mikro' },
         listings: [{ listingId: LISTING, status: 'active', revision: 0, vendorId: VENDOR, title: 'Nasi', category: 'makan-minum', unit: 'kotak', priceRupiah: 35_000, isDomesticProduct: true }],
-        card: { cardId: CARD, status: 'active', opdCode: 'DINKES-3673', opdName: 'Dinkes' },
+        card: { cardId: CARD, status: 'active', opdCode: OPD },
         policy: DEFAULT_POLICY,
         at: PLACED_AT,
       },
@@ -132,12 +136,12 @@ describe('order-payment process and hold-expiry sweep (integration)', () => {
     await drain();
     // The second order is received before the TTL: the sweep leaves it alone.
     const vendor = { id: 'key:vendor', role: 'vendor' as const, vendorId: VENDOR };
-    await pipeline.handle(orderDecider, orderStreamId(received), { type: 'AcceptOrder', by: vendor }, adminContext(PLACED_AT));
+    await pipeline.handle(orderDecider, orderStreamId(received), { type: 'AcceptOrder', by: vendor, vendorStatus: 'verified' }, adminContext(PLACED_AT));
     await pipeline.handle(orderDecider, orderStreamId(received), { type: 'ShipOrder', by: vendor }, adminContext(PLACED_AT));
     await pipeline.handle(
       orderDecider,
       orderStreamId(received),
-      { type: 'ReceiveOrder', by: { id: 'key:buyer', role: 'buyer', opdCode: 'DINKES-3673' }, bastNumber: 'BAST/1', bastDate: '2026-11-26', at: PLACED_AT },
+      { type: 'ReceiveOrder', by: { id: 'key:buyer', role: 'buyer', opdCode: OPD }, bastNumber: 'BAST/1', bastDate: '2026-11-26', at: PLACED_AT },
       adminContext(PLACED_AT),
     );
     await drain();
@@ -176,12 +180,12 @@ describe('order-payment process and hold-expiry sweep (integration)', () => {
     // The hold ends on the card before the goods arrive (voided by an admin): the capture will be refused.
     await cards.execute(new CardCommandRequest(CARD, { type: 'VoidAuthorisation', orderId, reason: 'dibatalkan bank' }, adminContext(PLACED_AT)));
     const vendor = { id: 'key:vendor', role: 'vendor' as const, vendorId: VENDOR };
-    await pipeline.handle(orderDecider, orderStreamId(orderId), { type: 'AcceptOrder', by: vendor }, adminContext(PLACED_AT));
+    await pipeline.handle(orderDecider, orderStreamId(orderId), { type: 'AcceptOrder', by: vendor, vendorStatus: 'verified' }, adminContext(PLACED_AT));
     await pipeline.handle(orderDecider, orderStreamId(orderId), { type: 'ShipOrder', by: vendor }, adminContext(PLACED_AT));
     await pipeline.handle(
       orderDecider,
       orderStreamId(orderId),
-      { type: 'ReceiveOrder', by: { id: 'key:buyer', role: 'buyer', opdCode: 'DINKES-3673' }, bastNumber: 'BAST/4', bastDate: '2026-11-26', at: PLACED_AT },
+      { type: 'ReceiveOrder', by: { id: 'key:buyer', role: 'buyer', opdCode: OPD }, bastNumber: 'BAST/4', bastDate: '2026-11-26', at: PLACED_AT },
       adminContext(PLACED_AT),
     );
     await drain();

@@ -71,6 +71,8 @@ describe('transparency log over the event store (integration)', () => {
     const checkpoint = await openCheckpoint(log.checkpoints.latest()!.note, await parseVerifierKey(log.verifierKey));
     expect(checkpoint.treeSize).toBe(185);
     expect(bytesToHex(checkpoint.rootHash)).toBe(bytesToHex(await treeHash(leaves)));
+    // The signing time is signed too, as an extension line after the root.
+    expect(checkpoint.extensions).toEqual([`time ${log.checkpoints.latest()!.signedAt}`]);
     await verifyInclusion(100, 185, await hashLeaf(leaves[100]!), log.tree.inclusionProof(100, 185), checkpoint.rootHash);
   });
 

@@ -23,6 +23,7 @@ export function committingStore(store: EventStore): EventStore {
     readStream: async (streamId, options) => (await store.readStream(streamId, options)).map(withStandInCommitment),
     readAll: async (options) => (await store.readAll(options)).map(withStandInCommitment),
     headPosition: () => store.headPosition(),
+    countEventsAfter: (position, countMax) => store.countEventsAfter(position, countMax),
     close: () => store.close(),
     subscribeToAll(options): AllSubscription {
       const inner = store.subscribeToAll(options);

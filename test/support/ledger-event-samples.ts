@@ -45,17 +45,20 @@ export interface SampleIds {
   readonly orderId: string;
   readonly cardId: string;
   readonly nib: string;
+  readonly opdCode: string;
 }
 
 export function sampleIds(): SampleIds {
-  return { vendorId: randomUUID(), listingId: randomUUID(), orderId: randomUUID(), cardId: randomUUID(), nib: `91${String(randomInt(0, 10 ** 11)).padStart(11, '0')}` };
+  return { vendorId: randomUUID(), listingId: randomUUID(), orderId: randomUUID(), cardId: randomUUID(), nib: `91${String(randomInt(0, 10 ** 11)).padStart(11, '0')}`, opdCode: `3673-DINKES${randomInt(0, 10 ** 9)}` };
 }
 
 type SampleData = { readonly [T in KnownEventType]: Extract<KnownEvent, { type: T }>['data'] };
 
 export function sampleData(ids: SampleIds): SampleData {
-  const { vendorId, listingId, orderId, cardId, nib } = ids;
+  const { vendorId, listingId, orderId, cardId, nib, opdCode } = ids;
   const reason = PERSONAL.reasonText;
+  // A red flag stream is keyed by a uuid: the card id stands in for one.
+  const redFlagId = cardId;
   return {
     VendorRegistered: {
       vendorId,
@@ -84,12 +87,14 @@ export function sampleData(ids: SampleIds): SampleData {
     },
     NibReserved: { nib, vendorId },
     NibReleased: { nib, vendorId, reason },
+    OpdRegistered: { opdCode, name: 'Dinas Kesehatan Kota Serang', kabupatenKotaCode: '3673', pemdaCode: '3673', pemdaLevel: 'kabupaten-kota' },
+    OpdRenamed: { opdCode, previousName: 'Dinas Kesehatan Kota Serang', name: 'Dinas Kesehatan dan KB Kota Serang' },
     ListingCreated: { listingId, vendorId, title: 'Nasi kotak', category: 'makan-minum', unit: 'kotak', priceRupiah: 35_000, isDomesticProduct: true },
     ListingPriceChanged: { listingId, previousPriceRupiah: 35_000, priceRupiah: 37_500 },
     ListingDelisted: { listingId, reason },
     OrderPlaced: {
       orderId,
-      buyer: { opdCode: 'DINKES-3673', opdName: 'Dinas Kesehatan Kota Serang', kabupatenKotaCode: '3673', officialName: PERSONAL.officialName },
+      buyer: { opdCode, opdName: 'Dinas Kesehatan Kota Serang', kabupatenKotaCode: '3673', officialName: PERSONAL.officialName },
       vendorId,
       vendorScale: 'mikro',
       cardId,
@@ -124,7 +129,7 @@ export function sampleData(ids: SampleIds): SampleData {
     OrderPaymentFailed: { orderId, cardId, step: 'capture', code: 'HOLD_NOT_FOUND', reason: `no hold for order ${orderId}; ${PERSONAL.reasonText}`, policyRevision: 0 },
     CardIssued: {
       cardId,
-      opdCode: 'DINKES-3673',
+      opdCode,
       opdName: 'Dinas Kesehatan Kota Serang',
       holderName: PERSONAL.holderName,
       cardLast4: PERSONAL.cardLast4,
@@ -170,6 +175,21 @@ export function sampleData(ids: SampleIds): SampleData {
       authorisationTtlDays: 30,
       splitWindowDays: 30,
     },
+    SplitPurchaseRefused: {
+      flagId: redFlagId,
+      orderId,
+      opdCode: 'OPD-3673-DINKES',
+      vendorId,
+      cardId,
+      totalRupiah: 50_000_000,
+      attemptedAt: '2026-11-26T03:00:18.000Z',
+      splitWindowDays: 30,
+      maxOrderTotalRupiah: 50_000_000,
+      sumRupiah: 100_000_000,
+      earlierOrders: [{ orderId: vendorId, totalRupiah: 50_000_000, placedAt: '2026-11-26T03:00:00.000Z' }],
+      policyRevision: 2,
+    },
+    RedFlagReviewed: { flagId: redFlagId, status: 'dismissed', reason },
   };
 }
 
@@ -182,6 +202,8 @@ export const STREAM_PREFIX_OF_TYPE: { readonly [T in KnownEventType]: string } =
   VendorProfileUpdated: 'vendor',
   NibReserved: 'nib',
   NibReleased: 'nib',
+  OpdRegistered: 'opd',
+  OpdRenamed: 'opd',
   ListingCreated: 'listing',
   ListingPriceChanged: 'listing',
   ListingDelisted: 'listing',
@@ -208,6 +230,8 @@ export const STREAM_PREFIX_OF_TYPE: { readonly [T in KnownEventType]: string } =
   AuthorisationExpired: 'card',
   StatementSettled: 'card',
   PolicySet: 'policy',
+  SplitPurchaseRefused: 'redflag',
+  RedFlagReviewed: 'redflag',
 };
 
 export function sampleStreamId(type: KnownEventType, ids: SampleIds): string {
@@ -216,12 +240,16 @@ export function sampleStreamId(type: KnownEventType, ids: SampleIds): string {
       return `vendor-${ids.vendorId}`;
     case 'nib':
       return `nib-${ids.nib}`;
+    case 'opd':
+      return `opd-${ids.opdCode}`;
     case 'listing':
       return `listing-${ids.listingId}`;
     case 'order':
       return `order-${ids.orderId}`;
     case 'card':
       return `card-${ids.cardId}`;
+    case 'redflag':
+      return `redflag-${ids.cardId}`;
     default:
       return 'policy-bela';
   }

@@ -1,8 +1,10 @@
-import { randomInt } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import type { TestApp } from './test-app.js';
 
 /** Helpers for e2e and fault sessions that buy over HTTP, as users would. */
-export const OPD = 'DINKES-3673';
+export const OPD = '3673-DINKES';
+export const OTHER_OPD = '3673-DISDIK';
+const OPD_NAMES: Readonly<Record<string, string>> = { [OPD]: 'Dinas Kesehatan Kota Serang', [OTHER_OPD]: 'Dinas Pendidikan Kota Serang' };
 export const POLL_INTERVAL_MS = 50;
 
 export interface SellingVendor {
@@ -48,10 +50,32 @@ export async function sellingVendor(app: TestApp, adminToken: string, pricesRupi
   return { vendorId, vendorToken, listingIds };
 }
 
+/**
+ * Registers an OPD of Kota Serang (3673) as an admin does before any card, key or order names it.
+ * Registered already (by this or another session on the same service) is fine.
+ */
+export async function registerOpd(app: TestApp, adminToken: string, opdCode = OPD, kabupatenKotaCode = '3673'): Promise<void> {
+  const registered = await app.request('POST', '/opds', {
+    token: adminToken,
+    headers: { 'idempotency-key': `opd-${opdCode}` },
+    body: { opdCode, name: OPD_NAMES[opdCode] ?? `OPD ${opdCode}`, kabupatenKotaCode },
+  });
+  if (registered.status === 409 && registered.body.code === 'OPD_EXISTS') return;
+  expectStatus(registered, 201, `register OPD ${opdCode}`);
+}
+
+/** Registers the OPD (if need be), then issues a buyer key for it: the CLI refuses a key for an unregistered OPD. */
+export async function buyerKey(app: TestApp, adminToken: string, opdCode = OPD): Promise<string> {
+  await registerOpd(app, adminToken, opdCode);
+  return app.issueKey('buyer', { opdCode });
+}
+
 export async function issueCard(app: TestApp, adminToken: string, limitRupiah: number, opdCode = OPD): Promise<string> {
+  await registerOpd(app, adminToken, opdCode);
   const issued = await app.request('POST', '/cards', {
     token: adminToken,
-    body: { opdCode, opdName: 'Dinas Kesehatan Kota Serang', holderName: 'Siti Rahmawati', cardLast4: '4821', limitRupiah, expiresOn: '2099-12-31' },
+    headers: { 'idempotency-key': randomUUID() },
+    body: { opdCode, holderName: 'Siti Rahmawati', cardLast4: '4821', limitRupiah, expiresOn: '2099-12-31' },
   });
   expectStatus(issued, 201, 'issue card');
   return issued.body.cardId;
@@ -59,7 +83,6 @@ export async function issueCard(app: TestApp, adminToken: string, limitRupiah: n
 
 export function orderBody(vendor: SellingVendor, cardId: string, lines: readonly { listingIndex: number; quantity: number }[], shippingRupiah = 0) {
   return {
-    kabupatenKotaCode: '3673',
     officialName: 'Budi Santoso',
     vendorId: vendor.vendorId,
     cardId,

@@ -31,6 +31,8 @@ export const PROJECT_ROOT = resolve(import.meta.dirname, '..', '..');
 const MAIN_JS = join(PROJECT_ROOT, 'dist', 'src', 'main.js');
 const START_WAIT_MS = 30_000;
 const STOP_WAIT_MS = 15_000;
+/** Beyond the service's own bound on its graceful stop (src/ops/graceful-shutdown.ts). */
+const TERMINATE_WAIT_MS = 30_000;
 const REQUEST_TIMEOUT_MS = 30_000;
 export const BODY_LIMIT_BYTES_FOR_TESTS = 64 * 1024;
 
@@ -130,6 +132,15 @@ export class TestApp {
   async kill(): Promise<void> {
     this.child.kill('SIGKILL');
     await this.exited;
+  }
+
+  /** SIGTERM and the exit: its code, or the signal (SIGKILL once TERMINATE_WAIT_MS passed: a hung stop). */
+  async terminate(): Promise<NodeJS.Signals | number | null> {
+    this.child.kill('SIGTERM');
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), TERMINATE_WAIT_MS);
+    const exit = await this.exited;
+    clearTimeout(timer);
+    return exit;
   }
 
   async close(): Promise<void> {

@@ -1,9 +1,12 @@
 import type { CardCommand } from '../../src/cards/domain/card.commands.js';
 import type { CardEvent } from '../../src/cards/domain/card.events.js';
 import { cardDecider } from '../../src/cards/domain/card.decider.js';
-import { CardState, availableRupiah } from '../../src/cards/domain/card.state.js';
+import { cardSnapshotCodec } from '../../src/cards/domain/card.snapshot.js';
+import { CardState, RECENT_HOLDS_KEPT, SETTLED_STATEMENTS_KEPT, availableRupiah } from '../../src/cards/domain/card.state.js';
+import { AssertionFailed } from '../../src/kernel/assert.js';
 import { fold } from '../../src/kernel/decider.js';
 import { DEFAULT_POLICY, PolicyVersion } from '../../src/policy/domain/policy.js';
+import type { OpdSnapshot } from '../../src/opds/domain/opd.state.js';
 import { given } from '../support/given-when-then.js';
 
 const CARD = 'c0000000-0000-4000-8000-000000000001';
@@ -17,7 +20,7 @@ const issued: CardEvent = {
   type: 'CardIssued',
   data: {
     cardId: CARD,
-    opdCode: 'DINKES-3673',
+    opdCode: '3673-DINKES',
     opdName: 'Dinas Kesehatan Kota Serang',
     holderName: 'Siti Rahmawati',
     cardLast4: '4821',
@@ -26,10 +29,13 @@ const issued: CardEvent = {
   },
 };
 
+const dinkes: OpdSnapshot = { status: 'registered', opdCode: '3673-DINKES', name: 'Dinas Kesehatan Kota Serang', kabupatenKotaCode: '3673', pemdaCode: '3673', pemdaLevel: 'kabupaten-kota' };
+
 const authorise = (overrides: Partial<Extract<CardCommand, { type: 'AuthoriseCard' }>> = {}): CardCommand => ({
   type: 'AuthoriseCard',
   orderId: ORDER_A,
-  opdCode: 'DINKES-3673',
+  orderAwaitingAuthorisation: true,
+  opdCode: '3673-DINKES',
   payeeVendorId: VENDOR,
   amountRupiah: 4_000_000,
   domesticUmkPurchase: false,
@@ -75,10 +81,17 @@ function availableAfter(history: readonly CardEvent[]): number {
 
 describe('card decider', () => {
   describe('IssueCard', () => {
-    const issue: Extract<CardCommand, { type: 'IssueCard' }> = { type: 'IssueCard', ...(issued.data as Extract<CardEvent, { type: 'CardIssued' }>['data']), at: NOW };
+    const { opdCode: _code, opdName: _name, ...facts } = issued.data as Extract<CardEvent, { type: 'CardIssued' }>['data'];
+    const issue: Extract<CardCommand, { type: 'IssueCard' }> = { type: 'IssueCard', ...facts, opd: dinkes, at: NOW };
 
-    it('given nothing, when issued with the last four digits, then CardIssued', () => {
+    it('given nothing, when issued with the last four digits, then CardIssued with the registered OPD\'s code and name', () => {
       given(cardDecider, []).when(issue).then([issued]);
+    });
+
+    it('refuses a card for an OPD nobody registered (422 OPD_NOT_REGISTERED), and records a renamed OPD\'s name as it is now', () => {
+      given(cardDecider, []).when({ ...issue, opd: { opdCode: '3673-DISDIK', status: 'absent' } }).thenError('OPD_NOT_REGISTERED', 'business_rule', { opdCode: '3673-DISDIK' });
+      const renamed = given(cardDecider, []).when({ ...issue, opd: { ...dinkes, name: 'Dinas Kesehatan dan KB Kota Serang' } }).events();
+      expect(renamed[0]!.data).toMatchObject({ opdCode: '3673-DINKES', opdName: 'Dinas Kesehatan dan KB Kota Serang' });
     });
 
     it('refuses a full card number in the last-four field or anywhere else', () => {
@@ -105,7 +118,6 @@ describe('card decider', () => {
       for (const holderName of ['Siti\u0000', 'Siti \u202e', '   ', 'x'.repeat(201)]) {
         given(cardDecider, []).when({ ...issue, holderName }).thenError('INVALID_TEXT', 'validation', { errors: [expect.objectContaining({ field: 'holderName' })] });
       }
-      given(cardDecider, []).when({ ...issue, opdName: 'Dinkes\u0007' }).thenError('INVALID_TEXT', 'validation');
       given(cardDecider, [issued]).when({ type: 'SuspendCard', reason: 'hilang\u0000' }).thenError('INVALID_TEXT', 'validation');
       given(cardDecider, [issued]).when({ type: 'CloseCard', reason: 'x'.repeat(501) }).thenError('INVALID_TEXT', 'validation');
       expect(given(cardDecider, [issued]).when({ type: 'SuspendCard', reason: 'x'.repeat(500) }).events()).toHaveLength(1);
@@ -181,11 +193,25 @@ describe('card decider', () => {
       // Valid through 2027-12-31 WIB, i.e. until 2027-12-31T17:00Z.
       expect(given(cardDecider, [issued]).when(authorise({ at: new Date('2027-12-31T16:59:59Z') })).events()[0]!.type).toBe('AuthorisationApproved');
       expect(reasonOf([issued], authorise({ at: new Date('2027-12-31T17:00:00Z') }))).toBe('CARD_EXPIRED');
-      expect(reasonOf([issued], authorise({ opdCode: 'DISDIK-3673' }))).toBe('CARD_OF_ANOTHER_OPD');
+      expect(reasonOf([issued], authorise({ opdCode: '3673-DISDIK' }))).toBe('CARD_OF_ANOTHER_OPD');
     });
 
     it('decides one authorisation per order: a repeat writes nothing', () => {
       given(cardDecider, [issued, approved()]).when(authorise()).thenNothing();
+    });
+
+    it('authorises only an order still awaiting the card\'s answer: a replayed trigger for an answered or closed order writes nothing', () => {
+      given(cardDecider, [issued]).when(authorise({ orderAwaitingAuthorisation: false })).thenNothing();
+      // The hold ended long ago, thousands of orders back: the card has forgotten it, the order has not.
+      given(cardDecider, [issued, approved(), captured(), ...endedOrders(RECENT_HOLDS_KEPT * 2)]).when(authorise({ orderAwaitingAuthorisation: false })).thenNothing();
+    });
+
+    it('writes nothing for an order it declined whose decline the order has not recorded yet (a replay after a crash)', () => {
+      const declined = given(cardDecider, [issued]).when(authorise({ amountRupiah: 10_000_001 })).events();
+      expect(declined[0]!.type).toBe('AuthorisationDeclined');
+      // The limit is free again, but the order was answered already.
+      given(cardDecider, [issued, ...declined]).when(authorise({ amountRupiah: 1_000 })).thenNothing();
+      given(cardDecider, [issued, approved(), captured()]).when(authorise()).thenNothing();
     });
 
     it('refuses a non-positive or fractional amount as invalid', () => {
@@ -264,10 +290,82 @@ describe('card decider', () => {
       expect(availableAfter([...history, ...settled])).toBe(9_000_000);
     });
 
+    it('remembers the last SETTLED_STATEMENTS_KEPT statements (a card\'s lifetime of monthly statements)', () => {
+      const history: CardEvent[] = [issued, approved(), captured()];
+      for (let month = 0; month < SETTLED_STATEMENTS_KEPT; month += 1) {
+        history.push({ type: 'StatementSettled', data: { cardId: CARD, statementReference: `BNI-${month}`, amountRupiah: 1 } });
+      }
+      given(cardDecider, history).when(settleIt(1, 'BNI-0')).thenError('STATEMENT_ALREADY_SETTLED', 'conflict');
+      history.push({ type: 'StatementSettled', data: { cardId: CARD, statementReference: 'BNI-last', amountRupiah: 1 } });
+      const card = fold(cardDecider, history);
+      expect(card.status !== 'absent' && card.settledStatements.size).toBe(SETTLED_STATEMENTS_KEPT);
+    });
+
     it('refuses more than is unsettled, and the same statement twice', () => {
       given(cardDecider, [issued, approved(), captured()]).when(settleIt(4_000_001)).thenError('SETTLEMENT_ABOVE_UNSETTLED', 'business_rule');
       const history = [issued, approved(), captured(), ...given(cardDecider, [issued, approved(), captured()]).when(settleIt(1_000)).events()];
       given(cardDecider, history).when(settleIt(1_000)).thenError('STATEMENT_ALREADY_SETTLED', 'conflict');
     });
   });
+
+  describe('the folded state is bounded, and evolve refuses impossible histories', () => {
+    it('after 10,000 ended holds the card keeps only open holds, running totals and the recent window', () => {
+      const after = (count: number) => fold(cardDecider, [issued, approved('still-open', 1_000), ...endedOrders(count)]);
+      const small = after(1_000);
+      const large = after(10_000);
+      for (const card of [small, large]) {
+        if (card.status === 'absent') throw new Error('no card');
+        expect(card.openHolds.size).toBe(1);
+        expect(card.recentHolds.size).toBe(RECENT_HOLDS_KEPT);
+        expect(card.heldRupiah).toBe(1_000);
+      }
+      // The snapshot of 10,000 orders is as large as that of 1,000 (a digit more in each order id and total).
+      const sizeOf = (card: CardState) => JSON.stringify(cardSnapshotCodec.encode(card)).length;
+      expect(sizeOf(large)).toBeLessThan(sizeOf(small) * 1.05);
+      expect(large).toMatchObject({ capturedUnsettledRupiah: 10_000 * 100 });
+    });
+
+    it('folding an event does the same work whatever the history: map writes grow linearly with the events (no copying)', () => {
+      // Copying a Map calls Map.prototype.set once per entry: a fold that copied its holds would write quadratically.
+      const writesFolding = (orders: number): number => {
+        const history = [issued, ...endedOrders(orders)];
+        const original = Map.prototype.set;
+        let writes = 0;
+        Map.prototype.set = function countedSet(this: Map<unknown, unknown>, key: unknown, value: unknown) {
+          writes += 1;
+          return original.call(this, key, value);
+        };
+        try {
+          fold(cardDecider, history);
+          return writes;
+        } finally {
+          Map.prototype.set = original;
+        }
+      };
+      const perOrder = (from: number, to: number): number => (writesFolding(to) - writesFolding(from)) / (to - from);
+      expect(perOrder(1_000, 2_000)).toBe(perOrder(2_000, 10_000));
+      expect(perOrder(1_000, 2_000)).toBeLessThanOrEqual(4);
+    });
+
+    it('asserts (a bug, not a user error) on a capture, void or expiry of a hold that is not open, a second approval, or an over-settlement', () => {
+      const voided: CardEvent = { type: 'AuthorisationVoided', data: { cardId: CARD, orderId: ORDER_A, amountRupiah: 4_000_000, reason: 'x', policyRevision: 2 } };
+      expect(() => fold(cardDecider, [issued, captured()])).toThrow(AssertionFailed);
+      expect(() => fold(cardDecider, [issued, approved(), captured(), captured()])).toThrow(AssertionFailed);
+      expect(() => fold(cardDecider, [issued, approved(), voided, voided])).toThrow(AssertionFailed);
+      expect(() => fold(cardDecider, [issued, approved(), approved()])).toThrow(AssertionFailed);
+      expect(() => fold(cardDecider, [issued, approved(ORDER_A, 5_000_000), voided])).toThrow(AssertionFailed);
+      expect(() => fold(cardDecider, [issued, { type: 'StatementSettled', data: { cardId: CARD, statementReference: 's', amountRupiah: 1 } }])).toThrow(AssertionFailed);
+    });
+  });
 });
+
+/** `count` orders each approved for 1,000 rupiah and captured at 100 (their holds all ended). */
+function endedOrders(count: number): CardEvent[] {
+  const events: CardEvent[] = [];
+  for (let n = 0; n < count; n += 1) {
+    const orderId = `ended-${n}`;
+    events.push(approved(orderId, 1_000));
+    events.push({ type: 'AuthorisationCaptured', data: { cardId: CARD, orderId, amountRupiah: 100, heldRupiah: 1_000, bastNumber: `BAST/${n}`, policyRevision: 2 } });
+  }
+  return events;
+}

@@ -31,6 +31,7 @@ class RacingStore implements EventStore {
   readAll: EventStore['readAll'] = (...args) => this.inner.readAll(...args);
   subscribeToAll: EventStore['subscribeToAll'] = (...args) => this.inner.subscribeToAll(...args);
   headPosition: EventStore['headPosition'] = () => this.inner.headPosition();
+  countEventsAfter: EventStore['countEventsAfter'] = (...args) => this.inner.countEventsAfter(...args);
   close: EventStore['close'] = () => this.inner.close();
 }
 

@@ -27,10 +27,10 @@ describe('documentation matches the code (unit)', () => {
     expect([...thrown].filter((code) => !documented.has(code)).sort()).toEqual([]);
   });
 
-  it('docs/events.md has a section for every policy, vendor, NIB and listing event type', () => {
-    const unions = ['src/policy/domain/policy.ts', 'src/vendors/domain/vendor.events.ts', 'src/catalog/domain/listing.events.ts'];
+  it('docs/events.md has a section for every policy, vendor, NIB, OPD and listing event type', () => {
+    const unions = ['src/policy/domain/policy.ts', 'src/vendors/domain/vendor.events.ts', 'src/opds/domain/opd.events.ts', 'src/catalog/domain/listing.events.ts'];
     const types = unions.flatMap((path) => [...read(path).matchAll(/type: '([A-Z][A-Za-z]+)';\s*readonly data/g)].map((match) => match[1]!));
-    expect(types).toEqual(expect.arrayContaining(['PolicySet', 'VendorRegistered', 'NibReserved', 'NibReleased', 'ListingCreated', 'ListingPriceChanged', 'ListingDelisted']));
+    expect(types).toEqual(expect.arrayContaining(['PolicySet', 'VendorRegistered', 'NibReserved', 'NibReleased', 'OpdRegistered', 'OpdRenamed', 'ListingCreated', 'ListingPriceChanged', 'ListingDelisted']));
     const sections = new Set([...read('docs/events.md').matchAll(/^### `([A-Za-z]+)`$/gm)].map((match) => match[1]!));
     expect(types.filter((type) => !sections.has(type))).toEqual([]);
     expect(read('docs/events.md')).toContain('(events-orders-cards.md)');

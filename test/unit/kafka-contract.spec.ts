@@ -49,13 +49,17 @@ describe('kafka contract (unit): topics', () => {
         'bela.card.v1',
         'bela.listing.v1',
         'bela.nib.v1',
+        'bela.opd.v1',
         'bela.order.v1',
         'bela.policy.v1',
+        'bela.redflag.v1',
         'bela.vendor.v1',
         'bela.public.card.v1',
         'bela.public.listing.v1',
+        'bela.public.opd.v1',
         'bela.public.order.v1',
         'bela.public.policy.v1',
+        'bela.public.redflag.v1',
         'bela.public.vendor.v1',
       ].sort(),
     );
@@ -170,7 +174,7 @@ describe('kafka contract (unit): public redaction', () => {
   it('CardIssued: no holder name, last four digits or expiry', () => {
     expect(JSON.parse(publicMessage(sample('CardIssued'))!.value)).toEqual({
       cardId: ids.cardId,
-      opdCode: 'DINKES-3673',
+      opdCode: ids.opdCode,
       opdName: 'Dinas Kesehatan Kota Serang',
       limitRupiah: 100_000_000,
     });
@@ -178,9 +182,14 @@ describe('kafka contract (unit): public redaction', () => {
 
   it('OrderPlaced: the buying OPD without its official; lines and amounts in full', () => {
     const value = JSON.parse(publicMessage(sample('OrderPlaced'))!.value);
-    expect(value.buyer).toEqual({ opdCode: 'DINKES-3673', opdName: 'Dinas Kesehatan Kota Serang', kabupatenKotaCode: '3673' });
+    expect(value.buyer).toEqual({ opdCode: ids.opdCode, opdName: 'Dinas Kesehatan Kota Serang', kabupatenKotaCode: '3673' });
     expect(value.lines).toEqual(data.OrderPlaced.lines);
     expect(value.totalRupiah).toBe(1_550_000);
+  });
+
+  it('OpdRegistered and OpdRenamed: an OPD is a public body, published in full', () => {
+    expect(JSON.parse(publicMessage(sample('OpdRegistered'))!.value)).toEqual(data.OpdRegistered);
+    expect(JSON.parse(publicMessage(sample('OpdRenamed'))!.value)).toEqual(data.OpdRenamed);
   });
 
   it('free-text reasons are dropped; decline codes stay, anything else becomes OTHER', () => {

@@ -4,6 +4,7 @@ import type { OrderEvent } from '../../src/orders/domain/order.events.js';
 import { orderDecider } from '../../src/orders/domain/order.decider.js';
 import { fold } from '../../src/kernel/decider.js';
 import { DEFAULT_POLICY, PolicyVersion } from '../../src/policy/domain/policy.js';
+import type { OpdSnapshot } from '../../src/opds/domain/opd.state.js';
 import { given } from '../support/given-when-then.js';
 
 const ORDER = '0a000000-0000-4000-8000-000000000001';
@@ -12,11 +13,11 @@ const OTHER_VENDOR = '0b000000-0000-4000-8000-000000000002';
 const CARD = '0c000000-0000-4000-8000-000000000001';
 const NASI = '0d000000-0000-4000-8000-000000000001';
 const SNACK = '0d000000-0000-4000-8000-000000000002';
-const OPD = 'DINKES-3673';
+const OPD = '3673-DINKES';
 const policy: PolicyVersion = { ...DEFAULT_POLICY, revision: 3 };
 
 const buyer: Actor = { id: 'key:buyer', role: 'buyer', opdCode: OPD };
-const otherBuyer: Actor = { id: 'key:other', role: 'buyer', opdCode: 'DISDIK-3673' };
+const otherBuyer: Actor = { id: 'key:other', role: 'buyer', opdCode: '3673-DISDIK' };
 const admin: Actor = { id: 'key:admin', role: 'admin' };
 const vendor: Actor = { id: 'key:vendor', role: 'vendor', vendorId: VENDOR };
 const otherVendor: Actor = { id: 'key:other-vendor', role: 'vendor', vendorId: OTHER_VENDOR };
@@ -35,6 +36,7 @@ const listing = (listingId: string, priceRupiah: number, overrides: Partial<Excl
 });
 
 type PlaceOrder = Extract<OrderCommand, { type: 'PlaceOrder' }>;
+const dinkes: OpdSnapshot = { status: 'registered', opdCode: OPD, name: 'Dinas Kesehatan Kota Serang', kabupatenKotaCode: '3673', pemdaCode: '3673', pemdaLevel: 'kabupaten-kota' };
 /** 10:00 WIB on 26 November 2026. */
 const PLACED_AT = new Date('2026-11-26T03:00:00Z');
 const placeOrder = (overrides: Partial<PlaceOrder> = {}): PlaceOrder => ({
@@ -42,7 +44,7 @@ const placeOrder = (overrides: Partial<PlaceOrder> = {}): PlaceOrder => ({
   orderId: ORDER,
   by: buyer,
   opdCode: OPD,
-  kabupatenKotaCode: '3673',
+  opd: dinkes,
   officialName: 'Budi Santoso',
   lines: [
     { listingId: NASI, quantity: 100 },
@@ -51,7 +53,7 @@ const placeOrder = (overrides: Partial<PlaceOrder> = {}): PlaceOrder => ({
   shippingRupiah: 150_000,
   vendor: { vendorId: VENDOR, status: 'verified', scale: 'mikro' },
   listings: [listing(NASI, 35_000), listing(SNACK, 12_000)],
-  card: { cardId: CARD, status: 'active', opdCode: OPD, opdName: 'Dinas Kesehatan Kota Serang' },
+  card: { cardId: CARD, status: 'active', opdCode: OPD },
   policy,
   at: PLACED_AT,
   ...overrides,
@@ -116,9 +118,45 @@ describe('order decider', () => {
 
     it('refuses another OPD\'s card, and a card that does not exist', () => {
       given(orderDecider, [])
-        .when(placeOrder({ card: { cardId: CARD, status: 'active', opdCode: 'DISDIK-3673', opdName: 'Dinas Pendidikan' } }))
+        .when(placeOrder({ card: { cardId: CARD, status: 'active', opdCode: '3673-DISDIK' } }))
         .thenError('CARD_OF_ANOTHER_OPD', 'business_rule');
       given(orderDecider, []).when(placeOrder({ card: { cardId: CARD, status: 'absent' } })).thenError('CARD_NOT_FOUND', 'not_found');
+    });
+
+    describe('split purchases (policy splitPurchaseAction)', () => {
+      // 1,428 boxes at Rp 35,000 + Rp 20,000 shipping: exactly Rp 50,000,000, the maximum.
+      const fullOrder = { lines: [{ listingId: NASI, quantity: 1_428 }], shippingRupiah: 20_000 };
+      const earlier = { orderId: '0a000000-0000-4000-8000-000000000000', totalRupiah: 50_000_000, placedAt: '2026-11-26T02:59:42.000Z', position: 7 };
+      const refusing: PolicyVersion = { ...policy, splitPurchaseAction: 'refuse' };
+
+      it("under 'refuse', refuses the order that would complete a split purchase (422), naming the rule, the window, the earlier orders and the policy revision", () => {
+        given(orderDecider, [])
+          .when(placeOrder({ ...fullOrder, policy: refusing, recentOrders: [earlier] }))
+          .thenError('SPLIT_PURCHASE', 'business_rule', {
+            rule: 'split-purchase',
+            orderId: ORDER,
+            opdCode: OPD,
+            vendorId: VENDOR,
+            totalRupiah: 50_000_000,
+            sumRupiah: 100_000_000,
+            maxOrderTotalRupiah: 50_000_000,
+            splitWindowDays: 30,
+            windowFrom: '2026-10-27T03:00:00.000Z',
+            earlierOrders: [{ orderId: earlier.orderId, totalRupiah: 50_000_000, placedAt: earlier.placedAt }],
+            policyRevision: 3,
+          });
+      });
+
+      it("under 'refuse', places an order whose sum with the window stays within the maximum, or whose earlier orders are outside the window", () => {
+        const small = { ...earlier, totalRupiah: 45_000_000 };
+        expect(given(orderDecider, []).when(placeOrder({ policy: refusing, recentOrders: [small] })).events()[0]!.type).toBe('OrderPlaced');
+        const old = { ...earlier, placedAt: '2026-10-26T03:00:00.000Z' };
+        expect(given(orderDecider, []).when(placeOrder({ ...fullOrder, policy: refusing, recentOrders: [old] })).events()[0]!.type).toBe('OrderPlaced');
+      });
+
+      it("under 'flag' (the default), places it: the red-flags read model raises the flag", () => {
+        expect(given(orderDecider, []).when(placeOrder({ ...fullOrder, recentOrders: [earlier] })).events()[0]!.type).toBe('OrderPlaced');
+      });
     });
 
     it('refuses a buyer ordering for another OPD', () => {
@@ -143,14 +181,20 @@ describe('order decider', () => {
       given(orderDecider, [placed]).when(placeOrder()).thenError('ORDER_EXISTS', 'conflict');
     });
 
-    it('refuses an unknown kabupaten/kota code, and an official\'s name with control or bidi characters', () => {
-      for (const kabupatenKotaCode of ['0000', '9999', '3699', '3170', '1000']) {
-        given(orderDecider, []).when(placeOrder({ kabupatenKotaCode })).thenError('UNKNOWN_KABUPATEN_KOTA', 'validation', { errors: [expect.objectContaining({ field: 'kabupatenKotaCode' })] });
-      }
+    it('credits the order to the OPD\'s registered kabupaten/kota, and refuses an OPD nobody registered', () => {
+      const provincial: OpdSnapshot = { status: 'registered', opdCode: '36-DINKES', name: 'Dinas Kesehatan Provinsi Banten', kabupatenKotaCode: '3673', pemdaCode: '36', pemdaLevel: 'provinsi' };
+      const asProvince = given(orderDecider, []).when(placeOrder({ opdCode: '36-DINKES', by: admin, opd: provincial, card: { cardId: CARD, status: 'active', opdCode: '36-DINKES' } })).events();
+      expect(asProvince[0]!.data).toMatchObject({ buyer: { opdCode: '36-DINKES', opdName: 'Dinas Kesehatan Provinsi Banten', kabupatenKotaCode: '3673' } });
+      const pandeglang: OpdSnapshot = { ...dinkes, opdCode: OPD, kabupatenKotaCode: '3601' };
+      expect(given(orderDecider, []).when(placeOrder({ opd: pandeglang })).events()[0]!.data).toMatchObject({ buyer: { kabupatenKotaCode: '3601' } });
+      given(orderDecider, []).when(placeOrder({ opd: { opdCode: OPD, status: 'absent' } })).thenError('OPD_NOT_REGISTERED', 'business_rule', { opdCode: OPD });
+    });
+
+    it('refuses an official\'s name with control or bidi characters', () => {
       for (const officialName of ['Budi\u0000', 'Budi\u0007', 'Budi \u202e', 'Budi \ud800', '  ', 'x'.repeat(201)]) {
         given(orderDecider, []).when(placeOrder({ officialName })).thenError('INVALID_TEXT', 'validation');
       }
-      expect(given(orderDecider, []).when(placeOrder({ kabupatenKotaCode: '3273', officialName: '  Budi 😀'.padEnd(200, '.') })).events()).toHaveLength(1);
+      expect(given(orderDecider, []).when(placeOrder({ officialName: '  Budi 😀'.padEnd(200, '.') })).events()).toHaveLength(1);
     });
 
     it('refuses control characters in reasons, notes and BAST numbers', () => {
@@ -180,7 +224,7 @@ describe('order decider', () => {
 
   describe('vendor actions', () => {
     it('accepts, rejects and ships its own authorised order', () => {
-      given(orderDecider, [placed, authorised]).when({ type: 'AcceptOrder', by: vendor }).then([accepted]);
+      given(orderDecider, [placed, authorised]).when({ type: 'AcceptOrder', by: vendor, vendorStatus: 'verified' }).then([accepted]);
       given(orderDecider, [placed, authorised])
         .when({ type: 'RejectOrder', by: vendor, reason: 'stok habis' })
         .then([{ type: 'OrderRejected', data: { orderId: ORDER, vendorId: VENDOR, reason: 'stok habis' } }]);
@@ -188,12 +232,42 @@ describe('order decider', () => {
     });
 
     it('refuses another vendor, a buyer, and out-of-order steps', () => {
-      given(orderDecider, [placed, authorised]).when({ type: 'AcceptOrder', by: otherVendor }).thenError('NOT_ORDER_VENDOR', 'forbidden');
-      given(orderDecider, [placed, authorised]).when({ type: 'AcceptOrder', by: buyer }).thenError('NOT_ORDER_VENDOR', 'forbidden');
-      given(orderDecider, [placed]).when({ type: 'AcceptOrder', by: vendor }).thenError('ORDER_INVALID_TRANSITION', 'business_rule', { status: 'placed' });
+      given(orderDecider, [placed, authorised]).when({ type: 'AcceptOrder', by: otherVendor, vendorStatus: 'verified' }).thenError('NOT_ORDER_VENDOR', 'forbidden');
+      given(orderDecider, [placed, authorised]).when({ type: 'AcceptOrder', by: buyer, vendorStatus: 'verified' }).thenError('NOT_ORDER_VENDOR', 'forbidden');
+      given(orderDecider, [placed]).when({ type: 'AcceptOrder', by: vendor, vendorStatus: 'verified' }).thenError('ORDER_INVALID_TRANSITION', 'business_rule', { status: 'placed' });
       given(orderDecider, [placed, authorised]).when({ type: 'ShipOrder', by: vendor }).thenError('ORDER_INVALID_TRANSITION');
       given(orderDecider, [placed, authorised, accepted]).when({ type: 'RejectOrder', by: vendor, reason: 'x' }).thenError('ORDER_INVALID_TRANSITION');
-      given(orderDecider, [placed, authorised, cancelled]).when({ type: 'AcceptOrder', by: vendor }).thenError('ORDER_INVALID_TRANSITION', undefined, { status: 'cancelled' });
+      given(orderDecider, [placed, authorised, cancelled]).when({ type: 'AcceptOrder', by: vendor, vendorStatus: 'verified' }).thenError('ORDER_INVALID_TRANSITION', undefined, { status: 'cancelled' });
+    });
+
+    it('refuses an accept while the vendor is suspended (or otherwise not verified); shipping an accepted order stays allowed', () => {
+      for (const vendorStatus of ['suspended', 'rejected', 'pending'] as const) {
+        given(orderDecider, [placed, authorised]).when({ type: 'AcceptOrder', by: vendor, vendorStatus }).thenError('VENDOR_NOT_SELLING', 'business_rule', { vendorStatus, vendorId: VENDOR });
+      }
+      expect(given(orderDecider, [placed, authorised, accepted]).when({ type: 'ShipOrder', by: vendor }).events()).toHaveLength(1);
+    });
+  });
+
+  describe('CancelOrderOfSuspendedVendor (the vendor-suspension process manager)', () => {
+    const system: Actor = { id: 'process:vendor-suspension', role: 'system' };
+    const cancel = { type: 'CancelOrderOfSuspendedVendor', by: system, vendorId: VENDOR, suspensionReason: 'izin usaha dicabut' } as const;
+
+    it('cancels an order not yet accepted, naming the suspension', () => {
+      const reason = 'vendor suspended: izin usaha dicabut';
+      given(orderDecider, [placed]).when(cancel).then([{ type: 'OrderCancelled', data: { orderId: ORDER, reason } }]);
+      given(orderDecider, [placed, authorised]).when(cancel).then([{ type: 'OrderCancelled', data: { orderId: ORDER, reason } }]);
+    });
+
+    it('leaves accepted, shipped and closed orders alone, and another vendor\'s order', () => {
+      given(orderDecider, [placed, authorised, accepted]).when(cancel).thenNothing();
+      given(orderDecider, [placed, authorised, accepted, shipped]).when(cancel).thenNothing();
+      given(orderDecider, [placed, authorised, cancelled]).when(cancel).thenNothing();
+      given(orderDecider, [placed, authorised]).when({ ...cancel, vendorId: OTHER_VENDOR }).thenNothing();
+    });
+
+    it('is the process manager\'s alone', () => {
+      given(orderDecider, [placed, authorised]).when({ ...cancel, by: admin }).thenError('OUT_OF_SCOPE', 'forbidden');
+      given(orderDecider, [placed, authorised]).when({ ...cancel, by: buyer }).thenError('OUT_OF_SCOPE', 'forbidden');
     });
   });
 
@@ -308,6 +382,6 @@ describe('order decider', () => {
   });
 
   it('refuses any command on an order never placed', () => {
-    given(orderDecider, []).when({ type: 'AcceptOrder', by: vendor }).thenError('ORDER_NOT_FOUND', 'not_found');
+    given(orderDecider, []).when({ type: 'AcceptOrder', by: vendor, vendorStatus: 'verified' }).thenError('ORDER_NOT_FOUND', 'not_found');
   });
 });

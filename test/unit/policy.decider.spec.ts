@@ -95,6 +95,43 @@ describe('policy decider (unit)', () => {
     });
   });
 
+  describe('red-flag parameters', () => {
+    it('carries them in PolicySet (splitPurchaseAction refuse, a 90% near-cap floor)', () => {
+      policy
+        .given([])
+        .when(setPolicy('2027-01-01T00:00:00.000Z', { splitPurchaseAction: 'refuse', nearCapPercent: 90 }))
+        .then([policySet(1, '2027-01-01T00:00:00.000Z', { splitPurchaseAction: 'refuse', nearCapPercent: 90 })]);
+    });
+
+    it('reads a PolicySet written before they existed with their defaults', () => {
+      const { splitPurchaseAction: _a, nearCapPercent: _b, concentrationSharePercent: _c, concentrationMinSpendRupiah: _d, duplicateWindowHours: _e, newVendorDays: _f, newVendorLargeOrderRupiah: _g, priceOutlierSampleSize: _h, priceOutlierMinSamples: _i, heterogeneousCategoriesMin: _j, ...old } =
+        policySet(1, '2027-01-01T00:00:00.000Z', { maxOrderTotalRupiah: 40_000_000 }).data;
+      const version = policyAt(policy.given([{ type: 'PolicySet', data: old }]).state(), new Date('2027-02-01T00:00:00.000Z'));
+      expect(version).toEqual({ ...DEFAULT_POLICY, revision: 1, effectiveFrom: '2027-01-01T00:00:00.000Z', maxOrderTotalRupiah: 40_000_000 });
+      expect(version).toMatchObject({ splitPurchaseAction: 'flag', nearCapPercent: 95, duplicateWindowHours: 72 });
+    });
+
+    it('refuses values out of range, naming each', () => {
+      const error = policy
+        .given([])
+        .when(
+          setPolicy('2027-01-01T00:00:00Z', {
+            splitPurchaseAction: 'block' as never,
+            nearCapPercent: 101,
+            concentrationSharePercent: 0,
+            duplicateWindowHours: 0,
+            priceOutlierSampleSize: 20,
+            priceOutlierMinSamples: 30,
+            heterogeneousCategoriesMin: 1,
+          }),
+        )
+        .thenRefuses({ kind: 'validation', code: 'INVALID_POLICY' });
+      expect((error.details.errors as { field: string }[]).map((e) => e.field).sort()).toEqual(
+        ['concentrationSharePercent', 'duplicateWindowHours', 'heterogeneousCategoriesMin', 'nearCapPercent', 'priceOutlierMinSamples', 'splitPurchaseAction'].sort(),
+      );
+    });
+  });
+
   describe('policyAt: the version in force at a time', () => {
     const state = (events: PolicyEvent[]) => policy.given(events).state();
 

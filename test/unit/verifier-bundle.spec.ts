@@ -23,7 +23,7 @@ describe('verifier browser bundle (dist/web/verifier.js)', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'bela-verifier-bundle-'));
     const outfile = join(dir, 'verifier.js');
-    execFileSync(process.execPath, [join(PROJECT_ROOT, 'scripts', 'build-verifier.mjs'), outfile], { cwd: PROJECT_ROOT, stdio: 'pipe' });
+    execFileSync(process.execPath, [join(PROJECT_ROOT, 'scripts', 'build-web.mjs'), '--verifier-only', outfile], { cwd: PROJECT_ROOT, stdio: 'pipe' });
     expect(readFileSync(outfile, 'utf8')).not.toMatch(/from\s*["']node:|require\(/);
     bundle = (await import(pathToFileURL(outfile).href)) as Bundle;
   });

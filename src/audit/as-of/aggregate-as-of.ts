@@ -23,7 +23,7 @@ export async function aggregateAsOf(store: EventStore, kind: AsOfKind, id: strin
   const stream = await readWholeStream(store, aggregate.streamIdOf(id));
   const first = stream[0];
   if (!first) throw notFound(aggregate.notFoundCode, `no ${kind} ${id}`, { kind, id });
-  const folded = aggregate.viewAt(stream, point, reader);
+  const folded = await aggregate.viewAt(stream, point, reader, store);
   if (!folded.exists) {
     throw notFound('NOT_YET_CREATED', `the ${kind} ${id} did not exist yet at that point: its first event is at position ${first.position}`, {
       kind,

@@ -2,7 +2,8 @@ import { cardDecider, cardStreamId } from '../../cards/domain/card.decider.js';
 import { cardView } from '../../cards/http/card.view.js';
 import { listingDecider, listingStreamId } from '../../catalog/domain/listing.decider.js';
 import { listingView } from '../../catalog/http/listing.view.js';
-import type { RecordedEvent } from '../../event-store/event-store.port.js';
+import type { EventStore, RecordedEvent } from '../../event-store/event-store.port.js';
+import { readWholeStream } from '../../event-store/read-whole-stream.js';
 import type { Actor } from '../../kernel/actor.js';
 import { orderDecider, orderStreamId } from '../../orders/domain/order.decider.js';
 import { orderView } from '../../orders/http/order.view.js';
@@ -21,7 +22,8 @@ interface AsOfAggregate {
   readonly streamIdOf: (id: string) => string;
   /** The live endpoint's 404 code, for an id that has no stream at all. */
   readonly notFoundCode: string;
-  readonly viewAt: (stream: readonly RecordedEvent[], point: AsOfPoint, reader: Actor) => AsOfView;
+  /** `store` reads other aggregates' facts at the same point (a listing shows whether its vendor was selling). */
+  readonly viewAt: (stream: readonly RecordedEvent[], point: AsOfPoint, reader: Actor, store: EventStore) => AsOfView | Promise<AsOfView>;
 }
 
 function present(view: Record<string, unknown>, events: readonly RecordedEvent[], revision: bigint): AsOfView {
@@ -57,9 +59,11 @@ export const AS_OF_AGGREGATES: Readonly<Record<AsOfKind, AsOfAggregate>> = {
   listing: {
     streamIdOf: listingStreamId,
     notFoundCode: 'LISTING_NOT_FOUND',
-    viewAt: (stream, point) => {
+    viewAt: async (stream, point, _reader, store) => {
       const { state, events, revision } = foldAsOf(listingDecider, stream, point);
-      return state.status === 'absent' ? { exists: false } : present(listingView(state, events), events, revision);
+      if (state.status === 'absent') return { exists: false };
+      const vendor = foldAsOf(vendorDecider, await readWholeStream(store, vendorStreamId(state.vendorId)), point).state;
+      return present(listingView(state, events, vendor.status), events, revision);
     },
   },
 };

@@ -18,7 +18,10 @@ import { writeExport } from '../export/write-export.js';
 import { ProgressBar } from './progress-bar.js';
 import { REPLAY_USAGE, replayCommand, verifyCommand } from './replay-cli.js';
 
-export const AUDIT_USAGE = `  npm run cli -- audit export [--public] [--from-position N] [--to-position N] [--from ISO] [--to ISO] [--out file.ndjson] [--data-dir D]
+export const AUDIT_USAGE = `  npm run cli -- audit chain [--data-dir D]
+        Checks the embedded event store's hash chain from the first event to the last (read-only,
+        while the service runs); exits 1 with the first position that does not verify.
+  npm run cli -- audit export [--public] [--from-position N] [--to-position N] [--from ISO] [--to ISO] [--out file.ndjson] [--data-dir D]
         The events as NDJSON, one per line, whole (or only their public view with --public), to
         stdout or --out. An existing --out file is resumed after its last complete line.
   npm run cli -- audit as-of <card|order|vendor|listing> <id> (--at ISO | --position N) [--data-dir D]

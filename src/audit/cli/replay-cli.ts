@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { AppConfig, loadConfig } from '../../config/app-config.js';
 import type { EventStore } from '../../event-store/event-store.port.js';
 import { openEventStore } from '../../event-store/open-event-store.js';
+import { SqliteEventStore } from '../../event-store/sqlite/sqlite-event-store.js';
 import { openSqliteFile } from '../../event-store/sqlite/open-sqlite-file.js';
 import { openReadModelDatabase, readModelDatabasePath } from '../../read-models/read-model-database.js';
 import { verifyEventInclusion } from '../../verifier/event-proof.js';
@@ -13,6 +14,7 @@ import type { InclusionProofDocument } from '../../verifier/event-proof.js';
 import { LogSigner } from '../log-signer.js';
 import type { AuditFinding } from '../replay/log-recomputation.js';
 import { ReplayStage, replayLedger } from '../replay/replay-ledger.js';
+import { storeChainFindings } from '../replay/store-chain-check.js';
 import { verifyAgainstSavedCheckpoint } from '../replay/verify-saved-checkpoint.js';
 import { ProgressBar } from './progress-bar.js';
 
@@ -40,6 +42,11 @@ function localVerifierKey(config: AppConfig): string | undefined {
   return LogSigner.fromSignerKey(readFileSync(config.logSigningKeyFile, 'utf8')).verifierKey;
 }
 
+/** The embedded store opens even when its chain is broken (the chain check reports it); EventStoreDB as usual. */
+function openStoreForAudit(config: AppConfig): EventStore {
+  return config.eventStoreConnectionString ? openEventStore(config).store : SqliteEventStore.openForAudit(join(config.dataDir, 'events.db'));
+}
+
 function openIfExists(path: string, open: (path: string) => Database.Database): Database.Database | undefined {
   return existsSync(path) ? open(path) : undefined;
 }
@@ -50,7 +57,7 @@ function printFindings(findings: readonly AuditFinding[]): void {
   }
 }
 
-export async function replayCommand(args: readonly string[], checkChain?: (config: AppConfig, onProgress: (done: number) => void) => Promise<readonly AuditFinding[]>): Promise<number> {
+export async function replayCommand(args: readonly string[]): Promise<number> {
   const { values } = parseArgs({ args: [...args], options: { key: { type: 'string' }, 'data-dir': { type: 'string' } }, strict: true });
   const config = configFor(values['data-dir']);
   const logDb = openIfExists(join(config.dataDir, 'tlog.db'), (path) => openSqliteFile(path));
@@ -58,7 +65,7 @@ export async function replayCommand(args: readonly string[], checkChain?: (confi
   const scratchDir = mkdtempSync(join(tmpdir(), 'bela-replay-'));
   let store: EventStore | undefined;
   try {
-    store = openEventStore(config).store;
+    store = openStoreForAudit(config);
     const total = Number((await store.headPosition()) + 1n);
     const bars = new Map<ReplayStage, ProgressBar>();
     const bar = (stage: ReplayStage): ProgressBar => {
@@ -69,7 +76,7 @@ export async function replayCommand(args: readonly string[], checkChain?: (confi
     const verifierKey = values.key !== undefined ? readVerifierKey(values.key) : localVerifierKey(config);
     const report = await replayLedger({
       store,
-      ...(checkChain ? { checkChain: (onProgress) => checkChain(config, onProgress) } : {}),
+      ...(config.eventStoreConnectionString ? {} : { checkChain: async (onProgress: (done: number) => void) => storeChainFindings(join(config.dataDir, 'events.db'), onProgress) }),
       ...(logDb ? { logDb } : {}),
       ...(verifierKey ? { verifierKey } : {}),
       ...(liveReadModelsDb ? { liveReadModelsDb } : {}),
@@ -112,7 +119,7 @@ export async function verifyCommand(args: readonly string[]): Promise<number> {
   if (values.checkpoint === undefined) throw new RangeError('give --checkpoint <saved note file> or --proof <proof file>');
   const config = configFor(values['data-dir']);
   const logDb = openIfExists(join(config.dataDir, 'tlog.db'), (path) => openSqliteFile(path));
-  const { store } = openEventStore(config);
+  const store = openStoreForAudit(config);
   try {
     const savedNote = readFileSync(values.checkpoint, 'utf8');
     const total = Number((await store.headPosition()) + 1n);

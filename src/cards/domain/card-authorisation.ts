@@ -3,7 +3,7 @@ import { isPositiveRupiah } from '../../kernel/money.js';
 import { kkpCapFor } from '../../policy/domain/policy.js';
 import type { CardCommand } from './card.commands.js';
 import type { CardEvent, DeclineReason } from './card.events.js';
-import { IssuedCard, availableRupiah } from './card.state.js';
+import { IssuedCard, OpenHold, availableRupiah } from './card.state.js';
 import { cardExpiryInstantMs, holdExpiresAt } from './card-validity.js';
 
 type Cmd<T extends CardCommand['type']> = Extract<CardCommand, { type: T }>;
@@ -15,8 +15,10 @@ type Cmd<T extends CardCommand['type']> = Extract<CardCommand, { type: T }>;
  */
 export function authorise(command: Cmd<'AuthoriseCard'>, card: IssuedCard): CardEvent[] {
   requireAmount(command.amountRupiah);
-  // One authorisation per order: a replayed request finds it decided already.
-  if (card.holds[command.orderId] !== undefined) return [];
+  // One authorisation per order: a replayed request finds the order answered, or the card's
+  // decision still open or recent (the order may not have recorded it yet).
+  if (!command.orderAwaitingAuthorisation) return [];
+  if (card.openHolds.has(command.orderId) || card.recentHolds.has(command.orderId)) return [];
   const { policy } = command;
   const capRupiah = kkpCapFor(policy, command.domesticUmkPurchase);
   const available = availableRupiah(card);
@@ -76,12 +78,14 @@ export function capture(command: Cmd<'CaptureAuthorisation'>, card: IssuedCard):
   ];
 }
 
-/** Releasing a hold that was never granted, or already released, changes nothing. */
+/** Releasing a hold that is not open (never granted, declined or already released) changes nothing. */
 export function voidHold(command: Cmd<'VoidAuthorisation'>, card: IssuedCard): CardEvent[] {
-  const hold = card.holds[command.orderId];
-  if (hold === undefined || hold.status === 'declined' || hold.status === 'voided' || hold.status === 'expired') return [];
-  if (hold.status === 'captured') {
-    throw ruleViolation('VOID_AFTER_CAPTURE', 'a captured authorisation cannot be voided', { orderId: command.orderId });
+  const hold = card.openHolds.get(command.orderId);
+  if (hold === undefined) {
+    if (card.recentHolds.get(command.orderId)?.status === 'captured') {
+      throw ruleViolation('VOID_AFTER_CAPTURE', 'a captured authorisation cannot be voided', { orderId: command.orderId });
+    }
+    return [];
   }
   return [
     {
@@ -92,8 +96,8 @@ export function voidHold(command: Cmd<'VoidAuthorisation'>, card: IssuedCard): C
 }
 
 export function expire(command: Cmd<'ExpireAuthorisation'>, card: IssuedCard): CardEvent[] {
-  const hold = card.holds[command.orderId];
-  if (hold?.status === 'voided' || hold?.status === 'expired') return [];
+  const status = card.recentHolds.get(command.orderId)?.status;
+  if (status === 'voided' || status === 'expired') return [];
   const held = requireHeld(card, command.orderId, 'expire');
   if (command.at.getTime() < Date.parse(held.expiresAt)) {
     throw ruleViolation('HOLD_NOT_YET_EXPIRED', 'the hold is still within its time to live', { orderId: command.orderId, expiresAt: held.expiresAt });
@@ -108,7 +112,7 @@ export function expire(command: Cmd<'ExpireAuthorisation'>, card: IssuedCard): C
 
 export function settle(command: Cmd<'SettleStatement'>, card: IssuedCard): CardEvent[] {
   requireAmount(command.amountRupiah);
-  if (card.settledStatements.includes(command.statementReference)) {
+  if (card.settledStatements.has(command.statementReference)) {
     throw conflict('STATEMENT_ALREADY_SETTLED', `statement ${command.statementReference} was already settled`, {
       statementReference: command.statementReference,
     });
@@ -122,15 +126,15 @@ export function settle(command: Cmd<'SettleStatement'>, card: IssuedCard): CardE
   return [{ type: 'StatementSettled', data: { cardId: card.cardId, statementReference: command.statementReference, amountRupiah: command.amountRupiah } }];
 }
 
-function requireHeld(card: IssuedCard, orderId: string, action: string): Extract<IssuedCard['holds'][string], { status: 'held' }> {
-  const hold = card.holds[orderId];
-  if (hold === undefined || hold.status === 'declined') {
+/** An ended hold older than the recent window reads as not found: either way nothing is written. */
+function requireHeld(card: IssuedCard, orderId: string, action: string): OpenHold {
+  const open = card.openHolds.get(orderId);
+  if (open !== undefined) return open;
+  const ended = card.recentHolds.get(orderId);
+  if (ended === undefined || ended.status === 'declined') {
     throw notFound('AUTHORISATION_NOT_FOUND', `no approved authorisation for order ${orderId} on this card`, { orderId });
   }
-  if (hold.status !== 'held') {
-    throw ruleViolation('HOLD_ALREADY_ENDED', `cannot ${action}: the hold already ended (${hold.status})`, { orderId, holdStatus: hold.status });
-  }
-  return hold;
+  throw ruleViolation('HOLD_ALREADY_ENDED', `cannot ${action}: the hold already ended (${ended.status})`, { orderId, holdStatus: ended.status });
 }
 
 export function requireAmount(amountRupiah: number, field = 'amountRupiah'): void {

@@ -1,11 +1,12 @@
+import type { OpdSnapshot } from '../../opds/domain/opd.state.js';
 import type { PolicyVersion } from '../../policy/domain/policy.js';
 
 export type CardCommand =
   | {
       readonly type: 'IssueCard';
       readonly cardId: string;
-      readonly opdCode: string;
-      readonly opdName: string;
+      /** The OPD the card belongs to, as the registry has it (read by the handler): its code and name go into CardIssued. */
+      readonly opd: OpdSnapshot;
       readonly holderName: string;
       readonly cardLast4: string;
       readonly limitRupiah: number;
@@ -20,6 +21,12 @@ export type CardCommand =
   | {
       readonly type: 'AuthoriseCard';
       readonly orderId: string;
+      /**
+       * The order (read by the handler) is placed and has no answer from the card yet. A replayed
+       * trigger for an order that was answered, cancelled or closed since changes nothing, however
+       * long ago its hold ended: the card does not need to remember every order it ever paid.
+       */
+      readonly orderAwaitingAuthorisation: boolean;
       /** The ordering OPD: a card pays only for its own OPD. */
       readonly opdCode: string;
       readonly payeeVendorId: string;

@@ -3,9 +3,11 @@ import type { Decider } from '../../kernel/decider.js';
 import { isIsoDate } from '../../kernel/dates.js';
 import { FieldError, conflict, invalid, notFound, ruleViolation } from '../../kernel/errors.js';
 import { requireText } from '../../kernel/text.js';
+import { requireRegisteredOpd } from '../../opds/domain/opd.decider.js';
 import type { CardCommand } from './card.commands.js';
 import type { CardEvent } from './card.events.js';
 import { evolveCard } from './card.evolve.js';
+import { cardSnapshotCodec } from './card.snapshot.js';
 import { CardState, IssuedCard } from './card.state.js';
 import { authorise, capture, expire, requireAmount, settle, voidHold } from './card-authorisation.js';
 import { findCardNumber, isCardLast4 } from './card-number.js';
@@ -13,7 +15,6 @@ import { cardExpiryInstantMs } from './card-validity.js';
 
 const NAME_LENGTH_MAX = 200;
 const REASON_LENGTH_MAX = 500;
-const OPD_CODE_PATTERN = /^[A-Za-z0-9._-]{2,40}$/;
 
 export const cardStreamId = (cardId: string): string => `card-${cardId}`;
 
@@ -21,6 +22,7 @@ export const cardDecider: Decider<CardState, CardCommand, CardEvent> = {
   initialState: () => ({ status: 'absent' }),
   evolve: evolveCard,
   decide,
+  snapshot: cardSnapshotCodec,
 };
 
 function decide(command: CardCommand, state: CardState): CardEvent[] {
@@ -38,7 +40,7 @@ function decide(command: CardCommand, state: CardState): CardEvent[] {
       return [{ type: 'CardReinstated', data: { cardId } }];
     case 'CloseCard': {
       requireStatus(state, ['active', 'suspended'], 'close');
-      const open = Object.values(state.holds).filter((hold) => hold.status === 'held').length;
+      const open = state.openHolds.size;
       if (open > 0) throw ruleViolation('CARD_HAS_OPEN_HOLDS', 'void, capture or let expire every open hold before closing the card', { openHolds: open });
       return [{ type: 'CardClosed', data: { cardId, reason: requireText('reason', command.reason, REASON_LENGTH_MAX, { multiline: true }) } }];
     }
@@ -60,16 +62,17 @@ function decide(command: CardCommand, state: CardState): CardEvent[] {
 function issue(command: Extract<CardCommand, { type: 'IssueCard' }>, state: CardState): CardEvent[] {
   if (state.status !== 'absent') throw conflict('CARD_EXISTS', 'this card was already issued', { cardId: state.cardId });
   const errors: FieldError[] = [];
-  const panField = findCardNumber({ opdCode: command.opdCode, opdName: command.opdName, holderName: command.holderName, cardLast4: command.cardLast4 });
+  const panField = findCardNumber({ holderName: command.holderName, cardLast4: command.cardLast4 });
   if (panField !== undefined || !isCardLast4(command.cardLast4)) {
     throw invalid('CARD_NUMBER_REFUSED', 'give only the last four digits of the card: the full card number is never accepted', [
       { field: panField?.replace(/^body\./, '') ?? 'cardLast4', messages: ['only the last four digits'] },
     ]);
   }
-  if (!OPD_CODE_PATTERN.test(command.opdCode)) errors.push({ field: 'opdCode', messages: ['2..40 of A-Z a-z 0-9 . _ -'] });
   if (!isIsoDate(command.expiresOn)) errors.push({ field: 'expiresOn', messages: ['a date, YYYY-MM-DD'] });
   if (errors.length > 0) throw invalid('INVALID_CARD', 'the card is invalid', errors);
   requireAmount(command.limitRupiah, 'limitRupiah');
+  const holderName = requireText('holderName', command.holderName, NAME_LENGTH_MAX);
+  const opd = requireRegisteredOpd(command.opd);
   if (command.at.getTime() >= cardExpiryInstantMs(command.expiresOn)) {
     throw ruleViolation('CARD_ALREADY_EXPIRED', 'the card\'s expiry date has passed (WIB): it could never authorise anything', { expiresOn: command.expiresOn });
   }
@@ -78,9 +81,9 @@ function issue(command: Extract<CardCommand, { type: 'IssueCard' }>, state: Card
       type: 'CardIssued',
       data: {
         cardId: command.cardId,
-        opdCode: command.opdCode,
-        opdName: requireText('opdName', command.opdName, NAME_LENGTH_MAX),
-        holderName: requireText('holderName', command.holderName, NAME_LENGTH_MAX),
+        opdCode: opd.opdCode,
+        opdName: opd.name,
+        holderName,
         cardLast4: command.cardLast4,
         limitRupiah: command.limitRupiah,
         expiresOn: command.expiresOn,

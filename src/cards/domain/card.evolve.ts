@@ -1,11 +1,14 @@
-import { assertNever } from '../../kernel/assert.js';
+import { assert, assertNever } from '../../kernel/assert.js';
 import type { CardEvent } from './card.events.js';
-import type { CardAccount, CardState, Hold } from './card.state.js';
+import { CardAccount, CardState, EndedHold, IssuedCard, OpenHold, emptyCardBooks } from './card.state.js';
 
-/** Folds one card event; events are facts, so evolve never refuses (a bad stream is a bug upstream). */
+/**
+ * Folds one card event; events are facts, so evolve never refuses (a bad stream is a bug
+ * upstream, caught by the asserts). Each event costs O(1): nothing that grows is copied.
+ */
 export function evolveCard(state: CardState, event: CardEvent): CardState {
   if (event.type === 'CardIssued') {
-    return { status: 'active', ...event.data, heldRupiah: 0, capturedUnsettledRupiah: 0, holds: {}, settledStatements: [] };
+    return { status: 'active', ...event.data, ...emptyCardBooks() };
   }
   if (state.status === 'absent') return state;
   switch (event.type) {
@@ -19,43 +22,55 @@ export function evolveCard(state: CardState, event: CardEvent): CardState {
       return { ...state, status: 'closed', reason: event.data.reason };
     case 'AuthorisationApproved': {
       const { orderId, amountRupiah, expiresAt } = event.data;
-      return withHold(state, { status: 'held', orderId, amountRupiah, expiresAt }, amountRupiah, 0);
+      assert(!state.openHolds.has(orderId), `order ${orderId} already holds money on card ${state.cardId}`);
+      const hold: OpenHold = { orderId, amountRupiah, expiresAt };
+      return { ...state, heldRupiah: state.heldRupiah + amountRupiah, openHolds: state.openHolds.set(orderId, hold) };
     }
     case 'AuthorisationDeclined': {
       const { orderId, amountRupiah, reason } = event.data;
-      return withHold(state, { status: 'declined', orderId, amountRupiah, reason }, 0, 0);
+      assert(!state.openHolds.has(orderId), `order ${orderId} was declined while it holds money on card ${state.cardId}`);
+      return { ...state, recentHolds: state.recentHolds.add(orderId, { status: 'declined', orderId, amountRupiah, reason }) };
     }
     case 'AuthorisationCaptured': {
       const { orderId, amountRupiah, heldRupiah } = event.data;
-      return withHold(state, { status: 'captured', orderId, amountRupiah: heldRupiah, capturedRupiah: amountRupiah }, -heldRupiah, amountRupiah);
+      assert(amountRupiah <= heldRupiah, `capture of order ${orderId} above its hold`);
+      return endHold(state, orderId, heldRupiah, { status: 'captured', orderId, amountRupiah: heldRupiah, capturedRupiah: amountRupiah }, amountRupiah);
     }
     case 'AuthorisationVoided':
     case 'AuthorisationExpired': {
       const { orderId, amountRupiah } = event.data;
       const status = event.type === 'AuthorisationVoided' ? 'voided' : 'expired';
-      return withHold(state, { status, orderId, amountRupiah }, -amountRupiah, 0);
+      return endHold(state, orderId, amountRupiah, { status, orderId, amountRupiah }, 0);
     }
-    case 'StatementSettled':
+    case 'StatementSettled': {
+      const { statementReference, amountRupiah } = event.data;
+      assert(amountRupiah <= state.capturedUnsettledRupiah, `statement ${statementReference} settles more than was captured on card ${state.cardId}`);
       return {
         ...state,
-        capturedUnsettledRupiah: state.capturedUnsettledRupiah - event.data.amountRupiah,
-        settledStatements: [...state.settledStatements, event.data.statementReference],
+        capturedUnsettledRupiah: state.capturedUnsettledRupiah - amountRupiah,
+        settledStatements: state.settledStatements.add(statementReference, amountRupiah),
       };
+    }
     default:
       return assertNever(event, 'card event');
   }
 }
 
-function withHold<S extends Exclude<CardState, { status: 'absent' }>>(state: S, hold: Hold, heldDelta: number, capturedDelta: number): S {
+/** Only an open hold ends, and it releases exactly what it held. */
+function endHold<S extends IssuedCard>(state: S, orderId: string, heldRupiah: number, ended: EndedHold, capturedRupiah: number): S {
+  const open = state.openHolds.get(orderId);
+  assert(open !== undefined, `order ${orderId} has no open hold on card ${state.cardId} to end (${ended.status})`);
+  assert(open.amountRupiah === heldRupiah, `order ${orderId} ends a hold of ${heldRupiah} rupiah, but ${open.amountRupiah} are held`);
   return {
     ...state,
-    heldRupiah: state.heldRupiah + heldDelta,
-    capturedUnsettledRupiah: state.capturedUnsettledRupiah + capturedDelta,
-    holds: { ...state.holds, [hold.orderId]: hold },
+    heldRupiah: state.heldRupiah - heldRupiah,
+    capturedUnsettledRupiah: state.capturedUnsettledRupiah + capturedRupiah,
+    openHolds: state.openHolds.delete(orderId),
+    recentHolds: state.recentHolds.add(orderId, ended),
   };
 }
 
-function accountOf(state: Exclude<CardState, { status: 'absent' }>): CardAccount {
+function accountOf(state: IssuedCard): CardAccount {
   const { status: _status, ...rest } = state;
   const { reason: _reason, ...account } = rest as CardAccount & { reason?: string };
   return account;

@@ -1,17 +1,18 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsInt, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { OPD_CODE_EXAMPLE, OPD_CODE_FORMAT } from '../../opds/domain/opd-code.js';
+import { IsOpdCode } from '../../opds/http/opd-code.validator.js';
 
 /** No KKP limit comes near this; it also keeps a card number typed into an amount out. */
 export const CARD_LIMIT_RUPIAH_MAX = 100_000_000_000;
 
 export class IssueCardDto {
-  @ApiProperty({ example: 'DINKES-3673', description: 'the OPD/satker code the card belongs to (buyer keys carry the same code)' })
-  @Matches(/^[A-Za-z0-9._-]{2,40}$/, { message: 'opdCode must be 2..40 of A-Z a-z 0-9 . _ -' })
+  @ApiProperty({
+    example: OPD_CODE_EXAMPLE,
+    description: `a registered OPD/satker (POST /opds; 422 OPD_NOT_REGISTERED otherwise), ${OPD_CODE_FORMAT}. The card records the OPD's registered name; buyer keys carry the same code`,
+  })
+  @IsOpdCode()
   opdCode!: string;
-
-  @ApiProperty({ example: 'Dinas Kesehatan Kota Serang' })
-  @IsString() @Length(1, 200)
-  opdName!: string;
 
   @ApiProperty({ example: 'Siti Rahmawati', description: 'the cardholder (never published)' })
   @IsString() @Length(1, 200)

@@ -40,7 +40,9 @@ export class CardsController {
   @Idempotent('required')
   @ApiOperation({
     summary: 'Issue a KKP card to an OPD/satker (admin)',
-    description: 'Only the last four digits of the card number are accepted: a full card number anywhere in the body is refused with 400 CARD_NUMBER_REFUSED and nothing is written.',
+    description:
+      'Only the last four digits of the card number are accepted: a full card number anywhere in the body is refused with 400 CARD_NUMBER_REFUSED and nothing is written. ' +
+      'The OPD must be registered (POST /opds; 422 OPD_NOT_REGISTERED otherwise); the card records its registered name.',
   })
   @ApiCreatedResponse({ type: CommandResponseDto })
   async issue(@Body() body: IssueCardDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto & { cardId: string }> {

@@ -1,9 +1,14 @@
 import type { RecordedEvent } from '../../event-store/event-store.port.js';
 import type { ListingEvent } from '../domain/listing.events.js';
 import type { ListingState } from '../domain/listing.state.js';
+import type { VendorState } from '../../vendors/domain/vendor.state.js';
 
-/** A listing with its whole public price history: every price, when and by whom it was set. */
-export function listingView(state: Exclude<ListingState, { status: 'absent' }>, events: readonly RecordedEvent[]): Record<string, unknown> {
+/**
+ * A listing with its whole public price history: every price, when and by whom it was set, and
+ * whether it can be ordered now: only an active listing of a verified vendor (a suspended vendor's
+ * listings stay active but are not available; ordering one is refused with VENDOR_NOT_SELLING).
+ */
+export function listingView(state: Exclude<ListingState, { status: 'absent' }>, events: readonly RecordedEvent[], vendorStatus: VendorState['status']): Record<string, unknown> {
   const priceHistory = events.flatMap((recorded) => {
     const event = recorded as unknown as ListingEvent & RecordedEvent;
     if (event.type !== 'ListingCreated' && event.type !== 'ListingPriceChanged') return [];
@@ -20,13 +25,16 @@ export function listingView(state: Exclude<ListingState, { status: 'absent' }>, 
     listingId: state.listingId,
     vendorId: state.vendorId,
     status: state.status,
+    vendorStatus,
+    available: state.status === 'active' && vendorStatus === 'verified',
     title: state.title,
     category: state.category,
     unit: state.unit,
     priceRupiah: state.priceRupiah,
     isDomesticProduct: state.isDomesticProduct,
     ...(state.status === 'delisted' ? { delistedReason: state.reason } : {}),
-    revision: (BigInt(events.length) - 1n).toString(),
+    // The last event's revision, not a count: a stream's first revision need not be 0 (EventStoreDB truncation).
+    revision: (events[events.length - 1]?.revision ?? -1n).toString(),
     priceHistory,
   };
 }

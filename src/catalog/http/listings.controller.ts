@@ -19,6 +19,7 @@ import { ChangePriceDto, CreateListingDto } from './listing.dto.js';
 import { listingView } from './listing.view.js';
 import { ifMatchHeader } from '../../http/api-headers.js';
 import { Idempotent } from '../../idempotency/idempotent.decorator.js';
+import { vendorDecider, vendorStreamId } from '../../vendors/domain/vendor.decider.js';
 
 const IF_MATCH_HEADER = ifMatchHeader('listing');
 
@@ -54,13 +55,17 @@ export class ListingsController {
 
   @Get('listings/:listingId')
   @Public()
-  @ApiOperation({ summary: 'One listing with its full public price history (time and actor of every price)' })
+  @ApiOperation({
+    summary: 'One listing with its full public price history (time and actor of every price)',
+    description: 'vendorStatus is the vendor\'s status now; available is false unless the listing is active and its vendor verified (a suspended vendor is not selling).',
+  })
   @ApiOkResponse({ description: 'the listing; ETag is its stream revision' })
   async get(@Param('listingId', new UuidParamPipe('listingId')) listingId: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
     const { state, revision, events } = await this.pipeline.load(listingDecider, listingStreamId(listingId));
     if (state.status === 'absent') throw notFound('LISTING_NOT_FOUND', `no listing ${listingId}`);
+    const vendor = await this.pipeline.load(vendorDecider, vendorStreamId(state.vendorId));
     void reply.header('ETag', etag(revision));
-    return listingView(state, events);
+    return listingView(state, events, vendor.state.status);
   }
 
   @Post('listings/:listingId/price')

@@ -24,13 +24,13 @@ import type {
   ResolvedEvent,
   StreamingRead,
 } from '@eventstore/db-client';
+import { newCommitmentSalt } from '../../audit/event-commitment.js';
 import {
   APPEND_EVENTS_MAX,
   AllSubscription,
   AppendResult,
   Direction,
   EventData,
-  EventMetadata,
   EventStore,
   ExpectedRevision,
   READ_COUNT_MAX,
@@ -44,20 +44,15 @@ import {
   matchesFilter,
 } from '../event-store.port.js';
 import { validateAppend } from '../append-validation.js';
-
-/** The server's "no position" (-1 as an unsigned 64-bit integer): stream reads before EventStoreDB 22.6. */
-const NO_POSITION = 2n ** 64n - 1n;
+import { checkConnectionString, commitPosition, isSystemEvent, metadataWithSalt, toRecordedEvent } from './eventstoredb-mapping.js';
 
 /** The port onto @eventstore/db-client, 1:1 where EventStoreDB already has the port's semantics. */
 export class EventStoreDbEventStore implements EventStore {
   private constructor(private readonly client: EventStoreDBClient) {}
 
+  /** TLS, its CA (tlsCAFile) and the user's credentials come in the connection string (docs/eventstoredb.md). */
   static connect(connectionString: string): EventStoreDbEventStore {
-    // With this option the client reports a conflict as a quiet `success: false`, which the port cannot
-    // express. Keys are matched as the client does: case, '-' and '_' ignored.
-    if (/[?&]throwonappendfailure=false(&|$)/.test(connectionString.toLowerCase().replace(/[-_\s]/g, ''))) {
-      throw new RangeError('throwOnAppendFailure=false is not supported: conflicts would pass silently');
-    }
+    checkConnectionString(connectionString);
     return new EventStoreDbEventStore(EventStoreDBClient.connectionString(connectionString));
   }
 
@@ -86,10 +81,11 @@ export class EventStoreDbEventStore implements EventStore {
     const maxCount = boundedCount(options.maxCount);
     // The client defaults to START whatever the direction; the port reads backwards from the end.
     const from = options.fromRevision ?? (direction === 'forwards' ? 'start' : 'end');
+    // No server-side count: events not written through the port are skipped here, and a page cut
+    // short by them would look like the stream's end. `collect` stops at maxCount of ours.
     const read = this.client.readStream(streamId, {
       direction: toClientDirection(direction),
       fromRevision: from === 'start' ? START : from === 'end' ? END : from,
-      maxCount,
     });
     try {
       return await collect(read, maxCount);
@@ -151,6 +147,22 @@ export class EventStoreDbEventStore implements EventStore {
     return last?.position ?? -1n;
   }
 
+  /** Positions are byte offsets here: the lag is counted by reading $all, bounded by countMax. */
+  async countEventsAfter(position: bigint, countMax: number): Promise<number> {
+    const read = this.client.readAll({ direction: FORWARDS, fromPosition: position < 0n ? START : at(position) });
+    let count = 0;
+    try {
+      for await (const resolved of read) {
+        const event = resolved.event;
+        if (event?.isJson && !isSystemEvent(event) && commitPosition(event.position, resolved.commitPosition) > position) count += 1;
+        if (count >= countMax) break;
+      }
+    } finally {
+      await read.cancel();
+    }
+    return count;
+  }
+
   async close(): Promise<void> {
     await this.client.dispose();
   }
@@ -185,7 +197,7 @@ async function collect(
 }
 
 function toJsonEvent(event: EventData) {
-  return jsonEvent({ id: event.id, type: event.type, data: event.data as JSONType, metadata: event.metadata });
+  return jsonEvent({ id: event.id, type: event.type, data: event.data as JSONType, metadata: metadataWithSalt(event, newCommitmentSalt()) });
 }
 
 function toClientRevision(expected: ExpectedRevision): AppendExpectedRevision {
@@ -218,42 +230,6 @@ function serverFilter(filter: SubscriptionFilter | undefined): Filter {
   // Matches by prefix: `matchesFilter` then keeps the exact types only.
   if (eventTypes.length > 0 && streamPrefixes.length === 0) return eventTypeFilter({ prefixes: [...eventTypes] });
   return excludeSystemEvents();
-}
-
-/**
- * Links (resolveLinkTos is off, so they arrive as binary `$>` events) and events not written through
- * the port (binary data, or metadata that is not a JSON object) are skipped.
- */
-function toRecordedEvent(resolved: ResolvedEvent | AllStreamResolvedEvent): RecordedEvent | undefined {
-  const event = resolved.event;
-  if (!event?.isJson || !isMetadataObject(event.metadata)) return undefined;
-  return {
-    id: event.id,
-    type: event.type,
-    streamId: event.streamId,
-    revision: event.revision,
-    position: commitPosition(event.position, resolved.commitPosition),
-    data: event.data,
-    metadata: event.metadata,
-    created: event.created,
-  };
-}
-
-/**
- * Reads of $all carry each event's commit position. Stream reads carry it from EventStoreDB 22.6;
- * older servers send none (NO_POSITION), and then -1n says "unknown": never use it as a checkpoint.
- */
-function commitPosition(position: Position | undefined, readPosition: bigint | undefined): bigint {
-  if (position !== undefined && position.commit !== NO_POSITION) return position.commit;
-  return readPosition ?? -1n;
-}
-
-function isMetadataObject(metadata: unknown): metadata is EventMetadata {
-  return typeof metadata === 'object' && metadata !== null && !Array.isArray(metadata) && !(metadata instanceof Uint8Array);
-}
-
-function isSystemEvent(event: RecordedEvent): boolean {
-  return event.type.startsWith('$') || event.streamId.startsWith('$');
 }
 
 function boundedCount(maxCount: number | undefined): number {

@@ -5,6 +5,7 @@ import {
   APPEND_EVENTS_MAX,
   AllSubscription,
   AppendResult,
+  Direction,
   EventData,
   EventStore,
   ExpectedRevision,
@@ -12,24 +13,17 @@ import {
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
+  StoreBusyError,
   StreamNotFoundError,
   SubscribeToAllOptions,
   WrongExpectedVersionError,
   matchesFilter,
 } from '../event-store.port.js';
 import { validateAppend } from '../append-validation.js';
+import { migrateToChain } from './chain-migration.js';
+import { ChainLink, EventRow, GENESIS_LINK, commitRow } from './event-chain.js';
 import { EVENT_STORE_SCHEMA_SQL } from './sqlite-schema.js';
-
-interface EventRow {
-  position: number;
-  stream_id: string;
-  revision: number;
-  event_id: string;
-  type: string;
-  data: string;
-  metadata: string;
-  created_ms: number;
-}
+import { verifyChainTail } from './verify-event-store-chain.js';
 
 interface PendingAppend {
   readonly streamId: string;
@@ -44,12 +38,27 @@ const GROUP_COMMIT_APPENDS_MAX = 512;
 const SUBSCRIPTION_PAGE_EVENTS = 500;
 /** Another process (the CLI) may append: live subscriptions also poll, at this interval. */
 const SUBSCRIPTION_POLL_MS = 100;
-const BUSY_TIMEOUT_MS = 5_000;
+/** Opening (schema, migration) may wait this long, synchronously, for another process's write. */
+const OPEN_BUSY_TIMEOUT_MS = 5_000;
+/**
+ * Afterwards SQLite's own busy wait is kept short, because it blocks the event loop: a batch
+ * that still finds the store locked by another process retries asynchronously, with backoff.
+ */
+export const WRITE_BUSY_TIMEOUT_MS = 100;
+/** How long a batch keeps retrying a locked store before its appends fail with StoreBusyError. */
+export const BUSY_RETRY_WINDOW_MS = 10_000;
+export const BUSY_BACKOFF_MS_MIN = 5;
+export const BUSY_BACKOFF_MS_MAX = 200;
+/** What a client that met StoreBusyError is told to wait (HTTP Retry-After). */
+export const STORE_BUSY_RETRY_AFTER_SECONDS = 1;
+/** Opening verifies the hash chain over this many latest events; `audit chain` checks them all. */
+export const TAIL_EVENTS_VERIFIED_ON_OPEN = 1_000;
 
 export class SqliteEventStore implements EventStore {
   private readonly db: Database.Database;
   private readonly queue: PendingAppend[] = [];
   private flushScheduled = false;
+  private draining?: Promise<void>;
   private readonly appendWaiters = new Set<() => void>();
   private closed = false;
 
@@ -57,53 +66,92 @@ export class SqliteEventStore implements EventStore {
   private readonly selectEventInStream: Database.Statement<[string, string], { revision: number; position: number }>;
   private readonly selectEventAt: Database.Statement<[string, number], { event_id: string; position: number }>;
   private readonly selectLastPositionOfStream: Database.Statement<[string], { position: number }>;
-  private readonly insertEvent: Database.Statement<[string, number, string, string, string, string, number]>;
+  private readonly selectLastLink: Database.Statement<[], { position: number; chain_hash: string | null }>;
+  private readonly insertEvent: Database.Statement<[number, string, number, string, string, string, string, number, string, string, string]>;
   private readonly upsertStream: Database.Statement<[string, number]>;
   private readonly selectAllAfter: Database.Statement<[number, number], EventRow>;
+  private readonly selectStreamForwards: Database.Statement<[string, number, number], EventRow>;
+  private readonly selectStreamBackwards: Database.Statement<[string, number, number], EventRow>;
+  private readonly selectAllForwards: Database.Statement<[number, number], EventRow>;
+  private readonly selectAllBackwards: Database.Statement<[number, number], EventRow>;
   private readonly selectHead: Database.Statement<[], { head: number | null }>;
   private readonly appendBatch: (batch: readonly PendingAppend[]) => Array<AppendResult | { error: unknown }>;
 
-  private constructor(readonly filePath: string) {
+  private constructor(
+    readonly filePath: string,
+    /** The auditor's reading of a store whose chain may be broken: no tail check on open, no appends. */
+    private readonly auditReadOnly = false,
+  ) {
     if (filePath !== ':memory:') mkdirSync(dirname(filePath), { recursive: true });
-    this.db = new Database(filePath, { timeout: BUSY_TIMEOUT_MS });
-    this.db.pragma('journal_mode = WAL');
-    // Acknowledge an append only once it is on disk.
-    this.db.pragma('synchronous = FULL');
-    this.db.exec(EVENT_STORE_SCHEMA_SQL);
+    this.db = new Database(filePath, { timeout: OPEN_BUSY_TIMEOUT_MS });
+    try {
+      this.db.pragma('journal_mode = WAL');
+      // Acknowledge an append only once it is on disk.
+      this.db.pragma('synchronous = FULL');
+      this.db.exec(EVENT_STORE_SCHEMA_SQL);
+      migrateToChain(this.db);
+      if (!auditReadOnly) verifyChainTail(this.db, filePath, TAIL_EVENTS_VERIFIED_ON_OPEN);
+    } catch (error) {
+      this.db.close();
+      throw error;
+    }
+    this.db.pragma(`busy_timeout = ${WRITE_BUSY_TIMEOUT_MS}`);
     this.selectStreamRevision = this.db.prepare('SELECT revision FROM streams WHERE stream_id = ?');
+    // Without INDEXED BY the planner walks the stream's (stream_id, revision) index to skip the
+    // sort: every append to a long stream would scan the whole stream.
     this.selectEventInStream = this.db.prepare(
-      'SELECT revision, position FROM events WHERE stream_id = ? AND event_id = ? ORDER BY revision LIMIT 1',
+      'SELECT revision, position FROM events INDEXED BY events_by_stream_event_id WHERE stream_id = ? AND event_id = ? ORDER BY revision LIMIT 1',
     );
     this.selectEventAt = this.db.prepare('SELECT event_id, position FROM events WHERE stream_id = ? AND revision = ?');
     this.selectLastPositionOfStream = this.db.prepare(
       'SELECT position FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1',
     );
+    this.selectLastLink = this.db.prepare('SELECT position, chain_hash FROM events ORDER BY position DESC LIMIT 1');
     this.insertEvent = this.db.prepare(
-      'INSERT INTO events (stream_id, revision, event_id, type, data, metadata, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      `INSERT INTO events (position, stream_id, revision, event_id, type, data, metadata, created_ms, commitment_salt, private_digest, chain_hash)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.upsertStream = this.db.prepare(
       'INSERT INTO streams (stream_id, revision) VALUES (?, ?) ON CONFLICT (stream_id) DO UPDATE SET revision = excluded.revision',
     );
     this.selectAllAfter = this.db.prepare('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?');
+    this.selectStreamForwards = this.db.prepare('SELECT * FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?');
+    this.selectStreamBackwards = this.db.prepare('SELECT * FROM events WHERE stream_id = ? AND revision <= ? ORDER BY revision DESC LIMIT ?');
+    this.selectAllForwards = this.db.prepare('SELECT * FROM events WHERE position >= ? ORDER BY position LIMIT ?');
+    this.selectAllBackwards = this.db.prepare('SELECT * FROM events WHERE position <= ? ORDER BY position DESC LIMIT ?');
     this.selectHead = this.db.prepare('SELECT MAX(position) AS head FROM events');
 
     const appendOne = this.db.transaction((pending: PendingAppend) =>
       this.applyAppend(pending.streamId, pending.events, pending.expectedRevision),
     );
     // Outer transaction = one fsync for the batch; each append is a savepoint that fails alone.
-    this.appendBatch = this.db.transaction((batch: readonly PendingAppend[]) =>
+    const appendBatch = this.db.transaction((batch: readonly PendingAppend[]) =>
       batch.map((pending) => {
         try {
           return appendOne(pending);
         } catch (error) {
+          // SQLite abandoned the whole transaction (disk full, I/O error): the appends before
+          // this one are undone too, and the rest must not run outside it. The batch fails whole.
+          if (!this.db.inTransaction) throw error;
           return { error };
         }
       }),
     );
+    // IMMEDIATE takes the write lock at BEGIN, where SQLite's busy wait applies; a deferred
+    // transaction that upgrades after reading fails with SQLITE_BUSY at once.
+    this.appendBatch = (batch) => appendBatch.immediate(batch);
   }
 
   static open(filePath: string): SqliteEventStore {
     return new SqliteEventStore(filePath);
+  }
+
+  /**
+   * For the auditor's replay and verify only: opens a store even when its chain does not verify,
+   * so that every other check can still report what it finds; appending is refused.
+   */
+  static openForAudit(filePath: string): SqliteEventStore {
+    return new SqliteEventStore(filePath, true);
   }
 
   appendToStream(
@@ -112,6 +160,7 @@ export class SqliteEventStore implements EventStore {
     options: { readonly expectedRevision: ExpectedRevision },
   ): Promise<AppendResult> {
     if (this.closed) return Promise.reject(new Error('event store is closed'));
+    if (this.auditReadOnly) return Promise.reject(new Error('event store is open for audit: read-only'));
     validateAppend(streamId, events, APPEND_EVENTS_MAX);
     return new Promise<AppendResult>((resolve, reject) => {
       this.queue.push({ streamId, events, expectedRevision: options.expectedRevision, resolve, reject });
@@ -123,43 +172,37 @@ export class SqliteEventStore implements EventStore {
     const direction = options.direction ?? 'forwards';
     const maxCount = boundedCount(options.maxCount);
     const from = options.fromRevision ?? (direction === 'forwards' ? 'start' : 'end');
+    return orBusy(() => this.readStreamRows(streamId, direction, from, maxCount)).map(toRecordedEvent);
+  }
+
+  private readStreamRows(streamId: string, direction: Direction, from: bigint | 'start' | 'end', maxCount: number): EventRow[] {
     const current = this.selectStreamRevision.get(streamId);
     if (!current) throw new StreamNotFoundError(streamId);
     let rows: EventRow[];
     if (direction === 'forwards') {
       const fromRevision = from === 'start' ? 0 : from === 'end' ? current.revision + 1 : Number(from);
-      rows = this.db
-        .prepare<[string, number, number], EventRow>(
-          'SELECT * FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?',
-        )
-        .all(streamId, fromRevision, maxCount);
+      rows = this.selectStreamForwards.all(streamId, fromRevision, maxCount);
     } else {
       const fromRevision = from === 'end' ? current.revision : from === 'start' ? 0 : Number(from);
-      rows = this.db
-        .prepare<[string, number, number], EventRow>(
-          'SELECT * FROM events WHERE stream_id = ? AND revision <= ? ORDER BY revision DESC LIMIT ?',
-        )
-        .all(streamId, fromRevision, maxCount);
+      rows = this.selectStreamBackwards.all(streamId, fromRevision, maxCount);
     }
-    return rows.map(toRecordedEvent);
+    return rows;
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     const direction = options.direction ?? 'forwards';
     const maxCount = boundedCount(options.maxCount);
     const from = options.fromPosition ?? (direction === 'forwards' ? 'start' : 'end');
+    return orBusy(() => this.readAllRows(direction, from, maxCount)).map(toRecordedEvent);
+  }
+
+  private readAllRows(direction: Direction, from: bigint | 'start' | 'end', maxCount: number): EventRow[] {
     if (direction === 'forwards') {
       const fromPosition = from === 'start' ? 0 : from === 'end' ? Number.MAX_SAFE_INTEGER : Number(from);
-      return this.db
-        .prepare<[number, number], EventRow>('SELECT * FROM events WHERE position >= ? ORDER BY position LIMIT ?')
-        .all(fromPosition, maxCount)
-        .map(toRecordedEvent);
+      return this.selectAllForwards.all(fromPosition, maxCount);
     }
     const fromPosition = from === 'end' ? Number.MAX_SAFE_INTEGER : from === 'start' ? 0 : Number(from);
-    return this.db
-      .prepare<[number, number], EventRow>('SELECT * FROM events WHERE position <= ? ORDER BY position DESC LIMIT ?')
-      .all(fromPosition, maxCount)
-      .map(toRecordedEvent);
+    return this.selectAllBackwards.all(fromPosition, maxCount);
   }
 
   subscribeToAll(options: SubscribeToAllOptions): AllSubscription {
@@ -169,7 +212,7 @@ export class SqliteEventStore implements EventStore {
     const store = this;
     async function* iterate(): AsyncGenerator<RecordedEvent> {
       while (active && !store.closed) {
-        const rows = store.selectAllAfter.all(checkpoint, SUBSCRIPTION_PAGE_EVENTS);
+        const rows = orBusy(() => store.selectAllAfter.all(checkpoint, SUBSCRIPTION_PAGE_EVENTS));
         for (const row of rows) {
           checkpoint = row.position;
           const event = toRecordedEvent(row);
@@ -191,42 +234,72 @@ export class SqliteEventStore implements EventStore {
   }
 
   async headPosition(): Promise<bigint> {
-    const head = this.selectHead.get()?.head;
+    const head = orBusy(() => this.selectHead.get())?.head;
     return head === null || head === undefined ? -1n : BigInt(head);
+  }
+
+  /** Positions here are dense from 1 (each append takes the last position + 1), so the lag is a difference. */
+  async countEventsAfter(position: bigint, countMax: number): Promise<number> {
+    const head = await this.headPosition();
+    const after = position > 0n ? position : 0n;
+    return head > after ? Math.min(Number(head - after), countMax) : 0;
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
-    this.flush();
+    // Appends already accepted are still written; new ones are refused from here on.
     this.closed = true;
+    await this.draining;
+    if (this.queue.length > 0) await this.drain();
     for (const waiter of this.appendWaiters) waiter();
     this.db.close();
   }
 
   private scheduleFlush(): void {
-    if (this.flushScheduled) return;
+    // A running drain takes whatever is queued before it stops.
+    if (this.flushScheduled || this.draining) return;
     this.flushScheduled = true;
-    setImmediate(() => this.flush());
+    setImmediate(() => {
+      this.flushScheduled = false;
+      if (this.draining) return;
+      this.draining = this.drain().finally(() => {
+        this.draining = undefined;
+        if (this.queue.length > 0 && !this.closed) this.scheduleFlush();
+      });
+    });
   }
 
-  private flush(): void {
-    this.flushScheduled = false;
+  private async drain(): Promise<void> {
     while (this.queue.length > 0) {
-      const batch = this.queue.splice(0, GROUP_COMMIT_APPENDS_MAX);
+      await this.commitBatch(this.queue.splice(0, GROUP_COMMIT_APPENDS_MAX));
+      for (const waiter of this.appendWaiters) waiter();
+    }
+  }
+
+  /** One durable commit for the batch; while other processes hold the write lock, retried with backoff. */
+  private async commitBatch(batch: readonly PendingAppend[]): Promise<void> {
+    const startedMs = Date.now();
+    for (let attempt = 0; ; attempt += 1) {
       let results: Array<AppendResult | { error: unknown }>;
       try {
         results = this.appendBatch(batch);
       } catch (error) {
-        for (const pending of batch) pending.reject(error);
-        continue;
+        const waitedMs = Date.now() - startedMs;
+        if (isBusy(error) && waitedMs < BUSY_RETRY_WINDOW_MS) {
+          await sleep(busyBackoffMs(attempt));
+          continue;
+        }
+        const failure = isBusy(error) ? new StoreBusyError(waitedMs, STORE_BUSY_RETRY_AFTER_SECONDS) : error;
+        for (const pending of batch) pending.reject(failure);
+        return;
       }
       batch.forEach((pending, index) => {
         const result = results[index]!;
         if ('error' in result) pending.reject(result.error);
         else pending.resolve(result);
       });
+      return;
     }
-    for (const waiter of this.appendWaiters) waiter();
   }
 
   private waitForAppend(register: (resolve: () => void) => void): Promise<void> {
@@ -256,10 +329,30 @@ export class SqliteEventStore implements EventStore {
     }
     const createdMs = Date.now();
     let revision = current;
-    let position = -1;
+    // The write lock is held: the last row is the chain's end, and this append continues it.
+    const last = this.selectLastLink.get();
+    let link: ChainLink = GENESIS_LINK;
+    if (last) {
+      if (last.chain_hash === null) {
+        throw new Error(`event ${last.position} has no chain hash: a process of an older version wrote it; upgrade every process that writes ${this.filePath}`);
+      }
+      link = { position: last.position, chainHash: last.chain_hash };
+    }
     for (const event of events) {
       revision += 1;
-      const info = this.insertEvent.run(
+      const position = link.position + 1;
+      const commitment = commitRow(link.chainHash, {
+        position,
+        streamId,
+        revision,
+        id: event.id,
+        type: event.type,
+        data: event.data,
+        metadata: event.metadata,
+        createdMs,
+      });
+      this.insertEvent.run(
+        position,
         streamId,
         revision,
         event.id,
@@ -267,11 +360,14 @@ export class SqliteEventStore implements EventStore {
         JSON.stringify(event.data),
         JSON.stringify(event.metadata),
         createdMs,
+        commitment.saltHex,
+        commitment.privateDigest,
+        commitment.chainHash,
       );
-      position = Number(info.lastInsertRowid);
+      link = { position, chainHash: commitment.chainHash };
     }
     this.upsertStream.run(streamId, revision);
-    return { nextExpectedRevision: BigInt(revision), position: BigInt(position) };
+    return { nextExpectedRevision: BigInt(revision), position: BigInt(link.position) };
   }
 
   /** EventStoreDB's idempotence: the same ids at the same place write nothing and succeed. */
@@ -325,5 +421,32 @@ function toRecordedEvent(row: EventRow): RecordedEvent {
     data: JSON.parse(row.data) as unknown,
     metadata: JSON.parse(row.metadata) as RecordedEvent['metadata'],
     created: new Date(row.created_ms),
+    ...(row.commitment_salt !== null && row.private_digest !== null
+      ? { commitment: { saltHex: row.commitment_salt, privateDigest: row.private_digest } }
+      : {}),
   };
+}
+
+function isBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
+}
+
+/** A read that met another process's lock past the busy wait: a 503, not a 500. */
+function orBusy<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (isBusy(error)) throw new StoreBusyError(WRITE_BUSY_TIMEOUT_MS, STORE_BUSY_RETRY_AFTER_SECONDS);
+    throw error;
+  }
+}
+
+/** Exponential with full jitter, so writers in several processes do not retry in lockstep. */
+function busyBackoffMs(attempt: number): number {
+  return BUSY_BACKOFF_MS_MIN + Math.random() * Math.min(BUSY_BACKOFF_MS_MIN * 2 ** attempt, BUSY_BACKOFF_MS_MAX);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

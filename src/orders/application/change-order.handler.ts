@@ -2,7 +2,9 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { CommandPipeline, CommandResult } from '../../event-store/command-pipeline.js';
 import { notFound } from '../../kernel/errors.js';
 import { assertMayChangeOrder, orderDecider, orderStreamId } from '../domain/order.decider.js';
+import type { OrderCommand } from '../domain/order.commands.js';
 import { ChangeOrderCommand } from './order.commands.js';
+import { readVendor } from './vendor-snapshot.js';
 
 @CommandHandler(ChangeOrderCommand)
 export class ChangeOrderHandler implements ICommandHandler<ChangeOrderCommand> {
@@ -16,7 +18,9 @@ export class ChangeOrderHandler implements ICommandHandler<ChangeOrderCommand> {
   async execute({ orderId, command, context }: ChangeOrderCommand): Promise<CommandResult> {
     const { state } = await this.pipeline.load(orderDecider, orderStreamId(orderId));
     if (state.status === 'absent') throw notFound('ORDER_NOT_FOUND', 'no such order');
-    assertMayChangeOrder(command, state);
-    return this.pipeline.handle(orderDecider, orderStreamId(orderId), command, context);
+    const full: OrderCommand =
+      command.type === 'AcceptOrder' ? { ...command, vendorStatus: (await readVendor(this.pipeline, state.vendorId)).status } : command;
+    assertMayChangeOrder(full, state);
+    return this.pipeline.handle(orderDecider, orderStreamId(orderId), full, context);
   }
 }

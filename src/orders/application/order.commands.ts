@@ -5,7 +5,6 @@ import type { OrderCommand, RequestedLine } from '../domain/order.commands.js';
 export interface PlaceOrderRequest {
   readonly orderId: string;
   readonly opdCode: string;
-  readonly kabupatenKotaCode: string;
   readonly officialName: string;
   readonly vendorId: string;
   readonly cardId: string;
@@ -22,11 +21,13 @@ export class PlaceOrderCommand extends Command<CommandResult> {
   }
 }
 
-/** Every order command after placement: one stream, one decider. */
+/** Every order command after placement: one stream, one decider. The vendor's status on an accept is read by the handler. */
+export type ChangeOrderInput = Exclude<OrderCommand, { type: 'PlaceOrder' | 'AcceptOrder' }> | Omit<Extract<OrderCommand, { type: 'AcceptOrder' }>, 'vendorStatus'>;
+
 export class ChangeOrderCommand extends Command<CommandResult> {
   constructor(
     readonly orderId: string,
-    readonly command: Exclude<OrderCommand, { type: 'PlaceOrder' }>,
+    readonly command: ChangeOrderInput,
     readonly context: CommandContext,
   ) {
     super();

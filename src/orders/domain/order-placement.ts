@@ -1,9 +1,12 @@
 import type { Actor } from '../../kernel/actor.js';
+import { assert } from '../../kernel/assert.js';
 import { FieldError, forbidden, invalid, notFound, ruleViolation } from '../../kernel/errors.js';
 import { isRupiah } from '../../kernel/money.js';
 import { requireText } from '../../kernel/text.js';
 import type { VendorScale } from '../../policy/domain/policy.js';
-import { isKnownKabupatenKota } from '../../vendors/domain/regions.js';
+import { splitPurchaseFinding } from '../../red-flags/domain/red-flag-rules.js';
+import type { RefusedEarlierOrder } from '../../red-flags/domain/red-flag.events.js';
+import { requireRegisteredOpd } from '../../opds/domain/opd.decider.js';
 import type { ListingSnapshot, OrderCommand } from './order.commands.js';
 import type { OrderEvent, OrderLine } from './order.events.js';
 
@@ -19,6 +22,7 @@ type PlaceOrder = Extract<OrderCommand, { type: 'PlaceOrder' }>;
 export function place(command: PlaceOrder): OrderEvent[] {
   assertBuyerScope(command.by, command.opdCode);
   checkRequest(command);
+  const opd = requireRegisteredOpd(command.opd);
   const card = command.card;
   if (card.status === 'absent') throw notFound('CARD_NOT_FOUND', `no card ${card.cardId}`, { cardId: card.cardId });
   if (card.opdCode !== command.opdCode) {
@@ -41,6 +45,7 @@ export function place(command: PlaceOrder): OrderEvent[] {
       policyRevision: command.policy.revision,
     });
   }
+  refuseSplitPurchase(command, totalRupiah);
   return [
     {
       type: 'OrderPlaced',
@@ -48,8 +53,9 @@ export function place(command: PlaceOrder): OrderEvent[] {
         orderId: command.orderId,
         buyer: {
           opdCode: command.opdCode,
-          opdName: card.opdName,
-          kabupatenKotaCode: command.kabupatenKotaCode,
+          opdName: opd.name,
+          // The region is the OPD's registered one, never the request's: spending is credited where the buyer is.
+          kabupatenKotaCode: opd.kabupatenKotaCode,
           officialName: requireText('officialName', command.officialName, TEXT_LENGTH_MAX),
         },
         vendorId: vendor.vendorId,
@@ -64,6 +70,49 @@ export function place(command: PlaceOrder): OrderEvent[] {
       },
     },
   ];
+}
+
+export const SPLIT_PURCHASE = 'SPLIT_PURCHASE';
+
+/** What a SPLIT_PURCHASE refusal names (its problem details; the handler records them as SplitPurchaseRefused). */
+export interface SplitPurchaseDetails {
+  readonly rule: 'split-purchase';
+  readonly orderId: string;
+  readonly opdCode: string;
+  readonly vendorId: string;
+  readonly totalRupiah: number;
+  readonly sumRupiah: number;
+  readonly maxOrderTotalRupiah: number;
+  readonly splitWindowDays: number;
+  readonly windowFrom: string;
+  readonly earlierOrders: readonly RefusedEarlierOrder[];
+  readonly policyRevision: number;
+}
+
+/** Under splitPurchaseAction 'refuse': the order that would complete a split purchase is refused (the handler records the attempt). */
+function refuseSplitPurchase(command: PlaceOrder, totalRupiah: number): void {
+  if (command.policy.splitPurchaseAction !== 'refuse') return;
+  assert(command.recentOrders !== undefined, 'the handler passes the recent orders when the policy refuses split purchases');
+  const finding = splitPurchaseFinding(command.recentOrders, { orderId: command.orderId, totalRupiah, placedAt: command.at.toISOString() }, command.policy);
+  if (!finding) return;
+  const details: SplitPurchaseDetails = {
+    rule: 'split-purchase',
+    orderId: command.orderId,
+    opdCode: command.opdCode,
+    vendorId: command.vendor.vendorId,
+    totalRupiah,
+    sumRupiah: finding.sumRupiah,
+    maxOrderTotalRupiah: finding.maxOrderTotalRupiah,
+    splitWindowDays: finding.splitWindowDays,
+    windowFrom: finding.windowFrom,
+    earlierOrders: finding.earlierOrders.map(({ orderId, totalRupiah: earlierRupiah, placedAt }) => ({ orderId, totalRupiah: earlierRupiah, placedAt })),
+    policyRevision: command.policy.revision,
+  };
+  throw ruleViolation(
+    SPLIT_PURCHASE,
+    `with ${finding.earlierOrders.length} earlier order(s) to this vendor within ${finding.splitWindowDays} days the OPD would spend Rp ${finding.sumRupiah}, over the per-order maximum of Rp ${finding.maxOrderTotalRupiah}: splitting a purchase to stay under it is not allowed`,
+    { ...details },
+  );
 }
 
 function assertBuyerScope(by: Actor, opdCode: string): void {
@@ -83,11 +132,6 @@ function checkRequest(command: PlaceOrder): void {
   });
   if (!isRupiah(command.shippingRupiah)) errors.push({ field: 'shippingRupiah', messages: ['an integer >= 0 (rupiah)'] });
   if (errors.length > 0) throw invalid('INVALID_ORDER', 'the order is invalid', errors);
-  if (!isKnownKabupatenKota(command.kabupatenKotaCode)) {
-    throw invalid('UNKNOWN_KABUPATEN_KOTA', `unknown BPS kabupaten/kota code ${command.kabupatenKotaCode}`, [
-      { field: 'kabupatenKotaCode', messages: ['must be a known 4-digit BPS kabupaten/kota code'] },
-    ]);
-  }
   requireText('officialName', command.officialName, TEXT_LENGTH_MAX);
 }
 

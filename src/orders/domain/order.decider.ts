@@ -7,7 +7,7 @@ import { requireText } from '../../kernel/text.js';
 import type { OrderCommand } from './order.commands.js';
 import { OrderEvent, PAYMENT_FAILURE_CODE_PATTERN, PAYMENT_FAILURE_REASON_LENGTH_MAX, PAYMENT_STEPS, PaymentFailure } from './order.events.js';
 import { evolveOrder } from './order.evolve.js';
-import { CANCELLABLE_STATUSES, OrderState, OrderStatus, PlacedOrder } from './order.state.js';
+import { CANCELLABLE_STATUSES, OrderState, OrderStatus, PlacedOrder, SUSPENSION_CANCELS } from './order.state.js';
 import { place } from './order-placement.js';
 
 const TEXT_LENGTH_MAX = 500;
@@ -44,6 +44,9 @@ function decide(command: OrderCommand, state: OrderState): OrderEvent[] {
     case 'AcceptOrder':
       assertMayChangeOrder(command, state);
       requireStatus(state, ['authorised'], 'accept');
+      if (command.vendorStatus !== 'verified') {
+        throw ruleViolation('VENDOR_NOT_SELLING', `a ${command.vendorStatus} vendor accepts no orders`, { orderId, vendorId: state.vendorId, vendorStatus: command.vendorStatus });
+      }
       return [{ type: 'OrderAccepted', data: { orderId, vendorId: state.vendorId } }];
     case 'RejectOrder':
       assertMayChangeOrder(command, state);
@@ -59,6 +62,11 @@ function decide(command: OrderCommand, state: OrderState): OrderEvent[] {
       assertMayChangeOrder(command, state);
       requireStatus(state, CANCELLABLE_STATUSES, 'cancel');
       return [{ type: 'OrderCancelled', data: { orderId, reason: requireText('reason', command.reason, TEXT_LENGTH_MAX, { multiline: true }) } }];
+    case 'CancelOrderOfSuspendedVendor':
+      assertMayChangeOrder(command, state);
+      // Accepted or shipped orders go on (goods delivered must be paid); closed ones have nothing to cancel.
+      if (!SUSPENSION_CANCELS.includes(state.status) || state.vendorId !== command.vendorId) return [];
+      return [{ type: 'OrderCancelled', data: { orderId, reason: `vendor suspended: ${requireText('suspensionReason', command.suspensionReason, TEXT_LENGTH_MAX, { multiline: true })}` } }];
     case 'RecordPayment':
       if (state.status === 'paid') return [];
       requireStatus(state, ['received'], 'record the payment of');
@@ -135,6 +143,9 @@ export function assertMayChangeOrder(command: Exclude<OrderCommand, { type: 'Pla
     case 'CancelOrder':
       if (isOrderBuyer(command.by, order)) return;
       throw forbidden('OUT_OF_SCOPE', 'only the buying OPD (or an admin) acts on this order', { orderId: order.orderId });
+    case 'CancelOrderOfSuspendedVendor':
+      if (command.by.role === 'system') return;
+      throw forbidden('OUT_OF_SCOPE', 'only the vendor-suspension process cancels for a suspension', { orderId: order.orderId });
     case 'RecordAuthorisationApproved':
     case 'RecordAuthorisationDeclined':
     case 'RecordPayment':

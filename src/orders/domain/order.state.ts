@@ -31,3 +31,9 @@ export type OrderStatus = PlacedOrder['status'];
 
 /** The buyer may cancel until the vendor ships. */
 export const CANCELLABLE_STATUSES: readonly OrderStatus[] = ['placed', 'authorised', 'accepted'];
+
+/**
+ * A vendor's suspension cancels its orders not yet accepted; accepted and shipped orders may be
+ * completed (goods delivered must be paid), and the buyer may still cancel an accepted one.
+ */
+export const SUSPENSION_CANCELS: readonly OrderStatus[] = ['placed', 'authorised'];

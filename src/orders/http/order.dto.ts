@@ -2,6 +2,8 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsInt, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { IsOmittable } from '../../http/optional.js';
+import { OPD_CODE_EXAMPLE, OPD_CODE_FORMAT } from '../../opds/domain/opd-code.js';
+import { IsOpdCode } from '../../opds/http/opd-code.validator.js';
 import { LINE_QUANTITY_MAX, ORDER_LINES_MAX } from '../domain/order-placement.js';
 
 export class OrderLineDto {
@@ -15,13 +17,13 @@ export class OrderLineDto {
 }
 
 export class PlaceOrderDto {
-  @ApiPropertyOptional({ example: 'DINKES-3673', description: 'the buying OPD/satker: a buyer key\'s own (may be omitted); required for an admin' })
-  @IsOmittable() @Matches(/^[A-Za-z0-9._-]{2,40}$/, { message: 'opdCode must be 2..40 of A-Z a-z 0-9 . _ -' })
+  @ApiPropertyOptional({
+    example: OPD_CODE_EXAMPLE,
+    description: `the buying OPD/satker, registered (POST /opds): a buyer key's own (may be omitted); required for an admin. ${OPD_CODE_FORMAT}. ` +
+      'The order is credited to this OPD\'s registered kabupaten/kota: a kabupatenKotaCode in the request is refused as an unknown field',
+  })
+  @IsOmittable() @IsOpdCode()
   opdCode?: string;
-
-  @ApiProperty({ example: '3673', description: 'BPS kabupaten/kota code of the buying OPD' })
-  @Matches(/^\d{4}$/, { message: 'kabupatenKotaCode must be 4 digits' })
-  kabupatenKotaCode!: string;
 
   @ApiProperty({ example: 'Budi Santoso', description: 'the official placing the order (pejabat pengadaan / PPK)' })
   @IsString() @Length(1, 200)

@@ -41,6 +41,7 @@ export class OrdersController {
     description:
       'Unit prices are the listings\' current prices, recorded with their revisions. A total above the policy\'s maxOrderTotalRupiah ' +
       'is 422 ORDER_TOTAL_OVER_MAX (with the rule and policy revision); another OPD\'s card is 422 CARD_OF_ANOTHER_OPD. ' +
+      'The order is credited to the buying OPD\'s registered kabupaten/kota (an unregistered OPD is 422 OPD_NOT_REGISTERED). ' +
       'The card authorisation follows asynchronously (process manager): poll GET /orders/{orderId} for authorised or declined.',
   })
   @ApiCreatedResponse({ type: CommandResponseDto })

@@ -9,7 +9,7 @@ import { commandContext } from '../../http/request-context.js';
 import type { Clock } from '../../kernel/clock.js';
 import { PolicyService } from '../application/policy.service.js';
 import { SetPolicyCommand } from '../application/set-policy.handler.js';
-import { DEFAULT_POLICY, policyAt } from '../domain/policy.js';
+import { DEFAULT_POLICY, PolicyValues, RED_FLAG_POLICY_DEFAULTS, policyAt } from '../domain/policy.js';
 import { SetPolicyDto } from './set-policy.dto.js';
 import { Idempotent } from '../../idempotency/idempotent.decorator.js';
 
@@ -38,10 +38,16 @@ export class PolicyController {
   @ApiOperation({ summary: 'Set a new policy version (admin); decisions from its effective date record its revision' })
   @ApiCreatedResponse({ type: CommandResponseDto })
   async set(@Body() body: SetPolicyDto, @Req() request: FastifyRequest): Promise<CommandResponseDto> {
-    const { effectiveFrom, ...values } = body;
+    const { effectiveFrom, ...given } = body;
+    const values: PolicyValues = { ...RED_FLAG_POLICY_DEFAULTS, ...definedOnly(given) };
     const result = await this.commands.execute(
       new SetPolicyCommand(new Date(effectiveFrom), values, commandContext(request, this.clock)),
     );
     return commandResponse(result);
   }
+}
+
+/** An omitted optional parameter must not overwrite its default with undefined. */
+function definedOnly<T extends object>(values: T): Omit<T, never> {
+  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as T;
 }

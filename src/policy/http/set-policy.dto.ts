@@ -1,6 +1,18 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { ArrayNotEmpty, ArrayUnique, IsBoolean, IsIn, IsInt, IsISO8601, Max, Min } from 'class-validator';
-import { VENDOR_SCALES, VendorScale } from '../../policy/domain/policy.js';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ArrayNotEmpty, ArrayUnique, IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, Max, Min } from 'class-validator';
+import { CATEGORY_CODES } from '../../catalog/domain/categories.js';
+import {
+  CATEGORY_COUNT_MIN,
+  DUPLICATE_WINDOW_HOURS_MAX,
+  PERCENT_MAX,
+  PRICE_OUTLIER_MIN_SAMPLES_MIN,
+  PRICE_OUTLIER_SAMPLE_SIZE_MAX,
+  RED_FLAG_POLICY_DEFAULTS,
+  SPLIT_PURCHASE_ACTIONS,
+  VENDOR_SCALES,
+  VendorScale,
+} from '../../policy/domain/policy.js';
+import type { SplitPurchaseAction } from '../../policy/domain/policy.js';
 
 const RUPIAH_MAX = Number.MAX_SAFE_INTEGER;
 
@@ -36,4 +48,45 @@ export class SetPolicyDto {
   @ApiProperty({ example: 30 })
   @IsInt() @Min(1) @Max(3_650)
   splitWindowDays!: number;
+
+  // The red-flag parameters: each optional, an omitted one takes its default (docs/red-flags.md).
+  @ApiPropertyOptional({ enum: SPLIT_PURCHASE_ACTIONS, example: RED_FLAG_POLICY_DEFAULTS.splitPurchaseAction, description: "'refuse' refuses the order that completes a split purchase (422 SPLIT_PURCHASE); 'flag' only raises a red flag" })
+  @IsOptional() @IsIn(SPLIT_PURCHASE_ACTIONS)
+  splitPurchaseAction?: SplitPurchaseAction;
+
+  @ApiPropertyOptional({ example: RED_FLAG_POLICY_DEFAULTS.nearCapPercent, description: 'an order at or above this percent of maxOrderTotalRupiah is flagged "just under the cap"' })
+  @IsOptional() @IsInt() @Min(1) @Max(PERCENT_MAX)
+  nearCapPercent?: number;
+
+  @ApiPropertyOptional({ example: RED_FLAG_POLICY_DEFAULTS.concentrationSharePercent, description: "one vendor's share of an OPD's yearly spending above which it is flagged" })
+  @IsOptional() @IsInt() @Min(1) @Max(PERCENT_MAX)
+  concentrationSharePercent?: number;
+
+  @ApiPropertyOptional({ example: RED_FLAG_POLICY_DEFAULTS.concentrationMinSpendRupiah, description: "the OPD's yearly spending below which concentration is not flagged, rupiah" })
+  @IsOptional() @IsInt() @Min(0) @Max(RUPIAH_MAX)
+  concentrationMinSpendRupiah?: number;
+
+  @ApiPropertyOptional({ example: RED_FLAG_POLICY_DEFAULTS.duplicateWindowHours, description: 'same OPD, vendor and total within this many hours is a possible duplicate' })
+  @IsOptional() @IsInt() @Min(1) @Max(DUPLICATE_WINDOW_HOURS_MAX)
+  duplicateWindowHours?: number;
+
+  @ApiPropertyOptional({ example: RED_FLAG_POLICY_DEFAULTS.newVendorDays, description: "days after a vendor's verification during which a large order is flagged" })
+  @IsOptional() @IsInt() @Min(1) @Max(3_650)
+  newVendorDays?: number;
+
+  @ApiPropertyOptional({ example: RED_FLAG_POLICY_DEFAULTS.newVendorLargeOrderRupiah, description: 'what counts as a large order for a new vendor, rupiah' })
+  @IsOptional() @IsInt() @Min(1) @Max(RUPIAH_MAX)
+  newVendorLargeOrderRupiah?: number;
+
+  @ApiPropertyOptional({ example: RED_FLAG_POLICY_DEFAULTS.priceOutlierSampleSize, description: "how many of a category's most recent unit prices form the reference" })
+  @IsOptional() @IsInt() @Min(PRICE_OUTLIER_MIN_SAMPLES_MIN) @Max(PRICE_OUTLIER_SAMPLE_SIZE_MAX)
+  priceOutlierSampleSize?: number;
+
+  @ApiPropertyOptional({ example: RED_FLAG_POLICY_DEFAULTS.priceOutlierMinSamples, description: 'no price outlier is flagged before the category has this many prices' })
+  @IsOptional() @IsInt() @Min(PRICE_OUTLIER_MIN_SAMPLES_MIN) @Max(PRICE_OUTLIER_SAMPLE_SIZE_MAX)
+  priceOutlierMinSamples?: number;
+
+  @ApiPropertyOptional({ example: RED_FLAG_POLICY_DEFAULTS.heterogeneousCategoriesMin, description: 'a micro or small vendor selling in at least this many categories is flagged' })
+  @IsOptional() @IsInt() @Min(CATEGORY_COUNT_MIN) @Max(CATEGORY_CODES.length)
+  heterogeneousCategoriesMin?: number;
 }

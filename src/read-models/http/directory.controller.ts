@@ -31,8 +31,8 @@ export class DirectoryController {
   @ApiProduces('application/json', 'text/csv')
   @ApiOkResponse({ description: PAGE_DESCRIPTION })
   listings(@Query() query: ListingListQueryDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Page | string> {
-    const { vendorId, category, status, isDomesticProduct, minPriceRupiah, maxPriceRupiah, title } = query;
-    return this.queries.list(LISTING_LIST, ['catalog'], query, { vendorId, category, status, isDomesticProduct, minPriceRupiah, maxPriceRupiah, title }, request, reply);
+    const { vendorId, category, status, vendorStatus, isDomesticProduct, minPriceRupiah, maxPriceRupiah, title } = query;
+    return this.queries.list(LISTING_LIST, ['catalog'], query, { vendorId, category, status, vendorStatus, isDomesticProduct, minPriceRupiah, maxPriceRupiah, title }, request, reply);
   }
 
   @Get('listings/:listingId/prices')

@@ -2,18 +2,19 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsUUID, Matches, MaxLength, Min } from 'class-validator';
 import { CATEGORY_CODES } from '../../catalog/domain/categories.js';
+import { OPD_CODE_EXAMPLE, OPD_CODE_FORMAT } from '../../opds/domain/opd-code.js';
+import { IsOpdCode } from '../../opds/http/opd-code.validator.js';
 import { VENDOR_SCALES } from '../../policy/domain/policy.js';
 import { ACCOUNTS } from '../../../projections/journal/journal.projection.js';
 import { SPENDING_DIMENSIONS } from '../queries/spending.queries.js';
 import { BooleanParam } from './directory-query.dto.js';
-import { FreshnessDto, ListQueryDto } from './read-model-query.dto.js';
+import { ListQueryDto } from './read-model-query.dto.js';
 
 const ORDER_STATUSES = ['placed', 'authorised', 'declined', 'accepted', 'rejected', 'shipped', 'received', 'paid', 'cancelled', 'expired'];
-const OPD_CODE = /^[A-Za-z0-9._-]{1,64}$/;
 
 export class OrderListQueryDto extends ListQueryDto {
   @ApiPropertyOptional({ enum: ORDER_STATUSES }) @IsOptional() @IsIn(ORDER_STATUSES) status?: string;
-  @ApiPropertyOptional({ example: 'OPD-3673-DINKES' }) @IsOptional() @Matches(OPD_CODE) opdCode?: string;
+  @ApiPropertyOptional({ example: OPD_CODE_EXAMPLE, description: OPD_CODE_FORMAT }) @IsOptional() @IsOpdCode() opdCode?: string;
   @ApiPropertyOptional({ description: "the buyer's kabupaten/kota (BPS)", example: '3673' }) @IsOptional() @Matches(/^\d{4}$/) kabupatenKotaCode?: string;
   @ApiPropertyOptional() @IsOptional() @IsUUID() vendorId?: string;
   @ApiPropertyOptional() @IsOptional() @IsUUID() cardId?: string;
@@ -29,7 +30,7 @@ export class TimelineQueryDto extends ListQueryDto {
 }
 
 export class CardListQueryDto extends ListQueryDto {
-  @ApiPropertyOptional() @IsOptional() @Matches(OPD_CODE) opdCode?: string;
+  @ApiPropertyOptional({ example: OPD_CODE_EXAMPLE, description: OPD_CODE_FORMAT }) @IsOptional() @IsOpdCode() opdCode?: string;
   @ApiPropertyOptional({ enum: ['active', 'suspended', 'closed'] }) @IsOptional() @IsIn(['active', 'suspended', 'closed']) status?: string;
   @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() minAvailableRupiah?: number;
   @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() maxAvailableRupiah?: number;
@@ -67,11 +68,14 @@ export class JournalBalanceQueryDto extends ListQueryDto {
   @ApiPropertyOptional({ enum: ACCOUNTS }) @IsOptional() @IsIn(ACCOUNTS) account?: string;
 }
 
-/** Filters of the spending aggregates (public: no personal data). */
-export class SpendingFilterDto extends FreshnessDto {
+/**
+ * Filters of the spending aggregates (public: no personal data). No waitForPosition: a public
+ * answer never waits; X-Read-Model-Position says how far the read model is.
+ */
+export class SpendingFilterDto {
   @ApiPropertyOptional({ description: 'from this month (YYYY-MM, month of payment)', example: '2025-01' }) @IsOptional() @Matches(/^\d{4}-\d{2}$/) monthFrom?: string;
   @ApiPropertyOptional({ description: 'to this month (YYYY-MM)', example: '2025-12' }) @IsOptional() @Matches(/^\d{4}-\d{2}$/) monthTo?: string;
-  @ApiPropertyOptional() @IsOptional() @Matches(OPD_CODE) opdCode?: string;
+  @ApiPropertyOptional({ example: OPD_CODE_EXAMPLE, description: OPD_CODE_FORMAT }) @IsOptional() @IsOpdCode() opdCode?: string;
   @ApiPropertyOptional({ description: "the buyer's kabupaten/kota" }) @IsOptional() @Matches(/^\d{4}$/) kabupatenKotaCode?: string;
   @ApiPropertyOptional() @IsOptional() @IsUUID() vendorId?: string;
   @ApiPropertyOptional({ enum: CATEGORY_CODES }) @IsOptional() @IsIn(CATEGORY_CODES) category?: string;

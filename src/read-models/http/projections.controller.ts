@@ -14,7 +14,7 @@ export class ProjectionsController {
   @Roles('admin', 'auditor')
   @ApiOperation({
     summary: 'Every projection: state, position in $all, head, lag in events, rows per table',
-    description: 'lagEvents = head position - projection position (positions are dense in the embedded store).',
+    description: 'lagEvents = events in $all after the projection position (counted up to 10,000).',
   })
   @ApiOkResponse({ description: '{ projections: [...] }' })
   async list(): Promise<{ projections: ProjectionStatus[] }> {

@@ -45,6 +45,7 @@ export const LISTING_LIST: ListSpec = {
     listingId: 'listing_id',
     vendorId: 'vendor_id',
     vendorName: 'vendor_name',
+    vendorStatus: 'vendor_status',
     title: 'title',
     category: 'category',
     unit: 'unit',
@@ -62,6 +63,7 @@ export const LISTING_LIST: ListSpec = {
     vendorId: { column: 'vendor_id', op: '=' },
     category: { column: 'category', op: '=' },
     status: { column: 'status', op: '=' },
+    vendorStatus: { column: 'vendor_status', op: '=' },
     isDomesticProduct: { column: 'is_domestic_product', op: '=' },
     minPriceRupiah: { column: 'price_rupiah', op: '>=' },
     maxPriceRupiah: { column: 'price_rupiah', op: '<=' },
@@ -92,4 +94,27 @@ export const PRICE_HISTORY_LIST: ListSpec = {
   sorts: { position: 'position', priceRupiah: 'price_rupiah' },
   defaultSort: 'position',
   uniqueKey: ['listing_id', 'position'],
+};
+
+export const OPD_LIST: ListSpec = {
+  name: 'opds',
+  source: 'opd_registry',
+  fields: {
+    opdCode: 'opd_code',
+    name: 'name',
+    kabupatenKotaCode: 'kabupaten_kota_code',
+    pemdaCode: 'pemda_code',
+    pemdaLevel: 'pemda_level',
+    registeredAt: 'registered_at',
+    updatedAt: 'updated_at',
+    revision: 'revision',
+  },
+  filters: {
+    kabupatenKotaCode: { column: 'kabupaten_kota_code', op: '=' },
+    pemdaCode: { column: 'pemda_code', op: '=' },
+    name: { column: 'name', op: 'contains' },
+  },
+  sorts: { opdCode: 'opd_code', name: 'name', registeredAt: 'registered_at' },
+  defaultSort: 'opdCode',
+  uniqueKey: ['opd_code'],
 };

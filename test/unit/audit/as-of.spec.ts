@@ -2,12 +2,14 @@ import { AS_OF_AGGREGATES } from '../../../src/audit/as-of/as-of-aggregates.js';
 import { isWithin, parseAsOfPoint, prefixWithin } from '../../../src/audit/as-of/as-of-point.js';
 import { foldAsOf } from '../../../src/audit/as-of/fold-as-of.js';
 import { cardDecider } from '../../../src/cards/domain/card.decider.js';
-import type { RecordedEvent } from '../../../src/event-store/event-store.port.js';
+import type { EventStore, RecordedEvent } from '../../../src/event-store/event-store.port.js';
 import { fold } from '../../../src/kernel/decider.js';
 import { DomainError } from '../../../src/kernel/errors.js';
 import { sampleData, sampleIds, sampleMetadata } from '../../support/ledger-event-samples.js';
 
 const AUDITOR = { id: 'test', role: 'auditor' } as const;
+/** A card's view reads no other aggregate: any read of the store is a bug. */
+const NO_STORE = new Proxy({}, { get: () => { throw new Error('the card as-of view read the store'); } }) as EventStore;
 
 function codeOf(work: () => unknown): { code: string; fields: string[] } {
   try {
@@ -81,16 +83,16 @@ describe('audit as-of: folding (unit)', () => {
     expect(foldAsOf(cardDecider, stream, { kind: 'position', position: 1n })).toEqual({ state: cardDecider.initialState(), events: [], revision: -1n });
   });
 
-  it('shows the card as its live endpoint does, and as absent before its first event', () => {
+  it('shows the card as its live endpoint does, and as absent before its first event', async () => {
     const stream = cardStream();
-    const early = AS_OF_AGGREGATES.card.viewAt(stream, { kind: 'position', position: 20n }, AUDITOR);
-    const now = AS_OF_AGGREGATES.card.viewAt(stream, { kind: 'position', position: 40n }, AUDITOR);
+    const early = await AS_OF_AGGREGATES.card.viewAt(stream, { kind: 'position', position: 20n }, AUDITOR, NO_STORE);
+    const now = await AS_OF_AGGREGATES.card.viewAt(stream, { kind: 'position', position: 40n }, AUDITOR, NO_STORE);
     expect(early.exists && now.exists).toBe(true);
     if (!early.exists || !now.exists) return;
     expect(early.view.revision).toBe('1');
     expect(early.lastEvent.position).toBe(20n);
     expect(early.view.heldRupiah).toBeGreaterThan(0);
     expect(now.view.limitRupiah).not.toEqual(early.view.limitRupiah);
-    expect(AS_OF_AGGREGATES.card.viewAt(stream, { kind: 'position', position: 9n }, AUDITOR)).toEqual({ exists: false });
+    expect(await AS_OF_AGGREGATES.card.viewAt(stream, { kind: 'position', position: 9n }, AUDITOR, NO_STORE)).toEqual({ exists: false });
   });
 });

@@ -21,7 +21,7 @@ const line = (category: string, lineTotalRupiah: number, n: number) => ({
 });
 const placed = {
   orderId,
-  buyer: { opdCode: 'OPD-3673-DINKES', opdName: 'Dinas Kesehatan Kota Serang', kabupatenKotaCode: '3673', officialName: 'Siti Rohmah' },
+  buyer: { opdCode: '3673-DINKES', opdName: 'Dinas Kesehatan Kota Serang', kabupatenKotaCode: '3673', officialName: 'Siti Rohmah' },
   vendorId,
   vendorScale: 'mikro',
   cardId,
@@ -48,7 +48,7 @@ describe('orders projection (unit)', () => {
     expect(changes[0]).toMatchObject({
       op: 'insert',
       table: 'order_summaries',
-      values: { order_id: orderId, status: 'placed', opd_code: 'OPD-3673-DINKES', items_rupiah: 950_000, total_rupiah: 1_000_000, categories: 'atk,makan-minum', line_count: 2 },
+      values: { order_id: orderId, status: 'placed', opd_code: '3673-DINKES', items_rupiah: 950_000, total_rupiah: 1_000_000, categories: 'atk,makan-minum', line_count: 2 },
     });
     expect(changes.filter((change) => change.table === 'order_lines')).toHaveLength(2);
     expect(changes[changes.length - 1]).toMatchObject({ op: 'insert', table: 'order_timeline', values: { order_id: orderId, position: 10, event_type: 'OrderPlaced' } });
@@ -75,7 +75,7 @@ describe('orders projection (unit)', () => {
 describe('cards projection (unit)', () => {
   it('given CardIssued, then available = limit', () => {
     const [change] = cardsProjection.project(
-      projected('CardIssued', { cardId, opdCode: 'OPD-3673-DINKES', opdName: 'Dinkes', holderName: 'Siti', cardLast4: '1234', limitRupiah: 100_000_000, expiresOn: '2027-12-31' }),
+      projected('CardIssued', { cardId, opdCode: '3673-DINKES', opdName: 'Dinkes', holderName: 'Siti', cardLast4: '1234', limitRupiah: 100_000_000, expiresOn: '2027-12-31' }),
       noLookup,
     );
     expect(change).toMatchObject({ op: 'insert', values: { limit_rupiah: 100_000_000, held_rupiah: 0, captured_unsettled_rupiah: 0, available_rupiah: 100_000_000 } });
@@ -146,7 +146,7 @@ describe('spending projection (unit)', () => {
       {
         op: 'increment',
         table: 'spending_cube',
-        key: { month: '2025-03', opd_code: 'OPD-3673-DINKES', vendor_id: vendorId, category: 'makan-minum', buyer_kabupaten_kota_code: '3673', vendor_scale: 'mikro', vendor_is_local: 1 },
+        key: { month: '2025-03', opd_code: '3673-DINKES', vendor_id: vendorId, category: 'makan-minum', buyer_kabupaten_kota_code: '3673', vendor_scale: 'mikro', vendor_is_local: 1 },
         add: { amount_rupiah: 750_000, order_count: 1 },
       },
       expect.objectContaining({ key: expect.objectContaining({ category: 'atk' }), add: { amount_rupiah: 250_000, order_count: 0 } }),

@@ -55,10 +55,10 @@ describe('catalog projection (unit)', () => {
   const created = { listingId, vendorId, title: 'Nasi kotak', category: 'makan-minum', unit: 'kotak', priceRupiah: 35_000, isDomesticProduct: true };
 
   it('given a vendor, when a listing is created, then the listing (with the vendor name) and its first price', () => {
-    const lookup = lookupOf({ catalog_vendor_names: [{ vendor_id: vendorId, name: 'Koperasi Sari Rasa' }] });
+    const lookup = lookupOf({ catalog_vendor_names: [{ vendor_id: vendorId, name: 'Koperasi Sari Rasa', status: 'verified' }] });
     const changes = catalogProjection.project(projected('ListingCreated', created, { position: 7, at: '2025-01-20T00:00:00.000Z', actorId: 'key:v' }), lookup);
     expect(changes).toEqual([
-      { op: 'insert', table: 'catalog_listings', values: expect.objectContaining({ listing_id: listingId, vendor_name: 'Koperasi Sari Rasa', price_rupiah: 35_000, status: 'active', price_change_count: 0 }) },
+      { op: 'insert', table: 'catalog_listings', values: expect.objectContaining({ listing_id: listingId, vendor_name: 'Koperasi Sari Rasa', vendor_status: 'verified', price_rupiah: 35_000, status: 'active', price_change_count: 0 }) },
       { op: 'insert', table: 'catalog_price_history', values: { listing_id: listingId, position: 7, price_rupiah: 35_000, previous_price_rupiah: null, effective_at: '2025-01-20T00:00:00.000Z', changed_by: 'key:v', revision: 0 } },
     ]);
   });
@@ -78,5 +78,20 @@ describe('catalog projection (unit)', () => {
       noLookup,
     );
     expect(renamed).toContainEqual({ op: 'update', table: 'catalog_listings', key: { vendor_id: vendorId }, set: { vendor_name: 'Nama Baru' } });
+  });
+
+  it('when the vendor is suspended or reinstated, then every listing shows the vendor\'s status', () => {
+    expect(catalogProjection.project(projected('VendorSuspended', { vendorId, reason: 'audit' }), noLookup)).toContainEqual({
+      op: 'update',
+      table: 'catalog_listings',
+      key: { vendor_id: vendorId },
+      set: { vendor_status: 'suspended' },
+    });
+    expect(catalogProjection.project(projected('VendorReinstated', { vendorId }), noLookup)).toContainEqual({
+      op: 'update',
+      table: 'catalog_listings',
+      key: { vendor_id: vendorId },
+      set: { vendor_status: 'verified' },
+    });
   });
 });
