@@ -84,7 +84,8 @@ describe('order flows survive SIGKILL (fault)', () => {
     app = await TestApp.start({ dataDir });
     const admin = app.issueKey('admin');
     const session: Session = { buyer: await buyerKey(app, admin), vendor: await sellingVendor(app, admin, [500_000]) };
-    const cardIds = [await issueCard(app, admin, 30_000_000), await issueCard(app, admin, 5_000_000)];
+    // The first card holds every order it gets (so the flows outlast the kill step on any machine); the second declines some.
+    const cardIds = [await issueCard(app, admin, 100_000_000), await issueCard(app, admin, 50_000_000)];
 
     let steps = 0;
     let killing: Promise<void> | undefined;
