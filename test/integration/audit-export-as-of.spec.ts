@@ -11,13 +11,12 @@ import type { ExportView } from '../../src/audit/export/export-line.js';
 import { cardDecider, cardStreamId } from '../../src/cards/domain/card.decider.js';
 import { cardView } from '../../src/cards/http/card.view.js';
 import type { RecordedEvent } from '../../src/event-store/event-store.port.js';
-import { READ_COUNT_MAX } from '../../src/event-store/event-store.port.js';
 import { readWholeStream } from '../../src/event-store/read-whole-stream.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
 import { fold } from '../../src/kernel/decider.js';
 import { DomainError } from '../../src/kernel/errors.js';
 import { trialBalance } from '../../src/read-models/queries/trial-balance.js';
-import { generateHistory } from '../support/generated-history.js';
+import { generateHistory, readEverything } from '../support/generated-history.js';
 import { rebuildInto } from '../support/read-model-fixture.js';
 import { PROJECT_ROOT } from '../support/test-app.js';
 
@@ -28,16 +27,6 @@ const AUDITOR = { id: 'test:auditor', role: 'auditor' } as const;
 const CLI_JS = join(PROJECT_ROOT, 'dist', 'src', 'cli.js');
 const CLI_TIMEOUT_MS = 120_000;
 const SUITE_STEP_MS = 5 * 60_000;
-
-async function readEverything(store: SqliteEventStore): Promise<RecordedEvent[]> {
-  const all: RecordedEvent[] = [];
-  for (let from = 0n; ; ) {
-    const page = await store.readAll({ fromPosition: from, maxCount: READ_COUNT_MAX });
-    if (page.length === 0) return all;
-    all.push(...page);
-    from = page[page.length - 1]!.position + 1n;
-  }
-}
 
 async function exportToFile(store: SqliteEventStore, path: string, view: ExportView, raw: Parameters<typeof parseExportRange>[0] = {}): Promise<number> {
   const out = createWriteStream(path, { flags: 'a' });

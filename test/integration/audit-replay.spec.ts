@@ -10,6 +10,7 @@ import { storeChainFindings } from '../../src/audit/replay/store-chain-check.js'
 import { verifyAgainstSavedCheckpoint } from '../../src/audit/replay/verify-saved-checkpoint.js';
 import { TransparencyLog } from '../../src/audit/transparency-log.js';
 import { DeadLetterStore } from '../../src/event-store/dead-letter-store.js';
+import type { EventRow } from '../../src/event-store/sqlite/event-chain.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
 import { SubscriptionRunner } from '../../src/event-store/subscription-runner.js';
 import { silentLogger } from '../../src/kernel/logger.js';
@@ -59,19 +60,8 @@ function forgerOpen(dataDir: string): Database.Database {
   return db;
 }
 
-interface Row {
-  position: number;
-  stream_id: string;
-  revision: number;
-  event_id: string;
-  type: string;
-  data: string;
-  metadata: string;
-  created_ms: number;
-  commitment_salt: string;
-  private_digest: string;
-  chain_hash: string;
-}
+/** A stored row as the forger reads it: every row of this version has its commitment. */
+type Row = EventRow & { commitment_salt: string; private_digest: string; chain_hash: string };
 
 async function replay(dataDir: string, verifierKey: string) {
   const store = SqliteEventStore.openForAudit(join(dataDir, 'events.db'));

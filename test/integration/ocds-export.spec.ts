@@ -3,7 +3,6 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RecordedEvent } from '../../src/event-store/event-store.port.js';
-import { READ_COUNT_MAX } from '../../src/event-store/event-store.port.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
 import { DomainError } from '../../src/kernel/errors.js';
 import { ocidOf } from '../../src/ocds/ocid.js';
@@ -11,7 +10,7 @@ import { OcdsExporter } from '../../src/ocds/ocds-exporter.js';
 import type { PeriodPageRequest } from '../../src/ocds/ocds-period.js';
 import type { OcdsPublication } from '../../src/ocds/ocds-publication.js';
 import type { OcdsRecordPackage, OcdsRelease, OcdsReleasePackage } from '../../src/ocds/ocds-release.types.js';
-import { generateHistory } from '../support/generated-history.js';
+import { generateHistory, readEverything } from '../support/generated-history.js';
 import { recordPackageErrors, releasePackageErrors } from '../support/ocds-schema.js';
 import { PROJECT_ROOT } from '../support/test-app.js';
 
@@ -29,16 +28,6 @@ const PUBLICATION: OcdsPublication = {
   publicationPolicyUrl: 'http://127.0.0.1:3000/public/ocds/publication-policy',
   baseUrl: 'http://127.0.0.1:3000',
 };
-
-async function readEverything(store: SqliteEventStore): Promise<RecordedEvent[]> {
-  const all: RecordedEvent[] = [];
-  for (let from = 0n; ; ) {
-    const page = await store.readAll({ fromPosition: from, maxCount: READ_COUNT_MAX });
-    if (page.length === 0) return all;
-    all.push(...page);
-    from = page[page.length - 1]!.position + 1n;
-  }
-}
 
 /** Every page of a period, following the cursors. */
 async function walk<P>(request: PeriodPageRequest, page: (request: PeriodPageRequest) => Promise<{ package: P; nextCursor?: bigint }>): Promise<P[]> {
