@@ -32,6 +32,8 @@ export interface AppConfig {
   readonly publicRateLimitMax: number;
   readonly publicRateLimitWindowMs: number;
   readonly publicCacheMaxAgeSeconds: number;
+  /** Strict-Transport-Security max-age; 0 (the default) sends none, for plain-HTTP local use. Set it behind TLS. */
+  readonly hstsMaxAgeSeconds: number;
   /** The transparency log's origin line and note key name (docs/audit.md). */
   readonly logOrigin: string;
   /** The log's Ed25519 signing key (Go note signer-key format); created there on first start when missing. */
@@ -72,6 +74,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     publicRateLimitMax: integer(env, 'PUBLIC_RATE_LIMIT_MAX', PUBLIC_RATE_LIMIT_MAX_DEFAULT, 1, 1_000_000),
     publicRateLimitWindowMs: integer(env, 'PUBLIC_RATE_LIMIT_WINDOW_MS', 60_000, 1_000, 86_400_000),
     publicCacheMaxAgeSeconds: integer(env, 'PUBLIC_CACHE_MAX_AGE_SECONDS', 30, 0, 86_400),
+    hstsMaxAgeSeconds: integer(env, 'HSTS_MAX_AGE_SECONDS', 0, 0, 63_072_000),
     logOrigin: logOrigin(env),
     logSigningKeyFile: resolve(env.LOG_SIGNING_KEY_FILE || join(dataDir, 'log-signing.key')),
     logCheckpointIntervalMs: integer(env, 'LOG_CHECKPOINT_INTERVAL_MS', 1_000, 100, 3_600_000),
