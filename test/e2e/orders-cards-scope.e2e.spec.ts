@@ -8,6 +8,7 @@ const OFFICIAL_NAME = 'Bambang Pejabat Pengadaan';
 const PERSONAL_NPWP = '3673015508900002';
 const VENDOR_EMAIL = 'wati.pribadi@contoh.id';
 const VENDOR_PHONE = '+62 812 7777 4321';
+const MISSING_ID = '00000000-0000-4000-8000-00000000dead';
 
 describe('scope: buyers, vendors and the public see and act only on what is theirs (e2e)', () => {
   let app: TestApp;
@@ -31,6 +32,17 @@ describe('scope: buyers, vendors and the public see and act only on what is thei
     expect(response.headers.get('content-type')).toContain(PROBLEM_CONTENT_TYPE);
     expect(await app.eventCount()).toBe(before);
     return response;
+  }
+
+  /** A resource the caller may not see is answered exactly as a missing one: same status, code and body but for the id. */
+  async function sameAsMissing(method: string, path: string, options: RequestOptions, id: string, code: string): Promise<HttpResponse> {
+    const hidden = await refused(method, path, options, 404, code);
+    // A key names one request: the missing one's attempt gets its own.
+    const key = options.headers?.['idempotency-key'];
+    const missingOptions = key ? { ...options, headers: { ...options.headers, 'idempotency-key': `${key}-missing` } } : options;
+    const missing = await refused(method, path.replace(id, MISSING_ID), missingOptions, 404, code);
+    expect(JSON.parse(JSON.stringify(hidden.body).replaceAll(id, MISSING_ID))).toEqual(missing.body);
+    return hidden;
   }
 
   /** Text of an answer with no personal data in it, and no trace of the other OPD's card or order. */
@@ -80,28 +92,31 @@ describe('scope: buyers, vendors and the public see and act only on what is thei
   });
 
   describe('a buyer of another OPD', () => {
-    it('cannot read the card or the order (403), and the refusal names neither their OPD nor their holder', async () => {
-      for (const path of [`/cards/${cardId}`, `/orders/${orderId}`]) {
-        const response = await refused('GET', path, { token: otherBuyer }, 403, 'OUT_OF_SCOPE');
+    // Answered as missing (404), not 403: a refusal would tell a stranger the card or order exists.
+    it('cannot read the card or the order: 404 exactly as for a missing one, naming neither their OPD nor their holder', async () => {
+      for (const [path, id, code] of [[`/cards/${cardId}`, cardId, 'CARD_NOT_FOUND'], [`/orders/${orderId}`, orderId, 'ORDER_NOT_FOUND']] as const) {
+        const response = await sameAsMissing('GET', path, { token: otherBuyer }, id, code);
         expectNoLeak(response, OPD, 'Dinas Kesehatan', seller.vendorId);
       }
     });
 
-    it('cannot receive or cancel the order, with or without If-Match (403, never 412 with the order\'s revision)', async () => {
+    it('cannot receive or cancel the order, with or without If-Match (404 as a missing order, never 412 with the order\'s revision)', async () => {
       const today = new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10);
       for (const headers of [{}, { 'if-match': '"0"' }, { 'if-match': '"1"' }, { 'if-match': '"-1"' }, { 'idempotency-key': 'coba-coba-1' }] as Record<string, string>[]) {
-        const cancel = await refused('POST', `/orders/${orderId}/cancel`, { token: otherBuyer, body: { reason: 'iseng' }, headers }, 403, 'OUT_OF_SCOPE');
+        const cancel = await sameAsMissing('POST', `/orders/${orderId}/cancel`, { token: otherBuyer, body: { reason: 'iseng' }, headers }, orderId, 'ORDER_NOT_FOUND');
         expectNoLeak(cancel, OPD, '"currentRevision"');
         // A key names one request: the receive attempt gets its own.
         const receiveHeaders = headers['idempotency-key'] ? { 'idempotency-key': `${headers['idempotency-key']}-receive` } : headers;
-        const receive = await refused('POST', `/orders/${orderId}/receive`, { token: otherBuyer, body: { bastNumber: 'BAST/PALSU/1', bastDate: today }, headers: receiveHeaders }, 403, 'OUT_OF_SCOPE');
+        const receive = await sameAsMissing('POST', `/orders/${orderId}/receive`, { token: otherBuyer, body: { bastNumber: 'BAST/PALSU/1', bastDate: today }, headers: receiveHeaders }, orderId, 'ORDER_NOT_FOUND');
         expectNoLeak(receive, OPD, '"currentRevision"');
       }
     });
 
-    it('cannot place an order for the other OPD, nor pay with its card', async () => {
+    it('cannot place an order for the other OPD, nor pay with its card (404 as a missing card)', async () => {
       await refused('POST', '/orders', { token: otherBuyer, body: { ...orderBody(seller, cardId, [{ listingIndex: 0, quantity: 1 }]), opdCode: OPD } }, 403, 'OUT_OF_SCOPE');
-      const response = await refused('POST', '/orders', { token: otherBuyer, body: orderBody(seller, cardId, [{ listingIndex: 0, quantity: 1 }]) }, 422, 'CARD_OF_ANOTHER_OPD');
+      const response = await refused('POST', '/orders', { token: otherBuyer, body: orderBody(seller, cardId, [{ listingIndex: 0, quantity: 1 }]), headers: { 'idempotency-key': 'scope-other-card' } }, 404, 'CARD_NOT_FOUND');
+      const missing = await refused('POST', '/orders', { token: otherBuyer, body: orderBody(seller, MISSING_ID, [{ listingIndex: 0, quantity: 1 }]), headers: { 'idempotency-key': 'scope-missing-card' } }, 404, 'CARD_NOT_FOUND');
+      expect(JSON.parse(JSON.stringify(response.body).replaceAll(cardId, MISSING_ID))).toEqual(missing.body);
       expectNoLeak(response, OPD);
     });
 
@@ -114,16 +129,16 @@ describe('scope: buyers, vendors and the public see and act only on what is thei
   });
 
   describe('a vendor that is not the order\'s', () => {
-    it('cannot read the order, nor any card', async () => {
-      expectNoLeak(await refused('GET', `/orders/${orderId}`, { token: stranger.vendorToken }, 403, 'OUT_OF_SCOPE'), seller.vendorId, cardId);
+    it('cannot read the order (404 as a missing one), nor any card (vendors never read cards: 403)', async () => {
+      expectNoLeak(await sameAsMissing('GET', `/orders/${orderId}`, { token: stranger.vendorToken }, orderId, 'ORDER_NOT_FOUND'), seller.vendorId, cardId);
       await refused('GET', `/cards/${cardId}`, { token: stranger.vendorToken }, 403, 'ROLE_NOT_ALLOWED');
       await refused('GET', `/cards/${cardId}`, { token: seller.vendorToken }, 403, 'ROLE_NOT_ALLOWED');
     });
 
-    it('cannot accept, reject or ship it, with or without If-Match (403, never 412), nor receive or cancel it', async () => {
+    it('cannot accept, reject or ship it, with or without If-Match (404 as a missing order, never 412), nor receive or cancel it', async () => {
       for (const headers of [{}, { 'if-match': '"0"' }, { 'if-match': '"1"' }] as Record<string, string>[]) {
         for (const [action, body] of [['accept', undefined], ['reject', { reason: 'saingan' }], ['ship', {}]] as const) {
-          const response = await refused('POST', `/orders/${orderId}/${action}`, { token: stranger.vendorToken, headers, ...(body ? { body } : {}) }, 403, 'NOT_ORDER_VENDOR');
+          const response = await sameAsMissing('POST', `/orders/${orderId}/${action}`, { token: stranger.vendorToken, headers, ...(body ? { body } : {}) }, orderId, 'ORDER_NOT_FOUND');
           expectNoLeak(response, seller.vendorId, '"currentRevision"');
         }
       }

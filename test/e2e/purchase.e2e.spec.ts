@@ -97,8 +97,9 @@ describe('a whole purchase over HTTP (e2e)', () => {
     expect(tooBig.status).toBe(422);
     expect(tooBig.body).toMatchObject({ code: 'ORDER_TOTAL_OVER_MAX', rule: 'maxOrderTotalRupiah', maxOrderTotalRupiah: 50_000_000, policyRevision: 0 });
     const otherOpd = await app.request('POST', '/orders', { token: buyer, body: orderBody(vendor, otherCard, [{ listingIndex: 0, quantity: 1 }]) });
-    expect(otherOpd.status).toBe(422);
-    expect(otherOpd.body.code).toBe('CARD_OF_ANOTHER_OPD');
+    // Another OPD's card is not the buyer's to see: answered as a missing card.
+    expect(otherOpd.status).toBe(404);
+    expect(otherOpd.body.code).toBe('CARD_NOT_FOUND');
     const foreignOpd = await app.request('POST', '/orders', { token: buyer, body: { ...orderBody(vendor, cardId, [{ listingIndex: 0, quantity: 1 }]), opdCode: OTHER_OPD } });
     expect(foreignOpd.status).toBe(403);
     const asVendor = await app.request('POST', '/orders', { token: vendor.vendorToken, body: orderBody(vendor, cardId, [{ listingIndex: 0, quantity: 1 }]) });
@@ -111,12 +112,13 @@ describe('a whole purchase over HTTP (e2e)', () => {
     await pollUntil(app, buyer, `/orders/${orderId}`, (order) => order.status === 'authorised');
     const stranger = await sellingVendor(app, admin, [1_000]);
     const notTheirs = await app.request('POST', `/orders/${orderId}/accept`, { token: stranger.vendorToken });
-    expect(notTheirs.status).toBe(403);
-    expect(notTheirs.body.code).toBe('NOT_ORDER_VENDOR');
+    // What a caller may not see is answered as missing (404), so it learns nothing of its existence.
+    expect(notTheirs.status).toBe(404);
+    expect(notTheirs.body.code).toBe('ORDER_NOT_FOUND');
     const otherBuyer = await buyerKey(app, admin, OTHER_OPD);
-    expect((await app.request('GET', `/orders/${orderId}`, { token: otherBuyer })).status).toBe(403);
-    expect((await app.request('GET', `/cards/${cardId}`, { token: otherBuyer })).status).toBe(403);
-    expect((await app.request('POST', `/orders/${orderId}/cancel`, { token: otherBuyer, body: { reason: 'x' } })).status).toBe(403);
+    expect((await app.request('GET', `/orders/${orderId}`, { token: otherBuyer })).status).toBe(404);
+    expect((await app.request('GET', `/cards/${cardId}`, { token: otherBuyer })).status).toBe(404);
+    expect((await app.request('POST', `/orders/${orderId}/cancel`, { token: otherBuyer, body: { reason: 'x' } })).status).toBe(404);
 
     // Cancelling releases the hold (process manager).
     expect((await app.request('POST', `/orders/${orderId}/cancel`, { token: buyer, body: { reason: 'acara ditunda' } })).status).toBe(200);

@@ -116,9 +116,12 @@ describe('order decider', () => {
       given(orderDecider, []).when(placeOrder({ lines: [{ listingId: NASI, quantity: 1_428 }], shippingRupiah: 20_001 })).thenError('ORDER_TOTAL_OVER_MAX');
     });
 
-    it('refuses another OPD\'s card, and a card that does not exist', () => {
+    it('refuses another OPD\'s card (to a buyer as a missing card, to an admin by name), and a card that does not exist', () => {
       given(orderDecider, [])
         .when(placeOrder({ card: { cardId: CARD, status: 'active', opdCode: '3673-DISDIK' } }))
+        .thenError('CARD_NOT_FOUND', 'not_found', { cardId: CARD });
+      given(orderDecider, [])
+        .when(placeOrder({ by: admin, card: { cardId: CARD, status: 'active', opdCode: '3673-DISDIK' } }))
         .thenError('CARD_OF_ANOTHER_OPD', 'business_rule');
       given(orderDecider, []).when(placeOrder({ card: { cardId: CARD, status: 'absent' } })).thenError('CARD_NOT_FOUND', 'not_found');
     });
@@ -232,7 +235,8 @@ describe('order decider', () => {
     });
 
     it('refuses another vendor, a buyer, and out-of-order steps', () => {
-      given(orderDecider, [placed, authorised]).when({ type: 'AcceptOrder', by: otherVendor, vendorStatus: 'verified' }).thenError('NOT_ORDER_VENDOR', 'forbidden');
+      // Another vendor may not see the order: it is told the order does not exist (404, as a missing one).
+      given(orderDecider, [placed, authorised]).when({ type: 'AcceptOrder', by: otherVendor, vendorStatus: 'verified' }).thenError('ORDER_NOT_FOUND', 'not_found');
       given(orderDecider, [placed, authorised]).when({ type: 'AcceptOrder', by: buyer, vendorStatus: 'verified' }).thenError('NOT_ORDER_VENDOR', 'forbidden');
       given(orderDecider, [placed]).when({ type: 'AcceptOrder', by: vendor, vendorStatus: 'verified' }).thenError('ORDER_INVALID_TRANSITION', 'business_rule', { status: 'placed' });
       given(orderDecider, [placed, authorised]).when({ type: 'ShipOrder', by: vendor }).thenError('ORDER_INVALID_TRANSITION');
@@ -278,7 +282,7 @@ describe('order decider', () => {
     });
 
     it('refuses another OPD, an order not shipped, a BAST dated after today (WIB), and a bad date', () => {
-      given(orderDecider, [placed, authorised, accepted, shipped]).when(receive({ by: otherBuyer })).thenError('OUT_OF_SCOPE', 'forbidden');
+      given(orderDecider, [placed, authorised, accepted, shipped]).when(receive({ by: otherBuyer })).thenError('ORDER_NOT_FOUND', 'not_found');
       given(orderDecider, [placed, authorised, accepted]).when(receive()).thenError('ORDER_INVALID_TRANSITION');
       // 2026-11-28T17:30Z is already 2026-11-29 in WIB.
       given(orderDecider, [placed, authorised, accepted, shipped]).when(receive({ bastDate: '2026-11-29', at: new Date('2026-11-28T17:30:00Z') })).then([{ ...received, data: { ...received.data, bastDate: '2026-11-29' } } as OrderEvent]);
@@ -311,7 +315,7 @@ describe('order decider', () => {
     it('refuses after shipping, twice, and by another OPD or the vendor', () => {
       given(orderDecider, [placed, authorised, accepted, shipped]).when({ type: 'CancelOrder', by: buyer, reason: 'x' }).thenError('ORDER_INVALID_TRANSITION');
       given(orderDecider, [placed, cancelled]).when({ type: 'CancelOrder', by: buyer, reason: 'x' }).thenError('ORDER_INVALID_TRANSITION');
-      given(orderDecider, [placed]).when({ type: 'CancelOrder', by: otherBuyer, reason: 'x' }).thenError('OUT_OF_SCOPE', 'forbidden');
+      given(orderDecider, [placed]).when({ type: 'CancelOrder', by: otherBuyer, reason: 'x' }).thenError('ORDER_NOT_FOUND', 'not_found');
       given(orderDecider, [placed]).when({ type: 'CancelOrder', by: vendor, reason: 'x' }).thenError('OUT_OF_SCOPE', 'forbidden');
     });
   });

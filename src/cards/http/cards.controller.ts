@@ -12,7 +12,7 @@ import { commandContext, createdId, etag } from '../../http/request-context.js';
 import { NoBodyPipe } from '../../http/no-body.pipe.js';
 import { UuidParamPipe } from '../../http/uuid-param.pipe.js';
 import type { Clock } from '../../kernel/clock.js';
-import { forbidden, notFound } from '../../kernel/errors.js';
+import { notFound } from '../../kernel/errors.js';
 import { CardCommandInput, CardCommandRequest } from '../application/card.commands.js';
 import { cardDecider, cardStreamId } from '../domain/card.decider.js';
 import { CardReasonDto, ChangeCardLimitDto, IssueCardDto, SettleStatementDto } from './card.dto.js';
@@ -56,14 +56,13 @@ export class CardsController {
   @Get(':cardId')
   @Roles('admin', 'auditor', 'buyer')
   @ApiBearerAuth()
-  @ApiOperation({ summary: 'One card folded from its stream: limit, held, captured-unsettled, available and every hold (admins, auditors, its own OPD)' })
+  @ApiOperation({ summary: 'One card folded from its stream: limit, held, captured-unsettled, available and every hold (admins, auditors, its own OPD; to another OPD 404 as if missing)' })
   @ApiOkResponse({ description: 'the card; ETag is its stream revision' })
   async get(@Param('cardId', new UuidParamPipe('cardId')) cardId: string, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
     const { state, revision } = await this.pipeline.load(cardDecider, cardStreamId(cardId));
-    if (state.status === 'absent') throw notFound('CARD_NOT_FOUND', `no card ${cardId}`);
     const actor = requireActor(request.actor);
-    // The refusal names only the card: not the OPD it belongs to.
-    if (actor.role === 'buyer' && actor.opdCode !== state.opdCode) throw forbidden('OUT_OF_SCOPE', 'this key may not read this card', { cardId });
+    // Another OPD's card is answered exactly as a missing one: its existence is not the caller's to learn.
+    if (state.status === 'absent' || (actor.role === 'buyer' && actor.opdCode !== state.opdCode)) throw notFound('CARD_NOT_FOUND', `no card ${cardId}`);
     void reply.header('ETag', etag(revision));
     return cardView(state, revision);
   }

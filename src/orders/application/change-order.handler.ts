@@ -1,7 +1,6 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { CommandPipeline, CommandResult } from '../../event-store/command-pipeline.js';
-import { notFound } from '../../kernel/errors.js';
-import { assertMayChangeOrder, orderDecider, orderStreamId } from '../domain/order.decider.js';
+import { assertMayChangeOrder, noSuchOrder, orderDecider, orderStreamId } from '../domain/order.decider.js';
 import type { OrderCommand } from '../domain/order.commands.js';
 import { ChangeOrderCommand } from './order.commands.js';
 import { readVendor } from './vendor-snapshot.js';
@@ -12,12 +11,12 @@ export class ChangeOrderHandler implements ICommandHandler<ChangeOrderCommand> {
 
   /**
    * Who may act is settled before the pipeline compares If-Match or looks for an earlier attempt,
-   * so a stranger gets 403 and never the order's revision. Ownership never changes, so the read
+   * so a stranger gets 404 as for a missing order (403 if it may read the order) and never the order's revision. Ownership never changes, so the read
    * cannot go stale; the decider checks again on the state it decides on.
    */
   async execute({ orderId, command, context }: ChangeOrderCommand): Promise<CommandResult> {
     const { state } = await this.pipeline.load(orderDecider, orderStreamId(orderId));
-    if (state.status === 'absent') throw notFound('ORDER_NOT_FOUND', 'no such order');
+    if (state.status === 'absent') throw noSuchOrder();
     const full: OrderCommand =
       command.type === 'AcceptOrder' ? { ...command, vendorStatus: (await readVendor(this.pipeline, state.vendorId)).status } : command;
     assertMayChangeOrder(full, state);

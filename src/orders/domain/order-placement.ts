@@ -24,7 +24,9 @@ export function place(command: PlaceOrder): OrderEvent[] {
   checkRequest(command);
   const opd = requireRegisteredOpd(command.opd);
   const card = command.card;
-  if (card.status === 'absent') throw notFound('CARD_NOT_FOUND', `no card ${card.cardId}`, { cardId: card.cardId });
+  // A buyer may not see another OPD's card: paying with one is answered as with a missing card.
+  const invisible = card.status !== 'absent' && command.by.role === 'buyer' && card.opdCode !== command.opdCode;
+  if (card.status === 'absent' || invisible) throw notFound('CARD_NOT_FOUND', `no card ${card.cardId}`, { cardId: card.cardId });
   if (card.opdCode !== command.opdCode) {
     throw ruleViolation('CARD_OF_ANOTHER_OPD', 'an order is paid only with a card of the buyer\'s own OPD', { cardId: card.cardId, opdCode: command.opdCode });
   }

@@ -2,7 +2,7 @@ import type { Actor } from '../../kernel/actor.js';
 import { assertNever } from '../../kernel/assert.js';
 import type { Decider } from '../../kernel/decider.js';
 import { isIsoDate, wibDate } from '../../kernel/dates.js';
-import { FieldError, conflict, forbidden, invalid, notFound, ruleViolation } from '../../kernel/errors.js';
+import { DomainError, FieldError, conflict, forbidden, invalid, notFound, ruleViolation } from '../../kernel/errors.js';
 import { requireText } from '../../kernel/text.js';
 import type { OrderCommand } from './order.commands.js';
 import { OrderEvent, PAYMENT_FAILURE_CODE_PATTERN, PAYMENT_FAILURE_REASON_LENGTH_MAX, PAYMENT_STEPS, PaymentFailure } from './order.events.js';
@@ -26,7 +26,7 @@ function decide(command: OrderCommand, state: OrderState): OrderEvent[] {
     if (state.status !== 'absent') throw conflict('ORDER_EXISTS', 'this order was already placed', { orderId: state.orderId });
     return place(command);
   }
-  if (state.status === 'absent') throw notFound('ORDER_NOT_FOUND', 'no such order');
+  if (state.status === 'absent') throw noSuchOrder();
   const { orderId } = state;
   switch (command.type) {
     case 'RecordAuthorisationApproved':
@@ -126,13 +126,27 @@ function expireHold(at: Date, state: PlacedOrder): OrderEvent[] {
   return [{ type: 'OrderHoldExpired', data: { orderId: state.orderId, cardId: state.cardId, holdExpiresAt: state.hold.expiresAt } }];
 }
 
+/** A missing order, and one the actor may not see: the same answer, so a stranger learns nothing of it. */
+export function noSuchOrder(): DomainError {
+  return notFound('ORDER_NOT_FOUND', 'no such order');
+}
+
+/** Admins, auditors and the processes see every order; a buyer its OPD's, a vendor its own. */
+export function mayReadOrder(actor: Actor, order: PlacedOrder): boolean {
+  if (actor.role === 'admin' || actor.role === 'auditor' || actor.role === 'system') return true;
+  if (actor.role === 'buyer') return actor.opdCode === order.buyer.opdCode;
+  return actor.role === 'vendor' && actor.vendorId === order.vendorId;
+}
+
 /**
  * Who may issue a command on an order: its vendor accepts, rejects and ships; its buying OPD (or
  * an admin) receives and cancels; the process managers record what the card decided. Checked by
  * the decider, and by the handler before anything else, so that a stranger learns nothing of the
- * order from a precondition (If-Match) answer. A refusal names only the order.
+ * order from a precondition (If-Match) answer. One who may not even read the order is told it does
+ * not exist (404, as for a missing one); one who may read it but not do this is refused (403).
  */
 export function assertMayChangeOrder(command: Exclude<OrderCommand, { type: 'PlaceOrder' }>, order: PlacedOrder): void {
+  if ('by' in command && !mayReadOrder(command.by, order)) throw noSuchOrder();
   switch (command.type) {
     case 'AcceptOrder':
     case 'RejectOrder':

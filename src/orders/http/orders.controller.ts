@@ -12,11 +12,11 @@ import { commandContext, createdId, etag } from '../../http/request-context.js';
 import { NoBodyPipe } from '../../http/no-body.pipe.js';
 import { UuidParamPipe } from '../../http/uuid-param.pipe.js';
 import type { Clock } from '../../kernel/clock.js';
-import { forbidden, invalid, notFound } from '../../kernel/errors.js';
+import { forbidden, invalid } from '../../kernel/errors.js';
 import { ChangeOrderCommand, PlaceOrderCommand } from '../application/order.commands.js';
 import { orderDecider, orderStreamId } from '../domain/order.decider.js';
 import { OrderReasonDto, PlaceOrderDto, ReceiveOrderDto, ShipOrderDto } from './order.dto.js';
-import { assertMayReadOrder, orderView } from './order.view.js';
+import { assertMayReadOrder, orderNotFound, orderView } from './order.view.js';
 import { ifMatchHeader } from '../../http/api-headers.js';
 import { Idempotent } from '../../idempotency/idempotent.decorator.js';
 
@@ -40,7 +40,7 @@ export class OrdersController {
     summary: 'Place an order with one verified vendor, paid by the buyer OPD\'s KKP card',
     description:
       'Unit prices are the listings\' current prices, recorded with their revisions. A total above the policy\'s maxOrderTotalRupiah ' +
-      'is 422 ORDER_TOTAL_OVER_MAX (with the rule and policy revision); another OPD\'s card is 422 CARD_OF_ANOTHER_OPD. ' +
+      'is 422 ORDER_TOTAL_OVER_MAX (with the rule and policy revision); another OPD\'s card is 404 CARD_NOT_FOUND to a buyer (as a missing card), 422 CARD_OF_ANOTHER_OPD to an admin. ' +
       'The order is credited to the buying OPD\'s registered kabupaten/kota (an unregistered OPD is 422 OPD_NOT_REGISTERED). ' +
       'The card authorisation follows asynchronously (process manager): poll GET /orders/{orderId} for authorised or declined.',
   })
@@ -58,11 +58,11 @@ export class OrdersController {
   @Get(':orderId')
   @Roles('admin', 'auditor', 'buyer', 'vendor')
   @ApiBearerAuth()
-  @ApiOperation({ summary: 'One order folded from its stream (admins, auditors, the buying OPD, the order\'s vendor)' })
+  @ApiOperation({ summary: 'One order folded from its stream (admins, auditors, the buying OPD, the order\'s vendor; to anyone else 404 as if missing)' })
   @ApiOkResponse({ description: 'the order; ETag is its stream revision' })
   async get(@Param('orderId', new UuidParamPipe('orderId')) orderId: string, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
     const { state, revision } = await this.pipeline.load(orderDecider, orderStreamId(orderId));
-    if (state.status === 'absent') throw notFound('ORDER_NOT_FOUND', `no order ${orderId}`);
+    if (state.status === 'absent') throw orderNotFound(orderId);
     assertMayReadOrder(requireActor(request.actor), state);
     void reply.header('ETag', etag(revision));
     return orderView(state, revision);
