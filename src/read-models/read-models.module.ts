@@ -6,6 +6,7 @@ import { APP_CONFIG } from '../config/config.module.js';
 import { SubscriptionRegistry } from '../event-store/subscription-registry.js';
 import { DirectoryController } from './http/directory.controller.js';
 import { LedgerController } from './http/ledger.controller.js';
+import { OwnOrdersController } from './http/own-orders.controller.js';
 import { SpendingController } from './http/spending.controller.js';
 import { ProjectionsController } from './http/projections.controller.js';
 import { ProjectionEngine } from './projection-engine.js';
@@ -24,7 +25,7 @@ class ReadModelDbCloser implements OnApplicationShutdown {
 }
 
 @Module({
-  controllers: [ProjectionsController, DirectoryController, LedgerController, SpendingController],
+  controllers: [ProjectionsController, DirectoryController, LedgerController, SpendingController, OwnOrdersController],
   providers: [
     { provide: READ_MODEL_DB, inject: [APP_CONFIG], useFactory: (config: AppConfig) => openReadModelDatabase(readModelDatabasePath(config.dataDir)) },
     { provide: ProjectionEngine, inject: [READ_MODEL_DB], useFactory: (db: Database.Database) => new ProjectionEngine(db, ALL_PROJECTIONS) },
