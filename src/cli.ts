@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { AUDIT_USAGE, auditCommand } from './audit/cli/audit-cli.js';
 import { auditChain } from './audit/audit-chain.command.js';
 import { ApiKeyStore } from './auth/api-key-store.js';
-import { ISSUABLE_ROLES, IssuableRole } from './auth/api-key.js';
+import { ISSUABLE_ROLES, IssuableRole, KEY_EXPIRY_DAYS_DEFAULT, KEY_ROTATION_GRACE_MINUTES_DEFAULT } from './auth/api-key.js';
 import { apiKeyStorePath } from './auth/auth.module.js';
 import { loadConfig } from './config/app-config.js';
 import { MarketGenerator } from './demo/market-generator.js';
@@ -16,10 +16,15 @@ import { OPD_CODE_FORMAT, isOpdCode } from './opds/domain/opd-code.js';
 
 const USAGE = `bela-ledger CLI (admins and auditors)
 
-  npm run cli -- keys issue --role <admin|auditor|vendor|buyer> --label <text> [--vendor-id <uuid>|new] [--opd-code <code>]
+  npm run cli -- keys issue --role <admin|auditor|vendor|buyer> --label <text> [--vendor-id <uuid>|new] [--opd-code <code>] [--expires-in-days <n>]
         Issues an API key and prints it once; only its SHA-256 hash is stored (DATA_DIR/auth.db).
         A buyer key's --opd-code (e.g. 3673-DINKES) must name an OPD registered in the event store.
+        The key expires after --expires-in-days (default ${KEY_EXPIRY_DAYS_DEFAULT}); then it is 401 KEY_EXPIRED.
+  npm run cli -- keys rotate <keyId> [--grace-minutes <n>] [--expires-in-days <n>]
+        Issues a new token for the same role and scope; the old key keeps working for the grace
+        period (default ${KEY_ROTATION_GRACE_MINUTES_DEFAULT} minutes, 0: revoked at once).
   npm run cli -- keys list
+        Every key (never its token) with its expiresAt, revokedAt, lastUsedAt and replacedBy.
   npm run cli -- keys revoke <keyId>
   npm run cli -- demo [--seed <text>] [--events <n>] [--vendors <n>] [--orders-per-day <n>]
         Writes a simulated Banten market (vendors, listings, KKP cards, orders, payments) through
@@ -44,6 +49,7 @@ async function keys(args: string[]): Promise<number> {
             label: { type: 'string' },
             'vendor-id': { type: 'string' },
             'opd-code': { type: 'string' },
+            'expires-in-days': { type: 'string' },
           },
           strict: true,
         });
@@ -56,19 +62,41 @@ async function keys(args: string[]): Promise<number> {
             label: values.label ?? `${role} key`,
             ...(values['vendor-id'] ? { vendorId: values['vendor-id'] === 'new' ? randomUUID() : values['vendor-id'] } : {}),
             ...(values['opd-code'] ? { opdCode: values['opd-code'] } : {}),
+            ...(values['expires-in-days'] !== undefined ? { expiresInDays: Number(values['expires-in-days']) } : {}),
           },
           new Date(),
         );
-        process.stdout.write(`${JSON.stringify({ keyId: record.keyId, role: record.role, vendorId: record.vendorId, opdCode: record.opdCode, token })}\n`);
+        process.stdout.write(`${JSON.stringify({ keyId: record.keyId, role: record.role, vendorId: record.vendorId, opdCode: record.opdCode, expiresAt: record.expiresAt, token })}\n`);
         process.stderr.write('Keep the token now: it is not stored and cannot be shown again.\n');
         return 0;
       }
       case 'list':
         for (const record of store.list()) {
           const { tokenHash: _hidden, ...visible } = record;
-          process.stdout.write(`${JSON.stringify(visible)}\n`);
+          process.stdout.write(`${JSON.stringify({ ...visible, expiresAt: record.expiresAt ?? null, lastUsedAt: record.lastUsedAt ?? null })}\n`);
         }
         return 0;
+      case 'rotate': {
+        const { values, positionals } = parseArgs({
+          args: rest,
+          options: { 'grace-minutes': { type: 'string' }, 'expires-in-days': { type: 'string' } },
+          allowPositionals: true,
+          strict: true,
+        });
+        const keyId = positionals[0];
+        if (!keyId || positionals.length > 1) throw new RangeError('usage: keys rotate <keyId> [--grace-minutes <n>] [--expires-in-days <n>]');
+        const graceMinutes = values['grace-minutes'] !== undefined ? Number(values['grace-minutes']) : KEY_ROTATION_GRACE_MINUTES_DEFAULT;
+        const expiresInDays = values['expires-in-days'] !== undefined ? Number(values['expires-in-days']) : undefined;
+        const rotated = store.rotate(keyId, new Date(), graceMinutes, expiresInDays);
+        if (!rotated) {
+          process.stdout.write(`no active key ${keyId}\n`);
+          return 1;
+        }
+        const { record, token } = rotated;
+        process.stdout.write(`${JSON.stringify({ keyId: record.keyId, replaces: keyId, role: record.role, vendorId: record.vendorId, opdCode: record.opdCode, expiresAt: record.expiresAt, oldKeyValidForMinutes: graceMinutes, token })}\n`);
+        process.stderr.write('Keep the token now: it is not stored and cannot be shown again.\n');
+        return 0;
+      }
       case 'revoke': {
         const keyId = rest[0];
         if (!keyId) throw new RangeError('usage: keys revoke <keyId>');

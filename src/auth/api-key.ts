@@ -20,7 +20,30 @@ export interface ApiKeyRecord {
   readonly opdCode?: string;
   readonly label: string;
   readonly createdAt: string;
+  /** Absent: the key never expires (keys issued before expiry existed keep working until rotated). */
+  readonly expiresAt?: string;
+  /** Revoked from this time on; a rotated key's is in the future until its grace period ends. */
   readonly revokedAt?: string;
+  /** Recorded at most once per LAST_USED_WRITE_INTERVAL_MS per key. */
+  readonly lastUsedAt?: string;
+  /** The key that replaced this one by `keys rotate`. */
+  readonly replacedBy?: string;
+}
+
+/** A new key lives this long unless `--expires-in-days` says otherwise. */
+export const KEY_EXPIRY_DAYS_DEFAULT = 365;
+export const KEY_EXPIRY_DAYS_MAX = 3_650;
+/** How long a rotated key keeps working beside its successor, so clients can switch without an outage. */
+export const KEY_ROTATION_GRACE_MINUTES_DEFAULT = 60;
+export const KEY_ROTATION_GRACE_MINUTES_MAX = 10_080;
+/** A key's last use is written at most this often: one cheap UPDATE a minute per key, never per request. */
+export const LAST_USED_WRITE_INTERVAL_MS = 60_000;
+
+/** Why a key that matched its hash does not authenticate now, or undefined when it does. */
+export function keyRefusal(record: ApiKeyRecord, now: Date): 'revoked' | 'expired' | undefined {
+  if (record.revokedAt !== undefined && Date.parse(record.revokedAt) <= now.getTime()) return 'revoked';
+  if (record.expiresAt !== undefined && Date.parse(record.expiresAt) <= now.getTime()) return 'expired';
+  return undefined;
 }
 
 export function newToken(): { keyId: string; token: string } {

@@ -3,7 +3,8 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import type { Actor, Role } from '../kernel/actor.js';
 import { DomainError } from '../kernel/errors.js';
-import { actorOf, keyIdOf, tokenMatches } from './api-key.js';
+import { systemClock } from '../kernel/clock.js';
+import { actorOf, keyIdOf, keyRefusal, tokenMatches } from './api-key.js';
 import { ApiKeyStore } from './api-key-store.js';
 import { PUBLIC_KEY, ROLES_KEY } from './roles.decorator.js';
 
@@ -45,9 +46,12 @@ export class AuthGuard implements CanActivate {
     const token = /^Bearer (\S+)$/i.exec(header)?.[1];
     const keyId = token ? keyIdOf(token) : undefined;
     const record = keyId ? this.keys.find(keyId) : undefined;
-    if (!token || !record || record.revokedAt || !tokenMatches(token, record)) {
-      throw new DomainError('unauthenticated', 'INVALID_API_KEY', 'the API key is malformed, unknown or revoked');
-    }
-    return actorOf(record);
+    const now = systemClock.now();
+    const refusal = record && token && tokenMatches(token, record) ? keyRefusal(record, now) : 'invalid';
+    // Only the holder of the whole token learns that it expired: a guessed key id learns nothing.
+    if (refusal === 'expired') throw new DomainError('unauthenticated', 'KEY_EXPIRED', 'the API key has expired: ask for a new one (keys rotate)');
+    if (refusal !== undefined) throw new DomainError('unauthenticated', 'INVALID_API_KEY', 'the API key is malformed, unknown or revoked');
+    this.keys.recordUse(record!.keyId, now);
+    return actorOf(record!);
   }
 }
