@@ -7,6 +7,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { HttpMetrics } from './http/http-metrics.js';
+import { clientErrorHandler, registerMediaTypes } from './http/media-types.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
 import { PROBLEM_CONTENT_TYPE } from './http/problem.js';
 import { createValidationPipe } from './http/validation.pipe.js';
@@ -26,6 +27,8 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   const problems = new ProblemDetailsFilter();
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimitBytes,
+    // Node refuses an oversized header (431) before Fastify runs: still problem+json.
+    clientErrorHandler,
     // Errors Fastify's router raises before any route runs (a path parameter over its length
     // limit, a malformed percent-encoding) skip Nest's filters: answer them as problem+json too.
     frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => {
@@ -35,7 +38,10 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     logger: LOG_LEVELS[config.logLevel],
+    // The body parsers are ours (src/http/media-types.ts): JSON only, strict UTF-8.
+    bodyParser: false,
   });
+  registerMediaTypes(adapter.getInstance());
   const metrics = app.get(HttpMetrics);
   adapter.getInstance().addHook('onResponse', async (request, reply) => metrics.record(request.method, reply.statusCode));
   await registerSecurityHeaders(app, config);

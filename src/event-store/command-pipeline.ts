@@ -23,10 +23,16 @@ export interface CommandContext {
   readonly idempotencyKey?: string;
   /** Fingerprint of the request, to tell a retry from a reused Idempotency-Key. */
   readonly commandHash?: string;
-  /** If-Match: the stream revision the client based its change on (-1n for "no stream yet"). */
-  readonly ifMatchRevision?: bigint;
+  /**
+   * If-Match (RFC 9110 §13.1.1): `any` for `*` (the stream must exist), else the stream revisions
+   * the client based its change on, one of which must be current (-1n for "no stream yet"); an
+   * empty list (only weak or foreign tags) never matches.
+   */
+  readonly ifMatch?: IfMatch;
   readonly policyRevision?: number;
 }
+
+export type IfMatch = 'any' | readonly bigint[];
 
 export interface CommandResult<Event extends DomainEvent = DomainEvent> {
   readonly streamId: string;
@@ -81,7 +87,8 @@ export class CommandPipeline {
         } catch (error) {
           if (!(error instanceof WrongExpectedVersionError)) throw error;
           if (typeof error.actualRevision === 'bigint') conflictRevision = error.actualRevision;
-          if (context.ifMatchRevision !== undefined) throw preconditionFailed(streamId, context.ifMatchRevision, error);
+          // A change based on a revision that moved meanwhile must not be retried on the new one; `*` only asks that the stream exist.
+          if (context.ifMatch !== undefined && context.ifMatch !== 'any') throw preconditionFailed(streamId, context.ifMatch, error);
           if (attempt >= this.retryCountMax) {
             throw new DomainError('conflict', 'CONCURRENCY_CONFLICT', `${streamId} kept changing; retry the request`, {
               streamId,
@@ -118,8 +125,8 @@ export class CommandPipeline {
     const currentRevision = streamRevision(folded.read, conflictRevision);
     const replay = findPreviousAttempt(folded.read, streamId, context);
     if (replay) return replay as CommandResult<Event>;
-    if (context.ifMatchRevision !== undefined && context.ifMatchRevision !== currentRevision) {
-      throw preconditionFailed(streamId, context.ifMatchRevision, currentRevision);
+    if (context.ifMatch !== undefined && !ifMatchHolds(context.ifMatch, currentRevision)) {
+      throw preconditionFailed(streamId, context.ifMatch, currentRevision);
     }
     const decided = decider.decide(command, folded.state);
     if (decided.length === 0) {
@@ -258,11 +265,16 @@ function findPreviousAttempt(
   return { streamId, events, nextExpectedRevision: last.revision, position: last.position, replayed: true };
 }
 
-function preconditionFailed(streamId: string, expected: bigint, actual: bigint | WrongExpectedVersionError): DomainError {
+function ifMatchHolds(ifMatch: IfMatch, currentRevision: bigint): boolean {
+  return ifMatch === 'any' ? currentRevision >= 0n : ifMatch.includes(currentRevision);
+}
+
+function preconditionFailed(streamId: string, expected: IfMatch, actual: bigint | WrongExpectedVersionError): DomainError {
   const actualRevision = actual instanceof WrongExpectedVersionError ? actual.actualRevision : actual;
-  return new DomainError('precondition_failed', 'REVISION_MISMATCH', `${streamId} changed since you read it`, {
+  const message = expected === 'any' ? `${streamId} does not exist` : `${streamId} changed since you read it`;
+  return new DomainError('precondition_failed', 'REVISION_MISMATCH', message, {
     streamId,
-    ifMatch: expected.toString(),
+    ifMatch: expected === 'any' ? '*' : expected.join(', '),
     currentRevision: actualRevision.toString(),
   });
 }

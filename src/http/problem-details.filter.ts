@@ -29,7 +29,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
     const body = { ...this.toProblem(exception), instance: request.url };
-    if (exception instanceof StoreBusyError) this.logger.warn(`${request.method} ${request.url}: ${exception.message}`);
+    // Expected unavailability (a busy store, a read model still catching up) is a warning, not a bug.
+    if (exception instanceof StoreBusyError || (exception instanceof DomainError && exception.kind === 'unavailable')) {
+      this.logger.warn(`${request.method} ${request.url}: ${exception.message}`);
+    }
     else if (body.status >= 500) this.logger.error(`${request.method} ${request.url}: ${describe(exception)}`);
     if (body.status === 401) void reply.header('WWW-Authenticate', 'Bearer realm="bela-ledger"');
     if (exception instanceof StoreBusyError) void reply.header('Retry-After', String(exception.retryAfterSeconds));

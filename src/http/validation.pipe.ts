@@ -54,8 +54,20 @@ export function createValidationPipe(): ValidationPipe {
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,
     transform: true,
-    exceptionFactory: (errors) => invalid('VALIDATION_FAILED', 'the request is invalid', flatten(errors)),
+    exceptionFactory: (errors) => {
+      const codes = new Set(codesOf(errors));
+      // A DTO names the domain's code for a field (`{ context: { code } }`); when every failure carries the same one, it is the answer's code.
+      const code = codes.size === 1 && !codes.has(undefined) ? [...codes][0]! : 'VALIDATION_FAILED';
+      return invalid(code, 'the request is invalid', flatten(errors));
+    },
   });
+}
+
+function codesOf(errors: readonly ValidationError[]): (string | undefined)[] {
+  return errors.flatMap((error) => [
+    ...(error.constraints ? Object.keys(error.constraints).map((name) => error.contexts?.[name]?.code as string | undefined) : []),
+    ...codesOf(error.children ?? []),
+  ]);
 }
 
 function flatten(errors: readonly ValidationError[], parent = ''): FieldError[] {

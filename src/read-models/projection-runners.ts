@@ -66,6 +66,11 @@ export class ProjectionRunners {
     return results.every(Boolean);
   }
 
+  /** The event store's head position, as the named projections' runners see it. */
+  async headPosition(names: readonly string[]): Promise<bigint> {
+    return BigInt((await this.runner(names[0]!).status()).headPosition);
+  }
+
   /** The lowest position the named projections have all reached (-1 when none). */
   async position(names: readonly string[]): Promise<bigint> {
     const statuses = await Promise.all(names.map((name) => this.runner(name).status()));

@@ -17,13 +17,17 @@ describe('Verifikasi transaksi in headless Chromium over a seeded ledger (browse
     expect({ path, status: response.status }).toEqual({ path, status: 200 });
     return response.json();
   };
-  /** The log signs checkpoints a little after events land: wait (bounded) until the order's events are under one. */
+  /**
+   * The log signs checkpoints a little after events land: wait (bounded) until every event of the
+   * order (as the store holds it) is under one signed checkpoint, as the page will find it.
+   */
   const signedProofOf = async (orderId: string): Promise<any> => {
+    const stored = ((await api(`/public/transactions/${orderId}`)) as { events: unknown[] }).events.length;
     for (let poll = 0; poll < PROOF_POLLS_MAX; poll += 1) {
       const response = await fetch(`${log.app.baseUrl}/log/proofs/stream?streamId=order-${orderId}`);
       if (response.status === 200) {
-        const body = (await response.json()) as { checkpoint: string | null };
-        if (body.checkpoint) return body;
+        const body = (await response.json()) as { checkpoint: string | null; events: unknown[] };
+        if (body.checkpoint && body.events.length === stored) return body;
       }
       await new Promise((resolve) => setTimeout(resolve, PROOF_POLL_INTERVAL_MS));
     }

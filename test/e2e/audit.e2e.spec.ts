@@ -2,11 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RecordedEvent } from '../../src/event-store/event-store.port.js';
+import { READ_MODEL_WAIT_MS_MAX } from '../../src/read-models/http/read-model-query.dto.js';
 import { generateHistory } from '../support/generated-history.js';
+import { projectionsCaughtUp } from '../support/projections-caught-up.js';
 import { TestApp } from '../support/test-app.js';
 
-/** Below TestApp's 30 s request timeout. */
-const WAIT_MS = 20_000;
+/** The longest wait a read grants; the projections have caught up before. */
+const WAIT_MS = READ_MODEL_WAIT_MS_MAX;
 const EXPORT_PAGES_MAX = 100;
 const NDJSON_TIMEOUT_MS = 30_000;
 const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
@@ -55,6 +57,7 @@ describe('auditors: export and as-of over HTTP (e2e)', () => {
     const busiest = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]![0];
     cardId = busiest.slice('card-'.length);
     cardEvents = events.filter((event) => event.streamId === busiest);
+    await projectionsCaughtUp(app, admin, head);
     for (const probe of ['/admin/journal/trial-balance', '/admin/cards']) {
       expect((await get(`${probe}?waitForPosition=${head}&waitMs=${WAIT_MS}`, admin)).status).toBe(200);
     }

@@ -437,7 +437,7 @@ describe('vendors and the catalog over HTTP (e2e)', () => {
     const seller = await verifiedVendor();
     await refused('POST', `/vendors/${seller.vendorId}/listings`, { token: seller.token, body: listingBody({ category: 'senjata' }) }, 400, 'VALIDATION_FAILED');
     for (const priceRupiah of [0, -1, 1.5, 2 ** 53, '35000', null]) {
-      await refused('POST', `/vendors/${seller.vendorId}/listings`, { token: seller.token, body: listingBody({ priceRupiah }) }, 400, 'VALIDATION_FAILED');
+      await refused('POST', `/vendors/${seller.vendorId}/listings`, { token: seller.token, body: listingBody({ priceRupiah }) }, 400, 'INVALID_PRICE');
     }
     const listingId = await listing(seller.token, seller.vendorId);
     const before = await app.eventCount();

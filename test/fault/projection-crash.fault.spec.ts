@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ALL_PROJECTIONS } from '../../projections/index.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
+import { READ_MODEL_WAIT_MS_MAX } from '../../src/read-models/http/read-model-query.dto.js';
 import { ProjectionEngine } from '../../src/read-models/projection-engine.js';
 import { generateHistory } from '../support/generated-history.js';
 import { allChecksums, rebuildInto, trialBalanceOf } from '../support/read-model-fixture.js';
@@ -12,9 +13,9 @@ import { TestApp } from '../support/test-app.js';
 const HISTORY_EVENTS = Number(process.env.PROJECTION_CRASH_EVENTS ?? 30_000);
 const KILLS = 3;
 const STATUS_POLLS_MAX = 10_000;
-/** Below TestApp's 30 s request timeout. */
-const WAIT_MS = 20_000;
-const CATCH_UP_ROUNDS_MAX = 20;
+/** The longest wait a read grants; a 503 READ_MODEL_STALE is asked again, up to CATCH_UP_ROUNDS_MAX times. */
+const WAIT_MS = READ_MODEL_WAIT_MS_MAX;
+const CATCH_UP_ROUNDS_MAX = 80;
 const STEP_MS = 10 * 60_000;
 
 interface ProjectionStatus {

@@ -119,11 +119,11 @@ describe('command pipeline', () => {
     await pipeline.handle(counterDecider, stream, { type: 'Open', limit: 10 }, context());
     await pipeline.handle(counterDecider, stream, { type: 'Increment', by: 1 }, context());
     const error = await pipeline
-      .handle(counterDecider, stream, { type: 'Increment', by: 1 }, context({ ifMatchRevision: 0n }))
+      .handle(counterDecider, stream, { type: 'Increment', by: 1 }, context({ ifMatch: [0n] }))
       .catch((e) => e);
     expect(error.kind).toBe('precondition_failed');
     expect(error.details).toMatchObject({ ifMatch: '0', currentRevision: '1' });
-    const ok = await pipeline.handle(counterDecider, stream, { type: 'Increment', by: 1 }, context({ ifMatchRevision: 1n }));
+    const ok = await pipeline.handle(counterDecider, stream, { type: 'Increment', by: 1 }, context({ ifMatch: [1n] }));
     expect(ok.nextExpectedRevision).toBe(2n);
   });
 

@@ -100,9 +100,11 @@ function requireOwnActiveListing(state: ListingState, vendor: ActingVendor): Ext
   return state;
 }
 
+export const INVALID_PRICE = 'INVALID_PRICE';
+
 function requirePrice(priceRupiah: number): void {
   if (!isPositiveRupiah(priceRupiah)) {
-    throw invalid('INVALID_PRICE', 'price must be a positive integer number of rupiah', [
+    throw invalid(INVALID_PRICE, 'price must be a positive integer number of rupiah', [
       { field: 'priceRupiah', messages: ['must be an integer > 0 (rupiah have no minor unit)'] },
     ]);
   }

@@ -1,6 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsInt, IsString, Length, Max, Min } from 'class-validator';
 import { CATEGORY_CODES } from '../domain/categories.js';
+import { INVALID_PRICE } from '../domain/listing.decider.js';
+
+/** A bad price is the domain's INVALID_PRICE, refused here before the decider sees it. */
+const PRICE = { context: { code: INVALID_PRICE } };
 
 export class CreateListingDto {
   @ApiProperty({ example: 'Nasi kotak rapat (ayam bakar, sayur, buah)' })
@@ -16,7 +20,7 @@ export class CreateListingDto {
   unit!: string;
 
   @ApiProperty({ example: 35_000, description: 'integer rupiah > 0' })
-  @IsInt() @Min(1) @Max(Number.MAX_SAFE_INTEGER)
+  @IsInt(PRICE) @Min(1, PRICE) @Max(Number.MAX_SAFE_INTEGER, PRICE)
   priceRupiah!: number;
 
   @ApiProperty({ example: true, description: 'a domestic product (produk dalam negeri)' })
@@ -26,6 +30,6 @@ export class CreateListingDto {
 
 export class ChangePriceDto {
   @ApiProperty({ example: 37_500, description: 'integer rupiah > 0' })
-  @IsInt() @Min(1) @Max(Number.MAX_SAFE_INTEGER)
+  @IsInt(PRICE) @Min(1, PRICE) @Max(Number.MAX_SAFE_INTEGER, PRICE)
   priceRupiah!: number;
 }

@@ -1,27 +1,33 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsEmpty, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { WAIT_FOR_POSITION_MS_MAX } from '../../event-store/subscription-runner.js';
 import { CSV_PAGE_SIZE_MAX } from '../keyset-query.js';
+
+/** A read waits this long for waitForPosition by default, and at most READ_MODEL_WAIT_MS_MAX: a connection is not held longer. */
+export const READ_MODEL_WAIT_MS_DEFAULT = 2_000;
+export const READ_MODEL_WAIT_MS_MAX = 5_000;
 
 /** Read-your-writes: what every read-model query accepts. */
 export class FreshnessDto {
   @ApiPropertyOptional({
     description:
-      'a `position` from a command response: wait until this read model has applied it. If it has not within waitMs, ' +
-      'the answer is 503 READ_MODEL_STALE (with Retry-After), never stale data.',
-    example: '1042',
+      'a `position` from a command response: wait until this read model has applied it. A position beyond the store\'s head is ' +
+      '400 POSITION_BEYOND_HEAD at once; one not applied within waitMs is 503 READ_MODEL_STALE (with Retry-After), never stale data.',
+    example: '0',
   })
   @IsOptional()
   @Matches(/^\d{1,15}$/, { message: 'waitForPosition must be a position (digits)' })
   waitForPosition?: string;
 
-  @ApiPropertyOptional({ description: `how long to wait for waitForPosition, in ms (default 5000, max ${WAIT_FOR_POSITION_MS_MAX})`, example: 5000 })
+  @ApiPropertyOptional({
+    description: `how long to wait for waitForPosition, in ms (default ${READ_MODEL_WAIT_MS_DEFAULT}, max ${READ_MODEL_WAIT_MS_MAX}; more is a 400)`,
+    example: READ_MODEL_WAIT_MS_DEFAULT,
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(0)
-  @Max(WAIT_FOR_POSITION_MS_MAX)
+  @Max(READ_MODEL_WAIT_MS_MAX)
   waitMs?: number;
 
   /** Read models hold the present only; a past state is answered by the auditors' as-of endpoints. */

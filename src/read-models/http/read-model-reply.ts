@@ -2,20 +2,27 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../kernel/errors.js';
 import { CSV_PAGE_SIZE_MAX, PAGE_SIZE_MAX, Page, toCsv } from '../keyset-query.js';
 import type { ProjectionRunners } from '../projection-runners.js';
-import type { FreshnessDto, ListQueryDto } from './read-model-query.dto.js';
+import { READ_MODEL_WAIT_MS_DEFAULT, type FreshnessDto, type ListQueryDto } from './read-model-query.dto.js';
 
-export const WAIT_MS_DEFAULT = 5_000;
 export const POSITION_HEADER = 'X-Read-Model-Position';
 
 /**
  * Read-your-writes: with waitForPosition, wait (bounded) until every projection behind the
- * endpoint has applied that position, else 503 READ_MODEL_STALE. Every answer says how far the
- * read model is in X-Read-Model-Position.
+ * endpoint has applied that position, else 503 READ_MODEL_STALE. A position the store has not
+ * reached can only come later by chance, so it is refused at once rather than waited for.
+ * Every answer says how far the read model is in X-Read-Model-Position.
  */
 export async function ensureFresh(runners: ProjectionRunners, projections: readonly string[], query: FreshnessDto, reply: FastifyReply): Promise<void> {
   if (query.waitForPosition !== undefined) {
     const target = BigInt(query.waitForPosition);
-    const reached = await runners.waitForPosition(projections, target, query.waitMs ?? WAIT_MS_DEFAULT);
+    const head = await runners.headPosition(projections);
+    if (target > head) {
+      throw new DomainError('validation', 'POSITION_BEYOND_HEAD', `waitForPosition ${target} is beyond the event store's head (${head}): pass a position a command answered`, {
+        headPosition: head.toString(),
+        errors: [{ field: 'waitForPosition', messages: [`must be at most the head position ${head}`] }],
+      });
+    }
+    const reached = await runners.waitForPosition(projections, target, query.waitMs ?? READ_MODEL_WAIT_MS_DEFAULT);
     if (!reached) {
       const position = await runners.position(projections);
       void reply.header('Retry-After', '1').header(POSITION_HEADER, position.toString());

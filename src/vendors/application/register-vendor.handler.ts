@@ -45,7 +45,7 @@ export class RegisterVendorHandler implements ICommandHandler<RegisterVendorComm
 
     vendorDecider.decide(command, state);
     // If-Match names a revision of the vendor the client read; the NIB stream is not one it saw.
-    const { ifMatchRevision: _vendorRevision, ...nibContext } = withPolicy;
+    const { ifMatch: _vendorRevision, ...nibContext } = withPolicy;
     const claim = await this.pipeline.handle(
       nibDecider,
       nibStreamId(registration.nib),
