@@ -13,6 +13,17 @@ export KAFKA_PORT="${TEST_KAFKA_PORT:-19092}"
 export KAFKA_CONTROLLER_PORT="${TEST_KAFKA_CONTROLLER_PORT:-19093}"
 export KAFKA_BROKERS="127.0.0.1:${KAFKA_PORT}"
 
+# Headless Chromium for the browser suites (test/browser): Debian's package, installed when missing
+# and this user may (root with apt-get, as on CI); otherwise install it yourself or set CHROMIUM_PATH.
+if [ -z "${CHROMIUM_PATH:-}" ] && ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "== installing chromium (Debian) for the browser suites"
+    apt-get update -qq && apt-get install -y -qq chromium >/dev/null
+  else
+    echo "== chromium not found: the browser suites (test/browser) will fail; install Debian's chromium or set CHROMIUM_PATH" >&2
+  fi
+fi
+
 bash scripts/kafka/kafka.sh fetch
 bash scripts/kafka/kafka.sh reset
 bash scripts/kafka/kafka.sh start
