@@ -16,7 +16,6 @@ import { bytesToHex } from '../../src/verifier/leaf.js';
 import { treeHash, verifyConsistency, verifyInclusion } from '../../src/verifier/merkle.js';
 import { hashLeaf } from '../../src/verifier/hash.js';
 import { parseVerifierKey } from '../../src/verifier/note.js';
-import { committingStore, withStandInCommitment } from '../support/committing-store.js';
 import { events, uniqueStream, withTimeout } from '../support/events.js';
 
 const ORIGIN = 'bela-ledger.test/log';
@@ -34,7 +33,7 @@ describe('transparency log over the event store (integration)', () => {
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'bela-tlog-'));
     raw = SqliteEventStore.open(join(dir, 'events.db'));
-    store = committingStore(raw);
+    store = raw;
     signer = LogSigner.generate(ORIGIN).signer;
   });
   afterEach(async () => {
@@ -103,7 +102,7 @@ describe('transparency log over the event store (integration)', () => {
     await expect(log.handleBatch([{ ...event!, commitment: undefined }], event!.position)).rejects.toBeInstanceOf(MissingCommitmentError);
     expect(log.tree.size()).toBe(0);
     expect(await log.loadCheckpoint()).toBe('start');
-    await log.handleBatch([withStandInCommitment(event!)], event!.position);
+    await log.handleBatch([event!], event!.position);
     expect(log.tree.size()).toBe(1);
   });
 });

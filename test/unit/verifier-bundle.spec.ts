@@ -4,16 +4,22 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { newCommitmentSalt, privateDigest } from '../../src/audit/event-commitment.js';
 import { LogQueries } from '../../src/audit/log-queries.js';
 import { LogSigner } from '../../src/audit/log-signer.js';
 import { TransparencyLog } from '../../src/audit/transparency-log.js';
 import type { EventStore, RecordedEvent } from '../../src/event-store/event-store.port.js';
 import { silentLogger } from '../../src/kernel/logger.js';
-import { withStandInCommitment } from '../support/committing-store.js';
 import { sampleEventsByStream, sampleIds } from '../support/ledger-event-samples.js';
 import { PROJECT_ROOT } from '../support/test-app.js';
 
 type Bundle = typeof import('../../src/verifier/index.js');
+
+/** What the event store keeps beside every event: a random salt and the salted digest. */
+function committed(event: RecordedEvent): RecordedEvent {
+  const saltHex = newCommitmentSalt();
+  return { ...event, commitment: { saltHex, privateDigest: privateDigest(saltHex, event.data, event.metadata) } };
+}
 
 /** The browser bundle, built by the same script as `npm run build`, loaded as the page would: one ES module. */
 describe('verifier browser bundle (dist/web/verifier.js)', () => {
@@ -35,7 +41,7 @@ describe('verifier browser bundle (dist/web/verifier.js)', () => {
     const events: RecordedEvent[] = [];
     let position = 1n;
     for (const [streamId, data] of sampleEventsByStream(sampleIds())) {
-      data.forEach((event, revision) => events.push(withStandInCommitment({ ...event, streamId, revision: BigInt(revision), position: position++, created: new Date('2026-11-30T01:02:03.004Z') })));
+      data.forEach((event, revision) => events.push(committed({ ...event, streamId, revision: BigInt(revision), position: position++, created: new Date('2026-11-30T01:02:03.004Z') })));
     }
     await log.handleBatch(events, position - 1n);
     const orderPlaced = events.find((event) => event.type === 'OrderPlaced')!;
