@@ -8,7 +8,18 @@ const STREAM_ID_PATTERN = /^[a-z]{1,20}-[A-Za-z0-9-]{1,100}$/;
 /** Tree sizes and leaf indexes: non-negative integers below 2^53. */
 const INDEX_MAX = Number.MAX_SAFE_INTEGER;
 
-export class InclusionQueryDto {
+/** The tree a proof is asked against; both proof queries take it. */
+class TreeSizeQueryDto {
+  @ApiPropertyOptional({ description: 'the tree size to prove against (default: the latest signed checkpoint)', example: 100 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(INDEX_MAX)
+  treeSize?: number;
+}
+
+export class InclusionQueryDto extends TreeSizeQueryDto {
   @ApiPropertyOptional({ description: "the event's position in $all (digits); give this, eventId or leafIndex", example: '42' })
   @IsOptional()
   @Matches(/^\d{1,19}$/, { message: 'position must be a position (digits)' })
@@ -26,28 +37,12 @@ export class InclusionQueryDto {
   @Min(0)
   @Max(INDEX_MAX)
   leafIndex?: number;
-
-  @ApiPropertyOptional({ description: 'the tree size to prove against (default: the latest signed checkpoint)', example: 100 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(INDEX_MAX)
-  treeSize?: number;
 }
 
-export class StreamProofQueryDto {
+export class StreamProofQueryDto extends TreeSizeQueryDto {
   @ApiProperty({ description: 'a stream id: `order-<uuid>`, `card-<uuid>`, `vendor-<uuid>`, `listing-<uuid>`', example: 'order-0b000000-0000-4000-8000-000000000001' })
   @Matches(STREAM_ID_PATTERN, { message: 'streamId must be <category>-<id>' })
   streamId!: string;
-
-  @ApiPropertyOptional({ description: 'the tree size to prove against (default: the latest signed checkpoint)', example: 100 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(INDEX_MAX)
-  treeSize?: number;
 }
 
 export class ConsistencyQueryDto {
