@@ -71,6 +71,20 @@ module.exports = {
       to: { pathNot: '(^|/)src/verifier/|(^|/)node_modules/canonicalize/' },
     },
     {
+      name: 'http-is-below-its-users',
+      comment: 'src/http holds the shared HTTP edge (problem+json, media types, request context); the Kafka relay, the process managers and ops use it, never the reverse (no http<->kafka cycle)',
+      severity: 'error',
+      from: { path: '(^|/)src/http/' },
+      to: { path: '(^|/)src/(kafka|process|ops)/' },
+    },
+    {
+      name: 'ops-is-a-leaf',
+      comment: 'src/ops (health, metrics, shutdown, backup) reads every other part; only the entry points import it',
+      severity: 'error',
+      from: { path: '(^|/)src/', pathNot: '(^|/)src/(ops/|app\\.module\\.ts$|app\\.factory\\.ts$|main\\.ts$|cli\\.ts$)' },
+      to: { path: '(^|/)src/ops/' },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       from: {},

@@ -6,11 +6,11 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/app-config.js';
-import { HttpMetrics } from './http/http-metrics.js';
 import { clientErrorHandler, registerMediaTypes } from './http/media-types.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
 import { PROBLEM_CONTENT_TYPE } from './http/problem.js';
 import { createValidationPipe } from './http/validation.pipe.js';
+import { OpsMetrics } from './ops/ops-metrics.js';
 import { CSP_DIRECTIVES, DOCS_CSP_DIRECTIVES, cspHeader } from './public-api/dashboard-policy.js';
 import { registerDashboard } from './public-api/dashboard-static.js';
 import { registerPublicHttp } from './public-api/public-http.js';
@@ -42,8 +42,8 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     bodyParser: false,
   });
   registerMediaTypes(adapter.getInstance());
-  const metrics = app.get(HttpMetrics);
-  adapter.getInstance().addHook('onResponse', async (request, reply) => metrics.record(request.method, reply.statusCode));
+  const metrics = app.get(OpsMetrics);
+  adapter.getInstance().addHook('onResponse', async (request, reply) => metrics.recordResponse(request.method, reply.statusCode, reply.elapsedTime));
   await registerSecurityHeaders(app, config);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(problems);

@@ -8,13 +8,11 @@ import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { EventStoreModule } from './event-store/event-store.module.js';
 import { DeadLettersController } from './http/dead-letters.controller.js';
-import { HealthController } from './http/health.controller.js';
-import { HttpMetrics } from './http/http-metrics.js';
 import { IdempotencyModule } from './idempotency/idempotency.module.js';
-import { MetricsController } from './http/metrics.controller.js';
 import { KafkaModule } from './kafka/kafka.module.js';
 import { OcdsModule } from './ocds/ocds.module.js';
 import { OpdsModule } from './opds/opds.module.js';
+import { OpsModule } from './ops/ops.module.js';
 import { OrdersModule } from './orders/orders.module.js';
 import { PolicyModule } from './policy/policy.module.js';
 import { ProcessModule } from './process/process.module.js';
@@ -45,9 +43,9 @@ export class AppModule {
         AuditModule,
         OcdsModule,
         KafkaModule.forRoot(config),
+        OpsModule.forRoot(config),
       ],
-      controllers: [HealthController, MetricsController, DeadLettersController],
-      providers: [HttpMetrics],
+      controllers: [DeadLettersController],
     };
   }
 }

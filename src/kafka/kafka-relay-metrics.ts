@@ -1,10 +1,22 @@
-import type { MetricFamily } from '../http/metric-family.js';
 import type { PublicWithheldReason } from './public-contract.js';
 
+/** What the relay has done since the process started (read at once by one snapshot). */
+export interface KafkaRelaySnapshot {
+  readonly eventsTotal: number;
+  readonly batchesTotal: number;
+  readonly sendFailuresTotal: number;
+  readonly unroutedEventsTotal: number;
+  /** -1 when no batch was acknowledged yet. */
+  readonly lastPosition: bigint;
+  /** 0 when never. */
+  readonly lastAckUnixMs: number;
+  readonly messagesByTopic: ReadonlyMap<string, number>;
+  readonly publicWithheld: ReadonlyMap<PublicWithheldReason, number>;
+}
+
 /**
- * Counters of the relay since the process started, for /metrics. Throughput is the rate of
- * `bela_kafka_relay_events_total`; lag is `bela_subscription_lag_events{consumer="kafka.relay"}`.
- * The key spaces are bounded: topics are fixed at startup, reasons are a closed union.
+ * Counters of the relay since the process started; src/ops/ops-metrics.ts exposes them at
+ * /metrics. The key spaces are bounded: topics are fixed at startup, reasons are a closed union.
  */
 export class KafkaRelayMetrics {
   private eventsTotal = 0;
@@ -31,26 +43,16 @@ export class KafkaRelayMetrics {
     this.sendFailuresTotal += 1;
   }
 
-  families(): MetricFamily[] {
-    return [
-      { name: 'bela_kafka_relay_events_total', help: 'events relayed and acknowledged by the broker since start', type: 'counter', samples: [[{}, this.eventsTotal]] },
-      {
-        name: 'bela_kafka_relay_messages_total',
-        help: 'messages acknowledged by the broker, by topic',
-        type: 'counter',
-        samples: [...this.messagesByTopic].map(([topic, count]) => [{ topic }, count] as const),
-      },
-      { name: 'bela_kafka_relay_batches_total', help: 'batches acknowledged by the broker', type: 'counter', samples: [[{}, this.batchesTotal]] },
-      { name: 'bela_kafka_relay_send_failures_total', help: 'batches the broker did not acknowledge (the relay recreated its producer and resumed from its checkpoint)', type: 'counter', samples: [[{}, this.sendFailuresTotal]] },
-      {
-        name: 'bela_kafka_relay_public_withheld_total',
-        help: 'events relayed only to their internal topic, by reason',
-        type: 'counter',
-        samples: [...this.publicWithheld].map(([reason, count]) => [{ reason }, count] as const),
-      },
-      { name: 'bela_kafka_relay_unrouted_events_total', help: 'events of stream categories without a topic (not relayed)', type: 'counter', samples: [[{}, this.unroutedEventsTotal]] },
-      { name: 'bela_kafka_relay_last_position', help: '$all position of the last event acknowledged by the broker and checkpointed, -1 when none', type: 'gauge', samples: [[{}, Number(this.lastPosition)]] },
-      { name: 'bela_kafka_relay_last_ack_timestamp_seconds', help: 'when the broker last acknowledged a batch (unix seconds), 0 when never', type: 'gauge', samples: [[{}, this.lastAckUnixMs / 1_000]] },
-    ];
+  snapshot(): KafkaRelaySnapshot {
+    return {
+      eventsTotal: this.eventsTotal,
+      batchesTotal: this.batchesTotal,
+      sendFailuresTotal: this.sendFailuresTotal,
+      unroutedEventsTotal: this.unroutedEventsTotal,
+      lastPosition: this.lastPosition,
+      lastAckUnixMs: this.lastAckUnixMs,
+      messagesByTopic: new Map(this.messagesByTopic),
+      publicWithheld: new Map(this.publicWithheld),
+    };
   }
 }

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { MetricFamily } from '../http/metric-family.js';
 
-/** Refused follow-up commands per process manager and refusal code, since start. The key space is bounded: a few processes times the domain's error codes. */
+/** Refused follow-up commands per process manager and refusal code, since start (exposed at /metrics by src/ops/ops-metrics.ts). The key space is bounded: a few processes times the domain's error codes. */
 @Injectable()
 export class ProcessRefusalMetrics {
   private readonly refusals = new Map<string, { process: string; code: string; count: number }>();
@@ -16,14 +15,7 @@ export class ProcessRefusalMetrics {
     return this.refusals.get(`${process} ${code}`)?.count ?? 0;
   }
 
-  families(): MetricFamily[] {
-    return [
-      {
-        name: 'bela_process_refusals_total',
-        help: 'follow-up commands of a process manager that the domain refused, by process and refusal code',
-        type: 'counter',
-        samples: [...this.refusals.values()].map(({ process, code, count }) => [{ process, code }, count] as const),
-      },
-    ];
+  entries(): { readonly process: string; readonly code: string; readonly count: number }[] {
+    return [...this.refusals.values()];
   }
 }

@@ -53,4 +53,15 @@ describe('architecture: layer rules (dependency-cruiser)', () => {
       expect.arrayContaining([expect.stringMatching(/^verifier-is-standalone -> .*crypto$/), expect.stringMatching(/^verifier-is-standalone -> src\/kernel\/errors\.ts$/)]),
     );
   });
+
+  it('catches the HTTP edge importing the Kafka relay, and the cycle it closes (src/ops reads both instead)', () => {
+    const { violations } = cruise(['test/fixtures/layer-violation']);
+    const found = violations.map((v) => `${v.rule.name}: ${v.from} -> ${v.to}`);
+    expect(found).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^http-is-below-its-users: .*src\/http\/metrics-text\.ts -> .*src\/kafka\/relay-counters\.ts$/),
+        expect.stringMatching(/^no-circular: .*src\/(http|kafka)\//),
+      ]),
+    );
+  });
 });
