@@ -1,9 +1,9 @@
-import { LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import fastifyHelmet from '@fastify/helmet';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { clientErrorHandler, registerMediaTypes } from './http/media-types.js';
@@ -11,22 +11,18 @@ import { ProblemDetailsFilter } from './http/problem-details.filter.js';
 import { PROBLEM_CONTENT_TYPE } from './http/problem.js';
 import { createValidationPipe } from './http/validation.pipe.js';
 import { OpsMetrics } from './ops/ops-metrics.js';
+import { ROOT_LOGGER, registerRequestLogging, requestIdOf } from './ops/request-logging.js';
 import { CSP_DIRECTIVES, DOCS_CSP_DIRECTIVES, cspHeader } from './public-api/dashboard-policy.js';
 import { registerDashboard } from './public-api/dashboard-static.js';
 import { registerPublicHttp } from './public-api/public-http.js';
-
-const LOG_LEVELS: Readonly<Record<AppConfig['logLevel'], LogLevel[]>> = {
-  debug: ['debug', 'log', 'warn', 'error', 'fatal'],
-  info: ['log', 'warn', 'error', 'fatal'],
-  warn: ['warn', 'error', 'fatal'],
-  error: ['error', 'fatal'],
-};
 
 /** The whole HTTP application, not yet listening (tests call this too). */
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
   const problems = new ProblemDetailsFilter();
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimitBytes,
+    // X-Request-Id when the caller sent a safe token, else a UUID: logged with every line of the request and echoed.
+    genReqId: requestIdOf,
     // Node refuses an oversized header (431) before Fastify runs: still problem+json.
     clientErrorHandler,
     // Errors Fastify's router raises before any route runs (a path parameter over its length
@@ -37,10 +33,13 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     },
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
-    logger: LOG_LEVELS[config.logLevel],
+    // Held until the pino logger (LOG_LEVEL, src/ops/request-logging.ts) takes over below.
+    bufferLogs: true,
     // The body parsers are ours (src/http/media-types.ts): JSON only, strict UTF-8.
     bodyParser: false,
   });
+  app.useLogger(app.get(Logger));
+  registerRequestLogging(adapter.getInstance(), app.get(ROOT_LOGGER));
   registerMediaTypes(adapter.getInstance());
   const metrics = app.get(OpsMetrics);
   adapter.getInstance().addHook('onResponse', async (request, reply) => metrics.recordResponse(request.method, reply.statusCode, reply.elapsedTime));

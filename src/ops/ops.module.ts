@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
+import { LoggerModule } from 'nestjs-pino';
 import type { AppConfig } from '../config/app-config.js';
 import { KafkaModule } from '../kafka/kafka.module.js';
 import { ProcessModule } from '../process/process.module.js';
@@ -7,10 +8,12 @@ import { HealthController } from './health.controller.js';
 import { HealthIndicators } from './health-indicators.js';
 import { MetricsController } from './metrics.controller.js';
 import { OpsMetrics } from './ops-metrics.js';
+import { ROOT_LOGGER, RootLoggerModule, nestLoggerParams } from './request-logging.js';
 
 /**
- * Health (/health, /health/live, /health/ready) and metrics (/metrics). It reads the event
- * store, the subscriptions, the process managers and the Kafka relay; nothing imports it back.
+ * Health (/health, /health/live, /health/ready), metrics (/metrics) and the JSON logs (nestjs-pino
+ * over one pino logger). It reads the event store, the subscriptions, the process managers and
+ * the Kafka relay; nothing imports it back.
  */
 @Module({})
 export class OpsModule {
@@ -19,10 +22,16 @@ export class OpsModule {
       module: OpsModule,
       // KafkaModule.forRoot(config) is the same module instance app.module imports (same metadata).
       // Terminus's own logger stays off: a failing probe polled every few seconds is in its answer, not the log.
-      imports: [TerminusModule.forRoot({ logger: false }), ProcessModule, KafkaModule.forRoot(config)],
+      imports: [
+        RootLoggerModule,
+        LoggerModule.forRootAsync({ imports: [RootLoggerModule], inject: [ROOT_LOGGER], useFactory: nestLoggerParams }),
+        TerminusModule.forRoot({ logger: false }),
+        ProcessModule,
+        KafkaModule.forRoot(config),
+      ],
       controllers: [HealthController, MetricsController],
       providers: [OpsMetrics, HealthIndicators],
-      exports: [OpsMetrics],
+      exports: [OpsMetrics, RootLoggerModule],
     };
   }
 }

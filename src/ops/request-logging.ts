@@ -1,0 +1,94 @@
+import { Module } from '@nestjs/common';
+import type { FastifyInstance } from 'fastify';
+import type { IncomingMessage } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { Params } from 'nestjs-pino';
+import { pino, stdTimeFunctions, type Logger as PinoLogger } from 'pino';
+import type { AppConfig } from '../config/app-config.js';
+import { APP_CONFIG } from '../config/config.module.js';
+
+export const REQUEST_ID_HEADER = 'x-request-id';
+/** An incoming X-Request-Id is kept only when it is a short plain token; anything else gets a fresh UUID. */
+export const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
+/** A logged URL is cut here: a path and query longer than this are an attack or a bug, not information. */
+export const LOGGED_URL_LENGTH_MAX = 1_024;
+/** Query parameters whose values are never logged (none of ours carry secrets; a client's mistake might). */
+const SECRET_QUERY_PARAMETER = /token|key|secret|password|passwd|auth|signature|session|cookie/i;
+/** Anything that may carry a credential, wherever a log call puts it. Serializers already leave headers out. */
+export const REDACTED_PATHS = ['authorization', 'headers.authorization', 'req.headers.authorization', 'req.headers.cookie', 'token', 'apiKey', '*.token', '*.apiKey'];
+/** Probes and scrapes that succeed are logged at debug: polled every few seconds, they would drown the rest. */
+const QUIET_PATH = /^\/(health|metrics)(\/|\?|$)/;
+
+/** The one pino logger of the process: JSON lines on stdout, written synchronously (nothing is lost at exit). */
+export function createRootLogger(config: AppConfig): PinoLogger {
+  return pino({
+    level: config.logLevel,
+    base: { service: 'bela-ledger' },
+    timestamp: stdTimeFunctions.isoTime,
+    formatters: { level: (label) => ({ level: label }) },
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+  });
+}
+
+/** nestjs-pino over the root logger: Nest's Logger writes through it, with the request id bound inside a request. */
+export function nestLoggerParams(root: PinoLogger): Params {
+  return {
+    pinoHttp: {
+      logger: root,
+      // The request line is written by an onResponse hook (registerRequestLogging), which also sees answers sent by earlier hooks (429, 406).
+      autoLogging: false,
+      quietReqLogger: true,
+      genReqId: (request: IncomingMessage) => requestIdOf(request),
+    },
+  };
+}
+
+/** Fastify's genReqId: the caller's X-Request-Id when it is a safe token, else a new UUID; kept on the raw request for nestjs-pino. */
+export function requestIdOf(request: IncomingMessage): string {
+  const known = (request as IncomingMessage & { id?: unknown }).id;
+  if (typeof known === 'string') return known;
+  const offered = request.headers[REQUEST_ID_HEADER];
+  const id = typeof offered === 'string' && REQUEST_ID_PATTERN.test(offered) ? offered : randomUUID();
+  (request as IncomingMessage & { id?: string }).id = id;
+  return id;
+}
+
+/**
+ * Echoes the request id in X-Request-Id on every answer and logs one line per request once it is
+ * answered: request id, method, URL (secret-looking query values replaced), status, duration.
+ * Registered first, so it covers what other hooks answer.
+ */
+export function registerRequestLogging(fastify: FastifyInstance, root: PinoLogger): void {
+  const log = root.child({ context: 'http' });
+  fastify.addHook('onRequest', async (request, reply) => {
+    void reply.header(REQUEST_ID_HEADER, request.id);
+  });
+  fastify.addHook('onResponse', async (request, reply) => {
+    const status = reply.statusCode;
+    const level = status >= 500 ? 'error' : status < 400 && QUIET_PATH.test(request.url) ? 'debug' : 'info';
+    log[level]({ reqId: request.id, method: request.method, url: loggableUrl(request.url), status, durationMs: Math.round(reply.elapsedTime * 100) / 100 }, 'request completed');
+  });
+}
+
+/** The path and query as logged: bounded, with the values of secret-looking query parameters replaced. */
+export function loggableUrl(url: string): string {
+  const bounded = url.length > LOGGED_URL_LENGTH_MAX ? `${url.slice(0, LOGGED_URL_LENGTH_MAX)}…` : url;
+  const queryAt = bounded.indexOf('?');
+  if (queryAt < 0) return bounded;
+  const query = bounded
+    .slice(queryAt + 1)
+    .split('&')
+    .map((pair) => {
+      const equals = pair.indexOf('=');
+      const name = equals < 0 ? pair : pair.slice(0, equals);
+      return equals >= 0 && SECRET_QUERY_PARAMETER.test(name) ? `${name}=[redacted]` : pair;
+    })
+    .join('&');
+  return `${bounded.slice(0, queryAt)}?${query}`;
+}
+
+export const ROOT_LOGGER = Symbol('RootLogger');
+
+/** Provides the root pino logger, built from the configuration (LOG_LEVEL). */
+@Module({ providers: [{ provide: ROOT_LOGGER, inject: [APP_CONFIG], useFactory: createRootLogger }], exports: [ROOT_LOGGER] })
+export class RootLoggerModule {}
