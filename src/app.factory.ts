@@ -9,6 +9,7 @@ import type { AppConfig } from './config/app-config.js';
 import { clientErrorHandler, registerMediaTypes } from './http/media-types.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
 import { PROBLEM_CONTENT_TYPE } from './http/problem.js';
+import { registerRateLimits } from './http/rate-limits.js';
 import { createValidationPipe } from './http/validation.pipe.js';
 import { OpsMetrics } from './ops/ops-metrics.js';
 import { ROOT_LOGGER, registerRequestLogging, requestIdOf } from './ops/request-logging.js';
@@ -46,6 +47,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   await registerSecurityHeaders(app, config);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(problems);
+  await registerRateLimits(app, config);
   await registerPublicHttp(app, config);
   await registerDashboard(app);
   const document = SwaggerModule.createDocument(

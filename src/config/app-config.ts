@@ -32,6 +32,10 @@ export interface AppConfig {
   readonly publicRateLimitMax: number;
   readonly publicRateLimitWindowMs: number;
   readonly publicCacheMaxAgeSeconds: number;
+  /** Every other route (/health and /metrics aside): requests per API key and per client address per window. */
+  readonly apiRateLimitPerKeyMax: number;
+  readonly apiRateLimitPerAddressMax: number;
+  readonly apiRateLimitWindowMs: number;
   /** Strict-Transport-Security max-age; 0 (the default) sends none, for plain-HTTP local use. Set it behind TLS. */
   readonly hstsMaxAgeSeconds: number;
   /** The transparency log's origin line and note key name (docs/audit.md). */
@@ -54,6 +58,10 @@ export class ConfigError extends Error {
 const BODY_LIMIT_BYTES_DEFAULT = 256 * 1024;
 /** A dashboard page makes about ten requests: 600 a minute leaves a reader plenty, a scraper not. */
 const PUBLIC_RATE_LIMIT_MAX_DEFAULT = 600;
+/** 100 requests a second per key: far above a person at a screen or a nightly sync, below a runaway loop. */
+const API_RATE_LIMIT_PER_KEY_MAX_DEFAULT = 6_000;
+/** Several keys may share one address (an office behind one gateway): twice one key's budget. */
+const API_RATE_LIMIT_PER_ADDRESS_MAX_DEFAULT = 12_000;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const dataDir = resolve(env.DATA_DIR ?? './data');
@@ -74,6 +82,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     publicRateLimitMax: integer(env, 'PUBLIC_RATE_LIMIT_MAX', PUBLIC_RATE_LIMIT_MAX_DEFAULT, 1, 1_000_000),
     publicRateLimitWindowMs: integer(env, 'PUBLIC_RATE_LIMIT_WINDOW_MS', 60_000, 1_000, 86_400_000),
     publicCacheMaxAgeSeconds: integer(env, 'PUBLIC_CACHE_MAX_AGE_SECONDS', 30, 0, 86_400),
+    apiRateLimitPerKeyMax: integer(env, 'API_RATE_LIMIT_PER_KEY_MAX', API_RATE_LIMIT_PER_KEY_MAX_DEFAULT, 1, 100_000_000),
+    apiRateLimitPerAddressMax: integer(env, 'API_RATE_LIMIT_PER_ADDRESS_MAX', API_RATE_LIMIT_PER_ADDRESS_MAX_DEFAULT, 1, 100_000_000),
+    apiRateLimitWindowMs: integer(env, 'API_RATE_LIMIT_WINDOW_MS', 60_000, 1_000, 86_400_000),
     hstsMaxAgeSeconds: integer(env, 'HSTS_MAX_AGE_SECONDS', 0, 0, 63_072_000),
     logOrigin: logOrigin(env),
     logSigningKeyFile: resolve(env.LOG_SIGNING_KEY_FILE || join(dataDir, 'log-signing.key')),

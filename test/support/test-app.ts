@@ -35,6 +35,8 @@ const STOP_WAIT_MS = 15_000;
 const TERMINATE_WAIT_MS = 30_000;
 const REQUEST_TIMEOUT_MS = 30_000;
 export const BODY_LIMIT_BYTES_FOR_TESTS = 64 * 1024;
+/** Suites send thousands of requests from one address with a few keys: only the rate-limit tests set low limits. */
+const API_RATE_LIMIT_MAX_FOR_TESTS = '100000000';
 
 /**
  * The built service (dist/, see test/support/global-setup.ts) in a child process on
@@ -67,6 +69,8 @@ export class TestApp {
         DATA_DIR: dataDir,
         LOG_LEVEL: 'info',
         BODY_LIMIT_BYTES: String(BODY_LIMIT_BYTES_FOR_TESTS),
+        API_RATE_LIMIT_PER_KEY_MAX: API_RATE_LIMIT_MAX_FOR_TESTS,
+        API_RATE_LIMIT_PER_ADDRESS_MAX: API_RATE_LIMIT_MAX_FOR_TESTS,
         NO_COLOR: '1',
         ...(options.env ?? {}),
       },
