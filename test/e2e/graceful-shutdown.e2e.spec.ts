@@ -36,6 +36,12 @@ describe('graceful shutdown on SIGTERM (e2e, the built service)', () => {
     expect(await exit).toBe(0);
     expect(first.output()).toMatch(/SIGTERM: stopping/);
     expect(first.output()).toMatch(/stopped in \d+ ms/);
+    // The stop is logged as JSON lines (pino), the last one written before the exit, so none is lost.
+    const stopLines = first.output().split('\n').filter((line) => /stopping|stopped in/.test(line)).map((line) => JSON.parse(line));
+    expect(stopLines).toEqual([
+      expect.objectContaining({ level: 'info', context: 'bela-ledger', msg: expect.stringMatching(/^SIGTERM: stopping/) }),
+      expect.objectContaining({ level: 'info', context: 'bela-ledger', msg: expect.stringMatching(/^stopped in \d+ ms$/) }),
+    ]);
     // Requests the service was serving when the signal came were finished, not cut.
     expect(inFlightAtTerm.length).toBeGreaterThan(0);
     expect(inFlightAtTerm.filter((command) => command.acknowledged !== undefined).length).toBeGreaterThan(0);
