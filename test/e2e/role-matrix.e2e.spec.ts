@@ -20,6 +20,8 @@ const ADMIN: readonly Role[] = ['admin'];
 const ANY_KEY: readonly Role[] = ['admin', 'auditor', 'buyer', 'vendor'];
 const ROUTES: Readonly<Record<string, readonly Role[] | 'public'>> = {
   'GET /health': 'public',
+  'GET /health/live': 'public',
+  'GET /health/ready': 'public',
   'GET /metrics': 'public',
   'GET /admin/dead-letters': ADMIN_AUDITOR,
   'GET /admin/dead-letters/{id}': ADMIN_AUDITOR,
