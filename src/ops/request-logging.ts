@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Module, RequestMethod } from '@nestjs/common';
 import type { FastifyInstance } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
@@ -33,6 +33,8 @@ export function createRootLogger(config: AppConfig): PinoLogger {
 /** nestjs-pino over the root logger: Nest's Logger writes through it, with the request id bound inside a request. */
 export function nestLoggerParams(root: PinoLogger): Params {
   return {
+    // Every path: nestjs-pino's default pattern ('{/*splat}') matches none under this Fastify adapter.
+    forRoutes: [{ path: '*path', method: RequestMethod.ALL }],
     pinoHttp: {
       logger: root,
       // The request line is written by an onResponse hook (registerRequestLogging), which also sees answers sent by earlier hooks (429, 406).
@@ -65,7 +67,8 @@ export function registerRequestLogging(fastify: FastifyInstance, root: PinoLogge
   });
   fastify.addHook('onResponse', async (request, reply) => {
     const status = reply.statusCode;
-    const level = status >= 500 ? 'error' : status < 400 && QUIET_PATH.test(request.url) ? 'debug' : 'info';
+    // A 5xx is a warning here: expected unavailability (a busy store, a stale read model) is not a bug, and a bug's 500 is logged at error with its stack by the problem filter.
+    const level = status >= 500 ? 'warn' : status < 400 && QUIET_PATH.test(request.url) ? 'debug' : 'info';
     log[level]({ reqId: request.id, method: request.method, url: loggableUrl(request.url), status, durationMs: Math.round(reply.elapsedTime * 100) / 100 }, 'request completed');
   });
 }

@@ -4,10 +4,11 @@ import { TestApp } from '../support/test-app.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-/** The JSON lines the service wrote (start-up lines included), parsed. */
+/** The complete JSON lines the service wrote so far (start-up lines included), parsed; a line still being written is left out. */
 function logLines(app: TestApp): Record<string, unknown>[] {
-  return app
-    .output()
+  const output = app.output();
+  return output
+    .slice(0, output.lastIndexOf('\n') + 1)
     .split('\n')
     .filter((line) => line.startsWith('{'))
     .map((line) => JSON.parse(line) as Record<string, unknown>);
@@ -87,5 +88,27 @@ describe('operations: JSON logs with request ids, health probes, Prometheus metr
     }
     expect(metrics.body).toMatch(/^bela_http_request_duration_seconds_count\{method="GET"\} \d+$/m);
     expect(metrics.body).toMatch(/^bela_subscription_lag_events\{consumer="projection:orders"\} 0$/m);
+  });
+
+  it('lines logged while a request is handled carry its id; a stale read is a warning, not an error', async () => {
+    const idle = await TestApp.start({ env: { RUN_SUBSCRIPTIONS: 'false' } });
+    try {
+      const admin = idle.issueKey('admin');
+      const registered = await idle.request('POST', '/opds', { token: admin, body: { opdCode: '3601-DINKES', name: 'Dinas Kesehatan Kabupaten Pandeglang', kabupatenKotaCode: '3601' } });
+      expect(registered.status).toBe(201);
+      // No subscription runs here, so the orders read model never reaches the head.
+      const stale = await idle.request('GET', `/admin/orders?waitForPosition=${registered.body.position}&waitMs=100`, { token: admin, headers: { 'x-request-id': 'stale-read-1' } });
+      expect(stale.status).toBe(503);
+      while (!logLines(idle).some((line) => line.reqId === 'stale-read-1' && line.msg === 'request completed')) await new Promise((resolve) => setTimeout(resolve, 20));
+      const lines = logLines(idle).filter((line) => line.reqId === 'stale-read-1');
+      expect(lines).toEqual([
+        expect.objectContaining({ level: 'warn', context: 'http', msg: expect.stringContaining('has not reached position') }),
+        expect.objectContaining({ level: 'warn', msg: 'request completed', status: 503 }),
+      ]);
+      expect(logLines(idle).filter((line) => line.level === 'error')).toEqual([]);
+    } finally {
+      await idle.close();
+      rmSync(idle.dataDir, { recursive: true, force: true });
+    }
   });
 });
