@@ -13,6 +13,7 @@ import type { Clock } from '../../kernel/clock.js';
 import { notFound } from '../../kernel/errors.js';
 import type { Page } from '../../read-models/keyset-query.js';
 import { OPD_LIST } from '../../read-models/queries/directory.queries.js';
+import { listReply } from '../../read-models/http/read-model-reply.js';
 import { ReadModelQueryService } from '../../read-models/read-model-query.service.js';
 import { OpdCommandRequest } from '../application/opd.commands.js';
 import { opdDecider, opdStreamId } from '../domain/opd.decider.js';
@@ -56,7 +57,7 @@ export class OpdsController {
   @ApiOkResponse({ description: '{ items, nextCursor, limit, sort }; X-Read-Model-Position says how far the read model is' })
   list(@Query() query: OpdListQueryDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Page | string> {
     const { kabupatenKotaCode, pemdaCode, name } = query;
-    return this.queries.list(OPD_LIST, ['opds'], query, { kabupatenKotaCode, pemdaCode, name }, request, reply);
+    return listReply(this.queries, OPD_LIST, ['opds'], query, { kabupatenKotaCode, pemdaCode, name }, request, reply);
   }
 
   @Get(':opdCode')

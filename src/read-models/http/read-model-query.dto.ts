@@ -2,10 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsEmpty, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { CSV_PAGE_SIZE_MAX } from '../keyset-query.js';
-
-/** A read waits this long for waitForPosition by default, and at most READ_MODEL_WAIT_MS_MAX: a connection is not held longer. */
-export const READ_MODEL_WAIT_MS_DEFAULT = 2_000;
-export const READ_MODEL_WAIT_MS_MAX = 5_000;
+import { READ_MODEL_WAIT_MS_DEFAULT, READ_MODEL_WAIT_MS_MAX } from '../read-model-query.service.js';
 
 /** Read-your-writes: what every read-model query accepts. */
 export class FreshnessDto {

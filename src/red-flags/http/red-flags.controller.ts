@@ -16,7 +16,7 @@ import type { SqlValue } from '../../../projections/projection.js';
 import { redFlagsProjection } from '../../../projections/red-flags/red-flags.projection.js';
 import { ListSpec, Page, listPage } from '../../read-models/keyset-query.js';
 import { FreshnessDto } from '../../read-models/http/read-model-query.dto.js';
-import { pageReply, pageSizeMax, wantsCsv } from '../../read-models/http/read-model-reply.js';
+import { ensureFresh, pageReply, pageSizeMax, wantsCsv } from '../../read-models/http/read-model-reply.js';
 import { ReadModelQueryService } from '../../read-models/read-model-query.service.js';
 import { ReviewRedFlagCommand } from '../application/review-red-flag.handler.js';
 import { redFlagStreamId } from '../domain/red-flag-rules.js';
@@ -58,7 +58,7 @@ export class RedFlagsController {
     @Query() query: FreshnessDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Record<string, unknown>> {
-    await this.queries.fresh(PROJECTIONS, query, reply);
+    await ensureFresh(this.queries, PROJECTIONS, query, reply);
     const flag = this.find(RED_FLAG_LIST, flagId);
     // The ETag is the flag's stream revision (-1 before any review), read from the stream: the read model may lag it.
     void reply.header('ETag', etag((await this.pipeline.load(redFlagDecider, redFlagStreamId(flagId))).revision));
@@ -109,12 +109,12 @@ export class RedFlagsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Record<string, unknown>> {
     refuseWaiting(query);
-    await this.queries.fresh(PROJECTIONS, query, reply);
+    await ensureFresh(this.queries, PROJECTIONS, query, reply);
     return this.find(PUBLIC_RED_FLAG_LIST, flagId);
   }
 
   private async page(spec: ListSpec, query: RedFlagListQueryDto, request: FastifyRequest, reply: FastifyReply): Promise<Page | string> {
-    await this.queries.fresh(PROJECTIONS, query, reply);
+    await ensureFresh(this.queries, PROJECTIONS, query, reply);
     const csv = wantsCsv(query, request);
     const { rule, status, outcome, opdCode, vendorId } = query;
     const page = listPage(this.queries.db, spec, {
