@@ -7,7 +7,7 @@ import { Roles } from '../../auth/roles.decorator.js';
 import { requireActor } from '../../auth/scope.js';
 import { CommandPipeline } from '../../event-store/command-pipeline.js';
 import { CLOCK } from '../../event-store/event-store.tokens.js';
-import { CommandResponseDto, commandResponse } from '../../http/command-response.js';
+import { CommandResponseDto, executeCommand } from '../../http/command-response.js';
 import { commandContext, createdId, etag } from '../../http/request-context.js';
 import { NoBodyPipe } from '../../http/no-body.pipe.js';
 import { UuidParamPipe } from '../../http/uuid-param.pipe.js';
@@ -48,9 +48,7 @@ export class CardsController {
   async issue(@Body() body: IssueCardDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto & { cardId: string }> {
     const context = commandContext(request, this.clock);
     const cardId = createdId('card', context);
-    const result = await this.commands.execute(new CardCommandRequest(cardId, { type: 'IssueCard', cardId, ...body }, context));
-    void reply.header('Location', `/cards/${cardId}`).header('ETag', etag(result.nextExpectedRevision));
-    return { cardId, ...commandResponse(result) };
+    return { cardId, ...(await executeCommand(this.commands, new CardCommandRequest(cardId, { type: 'IssueCard', cardId, ...body }, context), reply, `/cards/${cardId}`)) };
   }
 
   @Get(':cardId')
@@ -128,8 +126,6 @@ export class CardsController {
   }
 
   private async change(cardId: string, command: CardCommandInput, request: AuthenticatedRequest, reply: FastifyReply): Promise<CommandResponseDto> {
-    const result = await this.commands.execute(new CardCommandRequest(cardId, command, commandContext(request, this.clock)));
-    void reply.header('ETag', etag(result.nextExpectedRevision));
-    return commandResponse(result);
+    return executeCommand(this.commands, new CardCommandRequest(cardId, command, commandContext(request, this.clock)), reply);
   }
 }

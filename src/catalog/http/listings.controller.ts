@@ -7,7 +7,7 @@ import { Public, Roles } from '../../auth/roles.decorator.js';
 import { assertVendorScope, requireActor } from '../../auth/scope.js';
 import { CommandPipeline } from '../../event-store/command-pipeline.js';
 import { CLOCK } from '../../event-store/event-store.tokens.js';
-import { CommandResponseDto, commandResponse } from '../../http/command-response.js';
+import { CommandResponseDto, executeCommand } from '../../http/command-response.js';
 import { commandContext, createdId, etag } from '../../http/request-context.js';
 import { UuidParamPipe } from '../../http/uuid-param.pipe.js';
 import type { Clock } from '../../kernel/clock.js';
@@ -48,9 +48,7 @@ export class ListingsController {
     assertVendorScope(requireActor(request.actor), vendorId);
     const context = commandContext(request, this.clock);
     const listingId = createdId('listing', context);
-    const result = await this.commands.execute(new ListingCommandRequest(listingId, vendorId, { type: 'CreateListing', listingId, ...body }, context));
-    void reply.header('Location', `/listings/${listingId}`).header('ETag', etag(result.nextExpectedRevision));
-    return { listingId, ...commandResponse(result) };
+    return { listingId, ...(await executeCommand(this.commands, new ListingCommandRequest(listingId, vendorId, { type: 'CreateListing', listingId, ...body }, context), reply, `/listings/${listingId}`)) };
   }
 
   @Get('listings/:listingId')
@@ -110,8 +108,6 @@ export class ListingsController {
   ): Promise<CommandResponseDto> {
     const context = commandContext(request, this.clock);
     // The decider refuses a vendor that does not own the listing.
-    const result = await this.commands.execute(new ListingCommandRequest(listingId, context.actor.vendorId!, command, context));
-    void reply.header('ETag', etag(result.nextExpectedRevision));
-    return commandResponse(result);
+    return executeCommand(this.commands, new ListingCommandRequest(listingId, context.actor.vendorId!, command, context), reply);
   }
 }

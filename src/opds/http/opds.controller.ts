@@ -7,7 +7,7 @@ import { CommandPipeline } from '../../event-store/command-pipeline.js';
 import { CLOCK } from '../../event-store/event-store.tokens.js';
 import { ifMatchHeader } from '../../http/api-headers.js';
 import { Idempotent } from '../../idempotency/idempotent.decorator.js';
-import { CommandResponseDto, commandResponse } from '../../http/command-response.js';
+import { CommandResponseDto, executeCommand } from '../../http/command-response.js';
 import { commandContext, etag } from '../../http/request-context.js';
 import type { Clock } from '../../kernel/clock.js';
 import { notFound } from '../../kernel/errors.js';
@@ -44,9 +44,7 @@ export class OpdsController {
   })
   @ApiCreatedResponse({ type: CommandResponseDto })
   async register(@Body() body: RegisterOpdDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto & { opdCode: string }> {
-    const result = await this.commands.execute(new OpdCommandRequest(body.opdCode, { type: 'RegisterOpd', ...body }, commandContext(request, this.clock)));
-    void reply.header('Location', `/opds/${body.opdCode}`).header('ETag', etag(result.nextExpectedRevision));
-    return { opdCode: body.opdCode, ...commandResponse(result) };
+    return { opdCode: body.opdCode, ...(await executeCommand(this.commands, new OpdCommandRequest(body.opdCode, { type: 'RegisterOpd', ...body }, commandContext(request, this.clock)), reply, `/opds/${body.opdCode}`)) };
   }
 
   @Get()
@@ -79,8 +77,6 @@ export class OpdsController {
   @ApiOperation({ summary: 'Rename an OPD (admin); its code and region never change. Cards and orders keep the name they recorded' })
   @ApiOkResponse({ type: CommandResponseDto })
   async rename(@Param('opdCode', OpdCodeParamPipe) opdCode: string, @Body() body: RenameOpdDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto> {
-    const result = await this.commands.execute(new OpdCommandRequest(opdCode, { type: 'RenameOpd', name: body.name }, commandContext(request, this.clock)));
-    void reply.header('ETag', etag(result.nextExpectedRevision));
-    return commandResponse(result);
+    return executeCommand(this.commands, new OpdCommandRequest(opdCode, { type: 'RenameOpd', name: body.name }, commandContext(request, this.clock)), reply);
   }
 }

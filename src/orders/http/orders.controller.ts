@@ -7,7 +7,7 @@ import { Roles } from '../../auth/roles.decorator.js';
 import { requireActor } from '../../auth/scope.js';
 import { CommandPipeline } from '../../event-store/command-pipeline.js';
 import { CLOCK } from '../../event-store/event-store.tokens.js';
-import { CommandResponseDto, commandResponse } from '../../http/command-response.js';
+import { CommandResponseDto, executeCommand } from '../../http/command-response.js';
 import { commandContext, createdId, etag } from '../../http/request-context.js';
 import { NoBodyPipe } from '../../http/no-body.pipe.js';
 import { UuidParamPipe } from '../../http/uuid-param.pipe.js';
@@ -50,9 +50,7 @@ export class OrdersController {
     const opdCode = buyingOpd(context.actor, body.opdCode);
     const orderId = createdId('order', context);
     const { opdCode: _given, ...rest } = body;
-    const result = await this.commands.execute(new PlaceOrderCommand({ ...rest, orderId, opdCode }, context));
-    void reply.header('Location', `/orders/${orderId}`).header('ETag', etag(result.nextExpectedRevision));
-    return { orderId, ...commandResponse(result) };
+    return { orderId, ...(await executeCommand(this.commands, new PlaceOrderCommand({ ...rest, orderId, opdCode }, context), reply, `/orders/${orderId}`)) };
   }
 
   @Get(':orderId')
@@ -136,9 +134,7 @@ export class OrdersController {
   ): Promise<CommandResponseDto> {
     const context = commandContext(request, this.clock);
     // The decider checks that the actor is the order's vendor or buying OPD.
-    const result = await this.commands.execute(new ChangeOrderCommand(orderId, build(context.actor, context.occurredAt), context));
-    void reply.header('ETag', etag(result.nextExpectedRevision));
-    return commandResponse(result);
+    return executeCommand(this.commands, new ChangeOrderCommand(orderId, build(context.actor, context.occurredAt), context), reply);
   }
 }
 

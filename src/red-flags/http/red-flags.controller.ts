@@ -7,7 +7,7 @@ import { CommandPipeline } from '../../event-store/command-pipeline.js';
 import { CLOCK } from '../../event-store/event-store.tokens.js';
 import { ifMatchHeader } from '../../http/api-headers.js';
 import { Idempotent } from '../../idempotency/idempotent.decorator.js';
-import { CommandResponseDto, commandResponse } from '../../http/command-response.js';
+import { CommandResponseDto, executeCommand } from '../../http/command-response.js';
 import { commandContext, etag } from '../../http/request-context.js';
 import { UuidParamPipe } from '../../http/uuid-param.pipe.js';
 import type { Clock } from '../../kernel/clock.js';
@@ -83,9 +83,7 @@ export class RedFlagsController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CommandResponseDto> {
-    const result = await this.commands.execute(new ReviewRedFlagCommand(flagId, body.status, body.reason, commandContext(request, this.clock)));
-    void reply.header('ETag', etag(result.nextExpectedRevision));
-    return commandResponse(result);
+    return executeCommand(this.commands, new ReviewRedFlagCommand(flagId, body.status, body.reason, commandContext(request, this.clock)), reply);
   }
 
   @Get('public/red-flags')

@@ -5,7 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Roles } from '../../auth/roles.decorator.js';
 import { CommandPipeline } from '../../event-store/command-pipeline.js';
 import { CLOCK } from '../../event-store/event-store.tokens.js';
-import { CommandResponseDto, commandResponse } from '../../http/command-response.js';
+import { CommandResponseDto, executeCommand } from '../../http/command-response.js';
 import { commandContext, etag } from '../../http/request-context.js';
 import type { Clock } from '../../kernel/clock.js';
 import { readNibHolding } from '../application/nib-holder.js';
@@ -57,8 +57,6 @@ export class NibsController {
   @ApiOperation({ summary: 'Release a NIB whose holder never registered or was rejected (admin); 422 NIB_HELD_BY_VENDOR for a registered vendor' })
   @ApiOkResponse({ type: CommandResponseDto })
   async release(@Param('nib', NibParamPipe) nib: string, @Body() body: ReasonDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto> {
-    const result = await this.commands.execute(new ReleaseUnregisteredNibCommand(nib, body.reason, commandContext(request, this.clock)));
-    void reply.header('ETag', etag(result.nextExpectedRevision));
-    return commandResponse(result);
+    return executeCommand(this.commands, new ReleaseUnregisteredNibCommand(nib, body.reason, commandContext(request, this.clock)), reply);
   }
 }

@@ -7,7 +7,7 @@ import { Public, Roles } from '../../auth/roles.decorator.js';
 import { assertVendorScope, requireActor } from '../../auth/scope.js';
 import { CommandPipeline } from '../../event-store/command-pipeline.js';
 import { CLOCK } from '../../event-store/event-store.tokens.js';
-import { CommandResponseDto, commandResponse } from '../../http/command-response.js';
+import { CommandResponseDto, executeCommand } from '../../http/command-response.js';
 import { commandContext, createdId, etag } from '../../http/request-context.js';
 import { NoBodyPipe } from '../../http/no-body.pipe.js';
 import { UuidParamPipe } from '../../http/uuid-param.pipe.js';
@@ -47,9 +47,7 @@ export class VendorsController {
   async register(@Body() body: RegisterVendorDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto & { vendorId: string }> {
     const context = commandContext(request, this.clock);
     const vendorId = context.actor.role === 'vendor' ? context.actor.vendorId! : createdId('vendor', context);
-    const result = await this.commands.execute(new RegisterVendorCommand({ ...body, vendorId }, context));
-    void reply.header('Location', `/vendors/${vendorId}`).header('ETag', etag(result.nextExpectedRevision));
-    return { vendorId, ...commandResponse(result) };
+    return { vendorId, ...(await executeCommand(this.commands, new RegisterVendorCommand({ ...body, vendorId }, context), reply, `/vendors/${vendorId}`)) };
   }
 
   @Get(':vendorId')
@@ -124,8 +122,6 @@ export class VendorsController {
   }
 
   private async change(vendorId: string, command: ChangeVendorCommand['command'], request: FastifyRequest, reply: FastifyReply): Promise<CommandResponseDto> {
-    const result = await this.commands.execute(new ChangeVendorCommand(vendorId, command, commandContext(request, this.clock)));
-    void reply.header('ETag', etag(result.nextExpectedRevision));
-    return commandResponse(result);
+    return executeCommand(this.commands, new ChangeVendorCommand(vendorId, command, commandContext(request, this.clock)), reply);
   }
 }
