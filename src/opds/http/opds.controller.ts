@@ -1,12 +1,12 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public, Roles } from '../../auth/roles.decorator.js';
 import { CommandPipeline } from '../../event-store/command-pipeline.js';
 import { CLOCK } from '../../event-store/event-store.tokens.js';
 import { ifMatchHeader } from '../../http/api-headers.js';
-import { Idempotent } from '../../idempotency/idempotent.decorator.js';
+import { CommandEndpoint } from '../../http/command-endpoint.decorator.js';
 import { CommandResponseDto, executeCommand } from '../../http/command-response.js';
 import { commandContext, etag } from '../../http/request-context.js';
 import type { Clock } from '../../kernel/clock.js';
@@ -32,17 +32,13 @@ export class OpdsController {
   ) {}
 
   @Post()
-  @HttpCode(201)
-  @Roles('admin')
-  @ApiBearerAuth()
-  @Idempotent('required')
+  @CommandEndpoint({ roles: ['admin'], status: 201, idempotency: 'required' })
   @ApiOperation({
     summary: 'Register an OPD/satker (admin)',
     description:
       'Cards, buyer keys and orders name only registered OPDs; an order is credited to its OPD\'s kabupaten/kota. ' +
       'A code registered already is 409 OPD_EXISTS; a code whose pemda prefix is not the region\'s (or its province) is 422 OPD_OUTSIDE_ITS_PEMDA.',
   })
-  @ApiCreatedResponse({ type: CommandResponseDto })
   async register(@Body() body: RegisterOpdDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto & { opdCode: string }> {
     return { opdCode: body.opdCode, ...(await executeCommand(this.commands, new OpdCommandRequest(body.opdCode, { type: 'RegisterOpd', ...body }, commandContext(request, this.clock)), reply, `/opds/${body.opdCode}`)) };
   }
@@ -70,12 +66,8 @@ export class OpdsController {
   }
 
   @Patch(':opdCode')
-  @Roles('admin')
-  @ApiBearerAuth()
-  @Idempotent()
-  @ApiHeader(ifMatchHeader('OPD'))
+  @CommandEndpoint({ roles: ['admin'], ifMatch: ifMatchHeader('OPD') })
   @ApiOperation({ summary: 'Rename an OPD (admin); its code and region never change. Cards and orders keep the name they recorded' })
-  @ApiOkResponse({ type: CommandResponseDto })
   async rename(@Param('opdCode', OpdCodeParamPipe) opdCode: string, @Body() body: RenameOpdDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto> {
     return executeCommand(this.commands, new OpdCommandRequest(opdCode, { type: 'RenameOpd', name: body.name }, commandContext(request, this.clock)), reply);
   }

@@ -1,12 +1,12 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public, Roles } from '../../auth/roles.decorator.js';
 import { CommandPipeline } from '../../event-store/command-pipeline.js';
 import { CLOCK } from '../../event-store/event-store.tokens.js';
 import { ifMatchHeader } from '../../http/api-headers.js';
-import { Idempotent } from '../../idempotency/idempotent.decorator.js';
+import { CommandEndpoint } from '../../http/command-endpoint.decorator.js';
 import { CommandResponseDto, executeCommand } from '../../http/command-response.js';
 import { commandContext, etag } from '../../http/request-context.js';
 import { UuidParamPipe } from '../../http/uuid-param.pipe.js';
@@ -66,17 +66,12 @@ export class RedFlagsController {
   }
 
   @Post('admin/red-flags/:flagId/review')
-  @HttpCode(201)
+  @CommandEndpoint({ roles: ['admin', 'auditor'], status: 201, ifMatch: ifMatchHeader('red flag') })
   @ApiTags('red flags')
-  @ApiBearerAuth()
-  @Roles('admin', 'auditor')
-  @Idempotent()
-  @ApiHeader(ifMatchHeader('red flag'))
   @ApiOperation({
     summary: 'Review a red flag: dismissed or confirmed, with a reason (an event on redflag-<flagId>; a later review replaces the status)',
     description: '404 RED_FLAG_NOT_FOUND for a flag the read model does not hold; 400 without a reason; 412 REVISION_MISMATCH when If-Match is stale.',
   })
-  @ApiCreatedResponse({ type: CommandResponseDto })
   async review(
     @Param('flagId', new UuidParamPipe('flagId')) flagId: string,
     @Body() body: ReviewRedFlagDto,
