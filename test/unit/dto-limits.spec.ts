@@ -13,6 +13,7 @@ import { BAST_NUMBER_LENGTH_MAX, REASON_LENGTH_MAX as ORDER_REASON_LENGTH_MAX } 
 import { LINE_QUANTITY_MAX, OFFICIAL_NAME_LENGTH_MAX } from '../../src/orders/domain/order-placement.js';
 import { OrderLineDto, OrderReasonDto, PlaceOrderDto, ReceiveOrderDto, ShipOrderDto } from '../../src/orders/http/order.dto.js';
 import { POLICY_DAYS_MAX } from '../../src/policy/domain/policy.js';
+import { RedFlagListQueryDto } from '../../src/red-flags/http/red-flag.dto.js';
 import { SetPolicyDto } from '../../src/policy/http/set-policy.dto.js';
 import { PublicListQueryDto, PublicVendorQueryDto } from '../../src/public-api/public-query.dto.js';
 import { CSV_PAGE_SIZE_MAX, CURSOR_LENGTH_MAX, PAGE_SIZE_MAX, SEARCH_TEXT_LENGTH_MAX } from '../../src/read-models/keyset-query.js';
@@ -80,6 +81,11 @@ describe('DTOs take their limits from the domain (unit)', () => {
     const code = (length: number): string => `3673-${'A'.repeat(length - 5)}`;
     expect(fieldFails(RegisterOpdDto, 'opdCode', code(OPD_CODE_LENGTH_MAX))).toBe(false);
     expect(fieldFails(RegisterOpdDto, 'opdCode', code(OPD_CODE_LENGTH_MAX + 1))).toBe(true);
+  });
+
+  it('a read-model filter by OPD takes the one OPD code format', () => {
+    expect(fieldFails(RedFlagListQueryDto, 'opdCode', '3673-DINKES')).toBe(false);
+    expect(fieldFails(RedFlagListQueryDto, 'opdCode', 'OPD-3673-DINKES')).toBe(true);
   });
 
   it('formats: NIB, kabupaten/kota code, card last four digits and dates are the domain patterns', () => {
