@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `npm test`: sets up what the suites need (Kafka jars and a throwaway broker on 127.0.0.1,
-# a build of the service for the e2e and fault suites), runs the typecheck and every jest
+# a build of the service for the e2e and fault suites), runs the typecheck, the format check and every jest
 # suite, and stops the broker. Non-zero exit when anything fails. Extra args go to jest.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -31,6 +31,8 @@ trap 'bash scripts/kafka/kafka.sh stop' EXIT
 
 echo "== typecheck"
 npm run --silent typecheck
+echo "== format"
+npm run --silent format:check
 echo "== build"
 npm run --silent build
 echo "== jest"

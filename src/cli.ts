@@ -6,13 +6,16 @@ import { ApiKeyStore } from './auth/api-key-store.js';
 import { ISSUABLE_ROLES, IssuableRole, KEY_EXPIRY_DAYS_DEFAULT, KEY_ROTATION_GRACE_MINUTES_DEFAULT } from './auth/api-key.js';
 import { apiKeyStorePath } from './auth/auth.module.js';
 import { loadConfig } from './config/app-config.js';
-import { MarketGenerator } from './demo/market-generator.js';
+import { MarketGenerator, ORDERS_PER_DAY_DEFAULT, VENDOR_COUNT_DEFAULT } from './demo/market-generator.js';
 import { CommandPipeline } from './event-store/command-pipeline.js';
 import { openEventStore } from './event-store/open-event-store.js';
 import { OCDS_USAGE, ocdsCommand } from './ocds/ocds-cli.js';
 import { OPS_USAGE, backupCommand, restoreCommand } from './ops/ops-cli.js';
 import { readOpd } from './opds/application/opd-registry.js';
 import { OPD_CODE_FORMAT, isOpdCode } from './opds/domain/opd-code.js';
+
+const DEMO_EVENTS_MAX = 10_000_000;
+const DEMO_EVENTS_DEFAULT = 20_000;
 
 const USAGE = `bela-ledger CLI (admins and auditors)
 
@@ -29,7 +32,7 @@ const USAGE = `bela-ledger CLI (admins and auditors)
   npm run cli -- demo [--seed <text>] [--events <n>] [--vendors <n>] [--orders-per-day <n>]
         Writes a simulated Banten market (vendors, listings, KKP cards, orders, payments) through
         the command handlers into the event store, deterministically from the seed
-        (default seed "banten", 20000 events). Running it twice with one seed writes nothing new.
+        (default seed "banten", ${DEMO_EVENTS_DEFAULT} events). Running it twice with one seed writes nothing new.
 ${AUDIT_USAGE}
 ${OCDS_USAGE}
 ${OPS_USAGE}
@@ -125,8 +128,6 @@ async function requireRegisteredOpdCode(opdCode: string): Promise<void> {
   }
 }
 
-const DEMO_EVENTS_MAX = 10_000_000;
-
 async function demo(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
@@ -142,9 +143,9 @@ async function demo(args: string[]): Promise<number> {
   try {
     const generator = new MarketGenerator(new CommandPipeline(store), store, {
       seed: values.seed ?? 'banten',
-      targetEvents: count('events', values.events, 20_000),
-      ...(values.vendors !== undefined ? { vendorCount: count('vendors', values.vendors, 300) } : {}),
-      ...(values['orders-per-day'] !== undefined ? { ordersPerDay: count('orders-per-day', values['orders-per-day'], 60) } : {}),
+      targetEvents: count('events', values.events, DEMO_EVENTS_DEFAULT),
+      ...(values.vendors !== undefined ? { vendorCount: count('vendors', values.vendors, VENDOR_COUNT_DEFAULT) } : {}),
+      ...(values['orders-per-day'] !== undefined ? { ordersPerDay: count('orders-per-day', values['orders-per-day'], ORDERS_PER_DAY_DEFAULT) } : {}),
       onProgress: ({ day, events, orders }) => {
         if (day % 10 === 0) process.stderr.write(`day ${day}: ${events} events, ${orders} orders\n`);
       },

@@ -71,7 +71,6 @@ export const SIMULATED_DAYS_MAX = 3_650;
 const LISTINGS_PER_VENDOR_MAX = 12;
 const REPRICINGS_PER_DAY_MAX = 10;
 const ORDER_LINES_MAX = 3;
-const ORDER_TOTAL_MAX_RUPIAH = 50_000_000;
 const QUANTITY_HALVINGS_MAX = 40;
 const HOLD_TTL_DAYS = 30;
 const DAY_MS = 86_400_000;
@@ -455,7 +454,7 @@ export class MarketGenerator {
     const shippingRupiah = random.chance(0.4) ? random.int(1, 15) * 10_000 : 0;
     for (let halving = 0; halving < QUANTITY_HALVINGS_MAX; halving += 1) {
       const total = lines.reduce((sum, line) => sum + line.listing.priceRupiah * line.quantity, shippingRupiah);
-      if (total <= ORDER_TOTAL_MAX_RUPIAH) break;
+      if (total <= DEFAULT_POLICY.maxOrderTotalRupiah) break;
       for (const line of lines) line.quantity = Math.max(1, Math.floor(line.quantity / 2));
     }
     const plan = random.weighted<Outcome>([['paid', 90], ['rejected', 3], ['cancelled', 5], ['expired', 2]]);

@@ -1,5 +1,8 @@
+import type { CommandBus, ICommand } from '@nestjs/cqrs';
 import { ApiProperty } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
 import type { CommandResult } from '../event-store/command-pipeline.js';
+import { etag } from './request-context.js';
 
 export class WrittenEventDto {
   @ApiProperty({ example: '3f1c2d4e-5b6a-5c7d-8e9f-0a1b2c3d4e5f' }) id!: string;
@@ -26,4 +29,15 @@ export function commandResponse(result: CommandResult): CommandResponseDto {
     replayed: result.replayed,
     events: result.events.map((event) => ({ id: event.id, type: event.type, revision: event.revision.toString() })),
   };
+}
+
+/**
+ * Runs a command through the bus and answers it: the stream's new revision as ETag (sent back as
+ * If-Match), Location for a resource it created, and what was written.
+ */
+export async function executeCommand(commands: CommandBus, command: ICommand, reply: FastifyReply, location?: string): Promise<CommandResponseDto> {
+  const result: CommandResult = await commands.execute(command);
+  if (location !== undefined) void reply.header('Location', location);
+  void reply.header('ETag', etag(result.nextExpectedRevision));
+  return commandResponse(result);
 }

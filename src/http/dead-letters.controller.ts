@@ -4,8 +4,8 @@ import type { FastifyRequest } from 'fastify';
 import type { AuthenticatedRequest } from '../auth/auth.guard.js';
 import { Roles } from '../auth/roles.decorator.js';
 import { requireActor } from '../auth/scope.js';
-import { DeadLetterAdmin, RetryResult } from '../event-store/dead-letter-admin.js';
-import { DEAD_LETTER_PAGE_SIZE_DEFAULT, type DeadLetter } from '../event-store/dead-letter-store.js';
+import { DISMISS_REASON_LENGTH_MAX, DeadLetterAdmin, RetryResult } from '../event-store/dead-letter-admin.js';
+import { DEAD_LETTER_PAGE_SIZE_DEFAULT, DEAD_LETTER_PAGE_SIZE_MAX, type DeadLetter } from '../event-store/dead-letter-store.js';
 import { CLOCK } from '../event-store/event-store.tokens.js';
 import type { Clock } from '../kernel/clock.js';
 import { DeadLetterListQueryDto, DismissDeadLetterDto } from './dead-letters.dto.js';
@@ -22,7 +22,7 @@ export class DeadLettersController {
 
   @Get()
   @Roles('admin', 'auditor')
-  @ApiOperation({ summary: 'Events consumers parked after repeated failures, oldest first', description: 'Filter by consumer and status; pages of at most 100, continued with cursor=nextCursor.' })
+  @ApiOperation({ summary: 'Events consumers parked after repeated failures, oldest first', description: `Filter by consumer and status; pages of at most ${DEAD_LETTER_PAGE_SIZE_MAX}, continued with cursor=nextCursor.` })
   @ApiOkResponse({ description: '{ items, nextCursor, limit }' })
   list(@Query() query: DeadLetterListQueryDto): { items: DeadLetter[]; nextCursor: string | null; limit: number } {
     const limit = query.limit ?? DEAD_LETTER_PAGE_SIZE_DEFAULT;
@@ -63,7 +63,7 @@ export class DeadLettersController {
   @Roles('admin')
   @ApiOperation({ summary: 'Leave the parked event unhandled, saying why (the record becomes dismissed)' })
   @ApiOkResponse({ description: 'the record' })
-  @ApiBadRequestResponse({ description: 'VALIDATION_FAILED / INVALID_TEXT: reason missing or not 1..500 characters' })
+  @ApiBadRequestResponse({ description: `VALIDATION_FAILED / INVALID_TEXT: reason missing or not 1..${DISMISS_REASON_LENGTH_MAX} characters` })
   @ApiNotFoundResponse({ description: 'DEAD_LETTER_NOT_FOUND' })
   @ApiConflictResponse({ description: 'DEAD_LETTER_CLOSED' })
   dismiss(@Param('id') id: string, @Body() body: DismissDeadLetterDto, @Req() request: FastifyRequest): Promise<DeadLetter> {

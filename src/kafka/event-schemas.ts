@@ -3,8 +3,11 @@ import { CATEGORY_CODES } from '../catalog/domain/categories.js';
 import { PAYMENT_FAILURE_CODE_PATTERN, PAYMENT_STEPS } from '../orders/domain/order.events.js';
 import { SPLIT_PURCHASE_ACTIONS, VENDOR_SCALES } from '../policy/domain/policy.js';
 import { REVIEW_STATUSES } from '../red-flags/domain/red-flag-rules.js';
-import { LEGAL_FORMS } from '../vendors/domain/vendor-rules.js';
-import { OPD_CODE_FORMAT, OPD_CODE_LENGTH_MAX, OPD_CODE_PATTERN } from '../opds/domain/opd-code.js';
+import { KABUPATEN_KOTA_CODE_PATTERN } from '../vendors/domain/regions.js';
+import { LEGAL_FORMS, NIB_PATTERN } from '../vendors/domain/vendor-rules.js';
+import { OPD_CODE_FORMAT, OPD_CODE_LENGTH_MAX, OPD_CODE_PATTERN, PEMDA_CODE_PATTERN } from '../opds/domain/opd-code.js';
+import { DATE_PATTERN } from '../kernel/dates.js';
+import { CARD_LAST4_PATTERN } from '../cards/domain/card-number.js';
 import type { KnownEventType } from './public-contract.js';
 
 /**
@@ -18,21 +21,21 @@ export type JsonSchema = { readonly [keyword: string]: unknown };
 const uuid: JsonSchema = { type: 'string', format: 'uuid' };
 const rupiah: JsonSchema = { type: 'integer', minimum: 0, description: 'integer rupiah' };
 const dateTime: JsonSchema = { type: 'string', format: 'date-time' };
-const date: JsonSchema = { type: 'string', format: 'date', pattern: '^\\d{4}-\\d{2}-\\d{2}$' };
+const date: JsonSchema = { type: 'string', format: 'date', pattern: DATE_PATTERN.source };
 const text = (description: string): JsonSchema => ({ type: 'string', description });
 const revision: JsonSchema = { type: 'integer', minimum: 0, description: 'policy revision applied (0: the built-in default)' };
 const bool: JsonSchema = { type: 'boolean' };
-const kabupatenKota: JsonSchema = { type: 'string', pattern: '^\\d{4}$', description: 'BPS kabupaten/kota code' };
+const kabupatenKota: JsonSchema = { type: 'string', pattern: KABUPATEN_KOTA_CODE_PATTERN.source, description: 'BPS kabupaten/kota code' };
 const opdCode: JsonSchema = { type: 'string', description: `registered OPD/satker code: ${OPD_CODE_FORMAT} (orders and cards written before the registry may carry other spellings)` };
 const opdRegistered = object({
   opdCode: { ...opdCode, maxLength: OPD_CODE_LENGTH_MAX, pattern: OPD_CODE_PATTERN.source },
   name: text('OPD/satker name'),
   kabupatenKotaCode: kabupatenKota,
-  pemdaCode: { type: 'string', pattern: '^(\\d{2}|\\d{4})$', description: 'parent pemda: BPS province (2 digits) or kabupaten/kota (4 digits) code' },
+  pemdaCode: { type: 'string', pattern: PEMDA_CODE_PATTERN.source, description: 'parent pemda: BPS province (2 digits) or kabupaten/kota (4 digits) code' },
   pemdaLevel: { type: 'string', enum: ['provinsi', 'kabupaten-kota'] },
 });
 const opdRenamed = object({ opdCode: { ...opdCode, maxLength: OPD_CODE_LENGTH_MAX, pattern: OPD_CODE_PATTERN.source }, previousName: text('OPD/satker name before'), name: text('OPD/satker name') });
-const nib: JsonSchema = { type: 'string', pattern: '^\\d{13}$' };
+const nib: JsonSchema = { type: 'string', pattern: NIB_PATTERN.source };
 const scale: JsonSchema = { type: 'string', enum: [...VENDOR_SCALES] };
 const category: JsonSchema = { type: 'string', enum: [...CATEGORY_CODES] };
 const declineCode: JsonSchema = { type: 'string', enum: [...DECLINE_REASONS] };
@@ -183,7 +186,7 @@ export const INTERNAL_DATA_SCHEMAS: { readonly [T in KnownEventType]: JsonSchema
     opdCode,
     opdName: text('OPD/satker name'),
     holderName: text('the cardholder: a person'),
-    cardLast4: { type: 'string', pattern: '^\\d{4}$', description: 'the only digits of the card number the ledger holds' },
+    cardLast4: { type: 'string', pattern: CARD_LAST4_PATTERN.source, description: 'the only digits of the card number the ledger holds' },
     limitRupiah: rupiah,
     expiresOn: date,
   }),

@@ -2,8 +2,11 @@
 export const DAY_MS = 86_400_000;
 const WIB_OFFSET_MS = 7 * 3_600_000;
 
+/** A calendar date as the API and the events write it. */
+export const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
+
 export function isIsoDate(value: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  if (!DATE_PATTERN.test(value)) return false;
   const parsed = new Date(`${value}T00:00:00Z`);
   return !Number.isNaN(parsed.getTime()) && parsed.toISOString().startsWith(value);
 }

@@ -4,6 +4,9 @@
  */
 export type Rupiah = number;
 
+/** The largest amount the ledger can hold exactly (a JSON number). */
+export const RUPIAH_MAX = Number.MAX_SAFE_INTEGER;
+
 export function isRupiah(value: unknown): value is Rupiah {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 }

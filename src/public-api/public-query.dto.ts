@@ -7,12 +7,10 @@ import { IsOpdCode } from '../opds/http/opd-code.validator.js';
 import { VENDOR_SCALES } from '../policy/domain/policy.js';
 import { BooleanParam } from '../read-models/http/directory-query.dto.js';
 import { invalid } from '../kernel/errors.js';
-import { PAGE_SIZE_MAX } from '../read-models/keyset-query.js';
+import { CURSOR_LENGTH_MAX, PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, SEARCH_TEXT_LENGTH_MAX, SORT_PATTERN } from '../read-models/keyset-query.js';
+import { KABUPATEN_KOTA_CODE_PATTERN } from '../vendors/domain/regions.js';
 
-const REGION_CODE = /^\d{4}$/;
 const ORDER_STATUSES = ['placed', 'authorised', 'declined', 'accepted', 'rejected', 'shipped', 'received', 'paid', 'cancelled', 'expired'];
-/** A search text longer than this finds nothing useful and costs a scan. */
-export const SEARCH_TEXT_LENGTH_MAX = 100;
 const PRICE_RUPIAH_MAX = 1_000_000_000_000;
 
 /**
@@ -20,7 +18,7 @@ const PRICE_RUPIAH_MAX = 1_000_000_000_000;
  * model as it is (X-Read-Model-Position says how far), so nobody can hold a request open.
  */
 export class PublicListQueryDto {
-  @ApiPropertyOptional({ description: `page size: default 50, max ${PAGE_SIZE_MAX}`, example: 50 })
+  @ApiPropertyOptional({ description: `page size: default ${PAGE_SIZE_DEFAULT}, max ${PAGE_SIZE_MAX}`, example: PAGE_SIZE_DEFAULT })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -31,19 +29,19 @@ export class PublicListQueryDto {
   @ApiPropertyOptional({ description: 'opaque: the nextCursor of the previous page (same filters and sort)' })
   @IsOptional()
   @IsString()
-  @MaxLength(2048)
+  @MaxLength(CURSOR_LENGTH_MAX)
   cursor?: string;
 
   @ApiPropertyOptional({ description: 'a sort field; prefix with - for descending' })
   @IsOptional()
-  @Matches(/^-?[a-zA-Z]{1,40}$/)
+  @Matches(SORT_PATTERN)
   sort?: string;
 }
 
 export class PublicTransactionQueryDto extends PublicListQueryDto {
   @ApiPropertyOptional({ enum: ORDER_STATUSES }) @IsOptional() @IsIn(ORDER_STATUSES) status?: string;
   @ApiPropertyOptional({ description: OPD_CODE_FORMAT, example: OPD_CODE_EXAMPLE }) @IsOptional() @IsOpdCode() opdCode?: string;
-  @ApiPropertyOptional({ description: "the buyer OPD's kabupaten/kota (BPS)", example: '3673' }) @IsOptional() @Matches(REGION_CODE) kabupatenKotaCode?: string;
+  @ApiPropertyOptional({ description: "the buyer OPD's kabupaten/kota (BPS)", example: '3673' }) @IsOptional() @Matches(KABUPATEN_KOTA_CODE_PATTERN) kabupatenKotaCode?: string;
   @ApiPropertyOptional() @IsOptional() @IsUUID() vendorId?: string;
   @ApiPropertyOptional({ enum: CATEGORY_CODES, description: 'orders with a line in this category' }) @IsOptional() @IsIn(CATEGORY_CODES) category?: string;
   @ApiPropertyOptional({ description: 'placed at or after (ISO 8601)' }) @IsOptional() @IsISO8601({ strict: true }) placedFrom?: string;
@@ -56,7 +54,7 @@ export class PublicVendorQueryDto extends PublicListQueryDto {
   @ApiPropertyOptional({ description: 'part of the business name, case-insensitive' }) @IsOptional() @IsString() @MaxLength(SEARCH_TEXT_LENGTH_MAX) q?: string;
   @ApiPropertyOptional({ enum: VENDOR_SCALES }) @IsOptional() @IsIn(VENDOR_SCALES) scale?: string;
   @ApiPropertyOptional({ enum: ['pending', 'verified', 'rejected', 'suspended'] }) @IsOptional() @IsIn(['pending', 'verified', 'rejected', 'suspended']) status?: string;
-  @ApiPropertyOptional({ description: 'BPS code of the domicile', example: '3673' }) @IsOptional() @Matches(REGION_CODE) kabupatenKotaCode?: string;
+  @ApiPropertyOptional({ description: 'BPS code of the domicile', example: '3673' }) @IsOptional() @Matches(KABUPATEN_KOTA_CODE_PATTERN) kabupatenKotaCode?: string;
   @ApiPropertyOptional({ description: 'domiciled in Banten' }) @IsOptional() @BooleanParam() @IsBoolean() isLocal?: boolean;
 }
 
@@ -68,7 +66,7 @@ export class PublicCatalogQueryDto extends PublicListQueryDto {
   q?: string;
 
   @ApiPropertyOptional({ enum: CATEGORY_CODES }) @IsOptional() @IsIn(CATEGORY_CODES) category?: string;
-  @ApiPropertyOptional({ description: "the vendor's kabupaten/kota (BPS)", example: '3673' }) @IsOptional() @Matches(REGION_CODE) kabupatenKotaCode?: string;
+  @ApiPropertyOptional({ description: "the vendor's kabupaten/kota (BPS)", example: '3673' }) @IsOptional() @Matches(KABUPATEN_KOTA_CODE_PATTERN) kabupatenKotaCode?: string;
   @ApiPropertyOptional() @IsOptional() @IsUUID() vendorId?: string;
   @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(PRICE_RUPIAH_MAX) minPriceRupiah?: number;
   @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(PRICE_RUPIAH_MAX) maxPriceRupiah?: number;

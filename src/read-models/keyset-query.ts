@@ -8,7 +8,11 @@ export const PAGE_SIZE_DEFAULT = 50;
 export const PAGE_SIZE_MAX = 500;
 /** A CSV export pages like JSON, with larger pages. */
 export const CSV_PAGE_SIZE_MAX = 10_000;
-const CURSOR_LENGTH_MAX = 2_048;
+export const CURSOR_LENGTH_MAX = 2_048;
+/** A sort parameter: a field name, - in front for descending. */
+export const SORT_PATTERN = /^-?[a-zA-Z]{1,40}$/;
+/** A search text longer than this finds nothing useful and costs a scan. */
+export const SEARCH_TEXT_LENGTH_MAX = 100;
 
 export type FilterOp = '=' | '>=' | '<=' | 'prefix' | 'contains';
 

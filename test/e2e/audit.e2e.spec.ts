@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RecordedEvent } from '../../src/event-store/event-store.port.js';
-import { READ_MODEL_WAIT_MS_MAX } from '../../src/read-models/http/read-model-query.dto.js';
+import { READ_MODEL_WAIT_MS_MAX } from '../../src/read-models/read-model-query.service.js';
 import { generateHistory } from '../support/generated-history.js';
 import { projectionsCaughtUp } from '../support/projections-caught-up.js';
 import { TestApp } from '../support/test-app.js';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
-import { READ_MODEL_WAIT_MS_MAX } from '../../src/read-models/http/read-model-query.dto.js';
+import { READ_MODEL_WAIT_MS_MAX } from '../../src/read-models/read-model-query.service.js';
 import { sellingVendor, uniqueNib } from '../support/purchase-session.js';
 import { TestApp } from '../support/test-app.js';
 

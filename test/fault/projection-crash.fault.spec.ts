@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ALL_PROJECTIONS } from '../../projections/index.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
-import { READ_MODEL_WAIT_MS_MAX } from '../../src/read-models/http/read-model-query.dto.js';
+import { READ_MODEL_WAIT_MS_MAX } from '../../src/read-models/read-model-query.service.js';
 import { ProjectionEngine } from '../../src/read-models/projection-engine.js';
 import { generateHistory } from '../support/generated-history.js';
 import { allChecksums, rebuildInto, trialBalanceOf } from '../support/read-model-fixture.js';

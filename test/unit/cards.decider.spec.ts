@@ -89,38 +89,38 @@ describe('card decider', () => {
     });
 
     it('refuses a card for an OPD nobody registered (422 OPD_NOT_REGISTERED), and records a renamed OPD\'s name as it is now', () => {
-      given(cardDecider, []).when({ ...issue, opd: { opdCode: '3673-DISDIK', status: 'absent' } }).thenError('OPD_NOT_REGISTERED', 'business_rule', { opdCode: '3673-DISDIK' });
-      const renamed = given(cardDecider, []).when({ ...issue, opd: { ...dinkes, name: 'Dinas Kesehatan dan KB Kota Serang' } }).events();
+      given(cardDecider, []).when({ ...issue, opd: { opdCode: '3673-DISDIK', status: 'absent' } }).thenRefuses({ kind: 'business_rule', code: 'OPD_NOT_REGISTERED', details: { opdCode: '3673-DISDIK' } });
+      const renamed = given(cardDecider, []).when({ ...issue, opd: { ...dinkes, name: 'Dinas Kesehatan dan KB Kota Serang' } }).decided();
       expect(renamed[0]!.data).toMatchObject({ opdCode: '3673-DINKES', opdName: 'Dinas Kesehatan dan KB Kota Serang' });
     });
 
     it('refuses a full card number in the last-four field or anywhere else', () => {
-      given(cardDecider, []).when({ ...issue, cardLast4: '4111111111111111' }).thenError('CARD_NUMBER_REFUSED', 'validation');
-      given(cardDecider, []).when({ ...issue, cardLast4: '48215' }).thenError('CARD_NUMBER_REFUSED', 'validation');
-      given(cardDecider, []).when({ ...issue, holderName: 'Siti 4111 1111 1111 1111' }).thenError('CARD_NUMBER_REFUSED', 'validation');
+      given(cardDecider, []).when({ ...issue, cardLast4: '4111111111111111' }).thenRefuses({ kind: 'validation', code: 'CARD_NUMBER_REFUSED' });
+      given(cardDecider, []).when({ ...issue, cardLast4: '48215' }).thenRefuses({ kind: 'validation', code: 'CARD_NUMBER_REFUSED' });
+      given(cardDecider, []).when({ ...issue, holderName: 'Siti 4111 1111 1111 1111' }).thenRefuses({ kind: 'validation', code: 'CARD_NUMBER_REFUSED' });
     });
 
     it('refuses a second issue, a bad expiry date and a non-positive limit', () => {
-      given(cardDecider, [issued]).when(issue).thenError('CARD_EXISTS', 'conflict');
-      given(cardDecider, []).when({ ...issue, expiresOn: '2027-02-30' }).thenError('INVALID_CARD', 'validation');
-      given(cardDecider, []).when({ ...issue, limitRupiah: 0 }).thenError('INVALID_AMOUNT', 'validation');
-      given(cardDecider, []).when({ ...issue, limitRupiah: 1.5 }).thenError('INVALID_AMOUNT', 'validation');
+      given(cardDecider, [issued]).when(issue).thenRefuses({ kind: 'conflict', code: 'CARD_EXISTS' });
+      given(cardDecider, []).when({ ...issue, expiresOn: '2027-02-30' }).thenRefuses({ kind: 'validation', code: 'INVALID_CARD' });
+      given(cardDecider, []).when({ ...issue, limitRupiah: 0 }).thenRefuses({ kind: 'validation', code: 'INVALID_AMOUNT' });
+      given(cardDecider, []).when({ ...issue, limitRupiah: 1.5 }).thenRefuses({ kind: 'validation', code: 'INVALID_AMOUNT' });
     });
 
     it('refuses a card whose expiry date has passed in WIB (it could never authorise), and takes one that ends today', () => {
       // NOW is 2026-11-26T03:00Z, 10:00 WIB on 26 November.
-      given(cardDecider, []).when({ ...issue, expiresOn: '2026-11-25' }).thenError('CARD_ALREADY_EXPIRED', 'business_rule', { expiresOn: '2026-11-25' });
-      given(cardDecider, []).when({ ...issue, expiresOn: '2020-01-01' }).thenError('CARD_ALREADY_EXPIRED', 'business_rule');
-      expect(given(cardDecider, []).when({ ...issue, expiresOn: '2026-11-26' }).events()).toHaveLength(1);
+      given(cardDecider, []).when({ ...issue, expiresOn: '2026-11-25' }).thenRefuses({ kind: 'business_rule', code: 'CARD_ALREADY_EXPIRED', details: { expiresOn: '2026-11-25' } });
+      given(cardDecider, []).when({ ...issue, expiresOn: '2020-01-01' }).thenRefuses({ kind: 'business_rule', code: 'CARD_ALREADY_EXPIRED' });
+      expect(given(cardDecider, []).when({ ...issue, expiresOn: '2026-11-26' }).decided()).toHaveLength(1);
     });
 
     it('refuses control characters, bidi overrides and blank names; reasons go up to 500 characters', () => {
       for (const holderName of ['Siti\u0000', 'Siti \u202e', '   ', 'x'.repeat(201)]) {
-        given(cardDecider, []).when({ ...issue, holderName }).thenError('INVALID_TEXT', 'validation', { errors: [expect.objectContaining({ field: 'holderName' })] });
+        given(cardDecider, []).when({ ...issue, holderName }).thenRefuses({ kind: 'validation', code: 'INVALID_TEXT', details: { errors: [expect.objectContaining({ field: 'holderName' })] } });
       }
-      given(cardDecider, [issued]).when({ type: 'SuspendCard', reason: 'hilang\u0000' }).thenError('INVALID_TEXT', 'validation');
-      given(cardDecider, [issued]).when({ type: 'CloseCard', reason: 'x'.repeat(501) }).thenError('INVALID_TEXT', 'validation');
-      expect(given(cardDecider, [issued]).when({ type: 'SuspendCard', reason: 'x'.repeat(500) }).events()).toHaveLength(1);
+      given(cardDecider, [issued]).when({ type: 'SuspendCard', reason: 'hilang\u0000' }).thenRefuses({ kind: 'validation', code: 'INVALID_TEXT' });
+      given(cardDecider, [issued]).when({ type: 'CloseCard', reason: 'x'.repeat(501) }).thenRefuses({ kind: 'validation', code: 'INVALID_TEXT' });
+      expect(given(cardDecider, [issued]).when({ type: 'SuspendCard', reason: 'x'.repeat(500) }).decided()).toHaveLength(1);
     });
   });
 
@@ -131,29 +131,29 @@ describe('card decider', () => {
         .then([{ type: 'CardLimitChanged', data: { cardId: CARD, previousLimitRupiah: 10_000_000, limitRupiah: 20_000_000 } }]);
       given(cardDecider, [issued, approved()])
         .when({ type: 'ChangeCardLimit', limitRupiah: 3_999_999 })
-        .thenError('LIMIT_BELOW_COMMITTED', 'business_rule', { heldRupiah: 4_000_000 });
+        .thenRefuses({ kind: 'business_rule', code: 'LIMIT_BELOW_COMMITTED', details: { heldRupiah: 4_000_000 } });
       given(cardDecider, [issued]).when({ type: 'ChangeCardLimit', limitRupiah: 10_000_000 }).thenNothing();
     });
 
     it('suspends, reinstates and closes; refuses the wrong transitions', () => {
       given(cardDecider, [issued]).when({ type: 'SuspendCard', reason: 'kartu hilang' }).then([{ type: 'CardSuspended', data: { cardId: CARD, reason: 'kartu hilang' } }]);
       const suspended: CardEvent = { type: 'CardSuspended', data: { cardId: CARD, reason: 'kartu hilang' } };
-      given(cardDecider, [issued, suspended]).when({ type: 'SuspendCard', reason: 'x' }).thenError('CARD_INVALID_TRANSITION');
+      given(cardDecider, [issued, suspended]).when({ type: 'SuspendCard', reason: 'x' }).thenRefuses({ kind: 'business_rule', code: 'CARD_INVALID_TRANSITION' });
       given(cardDecider, [issued, suspended]).when({ type: 'ReinstateCard' }).then([{ type: 'CardReinstated', data: { cardId: CARD } }]);
-      given(cardDecider, [issued]).when({ type: 'ReinstateCard' }).thenError('CARD_INVALID_TRANSITION');
+      given(cardDecider, [issued]).when({ type: 'ReinstateCard' }).thenRefuses({ kind: 'business_rule', code: 'CARD_INVALID_TRANSITION' });
       given(cardDecider, [issued]).when({ type: 'CloseCard', reason: 'pensiun' }).then([{ type: 'CardClosed', data: { cardId: CARD, reason: 'pensiun' } }]);
       const closed: CardEvent = { type: 'CardClosed', data: { cardId: CARD, reason: 'pensiun' } };
-      given(cardDecider, [issued, closed]).when({ type: 'ChangeCardLimit', limitRupiah: 1 }).thenError('CARD_INVALID_TRANSITION');
-      given(cardDecider, [issued, closed]).when({ type: 'ReinstateCard' }).thenError('CARD_INVALID_TRANSITION');
+      given(cardDecider, [issued, closed]).when({ type: 'ChangeCardLimit', limitRupiah: 1 }).thenRefuses({ kind: 'business_rule', code: 'CARD_INVALID_TRANSITION' });
+      given(cardDecider, [issued, closed]).when({ type: 'ReinstateCard' }).thenRefuses({ kind: 'business_rule', code: 'CARD_INVALID_TRANSITION' });
     });
 
     it('refuses to close a card with an open hold', () => {
-      given(cardDecider, [issued, approved()]).when({ type: 'CloseCard', reason: 'x' }).thenError('CARD_HAS_OPEN_HOLDS', 'business_rule', { openHolds: 1 });
+      given(cardDecider, [issued, approved()]).when({ type: 'CloseCard', reason: 'x' }).thenRefuses({ kind: 'business_rule', code: 'CARD_HAS_OPEN_HOLDS', details: { openHolds: 1 } });
     });
 
     it('refuses any command on a card never issued', () => {
-      given(cardDecider, []).when(authorise()).thenError('CARD_NOT_FOUND', 'not_found');
-      given(cardDecider, []).when({ type: 'SuspendCard', reason: 'x' }).thenError('CARD_NOT_FOUND', 'not_found');
+      given(cardDecider, []).when(authorise()).thenRefuses({ kind: 'not_found', code: 'CARD_NOT_FOUND' });
+      given(cardDecider, []).when({ type: 'SuspendCard', reason: 'x' }).thenRefuses({ kind: 'not_found', code: 'CARD_NOT_FOUND' });
     });
   });
 
@@ -173,12 +173,12 @@ describe('card decider', () => {
             data: { cardId: CARD, orderId: 'c1', payeeVendorId: VENDOR, amountRupiah: 1_000_001, reason: 'INSUFFICIENT_AVAILABLE', availableRupiah: 1_000_000, capRupiah: 50_000_000, policyRevision: 2 },
           },
         ]);
-      given(cardDecider, history).when(authorise({ orderId: 'c1', amountRupiah: 1_000_000 })).events().forEach((event) => expect(event.type).toBe('AuthorisationApproved'));
+      given(cardDecider, history).when(authorise({ orderId: 'c1', amountRupiah: 1_000_000 })).decided().forEach((event) => expect(event.type).toBe('AuthorisationApproved'));
     });
 
     it('declines over the per-payee cap of the policy in force, and applies the PMK 97/2021 allowance only to domestic UMK purchases', () => {
       const bigCard: CardEvent = { type: 'CardIssued', data: { ...(issued.data as Extract<CardEvent, { type: 'CardIssued' }>['data']), limitRupiah: 500_000_000 } };
-      const reasonOf = (command: CardCommand) => (given(cardDecider, [bigCard]).when(command).events()[0]!.data as { reason?: string }).reason;
+      const reasonOf = (command: CardCommand) => (given(cardDecider, [bigCard]).when(command).decided()[0]!.data as { reason?: string }).reason;
       expect(reasonOf(authorise({ amountRupiah: 50_000_001 }))).toBe('OVER_PER_PAYEE_CAP');
       const allowance = { ...policy, domesticUmkAllowanceEnabled: true };
       expect(reasonOf(authorise({ amountRupiah: 150_000_000, policy: allowance, domesticUmkPurchase: true }))).toBeUndefined();
@@ -187,11 +187,11 @@ describe('card decider', () => {
     });
 
     it('declines on a suspended or closed card, an expired card, and another OPD\'s card', () => {
-      const reasonOf = (history: CardEvent[], command: CardCommand) => (given(cardDecider, history).when(command).events()[0]!.data as { reason: string }).reason;
+      const reasonOf = (history: CardEvent[], command: CardCommand) => (given(cardDecider, history).when(command).decided()[0]!.data as { reason: string }).reason;
       expect(reasonOf([issued, { type: 'CardSuspended', data: { cardId: CARD, reason: 'x' } }], authorise())).toBe('CARD_NOT_ACTIVE');
       expect(reasonOf([issued, { type: 'CardClosed', data: { cardId: CARD, reason: 'x' } }], authorise())).toBe('CARD_NOT_ACTIVE');
       // Valid through 2027-12-31 WIB, i.e. until 2027-12-31T17:00Z.
-      expect(given(cardDecider, [issued]).when(authorise({ at: new Date('2027-12-31T16:59:59Z') })).events()[0]!.type).toBe('AuthorisationApproved');
+      expect(given(cardDecider, [issued]).when(authorise({ at: new Date('2027-12-31T16:59:59Z') })).decided()[0]!.type).toBe('AuthorisationApproved');
       expect(reasonOf([issued], authorise({ at: new Date('2027-12-31T17:00:00Z') }))).toBe('CARD_EXPIRED');
       expect(reasonOf([issued], authorise({ opdCode: '3673-DISDIK' }))).toBe('CARD_OF_ANOTHER_OPD');
     });
@@ -207,7 +207,7 @@ describe('card decider', () => {
     });
 
     it('writes nothing for an order it declined whose decline the order has not recorded yet (a replay after a crash)', () => {
-      const declined = given(cardDecider, [issued]).when(authorise({ amountRupiah: 10_000_001 })).events();
+      const declined = given(cardDecider, [issued]).when(authorise({ amountRupiah: 10_000_001 })).decided();
       expect(declined[0]!.type).toBe('AuthorisationDeclined');
       // The limit is free again, but the order was answered already.
       given(cardDecider, [issued, ...declined]).when(authorise({ amountRupiah: 1_000 })).thenNothing();
@@ -215,8 +215,8 @@ describe('card decider', () => {
     });
 
     it('refuses a non-positive or fractional amount as invalid', () => {
-      given(cardDecider, [issued]).when(authorise({ amountRupiah: 0 })).thenError('INVALID_AMOUNT', 'validation');
-      given(cardDecider, [issued]).when(authorise({ amountRupiah: 10.5 })).thenError('INVALID_AMOUNT', 'validation');
+      given(cardDecider, [issued]).when(authorise({ amountRupiah: 0 })).thenRefuses({ kind: 'validation', code: 'INVALID_AMOUNT' });
+      given(cardDecider, [issued]).when(authorise({ amountRupiah: 10.5 })).thenRefuses({ kind: 'validation', code: 'INVALID_AMOUNT' });
     });
   });
 
@@ -228,17 +228,17 @@ describe('card decider', () => {
     });
 
     it('refuses a capture before receipt, a second capture, a capture above the hold, and one with no hold', () => {
-      given(cardDecider, [issued, approved()]).when(capture({ orderReceived: false })).thenError('CAPTURE_BEFORE_RECEIPT', 'business_rule');
-      given(cardDecider, [issued, approved(), captured()]).when(capture()).thenError('HOLD_ALREADY_ENDED', 'business_rule', { holdStatus: 'captured' });
-      given(cardDecider, [issued, approved()]).when(capture({ amountRupiah: 4_000_001 })).thenError('CAPTURE_ABOVE_HOLD', 'business_rule', { heldRupiah: 4_000_000 });
-      given(cardDecider, [issued]).when(capture()).thenError('AUTHORISATION_NOT_FOUND', 'not_found');
+      given(cardDecider, [issued, approved()]).when(capture({ orderReceived: false })).thenRefuses({ kind: 'business_rule', code: 'CAPTURE_BEFORE_RECEIPT' });
+      given(cardDecider, [issued, approved(), captured()]).when(capture()).thenRefuses({ kind: 'business_rule', code: 'HOLD_ALREADY_ENDED', details: { holdStatus: 'captured' } });
+      given(cardDecider, [issued, approved()]).when(capture({ amountRupiah: 4_000_001 })).thenRefuses({ kind: 'business_rule', code: 'CAPTURE_ABOVE_HOLD', details: { heldRupiah: 4_000_000 } });
+      given(cardDecider, [issued]).when(capture()).thenRefuses({ kind: 'not_found', code: 'AUTHORISATION_NOT_FOUND' });
     });
 
     it('refuses to capture a declined, voided or expired authorisation', () => {
-      const declined = given(cardDecider, [issued]).when(authorise({ amountRupiah: 10_000_001 })).events();
-      given(cardDecider, [issued, ...declined]).when(capture()).thenError('AUTHORISATION_NOT_FOUND');
+      const declined = given(cardDecider, [issued]).when(authorise({ amountRupiah: 10_000_001 })).decided();
+      given(cardDecider, [issued, ...declined]).when(capture()).thenRefuses({ kind: 'not_found', code: 'AUTHORISATION_NOT_FOUND' });
       const voided: CardEvent = { type: 'AuthorisationVoided', data: { cardId: CARD, orderId: ORDER_A, amountRupiah: 4_000_000, reason: 'x', policyRevision: 2 } };
-      given(cardDecider, [issued, approved(), voided]).when(capture()).thenError('HOLD_ALREADY_ENDED', undefined, { holdStatus: 'voided' });
+      given(cardDecider, [issued, approved(), voided]).when(capture()).thenRefuses({ kind: 'business_rule', code: 'HOLD_ALREADY_ENDED', details: { holdStatus: 'voided' } });
     });
   });
 
@@ -252,12 +252,12 @@ describe('card decider', () => {
     });
 
     it('refuses to void after a capture', () => {
-      given(cardDecider, [issued, approved(), captured()]).when(voidIt).thenError('VOID_AFTER_CAPTURE', 'business_rule');
+      given(cardDecider, [issued, approved(), captured()]).when(voidIt).thenRefuses({ kind: 'business_rule', code: 'VOID_AFTER_CAPTURE' });
     });
 
     it('writes nothing for a hold never granted or already ended (a hold ends exactly once)', () => {
       given(cardDecider, [issued]).when(voidIt).thenNothing();
-      const voided = given(cardDecider, [issued, approved()]).when(voidIt).events();
+      const voided = given(cardDecider, [issued, approved()]).when(voidIt).decided();
       given(cardDecider, [issued, approved(), ...voided]).when(voidIt).thenNothing();
     });
   });
@@ -272,10 +272,10 @@ describe('card decider', () => {
     });
 
     it('refuses before the TTL, after a capture, and without a hold; writes nothing when already expired', () => {
-      given(cardDecider, [issued, approved()]).when(expireAt('2026-12-26T02:59:59Z')).thenError('HOLD_NOT_YET_EXPIRED', 'business_rule');
-      given(cardDecider, [issued, approved(), captured()]).when(expireAt('2027-01-30T00:00:00Z')).thenError('HOLD_ALREADY_ENDED');
-      given(cardDecider, [issued]).when(expireAt('2027-01-30T00:00:00Z')).thenError('AUTHORISATION_NOT_FOUND');
-      const expired = given(cardDecider, [issued, approved()]).when(expireAt('2027-01-30T00:00:00Z')).events();
+      given(cardDecider, [issued, approved()]).when(expireAt('2026-12-26T02:59:59Z')).thenRefuses({ kind: 'business_rule', code: 'HOLD_NOT_YET_EXPIRED' });
+      given(cardDecider, [issued, approved(), captured()]).when(expireAt('2027-01-30T00:00:00Z')).thenRefuses({ kind: 'business_rule', code: 'HOLD_ALREADY_ENDED' });
+      given(cardDecider, [issued]).when(expireAt('2027-01-30T00:00:00Z')).thenRefuses({ kind: 'not_found', code: 'AUTHORISATION_NOT_FOUND' });
+      const expired = given(cardDecider, [issued, approved()]).when(expireAt('2027-01-30T00:00:00Z')).decided();
       given(cardDecider, [issued, approved(), ...expired]).when(expireAt('2027-01-31T00:00:00Z')).thenNothing();
     });
   });
@@ -285,7 +285,7 @@ describe('card decider', () => {
 
     it('reduces captured-unsettled and restores available', () => {
       const history = [issued, approved(), captured(4_000_000)];
-      const settled = given(cardDecider, history).when(settleIt(3_000_000)).events();
+      const settled = given(cardDecider, history).when(settleIt(3_000_000)).decided();
       expect(settled).toEqual([{ type: 'StatementSettled', data: { cardId: CARD, statementReference: 'BNI-2026-11', amountRupiah: 3_000_000 } }]);
       expect(availableAfter([...history, ...settled])).toBe(9_000_000);
     });
@@ -295,16 +295,16 @@ describe('card decider', () => {
       for (let month = 0; month < SETTLED_STATEMENTS_KEPT; month += 1) {
         history.push({ type: 'StatementSettled', data: { cardId: CARD, statementReference: `BNI-${month}`, amountRupiah: 1 } });
       }
-      given(cardDecider, history).when(settleIt(1, 'BNI-0')).thenError('STATEMENT_ALREADY_SETTLED', 'conflict');
+      given(cardDecider, history).when(settleIt(1, 'BNI-0')).thenRefuses({ kind: 'conflict', code: 'STATEMENT_ALREADY_SETTLED' });
       history.push({ type: 'StatementSettled', data: { cardId: CARD, statementReference: 'BNI-last', amountRupiah: 1 } });
       const card = fold(cardDecider, history);
       expect(card.status !== 'absent' && card.settledStatements.size).toBe(SETTLED_STATEMENTS_KEPT);
     });
 
     it('refuses more than is unsettled, and the same statement twice', () => {
-      given(cardDecider, [issued, approved(), captured()]).when(settleIt(4_000_001)).thenError('SETTLEMENT_ABOVE_UNSETTLED', 'business_rule');
-      const history = [issued, approved(), captured(), ...given(cardDecider, [issued, approved(), captured()]).when(settleIt(1_000)).events()];
-      given(cardDecider, history).when(settleIt(1_000)).thenError('STATEMENT_ALREADY_SETTLED', 'conflict');
+      given(cardDecider, [issued, approved(), captured()]).when(settleIt(4_000_001)).thenRefuses({ kind: 'business_rule', code: 'SETTLEMENT_ABOVE_UNSETTLED' });
+      const history = [issued, approved(), captured(), ...given(cardDecider, [issued, approved(), captured()]).when(settleIt(1_000)).decided()];
+      given(cardDecider, history).when(settleIt(1_000)).thenRefuses({ kind: 'conflict', code: 'STATEMENT_ALREADY_SETTLED' });
     });
   });
 

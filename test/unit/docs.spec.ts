@@ -1,5 +1,5 @@
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { dirname, join, normalize } from 'node:path';
 import { CATEGORIES } from '../../src/catalog/domain/categories.js';
 import { PROJECT_ROOT } from '../support/test-app.js';
 
@@ -12,7 +12,39 @@ function sourceFiles(dir: string): string[] {
     .map((entry) => join(entry.parentPath, entry.name));
 }
 
+/** README.md and every page in docs/: the documentation a reader of the repository gets. */
+const DOC_PAGES = ['README.md', ...readdirSync(join(PROJECT_ROOT, 'docs')).filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`)];
+/** Paths the docs name that a command writes (git ignores them), so they are not in a fresh clone. */
+const GENERATED_PATHS = new Set(['bench/results.json']);
+const REPO_FOLDERS = ['src', 'test', 'docs', 'scripts', 'bench', 'projections', '.ci'];
+
+/** Relative link targets and paths named in the text (`src/...`) that are not in the repository (or lead out of it). */
+function missingPaths(page: string): string[] {
+  const text = read(page);
+  const links = [...text.matchAll(/\]\(([^)\s]+)\)/g)]
+    .map((match) => match[1]!.split('#')[0]!)
+    .filter((target) => target !== '' && !/^[a-z][a-z+.-]*:/i.test(target))
+    .map((target) => normalize(join(dirname(page), target)));
+  const named = [...text.matchAll(new RegExp(`(?<![\\w/.<-])((?:${REPO_FOLDERS.map((folder) => folder.replace('.', '\\.')).join('|')})/[\\w./<>*-]*)`, 'g'))]
+    .map((match) => match[1]!.replace(/[.,;:]+$/, ''))
+    .filter((path) => !/[<>*]/.test(path));
+  return [...links, ...named].filter((path) => path.startsWith('..') || (!GENERATED_PATHS.has(path) && !existsSync(join(PROJECT_ROOT, path)))).map((path) => `${page}: ${path}`);
+}
+
 describe('documentation matches the code (unit)', () => {
+  it('README.md and docs/*.md link and name only files that are in the repository', () => {
+    expect(DOC_PAGES.length).toBeGreaterThan(10);
+    expect(DOC_PAGES.flatMap(missingPaths)).toEqual([]);
+  });
+
+  it('the docs stand alone: no design notes kept elsewhere, no path out of the repository', () => {
+    const outside = DOC_PAGES.flatMap((page) => {
+      const prose = read(page).replace(/\]\([^)\s]*\)/g, ']()');
+      return [...prose.matchAll(/DESIGN\.md|(?<![.\w])\.\.\/[\w.-]+/g)].map((match) => `${page}: ${match[0]}`);
+    });
+    expect(outside).toEqual([]);
+  });
+
   it('docs/api.md lists every problem code thrown in src/ and every code the error filter uses', () => {
     const thrown = new Set<string>();
     for (const file of sourceFiles('src')) {

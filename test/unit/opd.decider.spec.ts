@@ -31,27 +31,27 @@ describe('OPD decider: the registry of buying OPDs/satker (unit)', () => {
     for (const code of ['3673-DINKES', '36-BIROPBJ', '3604-PKM-CIOMAS', '3201-DISDIK2']) expect(isOpdCode(code)).toBe(true);
     for (const code of ['DINKES-3673', 'OPD-3673-DINKES', '3673-dinkes', '3673_DINKES', '367-DINKES', '3673-', '3673--DINKES', '3673-DINKES-', ' 3673-DINKES', `3673-${'A'.repeat(OPD_CODE_LENGTH_MAX)}`]) {
       expect(isOpdCode(code)).toBe(false);
-      given(opdDecider, []).when(register(code)).thenError('INVALID_OPD_CODE', 'validation');
+      given(opdDecider, []).when(register(code)).thenRefuses({ kind: 'validation', code: 'INVALID_OPD_CODE' });
     }
   });
 
   it('refuses a code registered already, whoever registers it (409 OPD_EXISTS)', () => {
-    given(opdDecider, [registered()]).when(register()).thenError('OPD_EXISTS', 'conflict', { opdCode: '3673-DINKES' });
-    given(opdDecider, [registered()]).when(register('3673-DINKES', '3673', 'Dinkes lain')).thenError('OPD_EXISTS', 'conflict');
+    given(opdDecider, [registered()]).when(register()).thenRefuses({ kind: 'conflict', code: 'OPD_EXISTS', details: { opdCode: '3673-DINKES' } });
+    given(opdDecider, [registered()]).when(register('3673-DINKES', '3673', 'Dinkes lain')).thenRefuses({ kind: 'conflict', code: 'OPD_EXISTS' });
   });
 
   it('refuses an unknown region, an unknown pemda, and an OPD outside its own pemda', () => {
     for (const kabupatenKotaCode of ['0000', '3699', '3170', '9999']) {
-      given(opdDecider, []).when(register('3673-DINKES', kabupatenKotaCode)).thenError('UNKNOWN_KABUPATEN_KOTA', 'validation', { errors: [expect.objectContaining({ field: 'kabupatenKotaCode' })] });
+      given(opdDecider, []).when(register('3673-DINKES', kabupatenKotaCode)).thenRefuses({ kind: 'validation', code: 'UNKNOWN_KABUPATEN_KOTA', details: { errors: [expect.objectContaining({ field: 'kabupatenKotaCode' })] } });
     }
-    given(opdDecider, []).when(register('99-DINKES', '3673')).thenError('UNKNOWN_PEMDA', 'validation');
-    given(opdDecider, []).when(register('3699-DINKES', '3673')).thenError('UNKNOWN_PEMDA', 'validation');
-    given(opdDecider, []).when(register('3673-DINKES', '3601')).thenError('OPD_OUTSIDE_ITS_PEMDA', 'business_rule', { pemdaCode: '3673', kabupatenKotaCode: '3601' });
-    given(opdDecider, []).when(register('36-DINKES', '3201')).thenError('OPD_OUTSIDE_ITS_PEMDA', 'business_rule');
+    given(opdDecider, []).when(register('99-DINKES', '3673')).thenRefuses({ kind: 'validation', code: 'UNKNOWN_PEMDA' });
+    given(opdDecider, []).when(register('3699-DINKES', '3673')).thenRefuses({ kind: 'validation', code: 'UNKNOWN_PEMDA' });
+    given(opdDecider, []).when(register('3673-DINKES', '3601')).thenRefuses({ kind: 'business_rule', code: 'OPD_OUTSIDE_ITS_PEMDA', details: { pemdaCode: '3673', kabupatenKotaCode: '3601' } });
+    given(opdDecider, []).when(register('36-DINKES', '3201')).thenRefuses({ kind: 'business_rule', code: 'OPD_OUTSIDE_ITS_PEMDA' });
   });
 
   it('refuses a blank name or one with control characters', () => {
-    for (const name of ['  ', 'Dinkes\u0000', 'x'.repeat(201)]) given(opdDecider, []).when(register('3673-DINKES', '3673', name)).thenError('INVALID_TEXT', 'validation');
+    for (const name of ['  ', 'Dinkes\u0000', 'x'.repeat(201)]) given(opdDecider, []).when(register('3673-DINKES', '3673', name)).thenRefuses({ kind: 'validation', code: 'INVALID_TEXT' });
   });
 
   it('renames a registered OPD; the same name writes nothing; an unregistered one is 404', () => {
@@ -59,6 +59,6 @@ describe('OPD decider: the registry of buying OPDs/satker (unit)', () => {
       { type: 'OpdRenamed', data: { opdCode: '3673-DINKES', previousName: 'Dinas Kesehatan Kota Serang', name: 'Dinas Kesehatan dan KB Kota Serang' } },
     ]);
     given(opdDecider, [registered()]).when({ type: 'RenameOpd', name: 'Dinas Kesehatan Kota Serang' }).thenNothing();
-    given(opdDecider, []).when({ type: 'RenameOpd', name: 'x' }).thenError('OPD_NOT_FOUND', 'not_found');
+    given(opdDecider, []).when({ type: 'RenameOpd', name: 'x' }).thenRefuses({ kind: 'not_found', code: 'OPD_NOT_FOUND' });
   });
 });

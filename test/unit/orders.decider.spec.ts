@@ -102,28 +102,28 @@ describe('order decider', () => {
     });
 
     it('lets an admin place for an OPD, and marks a purchase with a foreign product or a non-UMK vendor as not domestic UMK', () => {
-      expect(given(orderDecider, []).when(placeOrder({ by: admin })).events()[0]!.type).toBe('OrderPlaced');
+      expect(given(orderDecider, []).when(placeOrder({ by: admin })).decided()[0]!.type).toBe('OrderPlaced');
       const imported = placeOrder({ listings: [listing(NASI, 35_000), listing(SNACK, 12_000, { isDomesticProduct: false })] });
-      expect(given(orderDecider, []).when(imported).events()[0]!.data).toMatchObject({ domesticUmkPurchase: false });
+      expect(given(orderDecider, []).when(imported).decided()[0]!.data).toMatchObject({ domesticUmkPurchase: false });
     });
 
     it('refuses a total over maxOrderTotal, naming the rule and the policy revision (422)', () => {
       given(orderDecider, [])
         .when(placeOrder({ lines: [{ listingId: NASI, quantity: 1_429 }], shippingRupiah: 0 }))
-        .thenError('ORDER_TOTAL_OVER_MAX', 'business_rule', { rule: 'maxOrderTotalRupiah', maxOrderTotalRupiah: 50_000_000, totalRupiah: 50_015_000, policyRevision: 3 });
+        .thenRefuses({ kind: 'business_rule', code: 'ORDER_TOTAL_OVER_MAX', details: { rule: 'maxOrderTotalRupiah', maxOrderTotalRupiah: 50_000_000, totalRupiah: 50_015_000, policyRevision: 3 } });
       // Exactly the maximum is allowed; shipping counts.
-      expect(given(orderDecider, []).when(placeOrder({ lines: [{ listingId: NASI, quantity: 1_428 }], shippingRupiah: 20_000 })).events()[0]!.data).toMatchObject({ totalRupiah: 50_000_000 });
-      given(orderDecider, []).when(placeOrder({ lines: [{ listingId: NASI, quantity: 1_428 }], shippingRupiah: 20_001 })).thenError('ORDER_TOTAL_OVER_MAX');
+      expect(given(orderDecider, []).when(placeOrder({ lines: [{ listingId: NASI, quantity: 1_428 }], shippingRupiah: 20_000 })).decided()[0]!.data).toMatchObject({ totalRupiah: 50_000_000 });
+      given(orderDecider, []).when(placeOrder({ lines: [{ listingId: NASI, quantity: 1_428 }], shippingRupiah: 20_001 })).thenRefuses({ kind: 'business_rule', code: 'ORDER_TOTAL_OVER_MAX' });
     });
 
     it('refuses another OPD\'s card (to a buyer as a missing card, to an admin by name), and a card that does not exist', () => {
       given(orderDecider, [])
         .when(placeOrder({ card: { cardId: CARD, status: 'active', opdCode: '3673-DISDIK' } }))
-        .thenError('CARD_NOT_FOUND', 'not_found', { cardId: CARD });
+        .thenRefuses({ kind: 'not_found', code: 'CARD_NOT_FOUND', details: { cardId: CARD } });
       given(orderDecider, [])
         .when(placeOrder({ by: admin, card: { cardId: CARD, status: 'active', opdCode: '3673-DISDIK' } }))
-        .thenError('CARD_OF_ANOTHER_OPD', 'business_rule');
-      given(orderDecider, []).when(placeOrder({ card: { cardId: CARD, status: 'absent' } })).thenError('CARD_NOT_FOUND', 'not_found');
+        .thenRefuses({ kind: 'business_rule', code: 'CARD_OF_ANOTHER_OPD' });
+      given(orderDecider, []).when(placeOrder({ card: { cardId: CARD, status: 'absent' } })).thenRefuses({ kind: 'not_found', code: 'CARD_NOT_FOUND' });
     });
 
     describe('split purchases (policy splitPurchaseAction)', () => {
@@ -135,7 +135,7 @@ describe('order decider', () => {
       it("under 'refuse', refuses the order that would complete a split purchase (422), naming the rule, the window, the earlier orders and the policy revision", () => {
         given(orderDecider, [])
           .when(placeOrder({ ...fullOrder, policy: refusing, recentOrders: [earlier] }))
-          .thenError('SPLIT_PURCHASE', 'business_rule', {
+          .thenRefuses({ kind: 'business_rule', code: 'SPLIT_PURCHASE', details: {
             rule: 'split-purchase',
             orderId: ORDER,
             opdCode: OPD,
@@ -147,64 +147,64 @@ describe('order decider', () => {
             windowFrom: '2026-10-27T03:00:00.000Z',
             earlierOrders: [{ orderId: earlier.orderId, totalRupiah: 50_000_000, placedAt: earlier.placedAt }],
             policyRevision: 3,
-          });
+          } });
       });
 
       it("under 'refuse', places an order whose sum with the window stays within the maximum, or whose earlier orders are outside the window", () => {
         const small = { ...earlier, totalRupiah: 45_000_000 };
-        expect(given(orderDecider, []).when(placeOrder({ policy: refusing, recentOrders: [small] })).events()[0]!.type).toBe('OrderPlaced');
+        expect(given(orderDecider, []).when(placeOrder({ policy: refusing, recentOrders: [small] })).decided()[0]!.type).toBe('OrderPlaced');
         const old = { ...earlier, placedAt: '2026-10-26T03:00:00.000Z' };
-        expect(given(orderDecider, []).when(placeOrder({ ...fullOrder, policy: refusing, recentOrders: [old] })).events()[0]!.type).toBe('OrderPlaced');
+        expect(given(orderDecider, []).when(placeOrder({ ...fullOrder, policy: refusing, recentOrders: [old] })).decided()[0]!.type).toBe('OrderPlaced');
       });
 
       it("under 'flag' (the default), places it: the red-flags read model raises the flag", () => {
-        expect(given(orderDecider, []).when(placeOrder({ ...fullOrder, recentOrders: [earlier] })).events()[0]!.type).toBe('OrderPlaced');
+        expect(given(orderDecider, []).when(placeOrder({ ...fullOrder, recentOrders: [earlier] })).decided()[0]!.type).toBe('OrderPlaced');
       });
     });
 
     it('refuses a buyer ordering for another OPD', () => {
-      given(orderDecider, []).when(placeOrder({ by: otherBuyer })).thenError('OUT_OF_SCOPE', 'forbidden');
+      given(orderDecider, []).when(placeOrder({ by: otherBuyer })).thenRefuses({ kind: 'forbidden', code: 'OUT_OF_SCOPE' });
     });
 
     it('refuses an unverified or suspended vendor, a delisted or unknown listing, and listings of two vendors', () => {
-      given(orderDecider, []).when(placeOrder({ vendor: { vendorId: VENDOR, status: 'suspended', scale: 'mikro' } })).thenError('VENDOR_NOT_SELLING', 'business_rule');
-      given(orderDecider, []).when(placeOrder({ vendor: { vendorId: VENDOR, status: 'pending', scale: 'mikro' } })).thenError('VENDOR_NOT_SELLING');
-      given(orderDecider, []).when(placeOrder({ vendor: { vendorId: VENDOR, status: 'absent' } })).thenError('VENDOR_NOT_FOUND', 'not_found');
-      given(orderDecider, []).when(placeOrder({ listings: [listing(NASI, 35_000), listing(SNACK, 12_000, { status: 'delisted' })] })).thenError('LISTING_DELISTED');
-      given(orderDecider, []).when(placeOrder({ listings: [listing(NASI, 35_000), { listingId: SNACK, status: 'absent' }] })).thenError('LISTING_NOT_FOUND', 'not_found');
-      given(orderDecider, []).when(placeOrder({ listings: [listing(NASI, 35_000), listing(SNACK, 12_000, { vendorId: OTHER_VENDOR })] })).thenError('ORDER_MIXES_VENDORS');
+      given(orderDecider, []).when(placeOrder({ vendor: { vendorId: VENDOR, status: 'suspended', scale: 'mikro' } })).thenRefuses({ kind: 'business_rule', code: 'VENDOR_NOT_SELLING' });
+      given(orderDecider, []).when(placeOrder({ vendor: { vendorId: VENDOR, status: 'pending', scale: 'mikro' } })).thenRefuses({ kind: 'business_rule', code: 'VENDOR_NOT_SELLING' });
+      given(orderDecider, []).when(placeOrder({ vendor: { vendorId: VENDOR, status: 'absent' } })).thenRefuses({ kind: 'not_found', code: 'VENDOR_NOT_FOUND' });
+      given(orderDecider, []).when(placeOrder({ listings: [listing(NASI, 35_000), listing(SNACK, 12_000, { status: 'delisted' })] })).thenRefuses({ kind: 'business_rule', code: 'LISTING_DELISTED' });
+      given(orderDecider, []).when(placeOrder({ listings: [listing(NASI, 35_000), { listingId: SNACK, status: 'absent' }] })).thenRefuses({ kind: 'not_found', code: 'LISTING_NOT_FOUND' });
+      given(orderDecider, []).when(placeOrder({ listings: [listing(NASI, 35_000), listing(SNACK, 12_000, { vendorId: OTHER_VENDOR })] })).thenRefuses({ kind: 'business_rule', code: 'ORDER_MIXES_VENDORS' });
     });
 
     it('refuses no lines, a listing twice, a bad quantity, negative shipping; and a second placement', () => {
-      given(orderDecider, []).when(placeOrder({ lines: [] })).thenError('INVALID_ORDER', 'validation');
-      given(orderDecider, []).when(placeOrder({ lines: [{ listingId: NASI, quantity: 1 }, { listingId: NASI, quantity: 2 }] })).thenError('INVALID_ORDER');
-      given(orderDecider, []).when(placeOrder({ lines: [{ listingId: NASI, quantity: 0 }] })).thenError('INVALID_ORDER');
-      given(orderDecider, []).when(placeOrder({ lines: [{ listingId: NASI, quantity: 1.5 }] })).thenError('INVALID_ORDER');
-      given(orderDecider, []).when(placeOrder({ shippingRupiah: -1 })).thenError('INVALID_ORDER');
-      given(orderDecider, [placed]).when(placeOrder()).thenError('ORDER_EXISTS', 'conflict');
+      given(orderDecider, []).when(placeOrder({ lines: [] })).thenRefuses({ kind: 'validation', code: 'INVALID_ORDER' });
+      given(orderDecider, []).when(placeOrder({ lines: [{ listingId: NASI, quantity: 1 }, { listingId: NASI, quantity: 2 }] })).thenRefuses({ kind: 'validation', code: 'INVALID_ORDER' });
+      given(orderDecider, []).when(placeOrder({ lines: [{ listingId: NASI, quantity: 0 }] })).thenRefuses({ kind: 'validation', code: 'INVALID_ORDER' });
+      given(orderDecider, []).when(placeOrder({ lines: [{ listingId: NASI, quantity: 1.5 }] })).thenRefuses({ kind: 'validation', code: 'INVALID_ORDER' });
+      given(orderDecider, []).when(placeOrder({ shippingRupiah: -1 })).thenRefuses({ kind: 'validation', code: 'INVALID_ORDER' });
+      given(orderDecider, [placed]).when(placeOrder()).thenRefuses({ kind: 'conflict', code: 'ORDER_EXISTS' });
     });
 
     it('credits the order to the OPD\'s registered kabupaten/kota, and refuses an OPD nobody registered', () => {
       const provincial: OpdSnapshot = { status: 'registered', opdCode: '36-DINKES', name: 'Dinas Kesehatan Provinsi Banten', kabupatenKotaCode: '3673', pemdaCode: '36', pemdaLevel: 'provinsi' };
-      const asProvince = given(orderDecider, []).when(placeOrder({ opdCode: '36-DINKES', by: admin, opd: provincial, card: { cardId: CARD, status: 'active', opdCode: '36-DINKES' } })).events();
+      const asProvince = given(orderDecider, []).when(placeOrder({ opdCode: '36-DINKES', by: admin, opd: provincial, card: { cardId: CARD, status: 'active', opdCode: '36-DINKES' } })).decided();
       expect(asProvince[0]!.data).toMatchObject({ buyer: { opdCode: '36-DINKES', opdName: 'Dinas Kesehatan Provinsi Banten', kabupatenKotaCode: '3673' } });
       const pandeglang: OpdSnapshot = { ...dinkes, opdCode: OPD, kabupatenKotaCode: '3601' };
-      expect(given(orderDecider, []).when(placeOrder({ opd: pandeglang })).events()[0]!.data).toMatchObject({ buyer: { kabupatenKotaCode: '3601' } });
-      given(orderDecider, []).when(placeOrder({ opd: { opdCode: OPD, status: 'absent' } })).thenError('OPD_NOT_REGISTERED', 'business_rule', { opdCode: OPD });
+      expect(given(orderDecider, []).when(placeOrder({ opd: pandeglang })).decided()[0]!.data).toMatchObject({ buyer: { kabupatenKotaCode: '3601' } });
+      given(orderDecider, []).when(placeOrder({ opd: { opdCode: OPD, status: 'absent' } })).thenRefuses({ kind: 'business_rule', code: 'OPD_NOT_REGISTERED', details: { opdCode: OPD } });
     });
 
     it('refuses an official\'s name with control or bidi characters', () => {
       for (const officialName of ['Budi\u0000', 'Budi\u0007', 'Budi \u202e', 'Budi \ud800', '  ', 'x'.repeat(201)]) {
-        given(orderDecider, []).when(placeOrder({ officialName })).thenError('INVALID_TEXT', 'validation');
+        given(orderDecider, []).when(placeOrder({ officialName })).thenRefuses({ kind: 'validation', code: 'INVALID_TEXT' });
       }
-      expect(given(orderDecider, []).when(placeOrder({ officialName: '  Budi 😀'.padEnd(200, '.') })).events()).toHaveLength(1);
+      expect(given(orderDecider, []).when(placeOrder({ officialName: '  Budi 😀'.padEnd(200, '.') })).decided()).toHaveLength(1);
     });
 
     it('refuses control characters in reasons, notes and BAST numbers', () => {
-      given(orderDecider, [placed, authorised]).when({ type: 'RejectOrder', by: vendor, reason: 'habis\u0000' }).thenError('INVALID_TEXT', 'validation');
-      given(orderDecider, [placed, authorised]).when({ type: 'CancelOrder', by: buyer, reason: 'bat\u2028al' }).thenError('INVALID_TEXT', 'validation');
-      given(orderDecider, [placed, authorised, accepted]).when({ type: 'ShipOrder', by: vendor, note: 'bell\u0007' }).thenError('INVALID_TEXT', 'validation');
-      given(orderDecider, [placed, authorised, accepted, shipped]).when(receive({ bastNumber: 'BAST\u0000' })).thenError('INVALID_TEXT', 'validation');
+      given(orderDecider, [placed, authorised]).when({ type: 'RejectOrder', by: vendor, reason: 'habis\u0000' }).thenRefuses({ kind: 'validation', code: 'INVALID_TEXT' });
+      given(orderDecider, [placed, authorised]).when({ type: 'CancelOrder', by: buyer, reason: 'bat\u2028al' }).thenRefuses({ kind: 'validation', code: 'INVALID_TEXT' });
+      given(orderDecider, [placed, authorised, accepted]).when({ type: 'ShipOrder', by: vendor, note: 'bell\u0007' }).thenRefuses({ kind: 'validation', code: 'INVALID_TEXT' });
+      given(orderDecider, [placed, authorised, accepted, shipped]).when(receive({ bastNumber: 'BAST\u0000' })).thenRefuses({ kind: 'validation', code: 'INVALID_TEXT' });
       given(orderDecider, [placed, authorised]).when({ type: 'RejectOrder', by: vendor, reason: 'baris satu\nbaris dua' }).then([
         { type: 'OrderRejected', data: { orderId: ORDER, vendorId: VENDOR, reason: 'baris satu\nbaris dua' } },
       ]);
@@ -236,19 +236,19 @@ describe('order decider', () => {
 
     it('refuses another vendor, a buyer, and out-of-order steps', () => {
       // Another vendor may not see the order: it is told the order does not exist (404, as a missing one).
-      given(orderDecider, [placed, authorised]).when({ type: 'AcceptOrder', by: otherVendor, vendorStatus: 'verified' }).thenError('ORDER_NOT_FOUND', 'not_found');
-      given(orderDecider, [placed, authorised]).when({ type: 'AcceptOrder', by: buyer, vendorStatus: 'verified' }).thenError('NOT_ORDER_VENDOR', 'forbidden');
-      given(orderDecider, [placed]).when({ type: 'AcceptOrder', by: vendor, vendorStatus: 'verified' }).thenError('ORDER_INVALID_TRANSITION', 'business_rule', { status: 'placed' });
-      given(orderDecider, [placed, authorised]).when({ type: 'ShipOrder', by: vendor }).thenError('ORDER_INVALID_TRANSITION');
-      given(orderDecider, [placed, authorised, accepted]).when({ type: 'RejectOrder', by: vendor, reason: 'x' }).thenError('ORDER_INVALID_TRANSITION');
-      given(orderDecider, [placed, authorised, cancelled]).when({ type: 'AcceptOrder', by: vendor, vendorStatus: 'verified' }).thenError('ORDER_INVALID_TRANSITION', undefined, { status: 'cancelled' });
+      given(orderDecider, [placed, authorised]).when({ type: 'AcceptOrder', by: otherVendor, vendorStatus: 'verified' }).thenRefuses({ kind: 'not_found', code: 'ORDER_NOT_FOUND' });
+      given(orderDecider, [placed, authorised]).when({ type: 'AcceptOrder', by: buyer, vendorStatus: 'verified' }).thenRefuses({ kind: 'forbidden', code: 'NOT_ORDER_VENDOR' });
+      given(orderDecider, [placed]).when({ type: 'AcceptOrder', by: vendor, vendorStatus: 'verified' }).thenRefuses({ kind: 'business_rule', code: 'ORDER_INVALID_TRANSITION', details: { status: 'placed' } });
+      given(orderDecider, [placed, authorised]).when({ type: 'ShipOrder', by: vendor }).thenRefuses({ kind: 'business_rule', code: 'ORDER_INVALID_TRANSITION' });
+      given(orderDecider, [placed, authorised, accepted]).when({ type: 'RejectOrder', by: vendor, reason: 'x' }).thenRefuses({ kind: 'business_rule', code: 'ORDER_INVALID_TRANSITION' });
+      given(orderDecider, [placed, authorised, cancelled]).when({ type: 'AcceptOrder', by: vendor, vendorStatus: 'verified' }).thenRefuses({ kind: 'business_rule', code: 'ORDER_INVALID_TRANSITION', details: { status: 'cancelled' } });
     });
 
     it('refuses an accept while the vendor is suspended (or otherwise not verified); shipping an accepted order stays allowed', () => {
       for (const vendorStatus of ['suspended', 'rejected', 'pending'] as const) {
-        given(orderDecider, [placed, authorised]).when({ type: 'AcceptOrder', by: vendor, vendorStatus }).thenError('VENDOR_NOT_SELLING', 'business_rule', { vendorStatus, vendorId: VENDOR });
+        given(orderDecider, [placed, authorised]).when({ type: 'AcceptOrder', by: vendor, vendorStatus }).thenRefuses({ kind: 'business_rule', code: 'VENDOR_NOT_SELLING', details: { vendorStatus, vendorId: VENDOR } });
       }
-      expect(given(orderDecider, [placed, authorised, accepted]).when({ type: 'ShipOrder', by: vendor }).events()).toHaveLength(1);
+      expect(given(orderDecider, [placed, authorised, accepted]).when({ type: 'ShipOrder', by: vendor }).decided()).toHaveLength(1);
     });
   });
 
@@ -270,8 +270,8 @@ describe('order decider', () => {
     });
 
     it('is the process manager\'s alone', () => {
-      given(orderDecider, [placed, authorised]).when({ ...cancel, by: admin }).thenError('OUT_OF_SCOPE', 'forbidden');
-      given(orderDecider, [placed, authorised]).when({ ...cancel, by: buyer }).thenError('OUT_OF_SCOPE', 'forbidden');
+      given(orderDecider, [placed, authorised]).when({ ...cancel, by: admin }).thenRefuses({ kind: 'forbidden', code: 'OUT_OF_SCOPE' });
+      given(orderDecider, [placed, authorised]).when({ ...cancel, by: buyer }).thenRefuses({ kind: 'forbidden', code: 'OUT_OF_SCOPE' });
     });
   });
 
@@ -282,23 +282,23 @@ describe('order decider', () => {
     });
 
     it('refuses another OPD, an order not shipped, a BAST dated after today (WIB), and a bad date', () => {
-      given(orderDecider, [placed, authorised, accepted, shipped]).when(receive({ by: otherBuyer })).thenError('ORDER_NOT_FOUND', 'not_found');
-      given(orderDecider, [placed, authorised, accepted]).when(receive()).thenError('ORDER_INVALID_TRANSITION');
+      given(orderDecider, [placed, authorised, accepted, shipped]).when(receive({ by: otherBuyer })).thenRefuses({ kind: 'not_found', code: 'ORDER_NOT_FOUND' });
+      given(orderDecider, [placed, authorised, accepted]).when(receive()).thenRefuses({ kind: 'business_rule', code: 'ORDER_INVALID_TRANSITION' });
       // 2026-11-28T17:30Z is already 2026-11-29 in WIB.
       given(orderDecider, [placed, authorised, accepted, shipped]).when(receive({ bastDate: '2026-11-29', at: new Date('2026-11-28T17:30:00Z') })).then([{ ...received, data: { ...received.data, bastDate: '2026-11-29' } } as OrderEvent]);
-      given(orderDecider, [placed, authorised, accepted, shipped]).when(receive({ bastDate: '2026-11-29' })).thenError('BAST_DATE_IN_FUTURE', 'business_rule');
-      given(orderDecider, [placed, authorised, accepted, shipped]).when(receive({ bastDate: '28-11-2026' })).thenError('INVALID_BAST', 'validation');
-      given(orderDecider, [placed, authorised, accepted, shipped]).when(receive({ bastNumber: ' ' })).thenError('INVALID_TEXT', 'validation');
+      given(orderDecider, [placed, authorised, accepted, shipped]).when(receive({ bastDate: '2026-11-29' })).thenRefuses({ kind: 'business_rule', code: 'BAST_DATE_IN_FUTURE' });
+      given(orderDecider, [placed, authorised, accepted, shipped]).when(receive({ bastDate: '28-11-2026' })).thenRefuses({ kind: 'validation', code: 'INVALID_BAST' });
+      given(orderDecider, [placed, authorised, accepted, shipped]).when(receive({ bastNumber: ' ' })).thenRefuses({ kind: 'validation', code: 'INVALID_TEXT' });
     });
 
     it('refuses a BAST dated before the order was placed (WIB), takes one dated the day it was placed, and takes any past date for an order recorded without placedAt', () => {
       const shippedHistory = [placed, authorised, accepted, shipped];
-      given(orderDecider, shippedHistory).when(receive({ bastDate: '2026-11-25' })).thenError('BAST_BEFORE_ORDER', 'business_rule', { bastDate: '2026-11-25', placedOn: '2026-11-26' });
-      given(orderDecider, shippedHistory).when(receive({ bastDate: '2000-01-01' })).thenError('BAST_BEFORE_ORDER', 'business_rule');
+      given(orderDecider, shippedHistory).when(receive({ bastDate: '2026-11-25' })).thenRefuses({ kind: 'business_rule', code: 'BAST_BEFORE_ORDER', details: { bastDate: '2026-11-25', placedOn: '2026-11-26' } });
+      given(orderDecider, shippedHistory).when(receive({ bastDate: '2000-01-01' })).thenRefuses({ kind: 'business_rule', code: 'BAST_BEFORE_ORDER' });
       given(orderDecider, shippedHistory).when(receive({ bastDate: '2026-11-26' })).then([{ ...received, data: { ...received.data, bastDate: '2026-11-26' } } as OrderEvent]);
       // 2026-11-25T17:30Z is already 26 November in WIB: placed on the 26th.
       const lateEvening = { ...placed, data: { ...placed.data, placedAt: '2026-11-25T17:30:00.000Z' } } as OrderEvent;
-      given(orderDecider, [lateEvening, authorised, accepted, shipped]).when(receive({ bastDate: '2026-11-25' })).thenError('BAST_BEFORE_ORDER');
+      given(orderDecider, [lateEvening, authorised, accepted, shipped]).when(receive({ bastDate: '2026-11-25' })).thenRefuses({ kind: 'business_rule', code: 'BAST_BEFORE_ORDER' });
       const { placedAt: _placedAt, ...legacyData } = (placed as Extract<OrderEvent, { type: 'OrderPlaced' }>).data;
       const legacy = { type: 'OrderPlaced', data: legacyData } as OrderEvent;
       given(orderDecider, [legacy, authorised, accepted, shipped]).when(receive({ bastDate: '2000-01-01' })).then([{ ...received, data: { ...received.data, bastDate: '2000-01-01' } } as OrderEvent]);
@@ -313,10 +313,10 @@ describe('order decider', () => {
     });
 
     it('refuses after shipping, twice, and by another OPD or the vendor', () => {
-      given(orderDecider, [placed, authorised, accepted, shipped]).when({ type: 'CancelOrder', by: buyer, reason: 'x' }).thenError('ORDER_INVALID_TRANSITION');
-      given(orderDecider, [placed, cancelled]).when({ type: 'CancelOrder', by: buyer, reason: 'x' }).thenError('ORDER_INVALID_TRANSITION');
-      given(orderDecider, [placed]).when({ type: 'CancelOrder', by: otherBuyer, reason: 'x' }).thenError('ORDER_NOT_FOUND', 'not_found');
-      given(orderDecider, [placed]).when({ type: 'CancelOrder', by: vendor, reason: 'x' }).thenError('OUT_OF_SCOPE', 'forbidden');
+      given(orderDecider, [placed, authorised, accepted, shipped]).when({ type: 'CancelOrder', by: buyer, reason: 'x' }).thenRefuses({ kind: 'business_rule', code: 'ORDER_INVALID_TRANSITION' });
+      given(orderDecider, [placed, cancelled]).when({ type: 'CancelOrder', by: buyer, reason: 'x' }).thenRefuses({ kind: 'business_rule', code: 'ORDER_INVALID_TRANSITION' });
+      given(orderDecider, [placed]).when({ type: 'CancelOrder', by: otherBuyer, reason: 'x' }).thenRefuses({ kind: 'not_found', code: 'ORDER_NOT_FOUND' });
+      given(orderDecider, [placed]).when({ type: 'CancelOrder', by: vendor, reason: 'x' }).thenRefuses({ kind: 'forbidden', code: 'OUT_OF_SCOPE' });
     });
   });
 
@@ -327,7 +327,7 @@ describe('order decider', () => {
     });
 
     it('refuses payment before receipt', () => {
-      given(orderDecider, [placed, authorised, accepted, shipped]).when({ type: 'RecordPayment', amountRupiah: 4_250_000, policyRevision: 3 }).thenError('ORDER_INVALID_TRANSITION');
+      given(orderDecider, [placed, authorised, accepted, shipped]).when({ type: 'RecordPayment', amountRupiah: 4_250_000, policyRevision: 3 }).thenRefuses({ kind: 'business_rule', code: 'ORDER_INVALID_TRANSITION' });
     });
   });
 
@@ -341,11 +341,11 @@ describe('order decider', () => {
     });
 
     it('refuses before the TTL, and writes nothing once received (the receipt won) or closed', () => {
-      given(orderDecider, [placed, authorised]).when(expireAt('2026-12-26T02:59:59Z')).thenError('HOLD_NOT_YET_EXPIRED', 'business_rule');
+      given(orderDecider, [placed, authorised]).when(expireAt('2026-12-26T02:59:59Z')).thenRefuses({ kind: 'business_rule', code: 'HOLD_NOT_YET_EXPIRED' });
       given(orderDecider, [placed, authorised, accepted, shipped, received]).when(expireAt('2027-01-01T00:00:00Z')).thenNothing();
       given(orderDecider, [placed, authorised, cancelled]).when(expireAt('2027-01-01T00:00:00Z')).thenNothing();
-      const expired = given(orderDecider, [placed, authorised]).when(expireAt(HOLD_EXPIRES)).events();
-      given(orderDecider, [placed, authorised, ...expired]).when(receive()).thenError('ORDER_INVALID_TRANSITION', undefined, { status: 'expired' });
+      const expired = given(orderDecider, [placed, authorised]).when(expireAt(HOLD_EXPIRES)).decided();
+      given(orderDecider, [placed, authorised, ...expired]).when(receive()).thenRefuses({ kind: 'business_rule', code: 'ORDER_INVALID_TRANSITION', details: { status: 'expired' } });
     });
   });
 
@@ -375,17 +375,17 @@ describe('order decider', () => {
     });
 
     it('refuses an unknown step, a code that is not an error code, an empty reason', () => {
-      given(orderDecider, [placed]).when({ ...capture, step: 'refund' as 'capture' }).thenError('INVALID_PAYMENT_FAILURE', 'validation');
-      given(orderDecider, [placed]).when({ ...capture, code: 'no such hold' }).thenError('INVALID_PAYMENT_FAILURE', 'validation');
-      given(orderDecider, [placed]).when({ ...capture, reason: '  ' }).thenError('INVALID_TEXT', 'validation');
+      given(orderDecider, [placed]).when({ ...capture, step: 'refund' as 'capture' }).thenRefuses({ kind: 'validation', code: 'INVALID_PAYMENT_FAILURE' });
+      given(orderDecider, [placed]).when({ ...capture, code: 'no such hold' }).thenRefuses({ kind: 'validation', code: 'INVALID_PAYMENT_FAILURE' });
+      given(orderDecider, [placed]).when({ ...capture, reason: '  ' }).thenRefuses({ kind: 'validation', code: 'INVALID_TEXT' });
     });
 
     it('refuses it on an order never placed', () => {
-      given(orderDecider, []).when(capture).thenError('ORDER_NOT_FOUND', 'not_found');
+      given(orderDecider, []).when(capture).thenRefuses({ kind: 'not_found', code: 'ORDER_NOT_FOUND' });
     });
   });
 
   it('refuses any command on an order never placed', () => {
-    given(orderDecider, []).when({ type: 'AcceptOrder', by: vendor, vendorStatus: 'verified' }).thenError('ORDER_NOT_FOUND', 'not_found');
+    given(orderDecider, []).when({ type: 'AcceptOrder', by: vendor, vendorStatus: 'verified' }).thenRefuses({ kind: 'not_found', code: 'ORDER_NOT_FOUND' });
   });
 });

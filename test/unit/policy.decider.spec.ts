@@ -8,7 +8,7 @@ import {
   policyAt,
   policyDecider,
 } from '../../src/policy/domain/policy.js';
-import { spec } from '../support/decider-spec.js';
+import { given } from '../support/given-when-then.js';
 
 const NOW = new Date('2026-11-26T03:00:00.000Z');
 const { revision: _revision, effectiveFrom: _from, ...DEFAULT_VALUES } = DEFAULT_POLICY;
@@ -25,31 +25,26 @@ const policySet = (revision: number, effectiveFrom: string, values: Partial<Poli
   data: { ...DEFAULT_VALUES, ...values, revision, effectiveFrom },
 });
 
-const policy = spec(policyDecider);
-
 describe('policy decider (unit)', () => {
   describe('SetPolicy', () => {
     it('given no policy set, when an admin sets one from tomorrow, then PolicySet revision 1', () => {
-      policy
-        .given([])
+      given(policyDecider, [])
         .when(setPolicy('2026-11-27T00:00:00+07:00', { maxOrderTotalRupiah: 40_000_000 }))
         .then([policySet(1, '2026-11-26T17:00:00.000Z', { maxOrderTotalRupiah: 40_000_000 })]);
     });
 
     it('given two versions, when another is set, then it is revision 3', () => {
-      policy
-        .given([policySet(1, '2026-12-01T00:00:00.000Z'), policySet(2, '2027-01-01T00:00:00.000Z')])
+      given(policyDecider, [policySet(1, '2026-12-01T00:00:00.000Z'), policySet(2, '2027-01-01T00:00:00.000Z')])
         .when(setPolicy('2027-02-01T00:00:00.000Z', { domesticUmkAllowanceEnabled: true }))
         .then([policySet(3, '2027-02-01T00:00:00.000Z', { domesticUmkAllowanceEnabled: true })]);
     });
 
     it('accepts a policy effective at the very moment it is set', () => {
-      policy.given([]).when(setPolicy(NOW)).then([policySet(1, NOW.toISOString())]);
+      given(policyDecider, []).when(setPolicy(NOW)).then([policySet(1, NOW.toISOString())]);
     });
 
     it('refuses a policy effective in the past: decisions already made used the old one', () => {
-      policy
-        .given([])
+      given(policyDecider, [])
         .when(setPolicy(new Date(NOW.getTime() - 1)))
         .thenRefuses({
           kind: 'business_rule',
@@ -59,36 +54,33 @@ describe('policy decider (unit)', () => {
     });
 
     it('refuses an effective date that is not a date', () => {
-      policy
-        .given([])
+      given(policyDecider, [])
         .when(setPolicy(new Date(Number.NaN)))
         .thenRefuses({ kind: 'validation', code: 'INVALID_POLICY', details: { errors: [{ field: 'effectiveFrom' }] } });
     });
 
     it.each(['maxOrderTotalRupiah', 'kkpPerPayeeCapRupiah', 'domesticUmkKkpCapRupiah'] as const)('refuses a %s that is not a positive safe integer', (field) => {
       for (const value of [0, -1, 1.5, Number.NaN, 2 ** 53]) {
-        policy.given([]).when(setPolicy('2027-01-01T00:00:00Z', { [field]: value })).thenRefuses({ kind: 'validation', code: 'INVALID_POLICY', details: { errors: [{ field }] } });
+        given(policyDecider, []).when(setPolicy('2027-01-01T00:00:00Z', { [field]: value })).thenRefuses({ kind: 'validation', code: 'INVALID_POLICY', details: { errors: [{ field }] } });
       }
     });
 
     it.each(['authorisationTtlDays', 'splitWindowDays'] as const)('refuses a %s outside 1..3650 whole days', (field) => {
       for (const value of [0, -1, 1.5, 3_651, Number.NaN]) {
-        policy.given([]).when(setPolicy('2027-01-01T00:00:00Z', { [field]: value })).thenRefuses({ kind: 'validation', code: 'INVALID_POLICY', details: { errors: [{ field }] } });
+        given(policyDecider, []).when(setPolicy('2027-01-01T00:00:00Z', { [field]: value })).thenRefuses({ kind: 'validation', code: 'INVALID_POLICY', details: { errors: [{ field }] } });
       }
-      const [event] = policy.given([]).when(setPolicy('2027-01-01T00:00:00Z', { [field]: 3_650 })).decided();
+      const [event] = given(policyDecider, []).when(setPolicy('2027-01-01T00:00:00Z', { [field]: 3_650 })).decided();
       expect(event!.data[field]).toBe(3_650);
     });
 
     it.each([[[]], [['mikro', 'raksasa']]])('refuses the eligible scales %j', (eligibleScales) => {
-      policy
-        .given([])
+      given(policyDecider, [])
         .when(setPolicy('2027-01-01T00:00:00Z', { eligibleScales: eligibleScales as never }))
         .thenRefuses({ kind: 'validation', code: 'INVALID_POLICY', details: { errors: [{ field: 'eligibleScales' }] } });
     });
 
     it('names every invalid value at once', () => {
-      const error = policy
-        .given([])
+      const error = given(policyDecider, [])
         .when(setPolicy('2027-01-01T00:00:00Z', { maxOrderTotalRupiah: 0, splitWindowDays: 0, eligibleScales: [] }))
         .thenRefuses({ kind: 'validation', code: 'INVALID_POLICY' });
       expect((error.details.errors as { field: string }[]).map((e) => e.field)).toEqual(['maxOrderTotalRupiah', 'splitWindowDays', 'eligibleScales']);
@@ -97,8 +89,7 @@ describe('policy decider (unit)', () => {
 
   describe('red-flag parameters', () => {
     it('carries them in PolicySet (splitPurchaseAction refuse, a 90% near-cap floor)', () => {
-      policy
-        .given([])
+      given(policyDecider, [])
         .when(setPolicy('2027-01-01T00:00:00.000Z', { splitPurchaseAction: 'refuse', nearCapPercent: 90 }))
         .then([policySet(1, '2027-01-01T00:00:00.000Z', { splitPurchaseAction: 'refuse', nearCapPercent: 90 })]);
     });
@@ -106,14 +97,13 @@ describe('policy decider (unit)', () => {
     it('reads a PolicySet written before they existed with their defaults', () => {
       const { splitPurchaseAction: _a, nearCapPercent: _b, concentrationSharePercent: _c, concentrationMinSpendRupiah: _d, duplicateWindowHours: _e, newVendorDays: _f, newVendorLargeOrderRupiah: _g, priceOutlierSampleSize: _h, priceOutlierMinSamples: _i, heterogeneousCategoriesMin: _j, ...old } =
         policySet(1, '2027-01-01T00:00:00.000Z', { maxOrderTotalRupiah: 40_000_000 }).data;
-      const version = policyAt(policy.given([{ type: 'PolicySet', data: old }]).state(), new Date('2027-02-01T00:00:00.000Z'));
+      const version = policyAt(given(policyDecider, [{ type: 'PolicySet', data: old }]).state(), new Date('2027-02-01T00:00:00.000Z'));
       expect(version).toEqual({ ...DEFAULT_POLICY, revision: 1, effectiveFrom: '2027-01-01T00:00:00.000Z', maxOrderTotalRupiah: 40_000_000 });
       expect(version).toMatchObject({ splitPurchaseAction: 'flag', nearCapPercent: 95, duplicateWindowHours: 72 });
     });
 
     it('refuses values out of range, naming each', () => {
-      const error = policy
-        .given([])
+      const error = given(policyDecider, [])
         .when(
           setPolicy('2027-01-01T00:00:00Z', {
             splitPurchaseAction: 'block' as never,
@@ -133,7 +123,7 @@ describe('policy decider (unit)', () => {
   });
 
   describe('policyAt: the version in force at a time', () => {
-    const state = (events: PolicyEvent[]) => policy.given(events).state();
+    const state = (events: PolicyEvent[]) => given(policyDecider, events).state();
 
     it('is the built-in default (revision 0) before any version is set', () => {
       expect(policyAt(state([]), NOW)).toEqual(DEFAULT_POLICY);

@@ -2,7 +2,7 @@ import { DEFAULT_POLICY, PolicyVersion } from '../../src/policy/domain/policy.js
 import type { VendorCommand } from '../../src/vendors/domain/vendor.commands.js';
 import { vendorDecider, vendorStreamId } from '../../src/vendors/domain/vendor.decider.js';
 import type { VendorEvent } from '../../src/vendors/domain/vendor.events.js';
-import { spec } from '../support/decider-spec.js';
+import { given } from '../support/given-when-then.js';
 
 const JUTA = 1_000_000;
 const MILIAR = 1_000 * JUTA;
@@ -53,8 +53,6 @@ const reinstated: VendorEvent = { type: 'VendorReinstated', data: { vendorId: VE
 /** A policy that narrows eligibility, to show the decision records the revision it used. */
 const policy = (overrides: Partial<PolicyVersion>): PolicyVersion => ({ ...DEFAULT_POLICY, ...overrides });
 
-const vendor = spec(vendorDecider);
-
 describe('vendor decider (unit)', () => {
   it('names its stream vendor-<id>', () => {
     expect(vendorStreamId(VENDOR_ID)).toBe(`vendor-${VENDOR_ID}`);
@@ -62,34 +60,32 @@ describe('vendor decider (unit)', () => {
 
   describe('RegisterVendor', () => {
     it('given nothing, when a mikro CV in Kota Serang registers, then VendorRegistered with scale, figures, locality and policy revision', () => {
-      vendor.given([]).when(register()).then([registered()]);
+      given(vendorDecider, []).when(register()).then([registered()]);
     });
 
     it('records the policy revision in force and keeps the figures it classified on', () => {
-      vendor
-        .given([])
+      given(vendorDecider, [])
         .when(register({ capitalRupiah: undefined, annualSalesRupiah: 9 * MILIAR, policy: policy({ revision: 4 }) }))
         .then([registered({ scale: 'kecil', capitalRupiah: null, annualSalesRupiah: 9 * MILIAR, policyRevision: 4 })]);
     });
 
     it('registers a koperasi without figures: it is its own class', () => {
-      vendor
-        .given([])
+      given(vendorDecider, [])
         .when(register({ legalForm: 'koperasi', capitalRupiah: undefined, name: 'Koperasi Sari Rasa' }))
         .then([registered({ legalForm: 'koperasi', scale: 'koperasi', capitalRupiah: null, name: 'Koperasi Sari Rasa' })]);
     });
 
     it('registers a koperasi with large figures: the scale test is for businesses, not cooperatives', () => {
-      const [event] = vendor.given([]).when(register({ legalForm: 'koperasi', capitalRupiah: 20 * MILIAR })).decided();
+      const [event] = given(vendorDecider, []).when(register({ legalForm: 'koperasi', capitalRupiah: 20 * MILIAR })).decided();
       expect(event).toMatchObject({ type: 'VendorRegistered', data: { scale: 'koperasi', capitalRupiah: 20 * MILIAR } });
     });
 
     it('marks a vendor outside Banten as not local', () => {
-      vendor.given([]).when(register({ kabupatenKotaCode: '3273' })).then([registered({ kabupatenKotaCode: '3273', isLocal: false })]);
+      given(vendorDecider, []).when(register({ kabupatenKotaCode: '3273' })).then([registered({ kabupatenKotaCode: '3273', isLocal: false })]);
     });
 
     it('trims the name', () => {
-      vendor.given([]).when(register({ name: '  CV Sari Rasa  ' })).then([registered()]);
+      given(vendorDecider, []).when(register({ name: '  CV Sari Rasa  ' })).then([registered()]);
     });
 
     it.each([
@@ -100,7 +96,7 @@ describe('vendor decider (unit)', () => {
       ['sales', undefined, 2 * MILIAR + 1, 'kecil'],
       ['sales', undefined, 15 * MILIAR, 'kecil'],
     ])('accepts the PP 7/2021 boundary by %s (capital %p, sales %p) as %s', (_by, capitalRupiah, annualSalesRupiah, scale) => {
-      const [event] = vendor.given([]).when(register({ capitalRupiah, annualSalesRupiah })).decided();
+      const [event] = given(vendorDecider, []).when(register({ capitalRupiah, annualSalesRupiah })).decided();
       expect(event).toMatchObject({ type: 'VendorRegistered', data: { scale } });
     });
 
@@ -112,8 +108,7 @@ describe('vendor decider (unit)', () => {
       ['sales', undefined, 50 * MILIAR, 'menengah'],
       ['sales', undefined, 50 * MILIAR + 1, 'besar'],
     ])('refuses a %s-tested ineligible business (capital %p, sales %p, %s) naming the rule, the figures and the policy revision', (_by, capitalRupiah, annualSalesRupiah, scale) => {
-      const error = vendor
-        .given([])
+      const error = given(vendorDecider, [])
         .when(register({ capitalRupiah, annualSalesRupiah, policy: policy({ revision: 2 }) }))
         .thenRefuses({ kind: 'business_rule', code: 'VENDOR_SCALE_INELIGIBLE' });
       expect(error.details).toEqual({
@@ -128,15 +123,13 @@ describe('vendor decider (unit)', () => {
     });
 
     it('refuses by capital even when annual sales alone would qualify (capital is the test)', () => {
-      vendor
-        .given([])
+      given(vendorDecider, [])
         .when(register({ capitalRupiah: 6 * MILIAR, annualSalesRupiah: 1 * MILIAR }))
         .thenRefuses({ kind: 'business_rule', code: 'VENDOR_SCALE_INELIGIBLE', details: { scale: 'menengah', capitalRupiah: 6 * MILIAR } });
     });
 
     it('follows the policy: a koperasi is refused when the policy in force leaves koperasi out', () => {
-      vendor
-        .given([])
+      given(vendorDecider, [])
         .when(register({ legalForm: 'koperasi', capitalRupiah: undefined, policy: policy({ revision: 3, eligibleScales: ['mikro', 'kecil'] }) }))
         .thenRefuses({
           kind: 'business_rule',
@@ -146,102 +139,101 @@ describe('vendor decider (unit)', () => {
     });
 
     it('follows the policy: a kecil business is refused under a mikro-only policy', () => {
-      vendor
-        .given([])
+      given(vendorDecider, [])
         .when(register({ capitalRupiah: 2 * MILIAR, policy: policy({ revision: 5, eligibleScales: ['mikro'] }) }))
         .thenRefuses({ kind: 'business_rule', code: 'VENDOR_SCALE_INELIGIBLE', details: { scale: 'kecil', policyRevision: 5 } });
     });
 
     it.each(['912030123456', '91203012345678', '91203O1234567', '9120-301234567', ''])('refuses the malformed NIB %j', (nib) => {
-      vendor.given([]).when(register({ nib })).thenRefuses({ kind: 'validation', code: 'INVALID_VENDOR', details: { errors: [{ field: 'nib', messages: ['NIB must be 13 digits'] }] } });
+      given(vendorDecider, []).when(register({ nib })).thenRefuses({ kind: 'validation', code: 'INVALID_VENDOR', details: { errors: [{ field: 'nib', messages: ['NIB must be 13 digits'] }] } });
     });
 
     it.each(['012345678901234', '0012345678901234', '3673012345670001'])('accepts the NPWP %j (15 or 16 digits)', (npwp) => {
-      vendor.given([]).when(register({ npwp })).then([registered({ npwp })]);
+      given(vendorDecider, []).when(register({ npwp })).then([registered({ npwp })]);
     });
 
     it.each(['01234567890123', '00123456789012345', '01.234.567.8-901.234', '01234567890123X', ''])('refuses the malformed NPWP %j', (npwp) => {
-      vendor.given([]).when(register({ npwp })).thenRefuses({ kind: 'validation', code: 'INVALID_VENDOR', details: { errors: [{ field: 'npwp', messages: ['NPWP must be 15 or 16 digits'] }] } });
+      given(vendorDecider, []).when(register({ npwp })).thenRefuses({ kind: 'validation', code: 'INVALID_VENDOR', details: { errors: [{ field: 'npwp', messages: ['NPWP must be 15 or 16 digits'] }] } });
     });
 
     it('names every failing field at once', () => {
-      const error = vendor.given([]).when(register({ nib: '1', npwp: '2', capitalRupiah: -1 })).thenRefuses({ kind: 'validation', code: 'INVALID_VENDOR' });
+      const error = given(vendorDecider, []).when(register({ nib: '1', npwp: '2', capitalRupiah: -1 })).thenRefuses({ kind: 'validation', code: 'INVALID_VENDOR' });
       expect((error.details.errors as { field: string }[]).map((e) => e.field)).toEqual(['nib', 'npwp', 'capitalRupiah']);
     });
 
     it.each([-1, 1.5, Number.NaN, 2 ** 53, Number.POSITIVE_INFINITY])('refuses the capital %p (not a non-negative safe integer)', (capitalRupiah) => {
-      vendor.given([]).when(register({ capitalRupiah })).thenRefuses({ kind: 'validation', code: 'INVALID_VENDOR', details: { errors: [{ field: 'capitalRupiah' }] } });
+      given(vendorDecider, []).when(register({ capitalRupiah })).thenRefuses({ kind: 'validation', code: 'INVALID_VENDOR', details: { errors: [{ field: 'capitalRupiah' }] } });
     });
 
     it.each([-5, 0.5, 2 ** 53])('refuses the annual sales %p', (annualSalesRupiah) => {
-      vendor.given([]).when(register({ capitalRupiah: undefined, annualSalesRupiah })).thenRefuses({ kind: 'validation', code: 'INVALID_VENDOR', details: { errors: [{ field: 'annualSalesRupiah' }] } });
+      given(vendorDecider, []).when(register({ capitalRupiah: undefined, annualSalesRupiah })).thenRefuses({ kind: 'validation', code: 'INVALID_VENDOR', details: { errors: [{ field: 'annualSalesRupiah' }] } });
     });
 
     it('refuses a business that declares neither capital nor annual sales', () => {
-      vendor.given([]).when(register({ capitalRupiah: undefined })).thenRefuses({ kind: 'validation', code: 'INVALID_VENDOR', details: { errors: [{ field: 'capitalRupiah' }] } });
+      given(vendorDecider, []).when(register({ capitalRupiah: undefined })).thenRefuses({ kind: 'validation', code: 'INVALID_VENDOR', details: { errors: [{ field: 'capitalRupiah' }] } });
     });
 
     it('refuses an unknown legal form', () => {
-      vendor.given([]).when(register({ legalForm: 'bumn' as never })).thenRefuses({ kind: 'validation', code: 'INVALID_VENDOR', details: { errors: [{ field: 'legalForm' }] } });
+      given(vendorDecider, []).when(register({ legalForm: 'bumn' as never })).thenRefuses({ kind: 'validation', code: 'INVALID_VENDOR', details: { errors: [{ field: 'legalForm' }] } });
     });
 
     it.each(['3699', '3675', '3600', '3170', '9999', '0000', '367', 'abcd'])('refuses the unknown kabupaten/kota code %j', (kabupatenKotaCode) => {
-      vendor.given([]).when(register({ kabupatenKotaCode })).thenRefuses({ kind: 'validation', code: 'UNKNOWN_KABUPATEN_KOTA', details: { errors: [{ field: 'kabupatenKotaCode' }] } });
+      given(vendorDecider, []).when(register({ kabupatenKotaCode })).thenRefuses({ kind: 'validation', code: 'UNKNOWN_KABUPATEN_KOTA', details: { errors: [{ field: 'kabupatenKotaCode' }] } });
     });
 
     it('counts a name in characters: 200 emoji fit', () => {
-      vendor.given([]).when(register({ name: '🍛'.repeat(200) })).then([registered({ name: '🍛'.repeat(200) })]);
+      given(vendorDecider, []).when(register({ name: '🍛'.repeat(200) })).then([registered({ name: '🍛'.repeat(200) })]);
     });
 
     it.each(['', '   ', 'x'.repeat(201), '🍛'.repeat(201), 'CV\u0000Sari', 'CV Sari\nRasa', '\u001b[31mCV'])('refuses the name %j', (name) => {
-      vendor.given([]).when(register({ name })).thenRefuses({ kind: 'validation', code: 'INVALID_TEXT', details: { errors: [{ field: 'name' }] } });
+      given(vendorDecider, []).when(register({ name })).thenRefuses({ kind: 'validation', code: 'INVALID_TEXT', details: { errors: [{ field: 'name' }] } });
     });
 
     it('given a registered vendor, when it registers again, then VENDOR_EXISTS', () => {
-      vendor.given([registered()]).when(register()).thenRefuses({ kind: 'conflict', code: 'VENDOR_EXISTS', details: { vendorId: VENDOR_ID } });
+      given(vendorDecider, [registered()]).when(register()).thenRefuses({ kind: 'conflict', code: 'VENDOR_EXISTS', details: { vendorId: VENDOR_ID } });
     });
 
     it('given a rejected vendor, when the same vendor id registers again, then VENDOR_EXISTS (a new applicant uses a new id)', () => {
-      vendor.given([registered(), rejected]).when(register()).thenRefuses({ kind: 'conflict', code: 'VENDOR_EXISTS' });
+      given(vendorDecider, [registered(), rejected]).when(register()).thenRefuses({ kind: 'conflict', code: 'VENDOR_EXISTS' });
     });
   });
 
   describe('lifecycle: pending -> verified | rejected; verified <-> suspended', () => {
     it('given a pending vendor, when verified, then VendorVerified', () => {
-      vendor.given([registered()]).when({ type: 'VerifyVendor' }).then([verified]);
-      expect(vendor.given([registered(), verified]).state()).toMatchObject({ status: 'verified', nib: '9120301234567' });
+      given(vendorDecider, [registered()]).when({ type: 'VerifyVendor' }).then([verified]);
+      expect(given(vendorDecider, [registered(), verified]).state()).toMatchObject({ status: 'verified', nib: '9120301234567' });
     });
 
     it('given a pending vendor, when rejected with a reason, then VendorRejected with the trimmed reason', () => {
-      vendor.given([registered()]).when({ type: 'RejectVendor', reason: '  NIB tidak sesuai OSS ' }).then([rejected]);
-      expect(vendor.given([registered(), rejected]).state()).toMatchObject({ status: 'rejected', reason: 'NIB tidak sesuai OSS' });
+      given(vendorDecider, [registered()]).when({ type: 'RejectVendor', reason: '  NIB tidak sesuai OSS ' }).then([rejected]);
+      expect(given(vendorDecider, [registered(), rejected]).state()).toMatchObject({ status: 'rejected', reason: 'NIB tidak sesuai OSS' });
     });
 
     it('given a verified vendor, when suspended, then VendorSuspended', () => {
-      vendor.given([registered(), verified]).when({ type: 'SuspendVendor', reason: 'keluhan pembeli' }).then([suspended]);
-      expect(vendor.given([registered(), verified, suspended]).state()).toMatchObject({ status: 'suspended', reason: 'keluhan pembeli' });
+      given(vendorDecider, [registered(), verified]).when({ type: 'SuspendVendor', reason: 'keluhan pembeli' }).then([suspended]);
+      expect(given(vendorDecider, [registered(), verified, suspended]).state()).toMatchObject({ status: 'suspended', reason: 'keluhan pembeli' });
     });
 
     it('given a suspended vendor, when reinstated, then VendorReinstated and the suspension reason is gone', () => {
-      vendor.given([registered(), verified, suspended]).when({ type: 'ReinstateVendor' }).then([reinstated]);
-      const state = vendor.given([registered(), verified, suspended, reinstated]).state();
+      given(vendorDecider, [registered(), verified, suspended]).when({ type: 'ReinstateVendor' }).then([reinstated]);
+      const state = given(vendorDecider, [registered(), verified, suspended, reinstated]).state();
       expect(state).toMatchObject({ status: 'verified' });
       expect(state).not.toHaveProperty('reason');
     });
 
     it('suspends again after a reinstatement', () => {
-      vendor.given([registered(), verified, suspended, reinstated]).when({ type: 'SuspendVendor', reason: 'keluhan pembeli' }).then([suspended]);
+      given(vendorDecider, [registered(), verified, suspended, reinstated]).when({ type: 'SuspendVendor', reason: 'keluhan pembeli' }).then([suspended]);
     });
 
     it('keeps a reason of up to 500 characters, line breaks included (as the API accepts)', () => {
       const reason = `${'a'.repeat(250)}\n${'b'.repeat(249)}`;
-      vendor.given([registered()]).when({ type: 'RejectVendor', reason }).then([{ type: 'VendorRejected', data: { vendorId: VENDOR_ID, reason } }]);
-      vendor.given([registered(), verified]).when({ type: 'SuspendVendor', reason }).then([{ type: 'VendorSuspended', data: { vendorId: VENDOR_ID, reason } }]);
+      given(vendorDecider, [registered()]).when({ type: 'RejectVendor', reason }).then([{ type: 'VendorRejected', data: { vendorId: VENDOR_ID, reason } }]);
+      given(vendorDecider, [registered(), verified]).when({ type: 'SuspendVendor', reason }).then([{ type: 'VendorSuspended', data: { vendorId: VENDOR_ID, reason } }]);
     });
 
     it.each(['', '  ', 'x'.repeat(501), 'a\u0000b'])('refuses a rejection or suspension without a proper reason (%j)', (reason) => {
-      vendor.given([registered()]).when({ type: 'RejectVendor', reason }).thenRefuses({ kind: 'validation', code: 'INVALID_TEXT' });
-      vendor.given([registered(), verified]).when({ type: 'SuspendVendor', reason }).thenRefuses({ kind: 'validation', code: 'INVALID_TEXT' });
+      given(vendorDecider, [registered()]).when({ type: 'RejectVendor', reason }).thenRefuses({ kind: 'validation', code: 'INVALID_TEXT' });
+      given(vendorDecider, [registered(), verified]).when({ type: 'SuspendVendor', reason }).thenRefuses({ kind: 'validation', code: 'INVALID_TEXT' });
     });
 
     const histories: Record<string, VendorEvent[]> = {
@@ -263,14 +255,13 @@ describe('vendor decider (unit)', () => {
     );
 
     it.each(invalid)('refuses %s for a %s vendor with VENDOR_INVALID_TRANSITION and writes nothing', (_type, status, command, from) => {
-      vendor
-        .given(histories[status]!)
+      given(vendorDecider, histories[status]!)
         .when(command)
         .thenRefuses({ kind: 'business_rule', code: 'VENDOR_INVALID_TRANSITION', details: { vendorStatus: status, allowedFrom: [from] } });
     });
 
     it.each(transitions.map(([command]) => [command.type, command] as const))('refuses %s for a vendor that never registered with VENDOR_NOT_FOUND', (_type, command) => {
-      vendor.given([]).when(command).thenRefuses({ kind: 'not_found', code: 'VENDOR_NOT_FOUND' });
+      given(vendorDecider, []).when(command).thenRefuses({ kind: 'not_found', code: 'VENDOR_NOT_FOUND' });
     });
   });
 
@@ -281,40 +272,40 @@ describe('vendor decider (unit)', () => {
     });
 
     it('given a verified vendor, when it renames itself, then VendorProfileUpdated with the whole new profile', () => {
-      vendor.given([registered(), verified]).when({ type: 'UpdateVendorProfile', name: ' CV Sari Rasa Banten ' }).then([updated({ name: 'CV Sari Rasa Banten' })]);
+      given(vendorDecider, [registered(), verified]).when({ type: 'UpdateVendorProfile', name: ' CV Sari Rasa Banten ' }).then([updated({ name: 'CV Sari Rasa Banten' })]);
     });
 
     it('moving out of Banten makes the vendor not local, and the state follows', () => {
-      vendor.given([registered()]).when({ type: 'UpdateVendorProfile', kabupatenKotaCode: '3273' }).then([updated({ kabupatenKotaCode: '3273', isLocal: false })]);
-      const state = vendor.given([registered(), updated({ kabupatenKotaCode: '3273', isLocal: false })]).state();
+      given(vendorDecider, [registered()]).when({ type: 'UpdateVendorProfile', kabupatenKotaCode: '3273' }).then([updated({ kabupatenKotaCode: '3273', isLocal: false })]);
+      const state = given(vendorDecider, [registered(), updated({ kabupatenKotaCode: '3273', isLocal: false })]).state();
       expect(state).toMatchObject({ status: 'pending', kabupatenKotaCode: '3273', isLocal: false });
     });
 
     it('changes the contact of a suspended vendor and keeps it suspended', () => {
       const contact = { email: 'baru@rasa.id', phone: '0254-123456' };
-      vendor.given([registered(), verified, suspended]).when({ type: 'UpdateVendorProfile', contact }).then([updated({ contact })]);
-      expect(vendor.given([registered(), verified, suspended, updated({ contact })]).state()).toMatchObject({ status: 'suspended', contact, reason: 'keluhan pembeli' });
+      given(vendorDecider, [registered(), verified, suspended]).when({ type: 'UpdateVendorProfile', contact }).then([updated({ contact })]);
+      expect(given(vendorDecider, [registered(), verified, suspended, updated({ contact })]).state()).toMatchObject({ status: 'suspended', contact, reason: 'keluhan pembeli' });
     });
 
     it('writes nothing when nothing changes', () => {
-      vendor.given([registered(), verified]).when({ type: 'UpdateVendorProfile' }).then([]);
-      vendor.given([registered(), verified]).when({ type: 'UpdateVendorProfile', name: 'CV Sari Rasa', kabupatenKotaCode: '3673', contact: { ...CONTACT } }).then([]);
+      given(vendorDecider, [registered(), verified]).when({ type: 'UpdateVendorProfile' }).then([]);
+      given(vendorDecider, [registered(), verified]).when({ type: 'UpdateVendorProfile', name: 'CV Sari Rasa', kabupatenKotaCode: '3673', contact: { ...CONTACT } }).then([]);
     });
 
     it('refuses an unknown kabupaten/kota code', () => {
-      vendor.given([registered()]).when({ type: 'UpdateVendorProfile', kabupatenKotaCode: '3699' }).thenRefuses({ kind: 'validation', code: 'UNKNOWN_KABUPATEN_KOTA' });
+      given(vendorDecider, [registered()]).when({ type: 'UpdateVendorProfile', kabupatenKotaCode: '3699' }).thenRefuses({ kind: 'validation', code: 'UNKNOWN_KABUPATEN_KOTA' });
     });
 
     it('refuses a blank name', () => {
-      vendor.given([registered()]).when({ type: 'UpdateVendorProfile', name: '   ' }).thenRefuses({ kind: 'validation', code: 'INVALID_TEXT' });
+      given(vendorDecider, [registered()]).when({ type: 'UpdateVendorProfile', name: '   ' }).thenRefuses({ kind: 'validation', code: 'INVALID_TEXT' });
     });
 
     it('refuses to update a rejected vendor', () => {
-      vendor.given([registered(), rejected]).when({ type: 'UpdateVendorProfile', name: 'Lain' }).thenRefuses({ kind: 'business_rule', code: 'VENDOR_INVALID_TRANSITION', details: { vendorStatus: 'rejected' } });
+      given(vendorDecider, [registered(), rejected]).when({ type: 'UpdateVendorProfile', name: 'Lain' }).thenRefuses({ kind: 'business_rule', code: 'VENDOR_INVALID_TRANSITION', details: { vendorStatus: 'rejected' } });
     });
 
     it('refuses to update a vendor that never registered', () => {
-      vendor.given([]).when({ type: 'UpdateVendorProfile', name: 'Lain' }).thenRefuses({ kind: 'not_found', code: 'VENDOR_NOT_FOUND' });
+      given(vendorDecider, []).when({ type: 'UpdateVendorProfile', name: 'Lain' }).thenRefuses({ kind: 'not_found', code: 'VENDOR_NOT_FOUND' });
     });
   });
 });

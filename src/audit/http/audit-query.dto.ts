@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
-import { AS_OF_CARDS_PAGE_MAX } from '../as-of/balances-as-of.js';
+import { AS_OF_CARDS_PAGE_DEFAULT, AS_OF_CARDS_PAGE_MAX } from '../as-of/balances-as-of.js';
 import { INSTANT_FORMAT } from '../params/audit-params.js';
 
 /** Lines per answer of GET /audit/events; the next answer starts at the last line's position + 1. */
@@ -48,6 +48,6 @@ export class AsOfQueryDto {
 export class BalancesAsOfQueryDto extends AsOfQueryDto {
   @ApiPropertyOptional({ description: 'only this card' }) @IsOptional() @IsUUID() cardId?: string;
   @ApiPropertyOptional({ description: 'cards after this card id (the nextAfterCardId of the previous answer)' }) @IsOptional() @IsUUID() afterCardId?: string;
-  @ApiPropertyOptional({ description: `cards in this answer: default 100, max ${AS_OF_CARDS_PAGE_MAX}` })
+  @ApiPropertyOptional({ description: `cards in this answer: default ${AS_OF_CARDS_PAGE_DEFAULT}, max ${AS_OF_CARDS_PAGE_MAX}` })
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(AS_OF_CARDS_PAGE_MAX) limit?: number;
 }

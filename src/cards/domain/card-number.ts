@@ -25,8 +25,11 @@ export function findCardNumber(value: unknown, path = 'body', depth = 0): string
   return undefined;
 }
 
+/** The only digits of a card number the ledger holds. */
+export const CARD_LAST4_PATTERN = /^\d{4}$/;
+
 export function isCardLast4(value: string): boolean {
-  return /^\d{4}$/.test(value);
+  return CARD_LAST4_PATTERN.test(value);
 }
 
 /** The field of a request body that carries more of a card number than its last four digits, or undefined. */

@@ -13,8 +13,12 @@ import { authorise, capture, expire, requireAmount, settle, voidHold } from './c
 import { findCardNumber, isCardLast4 } from './card-number.js';
 import { cardExpiryInstantMs } from './card-validity.js';
 
-const NAME_LENGTH_MAX = 200;
-const REASON_LENGTH_MAX = 500;
+export const HOLDER_NAME_LENGTH_MAX = 200;
+export const REASON_LENGTH_MAX = 500;
+/** No KKP limit comes near this; it also keeps a card number typed into an amount out. */
+export const CARD_LIMIT_RUPIAH_MAX = 100_000_000_000;
+/** A bank statement's reference, as the statement prints it. */
+export const STATEMENT_REFERENCE_PATTERN = /^[A-Za-z0-9./_-]{1,100}$/;
 
 export const cardStreamId = (cardId: string): string => `card-${cardId}`;
 
@@ -71,7 +75,7 @@ function issue(command: Extract<CardCommand, { type: 'IssueCard' }>, state: Card
   if (!isIsoDate(command.expiresOn)) errors.push({ field: 'expiresOn', messages: ['a date, YYYY-MM-DD'] });
   if (errors.length > 0) throw invalid('INVALID_CARD', 'the card is invalid', errors);
   requireAmount(command.limitRupiah, 'limitRupiah');
-  const holderName = requireText('holderName', command.holderName, NAME_LENGTH_MAX);
+  const holderName = requireText('holderName', command.holderName, HOLDER_NAME_LENGTH_MAX);
   const opd = requireRegisteredOpd(command.opd);
   if (command.at.getTime() >= cardExpiryInstantMs(command.expiresOn)) {
     throw ruleViolation('CARD_ALREADY_EXPIRED', 'the card\'s expiry date has passed (WIB): it could never authorise anything', { expiresOn: command.expiresOn });

@@ -1,10 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsInt, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { OPD_CODE_EXAMPLE, OPD_CODE_FORMAT } from '../../opds/domain/opd-code.js';
+import { DATE_PATTERN } from '../../kernel/dates.js';
 import { IsOpdCode } from '../../opds/http/opd-code.validator.js';
-
-/** No KKP limit comes near this; it also keeps a card number typed into an amount out. */
-export const CARD_LIMIT_RUPIAH_MAX = 100_000_000_000;
+import { CARD_LAST4_PATTERN } from '../domain/card-number.js';
+import { CARD_LIMIT_RUPIAH_MAX, HOLDER_NAME_LENGTH_MAX, REASON_LENGTH_MAX, STATEMENT_REFERENCE_PATTERN } from '../domain/card.decider.js';
 
 export class IssueCardDto {
   @ApiProperty({
@@ -15,11 +15,11 @@ export class IssueCardDto {
   opdCode!: string;
 
   @ApiProperty({ example: 'Siti Rahmawati', description: 'the cardholder (never published)' })
-  @IsString() @Length(1, 200)
+  @IsString() @Length(1, HOLDER_NAME_LENGTH_MAX)
   holderName!: string;
 
   @ApiProperty({ example: '4821', description: 'the last four digits only: a full card number anywhere in the request is refused with 400' })
-  @Matches(/^\d{4}$/, { message: 'cardLast4 must be exactly the last four digits' })
+  @Matches(CARD_LAST4_PATTERN, { message: 'cardLast4 must be exactly the last four digits' })
   cardLast4!: string;
 
   @ApiProperty({ example: 100_000_000, description: 'credit limit, integer rupiah' })
@@ -27,7 +27,7 @@ export class IssueCardDto {
   limitRupiah!: number;
 
   @ApiProperty({ example: '2028-12-31', description: 'expiry date; the card is valid through the end of that day (WIB)' })
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'expiresOn must be YYYY-MM-DD' })
+  @Matches(DATE_PATTERN, { message: 'expiresOn must be YYYY-MM-DD' })
   expiresOn!: string;
 }
 
@@ -39,13 +39,13 @@ export class ChangeCardLimitDto {
 
 export class CardReasonDto {
   @ApiProperty({ example: 'kartu dilaporkan hilang' })
-  @IsString() @Length(1, 500)
+  @IsString() @Length(1, REASON_LENGTH_MAX)
   reason!: string;
 }
 
 export class SettleStatementDto {
   @ApiProperty({ example: 'BNI-KKP/2026-11/DINKES', description: 'the bank statement paid; settled once per card' })
-  @Matches(/^[A-Za-z0-9./_-]{1,100}$/, { message: 'statementReference must be 1..100 of A-Z a-z 0-9 . / _ -' })
+  @Matches(STATEMENT_REFERENCE_PATTERN, { message: 'statementReference must be 1..100 of A-Z a-z 0-9 . / _ -' })
   statementReference!: string;
 
   @ApiProperty({ example: 4_250_000, description: 'paid to the bank, integer rupiah; at most what is captured and unsettled' })

@@ -1,13 +1,14 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req, Res, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, Post, Req, Res, UseInterceptors } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { AuthenticatedRequest } from '../../auth/auth.guard.js';
 import { Roles } from '../../auth/roles.decorator.js';
 import { requireActor } from '../../auth/scope.js';
 import { CommandPipeline } from '../../event-store/command-pipeline.js';
 import { CLOCK } from '../../event-store/event-store.tokens.js';
-import { CommandResponseDto, commandResponse } from '../../http/command-response.js';
+import { CommandEndpoint } from '../../http/command-endpoint.decorator.js';
+import { CommandResponseDto, executeCommand } from '../../http/command-response.js';
 import { commandContext, createdId, etag } from '../../http/request-context.js';
 import { NoBodyPipe } from '../../http/no-body.pipe.js';
 import { UuidParamPipe } from '../../http/uuid-param.pipe.js';
@@ -19,7 +20,6 @@ import { CardReasonDto, ChangeCardLimitDto, IssueCardDto, SettleStatementDto } f
 import { cardView } from './card.view.js';
 import { RefuseCardNumbersInterceptor } from './refuse-card-numbers.interceptor.js';
 import { ifMatchHeader } from '../../http/api-headers.js';
-import { Idempotent } from '../../idempotency/idempotent.decorator.js';
 
 const IF_MATCH_HEADER = ifMatchHeader('card');
 
@@ -34,23 +34,17 @@ export class CardsController {
   ) {}
 
   @Post()
-  @HttpCode(201)
-  @Roles('admin')
-  @ApiBearerAuth()
-  @Idempotent('required')
+  @CommandEndpoint({ roles: ['admin'], status: 201, idempotency: 'required' })
   @ApiOperation({
     summary: 'Issue a KKP card to an OPD/satker (admin)',
     description:
       'Only the last four digits of the card number are accepted: a full card number anywhere in the body is refused with 400 CARD_NUMBER_REFUSED and nothing is written. ' +
       'The OPD must be registered (POST /opds; 422 OPD_NOT_REGISTERED otherwise); the card records its registered name.',
   })
-  @ApiCreatedResponse({ type: CommandResponseDto })
   async issue(@Body() body: IssueCardDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto & { cardId: string }> {
     const context = commandContext(request, this.clock);
     const cardId = createdId('card', context);
-    const result = await this.commands.execute(new CardCommandRequest(cardId, { type: 'IssueCard', cardId, ...body }, context));
-    void reply.header('Location', `/cards/${cardId}`).header('ETag', etag(result.nextExpectedRevision));
-    return { cardId, ...commandResponse(result) };
+    return { cardId, ...(await executeCommand(this.commands, new CardCommandRequest(cardId, { type: 'IssueCard', cardId, ...body }, context), reply, `/cards/${cardId}`)) };
   }
 
   @Get(':cardId')
@@ -68,68 +62,41 @@ export class CardsController {
   }
 
   @Post(':cardId/limit')
-  @HttpCode(200)
-  @Roles('admin')
-  @ApiBearerAuth()
-  @Idempotent()
-  @ApiHeader(IF_MATCH_HEADER)
+  @CommandEndpoint({ roles: ['admin'], ifMatch: IF_MATCH_HEADER })
   @ApiOperation({ summary: 'Change the credit limit (admin); 422 LIMIT_BELOW_COMMITTED below what is held and captured but unsettled' })
-  @ApiOkResponse({ type: CommandResponseDto })
   changeLimit(@Param('cardId', new UuidParamPipe('cardId')) cardId: string, @Body() body: ChangeCardLimitDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto> {
     return this.change(cardId, { type: 'ChangeCardLimit', limitRupiah: body.limitRupiah }, request, reply);
   }
 
   @Post(':cardId/suspend')
-  @HttpCode(200)
-  @Roles('admin')
-  @ApiBearerAuth()
-  @Idempotent()
-  @ApiHeader(IF_MATCH_HEADER)
+  @CommandEndpoint({ roles: ['admin'], ifMatch: IF_MATCH_HEADER })
   @ApiOperation({ summary: 'Suspend an active card (admin): new authorisations are declined, existing holds stand' })
-  @ApiOkResponse({ type: CommandResponseDto })
   suspend(@Param('cardId', new UuidParamPipe('cardId')) cardId: string, @Body() body: CardReasonDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto> {
     return this.change(cardId, { type: 'SuspendCard', reason: body.reason }, request, reply);
   }
 
   @Post(':cardId/reinstate')
-  @HttpCode(200)
-  @Roles('admin')
-  @ApiBearerAuth()
-  @Idempotent()
-  @ApiHeader(IF_MATCH_HEADER)
+  @CommandEndpoint({ roles: ['admin'], ifMatch: IF_MATCH_HEADER })
   @ApiOperation({ summary: 'Reinstate a suspended card (admin)' })
-  @ApiOkResponse({ type: CommandResponseDto })
   reinstate(@Param('cardId', new UuidParamPipe('cardId')) cardId: string, @Body(NoBodyPipe) _body: unknown, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto> {
     return this.change(cardId, { type: 'ReinstateCard' }, request, reply);
   }
 
   @Post(':cardId/close')
-  @HttpCode(200)
-  @Roles('admin')
-  @ApiBearerAuth()
-  @Idempotent()
-  @ApiHeader(IF_MATCH_HEADER)
+  @CommandEndpoint({ roles: ['admin'], ifMatch: IF_MATCH_HEADER })
   @ApiOperation({ summary: 'Close a card for good (admin); 422 CARD_HAS_OPEN_HOLDS while any hold is open' })
-  @ApiOkResponse({ type: CommandResponseDto })
   close(@Param('cardId', new UuidParamPipe('cardId')) cardId: string, @Body() body: CardReasonDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto> {
     return this.change(cardId, { type: 'CloseCard', reason: body.reason }, request, reply);
   }
 
   @Post(':cardId/statements')
-  @HttpCode(200)
-  @Roles('admin')
-  @ApiBearerAuth()
-  @Idempotent('required')
-  @ApiHeader(IF_MATCH_HEADER)
+  @CommandEndpoint({ roles: ['admin'], idempotency: 'required', ifMatch: IF_MATCH_HEADER })
   @ApiOperation({ summary: 'Record that the OPD\'s treasurer paid a card statement (admin): StatementSettled restores that much of the available limit' })
-  @ApiOkResponse({ type: CommandResponseDto })
   settle(@Param('cardId', new UuidParamPipe('cardId')) cardId: string, @Body() body: SettleStatementDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto> {
     return this.change(cardId, { type: 'SettleStatement', ...body }, request, reply);
   }
 
   private async change(cardId: string, command: CardCommandInput, request: AuthenticatedRequest, reply: FastifyReply): Promise<CommandResponseDto> {
-    const result = await this.commands.execute(new CardCommandRequest(cardId, command, commandContext(request, this.clock)));
-    void reply.header('ETag', etag(result.nextExpectedRevision));
-    return commandResponse(result);
+    return executeCommand(this.commands, new CardCommandRequest(cardId, command, commandContext(request, this.clock)), reply);
   }
 }

@@ -8,9 +8,9 @@ import type { ActingVendor, ListingCommand } from './listing.commands.js';
 import type { ListingEvent } from './listing.events.js';
 import type { ListingState } from './listing.state.js';
 
-const TITLE_LENGTH_MAX = 200;
-const UNIT_LENGTH_MAX = 40;
-const REASON_LENGTH_MAX = 500;
+export const TITLE_LENGTH_MAX = 200;
+export const UNIT_LENGTH_MAX = 40;
+export const REASON_LENGTH_MAX = 500;
 
 export const listingStreamId = (listingId: string): string => `listing-${listingId}`;
 

@@ -1,13 +1,14 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { AuthenticatedRequest } from '../../auth/auth.guard.js';
-import { Public, Roles } from '../../auth/roles.decorator.js';
+import { Public } from '../../auth/roles.decorator.js';
 import { assertVendorScope, requireActor } from '../../auth/scope.js';
 import { CommandPipeline } from '../../event-store/command-pipeline.js';
 import { CLOCK } from '../../event-store/event-store.tokens.js';
-import { CommandResponseDto, commandResponse } from '../../http/command-response.js';
+import { CommandEndpoint } from '../../http/command-endpoint.decorator.js';
+import { CommandResponseDto, executeCommand } from '../../http/command-response.js';
 import { commandContext, createdId, etag } from '../../http/request-context.js';
 import { UuidParamPipe } from '../../http/uuid-param.pipe.js';
 import type { Clock } from '../../kernel/clock.js';
@@ -18,7 +19,6 @@ import { ReasonDto } from '../../vendors/http/vendor.dto.js';
 import { ChangePriceDto, CreateListingDto } from './listing.dto.js';
 import { listingView } from './listing.view.js';
 import { ifMatchHeader } from '../../http/api-headers.js';
-import { Idempotent } from '../../idempotency/idempotent.decorator.js';
 import { vendorDecider, vendorStreamId } from '../../vendors/domain/vendor.decider.js';
 
 const IF_MATCH_HEADER = ifMatchHeader('listing');
@@ -33,12 +33,8 @@ export class ListingsController {
   ) {}
 
   @Post('vendors/:vendorId/listings')
-  @HttpCode(201)
-  @Roles('vendor')
-  @ApiBearerAuth()
-  @Idempotent('required')
+  @CommandEndpoint({ roles: ['vendor'], status: 201, idempotency: 'required' })
   @ApiOperation({ summary: 'List a product or service (the verified vendor itself)' })
-  @ApiCreatedResponse({ type: CommandResponseDto })
   async create(
     @Param('vendorId', new UuidParamPipe('vendorId')) vendorId: string,
     @Body() body: CreateListingDto,
@@ -48,9 +44,7 @@ export class ListingsController {
     assertVendorScope(requireActor(request.actor), vendorId);
     const context = commandContext(request, this.clock);
     const listingId = createdId('listing', context);
-    const result = await this.commands.execute(new ListingCommandRequest(listingId, vendorId, { type: 'CreateListing', listingId, ...body }, context));
-    void reply.header('Location', `/listings/${listingId}`).header('ETag', etag(result.nextExpectedRevision));
-    return { listingId, ...commandResponse(result) };
+    return { listingId, ...(await executeCommand(this.commands, new ListingCommandRequest(listingId, vendorId, { type: 'CreateListing', listingId, ...body }, context), reply, `/listings/${listingId}`)) };
   }
 
   @Get('listings/:listingId')
@@ -69,13 +63,8 @@ export class ListingsController {
   }
 
   @Post('listings/:listingId/price')
-  @HttpCode(200)
-  @Roles('vendor')
-  @ApiBearerAuth()
-  @Idempotent()
-  @ApiHeader(IF_MATCH_HEADER)
+  @CommandEndpoint({ roles: ['vendor'], ifMatch: IF_MATCH_HEADER })
   @ApiOperation({ summary: 'Reprice a listing (its vendor); the old price stays in the public history' })
-  @ApiOkResponse({ type: CommandResponseDto })
   reprice(
     @Param('listingId', new UuidParamPipe('listingId')) listingId: string,
     @Body() body: ChangePriceDto,
@@ -86,13 +75,8 @@ export class ListingsController {
   }
 
   @Post('listings/:listingId/delist')
-  @HttpCode(200)
-  @Roles('vendor')
-  @ApiBearerAuth()
-  @Idempotent()
-  @ApiHeader(IF_MATCH_HEADER)
+  @CommandEndpoint({ roles: ['vendor'], ifMatch: IF_MATCH_HEADER })
   @ApiOperation({ summary: 'Delist (its vendor): the listing stops selling' })
-  @ApiOkResponse({ type: CommandResponseDto })
   delist(
     @Param('listingId', new UuidParamPipe('listingId')) listingId: string,
     @Body() body: ReasonDto,
@@ -110,8 +94,6 @@ export class ListingsController {
   ): Promise<CommandResponseDto> {
     const context = commandContext(request, this.clock);
     // The decider refuses a vendor that does not own the listing.
-    const result = await this.commands.execute(new ListingCommandRequest(listingId, context.actor.vendorId!, command, context));
-    void reply.header('ETag', etag(result.nextExpectedRevision));
-    return commandResponse(result);
+    return executeCommand(this.commands, new ListingCommandRequest(listingId, context.actor.vendorId!, command, context), reply);
   }
 }

@@ -9,8 +9,10 @@ import { BANTEN_KABUPATEN_KOTA, PROVINCES, isKnownKabupatenKota } from '../../ve
  */
 export const OPD_CODE_PATTERN = /^(?:\d{2}|\d{4})-[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*$/;
 export const OPD_CODE_LENGTH_MAX = 40;
-export const OPD_CODE_FORMAT = '<BPS code of the pemda (2 or 4 digits)>-<UNIT> in capitals, digits and single hyphens, at most 40 characters, e.g. 3673-DINKES';
 export const OPD_CODE_EXAMPLE = '3673-DINKES';
+export const OPD_CODE_FORMAT = `<BPS code of the pemda (2 or 4 digits)>-<UNIT> in capitals, digits and single hyphens, at most ${OPD_CODE_LENGTH_MAX} characters, e.g. ${OPD_CODE_EXAMPLE}`;
+/** A pemda's BPS code: a province (2 digits) or a kabupaten/kota (4 digits). */
+export const PEMDA_CODE_PATTERN = /^(\d{2}|\d{4})$/;
 
 export type PemdaLevel = 'provinsi' | 'kabupaten-kota';
 

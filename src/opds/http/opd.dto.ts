@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
 import { ListQueryDto } from '../../read-models/http/read-model-query.dto.js';
-import { OPD_CODE_EXAMPLE, OPD_CODE_FORMAT, OPD_CODE_LENGTH_MAX } from '../domain/opd-code.js';
+import { KABUPATEN_KOTA_CODE_PATTERN } from '../../vendors/domain/regions.js';
+import { OPD_CODE_EXAMPLE, OPD_CODE_FORMAT, OPD_CODE_LENGTH_MAX, PEMDA_CODE_PATTERN } from '../domain/opd-code.js';
 import { OPD_NAME_LENGTH_MAX } from '../domain/opd.decider.js';
 import { IsOpdCode } from './opd-code.validator.js';
 
@@ -18,7 +19,7 @@ export class RegisterOpdDto {
     example: '3673',
     description: 'BPS kabupaten/kota where the OPD sits: its orders are credited to it. The pemda itself for a kabupaten/kota OPD; the kabupaten/kota of its office (Kota Serang, 3673, for Pemprov Banten) for a province OPD',
   })
-  @Matches(/^\d{4}$/, { message: 'kabupatenKotaCode must be 4 digits' })
+  @Matches(KABUPATEN_KOTA_CODE_PATTERN, { message: 'kabupatenKotaCode must be 4 digits' })
   kabupatenKotaCode!: string;
 }
 
@@ -29,7 +30,7 @@ export class RenameOpdDto {
 }
 
 export class OpdListQueryDto extends ListQueryDto {
-  @ApiPropertyOptional({ example: '3673' }) @IsOptional() @Matches(/^\d{4}$/) kabupatenKotaCode?: string;
-  @ApiPropertyOptional({ description: 'the parent pemda (2 or 4 digits)', example: '36' }) @IsOptional() @Matches(/^(\d{2}|\d{4})$/) pemdaCode?: string;
+  @ApiPropertyOptional({ example: '3673' }) @IsOptional() @Matches(KABUPATEN_KOTA_CODE_PATTERN) kabupatenKotaCode?: string;
+  @ApiPropertyOptional({ description: 'the parent pemda (2 or 4 digits)', example: '36' }) @IsOptional() @Matches(PEMDA_CODE_PATTERN) pemdaCode?: string;
   @ApiPropertyOptional({ description: 'part of the name, case-insensitive' }) @IsOptional() @IsString() @MaxLength(OPD_NAME_LENGTH_MAX) name?: string;
 }

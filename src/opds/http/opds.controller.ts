@@ -1,18 +1,19 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public, Roles } from '../../auth/roles.decorator.js';
 import { CommandPipeline } from '../../event-store/command-pipeline.js';
 import { CLOCK } from '../../event-store/event-store.tokens.js';
 import { ifMatchHeader } from '../../http/api-headers.js';
-import { Idempotent } from '../../idempotency/idempotent.decorator.js';
-import { CommandResponseDto, commandResponse } from '../../http/command-response.js';
+import { CommandEndpoint } from '../../http/command-endpoint.decorator.js';
+import { CommandResponseDto, executeCommand } from '../../http/command-response.js';
 import { commandContext, etag } from '../../http/request-context.js';
 import type { Clock } from '../../kernel/clock.js';
 import { notFound } from '../../kernel/errors.js';
 import type { Page } from '../../read-models/keyset-query.js';
 import { OPD_LIST } from '../../read-models/queries/directory.queries.js';
+import { listReply } from '../../read-models/http/read-model-reply.js';
 import { ReadModelQueryService } from '../../read-models/read-model-query.service.js';
 import { OpdCommandRequest } from '../application/opd.commands.js';
 import { opdDecider, opdStreamId } from '../domain/opd.decider.js';
@@ -31,21 +32,15 @@ export class OpdsController {
   ) {}
 
   @Post()
-  @HttpCode(201)
-  @Roles('admin')
-  @ApiBearerAuth()
-  @Idempotent('required')
+  @CommandEndpoint({ roles: ['admin'], status: 201, idempotency: 'required' })
   @ApiOperation({
     summary: 'Register an OPD/satker (admin)',
     description:
       'Cards, buyer keys and orders name only registered OPDs; an order is credited to its OPD\'s kabupaten/kota. ' +
       'A code registered already is 409 OPD_EXISTS; a code whose pemda prefix is not the region\'s (or its province) is 422 OPD_OUTSIDE_ITS_PEMDA.',
   })
-  @ApiCreatedResponse({ type: CommandResponseDto })
   async register(@Body() body: RegisterOpdDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto & { opdCode: string }> {
-    const result = await this.commands.execute(new OpdCommandRequest(body.opdCode, { type: 'RegisterOpd', ...body }, commandContext(request, this.clock)));
-    void reply.header('Location', `/opds/${body.opdCode}`).header('ETag', etag(result.nextExpectedRevision));
-    return { opdCode: body.opdCode, ...commandResponse(result) };
+    return { opdCode: body.opdCode, ...(await executeCommand(this.commands, new OpdCommandRequest(body.opdCode, { type: 'RegisterOpd', ...body }, commandContext(request, this.clock)), reply, `/opds/${body.opdCode}`)) };
   }
 
   @Get()
@@ -56,7 +51,7 @@ export class OpdsController {
   @ApiOkResponse({ description: '{ items, nextCursor, limit, sort }; X-Read-Model-Position says how far the read model is' })
   list(@Query() query: OpdListQueryDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Page | string> {
     const { kabupatenKotaCode, pemdaCode, name } = query;
-    return this.queries.list(OPD_LIST, ['opds'], query, { kabupatenKotaCode, pemdaCode, name }, request, reply);
+    return listReply(this.queries, OPD_LIST, ['opds'], query, { kabupatenKotaCode, pemdaCode, name }, request, reply);
   }
 
   @Get(':opdCode')
@@ -71,15 +66,9 @@ export class OpdsController {
   }
 
   @Patch(':opdCode')
-  @Roles('admin')
-  @ApiBearerAuth()
-  @Idempotent()
-  @ApiHeader(ifMatchHeader('OPD'))
+  @CommandEndpoint({ roles: ['admin'], ifMatch: ifMatchHeader('OPD') })
   @ApiOperation({ summary: 'Rename an OPD (admin); its code and region never change. Cards and orders keep the name they recorded' })
-  @ApiOkResponse({ type: CommandResponseDto })
   async rename(@Param('opdCode', OpdCodeParamPipe) opdCode: string, @Body() body: RenameOpdDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto> {
-    const result = await this.commands.execute(new OpdCommandRequest(opdCode, { type: 'RenameOpd', name: body.name }, commandContext(request, this.clock)));
-    void reply.header('ETag', etag(result.nextExpectedRevision));
-    return commandResponse(result);
+    return executeCommand(this.commands, new OpdCommandRequest(opdCode, { type: 'RenameOpd', name: body.name }, commandContext(request, this.clock)), reply);
   }
 }

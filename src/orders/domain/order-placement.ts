@@ -12,7 +12,7 @@ import type { OrderEvent, OrderLine } from './order.events.js';
 
 export const ORDER_LINES_MAX = 50;
 export const LINE_QUANTITY_MAX = 1_000_000;
-const TEXT_LENGTH_MAX = 200;
+export const OFFICIAL_NAME_LENGTH_MAX = 200;
 /** Micro and small businesses and koperasi: the scales the PMK 97/2021 KKP allowance is for. */
 const UMK_SCALES: readonly VendorScale[] = ['mikro', 'kecil', 'koperasi'];
 
@@ -58,7 +58,7 @@ export function place(command: PlaceOrder): OrderEvent[] {
           opdName: opd.name,
           // The region is the OPD's registered one, never the request's: spending is credited where the buyer is.
           kabupatenKotaCode: opd.kabupatenKotaCode,
-          officialName: requireText('officialName', command.officialName, TEXT_LENGTH_MAX),
+          officialName: requireText('officialName', command.officialName, OFFICIAL_NAME_LENGTH_MAX),
         },
         vendorId: vendor.vendorId,
         vendorScale: vendor.scale,
@@ -134,7 +134,7 @@ function checkRequest(command: PlaceOrder): void {
   });
   if (!isRupiah(command.shippingRupiah)) errors.push({ field: 'shippingRupiah', messages: ['an integer >= 0 (rupiah)'] });
   if (errors.length > 0) throw invalid('INVALID_ORDER', 'the order is invalid', errors);
-  requireText('officialName', command.officialName, TEXT_LENGTH_MAX);
+  requireText('officialName', command.officialName, OFFICIAL_NAME_LENGTH_MAX);
 }
 
 function priceLine(listingId: string, quantity: number, listings: readonly ListingSnapshot[], vendorId: string): OrderLine {

@@ -10,8 +10,9 @@ import { evolveOrder } from './order.evolve.js';
 import { CANCELLABLE_STATUSES, OrderState, OrderStatus, PlacedOrder, SUSPENSION_CANCELS } from './order.state.js';
 import { place } from './order-placement.js';
 
-const TEXT_LENGTH_MAX = 500;
-const BAST_NUMBER_LENGTH_MAX = 100;
+/** Reasons and notes on an order. */
+export const REASON_LENGTH_MAX = 500;
+export const BAST_NUMBER_LENGTH_MAX = 100;
 
 export const orderStreamId = (orderId: string): string => `order-${orderId}`;
 
@@ -51,22 +52,22 @@ function decide(command: OrderCommand, state: OrderState): OrderEvent[] {
     case 'RejectOrder':
       assertMayChangeOrder(command, state);
       requireStatus(state, ['placed', 'authorised'], 'reject');
-      return [{ type: 'OrderRejected', data: { orderId, vendorId: state.vendorId, reason: requireText('reason', command.reason, TEXT_LENGTH_MAX, { multiline: true }) } }];
+      return [{ type: 'OrderRejected', data: { orderId, vendorId: state.vendorId, reason: requireText('reason', command.reason, REASON_LENGTH_MAX, { multiline: true }) } }];
     case 'ShipOrder':
       assertMayChangeOrder(command, state);
       requireStatus(state, ['accepted'], 'ship');
-      return [{ type: 'OrderShipped', data: { orderId, vendorId: state.vendorId, note: command.note === undefined ? null : requireText('note', command.note, TEXT_LENGTH_MAX, { multiline: true }) } }];
+      return [{ type: 'OrderShipped', data: { orderId, vendorId: state.vendorId, note: command.note === undefined ? null : requireText('note', command.note, REASON_LENGTH_MAX, { multiline: true }) } }];
     case 'ReceiveOrder':
       return receive(command, state);
     case 'CancelOrder':
       assertMayChangeOrder(command, state);
       requireStatus(state, CANCELLABLE_STATUSES, 'cancel');
-      return [{ type: 'OrderCancelled', data: { orderId, reason: requireText('reason', command.reason, TEXT_LENGTH_MAX, { multiline: true }) } }];
+      return [{ type: 'OrderCancelled', data: { orderId, reason: requireText('reason', command.reason, REASON_LENGTH_MAX, { multiline: true }) } }];
     case 'CancelOrderOfSuspendedVendor':
       assertMayChangeOrder(command, state);
       // Accepted or shipped orders go on (goods delivered must be paid); closed ones have nothing to cancel.
       if (!SUSPENSION_CANCELS.includes(state.status) || state.vendorId !== command.vendorId) return [];
-      return [{ type: 'OrderCancelled', data: { orderId, reason: `vendor suspended: ${requireText('suspensionReason', command.suspensionReason, TEXT_LENGTH_MAX, { multiline: true })}` } }];
+      return [{ type: 'OrderCancelled', data: { orderId, reason: `vendor suspended: ${requireText('suspensionReason', command.suspensionReason, REASON_LENGTH_MAX, { multiline: true })}` } }];
     case 'RecordPayment':
       if (state.status === 'paid') return [];
       requireStatus(state, ['received'], 'record the payment of');

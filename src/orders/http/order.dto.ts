@@ -4,7 +4,10 @@ import { ArrayMaxSize, ArrayMinSize, IsInt, IsString, IsUUID, Length, Matches, M
 import { IsOmittable } from '../../http/optional.js';
 import { OPD_CODE_EXAMPLE, OPD_CODE_FORMAT } from '../../opds/domain/opd-code.js';
 import { IsOpdCode } from '../../opds/http/opd-code.validator.js';
-import { LINE_QUANTITY_MAX, ORDER_LINES_MAX } from '../domain/order-placement.js';
+import { DATE_PATTERN } from '../../kernel/dates.js';
+import { RUPIAH_MAX } from '../../kernel/money.js';
+import { BAST_NUMBER_LENGTH_MAX, REASON_LENGTH_MAX } from '../domain/order.decider.js';
+import { LINE_QUANTITY_MAX, OFFICIAL_NAME_LENGTH_MAX, ORDER_LINES_MAX } from '../domain/order-placement.js';
 
 export class OrderLineDto {
   @ApiProperty({ example: '0d000000-0000-4000-8000-000000000001' })
@@ -26,7 +29,7 @@ export class PlaceOrderDto {
   opdCode?: string;
 
   @ApiProperty({ example: 'Budi Santoso', description: 'the official placing the order (pejabat pengadaan / PPK)' })
-  @IsString() @Length(1, 200)
+  @IsString() @Length(1, OFFICIAL_NAME_LENGTH_MAX)
   officialName!: string;
 
   @ApiProperty({ example: '0b000000-0000-4000-8000-000000000001', description: 'one verified vendor' })
@@ -42,28 +45,28 @@ export class PlaceOrderDto {
   lines!: OrderLineDto[];
 
   @ApiProperty({ example: 150_000, description: 'shipping, integer rupiah >= 0; counts towards the order total' })
-  @IsInt() @Min(0) @Max(Number.MAX_SAFE_INTEGER)
+  @IsInt() @Min(0) @Max(RUPIAH_MAX)
   shippingRupiah!: number;
 }
 
 export class OrderReasonDto {
   @ApiProperty({ example: 'stok habis' })
-  @IsString() @Length(1, 500)
+  @IsString() @Length(1, REASON_LENGTH_MAX)
   reason!: string;
 }
 
 export class ShipOrderDto {
   @ApiPropertyOptional({ example: 'dikirim kurir, tiba pukul 10.00' })
-  @IsOmittable() @IsString() @Length(1, 500)
+  @IsOmittable() @IsString() @Length(1, REASON_LENGTH_MAX)
   note?: string;
 }
 
 export class ReceiveOrderDto {
   @ApiProperty({ example: 'BAST/017/DINKES/2026', description: 'number of the berita acara serah terima' })
-  @IsString() @Length(1, 100)
+  @IsString() @Length(1, BAST_NUMBER_LENGTH_MAX)
   bastNumber!: string;
 
   @ApiProperty({ example: '2026-11-28', description: 'date of the BAST, not after today (WIB)' })
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'bastDate must be YYYY-MM-DD' })
+  @Matches(DATE_PATTERN, { message: 'bastDate must be YYYY-MM-DD' })
   bastDate!: string;
 }

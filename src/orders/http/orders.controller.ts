@@ -1,13 +1,14 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { AuthenticatedRequest } from '../../auth/auth.guard.js';
 import { Roles } from '../../auth/roles.decorator.js';
 import { requireActor } from '../../auth/scope.js';
 import { CommandPipeline } from '../../event-store/command-pipeline.js';
 import { CLOCK } from '../../event-store/event-store.tokens.js';
-import { CommandResponseDto, commandResponse } from '../../http/command-response.js';
+import { CommandEndpoint } from '../../http/command-endpoint.decorator.js';
+import { CommandResponseDto, executeCommand } from '../../http/command-response.js';
 import { commandContext, createdId, etag } from '../../http/request-context.js';
 import { NoBodyPipe } from '../../http/no-body.pipe.js';
 import { UuidParamPipe } from '../../http/uuid-param.pipe.js';
@@ -18,7 +19,6 @@ import { orderDecider, orderStreamId } from '../domain/order.decider.js';
 import { OrderReasonDto, PlaceOrderDto, ReceiveOrderDto, ShipOrderDto } from './order.dto.js';
 import { assertMayReadOrder, orderNotFound, orderView } from './order.view.js';
 import { ifMatchHeader } from '../../http/api-headers.js';
-import { Idempotent } from '../../idempotency/idempotent.decorator.js';
 
 const IF_MATCH_HEADER = ifMatchHeader('order');
 
@@ -32,10 +32,7 @@ export class OrdersController {
   ) {}
 
   @Post()
-  @HttpCode(201)
-  @Roles('buyer', 'admin')
-  @ApiBearerAuth()
-  @Idempotent('required')
+  @CommandEndpoint({ roles: ['buyer', 'admin'], status: 201, idempotency: 'required' })
   @ApiOperation({
     summary: 'Place an order with one verified vendor, paid by the buyer OPD\'s KKP card',
     description:
@@ -44,15 +41,12 @@ export class OrdersController {
       'The order is credited to the buying OPD\'s registered kabupaten/kota (an unregistered OPD is 422 OPD_NOT_REGISTERED). ' +
       'The card authorisation follows asynchronously (process manager): poll GET /orders/{orderId} for authorised or declined.',
   })
-  @ApiCreatedResponse({ type: CommandResponseDto })
   async place(@Body() body: PlaceOrderDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto & { orderId: string }> {
     const context = commandContext(request, this.clock);
     const opdCode = buyingOpd(context.actor, body.opdCode);
     const orderId = createdId('order', context);
     const { opdCode: _given, ...rest } = body;
-    const result = await this.commands.execute(new PlaceOrderCommand({ ...rest, orderId, opdCode }, context));
-    void reply.header('Location', `/orders/${orderId}`).header('ETag', etag(result.nextExpectedRevision));
-    return { orderId, ...commandResponse(result) };
+    return { orderId, ...(await executeCommand(this.commands, new PlaceOrderCommand({ ...rest, orderId, opdCode }, context), reply, `/orders/${orderId}`)) };
   }
 
   @Get(':orderId')
@@ -69,61 +63,36 @@ export class OrdersController {
   }
 
   @Post(':orderId/accept')
-  @HttpCode(200)
-  @Roles('vendor')
-  @ApiBearerAuth()
-  @Idempotent()
-  @ApiHeader(IF_MATCH_HEADER)
+  @CommandEndpoint({ roles: ['vendor'], ifMatch: IF_MATCH_HEADER })
   @ApiOperation({ summary: 'Accept an authorised order (its vendor)' })
-  @ApiOkResponse({ type: CommandResponseDto })
   accept(@Param('orderId', new UuidParamPipe('orderId')) orderId: string, @Body(NoBodyPipe) _body: unknown, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto> {
     return this.change(orderId, (by) => ({ type: 'AcceptOrder', by }), request, reply);
   }
 
   @Post(':orderId/reject')
-  @HttpCode(200)
-  @Roles('vendor')
-  @ApiBearerAuth()
-  @Idempotent()
-  @ApiHeader(IF_MATCH_HEADER)
+  @CommandEndpoint({ roles: ['vendor'], ifMatch: IF_MATCH_HEADER })
   @ApiOperation({ summary: 'Reject an order (its vendor): the order closes and the card hold is released' })
-  @ApiOkResponse({ type: CommandResponseDto })
   reject(@Param('orderId', new UuidParamPipe('orderId')) orderId: string, @Body() body: OrderReasonDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto> {
     return this.change(orderId, (by) => ({ type: 'RejectOrder', by, reason: body.reason }), request, reply);
   }
 
   @Post(':orderId/ship')
-  @HttpCode(200)
-  @Roles('vendor')
-  @ApiBearerAuth()
-  @Idempotent()
-  @ApiHeader(IF_MATCH_HEADER)
+  @CommandEndpoint({ roles: ['vendor'], ifMatch: IF_MATCH_HEADER })
   @ApiOperation({ summary: 'Mark an accepted order shipped (its vendor)' })
-  @ApiOkResponse({ type: CommandResponseDto })
   ship(@Param('orderId', new UuidParamPipe('orderId')) orderId: string, @Body() body: ShipOrderDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto> {
     return this.change(orderId, (by) => ({ type: 'ShipOrder', by, ...(body.note !== undefined ? { note: body.note } : {}) }), request, reply);
   }
 
   @Post(':orderId/receive')
-  @HttpCode(200)
-  @Roles('buyer', 'admin')
-  @ApiBearerAuth()
-  @Idempotent()
-  @ApiHeader(IF_MATCH_HEADER)
+  @CommandEndpoint({ roles: ['buyer', 'admin'], ifMatch: IF_MATCH_HEADER })
   @ApiOperation({ summary: 'Confirm receipt with the BAST (the buying OPD): the card hold is then captured for the order total' })
-  @ApiOkResponse({ type: CommandResponseDto })
   receive(@Param('orderId', new UuidParamPipe('orderId')) orderId: string, @Body() body: ReceiveOrderDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto> {
     return this.change(orderId, (by, at) => ({ type: 'ReceiveOrder', by, at, bastNumber: body.bastNumber, bastDate: body.bastDate }), request, reply);
   }
 
   @Post(':orderId/cancel')
-  @HttpCode(200)
-  @Roles('buyer', 'admin')
-  @ApiBearerAuth()
-  @Idempotent()
-  @ApiHeader(IF_MATCH_HEADER)
+  @CommandEndpoint({ roles: ['buyer', 'admin'], ifMatch: IF_MATCH_HEADER })
   @ApiOperation({ summary: 'Cancel an order until it is shipped (the buying OPD): the card hold is released' })
-  @ApiOkResponse({ type: CommandResponseDto })
   cancel(@Param('orderId', new UuidParamPipe('orderId')) orderId: string, @Body() body: OrderReasonDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto> {
     return this.change(orderId, (by) => ({ type: 'CancelOrder', by, reason: body.reason }), request, reply);
   }
@@ -136,9 +105,7 @@ export class OrdersController {
   ): Promise<CommandResponseDto> {
     const context = commandContext(request, this.clock);
     // The decider checks that the actor is the order's vendor or buying OPD.
-    const result = await this.commands.execute(new ChangeOrderCommand(orderId, build(context.actor, context.occurredAt), context));
-    void reply.header('ETag', etag(result.nextExpectedRevision));
-    return commandResponse(result);
+    return executeCommand(this.commands, new ChangeOrderCommand(orderId, build(context.actor, context.occurredAt), context), reply);
   }
 }
 

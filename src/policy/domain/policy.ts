@@ -60,6 +60,8 @@ export const PRICE_OUTLIER_SAMPLE_SIZE_MAX = 500;
 /** Q1 and Q3 need a few prices to mean anything. */
 export const PRICE_OUTLIER_MIN_SAMPLES_MIN = 4;
 export const CATEGORY_COUNT_MIN = 2;
+/** Bound of every policy period in days (authorisation TTL, split-purchase window, new-vendor age). */
+export const POLICY_DAYS_MAX = 3_650;
 
 export interface PolicyVersion extends PolicyValues {
   /** 0 is the built-in default; every PolicySet adds one. */
@@ -105,7 +107,6 @@ export interface SetPolicy {
   readonly now: Date;
 }
 
-const DAYS_MAX = 3_650;
 
 export const policyDecider: Decider<PolicyState, SetPolicy, PolicyEvent> = {
   initialState: () => ({ versions: [] }),
@@ -154,8 +155,8 @@ function checkValues(values: PolicyValues): void {
     if (!Number.isSafeInteger(values[field]) || values[field] <= 0) problems.push({ field, messages: ['must be a positive integer (rupiah)'] });
   }
   for (const field of ['authorisationTtlDays', 'splitWindowDays', 'newVendorDays'] as const) {
-    if (!Number.isSafeInteger(values[field]) || values[field] < 1 || values[field] > DAYS_MAX) {
-      problems.push({ field, messages: [`must be an integer from 1 to ${DAYS_MAX}`] });
+    if (!Number.isSafeInteger(values[field]) || values[field] < 1 || values[field] > POLICY_DAYS_MAX) {
+      problems.push({ field, messages: [`must be an integer from 1 to ${POLICY_DAYS_MAX}`] });
     }
   }
   const ranges: readonly [keyof PolicyValues, number, number][] = [

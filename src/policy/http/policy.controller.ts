@@ -1,9 +1,10 @@
-import { Body, Controller, Get, HttpCode, Inject, Post, Req } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Post, Req } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { Public, Roles } from '../../auth/roles.decorator.js';
+import { Public } from '../../auth/roles.decorator.js';
 import { CLOCK } from '../../event-store/event-store.tokens.js';
+import { CommandEndpoint } from '../../http/command-endpoint.decorator.js';
 import { CommandResponseDto, commandResponse } from '../../http/command-response.js';
 import { commandContext } from '../../http/request-context.js';
 import type { Clock } from '../../kernel/clock.js';
@@ -11,7 +12,6 @@ import { PolicyService } from '../application/policy.service.js';
 import { SetPolicyCommand } from '../application/set-policy.handler.js';
 import { DEFAULT_POLICY, PolicyValues, RED_FLAG_POLICY_DEFAULTS, policyAt } from '../domain/policy.js';
 import { SetPolicyDto } from './set-policy.dto.js';
-import { Idempotent } from '../../idempotency/idempotent.decorator.js';
 
 @ApiTags('policy')
 @Controller('policy')
@@ -31,12 +31,8 @@ export class PolicyController {
   }
 
   @Post()
-  @HttpCode(201)
-  @Roles('admin')
-  @ApiBearerAuth()
-  @Idempotent()
+  @CommandEndpoint({ roles: ['admin'], status: 201 })
   @ApiOperation({ summary: 'Set a new policy version (admin); decisions from its effective date record its revision' })
-  @ApiCreatedResponse({ type: CommandResponseDto })
   async set(@Body() body: SetPolicyDto, @Req() request: FastifyRequest): Promise<CommandResponseDto> {
     const { effectiveFrom, ...given } = body;
     const values: PolicyValues = { ...RED_FLAG_POLICY_DEFAULTS, ...definedOnly(given) };

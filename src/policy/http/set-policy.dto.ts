@@ -1,10 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayNotEmpty, ArrayUnique, IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, Max, Min } from 'class-validator';
 import { CATEGORY_CODES } from '../../catalog/domain/categories.js';
+import { RUPIAH_MAX } from '../../kernel/money.js';
 import {
   CATEGORY_COUNT_MIN,
+  DEFAULT_POLICY,
   DUPLICATE_WINDOW_HOURS_MAX,
   PERCENT_MAX,
+  POLICY_DAYS_MAX,
   PRICE_OUTLIER_MIN_SAMPLES_MIN,
   PRICE_OUTLIER_SAMPLE_SIZE_MAX,
   RED_FLAG_POLICY_DEFAULTS,
@@ -14,18 +17,17 @@ import {
 } from '../../policy/domain/policy.js';
 import type { SplitPurchaseAction } from '../../policy/domain/policy.js';
 
-const RUPIAH_MAX = Number.MAX_SAFE_INTEGER;
 
 export class SetPolicyDto {
   @ApiProperty({ example: '2027-01-01T00:00:00+07:00', description: 'when the policy takes effect (not in the past)' })
   @IsISO8601({ strict: true })
   effectiveFrom!: string;
 
-  @ApiProperty({ example: 50_000_000, description: 'largest order total, rupiah' })
+  @ApiProperty({ example: DEFAULT_POLICY.maxOrderTotalRupiah, description: 'largest order total, rupiah' })
   @IsInt() @Min(1) @Max(RUPIAH_MAX)
   maxOrderTotalRupiah!: number;
 
-  @ApiProperty({ example: 50_000_000, description: 'KKP cap per payee per payment (PMK 196/PMK.05/2018), rupiah' })
+  @ApiProperty({ example: DEFAULT_POLICY.kkpPerPayeeCapRupiah, description: 'KKP cap per payee per payment (PMK 196/PMK.05/2018), rupiah' })
   @IsInt() @Min(1) @Max(RUPIAH_MAX)
   kkpPerPayeeCapRupiah!: number;
 
@@ -42,11 +44,11 @@ export class SetPolicyDto {
   eligibleScales!: VendorScale[];
 
   @ApiProperty({ example: 30 })
-  @IsInt() @Min(1) @Max(3_650)
+  @IsInt() @Min(1) @Max(POLICY_DAYS_MAX)
   authorisationTtlDays!: number;
 
   @ApiProperty({ example: 30 })
-  @IsInt() @Min(1) @Max(3_650)
+  @IsInt() @Min(1) @Max(POLICY_DAYS_MAX)
   splitWindowDays!: number;
 
   // The red-flag parameters: each optional, an omitted one takes its default (docs/red-flags.md).
@@ -71,7 +73,7 @@ export class SetPolicyDto {
   duplicateWindowHours?: number;
 
   @ApiPropertyOptional({ example: RED_FLAG_POLICY_DEFAULTS.newVendorDays, description: "days after a vendor's verification during which a large order is flagged" })
-  @IsOptional() @IsInt() @Min(1) @Max(3_650)
+  @IsOptional() @IsInt() @Min(1) @Max(POLICY_DAYS_MAX)
   newVendorDays?: number;
 
   @ApiPropertyOptional({ example: RED_FLAG_POLICY_DEFAULTS.newVendorLargeOrderRupiah, description: 'what counts as a large order for a new vendor, rupiah' })

@@ -2,7 +2,9 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsUUID, Matches, MaxLength, Min } from 'class-validator';
 import { CATEGORY_CODES } from '../../catalog/domain/categories.js';
-import { LEGAL_FORMS } from '../../vendors/domain/vendor-rules.js';
+import { KABUPATEN_KOTA_CODE_PATTERN } from '../../vendors/domain/regions.js';
+import { LEGAL_FORMS, NIB_PATTERN } from '../../vendors/domain/vendor-rules.js';
+import { SEARCH_TEXT_LENGTH_MAX } from '../keyset-query.js';
 import { VENDOR_SCALES } from '../../policy/domain/policy.js';
 import { ListQueryDto } from './read-model-query.dto.js';
 
@@ -28,7 +30,7 @@ export class VendorListQueryDto extends ListQueryDto {
 
   @ApiPropertyOptional({ description: 'BPS kabupaten/kota code of the domicile', example: '3673' })
   @IsOptional()
-  @Matches(/^\d{4}$/)
+  @Matches(KABUPATEN_KOTA_CODE_PATTERN)
   kabupatenKotaCode?: string;
 
   @ApiPropertyOptional({ description: 'domiciled in Banten (province 36)' })
@@ -39,12 +41,12 @@ export class VendorListQueryDto extends ListQueryDto {
 
   @ApiPropertyOptional({ description: 'part of the name, case-insensitive' })
   @IsOptional()
-  @MaxLength(100)
+  @MaxLength(SEARCH_TEXT_LENGTH_MAX)
   name?: string;
 
   @ApiPropertyOptional({ description: 'exact NIB (13 digits)' })
   @IsOptional()
-  @Matches(/^\d{13}$/)
+  @Matches(NIB_PATTERN)
   nib?: string;
 
   @ApiPropertyOptional({ description: 'registered at or after (ISO 8601)' })
@@ -101,7 +103,7 @@ export class ListingListQueryDto extends ListQueryDto {
 
   @ApiPropertyOptional({ description: 'part of the title, case-insensitive' })
   @IsOptional()
-  @MaxLength(100)
+  @MaxLength(SEARCH_TEXT_LENGTH_MAX)
   title?: string;
 }
 

@@ -5,6 +5,7 @@ import { Roles } from '../../auth/roles.decorator.js';
 import { UuidParamPipe } from '../../http/uuid-param.pipe.js';
 import type { Page } from '../keyset-query.js';
 import { LISTING_LIST, PRICE_HISTORY_LIST, VENDOR_LIST } from '../queries/directory.queries.js';
+import { listReply } from './read-model-reply.js';
 import { ReadModelQueryService } from '../read-model-query.service.js';
 import { ListingListQueryDto, PriceHistoryQueryDto, VendorListQueryDto } from './directory-query.dto.js';
 
@@ -23,7 +24,7 @@ export class DirectoryController {
   @ApiOkResponse({ description: PAGE_DESCRIPTION })
   vendors(@Query() query: VendorListQueryDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Page | string> {
     const { status, scale, legalForm, kabupatenKotaCode, isLocal, name, nib, registeredFrom, registeredTo } = query;
-    return this.queries.list(VENDOR_LIST, ['vendors'], query, { status, scale, legalForm, kabupatenKotaCode, isLocal, name, nib, registeredFrom, registeredTo }, request, reply);
+    return listReply(this.queries, VENDOR_LIST, ['vendors'], query, { status, scale, legalForm, kabupatenKotaCode, isLocal, name, nib, registeredFrom, registeredTo }, request, reply);
   }
 
   @Get('listings')
@@ -32,7 +33,7 @@ export class DirectoryController {
   @ApiOkResponse({ description: PAGE_DESCRIPTION })
   listings(@Query() query: ListingListQueryDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Page | string> {
     const { vendorId, category, status, vendorStatus, isDomesticProduct, minPriceRupiah, maxPriceRupiah, title } = query;
-    return this.queries.list(LISTING_LIST, ['catalog'], query, { vendorId, category, status, vendorStatus, isDomesticProduct, minPriceRupiah, maxPriceRupiah, title }, request, reply);
+    return listReply(this.queries, LISTING_LIST, ['catalog'], query, { vendorId, category, status, vendorStatus, isDomesticProduct, minPriceRupiah, maxPriceRupiah, title }, request, reply);
   }
 
   @Get('listings/:listingId/prices')
@@ -45,6 +46,6 @@ export class DirectoryController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Page | string> {
-    return this.queries.list(PRICE_HISTORY_LIST, ['catalog'], query, { listingId, from: query.from, to: query.to }, request, reply);
+    return listReply(this.queries, PRICE_HISTORY_LIST, ['catalog'], query, { listingId, from: query.from, to: query.to }, request, reply);
   }
 }

@@ -5,7 +5,9 @@ import { CATEGORY_CODES } from '../../catalog/domain/categories.js';
 import { OPD_CODE_EXAMPLE, OPD_CODE_FORMAT } from '../../opds/domain/opd-code.js';
 import { IsOpdCode } from '../../opds/http/opd-code.validator.js';
 import { VENDOR_SCALES } from '../../policy/domain/policy.js';
+import { KABUPATEN_KOTA_CODE_PATTERN } from '../../vendors/domain/regions.js';
 import { ACCOUNTS } from '../../../projections/journal/journal.projection.js';
+import { CSV_PAGE_SIZE_MAX, CURSOR_LENGTH_MAX, PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, SORT_PATTERN } from '../keyset-query.js';
 import { SPENDING_DIMENSIONS } from '../queries/spending.queries.js';
 import { BooleanParam } from './directory-query.dto.js';
 import { ListQueryDto } from './read-model-query.dto.js';
@@ -15,7 +17,7 @@ const ORDER_STATUSES = ['placed', 'authorised', 'declined', 'accepted', 'rejecte
 export class OrderListQueryDto extends ListQueryDto {
   @ApiPropertyOptional({ enum: ORDER_STATUSES }) @IsOptional() @IsIn(ORDER_STATUSES) status?: string;
   @ApiPropertyOptional({ example: OPD_CODE_EXAMPLE, description: OPD_CODE_FORMAT }) @IsOptional() @IsOpdCode() opdCode?: string;
-  @ApiPropertyOptional({ description: "the buyer's kabupaten/kota (BPS)", example: '3673' }) @IsOptional() @Matches(/^\d{4}$/) kabupatenKotaCode?: string;
+  @ApiPropertyOptional({ description: "the buyer's kabupaten/kota (BPS)", example: '3673' }) @IsOptional() @Matches(KABUPATEN_KOTA_CODE_PATTERN) kabupatenKotaCode?: string;
   @ApiPropertyOptional() @IsOptional() @IsUUID() vendorId?: string;
   @ApiPropertyOptional() @IsOptional() @IsUUID() cardId?: string;
   @ApiPropertyOptional({ enum: CATEGORY_CODES, description: 'orders with a line in this category' }) @IsOptional() @IsIn(CATEGORY_CODES) category?: string;
@@ -76,7 +78,7 @@ export class SpendingFilterDto {
   @ApiPropertyOptional({ description: 'from this month (YYYY-MM, month of payment)', example: '2025-01' }) @IsOptional() @Matches(/^\d{4}-\d{2}$/) monthFrom?: string;
   @ApiPropertyOptional({ description: 'to this month (YYYY-MM)', example: '2025-12' }) @IsOptional() @Matches(/^\d{4}-\d{2}$/) monthTo?: string;
   @ApiPropertyOptional({ example: OPD_CODE_EXAMPLE, description: OPD_CODE_FORMAT }) @IsOptional() @IsOpdCode() opdCode?: string;
-  @ApiPropertyOptional({ description: "the buyer's kabupaten/kota" }) @IsOptional() @Matches(/^\d{4}$/) kabupatenKotaCode?: string;
+  @ApiPropertyOptional({ description: "the buyer's kabupaten/kota" }) @IsOptional() @Matches(KABUPATEN_KOTA_CODE_PATTERN) kabupatenKotaCode?: string;
   @ApiPropertyOptional() @IsOptional() @IsUUID() vendorId?: string;
   @ApiPropertyOptional({ enum: CATEGORY_CODES }) @IsOptional() @IsIn(CATEGORY_CODES) category?: string;
   @ApiPropertyOptional({ enum: VENDOR_SCALES }) @IsOptional() @IsIn(VENDOR_SCALES) scale?: string;
@@ -89,8 +91,8 @@ export class SpendingQueryDto extends SpendingFilterDto {
   @IsIn(SPENDING_DIMENSIONS)
   by?: (typeof SPENDING_DIMENSIONS)[number];
 
-  @ApiPropertyOptional({ description: 'page size: default 50, max 500 (JSON) or 10000 (CSV)' }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) limit?: number;
-  @ApiPropertyOptional({ description: 'opaque: nextCursor of the previous page' }) @IsOptional() @MaxLength(2048) cursor?: string;
-  @ApiPropertyOptional({ description: 'amountRupiah, orderCount or key; prefix - for descending (default -amountRupiah)' }) @IsOptional() @Matches(/^-?[a-zA-Z]{1,40}$/) sort?: string;
+  @ApiPropertyOptional({ description: `page size: default ${PAGE_SIZE_DEFAULT}, max ${PAGE_SIZE_MAX} (JSON) or ${CSV_PAGE_SIZE_MAX} (CSV)` }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) limit?: number;
+  @ApiPropertyOptional({ description: 'opaque: nextCursor of the previous page' }) @IsOptional() @MaxLength(CURSOR_LENGTH_MAX) cursor?: string;
+  @ApiPropertyOptional({ description: 'amountRupiah, orderCount or key; prefix - for descending (default -amountRupiah)' }) @IsOptional() @Matches(SORT_PATTERN) sort?: string;
   @ApiPropertyOptional({ enum: ['json', 'csv'] }) @IsOptional() @IsIn(['json', 'csv']) format?: 'json' | 'csv';
 }

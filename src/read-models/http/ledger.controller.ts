@@ -15,6 +15,7 @@ import {
   ORDER_LIST,
   ORDER_TIMELINE_LIST,
 } from '../queries/ledger.queries.js';
+import { ensureFresh, listReply } from './read-model-reply.js';
 import { ReadModelQueryService } from '../read-model-query.service.js';
 import { trialBalance } from '../queries/trial-balance.js';
 import {
@@ -46,7 +47,7 @@ export class LedgerController {
   @ApiOkResponse({ description: PAGE_DESCRIPTION })
   orders(@Query() query: OrderListQueryDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Page | string> {
     const { status, opdCode, kabupatenKotaCode, vendorId, cardId, category, placedFrom, placedTo, minTotalRupiah, maxTotalRupiah } = query;
-    return this.queries.list(ORDER_LIST, ['orders'], query, { status, opdCode, kabupatenKotaCode, vendorId, cardId, category, placedFrom, placedTo, minTotalRupiah, maxTotalRupiah }, request, reply);
+    return listReply(this.queries, ORDER_LIST, ['orders'], query, { status, opdCode, kabupatenKotaCode, vendorId, cardId, category, placedFrom, placedTo, minTotalRupiah, maxTotalRupiah }, request, reply);
   }
 
   @Get('orders/:orderId')
@@ -54,7 +55,7 @@ export class LedgerController {
   @ApiOkResponse({ description: 'the order summary and its lines' })
   @ApiNotFoundResponse({ description: 'ORDER_NOT_FOUND (or not yet projected: pass waitForPosition)' })
   async order(@Param('orderId', new UuidParamPipe('orderId')) orderId: string, @Query() query: FreshnessDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
-    await this.queries.fresh(['orders'], query, reply);
+    await ensureFresh(this.queries, ['orders'], query, reply);
     const page = listPage(this.queries.db, ORDER_LIST, { filters: { orderId }, limit: 1 });
     if (page.items.length === 0) throw notFound('ORDER_NOT_FOUND', `no order ${orderId} in the read model`, { orderId });
     const lines = listPage(this.queries.db, ORDER_LINE_LIST, { filters: { orderId }, limit: ORDER_LINES_PAGE });
@@ -71,7 +72,7 @@ export class LedgerController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Page | string> {
-    return this.queries.list(ORDER_TIMELINE_LIST, ['orders'], query, { orderId, type: query.type }, request, reply);
+    return listReply(this.queries, ORDER_TIMELINE_LIST, ['orders'], query, { orderId, type: query.type }, request, reply);
   }
 
   @Get('cards')
@@ -80,7 +81,7 @@ export class LedgerController {
   @ApiOkResponse({ description: PAGE_DESCRIPTION })
   cards(@Query() query: CardListQueryDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Page | string> {
     const { opdCode, status, minAvailableRupiah, maxAvailableRupiah } = query;
-    return this.queries.list(CARD_LIST, ['cards'], query, { opdCode, status, minAvailableRupiah, maxAvailableRupiah }, request, reply);
+    return listReply(this.queries, CARD_LIST, ['cards'], query, { opdCode, status, minAvailableRupiah, maxAvailableRupiah }, request, reply);
   }
 
   @Get('card-holds')
@@ -89,7 +90,7 @@ export class LedgerController {
   @ApiOkResponse({ description: PAGE_DESCRIPTION })
   holds(@Query() query: CardHoldListQueryDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Page | string> {
     const { cardId, orderId, status, payeeVendorId, authorisedFrom, authorisedTo } = query;
-    return this.queries.list(CARD_HOLD_LIST, ['cards'], query, { cardId, orderId, status, payeeVendorId, authorisedFrom, authorisedTo }, request, reply);
+    return listReply(this.queries, CARD_HOLD_LIST, ['cards'], query, { cardId, orderId, status, payeeVendorId, authorisedFrom, authorisedTo }, request, reply);
   }
 
   @Get('journal/entries')
@@ -98,7 +99,7 @@ export class LedgerController {
   @ApiOkResponse({ description: PAGE_DESCRIPTION })
   entries(@Query() query: JournalEntryQueryDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Page | string> {
     const { cardId, kind, orderId, from, to } = query;
-    return this.queries.list(JOURNAL_ENTRY_LIST, ['journal'], query, { cardId, kind, orderId, from, to }, request, reply);
+    return listReply(this.queries, JOURNAL_ENTRY_LIST, ['journal'], query, { cardId, kind, orderId, from, to }, request, reply);
   }
 
   @Get('journal/lines')
@@ -107,7 +108,7 @@ export class LedgerController {
   @ApiOkResponse({ description: PAGE_DESCRIPTION })
   lines(@Query() query: JournalLineQueryDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Page | string> {
     const { cardId, account, position, from, to } = query;
-    return this.queries.list(JOURNAL_LINE_LIST, ['journal'], query, { cardId, account, position, from, to }, request, reply);
+    return listReply(this.queries, JOURNAL_LINE_LIST, ['journal'], query, { cardId, account, position, from, to }, request, reply);
   }
 
   @Get('journal/balances')
@@ -115,7 +116,7 @@ export class LedgerController {
   @ApiProduces('application/json', 'text/csv')
   @ApiOkResponse({ description: PAGE_DESCRIPTION })
   balances(@Query() query: JournalBalanceQueryDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Page | string> {
-    return this.queries.list(JOURNAL_BALANCE_LIST, ['journal'], query, { cardId: query.cardId, account: query.account }, request, reply);
+    return listReply(this.queries, JOURNAL_BALANCE_LIST, ['journal'], query, { cardId: query.cardId, account: query.account }, request, reply);
   }
 
   @Get('journal/trial-balance')
@@ -125,7 +126,7 @@ export class LedgerController {
   })
   @ApiOkResponse({ description: '{ accounts: [...], totalDebitRupiah, totalCreditRupiah, netRupiah, unbalancedEntries, balanced }' })
   async trialBalance(@Query() query: FreshnessDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
-    await this.queries.fresh(['journal'], query, reply);
+    await ensureFresh(this.queries, ['journal'], query, reply);
     return trialBalance(this.queries.db);
   }
 }

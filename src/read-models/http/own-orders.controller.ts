@@ -8,6 +8,7 @@ import type { Actor } from '../../kernel/actor.js';
 import { forbidden } from '../../kernel/errors.js';
 import type { Page } from '../keyset-query.js';
 import { ORDER_LIST } from '../queries/ledger.queries.js';
+import { listReply } from './read-model-reply.js';
 import { ReadModelQueryService } from '../read-model-query.service.js';
 import { OrderListQueryDto } from './ledger-query.dto.js';
 
@@ -33,7 +34,7 @@ export class OwnOrdersController {
   list(@Query() query: OrderListQueryDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Page | string> {
     const { status, opdCode, kabupatenKotaCode, vendorId, cardId, category, placedFrom, placedTo, minTotalRupiah, maxTotalRupiah } = query;
     const scope = ownOrdersScope(requireActor(request.actor), { opdCode, vendorId });
-    return this.queries.list(ORDER_LIST, ['orders'], query, { status, kabupatenKotaCode, cardId, category, placedFrom, placedTo, minTotalRupiah, maxTotalRupiah, ...scope }, request, reply);
+    return listReply(this.queries, ORDER_LIST, ['orders'], query, { status, kabupatenKotaCode, cardId, category, placedFrom, placedTo, minTotalRupiah, maxTotalRupiah, ...scope }, request, reply);
   }
 }
 

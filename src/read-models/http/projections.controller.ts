@@ -1,6 +1,7 @@
 import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../../auth/roles.decorator.js';
+import { LAG_EVENTS_COUNTED_MAX } from '../../event-store/subscription-runner.js';
 import type { ProjectionStatus } from '../projection-runners.js';
 import { ProjectionRunners } from '../projection-runners.js';
 
@@ -14,7 +15,7 @@ export class ProjectionsController {
   @Roles('admin', 'auditor')
   @ApiOperation({
     summary: 'Every projection: state, position in $all, head, lag in events, rows per table',
-    description: 'lagEvents = events in $all after the projection position (counted up to 10,000).',
+    description: `lagEvents = events in $all after the projection position (counted up to ${LAG_EVENTS_COUNTED_MAX.toLocaleString('en-US')}).`,
   })
   @ApiOkResponse({ description: '{ projections: [...] }' })
   async list(): Promise<{ projections: ProjectionStatus[] }> {

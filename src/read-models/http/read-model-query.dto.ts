@@ -1,11 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsEmpty, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { CSV_PAGE_SIZE_MAX } from '../keyset-query.js';
-
-/** A read waits this long for waitForPosition by default, and at most READ_MODEL_WAIT_MS_MAX: a connection is not held longer. */
-export const READ_MODEL_WAIT_MS_DEFAULT = 2_000;
-export const READ_MODEL_WAIT_MS_MAX = 5_000;
+import { CSV_PAGE_SIZE_MAX, CURSOR_LENGTH_MAX, PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, SORT_PATTERN } from '../keyset-query.js';
+import { READ_MODEL_WAIT_MS_DEFAULT, READ_MODEL_WAIT_MS_MAX } from '../read-model-query.service.js';
 
 /** Read-your-writes: what every read-model query accepts. */
 export class FreshnessDto {
@@ -37,7 +34,7 @@ export class FreshnessDto {
 
 /** Paging, sorting and format of a list. */
 export class ListQueryDto extends FreshnessDto {
-  @ApiPropertyOptional({ description: `page size: default 50, max 500 (JSON) or ${CSV_PAGE_SIZE_MAX} (CSV)`, example: 50 })
+  @ApiPropertyOptional({ description: `page size: default ${PAGE_SIZE_DEFAULT}, max ${PAGE_SIZE_MAX} (JSON) or ${CSV_PAGE_SIZE_MAX} (CSV)`, example: PAGE_SIZE_DEFAULT })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -48,12 +45,12 @@ export class ListQueryDto extends FreshnessDto {
   @ApiPropertyOptional({ description: 'opaque: the nextCursor of the previous page (same filters and sort)' })
   @IsOptional()
   @IsString()
-  @MaxLength(2048)
+  @MaxLength(CURSOR_LENGTH_MAX)
   cursor?: string;
 
   @ApiPropertyOptional({ description: 'a sort field; prefix with - for descending. The allowed fields are listed per endpoint.' })
   @IsOptional()
-  @Matches(/^-?[a-zA-Z]{1,40}$/)
+  @Matches(SORT_PATTERN)
   sort?: string;
 
   @ApiPropertyOptional({ enum: ['json', 'csv'], description: 'csv answers text/csv (also chosen by Accept: text/csv); the next cursor is in X-Next-Cursor' })

@@ -1,39 +1,46 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError } from '../../kernel/errors.js';
-import { CSV_PAGE_SIZE_MAX, PAGE_SIZE_MAX, Page, toCsv } from '../keyset-query.js';
-import type { ProjectionRunners } from '../projection-runners.js';
-import { READ_MODEL_WAIT_MS_DEFAULT, type FreshnessDto, type ListQueryDto } from './read-model-query.dto.js';
+import type { SqlValue } from '../../../projections/projection.js';
+import { CSV_PAGE_SIZE_MAX, ListSpec, PAGE_SIZE_MAX, Page, toCsv } from '../keyset-query.js';
+import { ReadModelQueryService, ReadModelStaleError } from '../read-model-query.service.js';
+import type { FreshnessDto, ListQueryDto } from './read-model-query.dto.js';
 
 export const POSITION_HEADER = 'X-Read-Model-Position';
 
 /**
- * Read-your-writes: with waitForPosition, wait (bounded) until every projection behind the
- * endpoint has applied that position, else 503 READ_MODEL_STALE. A position the store has not
- * reached can only come later by chance, so it is refused at once rather than waited for.
- * Every answer says how far the read model is in X-Read-Model-Position.
+ * Read-your-writes over HTTP: waits as the query asks (ReadModelQueryService.fresh), and every
+ * answer says how far the read model is in X-Read-Model-Position; a 503 READ_MODEL_STALE also
+ * says when to retry.
  */
-export async function ensureFresh(runners: ProjectionRunners, projections: readonly string[], query: FreshnessDto, reply: FastifyReply): Promise<void> {
-  if (query.waitForPosition !== undefined) {
-    const target = BigInt(query.waitForPosition);
-    const head = await runners.headPosition(projections);
-    if (target > head) {
-      throw new DomainError('validation', 'POSITION_BEYOND_HEAD', `waitForPosition ${target} is beyond the event store's head (${head}): pass a position a command answered`, {
-        headPosition: head.toString(),
-        errors: [{ field: 'waitForPosition', messages: [`must be at most the head position ${head}`] }],
-      });
-    }
-    const reached = await runners.waitForPosition(projections, target, query.waitMs ?? READ_MODEL_WAIT_MS_DEFAULT);
-    if (!reached) {
-      const position = await runners.position(projections);
-      void reply.header('Retry-After', '1').header(POSITION_HEADER, position.toString());
-      throw new DomainError('unavailable', 'READ_MODEL_STALE', `the read model has not reached position ${target} yet; retry shortly`, {
-        projections,
-        position: position.toString(),
-        waitForPosition: target.toString(),
-      });
-    }
+export async function ensureFresh(queries: ReadModelQueryService, projections: readonly string[], query: FreshnessDto, reply: FastifyReply): Promise<void> {
+  let position: bigint;
+  try {
+    position = await queries.fresh(projections, query);
+  } catch (error) {
+    if (error instanceof ReadModelStaleError) void reply.header('Retry-After', '1').header(POSITION_HEADER, error.position.toString());
+    throw error;
   }
-  void reply.header(POSITION_HEADER, (await runners.position(projections)).toString());
+  void reply.header(POSITION_HEADER, position.toString());
+}
+
+/** A list endpoint's answer: fresh as asked, one page of the list as JSON or CSV. */
+export async function listReply(
+  queries: ReadModelQueryService,
+  spec: ListSpec,
+  projections: readonly string[],
+  query: ListQueryDto,
+  filters: Readonly<Record<string, SqlValue | boolean | undefined>>,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<Page | string> {
+  await ensureFresh(queries, projections, query, reply);
+  const csv = wantsCsv(query, request);
+  const page = queries.page(spec, filters, {
+    ...(query.sort !== undefined ? { sort: query.sort } : {}),
+    ...(query.limit !== undefined ? { limit: query.limit } : {}),
+    ...(query.cursor !== undefined ? { cursor: query.cursor } : {}),
+    pageSizeMax: pageSizeMax(csv),
+  });
+  return pageReply(spec.name, Object.keys(spec.fields), page, csv, reply);
 }
 
 export function wantsCsv(query: ListQueryDto, request: FastifyRequest): boolean {

@@ -13,7 +13,7 @@ import {
   withShares,
 } from '../queries/spending.queries.js';
 import { ReadModelQueryService } from '../read-model-query.service.js';
-import { pageSizeMax, wantsCsv } from './read-model-reply.js';
+import { ensureFresh, pageSizeMax, wantsCsv } from './read-model-reply.js';
 import { SpendingFilterDto, SpendingQueryDto } from './ledger-query.dto.js';
 
 const FIELDS = ['key', 'label', 'amountRupiah', 'orderCount', 'umkKoperasiRupiah', 'umkKoperasiSharePercent', 'localRupiah', 'localSharePercent', 'meetsUmkKoperasiTarget'];
@@ -36,7 +36,7 @@ export class SpendingController {
   @ApiProduces('application/json', 'text/csv')
   @ApiOkResponse({ description: '{ by, items, nextCursor, totals, targetPercent }' })
   async spending(@Query() query: SpendingQueryDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown> | string> {
-    await this.queries.fresh(['spending'], {}, reply);
+    await ensureFresh(this.queries, ['spending'], {}, reply);
     const by = query.by ?? 'kabupaten-kota';
     const filters = filtersOf(query);
     const csv = wantsCsv(query, request);
@@ -72,7 +72,7 @@ export class SpendingController {
   })
   @ApiOkResponse({ description: '{ overall, byKabupatenKota, byOpd, targetPercent }' })
   async targets(@Query() query: SpendingFilterDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
-    await this.queries.fresh(['spending'], {}, reply);
+    await ensureFresh(this.queries, ['spending'], {}, reply);
     const filters = filtersOf(query);
     const groups = (by: 'kabupaten-kota' | 'opd') => {
       const page = listPage(this.queries.db, spendingListSpec(by, filters), { filters: {}, sort: 'key', limit: TARGET_GROUPS_MAX, pageSizeMax: TARGET_GROUPS_MAX });

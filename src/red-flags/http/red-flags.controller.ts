@@ -1,13 +1,13 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public, Roles } from '../../auth/roles.decorator.js';
 import { CommandPipeline } from '../../event-store/command-pipeline.js';
 import { CLOCK } from '../../event-store/event-store.tokens.js';
 import { ifMatchHeader } from '../../http/api-headers.js';
-import { Idempotent } from '../../idempotency/idempotent.decorator.js';
-import { CommandResponseDto, commandResponse } from '../../http/command-response.js';
+import { CommandEndpoint } from '../../http/command-endpoint.decorator.js';
+import { CommandResponseDto, executeCommand } from '../../http/command-response.js';
 import { commandContext, etag } from '../../http/request-context.js';
 import { UuidParamPipe } from '../../http/uuid-param.pipe.js';
 import type { Clock } from '../../kernel/clock.js';
@@ -16,7 +16,7 @@ import type { SqlValue } from '../../../projections/projection.js';
 import { redFlagsProjection } from '../../../projections/red-flags/red-flags.projection.js';
 import { ListSpec, Page, listPage } from '../../read-models/keyset-query.js';
 import { FreshnessDto } from '../../read-models/http/read-model-query.dto.js';
-import { pageReply, pageSizeMax, wantsCsv } from '../../read-models/http/read-model-reply.js';
+import { ensureFresh, pageReply, pageSizeMax, wantsCsv } from '../../read-models/http/read-model-reply.js';
 import { ReadModelQueryService } from '../../read-models/read-model-query.service.js';
 import { ReviewRedFlagCommand } from '../application/review-red-flag.handler.js';
 import { redFlagStreamId } from '../domain/red-flag-rules.js';
@@ -58,7 +58,7 @@ export class RedFlagsController {
     @Query() query: FreshnessDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Record<string, unknown>> {
-    await this.queries.fresh(PROJECTIONS, query, reply);
+    await ensureFresh(this.queries, PROJECTIONS, query, reply);
     const flag = this.find(RED_FLAG_LIST, flagId);
     // The ETag is the flag's stream revision (-1 before any review), read from the stream: the read model may lag it.
     void reply.header('ETag', etag((await this.pipeline.load(redFlagDecider, redFlagStreamId(flagId))).revision));
@@ -66,26 +66,19 @@ export class RedFlagsController {
   }
 
   @Post('admin/red-flags/:flagId/review')
-  @HttpCode(201)
+  @CommandEndpoint({ roles: ['admin', 'auditor'], status: 201, ifMatch: ifMatchHeader('red flag') })
   @ApiTags('red flags')
-  @ApiBearerAuth()
-  @Roles('admin', 'auditor')
-  @Idempotent()
-  @ApiHeader(ifMatchHeader('red flag'))
   @ApiOperation({
     summary: 'Review a red flag: dismissed or confirmed, with a reason (an event on redflag-<flagId>; a later review replaces the status)',
     description: '404 RED_FLAG_NOT_FOUND for a flag the read model does not hold; 400 without a reason; 412 REVISION_MISMATCH when If-Match is stale.',
   })
-  @ApiCreatedResponse({ type: CommandResponseDto })
   async review(
     @Param('flagId', new UuidParamPipe('flagId')) flagId: string,
     @Body() body: ReviewRedFlagDto,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CommandResponseDto> {
-    const result = await this.commands.execute(new ReviewRedFlagCommand(flagId, body.status, body.reason, commandContext(request, this.clock)));
-    void reply.header('ETag', etag(result.nextExpectedRevision));
-    return commandResponse(result);
+    return executeCommand(this.commands, new ReviewRedFlagCommand(flagId, body.status, body.reason, commandContext(request, this.clock)), reply);
   }
 
   @Get('public/red-flags')
@@ -109,12 +102,12 @@ export class RedFlagsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Record<string, unknown>> {
     refuseWaiting(query);
-    await this.queries.fresh(PROJECTIONS, query, reply);
+    await ensureFresh(this.queries, PROJECTIONS, query, reply);
     return this.find(PUBLIC_RED_FLAG_LIST, flagId);
   }
 
   private async page(spec: ListSpec, query: RedFlagListQueryDto, request: FastifyRequest, reply: FastifyReply): Promise<Page | string> {
-    await this.queries.fresh(PROJECTIONS, query, reply);
+    await ensureFresh(this.queries, PROJECTIONS, query, reply);
     const csv = wantsCsv(query, request);
     const { rule, status, outcome, opdCode, vendorId } = query;
     const page = listPage(this.queries.db, spec, {

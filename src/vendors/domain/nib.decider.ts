@@ -4,10 +4,10 @@ import { requireText } from '../../kernel/text.js';
 import type { NibCommand } from './vendor.commands.js';
 import type { NibEvent } from './vendor.events.js';
 import type { NibState } from './vendor.state.js';
+import { REASON_LENGTH_MAX } from './vendor-rules.js';
 
 /** NIB uniqueness: one stream per NIB, claimed with expected revision no_stream (or after a release). */
 export const nibStreamId = (nib: string): string => `nib-${nib}`;
-const REASON_LENGTH_MAX = 500;
 
 export const nibDecider: Decider<NibState, NibCommand, NibEvent> = {
   initialState: () => ({ status: 'free' }),

@@ -28,8 +28,11 @@ export const PROVINCES: Readonly<Record<string, string>> = {
   '94': 'Papua', '95': 'Papua Selatan', '96': 'Papua Tengah', '97': 'Papua Pegunungan',
 };
 
+/** A BPS kabupaten/kota code: 4 digits, the first two its province. */
+export const KABUPATEN_KOTA_CODE_PATTERN = /^\d{4}$/;
+
 export function isKnownKabupatenKota(code: string): boolean {
-  if (!/^\d{4}$/.test(code)) return false;
+  if (!KABUPATEN_KOTA_CODE_PATTERN.test(code)) return false;
   const province = code.slice(0, 2);
   if (province === BANTEN_PROVINCE_CODE) return code in BANTEN_KABUPATEN_KOTA;
   const regency = Number(code.slice(2));

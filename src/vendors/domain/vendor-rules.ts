@@ -36,13 +36,19 @@ function classify(amount: number, ceilings: readonly [VendorScale, number][]): V
 }
 
 /** NIB (Nomor Induk Berusaha): 13 digits. */
+export const NIB_PATTERN = /^\d{13}$/;
+/** NPWP: 15 digits (old form) or 16 digits (from 2024: "0" + the old 15 for an entity, the NIK for a person). */
+export const NPWP_PATTERN = /^(\d{15}|\d{16})$/;
+export const VENDOR_NAME_LENGTH_MAX = 200;
+/** Reasons given for rejecting, suspending a vendor or releasing a NIB. */
+export const REASON_LENGTH_MAX = 500;
+
 export function isValidNib(nib: string): boolean {
-  return /^\d{13}$/.test(nib);
+  return NIB_PATTERN.test(nib);
 }
 
-/** NPWP: 15 digits (old form) or 16 digits (from 2024: "0" + the old 15 for an entity, the NIK for a person). */
 export function isValidNpwp(npwp: string): boolean {
-  return /^\d{15}$/.test(npwp) || /^\d{16}$/.test(npwp);
+  return NPWP_PATTERN.test(npwp);
 }
 
 /** The public sees a person's NPWP/NIK only masked. */

@@ -7,10 +7,7 @@ import type { VendorCommand } from './vendor.commands.js';
 import type { VendorEvent } from './vendor.events.js';
 import type { VendorProfile, VendorState } from './vendor.state.js';
 import { isBanten, isKnownKabupatenKota } from './regions.js';
-import { LEGAL_FORMS, SCALE_RULE, isValidNib, isValidNpwp, scaleOf } from './vendor-rules.js';
-
-const NAME_LENGTH_MAX = 200;
-const REASON_LENGTH_MAX = 500;
+import { LEGAL_FORMS, REASON_LENGTH_MAX, SCALE_RULE, VENDOR_NAME_LENGTH_MAX, isValidNib, isValidNpwp, scaleOf } from './vendor-rules.js';
 
 export const vendorStreamId = (vendorId: string): string => `vendor-${vendorId}`;
 
@@ -65,7 +62,7 @@ function decide(command: VendorCommand, state: VendorState): VendorEvent[] {
       requireStatus(state.status, ['pending', 'verified', 'suspended'], 'update');
       const kabupatenKotaCode = command.kabupatenKotaCode ?? state.kabupatenKotaCode;
       requireKabupatenKota(kabupatenKotaCode);
-      const name = command.name === undefined ? state.name : requireText('name', command.name, NAME_LENGTH_MAX);
+      const name = command.name === undefined ? state.name : requireText('name', command.name, VENDOR_NAME_LENGTH_MAX);
       const contact = command.contact ?? state.contact;
       const unchanged =
         name === state.name &&
@@ -118,7 +115,7 @@ function register(command: Extract<VendorCommand, { type: 'RegisterVendor' }>, s
         vendorId: command.vendorId,
         nib: command.nib,
         npwp: command.npwp,
-        name: requireText('name', command.name, NAME_LENGTH_MAX),
+        name: requireText('name', command.name, VENDOR_NAME_LENGTH_MAX),
         legalForm: command.legalForm,
         scale,
         capitalRupiah: command.capitalRupiah ?? null,

@@ -1,18 +1,18 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Roles } from '../../auth/roles.decorator.js';
 import { CommandPipeline } from '../../event-store/command-pipeline.js';
 import { CLOCK } from '../../event-store/event-store.tokens.js';
-import { CommandResponseDto, commandResponse } from '../../http/command-response.js';
+import { CommandEndpoint } from '../../http/command-endpoint.decorator.js';
+import { CommandResponseDto, executeCommand } from '../../http/command-response.js';
 import { commandContext, etag } from '../../http/request-context.js';
 import type { Clock } from '../../kernel/clock.js';
 import { readNibHolding } from '../application/nib-holder.js';
 import { ReleaseUnregisteredNibCommand } from '../application/vendor.commands.js';
 import { ReasonDto } from './vendor.dto.js';
 import { NibParamPipe } from './nib-param.pipe.js';
-import { Idempotent } from '../../idempotency/idempotent.decorator.js';
 
 /**
  * Admins' view of NIB claims. A registration claims its NIB and then registers the vendor: a
@@ -49,16 +49,9 @@ export class NibsController {
   }
 
   @Post(':nib/release')
-  @HttpCode(200)
-  @Roles('admin')
-  @ApiBearerAuth()
-  @Idempotent()
-  @ApiHeader({ name: 'If-Match', required: false, description: 'the ETag of GET /nibs/{nib}; 412 if the claim changed since' })
+  @CommandEndpoint({ roles: ['admin'], ifMatch: { name: 'If-Match', required: false, description: 'the ETag of GET /nibs/{nib}; 412 if the claim changed since' } })
   @ApiOperation({ summary: 'Release a NIB whose holder never registered or was rejected (admin); 422 NIB_HELD_BY_VENDOR for a registered vendor' })
-  @ApiOkResponse({ type: CommandResponseDto })
   async release(@Param('nib', NibParamPipe) nib: string, @Body() body: ReasonDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto> {
-    const result = await this.commands.execute(new ReleaseUnregisteredNibCommand(nib, body.reason, commandContext(request, this.clock)));
-    void reply.header('ETag', etag(result.nextExpectedRevision));
-    return commandResponse(result);
+    return executeCommand(this.commands, new ReleaseUnregisteredNibCommand(nib, body.reason, commandContext(request, this.clock)), reply);
   }
 }

@@ -2,9 +2,9 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsEmail, IsIn, IsInt, IsObject, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { IsOmittable } from '../../http/optional.js';
-import { LEGAL_FORMS, type LegalForm } from '../domain/vendor-rules.js';
-
-const RUPIAH_MAX = Number.MAX_SAFE_INTEGER;
+import { RUPIAH_MAX } from '../../kernel/money.js';
+import { KABUPATEN_KOTA_CODE_PATTERN } from '../domain/regions.js';
+import { LEGAL_FORMS, NIB_PATTERN, NPWP_PATTERN, REASON_LENGTH_MAX, VENDOR_NAME_LENGTH_MAX, type LegalForm } from '../domain/vendor-rules.js';
 
 export class VendorContactDto {
   @ApiProperty({ example: 'usaha@sarirasa.co.id' })
@@ -18,15 +18,15 @@ export class VendorContactDto {
 
 export class RegisterVendorDto {
   @ApiProperty({ example: '9120301234567', description: 'Nomor Induk Berusaha, 13 digits, unique' })
-  @Matches(/^\d{13}$/, { message: 'nib must be 13 digits' })
+  @Matches(NIB_PATTERN, { message: 'nib must be 13 digits' })
   nib!: string;
 
   @ApiProperty({ example: '012345678901234', description: 'NPWP: 15 digits, or 16 digits from 2024' })
-  @Matches(/^(\d{15}|\d{16})$/, { message: 'npwp must be 15 or 16 digits' })
+  @Matches(NPWP_PATTERN, { message: 'npwp must be 15 or 16 digits' })
   npwp!: string;
 
   @ApiProperty({ example: 'Koperasi Sari Rasa Serang' })
-  @IsString() @Length(1, 200)
+  @IsString() @Length(1, VENDOR_NAME_LENGTH_MAX)
   name!: string;
 
   @ApiProperty({ enum: LEGAL_FORMS, example: 'koperasi' })
@@ -42,7 +42,7 @@ export class RegisterVendorDto {
   annualSalesRupiah?: number;
 
   @ApiProperty({ example: '3673', description: 'BPS kabupaten/kota code; 36xx is Banten (local)' })
-  @Matches(/^\d{4}$/, { message: 'kabupatenKotaCode must be 4 digits' })
+  @Matches(KABUPATEN_KOTA_CODE_PATTERN, { message: 'kabupatenKotaCode must be 4 digits' })
   kabupatenKotaCode!: string;
 
   @ApiProperty({ type: VendorContactDto })
@@ -52,13 +52,13 @@ export class RegisterVendorDto {
 
 export class ReasonDto {
   @ApiProperty({ example: 'NIB tidak sesuai dengan OSS' })
-  @IsString() @Length(1, 500)
+  @IsString() @Length(1, REASON_LENGTH_MAX)
   reason!: string;
 }
 
 export class UpdateVendorProfileDto {
   @ApiPropertyOptional({ example: 'Koperasi Sari Rasa Banten' })
-  @IsOmittable() @IsString() @Length(1, 200)
+  @IsOmittable() @IsString() @Length(1, VENDOR_NAME_LENGTH_MAX)
   name?: string;
 
   @ApiPropertyOptional({ type: VendorContactDto })
@@ -66,6 +66,6 @@ export class UpdateVendorProfileDto {
   contact?: VendorContactDto;
 
   @ApiPropertyOptional({ example: '3604' })
-  @IsOmittable() @Matches(/^\d{4}$/, { message: 'kabupatenKotaCode must be 4 digits' })
+  @IsOmittable() @Matches(KABUPATEN_KOTA_CODE_PATTERN, { message: 'kabupatenKotaCode must be 4 digits' })
   kabupatenKotaCode?: string;
 }

@@ -1,13 +1,14 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Patch, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, Patch, Post, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthenticatedRequest } from '../../auth/auth.guard.js';
-import { Public, Roles } from '../../auth/roles.decorator.js';
+import { Public } from '../../auth/roles.decorator.js';
 import { assertVendorScope, requireActor } from '../../auth/scope.js';
 import { CommandPipeline } from '../../event-store/command-pipeline.js';
 import { CLOCK } from '../../event-store/event-store.tokens.js';
-import { CommandResponseDto, commandResponse } from '../../http/command-response.js';
+import { CommandEndpoint } from '../../http/command-endpoint.decorator.js';
+import { CommandResponseDto, executeCommand } from '../../http/command-response.js';
 import { commandContext, createdId, etag } from '../../http/request-context.js';
 import { NoBodyPipe } from '../../http/no-body.pipe.js';
 import { UuidParamPipe } from '../../http/uuid-param.pipe.js';
@@ -18,7 +19,6 @@ import { vendorDecider, vendorStreamId } from '../domain/vendor.decider.js';
 import { ReasonDto, RegisterVendorDto, UpdateVendorProfileDto } from './vendor.dto.js';
 import { vendorView } from './vendor.view.js';
 import { ifMatchHeader } from '../../http/api-headers.js';
-import { Idempotent } from '../../idempotency/idempotent.decorator.js';
 
 const IF_MATCH_HEADER = ifMatchHeader('vendor');
 
@@ -32,10 +32,7 @@ export class VendorsController {
   ) {}
 
   @Post()
-  @HttpCode(201)
-  @Roles('vendor', 'admin')
-  @ApiBearerAuth()
-  @Idempotent('required')
+  @CommandEndpoint({ roles: ['vendor', 'admin'], status: 201, idempotency: 'required' })
   @ApiOperation({
     summary: 'Register a vendor (UMK or koperasi)',
     description:
@@ -43,13 +40,10 @@ export class VendorsController {
       'Menengah and large businesses are refused with 422 VENDOR_SCALE_INELIGIBLE naming the rule and figures; ' +
       'a NIB already registered is 409 NIB_ALREADY_REGISTERED.',
   })
-  @ApiCreatedResponse({ type: CommandResponseDto })
   async register(@Body() body: RegisterVendorDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto & { vendorId: string }> {
     const context = commandContext(request, this.clock);
     const vendorId = context.actor.role === 'vendor' ? context.actor.vendorId! : createdId('vendor', context);
-    const result = await this.commands.execute(new RegisterVendorCommand({ ...body, vendorId }, context));
-    void reply.header('Location', `/vendors/${vendorId}`).header('ETag', etag(result.nextExpectedRevision));
-    return { vendorId, ...commandResponse(result) };
+    return { vendorId, ...(await executeCommand(this.commands, new RegisterVendorCommand({ ...body, vendorId }, context), reply, `/vendors/${vendorId}`)) };
   }
 
   @Get(':vendorId')
@@ -64,68 +58,42 @@ export class VendorsController {
   }
 
   @Post(':vendorId/verify')
-  @HttpCode(200)
-  @Roles('admin')
-  @ApiBearerAuth()
-  @Idempotent()
-  @ApiHeader(IF_MATCH_HEADER)
+  @CommandEndpoint({ roles: ['admin'], ifMatch: IF_MATCH_HEADER })
   @ApiOperation({ summary: 'Verify a pending vendor (admin)' })
-  @ApiOkResponse({ type: CommandResponseDto })
   verify(@Param('vendorId', new UuidParamPipe('vendorId')) vendorId: string, @Body(NoBodyPipe) _body: unknown, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto> {
     return this.change(vendorId, { type: 'VerifyVendor' }, request, reply);
   }
 
   @Post(':vendorId/reject')
-  @HttpCode(200)
-  @Roles('admin')
-  @ApiBearerAuth()
-  @Idempotent()
-  @ApiHeader(IF_MATCH_HEADER)
+  @CommandEndpoint({ roles: ['admin'], ifMatch: IF_MATCH_HEADER })
   @ApiOperation({ summary: 'Reject a pending vendor with a reason (admin); its NIB is freed to register again' })
-  @ApiOkResponse({ type: CommandResponseDto })
   reject(@Param('vendorId', new UuidParamPipe('vendorId')) vendorId: string, @Body() body: ReasonDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto> {
     return this.change(vendorId, { type: 'RejectVendor', reason: body.reason }, request, reply);
   }
 
   @Post(':vendorId/suspend')
-  @HttpCode(200)
-  @Roles('admin')
-  @ApiBearerAuth()
-  @Idempotent()
-  @ApiHeader(IF_MATCH_HEADER)
+  @CommandEndpoint({ roles: ['admin'], ifMatch: IF_MATCH_HEADER })
   @ApiOperation({ summary: 'Suspend a verified vendor with a reason (admin): it stops listing and receiving orders' })
-  @ApiOkResponse({ type: CommandResponseDto })
   suspend(@Param('vendorId', new UuidParamPipe('vendorId')) vendorId: string, @Body() body: ReasonDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto> {
     return this.change(vendorId, { type: 'SuspendVendor', reason: body.reason }, request, reply);
   }
 
   @Post(':vendorId/reinstate')
-  @HttpCode(200)
-  @Roles('admin')
-  @ApiBearerAuth()
-  @Idempotent()
-  @ApiHeader(IF_MATCH_HEADER)
+  @CommandEndpoint({ roles: ['admin'], ifMatch: IF_MATCH_HEADER })
   @ApiOperation({ summary: 'Reinstate a suspended vendor (admin)' })
-  @ApiOkResponse({ type: CommandResponseDto })
   reinstate(@Param('vendorId', new UuidParamPipe('vendorId')) vendorId: string, @Body(NoBodyPipe) _body: unknown, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto> {
     return this.change(vendorId, { type: 'ReinstateVendor' }, request, reply);
   }
 
   @Patch(':vendorId')
-  @Roles('vendor', 'admin')
-  @ApiBearerAuth()
-  @Idempotent()
-  @ApiHeader(IF_MATCH_HEADER)
+  @CommandEndpoint({ roles: ['vendor', 'admin'], ifMatch: IF_MATCH_HEADER })
   @ApiOperation({ summary: 'Update the profile: name, contact, kabupaten/kota (the vendor itself or an admin)' })
-  @ApiOkResponse({ type: CommandResponseDto })
   update(@Param('vendorId', new UuidParamPipe('vendorId')) vendorId: string, @Body() body: UpdateVendorProfileDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto> {
     assertVendorScope(requireActor(request.actor), vendorId);
     return this.change(vendorId, { type: 'UpdateVendorProfile', ...body }, request, reply);
   }
 
   private async change(vendorId: string, command: ChangeVendorCommand['command'], request: FastifyRequest, reply: FastifyReply): Promise<CommandResponseDto> {
-    const result = await this.commands.execute(new ChangeVendorCommand(vendorId, command, commandContext(request, this.clock)));
-    void reply.header('ETag', etag(result.nextExpectedRevision));
-    return commandResponse(result);
+    return executeCommand(this.commands, new ChangeVendorCommand(vendorId, command, commandContext(request, this.clock)), reply);
   }
 }

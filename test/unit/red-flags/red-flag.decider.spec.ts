@@ -2,7 +2,7 @@ import type { Actor } from '../../../src/kernel/actor.js';
 import type { RedFlagCommand } from '../../../src/red-flags/domain/red-flag.decider.js';
 import { redFlagDecider } from '../../../src/red-flags/domain/red-flag.decider.js';
 import type { RedFlagEvent } from '../../../src/red-flags/domain/red-flag.events.js';
-import { spec } from '../../support/decider-spec.js';
+import { given } from '../../support/given-when-then.js';
 
 const flagId = '99999999-9999-5999-8999-999999999999';
 const auditor: Actor = { id: 'key:auditor', role: 'auditor' };
@@ -32,34 +32,31 @@ const refusal: Extract<RedFlagEvent, { type: 'SplitPurchaseRefused' }>['data'] =
   policyRevision: 1,
 };
 
-const redFlag = spec(redFlagDecider);
-
 describe('red flag decider (unit)', () => {
   it('given an open flag, when an auditor dismisses it with a reason, then RedFlagReviewed with the trimmed reason', () => {
-    redFlag.given([]).when(review()).then([reviewed('dismissed', 'harga wajar untuk laptop spesifikasi tinggi')]);
+    given(redFlagDecider, []).when(review()).then([reviewed('dismissed', 'harga wajar untuk laptop spesifikasi tinggi')]);
   });
 
   it('given a dismissal, when an admin confirms it, then a second review replaces the status', () => {
-    redFlag
-      .given([reviewed('dismissed', 'wajar')])
+    given(redFlagDecider, [reviewed('dismissed', 'wajar')])
       .when(review({ status: 'confirmed', reason: 'pemecahan paket terbukti', by: admin }))
       .then([reviewed('confirmed', 'pemecahan paket terbukti')]);
   });
 
   it('refuses a flag the read model does not hold (404), a missing or blank reason (400), a bad status (400), a buyer (403)', () => {
-    redFlag.given([]).when(review({ flagExists: false })).thenRefuses({ kind: 'not_found', code: 'RED_FLAG_NOT_FOUND', details: { flagId } });
-    redFlag.given([]).when(review({ reason: undefined })).thenRefuses({ kind: 'validation', code: 'INVALID_TEXT' });
-    redFlag.given([]).when(review({ reason: '   ' })).thenRefuses({ kind: 'validation', code: 'INVALID_TEXT' });
-    redFlag.given([]).when(review({ status: 'open' as never })).thenRefuses({ kind: 'validation', code: 'INVALID_REVIEW' });
-    redFlag.given([]).when(review({ by: { id: 'key:buyer', role: 'buyer', opdCode: 'OPD-3673-DINKES' } })).thenRefuses({ kind: 'forbidden', code: 'ROLE_NOT_ALLOWED' });
+    given(redFlagDecider, []).when(review({ flagExists: false })).thenRefuses({ kind: 'not_found', code: 'RED_FLAG_NOT_FOUND', details: { flagId } });
+    given(redFlagDecider, []).when(review({ reason: undefined })).thenRefuses({ kind: 'validation', code: 'INVALID_TEXT' });
+    given(redFlagDecider, []).when(review({ reason: '   ' })).thenRefuses({ kind: 'validation', code: 'INVALID_TEXT' });
+    given(redFlagDecider, []).when(review({ status: 'open' as never })).thenRefuses({ kind: 'validation', code: 'INVALID_REVIEW' });
+    given(redFlagDecider, []).when(review({ by: { id: 'key:buyer', role: 'buyer', opdCode: 'OPD-3673-DINKES' } })).thenRefuses({ kind: 'forbidden', code: 'ROLE_NOT_ALLOWED' });
   });
 
   it('records a split purchase refusal once: a retried placement adds nothing', () => {
-    redFlag.given([]).when({ type: 'RecordSplitPurchaseRefusal', refusal }).then([{ type: 'SplitPurchaseRefused', data: refusal }]);
-    redFlag.given([{ type: 'SplitPurchaseRefused', data: refusal }]).when({ type: 'RecordSplitPurchaseRefusal', refusal }).then([]);
+    given(redFlagDecider, []).when({ type: 'RecordSplitPurchaseRefusal', refusal }).then([{ type: 'SplitPurchaseRefused', data: refusal }]);
+    given(redFlagDecider, [{ type: 'SplitPurchaseRefused', data: refusal }]).when({ type: 'RecordSplitPurchaseRefusal', refusal }).then([]);
   });
 
   it('a refused split purchase can be reviewed like any flag', () => {
-    redFlag.given([{ type: 'SplitPurchaseRefused', data: refusal }]).when(review({ status: 'confirmed', reason: 'sengaja dipecah' })).then([reviewed('confirmed', 'sengaja dipecah')]);
+    given(redFlagDecider, [{ type: 'SplitPurchaseRefused', data: refusal }]).when(review({ status: 'confirmed', reason: 'sengaja dipecah' })).then([reviewed('confirmed', 'sengaja dipecah')]);
   });
 });
