@@ -24,10 +24,10 @@ const OBJECT: SchemaObject = { type: 'object', additionalProperties: true };
  * A command's answer: what was written, with its ETag; a creation also names the new resource
  * (`<createdId>` in the body, Location). Idempotent-Replayed is added where Idempotency-Key is honoured.
  */
-export function ApiCommandResponse(options: { status?: 200 | 201; createdId?: string; etag?: boolean } = {}): MethodDecorator {
-  const { status = 200, createdId, etag = true } = options;
+export function ApiCommandResponse(options: { status?: 200 | 201; createdId?: string; createdIdSchema?: SchemaObject; etag?: boolean } = {}): MethodDecorator {
+  const { status = 200, createdId, createdIdSchema = { type: 'string', format: 'uuid' }, etag = true } = options;
   const schema: SchemaObject | ReferenceObject = createdId
-    ? { allOf: [{ $ref: getSchemaPath(CommandResponseDto) }, { type: 'object', required: [createdId], properties: { [createdId]: { type: 'string', format: 'uuid' } } }] }
+    ? { allOf: [{ $ref: getSchemaPath(CommandResponseDto) }, { type: 'object', required: [createdId], properties: { [createdId]: createdIdSchema } }] }
     : { $ref: getSchemaPath(CommandResponseDto) };
   const headers: HeadersObject = {
     ...(etag ? ETAG_HEADER : {}),
