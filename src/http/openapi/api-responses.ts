@@ -1,4 +1,5 @@
-import { ApiExtension, ApiResponse, getSchemaPath } from '@nestjs/swagger';
+import { applyDecorators } from '@nestjs/common';
+import { ApiExtension, ApiExtraModels, ApiResponse, getSchemaPath } from '@nestjs/swagger';
 import type { HeadersObject, ReferenceObject, SchemaObject } from '@nestjs/swagger';
 import { CommandResponseDto } from '../command-response.js';
 import type { ProblemCode } from './problem-codes.js';
@@ -33,7 +34,10 @@ export function ApiCommandResponse(options: { status?: 200 | 201; createdId?: st
     ...(etag ? ETAG_HEADER : {}),
     ...(createdId ? { Location: { description: 'the created resource', schema: { type: 'string', format: 'uri-reference' } } } : {}),
   };
-  return ApiResponse({ status, description: createdId ? 'created' : 'done', content: { 'application/json': { schema } }, ...(Object.keys(headers).length > 0 ? { headers } : {}) });
+  return applyDecorators(
+    ApiExtraModels(CommandResponseDto),
+    ApiResponse({ status, description: createdId ? 'created' : 'done', content: { 'application/json': { schema } }, ...(Object.keys(headers).length > 0 ? { headers } : {}) }),
+  );
 }
 
 /** A JSON answer; `etag` when the route sends its stream revision as ETag. */
