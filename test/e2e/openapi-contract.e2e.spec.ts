@@ -138,6 +138,21 @@ describe('OpenAPI contract (e2e)', () => {
     expect(mismatched).toEqual([]);
   });
 
+  it('links every creation to the operations on what it created, by an operationId that exists', () => {
+    const byId = new Map(operations.map(({ path, operation }) => [operation.operationId as string, path]));
+    const creations = operations.filter(({ operation }) => operation.responses['201']?.content?.['application/json']?.schema?.allOf);
+    expect(creations.length).toBeGreaterThanOrEqual(5);
+    for (const { key, operation } of creations) {
+      const links = Object.values((operation.responses['201'].links ?? {}) as Json);
+      expect({ key, linked: links.length > 0 }).toEqual({ key, linked: true });
+      for (const link of links) {
+        const [name] = Object.keys(link.parameters);
+        expect({ key, target: byId.get(link.operationId)?.includes(`{${name}}`) }).toEqual({ key, target: true });
+        expect(link.parameters[name]).toBe(`$response.body#/${name}`);
+      }
+    }
+  });
+
   it('has examples that work on a fresh store: no waitForPosition beyond the head', () => {
     for (const { key, operation } of operations) {
       const wait = (operation.parameters ?? []).find((parameter: Json) => parameter.name === 'waitForPosition');
