@@ -1,5 +1,6 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
+import { OPD, buyerKey, issueCard, orderBody, sellingVendor } from '../support/purchase-session.js';
 import { TestApp } from '../support/test-app.js';
 
 // ajv-formats is CommonJS: the plugin is its default export.
@@ -11,6 +12,7 @@ const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'tr
 /** The one error answer that is not a problem: /health reports itself down with its own report. */
 const NOT_A_PROBLEM = new Set(['GET /health 503']);
 const UNKNOWN_UUID = '00000000-0000-4000-8000-000000000000';
+const REQUEST_TIMEOUT_MS = 30_000;
 
 type Json = Record<string, any>;
 interface Operation {
@@ -184,4 +186,52 @@ describe('OpenAPI contract (e2e)', () => {
       expect({ path, body: response.body, valid: validate(response.body), errors: validate.errors ?? null }).toEqual({ path, body: response.body, valid: true, errors: null });
     }
   });
+
+  it('answers every GET route, in a session with data, with a documented status and a body valid against its schema', async () => {
+    const admin = app.issueKey('admin');
+    const vendor = await sellingVendor(app, admin, [25_000]);
+    const buyer = await buyerKey(app, admin);
+    const cardId = await issueCard(app, admin, 10_000_000);
+    const placed = await app.request('POST', '/orders', { token: buyer, body: orderBody(vendor, cardId, [{ listingIndex: 0, quantity: 2 }]) });
+    expect(placed.status).toBe(201);
+    expect(validates('POST /orders', '201', placed.body)).toEqual([]);
+    const orderId: string = placed.body.orderId;
+    const nib: string = (await app.request('GET', `/vendors/${vendor.vendorId}`, { token: admin })).body.nib;
+    const tokens: Record<string, string> = { admin, auditor: app.issueKey('auditor'), buyer, vendor: vendor.vendorToken };
+    const values: Record<string, string> = { vendorId: vendor.vendorId, listingId: vendor.listingIds[0]!, cardId, orderId, opdCode: OPD, nib, flagId: UNKNOWN_UUID, id: '1', ocid: `ocds-demo00-${orderId}`, path: '0/000' };
+    const queries: Record<string, string> = { streamId: `order-${orderId}`, from: '1', start: '0', end: '1' };
+    const checked: string[] = [];
+    const wrong: unknown[] = [];
+    for (const { key, path, method, operation } of operations) {
+      if (method !== 'get') continue;
+      const roles = /Roles: ([a-z, ]+)\./.exec(operation.description ?? '')?.[1]?.split(', ') ?? [];
+      const role = ['admin', 'auditor', 'buyer', 'vendor'].find((candidate) => roles.includes(candidate));
+      const required = (operation.parameters ?? []).filter((parameter: Json) => parameter.in === 'query' && parameter.required).map((parameter: Json) => `${parameter.name}=${queries[parameter.name]}`);
+      if (path.startsWith('/audit/as-of/')) required.push(`at=${encodeURIComponent(new Date().toISOString())}`);
+      const url = path.replace(/\{(\w+)\}/g, (_all, name: string) => values[name] ?? UNKNOWN_UUID) + (required.length > 0 ? `?${required.join('&')}` : '');
+      // Read as text: an NDJSON export is no single JSON document.
+      const response = await fetch(`${app.baseUrl}${url}`, { headers: role ? { authorization: `Bearer ${tokens[role]}` } : {}, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+      const type = (response.headers.get('content-type') ?? '').split(';')[0]!;
+      const text = await response.text();
+      const documented = operation.responses[String(response.status)];
+      if (!documented) wrong.push({ key, url, status: response.status, body: text.slice(0, 300) });
+      else if (!documented.content?.[type]) wrong.push({ key, url, status: response.status, type, documented: Object.keys(documented.content ?? {}) });
+      else if (type === 'application/json' || type === PROBLEM) {
+        const errors = validates(key, String(response.status), JSON.parse(text), type);
+        if (errors.length > 0) wrong.push({ key, url, status: response.status, errors });
+      }
+      checked.push(`${key} ${response.status}`);
+    }
+    expect(wrong).toEqual([]);
+    expect(checked.filter((entry) => entry.endsWith(' 200')).length).toBeGreaterThan(50);
+  });
+
+  /** The schema errors of a body against the document's response for an operation and status (empty: valid). */
+  function validates(key: string, status: string, body: unknown, type = 'application/json'): string[] {
+    const [method, path] = key.split(' ') as [string, string];
+    const schema = document.paths[path][method.toLowerCase()].responses[status]?.content?.[type]?.schema;
+    if (!schema) return [`${key} ${status} ${type}: not documented`];
+    const validate = compile(schema);
+    return validate(body) ? [] : (validate.errors ?? []).map((error) => `${error.instancePath} ${error.message}`);
+  }
 });

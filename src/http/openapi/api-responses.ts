@@ -92,3 +92,8 @@ export function ApiReadModelResponse(description: string, schema: SchemaObject =
 export function ApiMediaResponse(mediaType: string, description: string, schema: SchemaObject = { type: 'string' }): MethodDecorator {
   return ApiResponse({ status: 200, description, content: { [mediaType]: { schema } } });
 }
+
+/** JSON Schema 2020-12 for a value that may be null (OpenAPI 3.1 has no `nullable`). */
+export const orNull = (type: string): SchemaObject => ({ type: [type, 'null'] }) as unknown as SchemaObject;
+/** A stream revision or position: 64-bit, so sent as decimal text. */
+export const REVISION_SCHEMA: SchemaObject = { type: 'string', pattern: '^-?\\d+$' };
