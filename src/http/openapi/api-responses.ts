@@ -1,6 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiExtension, ApiExtraModels, ApiResponse, getSchemaPath } from '@nestjs/swagger';
 import type { HeadersObject, ReferenceObject, SchemaObject } from '@nestjs/swagger';
+import type { ListSpec } from '../../read-models/keyset-query.js';
 import { CommandResponseDto } from '../command-response.js';
 import type { ProblemCode } from './problem-codes.js';
 
@@ -97,3 +98,14 @@ export function ApiMediaResponse(mediaType: string, description: string, schema:
 export const orNull = (type: string): SchemaObject => ({ type: [type, 'null'] }) as unknown as SchemaObject;
 /** A stream revision or position: 64-bit, so sent as decimal text. */
 export const REVISION_SCHEMA: SchemaObject = { type: 'string', pattern: '^-?\\d+$' };
+
+/** A read-model list's row: every field of its spec, booleans as booleans, the others as SQLite gives them. */
+export function listItemSchema(spec: Pick<ListSpec, 'fields' | 'booleanFields'>): SchemaObject {
+  const booleans = new Set(spec.booleanFields ?? []);
+  const fields = Object.keys(spec.fields);
+  return {
+    type: 'object',
+    required: fields,
+    properties: Object.fromEntries(fields.map((field) => [field, booleans.has(field) ? { type: 'boolean' } : ({ type: ['string', 'number', 'null'] } as unknown as SchemaObject)])),
+  };
+}
