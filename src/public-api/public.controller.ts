@@ -64,6 +64,7 @@ export class PublicController {
   @Get('summary')
   @ApiOperation({ summary: 'Headline figures: paid spending, the UMK/koperasi and Banten shares against the 40% target, counts' })
   @ApiJsonResponse('{ spending, counts, targetPercent, targetRule }')
+  @ApiProblems('VALIDATION_FAILED')
   async summary(@Query() query: Record<string, unknown>, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
     refuseParameters(query);
     await this.position(SUMMARY_PROJECTIONS, reply);
