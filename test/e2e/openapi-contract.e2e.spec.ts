@@ -226,6 +226,46 @@ describe('OpenAPI contract (e2e)', () => {
     expect(checked.filter((entry) => entry.endsWith(' 200')).length).toBeGreaterThan(50);
   });
 
+  it('answers hostile variants of every route (bad path ids, unknown parameters, an Accept it cannot serve, a text body) with documented problems', async () => {
+    const tokens: Record<string, string> = {
+      admin: app.issueKey('admin'),
+      auditor: app.issueKey('auditor'),
+      vendor: app.issueKey('vendor', { vendorId: UNKNOWN_UUID }),
+      buyer: app.issueKey('buyer', { opdCode: OPD }),
+    };
+    const wrong: unknown[] = [];
+    let sent = 0;
+    for (const { key, path, method, operation } of operations) {
+      const roles = /Roles: ([a-z, ]+)\./.exec(operation.description ?? '')?.[1]?.split(', ') ?? [];
+      const role = ['admin', 'auditor', 'vendor', 'buyer'].find((candidate) => roles.includes(candidate));
+      const headers: Record<string, string> = role ? { authorization: `Bearer ${tokens[role]}` } : {};
+      const wellFormed = path.replace(/\{(\w+)\}/g, (_all, name: string) => ({ opdCode: OPD, nib: '8120301234567', id: '1', name: 'orders', path: '0/000' })[name] ?? UNKNOWN_UUID);
+      const variants: { url: string; init: RequestInit }[] = [
+        // Each is refused before any handler runs, so nothing is written whatever the route does.
+        { url: wellFormed, init: { method: method.toUpperCase(), headers: { ...headers, accept: 'application/xml' } } },
+      ];
+      if (path.includes('{')) variants.push({ url: path.replace(/\{(\w+)\}/g, 'x%20y'), init: { method: method.toUpperCase(), headers } });
+      if (method === 'get') variants.push({ url: `${wellFormed}?unknownParameter=1`, init: { method: 'GET', headers } });
+      if (method !== 'get') variants.push({ url: wellFormed, init: { method: method.toUpperCase(), headers: { ...headers, 'content-type': 'text/plain' }, body: 'hello' } });
+      for (const { url, init } of variants) {
+        const response = await fetch(`${app.baseUrl}${url}`, { ...init, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+        const text = await response.text();
+        sent += 1;
+        if (response.status < 400) continue;
+        const documented = operation.responses[String(response.status)];
+        const type = (response.headers.get('content-type') ?? '').split(';')[0]!;
+        if (!documented || type !== PROBLEM) {
+          wrong.push({ key, url, accept: (init.headers as Record<string, string>).accept, status: response.status, type, body: text.slice(0, 200) });
+          continue;
+        }
+        const errors = validates(key, String(response.status), JSON.parse(text), PROBLEM);
+        if (errors.length > 0) wrong.push({ key, url, status: response.status, errors, body: text.slice(0, 200) });
+      }
+    }
+    expect(wrong).toEqual([]);
+    expect(sent).toBeGreaterThan(150);
+  });
+
   /** The schema errors of a body against the document's response for an operation and status (empty: valid). */
   function validates(key: string, status: string, body: unknown, type = 'application/json'): string[] {
     const [method, path] = key.split(' ') as [string, string];

@@ -110,7 +110,7 @@ export class RedFlagsController {
   @ApiTags('public red flags')
   @ApiOperation({ summary: 'One red flag, public view' })
   @ApiReadModelResponse('the red flag, public view')
-  @ApiProblems('RED_FLAG_NOT_FOUND')
+  @ApiProblems('RED_FLAG_NOT_FOUND', 'VALIDATION_FAILED')
   async publicOne(
     @Param('flagId', new UuidParamPipe('flagId')) flagId: string,
     @Query() query: FreshnessDto,
