@@ -226,7 +226,7 @@ describe('OpenAPI contract (e2e)', () => {
     expect(checked.filter((entry) => entry.endsWith(' 200')).length).toBeGreaterThan(50);
   });
 
-  it('answers hostile variants of every route (bad path ids, unknown parameters, an Accept it cannot serve, a text body) with documented problems', async () => {
+  it('answers hostile variants of every route (bad path ids, unknown parameters, an Accept it cannot serve, a text body, a bad key, malformed Idempotency-Key and If-Match) with documented problems', async () => {
     const tokens: Record<string, string> = {
       admin: app.issueKey('admin'),
       auditor: app.issueKey('auditor'),
@@ -247,6 +247,11 @@ describe('OpenAPI contract (e2e)', () => {
       if (path.includes('{')) variants.push({ url: path.replace(/\{(\w+)\}/g, 'x%20y'), init: { method: method.toUpperCase(), headers } });
       if (method === 'get') variants.push({ url: `${wellFormed}?unknownParameter=1`, init: { method: 'GET', headers } });
       if (method !== 'get') variants.push({ url: wellFormed, init: { method: method.toUpperCase(), headers: { ...headers, 'content-type': 'text/plain' }, body: 'hello' } });
+      if (!role) variants.push({ url: wellFormed, init: { method: method.toUpperCase(), headers: { authorization: 'Bearer bela_not_a_key' } } });
+      const header = (name: string): boolean => (operation.parameters ?? []).some((parameter: Json) => parameter.in === 'header' && parameter.name === name);
+      // Malformed headers are refused before the command runs.
+      if (header('Idempotency-Key')) variants.push({ url: wellFormed, init: { method: method.toUpperCase(), headers: { ...headers, 'idempotency-key': 'not a key!' } } });
+      if (header('If-Match')) variants.push({ url: wellFormed, init: { method: method.toUpperCase(), headers: { ...headers, 'if-match': 'W/3' } } });
       for (const { url, init } of variants) {
         const response = await fetch(`${app.baseUrl}${url}`, { ...init, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
         const text = await response.text();
