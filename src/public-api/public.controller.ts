@@ -41,7 +41,7 @@ import {
   PublicVendorQueryDto,
   refuseParameters,
 } from './public-query.dto.js';
-import { ApiJsonResponse, ApiPageResponse, ApiProblems, listItemSchema } from '../http/openapi/api-responses.js';
+import { ApiJsonResponse, ApiPageResponse, ApiProblems } from '../http/openapi/api-responses.js';
 
 const SUMMARY_PROJECTIONS = ['spending', 'orders', 'vendors', 'catalog'];
 
@@ -81,7 +81,7 @@ export class PublicController {
     summary: 'Recent transactions, public facts only: order, date, OPD, region, vendor, categories, total, status',
     description: `filters: status, opdCode, kabupatenKotaCode, vendorId, category, placedFrom, placedTo, min/maxTotalRupiah; sort: ${Object.keys(TRANSACTION_LIST.sorts).join(', ')}`,
   })
-  @ApiPageResponse('transactions', { csv: false })
+  @ApiPageResponse('transactions', { csv: false, spec: TRANSACTION_LIST, rows: 'reshaped' })
   @ApiProblems('INVALID_CURSOR', 'INVALID_LIMIT', 'INVALID_SORT')
   async transactions(@Query() query: PublicTransactionQueryDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
     const { status, opdCode, kabupatenKotaCode, vendorId, category, placedFrom, placedTo, minTotalRupiah, maxTotalRupiah } = query;
@@ -162,7 +162,7 @@ export class PublicController {
 
   @Get('vendors')
   @ApiOperation({ summary: 'Vendors with what was paid to them', description: `filters: q, scale, status, kabupatenKotaCode, isLocal; sort: ${Object.keys(VENDOR_LIST.sorts).join(', ')}` })
-  @ApiPageResponse('vendors', { csv: false, item: listItemSchema(VENDOR_LIST) })
+  @ApiPageResponse('vendors', { csv: false, spec: VENDOR_LIST })
   @ApiProblems('INVALID_CURSOR', 'INVALID_LIMIT', 'INVALID_SORT')
   async vendors(@Query() query: PublicVendorQueryDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<Page> {
     const { q, scale, status, kabupatenKotaCode, isLocal } = query;
@@ -199,7 +199,7 @@ export class PublicController {
     summary: 'Search the active catalog',
     description: `q searches title and vendor name; filters: category, kabupatenKotaCode (the vendor's), vendorId, minPriceRupiah, maxPriceRupiah; sort: ${Object.keys(CATALOG_LIST.sorts).join(', ')}`,
   })
-  @ApiPageResponse('listings', { csv: false, item: listItemSchema(CATALOG_LIST) })
+  @ApiPageResponse('listings', { csv: false, spec: CATALOG_LIST })
   @ApiProblems('INVALID_CURSOR', 'INVALID_LIMIT', 'INVALID_SORT')
   async catalog(@Query() query: PublicCatalogQueryDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<Page> {
     const { q, category, kabupatenKotaCode, vendorId, minPriceRupiah, maxPriceRupiah } = query;

@@ -19,7 +19,7 @@ import { opdDecider, opdStreamId } from '../domain/opd.decider.js';
 import { OpdCodeParamPipe } from './opd-code-param.pipe.js';
 import { OpdListQueryDto, RegisterOpdDto, RenameOpdDto } from './opd.dto.js';
 import { OPD_VIEW_SCHEMA, opdView } from './opd.view.js';
-import { ApiCommandResponse, ApiJsonResponse, ApiPageResponse, ApiProblems, listItemSchema } from '../../http/openapi/api-responses.js';
+import { ApiCommandResponse, ApiJsonResponse, ApiPageResponse, ApiProblems } from '../../http/openapi/api-responses.js';
 import { OPD_CODE_LENGTH_MAX, OPD_CODE_PATTERN } from '../domain/opd-code.js';
 
 @ApiTags('opds')
@@ -56,7 +56,7 @@ export class OpdsController {
   @ApiBearerAuth()
   @ApiOperation({ summary: 'The OPD registry (read model)', description: `sort: ${Object.keys(OPD_LIST.sorts).join(', ')}` })
   @ApiProduces('application/json', 'text/csv')
-  @ApiPageResponse('registered OPDs', { item: listItemSchema(OPD_LIST) })
+  @ApiPageResponse('registered OPDs', { spec: OPD_LIST })
   @ApiProblems('INVALID_CURSOR', 'INVALID_LIMIT', 'INVALID_SORT')
   list(@Query() query: OpdListQueryDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Page | string> {
     const { kabupatenKotaCode, pemdaCode, name } = query;

@@ -44,7 +44,7 @@ export class RedFlagsController {
   @Roles('admin', 'auditor')
   @ApiOperation({ summary: 'Red flags with their review (reason and reviewer): admins and auditors', description: SORTS })
   @ApiProduces('application/json', 'text/csv')
-  @ApiPageResponse('red flags')
+  @ApiPageResponse('red flags', { spec: RED_FLAG_LIST, rows: 'reshaped' })
   @ApiProblems('INVALID_CURSOR', 'INVALID_LIMIT', 'INVALID_SORT')
   list(@Query() query: RedFlagListQueryDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Page | string> {
     return this.page(RED_FLAG_LIST, query, request, reply);
@@ -98,7 +98,7 @@ export class RedFlagsController {
   @ApiTags('public red flags')
   @ApiOperation({ summary: 'Red flags, public: the finding, its rule, parameters and orders, and its status (no reviewer, no reason)', description: SORTS })
   @ApiProduces('application/json', 'text/csv')
-  @ApiPageResponse('red flags, public view')
+  @ApiPageResponse('red flags, public view', { spec: PUBLIC_RED_FLAG_LIST, rows: 'reshaped' })
   @ApiProblems('INVALID_CURSOR', 'INVALID_LIMIT', 'INVALID_SORT', 'VALIDATION_FAILED')
   publicList(@Query() query: RedFlagListQueryDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Page | string> {
     refuseWaiting(query);
