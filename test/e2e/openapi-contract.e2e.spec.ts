@@ -79,6 +79,31 @@ describe('OpenAPI contract (e2e)', () => {
     }
   });
 
+  it('has the structure OpenAPI 3.1 requires of operations, parameters and responses', () => {
+    const broken: string[] = [];
+    const operationIds = operations.map(({ operation }) => operation.operationId);
+    if (new Set(operationIds).size !== operationIds.length || operationIds.some((id) => typeof id !== 'string')) broken.push('operationIds are not unique strings');
+    for (const { key, operation } of operations) {
+      if (!operation.responses || Object.keys(operation.responses).length === 0) broken.push(`${key}: no responses`);
+      for (const [status, response] of Object.entries(operation.responses as Json)) {
+        if (!/^[1-5](\d\d|XX)$|^default$/.test(status)) broken.push(`${key} ${status}: not a status`);
+        if (typeof response.description !== 'string') broken.push(`${key} ${status}: no description`);
+        for (const [name, header] of Object.entries((response.headers ?? {}) as Json)) if (!header.schema || name.toLowerCase() === 'content-type') broken.push(`${key} ${status} header ${name}`);
+      }
+      const seen = new Set<string>();
+      for (const parameter of (operation.parameters ?? []) as Json[]) {
+        const id = `${parameter.in} ${parameter.name}`;
+        if (seen.has(id)) broken.push(`${key}: ${id} twice`);
+        seen.add(id);
+        if (!['query', 'header', 'path', 'cookie'].includes(parameter.in) || typeof parameter.name !== 'string' || !parameter.schema) broken.push(`${key}: ${id} malformed`);
+        if (parameter.in === 'path' && parameter.required !== true) broken.push(`${key}: ${id} not required`);
+        // OpenAPI ignores these as header parameters: they are described otherwise (security, content).
+        if (parameter.in === 'header' && ['accept', 'content-type', 'authorization'].includes(String(parameter.name).toLowerCase())) broken.push(`${key}: ${id}`);
+      }
+    }
+    expect(broken).toEqual([]);
+  });
+
   it('gives every operation a success with a body schema (or an explicit no-body 204/304)', () => {
     const missing = operations.filter(({ operation }) =>
       !Object.entries(operation.responses as Json).some(
