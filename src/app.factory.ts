@@ -10,6 +10,8 @@ import { clientErrorHandler, registerMediaTypes } from './http/media-types.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
 import { PROBLEM_CONTENT_TYPE } from './http/problem.js';
 import { registerRateLimits } from './http/rate-limits.js';
+import { BEARER_SCHEME, OPENAPI_VERSION, completeDocument } from './http/openapi/openapi-document.js';
+import { describeValidationConstraints } from './http/openapi/validation-constraints.js';
 import { createValidationPipe } from './http/validation.pipe.js';
 import { OpsMetrics } from './ops/ops-metrics.js';
 import { ROOT_LOGGER, registerRequestLogging, requestIdOf } from './ops/request-logging.js';
@@ -50,9 +52,11 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   await registerRateLimits(app, config);
   await registerPublicHttp(app, config);
   await registerDashboard(app);
-  const document = SwaggerModule.createDocument(
+  describeValidationConstraints();
+  const document = completeDocument(SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
+      .setOpenAPIVersion(OPENAPI_VERSION)
       .setTitle('bela-ledger')
       .setDescription(
         'Event-sourced ledger for Bela Pengadaan: vendors, listings, orders and KKP payments. ' +
@@ -60,9 +64,18 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
           'Requests that create or move money require Idempotency-Key, every other command honours it; changes to something you read take If-Match with its ETag.',
       )
       .setVersion('1')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'an API key issued by `npm run cli -- keys issue`' })
+      .addBearerAuth(
+        {
+          type: 'http',
+          scheme: 'bearer',
+          // Opaque keys, not JWTs: Nest's default bearerFormat would say JWT.
+          bearerFormat: 'bela_<16 hex key id>_<43 base64url secret>',
+          description: 'an opaque API key `bela_<keyId>_<secret>` issued by `npm run cli -- keys issue`; it expires and rotates',
+        },
+        BEARER_SCHEME,
+      )
       .build(),
-  );
+  ));
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   return app;
 }

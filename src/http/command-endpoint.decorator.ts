@@ -1,10 +1,10 @@
 import { HttpCode, applyDecorators } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader } from '@nestjs/swagger';
 import { Roles } from '../auth/roles.decorator.js';
 import { type IdempotencyMode, Idempotent } from '../idempotency/idempotent.decorator.js';
 import type { Role } from '../kernel/actor.js';
 import type { ifMatchHeader } from './api-headers.js';
-import { CommandResponseDto } from './command-response.js';
+import { ApiCommandResponse, type CommandResponseOptions } from './openapi/api-responses.js';
 
 export interface CommandEndpointOptions {
   /** Who may send the command. */
@@ -15,6 +15,8 @@ export interface CommandEndpointOptions {
   readonly idempotency?: IdempotencyMode;
   /** The documented If-Match header, for a command on an existing resource (api-headers.ts). */
   readonly ifMatch?: ReturnType<typeof ifMatchHeader>;
+  /** What the answer documents beyond its status: the created id's field, whether an ETag is sent. */
+  readonly response?: Omit<CommandResponseOptions, 'status'>;
 }
 
 /**
@@ -22,10 +24,9 @@ export interface CommandEndpointOptions {
  * key), the Idempotency-Key rule, If-Match where it changes a resource, and the command response.
  * The route (@Post, @Patch) and its description (@ApiOperation) stay on the method.
  */
-export function CommandEndpoint({ roles, status = 200, idempotency = 'optional', ifMatch }: CommandEndpointOptions): MethodDecorator {
-  // Listed in the order the stacked decorators used to apply (bottom up), so the OpenAPI document is unchanged.
+export function CommandEndpoint({ roles, status = 200, idempotency = 'optional', ifMatch, response = {} }: CommandEndpointOptions): MethodDecorator {
   return applyDecorators(
-    status === 201 ? ApiCreatedResponse({ type: CommandResponseDto }) : ApiOkResponse({ type: CommandResponseDto }),
+    ApiCommandResponse({ status, ...response }),
     ...(ifMatch ? [ApiHeader(ifMatch)] : []),
     Idempotent(idempotency),
     ApiBearerAuth(),

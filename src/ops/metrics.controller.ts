@@ -1,6 +1,7 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '../auth/roles.decorator.js';
+import { ApiMediaResponse } from '../http/openapi/api-responses.js';
 import { OpsMetrics } from './ops-metrics.js';
 
 /** prom-client's text exposition format, version 0.0.4. */
@@ -16,7 +17,7 @@ export class MetricsController {
   @Public()
   @Header('Content-Type', METRICS_CONTENT_TYPE)
   @ApiOperation({ summary: 'Prometheus metrics: event store head, subscription positions and lag, dead letters, HTTP responses and durations, the Node.js process' })
-  @ApiOkResponse({ description: 'text/plain Prometheus exposition' })
+  @ApiMediaResponse('text/plain', 'the Prometheus text exposition format 0.0.4')
   metrics(): Promise<string> {
     return this.ops.exposition();
   }

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { AuthenticatedRequest } from '../../auth/auth.guard.js';
 import { Public } from '../../auth/roles.decorator.js';
@@ -17,9 +17,10 @@ import { ListingCommandRequest } from '../application/listing.commands.js';
 import { listingDecider, listingStreamId } from '../domain/listing.decider.js';
 import { ReasonDto } from '../../vendors/http/vendor.dto.js';
 import { ChangePriceDto, CreateListingDto } from './listing.dto.js';
-import { listingView } from './listing.view.js';
+import { LISTING_VIEW_SCHEMA, listingView } from './listing.view.js';
 import { ifMatchHeader } from '../../http/api-headers.js';
 import { vendorDecider, vendorStreamId } from '../../vendors/domain/vendor.decider.js';
+import { ApiJsonResponse, ApiProblems } from '../../http/openapi/api-responses.js';
 
 const IF_MATCH_HEADER = ifMatchHeader('listing');
 
@@ -33,8 +34,9 @@ export class ListingsController {
   ) {}
 
   @Post('vendors/:vendorId/listings')
-  @CommandEndpoint({ roles: ['vendor'], status: 201, idempotency: 'required' })
+  @CommandEndpoint({ roles: ['vendor'], status: 201, idempotency: 'required', response: { createdId: 'listingId' } })
   @ApiOperation({ summary: 'List a product or service (the verified vendor itself)' })
+  @ApiProblems('OUT_OF_SCOPE', 'UNKNOWN_CATEGORY', 'INVALID_PRICE', 'LISTING_EXISTS', 'VENDOR_NOT_FOUND', 'VENDOR_NOT_SELLING')
   async create(
     @Param('vendorId', new UuidParamPipe('vendorId')) vendorId: string,
     @Body() body: CreateListingDto,
@@ -53,7 +55,8 @@ export class ListingsController {
     summary: 'One listing with its full public price history (time and actor of every price)',
     description: 'vendorStatus is the vendor\'s status now; available is false unless the listing is active and its vendor verified (a suspended vendor is not selling).',
   })
-  @ApiOkResponse({ description: 'the listing; ETag is its stream revision' })
+  @ApiJsonResponse('the listing; ETag is its stream revision', { etag: true, schema: LISTING_VIEW_SCHEMA })
+  @ApiProblems('LISTING_NOT_FOUND')
   async get(@Param('listingId', new UuidParamPipe('listingId')) listingId: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
     const { state, revision, events } = await this.pipeline.load(listingDecider, listingStreamId(listingId));
     if (state.status === 'absent') throw notFound('LISTING_NOT_FOUND', `no listing ${listingId}`);
@@ -65,6 +68,7 @@ export class ListingsController {
   @Post('listings/:listingId/price')
   @CommandEndpoint({ roles: ['vendor'], ifMatch: IF_MATCH_HEADER })
   @ApiOperation({ summary: 'Reprice a listing (its vendor); the old price stays in the public history' })
+  @ApiProblems('LISTING_NOT_FOUND', 'NOT_LISTING_OWNER', 'LISTING_DELISTED', 'VENDOR_NOT_SELLING', 'INVALID_PRICE')
   reprice(
     @Param('listingId', new UuidParamPipe('listingId')) listingId: string,
     @Body() body: ChangePriceDto,
@@ -77,6 +81,7 @@ export class ListingsController {
   @Post('listings/:listingId/delist')
   @CommandEndpoint({ roles: ['vendor'], ifMatch: IF_MATCH_HEADER })
   @ApiOperation({ summary: 'Delist (its vendor): the listing stops selling' })
+  @ApiProblems('LISTING_NOT_FOUND', 'NOT_LISTING_OWNER', 'LISTING_DELISTED', 'VENDOR_NOT_SELLING')
   delist(
     @Param('listingId', new UuidParamPipe('listingId')) listingId: string,
     @Body() body: ReasonDto,

@@ -12,6 +12,7 @@ import { PolicyService } from '../application/policy.service.js';
 import { SetPolicyCommand } from '../application/set-policy.handler.js';
 import { DEFAULT_POLICY, PolicyValues, RED_FLAG_POLICY_DEFAULTS, policyAt } from '../domain/policy.js';
 import { SetPolicyDto } from './set-policy.dto.js';
+import { ApiJsonResponse, ApiProblems } from '../../http/openapi/api-responses.js';
 
 @ApiTags('policy')
 @Controller('policy')
@@ -25,14 +26,16 @@ export class PolicyController {
   @Get()
   @Public()
   @ApiOperation({ summary: 'The policy in force now, and every version with its revision and effective date' })
+  @ApiJsonResponse('{ current, versions }: the policy in force and every version')
   async current(): Promise<Record<string, unknown>> {
     const state = await this.policies.state();
     return { current: policyAt(state, this.clock.now()), versions: [DEFAULT_POLICY, ...state.versions] };
   }
 
   @Post()
-  @CommandEndpoint({ roles: ['admin'], status: 201 })
+  @CommandEndpoint({ roles: ['admin'], status: 201, response: { etag: false } })
   @ApiOperation({ summary: 'Set a new policy version (admin); decisions from its effective date record its revision' })
+  @ApiProblems('INVALID_POLICY', 'POLICY_IN_THE_PAST')
   async set(@Body() body: SetPolicyDto, @Req() request: FastifyRequest): Promise<CommandResponseDto> {
     const { effectiveFrom, ...given } = body;
     const values: PolicyValues = { ...RED_FLAG_POLICY_DEFAULTS, ...definedOnly(given) };

@@ -1,5 +1,5 @@
 import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Roles } from '../../auth/roles.decorator.js';
 import { UuidParamPipe } from '../../http/uuid-param.pipe.js';
@@ -28,8 +28,8 @@ import {
   TimelineQueryDto,
 } from './ledger-query.dto.js';
 import { FreshnessDto } from './read-model-query.dto.js';
+import { ApiPageResponse, ApiProblems, ApiReadModelResponse } from '../../http/openapi/api-responses.js';
 
-const PAGE_DESCRIPTION = '{ items, nextCursor, limit, sort }; X-Read-Model-Position says how far the read model is';
 const sortsOf = (spec: { sorts: Record<string, string> }): string => `sort: ${Object.keys(spec.sorts).join(', ')} (prefix - for descending)`;
 /** An order has at most ORDER_LINES_MAX (50) lines: one page holds them all. */
 const ORDER_LINES_PAGE = 50;
@@ -44,7 +44,8 @@ export class LedgerController {
   @Get('orders')
   @ApiOperation({ summary: 'Orders with state, amounts and step times', description: sortsOf(ORDER_LIST) })
   @ApiProduces('application/json', 'text/csv')
-  @ApiOkResponse({ description: PAGE_DESCRIPTION })
+  @ApiPageResponse('orders', { spec: ORDER_LIST })
+  @ApiProblems('INVALID_CURSOR', 'INVALID_LIMIT', 'INVALID_SORT')
   orders(@Query() query: OrderListQueryDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Page | string> {
     const { status, opdCode, kabupatenKotaCode, vendorId, cardId, category, placedFrom, placedTo, minTotalRupiah, maxTotalRupiah } = query;
     return listReply(this.queries, ORDER_LIST, ['orders'], query, { status, opdCode, kabupatenKotaCode, vendorId, cardId, category, placedFrom, placedTo, minTotalRupiah, maxTotalRupiah }, request, reply);
@@ -52,8 +53,8 @@ export class LedgerController {
 
   @Get('orders/:orderId')
   @ApiOperation({ summary: 'One order with its lines' })
-  @ApiOkResponse({ description: 'the order summary and its lines' })
-  @ApiNotFoundResponse({ description: 'ORDER_NOT_FOUND (or not yet projected: pass waitForPosition)' })
+  @ApiReadModelResponse('the order summary and its lines')
+  @ApiProblems('ORDER_NOT_FOUND')
   async order(@Param('orderId', new UuidParamPipe('orderId')) orderId: string, @Query() query: FreshnessDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
     await ensureFresh(this.queries, ['orders'], query, reply);
     const page = listPage(this.queries.db, ORDER_LIST, { filters: { orderId }, limit: 1 });
@@ -65,7 +66,8 @@ export class LedgerController {
   @Get('orders/:orderId/timeline')
   @ApiOperation({ summary: "An order's timeline: its events and its card hold's events, in $all order", description: sortsOf(ORDER_TIMELINE_LIST) })
   @ApiProduces('application/json', 'text/csv')
-  @ApiOkResponse({ description: PAGE_DESCRIPTION })
+  @ApiPageResponse('timeline entries', { spec: ORDER_TIMELINE_LIST })
+  @ApiProblems('INVALID_CURSOR', 'INVALID_LIMIT', 'INVALID_SORT')
   timeline(
     @Param('orderId', new UuidParamPipe('orderId')) orderId: string,
     @Query() query: TimelineQueryDto,
@@ -78,7 +80,8 @@ export class LedgerController {
   @Get('cards')
   @ApiOperation({ summary: 'KKP cards: limit, held, captured-unsettled, available (cardholder names: admins and auditors only)', description: sortsOf(CARD_LIST) })
   @ApiProduces('application/json', 'text/csv')
-  @ApiOkResponse({ description: PAGE_DESCRIPTION })
+  @ApiPageResponse('cards', { spec: CARD_LIST })
+  @ApiProblems('INVALID_CURSOR', 'INVALID_LIMIT', 'INVALID_SORT')
   cards(@Query() query: CardListQueryDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Page | string> {
     const { opdCode, status, minAvailableRupiah, maxAvailableRupiah } = query;
     return listReply(this.queries, CARD_LIST, ['cards'], query, { opdCode, status, minAvailableRupiah, maxAvailableRupiah }, request, reply);
@@ -87,7 +90,8 @@ export class LedgerController {
   @Get('card-holds')
   @ApiOperation({ summary: 'Authorisations (holds) and their outcome: held, captured, voided, expired, declined', description: sortsOf(CARD_HOLD_LIST) })
   @ApiProduces('application/json', 'text/csv')
-  @ApiOkResponse({ description: PAGE_DESCRIPTION })
+  @ApiPageResponse('card holds', { spec: CARD_HOLD_LIST })
+  @ApiProblems('INVALID_CURSOR', 'INVALID_LIMIT', 'INVALID_SORT')
   holds(@Query() query: CardHoldListQueryDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Page | string> {
     const { cardId, orderId, status, payeeVendorId, authorisedFrom, authorisedTo } = query;
     return listReply(this.queries, CARD_HOLD_LIST, ['cards'], query, { cardId, orderId, status, payeeVendorId, authorisedFrom, authorisedTo }, request, reply);
@@ -96,7 +100,8 @@ export class LedgerController {
   @Get('journal/entries')
   @ApiOperation({ summary: 'Journal entries: one per card movement (hold, capture, void, expiry, settlement, limit)', description: sortsOf(JOURNAL_ENTRY_LIST) })
   @ApiProduces('application/json', 'text/csv')
-  @ApiOkResponse({ description: PAGE_DESCRIPTION })
+  @ApiPageResponse('journal entries', { spec: JOURNAL_ENTRY_LIST })
+  @ApiProblems('INVALID_CURSOR', 'INVALID_LIMIT', 'INVALID_SORT')
   entries(@Query() query: JournalEntryQueryDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Page | string> {
     const { cardId, kind, orderId, from, to } = query;
     return listReply(this.queries, JOURNAL_ENTRY_LIST, ['journal'], query, { cardId, kind, orderId, from, to }, request, reply);
@@ -105,7 +110,8 @@ export class LedgerController {
   @Get('journal/lines')
   @ApiOperation({ summary: 'Journal lines (postings): one debit or credit to one account of one card', description: sortsOf(JOURNAL_LINE_LIST) })
   @ApiProduces('application/json', 'text/csv')
-  @ApiOkResponse({ description: PAGE_DESCRIPTION })
+  @ApiPageResponse('journal lines', { spec: JOURNAL_LINE_LIST })
+  @ApiProblems('INVALID_CURSOR', 'INVALID_LIMIT', 'INVALID_SORT')
   lines(@Query() query: JournalLineQueryDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Page | string> {
     const { cardId, account, position, from, to } = query;
     return listReply(this.queries, JOURNAL_LINE_LIST, ['journal'], query, { cardId, account, position, from, to }, request, reply);
@@ -114,7 +120,8 @@ export class LedgerController {
   @Get('journal/balances')
   @ApiOperation({ summary: 'Balance (debits - credits) per card and account', description: sortsOf(JOURNAL_BALANCE_LIST) })
   @ApiProduces('application/json', 'text/csv')
-  @ApiOkResponse({ description: PAGE_DESCRIPTION })
+  @ApiPageResponse('balances', { spec: JOURNAL_BALANCE_LIST })
+  @ApiProblems('INVALID_CURSOR', 'INVALID_LIMIT', 'INVALID_SORT')
   balances(@Query() query: JournalBalanceQueryDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Page | string> {
     return listReply(this.queries, JOURNAL_BALANCE_LIST, ['journal'], query, { cardId: query.cardId, account: query.account }, request, reply);
   }
@@ -124,7 +131,11 @@ export class LedgerController {
     summary: 'Trial balance: debits, credits and balance per account over all cards; the net is always zero',
     description: 'unbalancedEntries counts entries whose debits differ from their credits: always 0.',
   })
-  @ApiOkResponse({ description: '{ accounts: [...], totalDebitRupiah, totalCreditRupiah, netRupiah, unbalancedEntries, balanced }' })
+  @ApiReadModelResponse('{ accounts: [...], totalDebitRupiah, totalCreditRupiah, netRupiah, unbalancedEntries, balanced }', {
+    type: 'object',
+    required: ['accounts', 'totalDebitRupiah', 'totalCreditRupiah', 'netRupiah', 'unbalancedEntries', 'balanced'],
+    properties: { accounts: { type: 'array', items: { type: 'object' } }, unbalancedEntries: { type: 'integer', minimum: 0 }, balanced: { type: 'boolean' } },
+  })
   async trialBalance(@Query() query: FreshnessDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
     await ensureFresh(this.queries, ['journal'], query, reply);
     return trialBalance(this.queries.db);

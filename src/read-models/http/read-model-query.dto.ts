@@ -4,6 +4,9 @@ import { IsEmpty, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Mi
 import { CSV_PAGE_SIZE_MAX, CURSOR_LENGTH_MAX, PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, SORT_PATTERN } from '../keyset-query.js';
 import { READ_MODEL_WAIT_MS_DEFAULT, READ_MODEL_WAIT_MS_MAX } from '../read-model-query.service.js';
 
+/** A position as digits; 15 of them stay exact in a JSON number. */
+const WAIT_FOR_POSITION_PATTERN = /^\d{1,15}$/;
+
 /** Read-your-writes: what every read-model query accepts. */
 export class FreshnessDto {
   @ApiPropertyOptional({
@@ -11,14 +14,18 @@ export class FreshnessDto {
       'a `position` from a command response: wait until this read model has applied it. A position beyond the store\'s head is ' +
       '400 POSITION_BEYOND_HEAD at once; one not applied within waitMs is 503 READ_MODEL_STALE (with Retry-After), never stale data.',
     example: '0',
+    pattern: WAIT_FOR_POSITION_PATTERN.source,
   })
   @IsOptional()
-  @Matches(/^\d{1,15}$/, { message: 'waitForPosition must be a position (digits)' })
+  @Matches(WAIT_FOR_POSITION_PATTERN, { message: 'waitForPosition must be a position (digits)' })
   waitForPosition?: string;
 
   @ApiPropertyOptional({
     description: `how long to wait for waitForPosition, in ms (default ${READ_MODEL_WAIT_MS_DEFAULT}, max ${READ_MODEL_WAIT_MS_MAX}; more is a 400)`,
     example: READ_MODEL_WAIT_MS_DEFAULT,
+    type: 'integer',
+    minimum: 0,
+    maximum: READ_MODEL_WAIT_MS_MAX,
   })
   @IsOptional()
   @Type(() => Number)
@@ -34,7 +41,14 @@ export class FreshnessDto {
 
 /** Paging, sorting and format of a list. */
 export class ListQueryDto extends FreshnessDto {
-  @ApiPropertyOptional({ description: `page size: default ${PAGE_SIZE_DEFAULT}, max ${PAGE_SIZE_MAX} (JSON) or ${CSV_PAGE_SIZE_MAX} (CSV)`, example: PAGE_SIZE_DEFAULT })
+  // The document states the JSON bound, which every request meets; a CSV page may be larger.
+  @ApiPropertyOptional({
+    description: `page size: default ${PAGE_SIZE_DEFAULT}, max ${PAGE_SIZE_MAX} (JSON) or ${CSV_PAGE_SIZE_MAX} (CSV; above ${PAGE_SIZE_MAX} without CSV is 400 INVALID_LIMIT)`,
+    example: PAGE_SIZE_DEFAULT,
+    type: 'integer',
+    minimum: 1,
+    maximum: PAGE_SIZE_MAX,
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -42,13 +56,13 @@ export class ListQueryDto extends FreshnessDto {
   @Max(CSV_PAGE_SIZE_MAX)
   limit?: number;
 
-  @ApiPropertyOptional({ description: 'opaque: the nextCursor of the previous page (same filters and sort)' })
+  @ApiPropertyOptional({ description: 'opaque: the nextCursor of the previous page (same filters and sort)', maxLength: CURSOR_LENGTH_MAX })
   @IsOptional()
   @IsString()
   @MaxLength(CURSOR_LENGTH_MAX)
   cursor?: string;
 
-  @ApiPropertyOptional({ description: 'a sort field; prefix with - for descending. The allowed fields are listed per endpoint.' })
+  @ApiPropertyOptional({ description: 'a sort field; prefix with - for descending. The allowed fields are listed per endpoint.', pattern: SORT_PATTERN.source })
   @IsOptional()
   @Matches(SORT_PATTERN)
   sort?: string;
