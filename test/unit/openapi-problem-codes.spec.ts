@@ -31,6 +31,8 @@ function raisedCodes(): Map<string, Set<number>> {
       add(match[2] ?? constants.get(match[3]!), STATUS_BY_KIND[KIND_BY_HELPER[match[1]!]!]);
     }
     for (const match of text.matchAll(/new DomainError\(\s*'(\w+)',\s*'([A-Z][A-Z0-9_]+)'/g)) add(match[2], STATUS_BY_KIND[match[1] as ErrorKind]);
+    // A DomainError subclass names its kind and code in its constructor.
+    for (const match of text.matchAll(/super\(\s*'(\w+)',\s*'([A-Z][A-Z0-9_]+)'/g)) add(match[2], STATUS_BY_KIND[match[1] as ErrorKind]);
     for (const match of text.matchAll(/problem\(\s*(\d{3}),\s*'([A-Z][A-Z0-9_]+)'/g)) add(match[2], Number(match[1]));
     for (const match of text.matchAll(/\[(\d{3}), '([A-Z][A-Z0-9_]+)'/g)) add(match[2], Number(match[1]));
     for (const match of text.matchAll(/^\s+(\d{3}): '([A-Z][A-Z0-9_]+)',$/gm)) add(match[2], Number(match[1]));
