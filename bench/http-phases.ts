@@ -10,7 +10,7 @@ import { CONNECTIONS, HttpClient, closedLoop } from './support/http-load.js';
 import { BenchService, issueKey } from './support/service.js';
 import { LatencySummary, perSecond, round, sleep, summarise } from './support/stats.js';
 
-const OPD = 'DINKES-3673';
+const OPD = '3673-DINKES';
 /** Orders spread over this many cards, so placement is measured apart from one card's growing history (the hot-card section measures that). */
 const CARD_COUNT = 64;
 const CARD_LIMIT_RUPIAH = 100_000_000_000;
@@ -95,7 +95,6 @@ function listingBody(index: number) {
 
 function orderBody(market: Market, cardIndex: number) {
   return {
-    kabupatenKotaCode: '3673',
     officialName: 'Budi Santoso',
     vendorId: market.vendorId,
     cardId: market.cardIds[cardIndex % market.cardIds.length]!,
@@ -107,6 +106,8 @@ function orderBody(market: Market, cardIndex: number) {
 /** A verified koperasi with one listing, CARD_COUNT cards of one OPD, and admin, vendor and buyer keys. */
 export async function openMarket(service: BenchService, http: HttpClient): Promise<Market> {
   const adminToken = await issueKey(service.dataDir, 'admin');
+  // Cards and buyer keys name a registered OPD.
+  await http.expect(201, 'POST', '/opds', adminToken, { opdCode: OPD, name: 'Dinas Kesehatan Kota Serang', kabupatenKotaCode: '3673' });
   const buyerToken = await issueKey(service.dataDir, 'buyer', { opdCode: OPD });
   const vendor = await http.expect(201, 'POST', '/vendors', adminToken, {
     nib: nib(),
@@ -124,7 +125,6 @@ export async function openMarket(service: BenchService, http: HttpClient): Promi
   for (let index = 0; index < CARD_COUNT; index += 1) {
     const card = await http.expect(201, 'POST', '/cards', adminToken, {
       opdCode: OPD,
-      opdName: 'Dinas Kesehatan Kota Serang',
       holderName: 'Siti Rahmawati',
       cardLast4: '4821',
       limitRupiah: CARD_LIMIT_RUPIAH,

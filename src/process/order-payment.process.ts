@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { CardCommandInput, CardCommandRequest } from '../cards/application/card.commands.js';
+import { cardStreamId } from '../cards/domain/card.decider.js';
 import type { CardEvent } from '../cards/domain/card.events.js';
 import { CommandPipeline, CommandContext } from '../event-store/command-pipeline.js';
 import { CONSUMER_CHECKPOINTS } from '../event-store/event-store.module.js';
@@ -48,8 +49,10 @@ const STEP_OF_TRIGGER: { readonly [T in Trigger['type']]: PaymentStep } = {
 /**
  * Order <-> KKP card: authorise on placement, record the answer on the order, release the hold
  * when the order closes, capture on receipt, mark the order paid after the capture.
- * One consumer handles all of them in $all order, so a cancellation is always handled after the
- * authorisation it releases. The checkpoint is stored only after each command succeeded.
+ * Reactions to triggers of one order, and commands to one card, keep $all order (orderingKeys), so
+ * a cancellation is always handled after the authorisation it releases and a card decides its
+ * authorisations in placement order; other orders and cards are handled at the same time. The
+ * checkpoint is stored only after the commands succeeded.
  * A step the card or the order refuses becomes OrderPaymentFailed on the order (step, code,
  * reason), so an order that stays unpaid says why; with no order to record it on, the trigger is
  * parked as a dead letter.
@@ -69,6 +72,28 @@ export class OrderPaymentProcess extends CheckpointedProcess {
     refusals: ProcessRefusalMetrics,
   ) {
     super(subscriptions, checkpoints, refusals);
+  }
+
+  /** The order, and the card when the reaction sends it a command (an order's card never changes). */
+  protected override async orderingKeys(trigger: RecordedEvent): Promise<readonly string[]> {
+    const event = trigger as RecordedEvent & Trigger;
+    const orderKey = orderStreamId(event.data.orderId);
+    switch (event.type) {
+      case 'OrderPlaced':
+      case 'OrderHoldExpired':
+        return [orderKey, cardStreamId(event.data.cardId)];
+      case 'OrderRejected':
+      case 'OrderCancelled':
+      case 'OrderReceived': {
+        const { state } = await this.pipeline.load(orderDecider, orderKey);
+        // No order: the reaction fails alone and is recorded or parked.
+        return state.status === 'absent' ? [orderKey] : [orderKey, cardStreamId(state.cardId)];
+      }
+      case 'AuthorisationApproved':
+      case 'AuthorisationDeclined':
+      case 'AuthorisationCaptured':
+        return [orderKey];
+    }
   }
 
   protected react(trigger: RecordedEvent): Promise<void> {
