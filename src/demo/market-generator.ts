@@ -5,7 +5,7 @@ import { CardCommandInput, CardCommandRequest } from '../cards/application/card.
 import { cardDecider, cardStreamId } from '../cards/domain/card.decider.js';
 import { ListingCommandHandler } from '../catalog/application/listing-command.handler.js';
 import { ListingCommandRequest } from '../catalog/application/listing.commands.js';
-import type { CommandContext, CommandPipeline } from '../event-store/command-pipeline.js';
+import type { CommandContext, CommandPipeline, CommandResult } from '../event-store/command-pipeline.js';
 import type { EventStore, RecordedEvent } from '../event-store/event-store.port.js';
 import type { Actor } from '../kernel/actor.js';
 import { wibDate } from '../kernel/dates.js';
@@ -19,6 +19,7 @@ import { PlaceOrderHandler } from '../orders/application/place-order.handler.js'
 import { NO_SPLIT_PURCHASE_FACTS } from '../orders/application/split-purchase-facts.js';
 import { NIB_RELEASE_PROCESS } from '../process/nib-release.process.js';
 import { ORDER_PAYMENT_PROCESS } from '../process/order-payment.process.js';
+import { followUpAt, followUpOf, isOrderPaymentTrigger, loadPlacedOrder, sendFollowUp } from '../process/order-payment.follow-up.js';
 import { HOLD_EXPIRY_PROCESS } from '../process/hold-expiry-sweep.js';
 import { processContext } from '../process/process-context.js';
 import { PolicyService } from '../policy/application/policy.service.js';
@@ -122,8 +123,9 @@ interface InFlight {
  * rejected, list and reprice products; OPDs are registered and get a KKP card each quarter, place orders, vendors
  * accept (or reject) and ship, buyers cancel or sign the BAST; holds are captured, voided or
  * expire; treasurers settle each month. The process managers' follow-up commands are issued
- * inline with the same contexts they would use (processContext, keyed by the triggering event),
- * at the simulated time: a service started on the generated store replays them as no-ops.
+ * inline, by the order-payment process manager's own reaction code (order-payment.follow-up.ts)
+ * with the contexts it would use (processContext, keyed by the triggering event), at the
+ * simulated time: a service started on the generated store replays them as no-ops.
  * Deterministic from the seed: ids, times, amounts and event ids. Every order is finished by
  * the end, so no hold is left for the expiry sweep.
  */
@@ -482,22 +484,13 @@ export class MarketGenerator {
     );
     const placedEvent = placed.events[0]! as RecordedEvent<{ totalRupiah: number; domesticUmkPurchase: boolean }>;
     const totalRupiah = placedEvent.data.totalRupiah;
-    const answer = await this.card(
-      cardId,
-      { type: 'AuthoriseCard', orderId, opdCode: opd.opdCode, payeeVendorId: vendor.vendorId, amountRupiah: totalRupiah, domesticUmkPurchase: placedEvent.data.domesticUmkPurchase },
-      this.pm(placedEvent, minutesAfter(at, 1)),
-    );
-    const decision = answer.events[0]! as RecordedEvent<{ amountRupiah: number; expiresAt: string; reason: string; policyRevision: number }>;
+    const answer = await this.followUp(placedEvent, minutesAfter(at, 1));
+    const decision = answer.events[0]!;
+    await this.followUp(decision, minutesAfter(at, 2));
     if (decision.type === 'AuthorisationDeclined') {
-      await this.order(orderId, { type: 'RecordAuthorisationDeclined', reason: decision.data.reason, policyRevision: decision.data.policyRevision }, this.pm(decision, minutesAfter(at, 2)));
       this.count('declined');
       return;
     }
-    await this.order(
-      orderId,
-      { type: 'RecordAuthorisationApproved', amountRupiah: decision.data.amountRupiah, holdExpiresAt: decision.data.expiresAt, policyRevision: decision.data.policyRevision },
-      this.pm(decision, minutesAfter(at, 2)),
-    );
     const first: Step = plan.plan === 'cancelled' ? 'cancel' : plan.plan === 'rejected' ? 'reject' : 'accept';
     this.inFlight.push({ orderNo, orderId, opd, buyer, vendor, cardId, totalRupiah, plan: plan.plan, next: first, dueDay: plan.day + 1 });
   }
@@ -515,13 +508,8 @@ export class MarketGenerator {
       case 'receive': {
         const bastNumber = `BAST/${order.opd.opdCode}/${order.orderNo}`;
         const received = await this.order(order.orderId, { type: 'ReceiveOrder', by: order.buyer, bastNumber, bastDate: wibDate(at), at }, this.context(order.buyer, key, at));
-        const capture = await this.card(
-          order.cardId,
-          { type: 'CaptureAuthorisation', orderId: order.orderId, amountRupiah: order.totalRupiah, orderReceived: true, bastNumber },
-          this.pm(received.events[0]!, minutesAfter(at, 1)),
-        );
-        const captured = capture.events[0]! as RecordedEvent<{ amountRupiah: number; policyRevision: number }>;
-        await this.order(order.orderId, { type: 'RecordPayment', amountRupiah: captured.data.amountRupiah, policyRevision: captured.data.policyRevision }, this.pm(captured, minutesAfter(at, 2)));
+        const capture = await this.followUp(received.events[0]!, minutesAfter(at, 1));
+        await this.followUp(capture.events[0]!, minutesAfter(at, 2));
         this.count('paid');
         return;
       }
@@ -532,11 +520,7 @@ export class MarketGenerator {
         const closed = rejecting
           ? await this.order(order.orderId, { type: 'RejectOrder', by: order.vendor.actor, reason }, this.context(order.vendor.actor, key, at))
           : await this.order(order.orderId, { type: 'CancelOrder', by: order.buyer, reason }, this.context(order.buyer, key, at));
-        await this.card(
-          order.cardId,
-          { type: 'VoidAuthorisation', orderId: order.orderId, reason: `order ${rejecting ? 'rejected' : 'cancelled'}: ${reason}` },
-          this.pm(closed.events[0]!, minutesAfter(at, 1)),
-        );
+        await this.followUp(closed.events[0]!, minutesAfter(at, 1));
         this.count(rejecting ? 'rejected' : 'cancelled');
         return;
       }
@@ -545,8 +529,7 @@ export class MarketGenerator {
         const sweepKey = `${HOLD_EXPIRY_PROCESS}:${order.orderId}`;
         const sweep: Actor = { id: `process:${HOLD_EXPIRY_PROCESS}`, role: 'system' };
         const expired = await this.order(order.orderId, { type: 'ExpireOrderHold', at }, { actor: sweep, correlationId: sweepKey, causationId: sweepKey, occurredAt: at, idempotencyKey: sweepKey });
-        const trigger = expired.events[0]!;
-        await this.card(order.cardId, { type: 'ExpireAuthorisation', orderId: order.orderId }, this.pm(trigger, at));
+        await this.followUp(expired.events[0]!, at);
         this.count('expired');
         return;
       }
@@ -589,9 +572,14 @@ export class MarketGenerator {
     return this.changeOrder.execute(new ChangeOrderCommand(orderId, command, context));
   }
 
-  /** The order-payment process manager's context for a follow-up of `trigger`, at simulated time. */
-  private pm(trigger: RecordedEvent, at: Date): CommandContext {
-    return processContext(ORDER_PAYMENT_PROCESS, trigger, at);
+  /** The order-payment process manager's reaction to `trigger` (its own code and context), at simulated time. */
+  private async followUp(trigger: RecordedEvent, at: Date): Promise<CommandResult> {
+    if (!isOrderPaymentTrigger(trigger)) throw new Error(`${trigger.type} is not a trigger of the order-payment process`);
+    const followUp = await followUpOf(trigger, (orderId) => loadPlacedOrder(this.pipeline, orderId));
+    return sendFollowUp(followUp, processContext(ORDER_PAYMENT_PROCESS, trigger, followUpAt(trigger, at)), {
+      card: (request) => this.cardCommands.execute(request),
+      order: (request) => this.changeOrder.execute(request),
+    });
   }
 
   private count(outcome: Outcome): void {

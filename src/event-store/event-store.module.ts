@@ -36,8 +36,16 @@ class EventStoreCloser implements OnApplicationShutdown {
   }
 }
 
+/**
+ * No fsync per commit (WAL, synchronous=NORMAL): a commit survives a crash of the service, and
+ * an OS crash or power loss can only lose the latest commits, in order. What is here may be lost
+ * that way: a checkpoint only makes its consumer handle events again, and each of them is
+ * idempotent (process managers' commands have deterministic event ids, the Kafka relay is
+ * at-least-once with ce_id); a dead letter is lost only with every checkpoint saved after it, so
+ * its event is handled, and parked, again.
+ */
 function openCheckpointsDb(config: AppConfig): Database.Database {
-  return openSqliteFile(join(config.dataDir, 'checkpoints.db'));
+  return openSqliteFile(join(config.dataDir, 'checkpoints.db'), 'NORMAL');
 }
 
 /** Snapshots are derived data (safe to lose), whichever event store is configured: no fsync per save. */

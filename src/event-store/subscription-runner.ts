@@ -146,10 +146,12 @@ export class SubscriptionRunner {
         if (first.done) return;
         const batch: RecordedEvent[] = [first.value];
         let done = false;
-        // Take what is already available, without waiting for more.
+        // Take what is already available (what the iterator hands out within this turn of the
+        // event loop), without waiting for more: one turn marker for the whole batch.
+        const turnEnded = new Promise<typeof IDLE>((resolve) => setImmediate(resolve, IDLE));
         while (batch.length < BATCH_EVENTS_MAX) {
           pending = iterator.next();
-          const next = await Promise.race([pending, new Promise<typeof IDLE>((resolve) => setImmediate(resolve, IDLE))]);
+          const next = await Promise.race([pending, turnEnded]);
           if (next === IDLE) break;
           pending = undefined;
           if (next.done) {

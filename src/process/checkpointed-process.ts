@@ -17,13 +17,25 @@ export function isDeterministicRefusal(error: unknown): error is DomainError {
   return error instanceof DomainError && DETERMINISTIC_REFUSALS.has(error.kind);
 }
 
+/** Reactions of one batch running at the same time (the runner's BATCH_EVENTS_MAX bounds the batch). */
+export const REACTIONS_IN_FLIGHT_MAX = 128;
+/** The ordering key of a process whose reactions all wait for each other, in $all order. */
+export const ONE_AT_A_TIME = '$all';
+
 /**
  * The skeleton every process manager shares: a checkpointed subscription to $all that reacts to
  * each trigger with commands (carrying an idempotency key derived from the trigger, see
- * process-context.ts) and stores its checkpoint only after the reaction succeeded. A crash before
- * the checkpoint replays the trigger, and the replay writes nothing new. A follow-up command the
+ * process-context.ts) and stores its checkpoint only after the reactions succeeded. A crash before
+ * the checkpoint replays the triggers, and the replay writes nothing new. A follow-up command the
  * domain refuses is never only logged: the process records it where it belongs (recordRefusal)
  * and counts it in bela_process_refusals_total.
+ *
+ * A batch is handled at the store's rate: reactions whose ordering keys differ run at the same
+ * time (their appends then share the store's group commits), and a reaction starts only after
+ * every earlier reaction of the batch that shares one of its keys has finished, so the commands
+ * sent to any one stream keep the order of their triggers in $all. The checkpoint is stored once
+ * per batch; when a reaction fails, it is stored at the last trigger before it (every earlier
+ * reaction succeeded), and the later reactions that succeeded run again on the retry, as no-ops.
  */
 export abstract class CheckpointedProcess implements CheckpointedConsumer, OnModuleInit {
   abstract readonly name: string;
@@ -52,11 +64,25 @@ export abstract class CheckpointedProcess implements CheckpointedConsumer, OnMod
   }
 
   async handleBatch(events: readonly RecordedEvent[], checkpoint: bigint): Promise<void> {
-    for (const event of events) {
-      await this.reactOrSkip(event);
-      this.checkpoints.save(this.name, event.position);
+    const outcomes = await this.reactInOrder(events);
+    const failed = outcomes.findIndex((outcome) => outcome.status === 'rejected');
+    if (failed < 0) {
+      this.checkpoints.save(this.name, checkpoint);
+      return;
     }
-    this.checkpoints.save(this.name, checkpoint);
+    const handledUpTo = failed > 0 ? events[failed - 1]!.position : undefined;
+    // A dead letter's retry passes the stored checkpoint, which must never move back.
+    if (handledUpTo !== undefined && handledUpTo <= checkpoint) this.checkpoints.save(this.name, handledUpTo);
+    throw (outcomes[failed] as PromiseRejectedResult).reason;
+  }
+
+  /**
+   * The keys a reaction to `trigger` must keep its place under: the streams its commands write to
+   * and the aggregate it concerns. By default one key for all, so every reaction waits for the
+   * previous one (for processes whose own index must be read at the trigger).
+   */
+  protected orderingKeys(_trigger: RecordedEvent): readonly string[] | Promise<readonly string[]> {
+    return [ONE_AT_A_TIME];
   }
 
   /** Issue the commands `trigger` calls for. Throwing a transient error retries from the checkpoint. */
@@ -69,6 +95,22 @@ export abstract class CheckpointedProcess implements CheckpointedConsumer, OnMod
    */
   protected abstract recordRefusal(trigger: RecordedEvent, refusal: DomainError): Promise<void>;
 
+  /** Every trigger's reaction, each started after the earlier ones it shares a key with; settled in $all order. */
+  private async reactInOrder(events: readonly RecordedEvent[]): Promise<PromiseSettledResult<void>[]> {
+    const keysOf = await Promise.all(events.map((event) => this.orderingKeys(event)));
+    const slots = new Slots(REACTIONS_IN_FLIGHT_MAX);
+    const latestByKey = new Map<string, Promise<void>>();
+    const reactions = events.map((event, index) => {
+      const keys = keysOf[index]!;
+      const before = keys.flatMap((key) => latestByKey.get(key) ?? []);
+      // A failed earlier reaction fails the later ones on its keys without running them.
+      const reaction = Promise.all(before).then(() => slots.run(() => this.reactOrSkip(event)));
+      for (const key of keys) latestByKey.set(key, reaction);
+      return reaction;
+    });
+    return Promise.allSettled(reactions);
+  }
+
   private async reactOrSkip(trigger: RecordedEvent): Promise<void> {
     try {
       await this.react(trigger);
@@ -77,6 +119,27 @@ export abstract class CheckpointedProcess implements CheckpointedConsumer, OnMod
       this.refusals.record(this.process, error.code);
       this.logger.warn(`${trigger.type} ${trigger.id}: the follow-up command was refused (${error.code}: ${error.message}); recording the refusal`);
       await this.recordRefusal(trigger, error);
+    }
+  }
+}
+
+/** At most `countMax` pieces of work at a time; the others wait in arrival order (at most one batch of them). */
+class Slots {
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(private readonly countMax: number) {}
+
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    if (this.running >= this.countMax) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.running += 1;
+    try {
+      return await work();
+    } finally {
+      // The slot passes straight to the next waiter, so `running` counts it throughout.
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.running -= 1;
     }
   }
 }

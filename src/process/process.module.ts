@@ -19,9 +19,15 @@ import { SqliteCheckpointStore } from '../event-store/sqlite-checkpoint-store.js
 
 const PROCESS_DB = Symbol('ProcessDb');
 
-/** The process managers' own database: the hold-expiry and vendor-suspension indexes, each with its checkpoint. */
+/**
+ * The process managers' own database: the hold-expiry and vendor-suspension indexes, each with its
+ * checkpoint. No fsync per commit (as checkpoints.db, see event-store.module.ts): an OS crash may
+ * lose the latest changes, in order, so an index is never ahead of its checkpoint by more than it
+ * was at a service crash, and the events after the checkpoint are applied again (every change is
+ * an upsert or a delete; the reactions are idempotent).
+ */
 function openProcessDb(config: AppConfig): Database.Database {
-  return openSqliteFile(join(config.dataDir, 'process.db'));
+  return openSqliteFile(join(config.dataDir, 'process.db'), 'NORMAL');
 }
 
 /** Registers the index with the subscriptions and runs the sweep while the app runs. */

@@ -31,7 +31,8 @@ type Trigger = RecordedEvent & (OrderEvent | VendorEvent);
  *   ship, the buyer receive, the card be captured).
  * An order placed while the suspension was being written (the placement read the vendor before it)
  * is cancelled when its OrderPlaced arrives. One consumer of $all keeps its index and reacts, event
- * by event; the cancellations carry idempotency keys from the trigger, so a replay writes nothing.
+ * by event (the default single ordering key: the index must be read exactly at each trigger); the
+ * cancellations carry idempotency keys from the trigger, so a replay writes nothing.
  */
 export class VendorSuspensionProcess extends CheckpointedProcess {
   readonly name = `process.${VENDOR_SUSPENSION_PROCESS}`;

@@ -128,6 +128,23 @@ describe('order-payment process and hold-expiry sweep (integration)', () => {
     expect(await allEvents()).toHaveLength(before.length);
   });
 
+  it('decides a batch of placements on one card in placement order', async () => {
+    // Room for two orders of 350,000 on the card: the third placed is declined, whichever runs first.
+    await cards.execute(new CardCommandRequest(CARD, { type: 'ChangeCardLimit', limitRupiah: 700_000 }, adminContext(PLACED_AT)));
+    const orders = ['0a000000-0000-4000-8000-000000000011', '0a000000-0000-4000-8000-000000000012', '0a000000-0000-4000-8000-000000000013'];
+    for (const orderId of orders) await placeOrder(orderId);
+    await drain();
+    const statuses = await Promise.all(orders.map(async (orderId) => (await pipeline.load(orderDecider, orderStreamId(orderId))).state.status));
+    expect(statuses).toEqual(['authorised', 'authorised', 'declined']);
+    const card = await pipeline.load(cardDecider, cardStreamId(CARD));
+    expect(card.events.filter((event) => event.type.startsWith('Authorisation')).map((event) => [event.type, (event.data as { orderId: string }).orderId])).toEqual([
+      ['AuthorisationApproved', orders[0]],
+      ['AuthorisationApproved', orders[1]],
+      ['AuthorisationDeclined', orders[2]],
+    ]);
+    expect(card.state).toMatchObject({ heldRupiah: 700_000 });
+  });
+
   it('expires a hold past its TTL from the sweep: the order closes, then the card hold expires at the sweep\'s time', async () => {
     const lapsing = '0a000000-0000-4000-8000-000000000002';
     const received = '0a000000-0000-4000-8000-000000000003';

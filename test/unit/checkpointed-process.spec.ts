@@ -1,0 +1,153 @@
+import Database from 'better-sqlite3';
+import type { RecordedEvent } from '../../src/event-store/event-store.port.js';
+import { SqliteCheckpointStore } from '../../src/event-store/sqlite-checkpoint-store.js';
+import type { SubscriptionRegistry } from '../../src/event-store/subscription-registry.js';
+import { DomainError } from '../../src/kernel/errors.js';
+import { CheckpointedProcess, REACTIONS_IN_FLIGHT_MAX } from '../../src/process/checkpointed-process.js';
+import { ProcessRefusalMetrics } from '../../src/process/process-refusal-metrics.js';
+import { testMetadata } from '../support/events.js';
+
+/** What a test trigger asks of its reaction: its ordering keys (none: the default, one at a time) and whether it fails or is refused. */
+interface TriggerData {
+  readonly keys?: readonly string[];
+  readonly outcome?: 'fail' | 'refused';
+}
+
+function trigger(position: number, data: TriggerData = {}): RecordedEvent<TriggerData> {
+  return { id: `trigger-${position}`, type: 'Triggered', streamId: 'test-1', revision: BigInt(position), position: BigInt(position), data, metadata: testMetadata, created: new Date(0) };
+}
+
+class Deferred {
+  resolve!: () => void;
+  readonly promise = new Promise<void>((resolve) => (this.resolve = resolve));
+}
+
+/** Records when each reaction starts and ends; a reaction waits until the test releases it. */
+class RecordingProcess extends CheckpointedProcess {
+  readonly name = 'process.test';
+  readonly filter = { eventTypes: ['Triggered'] };
+  protected readonly process = 'test';
+  readonly trace: string[] = [];
+  readonly refused: string[] = [];
+  readonly releases = new Map<string, Deferred>();
+
+  constructor(checkpoints: SqliteCheckpointStore) {
+    super({ register: () => undefined } as unknown as SubscriptionRegistry, checkpoints, new ProcessRefusalMetrics());
+  }
+
+  release(id: string): void {
+    this.gate(id).resolve();
+  }
+
+  protected override orderingKeys(trigger: RecordedEvent): readonly string[] {
+    return (trigger.data as TriggerData).keys ?? super.orderingKeys(trigger) as readonly string[];
+  }
+
+  protected async react(trigger: RecordedEvent): Promise<void> {
+    this.trace.push(`start ${trigger.id}`);
+    await this.gate(trigger.id).promise;
+    this.trace.push(`end ${trigger.id}`);
+    const { outcome } = trigger.data as TriggerData;
+    if (outcome === 'fail') throw new Error(`${trigger.id} failed`);
+    if (outcome === 'refused') throw new DomainError('business_rule', 'TEST_REFUSED', 'refused');
+  }
+
+  protected async recordRefusal(trigger: RecordedEvent): Promise<void> {
+    this.refused.push(trigger.id);
+  }
+
+  private gate(id: string): Deferred {
+    let gate = this.releases.get(id);
+    if (!gate) {
+      gate = new Deferred();
+      this.releases.set(id, gate);
+    }
+    return gate;
+  }
+}
+
+/** Lets every pending promise callback run. */
+const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+describe('CheckpointedProcess: a batch of reactions', () => {
+  let db: Database.Database;
+  let checkpoints: SqliteCheckpointStore;
+  let process: RecordingProcess;
+  beforeEach(() => {
+    db = new Database(':memory:');
+    checkpoints = new SqliteCheckpointStore(db);
+    process = new RecordingProcess(checkpoints);
+  });
+  afterEach(() => db.close());
+
+  it('runs reactions with different keys at the same time, and those sharing a key one after another in $all order', async () => {
+    const batch = [trigger(1, { keys: ['order-a', 'card-x'] }), trigger(2, { keys: ['order-b', 'card-y'] }), trigger(3, { keys: ['order-a'] }), trigger(4, { keys: ['order-c', 'card-x'] })];
+    const handled = process.handleBatch(batch, 4n);
+    await settle();
+    // 1 and 2 share nothing: both started; 3 waits for 1 (order-a), 4 for 1 (card-x).
+    expect(process.trace).toEqual(['start trigger-1', 'start trigger-2']);
+    process.release('trigger-2');
+    await settle();
+    expect(process.trace).toEqual(['start trigger-1', 'start trigger-2', 'end trigger-2']);
+    expect(checkpoints.load('process.test')).toBe('start');
+    process.release('trigger-1');
+    await settle();
+    expect(process.trace.slice(3)).toEqual(['end trigger-1', 'start trigger-3', 'start trigger-4']);
+    process.release('trigger-4');
+    process.release('trigger-3');
+    await handled;
+    expect(checkpoints.load('process.test')).toBe(4n);
+  });
+
+  it('by default reacts to one trigger after another', async () => {
+    const handled = process.handleBatch([trigger(1), trigger(2), trigger(3)], 7n);
+    for (const id of ['trigger-1', 'trigger-2', 'trigger-3']) {
+      await settle();
+      expect(process.trace[process.trace.length - 1]).toBe(`start ${id}`);
+      process.release(id);
+    }
+    await handled;
+    expect(process.trace).toEqual(['start trigger-1', 'end trigger-1', 'start trigger-2', 'end trigger-2', 'start trigger-3', 'end trigger-3']);
+    expect(checkpoints.load('process.test')).toBe(7n);
+  });
+
+  it('on a failure stores the checkpoint at the last trigger before it, skips the later reactions on its keys, and rethrows it', async () => {
+    const batch = [trigger(1, { keys: ['a'] }), trigger(2, { keys: ['b'], outcome: 'fail' }), trigger(3, { keys: ['b'] }), trigger(4, { keys: ['c'] })];
+    for (const event of batch) process.release(event.id);
+    await expect(process.handleBatch(batch, 4n)).rejects.toThrow('trigger-2 failed');
+    expect(checkpoints.load('process.test')).toBe(1n);
+    // 3 shares b with the failed reaction: never run; 4 ran and runs again, as a no-op, on the retry.
+    expect(process.trace).not.toContain('start trigger-3');
+    expect(process.trace).toContain('end trigger-4');
+  });
+
+  it('stores nothing when the first reaction fails, and never moves a checkpoint back', async () => {
+    checkpoints.save('process.test', 10n);
+    process.release('trigger-12');
+    await expect(process.handleBatch([trigger(12, { outcome: 'fail' })], 10n)).rejects.toThrow('trigger-12 failed');
+    expect(checkpoints.load('process.test')).toBe(10n);
+  });
+
+  it('records a refusal instead of failing, and goes on', async () => {
+    const batch = [trigger(1, { keys: ['a'], outcome: 'refused' }), trigger(2, { keys: ['a'] })];
+    for (const event of batch) process.release(event.id);
+    await process.handleBatch(batch, 2n);
+    expect(process.refused).toEqual(['trigger-1']);
+    expect(process.trace).toContain('end trigger-2');
+    expect(checkpoints.load('process.test')).toBe(2n);
+  });
+
+  it(`keeps at most ${REACTIONS_IN_FLIGHT_MAX} reactions in flight`, async () => {
+    const batch = Array.from({ length: REACTIONS_IN_FLIGHT_MAX + 5 }, (_, index) => trigger(index + 1, { keys: [`order-${index}`] }));
+    const handled = process.handleBatch(batch, BigInt(batch.length));
+    await settle();
+    expect(process.trace.filter((line) => line.startsWith('start'))).toHaveLength(REACTIONS_IN_FLIGHT_MAX);
+    process.release('trigger-1');
+    await settle();
+    expect(process.trace).toContain(`start trigger-${REACTIONS_IN_FLIGHT_MAX + 1}`);
+    for (const event of batch) process.release(event.id);
+    await handled;
+    expect(process.trace.filter((line) => line.startsWith('end'))).toHaveLength(batch.length);
+    expect(checkpoints.load('process.test')).toBe(BigInt(batch.length));
+  });
+});
