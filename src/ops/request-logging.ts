@@ -17,7 +17,7 @@ export const REDACTED_PATHS = ['authorization', 'headers.authorization', 'req.he
 const QUIET_PATH = /^\/(health|metrics)(\/|\?|$)/;
 
 /** The one pino logger of the process: JSON lines on stdout, written synchronously (nothing is lost at exit). */
-export function createRootLogger(config: AppConfig): PinoLogger {
+export function createRootLogger(config: Pick<AppConfig, 'logLevel'>): PinoLogger {
   return pino({
     level: config.logLevel,
     base: { service: 'bela-ledger' },
