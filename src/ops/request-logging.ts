@@ -16,7 +16,7 @@ export const REDACTED_PATHS = ['authorization', 'headers.authorization', 'req.he
 /** Probes and scrapes that succeed are logged at debug: polled every few seconds, they would drown the rest. */
 const QUIET_PATH = /^\/(health|metrics)(\/|\?|$)/;
 
-/** The one pino logger of the process: JSON lines on stdout, written synchronously (nothing is lost at exit). */
+/** The one pino logger of the process: JSON lines on stdout; pino flushes what is pending at exit, so nothing is lost. */
 export function createRootLogger(config: Pick<AppConfig, 'logLevel'>): PinoLogger {
   return pino({
     level: config.logLevel,
