@@ -36,12 +36,17 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     },
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
-    // Held until the pino logger (LOG_LEVEL, src/ops/request-logging.ts) takes over below.
+    // Held until the pino logger (LOG_LEVEL, src/ops/request-logging.ts) takes over below; when
+    // start-up fails before that, they are dropped and src/main.ts writes one JSON fatal line instead
+    // (Nest would print them as plain text and exit, or abort, on its own).
     bufferLogs: true,
+    autoFlushLogs: false,
+    abortOnError: false,
     // The body parsers are ours (src/http/media-types.ts): JSON only, strict UTF-8.
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
+  app.flushLogs();
   registerRequestLogging(adapter.getInstance(), app.get(ROOT_LOGGER));
   registerMediaTypes(adapter.getInstance());
   const metrics = app.get(OpsMetrics);

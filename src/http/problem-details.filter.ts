@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../kernel/errors.js';
 import { StoreBusyError, StreamNotFoundError, WrongExpectedVersionError } from '../event-store/event-store.port.js';
+import { loggableUrl } from './logged-url.js';
 import { PROBLEM_CONTENT_TYPE, Problem, STATUS_BY_KIND, problem } from './problem.js';
 
 /** Codes for errors raised by Nest or Fastify themselves (not by our code). */
@@ -29,11 +30,13 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
     const body = { ...this.toProblem(exception), instance: request.url };
+    // The logged URL hides secret-looking query values; the answer's `instance` is the caller's own URL.
+    const logged = `${request.method} ${loggableUrl(request.url)}`;
     // Expected unavailability (a busy store, a read model still catching up) is a warning, not a bug.
     if (exception instanceof StoreBusyError || (exception instanceof DomainError && exception.kind === 'unavailable')) {
-      this.logger.warn(`${request.method} ${request.url}: ${exception.message}`);
+      this.logger.warn(`${logged}: ${exception.message}`);
     }
-    else if (body.status >= 500) this.logger.error(`${request.method} ${request.url}: ${describe(exception)}`);
+    else if (body.status >= 500) this.logger.error(`${logged}: ${describe(exception)}`);
     if (body.status === 401) void reply.header('WWW-Authenticate', 'Bearer realm="bela-ledger"');
     if (exception instanceof StoreBusyError) void reply.header('Retry-After', String(exception.retryAfterSeconds));
     void reply.status(body.status).header('Content-Type', PROBLEM_CONTENT_TYPE).send(body);

@@ -6,21 +6,18 @@ import type { Params } from 'nestjs-pino';
 import { pino, stdTimeFunctions, type Logger as PinoLogger } from 'pino';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
+import { loggableUrl } from '../http/logged-url.js';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 /** An incoming X-Request-Id is kept only when it is a short plain token; anything else gets a fresh UUID. */
 export const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
-/** A logged URL is cut here: a path and query longer than this are an attack or a bug, not information. */
-export const LOGGED_URL_LENGTH_MAX = 1_024;
-/** Query parameters whose values are never logged (none of ours carry secrets; a client's mistake might). */
-const SECRET_QUERY_PARAMETER = /token|key|secret|password|passwd|auth|signature|session|cookie/i;
 /** Anything that may carry a credential, wherever a log call puts it. Serializers already leave headers out. */
 export const REDACTED_PATHS = ['authorization', 'headers.authorization', 'req.headers.authorization', 'req.headers.cookie', 'token', 'apiKey', '*.token', '*.apiKey'];
 /** Probes and scrapes that succeed are logged at debug: polled every few seconds, they would drown the rest. */
 const QUIET_PATH = /^\/(health|metrics)(\/|\?|$)/;
 
-/** The one pino logger of the process: JSON lines on stdout, written synchronously (nothing is lost at exit). */
-export function createRootLogger(config: AppConfig): PinoLogger {
+/** The one pino logger of the process: JSON lines on stdout; pino flushes what is pending at exit, so nothing is lost. */
+export function createRootLogger(config: Pick<AppConfig, 'logLevel'>): PinoLogger {
   return pino({
     level: config.logLevel,
     base: { service: 'bela-ledger' },
@@ -71,23 +68,6 @@ export function registerRequestLogging(fastify: FastifyInstance, root: PinoLogge
     const level = status >= 500 ? 'warn' : status < 400 && QUIET_PATH.test(request.url) ? 'debug' : 'info';
     log[level]({ reqId: request.id, method: request.method, url: loggableUrl(request.url), status, durationMs: Math.round(reply.elapsedTime * 100) / 100 }, 'request completed');
   });
-}
-
-/** The path and query as logged: bounded, with the values of secret-looking query parameters replaced. */
-export function loggableUrl(url: string): string {
-  const bounded = url.length > LOGGED_URL_LENGTH_MAX ? `${url.slice(0, LOGGED_URL_LENGTH_MAX)}…` : url;
-  const queryAt = bounded.indexOf('?');
-  if (queryAt < 0) return bounded;
-  const query = bounded
-    .slice(queryAt + 1)
-    .split('&')
-    .map((pair) => {
-      const equals = pair.indexOf('=');
-      const name = equals < 0 ? pair : pair.slice(0, equals);
-      return equals >= 0 && SECRET_QUERY_PARAMETER.test(name) ? `${name}=[redacted]` : pair;
-    })
-    .join('&');
-  return `${bounded.slice(0, queryAt)}?${query}`;
 }
 
 export const ROOT_LOGGER = Symbol('RootLogger');

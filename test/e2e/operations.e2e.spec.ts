@@ -1,17 +1,41 @@
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { rmSync } from 'node:fs';
-import { TestApp } from '../support/test-app.js';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PROJECT_ROOT, TestApp } from '../support/test-app.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** A start-up that fails exits well within this; past it the process is killed and the test fails on the signal. */
+const FAILED_START_WAIT_MS = 30_000;
 
-/** The complete JSON lines the service wrote so far (start-up lines included), parsed; a line still being written is left out. */
+/** Every complete line the service wrote so far (start-up lines included), parsed: a line that is not JSON fails the test; a line still being written is left out. */
 function logLines(app: TestApp): Record<string, unknown>[] {
   const output = app.output();
   return output
     .slice(0, output.lastIndexOf('\n') + 1)
     .split('\n')
-    .filter((line) => line.startsWith('{'))
+    .filter((line) => line !== '')
     .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+/** The built service run until it exits on its own: its exit code (or signal) and what it wrote. */
+async function runUntilExit(env: Record<string, string>): Promise<{ exit: number | NodeJS.Signals | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [join(PROJECT_ROOT, 'dist', 'src', 'main.js')], {
+    cwd: PROJECT_ROOT,
+    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', NO_COLOR: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), FAILED_START_WAIT_MS);
+  // 'close' comes after both pipes are drained, so nothing written before the exit is missed.
+  const exit = await new Promise<number | NodeJS.Signals | null>((resolve) => child.once('close', (code, signal) => resolve(signal ?? code)));
+  clearTimeout(timer);
+  return { exit, stdout, stderr };
 }
 
 describe('operations: JSON logs with request ids, health probes, Prometheus metrics (e2e)', () => {
@@ -90,6 +114,13 @@ describe('operations: JSON logs with request ids, health probes, Prometheus metr
     expect(metrics.body).toMatch(/^bela_subscription_lag_events\{consumer="projection:orders"\} 0$/m);
   });
 
+  it('every line the service wrote in this session (stdout and stderr) is one JSON object with level, time and msg', () => {
+    const lines = logLines(app);
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) expect(line).toEqual(expect.objectContaining({ level: expect.any(String), time: expect.any(String), msg: expect.any(String), service: 'bela-ledger' }));
+    expect(lines.map((line) => line.level).filter((level) => !['debug', 'info', 'warn', 'error'].includes(level as string))).toEqual([]);
+  });
+
   it('lines logged while a request is handled carry its id; a stale read is a warning, not an error', async () => {
     const idle = await TestApp.start({ env: { RUN_SUBSCRIPTIONS: 'false' } });
     try {
@@ -109,6 +140,61 @@ describe('operations: JSON logs with request ids, health probes, Prometheus metr
     } finally {
       await idle.close();
       rmSync(idle.dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('a start-up that fails is one JSON fatal line and a non-zero exit (e2e, the built service)', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'bela-failed-start-'));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  /** The fatal line among the lines written: exactly one, the last, with the error's type, message and stack. */
+  function expectOneFatalLine(stdout: string, errorType: string, message: RegExp): void {
+    const lines = stdout.split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const fatal = lines.filter((line) => line.level === 'fatal');
+    expect(fatal).toEqual([
+      expect.objectContaining({
+        time: expect.any(String),
+        service: 'bela-ledger',
+        context: 'bela-ledger',
+        msg: 'failed to start',
+        err: expect.objectContaining({ type: errorType, message: expect.stringMatching(message), stack: expect.stringMatching(message) }),
+      }),
+    ]);
+    expect(lines.at(-1)).toBe(fatal[0]);
+  }
+
+  it('the port is already taken', async () => {
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = holder.address() as { port: number };
+      const run = await runUntilExit({ PORT: String(port), DATA_DIR: dataDir });
+      expect(run.exit).toBe(1);
+      expect(run.stderr).toBe('');
+      expectOneFatalLine(run.stdout, 'Error', /EADDRINUSE/);
+    } finally {
+      await new Promise((resolve) => holder.close(resolve));
+    }
+  });
+
+  it('the configuration is invalid', async () => {
+    const run = await runUntilExit({ LOG_LEVEL: 'chatty', DATA_DIR: dataDir });
+    expect(run.exit).toBe(1);
+    expect(run.stderr).toBe('');
+    expectOneFatalLine(run.stdout, 'ConfigError', /LOG_LEVEL must be one of/);
+  });
+
+  it('the event store file cannot be opened', async () => {
+    const unopenable = mkdtempSync(join(tmpdir(), 'bela-unopenable-'));
+    try {
+      mkdirSync(join(unopenable, 'events.db'));
+      const run = await runUntilExit({ DATA_DIR: unopenable });
+      expect(run.exit).toBe(1);
+      expect(run.stderr).toBe('');
+      expectOneFatalLine(run.stdout, 'SqliteError', /unable to open database file/);
+    } finally {
+      rmSync(unopenable, { recursive: true, force: true });
     }
   });
 });

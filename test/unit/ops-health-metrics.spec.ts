@@ -8,7 +8,7 @@ import { KafkaRelayMetrics } from '../../src/kafka/kafka-relay-metrics.js';
 import { ProcessRefusalMetrics } from '../../src/process/process-refusal-metrics.js';
 import { HealthIndicators, READINESS_LAG_EVENTS_MAX, type HealthReading } from '../../src/ops/health-indicators.js';
 import { OpsMetrics } from '../../src/ops/ops-metrics.js';
-import { loggableUrl, LOGGED_URL_LENGTH_MAX } from '../../src/ops/request-logging.js';
+import { loggableUrl, LOGGED_URL_LENGTH_MAX } from '../../src/http/logged-url.js';
 
 function consumer(name: string, overrides: Partial<ConsumerStatus> = {}): ConsumerStatus {
   return { name, state: 'running', position: '9', headPosition: '9', lagEvents: 0, eventsHandled: 10, consecutiveFailures: 0, deadLettersOpen: 0, ...overrides };

@@ -1,4 +1,7 @@
+import type { ArgumentsHost } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { ApiKeyStore } from '../../src/auth/api-key-store.js';
+import { StoreBusyError } from '../../src/event-store/event-store.port.js';
 import { ProblemDetailsFilter } from '../../src/http/problem-details.filter.js';
 import { DomainError, ruleViolation } from '../../src/kernel/errors.js';
 import { requireText } from '../../src/kernel/text.js';
@@ -31,6 +34,32 @@ describe('problem details and edge checks (unit)', () => {
     const tooLong = Object.assign(new Error("'/vendors/aaaa' is exceeding the max param length"), { statusCode: 414, code: 'FST_ERR_MAX_PARAM_LENGTH' });
     expect(filter.toProblem(tooLong)).toMatchObject({ status: 414, code: 'URI_TOO_LONG', title: 'URI Too Long' });
     expect(filter.toProblem(new TypeError('secret internals'))).toEqual(expect.objectContaining({ status: 500, code: 'INTERNAL_ERROR', detail: 'internal error; it has been logged' }));
+  });
+
+  it('logs a warning or an error with the secret-looking query values replaced, while the answer keeps the caller\'s URL', () => {
+    const url = '/admin/orders?limit=5&apiKey=leaked-secret&access_token=leaked-token';
+    const sent: unknown[] = [];
+    const reply = { header: () => reply, status: () => reply, send: (body: unknown) => sent.push(body) };
+    const host = { switchToHttp: () => ({ getRequest: () => ({ method: 'GET', url }), getResponse: () => reply }) } as unknown as ArgumentsHost;
+    // The filter logs through Nest's Logger: catch what it writes instead of printing it.
+    const lines: string[] = [];
+    const { warn, error } = Logger.prototype;
+    Logger.prototype.warn = (message: unknown) => void lines.push(String(message));
+    Logger.prototype.error = (message: unknown) => void lines.push(String(message));
+    try {
+      filter.catch(new StoreBusyError(250, 1), host);
+      filter.catch(new DomainError('unavailable', 'READ_MODEL_STALE', 'the read model has not caught up'), host);
+      filter.catch(new TypeError('a bug'), host);
+      expect(lines).toEqual([
+        'GET /admin/orders?limit=5&apiKey=[redacted]&access_token=[redacted]: ' + new StoreBusyError(250, 1).message,
+        'GET /admin/orders?limit=5&apiKey=[redacted]&access_token=[redacted]: the read model has not caught up',
+        expect.stringMatching(/^GET \/admin\/orders\?limit=5&apiKey=\[redacted\]&access_token=\[redacted\]: TypeError: a bug/),
+      ]);
+      expect(lines.join('\n')).not.toMatch(/leaked/);
+      expect(sent).toEqual([expect.objectContaining({ status: 503, instance: url }), expect.objectContaining({ status: 503 }), expect.objectContaining({ status: 500, instance: url })]);
+    } finally {
+      Object.assign(Logger.prototype, { warn, error });
+    }
   });
 
   it('issues vendor keys only for lowercase UUID vendor ids', () => {
