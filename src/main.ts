@@ -20,8 +20,14 @@ async function bootstrap(): Promise<void> {
   logger.log(`listening on http://${config.host}:${port} (docs at /docs, data in ${config.dataDir})`);
 }
 
-bootstrap().catch((error: unknown) => {
-  // Before that (bad configuration, a store that does not open) the same factory builds one; fatal is written at every LOG_LEVEL.
-  (rootLogger ?? createRootLogger({ logLevel: 'info' })).child({ context: 'bela-ledger' }).fatal({ err: error }, 'failed to start');
+/** Writes one JSON fatal line and exits 1: before the application exists the same factory builds a logger; fatal is written at every LOG_LEVEL. */
+function die(message: string, error: unknown): never {
+  (rootLogger ?? createRootLogger({ logLevel: 'info' })).child({ context: 'bela-ledger' }).fatal({ err: error }, message);
   process.exit(1);
-});
+}
+
+// Node would end the process on these too, but in plain text on stderr: keep the log one JSON stream.
+process.on('uncaughtException', (error) => die('uncaught exception', error));
+process.on('unhandledRejection', (reason) => die('unhandled rejection', reason));
+
+bootstrap().catch((error: unknown) => die('failed to start', error));
