@@ -24,6 +24,10 @@ if [ -z "${CHROMIUM_PATH:-}" ] && ! command -v chromium >/dev/null 2>&1; then
   fi
 fi
 
+# schemathesis (PyPI, pinned) for test/e2e/schemathesis.e2e.spec.ts, in .venv/schemathesis: installed
+# here when missing so a failing install shows before the suites run (the spec would install it too).
+echo "== schemathesis: $(bash scripts/schemathesis/setup.sh)"
+
 bash scripts/kafka/kafka.sh fetch
 bash scripts/kafka/kafka.sh reset
 bash scripts/kafka/kafka.sh start
