@@ -8,6 +8,7 @@ import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { HttpMetrics } from './http/http-metrics.js';
 import { clientErrorHandler, registerMediaTypes } from './http/media-types.js';
+import { registerMethodNotAllowed } from './http/method-not-allowed.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
 import { PROBLEM_CONTENT_TYPE } from './http/problem.js';
 import { createValidationPipe } from './http/validation.pipe.js';
@@ -41,6 +42,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     // The body parsers are ours (src/http/media-types.ts): JSON only, strict UTF-8.
     bodyParser: false,
   });
+  registerMethodNotAllowed(adapter.getInstance());
   registerMediaTypes(adapter.getInstance());
   const metrics = app.get(HttpMetrics);
   adapter.getInstance().addHook('onResponse', async (request, reply) => metrics.record(request.method, reply.statusCode));
