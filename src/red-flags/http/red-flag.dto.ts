@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { ListQueryDto } from '../../read-models/http/read-model-query.dto.js';
 import { RED_FLAG_RULES, RED_FLAG_STATUSES, REVIEW_REASON_LENGTH_MAX, REVIEW_STATUSES } from '../domain/red-flag-rules.js';
@@ -24,3 +24,6 @@ export class RedFlagListQueryDto extends ListQueryDto {
   @ApiPropertyOptional({ description: 'raised at or after (ISO 8601)' }) @IsOptional() @IsISO8601({ strict: true }) from?: string;
   @ApiPropertyOptional({ description: 'raised at or before (ISO 8601)' }) @IsOptional() @IsISO8601({ strict: true }) to?: string;
 }
+
+/** The public list: the same filters and paging, but it never waits for a position (anyone may call it): waitForPosition and waitMs are unknown parameters here (400). */
+export class PublicRedFlagListQueryDto extends OmitType(RedFlagListQueryDto, ['waitForPosition', 'waitMs', 'asOf'] as const) {}
