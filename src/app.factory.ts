@@ -11,6 +11,7 @@ import { clientErrorHandler, registerMediaTypes } from './http/media-types.js';
 import { registerMethodNotAllowed } from './http/method-not-allowed.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
 import { PROBLEM_CONTENT_TYPE } from './http/problem.js';
+import { BEARER_SCHEME, OPENAPI_VERSION, completeDocument } from './http/openapi/openapi-document.js';
 import { createValidationPipe } from './http/validation.pipe.js';
 import { CSP_DIRECTIVES, DOCS_CSP_DIRECTIVES, cspHeader } from './public-api/dashboard-policy.js';
 import { registerDashboard } from './public-api/dashboard-static.js';
@@ -51,9 +52,10 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   app.useGlobalFilters(problems);
   await registerPublicHttp(app, config);
   await registerDashboard(app);
-  const document = SwaggerModule.createDocument(
+  const document = completeDocument(SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
+      .setOpenAPIVersion(OPENAPI_VERSION)
       .setTitle('bela-ledger')
       .setDescription(
         'Event-sourced ledger for Bela Pengadaan: vendors, listings, orders and KKP payments. ' +
@@ -61,9 +63,18 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
           'Requests that create or move money require Idempotency-Key, every other command honours it; changes to something you read take If-Match with its ETag.',
       )
       .setVersion('1')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'an API key issued by `npm run cli -- keys issue`' })
+      .addBearerAuth(
+        {
+          type: 'http',
+          scheme: 'bearer',
+          // Opaque keys, not JWTs: Nest's default bearerFormat would say JWT.
+          bearerFormat: 'bela_<16 hex key id>_<43 base64url secret>',
+          description: 'an opaque API key `bela_<keyId>_<secret>` issued by `npm run cli -- keys issue`; it expires and rotates',
+        },
+        BEARER_SCHEME,
+      )
       .build(),
-  );
+  ));
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   return app;
 }

@@ -1,4 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
+import { NIB_PATTERN } from '../../vendors/domain/vendor-rules.js';
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsUUID, Matches, MaxLength, Min } from 'class-validator';
 import { CATEGORY_CODES } from '../../catalog/domain/categories.js';
@@ -44,7 +45,7 @@ export class VendorListQueryDto extends ListQueryDto {
 
   @ApiPropertyOptional({ description: 'exact NIB (13 digits)' })
   @IsOptional()
-  @Matches(/^\d{13}$/)
+  @Matches(NIB_PATTERN)
   nib?: string;
 
   @ApiPropertyOptional({ description: 'registered at or after (ISO 8601)' })

@@ -36,8 +36,10 @@ function classify(amount: number, ceilings: readonly [VendorScale, number][]): V
 }
 
 /** NIB (Nomor Induk Berusaha): 13 digits. */
+export const NIB_PATTERN = /^\d{13}$/;
+
 export function isValidNib(nib: string): boolean {
-  return /^\d{13}$/.test(nib);
+  return NIB_PATTERN.test(nib);
 }
 
 /** NPWP: 15 digits (old form) or 16 digits (from 2024: "0" + the old 15 for an entity, the NIK for a person). */

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { NIB_PATTERN } from '../domain/vendor-rules.js';
 import { Type } from 'class-transformer';
 import { IsEmail, IsIn, IsInt, IsObject, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { IsOmittable } from '../../http/optional.js';
@@ -18,7 +19,7 @@ export class VendorContactDto {
 
 export class RegisterVendorDto {
   @ApiProperty({ example: '9120301234567', description: 'Nomor Induk Berusaha, 13 digits, unique' })
-  @Matches(/^\d{13}$/, { message: 'nib must be 13 digits' })
+  @Matches(NIB_PATTERN, { message: 'nib must be 13 digits' })
   nib!: string;
 
   @ApiProperty({ example: '012345678901234', description: 'NPWP: 15 digits, or 16 digits from 2024' })

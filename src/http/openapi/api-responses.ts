@@ -1,0 +1,90 @@
+import { ApiExtension, ApiResponse, getSchemaPath } from '@nestjs/swagger';
+import type { HeadersObject, ReferenceObject, SchemaObject } from '@nestjs/swagger';
+import { CommandResponseDto } from '../command-response.js';
+import type { ProblemCode } from './problem-codes.js';
+
+/** Extension keys the document's completion reads (src/http/openapi/openapi-document.ts) and then removes. */
+export const PROBLEM_CODES_EXTENSION = 'x-problem-codes';
+export const PUBLIC_EXTENSION = 'x-public';
+export const ROLES_EXTENSION = 'x-roles';
+
+/**
+ * The problems a route raises itself (a missing resource, a business rule): each code is listed
+ * under its status (src/http/openapi/problem-codes.ts). What every route of its kind can answer
+ * (authentication, media types, Idempotency-Key, If-Match, waitForPosition) is added for it.
+ */
+export const ApiProblems = (...codes: ProblemCode[]): MethodDecorator & ClassDecorator => ApiExtension(PROBLEM_CODES_EXTENSION, codes);
+
+const ETAG_HEADER: HeadersObject = {
+  ETag: { description: 'the stream revision, quoted: send it back as If-Match', schema: { type: 'string', pattern: '^"-?\\d+"$', example: '"0"' } },
+};
+const OBJECT: SchemaObject = { type: 'object', additionalProperties: true };
+
+/**
+ * A command's answer: what was written, with its ETag; a creation also names the new resource
+ * (`<createdId>` in the body, Location). Idempotent-Replayed is added where Idempotency-Key is honoured.
+ */
+export function ApiCommandResponse(options: { status?: 200 | 201; createdId?: string; etag?: boolean } = {}): MethodDecorator {
+  const { status = 200, createdId, etag = true } = options;
+  const schema: SchemaObject | ReferenceObject = createdId
+    ? { allOf: [{ $ref: getSchemaPath(CommandResponseDto) }, { type: 'object', required: [createdId], properties: { [createdId]: { type: 'string', format: 'uuid' } } }] }
+    : { $ref: getSchemaPath(CommandResponseDto) };
+  const headers: HeadersObject = {
+    ...(etag ? ETAG_HEADER : {}),
+    ...(createdId ? { Location: { description: 'the created resource', schema: { type: 'string', format: 'uri-reference' } } } : {}),
+  };
+  return ApiResponse({ status, description: createdId ? 'created' : 'done', content: { 'application/json': { schema } }, ...(Object.keys(headers).length > 0 ? { headers } : {}) });
+}
+
+/** A JSON answer; `etag` when the route sends its stream revision as ETag. */
+export function ApiJsonResponse(description: string, options: { schema?: SchemaObject; etag?: boolean; status?: number } = {}): MethodDecorator {
+  return ApiResponse({
+    status: options.status ?? 200,
+    description,
+    content: { 'application/json': { schema: options.schema ?? OBJECT } },
+    ...(options.etag ? { headers: ETAG_HEADER } : {}),
+  });
+}
+
+const READ_MODEL_POSITION_HEADER: HeadersObject = {
+  'X-Read-Model-Position': { description: 'the $all position the read model has applied', schema: { type: 'string', pattern: '^\\d+$' } },
+};
+
+/** One page of a keyset-paged list: JSON, or the same rows as CSV (format=csv or Accept: text/csv; the next cursor then in X-Next-Cursor). */
+export function ApiPageResponse(description: string, options: { csv?: boolean; readModel?: boolean; item?: SchemaObject } = {}): MethodDecorator {
+  const { csv = true, readModel = true } = options;
+  const page: SchemaObject = {
+    type: 'object',
+    required: ['items', 'nextCursor', 'limit', 'sort'],
+    properties: {
+      items: { type: 'array', items: options.item ?? OBJECT },
+      nextCursor: { type: ['string', 'null'] as unknown as 'string', description: 'pass as cursor for the next page; null on the last page' },
+      limit: { type: 'integer', minimum: 1 },
+      sort: { type: 'string' },
+    },
+  };
+  return ApiResponse({
+    status: 200,
+    description,
+    content: { 'application/json': { schema: page }, ...(csv ? { 'text/csv': { schema: { type: 'string' } } } : {}) },
+    headers: {
+      ...(readModel ? READ_MODEL_POSITION_HEADER : {}),
+      ...(csv ? { 'X-Next-Cursor': { description: 'CSV only: the cursor of the next page, absent on the last', schema: { type: 'string' } } } : {}),
+    },
+  });
+}
+
+/** A read-model answer that is not a page (one row, a total): JSON with X-Read-Model-Position. */
+export function ApiReadModelResponse(description: string, schema: SchemaObject = OBJECT, options: { etag?: boolean } = {}): MethodDecorator {
+  return ApiResponse({
+    status: 200,
+    description,
+    content: { 'application/json': { schema } },
+    headers: { ...READ_MODEL_POSITION_HEADER, ...(options.etag ? ETAG_HEADER : {}) },
+  });
+}
+
+/** A body that is not JSON: text (metrics, a signed note, CSV, NDJSON) or bytes (log tiles). */
+export function ApiMediaResponse(mediaType: string, description: string, schema: SchemaObject = { type: 'string' }): MethodDecorator {
+  return ApiResponse({ status: 200, description, content: { [mediaType]: { schema } } });
+}
