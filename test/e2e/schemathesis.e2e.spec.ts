@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ocidOf } from '../../src/ocds/ocid.js';
 import { OCID_PREFIX_DEFAULT } from '../../src/ocds/ocds-publication.js';
-import { OPD, buyerKey, issueCard, orderBody, pollUntil, sellingVendor } from '../support/purchase-session.js';
+import { OPD, type SellingVendor, buyerKey, issueCard, orderBody, pollUntil, sellingVendor } from '../support/purchase-session.js';
 import { PROJECT_ROOT, TestApp } from '../support/test-app.js';
 
 /** Installing schemathesis from PyPI the first time (scripts/schemathesis/setup.sh). */
@@ -41,6 +41,13 @@ function cliKey(app: TestApp, args: readonly string[]): string {
     timeout: 30_000,
   });
   return (JSON.parse(output.trim().split('\n')[0]!) as { token: string }).token;
+}
+
+async function placeAuthorisedOrder(app: TestApp, buyer: string, vendor: SellingVendor, cardId: string): Promise<string> {
+  const placed = await app.request('POST', '/orders', { token: buyer, body: orderBody(vendor, cardId, [{ listingIndex: 0, quantity: 2 }]) });
+  expect(placed.status).toBe(201);
+  await pollUntil(app, buyer, `/orders/${placed.body.orderId}`, (order) => order.status === 'authorised');
+  return placed.body.orderId;
 }
 
 interface RunResult {
@@ -89,20 +96,29 @@ describe('schemathesis (e2e)', () => {
   it(
     'finds no failure with every check on',
     async () => {
-      const admin = cliKey(app, ['--role', 'admin', '--label', 'schemathesis']);
-      // A small market, so reads, links and examples meet real resources: a paid order.
+      const admin = cliKey(app, ['--role', 'admin', '--label', 'schemathesis admin']);
+      const auditor = cliKey(app, ['--role', 'auditor', '--label', 'schemathesis auditor']);
+      // A small market, so reads, links and examples meet real resources: a paid order and an authorised one.
       const vendor = await sellingVendor(app, admin, [125_000]);
       const cardId = await issueCard(app, admin, 10_000_000);
       const buyer = await buyerKey(app, admin, OPD);
-      const placed = await app.request('POST', '/orders', { token: buyer, body: orderBody(vendor, cardId, [{ listingIndex: 0, quantity: 2 }]) });
-      expect(placed.status).toBe(201);
-      const orderId: string = placed.body.orderId;
-      await pollUntil(app, buyer, `/orders/${orderId}`, (order) => order.status === 'authorised');
-      expect((await app.request('POST', `/orders/${orderId}/accept`, { token: vendor.vendorToken })).status).toBe(200);
-      expect((await app.request('POST', `/orders/${orderId}/ship`, { token: vendor.vendorToken, body: {} })).status).toBe(200);
+      const paidOrderId = await placeAuthorisedOrder(app, buyer, vendor, cardId);
+      expect((await app.request('POST', `/orders/${paidOrderId}/accept`, { token: vendor.vendorToken })).status).toBe(200);
+      expect((await app.request('POST', `/orders/${paidOrderId}/ship`, { token: vendor.vendorToken, body: {} })).status).toBe(200);
       const bastDate = new Date().toISOString().slice(0, 10);
-      expect((await app.request('POST', `/orders/${orderId}/receive`, { token: buyer, body: { bastNumber: 'BAST/001/ST/2026', bastDate } })).status).toBe(200);
-      await pollUntil(app, buyer, `/orders/${orderId}`, (order) => order.status === 'paid');
+      const received = await app.request('POST', `/orders/${paidOrderId}/receive`, { token: buyer, body: { bastNumber: 'BAST/001/ST/2026', bastDate } });
+      expect(received.status).toBe(200);
+      await pollUntil(app, buyer, `/orders/${paidOrderId}`, (order) => order.status === 'paid');
+      const authorisedOrderId = await placeAuthorisedOrder(app, buyer, vendor, cardId);
+      const seeded = {
+        BELA_ADMIN_KEY: admin,
+        BELA_AUDITOR_KEY: auditor,
+        BELA_VENDOR_KEY: vendor.vendorToken,
+        BELA_VENDOR_ID: vendor.vendorId,
+        BELA_LISTING_ID: vendor.listingIds[0]!,
+        BELA_AUTHORISED_ORDER_ID: authorisedOrderId,
+        BELA_PAID_OCID: ocidOf(OCID_PREFIX_DEFAULT, paidOrderId),
+      };
 
       mkdirSync(REPORT_ROOT, { recursive: true });
       const reportDir = mkdtempSync(join(REPORT_ROOT, 'run-'));
@@ -116,13 +132,13 @@ describe('schemathesis (e2e)', () => {
         '--workers', '1',
         '--request-timeout', String(REQUEST_TIMEOUT_SECONDS),
         '--generation-database', 'none',
-        '--header', `Authorization: Bearer ${admin}`,
         '--report', 'junit',
         '--report-dir', reportDir,
         '--no-color',
       ];
+      process.stdout.write(`\n[schemathesis] ${st} ${args.join(' ')}\n`);
       const started = Date.now();
-      const result = await run(st, args, { BELA_SEED_OCID: ocidOf(OCID_PREFIX_DEFAULT, orderId), NO_COLOR: '1' }, workDir);
+      const result = await run(st, args, { ...seeded, NO_COLOR: '1' }, workDir);
       const elapsedSeconds = Math.round((Date.now() - started) / 1000);
       const cases = /(\d+) generated/.exec(result.output)?.[1];
       const summary = result.output.slice(result.output.lastIndexOf('SUMMARY'));
