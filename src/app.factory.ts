@@ -12,6 +12,7 @@ import { registerMethodNotAllowed } from './http/method-not-allowed.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
 import { PROBLEM_CONTENT_TYPE } from './http/problem.js';
 import { BEARER_SCHEME, OPENAPI_VERSION, completeDocument } from './http/openapi/openapi-document.js';
+import { addLinks } from './http/openapi/openapi-links.js';
 import { createValidationPipe } from './http/validation.pipe.js';
 import { CSP_DIRECTIVES, DOCS_CSP_DIRECTIVES, cspHeader } from './public-api/dashboard-policy.js';
 import { registerDashboard } from './public-api/dashboard-static.js';
@@ -75,7 +76,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
       )
       .build(),
   ));
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  SwaggerModule.setup('docs', app, addLinks(document), { jsonDocumentUrl: 'docs-json' });
   return app;
 }
 

@@ -113,6 +113,7 @@ describe('schemathesis (e2e)', () => {
       const seeded = {
         BELA_ADMIN_KEY: admin,
         BELA_AUDITOR_KEY: auditor,
+        BELA_BUYER_KEY: buyer,
         BELA_VENDOR_KEY: vendor.vendorToken,
         BELA_VENDOR_ID: vendor.vendorId,
         BELA_LISTING_ID: vendor.listingIds[0]!,
