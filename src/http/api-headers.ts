@@ -1,4 +1,9 @@
 /** OpenAPI description of If-Match on command endpoints (Idempotency-Key: src/idempotency/idempotent.decorator.ts). */
-export function ifMatchHeader(resource: string): { name: string; required: boolean; description: string } {
-  return { name: 'If-Match', required: false, description: `the ETag you read; 412 if the ${resource} changed since` };
+export function ifMatchHeader(resource: string): { name: string; required: boolean; description: string; schema: { type: 'string'; example: string } } {
+  return {
+    name: 'If-Match',
+    required: false,
+    description: `* or the ETag you read (a list of entity-tags; a weak W/"3" never matches): 412 REVISION_MISMATCH if the ${resource} changed since`,
+    schema: { type: 'string', example: '"0"' },
+  };
 }

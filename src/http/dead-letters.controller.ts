@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBearerAuth, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import type { AuthenticatedRequest } from '../auth/auth.guard.js';
 import { Roles } from '../auth/roles.decorator.js';
@@ -10,6 +10,7 @@ import { CLOCK } from '../event-store/event-store.tokens.js';
 import type { Clock } from '../kernel/clock.js';
 import { DeadLetterListQueryDto, DismissDeadLetterDto } from './dead-letters.dto.js';
 import { NoBodyPipe } from './no-body.pipe.js';
+import { ApiJsonResponse, ApiProblems } from './openapi/api-responses.js';
 
 @ApiTags('operations')
 @ApiBearerAuth()
@@ -23,7 +24,7 @@ export class DeadLettersController {
   @Get()
   @Roles('admin', 'auditor')
   @ApiOperation({ summary: 'Events consumers parked after repeated failures, oldest first', description: 'Filter by consumer and status; pages of at most 100, continued with cursor=nextCursor.' })
-  @ApiOkResponse({ description: '{ items, nextCursor, limit }' })
+  @ApiJsonResponse('{ items, nextCursor, limit }', { schema: { type: 'object', required: ['items', 'nextCursor', 'limit'], properties: { items: { type: 'array', items: { type: 'object' } }, nextCursor: { type: ['string', 'null'] as unknown as 'string' }, limit: { type: 'integer' } } } })
   list(@Query() query: DeadLetterListQueryDto): { items: DeadLetter[]; nextCursor: string | null; limit: number } {
     const limit = query.limit ?? DEAD_LETTER_PAGE_SIZE_DEFAULT;
     const items = this.admin.list({
@@ -38,8 +39,8 @@ export class DeadLettersController {
   @Get(':id')
   @Roles('admin', 'auditor')
   @ApiOperation({ summary: 'One dead letter' })
-  @ApiOkResponse({ description: 'the record' })
-  @ApiNotFoundResponse({ description: 'DEAD_LETTER_NOT_FOUND' })
+  @ApiJsonResponse('the record')
+  @ApiProblems('DEAD_LETTER_NOT_FOUND')
   get(@Param('id') id: string): DeadLetter {
     return this.admin.get(id);
   }
@@ -51,9 +52,8 @@ export class DeadLettersController {
     summary: 'Run the parked event through its consumer again, now',
     description: 'handled: the record becomes retried. Not handled: it stays open with one more attempt and the new error. Takes no body.',
   })
-  @ApiOkResponse({ description: '{ deadLetter, handled }' })
-  @ApiNotFoundResponse({ description: 'DEAD_LETTER_NOT_FOUND' })
-  @ApiConflictResponse({ description: 'DEAD_LETTER_CLOSED (already retried or dismissed), CONSUMER_NOT_RUNNING' })
+  @ApiJsonResponse('{ deadLetter, handled }')
+  @ApiProblems('VALIDATION_FAILED', 'DEAD_LETTER_NOT_FOUND', 'DEAD_LETTER_CLOSED', 'CONSUMER_NOT_RUNNING', 'DEAD_LETTER_EVENT_MISSING')
   retry(@Param('id') id: string, @Body(NoBodyPipe) _body: Record<string, never>, @Req() request: FastifyRequest): Promise<RetryResult> {
     return this.admin.retry(id, requireActor((request as AuthenticatedRequest).actor).id, this.clock.now());
   }
@@ -62,10 +62,8 @@ export class DeadLettersController {
   @HttpCode(200)
   @Roles('admin')
   @ApiOperation({ summary: 'Leave the parked event unhandled, saying why (the record becomes dismissed)' })
-  @ApiOkResponse({ description: 'the record' })
-  @ApiBadRequestResponse({ description: 'VALIDATION_FAILED / INVALID_TEXT: reason missing or not 1..500 characters' })
-  @ApiNotFoundResponse({ description: 'DEAD_LETTER_NOT_FOUND' })
-  @ApiConflictResponse({ description: 'DEAD_LETTER_CLOSED' })
+  @ApiJsonResponse('the record')
+  @ApiProblems('DEAD_LETTER_NOT_FOUND', 'DEAD_LETTER_CLOSED')
   dismiss(@Param('id') id: string, @Body() body: DismissDeadLetterDto, @Req() request: FastifyRequest): Promise<DeadLetter> {
     return this.admin.dismiss(id, body.reason, requireActor((request as AuthenticatedRequest).actor).id, this.clock.now());
   }

@@ -1,5 +1,6 @@
+import type { SchemaObject } from '@nestjs/swagger';
 import { Controller, Get, Inject, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/roles.decorator.js';
 import type { DeadLetterStore } from '../event-store/dead-letter-store.js';
@@ -8,6 +9,13 @@ import type { EventStore } from '../event-store/event-store.port.js';
 import { DEAD_LETTERS, EVENT_STORE } from '../event-store/event-store.tokens.js';
 import type { EventStoreAdapter } from '../event-store/open-event-store.js';
 import { SubscriptionRegistry } from '../event-store/subscription-registry.js';
+import { ApiJsonResponse } from './openapi/api-responses.js';
+
+const HEALTH: SchemaObject = {
+  type: 'object',
+  required: ['status', 'eventStore', 'subscriptions', 'deadLetters'],
+  properties: { status: { type: 'string', enum: ['ok', 'degraded', 'down'] }, eventStore: { type: 'object' }, subscriptions: { type: 'array', items: { type: 'object' } }, deadLetters: { type: 'object' } },
+};
 
 @ApiTags('operations')
 @Controller('health')
@@ -25,8 +33,8 @@ export class HealthController {
     summary: 'Liveness and readiness: the event store is reachable; each subscription with its lag; open dead letters per consumer',
     description: 'status is degraded (still 200) while a consumer is backing off after a failure or any dead letter is open; down (503) when the event store does not answer.',
   })
-  @ApiOkResponse({ description: 'the event store answers (status ok or degraded)' })
-  @ApiServiceUnavailableResponse({ description: 'the event store does not answer' })
+  @ApiJsonResponse('the event store answers (status ok or degraded)', { schema: HEALTH })
+  @ApiJsonResponse('the event store does not answer (status down): the same report, not a problem', { status: 503, schema: HEALTH })
   async health(@Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
     let headPosition: string | undefined;
     let storeError: string | undefined;

@@ -1,5 +1,5 @@
 import { Controller, Get, Header, Inject, Optional } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '../auth/roles.decorator.js';
 import type { DeadLetterStore } from '../event-store/dead-letter-store.js';
 import type { EventStore } from '../event-store/event-store.port.js';
@@ -9,6 +9,7 @@ import { KafkaRelayMetrics } from '../kafka/kafka-relay-metrics.js';
 import { ProcessRefusalMetrics } from '../process/process-refusal-metrics.js';
 import { HttpMetrics } from './http-metrics.js';
 import { formatLabels, renderMetricFamily } from './metric-family.js';
+import { ApiMediaResponse } from './openapi/api-responses.js';
 
 /** Prometheus text exposition (version 0.0.4): no personal data, only counts and positions. */
 @ApiTags('operations')
@@ -28,7 +29,7 @@ export class MetricsController {
   @Public()
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
   @ApiOperation({ summary: 'Prometheus metrics: event store head, subscription positions and lag, HTTP responses' })
-  @ApiOkResponse({ description: 'text/plain Prometheus exposition' })
+  @ApiMediaResponse('text/plain', 'the Prometheus text exposition format 0.0.4')
   async metrics(): Promise<string> {
     const lines: string[] = [];
     const gauge = (name: string, help: string, samples: [Record<string, string>, number][]): void => {

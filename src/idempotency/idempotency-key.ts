@@ -8,7 +8,7 @@ export const IDEMPOTENCY_KEY_LENGTH_MAX = 128;
 /** The characters a key may hold: enough for UUIDs and readable keys, nothing a log or a path could misread. */
 const KEY_CHARACTERS = `[A-Za-z0-9._:-]{1,${IDEMPOTENCY_KEY_LENGTH_MAX}}`;
 /** A bare token, or the header draft's sf-string form ("..."); both name the same key. */
-const KEY_FORM = new RegExp(`^(?:(${KEY_CHARACTERS})|"(${KEY_CHARACTERS})")$`);
+export const IDEMPOTENCY_KEY_PATTERN = new RegExp(`^(?:(${KEY_CHARACTERS})|"(${KEY_CHARACTERS})")$`);
 
 /**
  * The Idempotency-Key of a request (the IETF httpapi Idempotency-Key header draft), without
@@ -17,7 +17,7 @@ const KEY_FORM = new RegExp(`^(?:(${KEY_CHARACTERS})|"(${KEY_CHARACTERS})")$`);
 export function idempotencyKeyOf(request: Pick<FastifyRequest, 'headers'>): string | undefined {
   const value = request.headers[IDEMPOTENCY_KEY_HEADER];
   if (value === undefined) return undefined;
-  const match = typeof value === 'string' ? KEY_FORM.exec(value) : null;
+  const match = typeof value === 'string' ? IDEMPOTENCY_KEY_PATTERN.exec(value) : null;
   if (!match) {
     throw invalid(
       'INVALID_HEADER',

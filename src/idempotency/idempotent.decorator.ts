@@ -1,6 +1,6 @@
 import { SetMetadata, applyDecorators } from '@nestjs/common';
 import { ApiHeader } from '@nestjs/swagger';
-import { IDEMPOTENCY_KEY_LENGTH_MAX } from './idempotency-key.js';
+import { IDEMPOTENCY_KEY_LENGTH_MAX, IDEMPOTENCY_KEY_PATTERN } from './idempotency-key.js';
 
 export const IDEMPOTENCY_MODE_KEY = 'bela:idempotency';
 export type IdempotencyMode = 'required' | 'optional';
@@ -20,6 +20,11 @@ const DESCRIPTION_BY_MODE: Readonly<Record<IdempotencyMode, string>> = {
 export function Idempotent(mode: IdempotencyMode = 'optional'): MethodDecorator {
   return applyDecorators(
     SetMetadata(IDEMPOTENCY_MODE_KEY, mode),
-    ApiHeader({ name: 'Idempotency-Key', required: mode === 'required', description: DESCRIPTION_BY_MODE[mode] }),
+    ApiHeader({
+      name: 'Idempotency-Key',
+      required: mode === 'required',
+      description: DESCRIPTION_BY_MODE[mode],
+      schema: { type: 'string', pattern: IDEMPOTENCY_KEY_PATTERN.source, maxLength: IDEMPOTENCY_KEY_LENGTH_MAX + 2 },
+    }),
   );
 }

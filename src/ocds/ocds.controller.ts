@@ -1,5 +1,6 @@
+import type { SchemaObject } from '@nestjs/swagger';
 import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/roles.decorator.js';
 import { OCDS_PATHS, OcdsExporter, PeriodPage } from './ocds-exporter.js';
@@ -15,9 +16,10 @@ import {
 import { OcdsPeriodQueryDto } from './ocds-query.dto.js';
 import type { OcdsRecordPackage, OcdsReleasePackage } from './ocds-release.types.js';
 import { publicationPolicyText } from './publication-policy.js';
+import { ApiJsonResponse, ApiMediaResponse, ApiProblems } from '../http/openapi/api-responses.js';
 
-const OCID_NOT_FOUND = 'OCID_NOT_FOUND: not an ocid of this publisher, or no such order';
-const BAD_PERIOD = 'INVALID_OCDS_PERIOD: from/to not ISO 8601 instants with a zone, to before from, a bad cursor or limit';
+const PACKAGE: SchemaObject = { type: 'object', required: ['uri', 'publishedDate', 'publisher', 'version'], properties: { version: { type: 'string', enum: ['1.1'] } } };
+
 const PERIOD = 'Releases by their recorded time, bounds inclusive; paged: the next page is in the Link header (rel="next"). 404 NO_RELEASES_IN_PERIOD when nothing changed.';
 
 /** OCDS 1.1 open data (docs/ocds.md): public, no key, no personal data. */
@@ -29,24 +31,24 @@ export class OcdsController {
 
   @Get('releases/:ocid')
   @ApiOperation({ summary: 'The release package of one contracting process (one order): every release, oldest first' })
-  @ApiOkResponse({ description: 'an OCDS 1.1 release package' })
-  @ApiNotFoundResponse({ description: OCID_NOT_FOUND })
+  @ApiJsonResponse('an OCDS 1.1 release package', { schema: PACKAGE })
+  @ApiProblems('OCID_NOT_FOUND')
   release(@Param('ocid') ocid: string): Promise<OcdsReleasePackage> {
     return this.exporter.releasePackageOfOrder(ocid);
   }
 
   @Get('records/:ocid')
   @ApiOperation({ summary: 'The record package of one contracting process: its releases and the compiled release' })
-  @ApiOkResponse({ description: 'an OCDS 1.1 record package' })
-  @ApiNotFoundResponse({ description: OCID_NOT_FOUND })
+  @ApiJsonResponse('an OCDS 1.1 record package', { schema: PACKAGE })
+  @ApiProblems('OCID_NOT_FOUND')
   record(@Param('ocid') ocid: string): Promise<OcdsRecordPackage> {
     return this.exporter.recordPackageOfOrder(ocid);
   }
 
   @Get('release-packages')
   @ApiOperation({ summary: `The releases of a period, ${PERIOD_PAGE_RELEASES_DEFAULT} per page by default (max ${PERIOD_PAGE_RELEASES_MAX})`, description: PERIOD })
-  @ApiOkResponse({ description: 'an OCDS 1.1 release package' })
-  @ApiBadRequestResponse({ description: BAD_PERIOD })
+  @ApiJsonResponse('an OCDS 1.1 release package', { schema: PACKAGE })
+  @ApiProblems('INVALID_OCDS_PERIOD', 'INVALID_CURSOR', 'NO_RELEASES_IN_PERIOD')
   async releasePackages(@Query() query: OcdsPeriodQueryDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<OcdsReleasePackage> {
     const request = parsePeriodQuery(query, { max: PERIOD_PAGE_RELEASES_MAX, fallback: PERIOD_PAGE_RELEASES_DEFAULT });
     return this.paged(OCDS_PATHS.releasePackages, request, await this.exporter.releasePackageOfPeriod(request), reply);
@@ -54,8 +56,8 @@ export class OcdsController {
 
   @Get('record-packages')
   @ApiOperation({ summary: `The records of the processes that changed in a period, ${PERIOD_PAGE_RECORDS_DEFAULT} per page by default (max ${PERIOD_PAGE_RECORDS_MAX})`, description: PERIOD })
-  @ApiOkResponse({ description: 'an OCDS 1.1 record package' })
-  @ApiBadRequestResponse({ description: BAD_PERIOD })
+  @ApiJsonResponse('an OCDS 1.1 record package', { schema: PACKAGE })
+  @ApiProblems('INVALID_OCDS_PERIOD', 'INVALID_CURSOR', 'NO_RELEASES_IN_PERIOD', 'OCID_NOT_FOUND')
   async recordPackages(@Query() query: OcdsPeriodQueryDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<OcdsRecordPackage> {
     const request = parsePeriodQuery(query, { max: PERIOD_PAGE_RECORDS_MAX, fallback: PERIOD_PAGE_RECORDS_DEFAULT });
     return this.paged(OCDS_PATHS.recordPackages, request, await this.exporter.recordPackageOfPeriod(request), reply);
@@ -63,7 +65,7 @@ export class OcdsController {
 
   @Get('publication-policy')
   @ApiOperation({ summary: 'The publication policy every package links to (plain text, Bahasa Indonesia and English)' })
-  @ApiProduces('text/plain')
+  @ApiMediaResponse('text/plain', 'the publication policy, as text')
   publicationPolicy(@Res({ passthrough: true }) reply: FastifyReply): string {
     void reply.header('Content-Type', 'text/plain; charset=utf-8');
     return publicationPolicyText(this.exporter.publication);

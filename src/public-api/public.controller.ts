@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
-import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { publicViewOf } from '../audit/event-commitment.js';
 import { Public } from '../auth/roles.decorator.js';
@@ -41,9 +41,9 @@ import {
   PublicVendorQueryDto,
   refuseParameters,
 } from './public-query.dto.js';
+import { ApiJsonResponse, ApiPageResponse, ApiProblems } from '../http/openapi/api-responses.js';
 
 const SUMMARY_PROJECTIONS = ['spending', 'orders', 'vendors', 'catalog'];
-const PAGE_DESCRIPTION = '{ items, nextCursor, limit, sort }; X-Read-Model-Position says how far the read model is';
 
 type Filters = Readonly<Record<string, string | number | boolean | undefined>>;
 
@@ -63,7 +63,7 @@ export class PublicController {
 
   @Get('summary')
   @ApiOperation({ summary: 'Headline figures: paid spending, the UMK/koperasi and Banten shares against the 40% target, counts' })
-  @ApiOkResponse({ description: '{ spending, counts, targetPercent, targetRule }' })
+  @ApiJsonResponse('{ spending, counts, targetPercent, targetRule }')
   async summary(@Query() query: Record<string, unknown>, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
     refuseParameters(query);
     await this.position(SUMMARY_PROJECTIONS, reply);
@@ -80,7 +80,8 @@ export class PublicController {
     summary: 'Recent transactions, public facts only: order, date, OPD, region, vendor, categories, total, status',
     description: `filters: status, opdCode, kabupatenKotaCode, vendorId, category, placedFrom, placedTo, min/maxTotalRupiah; sort: ${Object.keys(TRANSACTION_LIST.sorts).join(', ')}`,
   })
-  @ApiOkResponse({ description: PAGE_DESCRIPTION })
+  @ApiPageResponse('transactions', { csv: false })
+  @ApiProblems('INVALID_CURSOR', 'INVALID_LIMIT', 'INVALID_SORT')
   async transactions(@Query() query: PublicTransactionQueryDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
     const { status, opdCode, kabupatenKotaCode, vendorId, category, placedFrom, placedTo, minTotalRupiah, maxTotalRupiah } = query;
     const page = await this.page(TRANSACTION_LIST, ['orders', 'spending'], query, {
@@ -106,8 +107,8 @@ export class PublicController {
 
   @Get('transactions/:orderId')
   @ApiOperation({ summary: "One transaction's public facts and its events in the log (id, position, type, public view), for verification" })
-  @ApiOkResponse({ description: '{ transaction, lines, events }' })
-  @ApiNotFoundResponse({ description: 'TRANSACTION_NOT_FOUND' })
+  @ApiJsonResponse('{ transaction, lines, events }')
+  @ApiProblems('TRANSACTION_NOT_FOUND')
   async transaction(@Param('orderId', new UuidParamPipe('orderId')) orderId: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
     await this.position(['orders', 'spending'], reply);
     const row = this.queries.db
@@ -160,7 +161,8 @@ export class PublicController {
 
   @Get('vendors')
   @ApiOperation({ summary: 'Vendors with what was paid to them', description: `filters: q, scale, status, kabupatenKotaCode, isLocal; sort: ${Object.keys(VENDOR_LIST.sorts).join(', ')}` })
-  @ApiOkResponse({ description: PAGE_DESCRIPTION })
+  @ApiPageResponse('vendors', { csv: false })
+  @ApiProblems('INVALID_CURSOR', 'INVALID_LIMIT', 'INVALID_SORT')
   async vendors(@Query() query: PublicVendorQueryDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<Page> {
     const { q, scale, status, kabupatenKotaCode, isLocal } = query;
     const page = await this.page(VENDOR_LIST, ['vendors', 'spending'], query, { q, scale, status, kabupatenKotaCode, isLocal }, reply);
@@ -169,8 +171,8 @@ export class PublicController {
 
   @Get('vendors/:vendorId')
   @ApiOperation({ summary: "A vendor's public profile: name, scale, region, status, sales by month, category and OPD, and its listings with their price histories" })
-  @ApiOkResponse({ description: '{ vendor, sales, listings }' })
-  @ApiNotFoundResponse({ description: 'VENDOR_NOT_FOUND' })
+  @ApiJsonResponse('{ vendor, sales, listings }')
+  @ApiProblems('VENDOR_NOT_FOUND')
   async vendor(@Param('vendorId', new UuidParamPipe('vendorId')) vendorId: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
     await this.position(['vendors', 'spending', 'catalog'], reply);
     const vendor = vendorProfileRow(this.queries.db, vendorId);
@@ -196,7 +198,8 @@ export class PublicController {
     summary: 'Search the active catalog',
     description: `q searches title and vendor name; filters: category, kabupatenKotaCode (the vendor's), vendorId, minPriceRupiah, maxPriceRupiah; sort: ${Object.keys(CATALOG_LIST.sorts).join(', ')}`,
   })
-  @ApiOkResponse({ description: PAGE_DESCRIPTION })
+  @ApiPageResponse('listings', { csv: false })
+  @ApiProblems('INVALID_CURSOR', 'INVALID_LIMIT', 'INVALID_SORT')
   async catalog(@Query() query: PublicCatalogQueryDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<Page> {
     const { q, category, kabupatenKotaCode, vendorId, minPriceRupiah, maxPriceRupiah } = query;
     const page = await this.page(CATALOG_LIST, ['catalog', 'vendors'], query, { q, category, kabupatenKotaCode, vendorId, minPriceRupiah, maxPriceRupiah }, reply);
@@ -208,8 +211,8 @@ export class PublicController {
 
   @Get('catalog/:listingId')
   @ApiOperation({ summary: "One listing's public facts and its price history, oldest first (paged)" })
-  @ApiOkResponse({ description: '{ listing, prices: { items, nextCursor } }' })
-  @ApiNotFoundResponse({ description: 'LISTING_NOT_FOUND' })
+  @ApiJsonResponse('{ listing, prices: { items, nextCursor } }')
+  @ApiProblems('LISTING_NOT_FOUND', 'INVALID_CURSOR', 'INVALID_LIMIT', 'INVALID_SORT')
   async listing(
     @Param('listingId', new UuidParamPipe('listingId')) listingId: string,
     @Query() query: PublicPriceHistoryQueryDto,

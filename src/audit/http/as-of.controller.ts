@@ -1,5 +1,6 @@
+import type { SchemaObject } from '@nestjs/swagger';
 import { Controller, Get, Inject, Param, Query, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuthenticatedRequest } from '../../auth/auth.guard.js';
 import { Roles } from '../../auth/roles.decorator.js';
 import { requireActor } from '../../auth/scope.js';
@@ -12,11 +13,13 @@ import type { AsOfKind } from '../as-of/as-of-aggregates.js';
 import { describePoint, parseAsOfPoint } from '../as-of/as-of-point.js';
 import { BalancesAsOf, balancesAsOf } from '../as-of/balances-as-of.js';
 import { AsOfQueryDto, BalancesAsOfQueryDto } from './audit-query.dto.js';
+import { ApiJsonResponse, ApiProblems } from '../../http/openapi/api-responses.js';
+
+const AS_OF: SchemaObject = { type: 'object', required: ['kind', 'id', 'asOf', 'state'], properties: { kind: { type: 'string' }, id: { type: 'string', format: 'uuid' }, asOf: { type: 'object' }, state: { type: 'object' } } };
 
 /** Each as-of balances answer replays the log into memory: at most this many at once. */
 export const AS_OF_BALANCE_REPLAYS_MAX = 2;
 
-const AGGREGATE_NOT_FOUND = 'the id has no stream (CARD_NOT_FOUND, ORDER_NOT_FOUND, ...), or NOT_YET_CREATED: its first event came after the point';
 const POINT = 'at (an instant with its zone) or position, exactly one; 400 INVALID_AS_OF otherwise';
 
 @ApiTags('audit')
@@ -30,32 +33,32 @@ export class AsOfController {
 
   @Get('cards/:cardId')
   @ApiOperation({ summary: 'A card as it was at a past time or position: limit, held, captured-unsettled, available, holds', description: POINT })
-  @ApiOkResponse({ description: '{ kind, id, asOf, lastEvent, state }' })
-  @ApiNotFoundResponse({ description: AGGREGATE_NOT_FOUND })
+  @ApiJsonResponse('{ kind, id, asOf, lastEvent, state }', { schema: AS_OF })
+  @ApiProblems('INVALID_AS_OF', 'NOT_YET_CREATED', 'CARD_NOT_FOUND')
   card(@Param('cardId', new UuidParamPipe('cardId')) id: string, @Query() query: AsOfQueryDto, @Req() request: AuthenticatedRequest): Promise<AggregateAsOf> {
     return this.aggregate('card', id, query, request);
   }
 
   @Get('orders/:orderId')
   @ApiOperation({ summary: 'An order as it was at a past time or position', description: POINT })
-  @ApiOkResponse({ description: '{ kind, id, asOf, lastEvent, state }' })
-  @ApiNotFoundResponse({ description: AGGREGATE_NOT_FOUND })
+  @ApiJsonResponse('{ kind, id, asOf, lastEvent, state }', { schema: AS_OF })
+  @ApiProblems('INVALID_AS_OF', 'NOT_YET_CREATED', 'ORDER_NOT_FOUND')
   order(@Param('orderId', new UuidParamPipe('orderId')) id: string, @Query() query: AsOfQueryDto, @Req() request: AuthenticatedRequest): Promise<AggregateAsOf> {
     return this.aggregate('order', id, query, request);
   }
 
   @Get('vendors/:vendorId')
   @ApiOperation({ summary: 'A vendor as it was at a past time or position', description: POINT })
-  @ApiOkResponse({ description: '{ kind, id, asOf, lastEvent, state }' })
-  @ApiNotFoundResponse({ description: AGGREGATE_NOT_FOUND })
+  @ApiJsonResponse('{ kind, id, asOf, lastEvent, state }', { schema: AS_OF })
+  @ApiProblems('INVALID_AS_OF', 'NOT_YET_CREATED', 'VENDOR_NOT_FOUND')
   vendor(@Param('vendorId', new UuidParamPipe('vendorId')) id: string, @Query() query: AsOfQueryDto, @Req() request: AuthenticatedRequest): Promise<AggregateAsOf> {
     return this.aggregate('vendor', id, query, request);
   }
 
   @Get('listings/:listingId')
   @ApiOperation({ summary: 'A listing as it was at a past time or position (its price then, and its price history up to then)', description: POINT })
-  @ApiOkResponse({ description: '{ kind, id, asOf, lastEvent, state }' })
-  @ApiNotFoundResponse({ description: AGGREGATE_NOT_FOUND })
+  @ApiJsonResponse('{ kind, id, asOf, lastEvent, state }', { schema: AS_OF })
+  @ApiProblems('INVALID_AS_OF', 'NOT_YET_CREATED', 'LISTING_NOT_FOUND')
   listing(@Param('listingId', new UuidParamPipe('listingId')) id: string, @Query() query: AsOfQueryDto, @Req() request: AuthenticatedRequest): Promise<AggregateAsOf> {
     return this.aggregate('listing', id, query, request);
   }
@@ -65,7 +68,8 @@ export class AsOfController {
     summary: 'The balances at a past time or position: per card (limit, held, captured-unsettled, available) and the journal\'s trial balance',
     description: `${POINT}. Replays the cards and journal read models into memory up to the point, so it takes as long as a scan of the log up to there; 429 AS_OF_BUSY when ${AS_OF_BALANCE_REPLAYS_MAX} are running.`,
   })
-  @ApiOkResponse({ description: '{ asOf, lastEvent, eventsReplayed, trialBalance, cards, nextAfterCardId }' })
+  @ApiJsonResponse('{ asOf, lastEvent, eventsReplayed, trialBalance, cards, nextAfterCardId }')
+  @ApiProblems('INVALID_AS_OF', 'AS_OF_BUSY')
   async balances(@Query() query: BalancesAsOfQueryDto): Promise<BalancesAsOf & { asOf: Record<string, string> }> {
     const point = parseAsOfPoint(query);
     if (this.balanceReplays >= AS_OF_BALANCE_REPLAYS_MAX) {

@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public, Roles } from '../../auth/roles.decorator.js';
 import type { EventStore } from '../../event-store/event-store.port.js';
@@ -12,6 +12,7 @@ import {
   PublicExportQueryDto,
 } from './audit-query.dto.js';
 import { HEAD_POSITION_HEADER, NDJSON_CONTENT_TYPE, sendNdjson } from './ndjson-reply.js';
+import { ApiMediaResponse, ApiProblems } from '../../http/openapi/api-responses.js';
 
 const RESUME = `To go on, ask again with fromPosition = the last line's position + 1; ${HEAD_POSITION_HEADER} is the head when the answer started.`;
 
@@ -28,7 +29,8 @@ export class AuditEventsController {
     description: `One event per line: position, streamId, revision, id, type, data, metadata, recordedAt, and commitment when the store keeps one. ${RESUME}`,
   })
   @ApiProduces(NDJSON_CONTENT_TYPE)
-  @ApiOkResponse({ description: 'NDJSON, streamed' })
+  @ApiMediaResponse(NDJSON_CONTENT_TYPE, 'NDJSON, streamed: one event per line')
+  @ApiProblems('INVALID_EXPORT_RANGE')
   events(@Query() query: AuditExportQueryDto, @Res() reply: FastifyReply): Promise<FastifyReply> {
     return sendNdjson(reply, this.store, parseExportRange(query), 'full', query.limit ?? AUDIT_EXPORT_LINES_DEFAULT);
   }
@@ -40,7 +42,8 @@ export class AuditEventsController {
     description: `One event per line: position, id, type, recordedAt and publicView, the same redaction as the public Kafka topics; null for an internal-only event. ${RESUME}`,
   })
   @ApiProduces(NDJSON_CONTENT_TYPE)
-  @ApiOkResponse({ description: 'NDJSON, streamed' })
+  @ApiMediaResponse(NDJSON_CONTENT_TYPE, 'NDJSON, streamed: one public event per line')
+  @ApiProblems('INVALID_EXPORT_RANGE')
   publicEvents(@Query() query: PublicExportQueryDto, @Res() reply: FastifyReply): Promise<FastifyReply> {
     return sendNdjson(reply, this.store, parseExportRange(query), 'public', query.limit ?? PUBLIC_EXPORT_LINES_DEFAULT);
   }

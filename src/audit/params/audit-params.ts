@@ -2,12 +2,12 @@ import { isIsoDate } from '../../kernel/dates.js';
 import { FieldError, invalid } from '../../kernel/errors.js';
 
 /** A position in $all: decimal digits, no sign; 19 digits hold any 64-bit commit position. */
-const POSITION_PATTERN = /^\d{1,19}$/;
+export const POSITION_PATTERN = /^\d{1,19}$/;
 /**
  * An instant with its zone, so that no one has to guess whether a bare date meant UTC or WIB:
  * 2025-03-01T00:00:00+07:00, 2025-02-28T17:00:00Z, with optional seconds and fraction.
  */
-const INSTANT_PATTERN = /^(\d{4}-\d{2}-\d{2})T([01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,9})?)?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/;
+export const INSTANT_PATTERN = /^(\d{4}-\d{2}-\d{2})T([01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,9})?)?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/;
 
 export const INSTANT_FORMAT = 'an ISO 8601 instant with its zone, e.g. 2025-03-01T00:00:00+07:00';
 

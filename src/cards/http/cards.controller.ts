@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req, Res, UseInterceptors } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { AuthenticatedRequest } from '../../auth/auth.guard.js';
 import { Roles } from '../../auth/roles.decorator.js';
@@ -20,6 +20,7 @@ import { cardView } from './card.view.js';
 import { RefuseCardNumbersInterceptor } from './refuse-card-numbers.interceptor.js';
 import { ifMatchHeader } from '../../http/api-headers.js';
 import { Idempotent } from '../../idempotency/idempotent.decorator.js';
+import { ApiCommandResponse, ApiJsonResponse, ApiProblems } from '../../http/openapi/api-responses.js';
 
 const IF_MATCH_HEADER = ifMatchHeader('card');
 
@@ -44,7 +45,8 @@ export class CardsController {
       'Only the last four digits of the card number are accepted: a full card number anywhere in the body is refused with 400 CARD_NUMBER_REFUSED and nothing is written. ' +
       'The OPD must be registered (POST /opds; 422 OPD_NOT_REGISTERED otherwise); the card records its registered name.',
   })
-  @ApiCreatedResponse({ type: CommandResponseDto })
+  @ApiCommandResponse({ status: 201, createdId: 'cardId' })
+  @ApiProblems('INVALID_CARD', 'CARD_NUMBER_REFUSED', 'CARD_EXISTS', 'CARD_ALREADY_EXPIRED', 'OPD_NOT_REGISTERED')
   async issue(@Body() body: IssueCardDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto & { cardId: string }> {
     const context = commandContext(request, this.clock);
     const cardId = createdId('card', context);
@@ -57,7 +59,8 @@ export class CardsController {
   @Roles('admin', 'auditor', 'buyer')
   @ApiBearerAuth()
   @ApiOperation({ summary: 'One card folded from its stream: limit, held, captured-unsettled, available and every hold (admins, auditors, its own OPD; to another OPD 404 as if missing)' })
-  @ApiOkResponse({ description: 'the card; ETag is its stream revision' })
+  @ApiJsonResponse('the card; ETag is its stream revision', { etag: true })
+  @ApiProblems('CARD_NOT_FOUND')
   async get(@Param('cardId', new UuidParamPipe('cardId')) cardId: string, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
     const { state, revision } = await this.pipeline.load(cardDecider, cardStreamId(cardId));
     const actor = requireActor(request.actor);
@@ -74,7 +77,8 @@ export class CardsController {
   @Idempotent()
   @ApiHeader(IF_MATCH_HEADER)
   @ApiOperation({ summary: 'Change the credit limit (admin); 422 LIMIT_BELOW_COMMITTED below what is held and captured but unsettled' })
-  @ApiOkResponse({ type: CommandResponseDto })
+  @ApiCommandResponse()
+  @ApiProblems('CARD_NOT_FOUND', 'INVALID_CARD', 'CARD_NUMBER_REFUSED', 'CARD_INVALID_TRANSITION', 'CARD_ALREADY_EXPIRED', 'LIMIT_BELOW_COMMITTED')
   changeLimit(@Param('cardId', new UuidParamPipe('cardId')) cardId: string, @Body() body: ChangeCardLimitDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto> {
     return this.change(cardId, { type: 'ChangeCardLimit', limitRupiah: body.limitRupiah }, request, reply);
   }
@@ -86,7 +90,8 @@ export class CardsController {
   @Idempotent()
   @ApiHeader(IF_MATCH_HEADER)
   @ApiOperation({ summary: 'Suspend an active card (admin): new authorisations are declined, existing holds stand' })
-  @ApiOkResponse({ type: CommandResponseDto })
+  @ApiCommandResponse()
+  @ApiProblems('CARD_NOT_FOUND', 'INVALID_CARD', 'CARD_NUMBER_REFUSED', 'CARD_INVALID_TRANSITION', 'CARD_ALREADY_EXPIRED')
   suspend(@Param('cardId', new UuidParamPipe('cardId')) cardId: string, @Body() body: CardReasonDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto> {
     return this.change(cardId, { type: 'SuspendCard', reason: body.reason }, request, reply);
   }
@@ -98,7 +103,8 @@ export class CardsController {
   @Idempotent()
   @ApiHeader(IF_MATCH_HEADER)
   @ApiOperation({ summary: 'Reinstate a suspended card (admin)' })
-  @ApiOkResponse({ type: CommandResponseDto })
+  @ApiCommandResponse()
+  @ApiProblems('CARD_NOT_FOUND', 'INVALID_CARD', 'CARD_NUMBER_REFUSED', 'CARD_INVALID_TRANSITION', 'CARD_ALREADY_EXPIRED', 'VALIDATION_FAILED')
   reinstate(@Param('cardId', new UuidParamPipe('cardId')) cardId: string, @Body(NoBodyPipe) _body: unknown, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto> {
     return this.change(cardId, { type: 'ReinstateCard' }, request, reply);
   }
@@ -110,7 +116,8 @@ export class CardsController {
   @Idempotent()
   @ApiHeader(IF_MATCH_HEADER)
   @ApiOperation({ summary: 'Close a card for good (admin); 422 CARD_HAS_OPEN_HOLDS while any hold is open' })
-  @ApiOkResponse({ type: CommandResponseDto })
+  @ApiCommandResponse()
+  @ApiProblems('CARD_NOT_FOUND', 'INVALID_CARD', 'CARD_NUMBER_REFUSED', 'CARD_INVALID_TRANSITION', 'CARD_ALREADY_EXPIRED', 'CARD_HAS_OPEN_HOLDS')
   close(@Param('cardId', new UuidParamPipe('cardId')) cardId: string, @Body() body: CardReasonDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto> {
     return this.change(cardId, { type: 'CloseCard', reason: body.reason }, request, reply);
   }
@@ -122,7 +129,8 @@ export class CardsController {
   @Idempotent('required')
   @ApiHeader(IF_MATCH_HEADER)
   @ApiOperation({ summary: 'Record that the OPD\'s treasurer paid a card statement (admin): StatementSettled restores that much of the available limit' })
-  @ApiOkResponse({ type: CommandResponseDto })
+  @ApiCommandResponse()
+  @ApiProblems('CARD_NOT_FOUND', 'INVALID_CARD', 'CARD_NUMBER_REFUSED', 'CARD_INVALID_TRANSITION', 'CARD_ALREADY_EXPIRED', 'INVALID_AMOUNT', 'SETTLEMENT_ABOVE_UNSETTLED', 'STATEMENT_ALREADY_SETTLED')
   settle(@Param('cardId', new UuidParamPipe('cardId')) cardId: string, @Body() body: SettleStatementDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto> {
     return this.change(cardId, { type: 'SettleStatement', ...body }, request, reply);
   }

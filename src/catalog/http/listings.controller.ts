@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { AuthenticatedRequest } from '../../auth/auth.guard.js';
 import { Public, Roles } from '../../auth/roles.decorator.js';
@@ -20,6 +20,7 @@ import { listingView } from './listing.view.js';
 import { ifMatchHeader } from '../../http/api-headers.js';
 import { Idempotent } from '../../idempotency/idempotent.decorator.js';
 import { vendorDecider, vendorStreamId } from '../../vendors/domain/vendor.decider.js';
+import { ApiCommandResponse, ApiJsonResponse, ApiProblems } from '../../http/openapi/api-responses.js';
 
 const IF_MATCH_HEADER = ifMatchHeader('listing');
 
@@ -38,7 +39,8 @@ export class ListingsController {
   @ApiBearerAuth()
   @Idempotent('required')
   @ApiOperation({ summary: 'List a product or service (the verified vendor itself)' })
-  @ApiCreatedResponse({ type: CommandResponseDto })
+  @ApiCommandResponse({ status: 201, createdId: 'listingId' })
+  @ApiProblems('OUT_OF_SCOPE', 'UNKNOWN_CATEGORY', 'INVALID_PRICE', 'LISTING_EXISTS', 'VENDOR_NOT_FOUND', 'VENDOR_NOT_SELLING')
   async create(
     @Param('vendorId', new UuidParamPipe('vendorId')) vendorId: string,
     @Body() body: CreateListingDto,
@@ -59,7 +61,8 @@ export class ListingsController {
     summary: 'One listing with its full public price history (time and actor of every price)',
     description: 'vendorStatus is the vendor\'s status now; available is false unless the listing is active and its vendor verified (a suspended vendor is not selling).',
   })
-  @ApiOkResponse({ description: 'the listing; ETag is its stream revision' })
+  @ApiJsonResponse('the listing; ETag is its stream revision', { etag: true })
+  @ApiProblems('LISTING_NOT_FOUND')
   async get(@Param('listingId', new UuidParamPipe('listingId')) listingId: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
     const { state, revision, events } = await this.pipeline.load(listingDecider, listingStreamId(listingId));
     if (state.status === 'absent') throw notFound('LISTING_NOT_FOUND', `no listing ${listingId}`);
@@ -75,7 +78,8 @@ export class ListingsController {
   @Idempotent()
   @ApiHeader(IF_MATCH_HEADER)
   @ApiOperation({ summary: 'Reprice a listing (its vendor); the old price stays in the public history' })
-  @ApiOkResponse({ type: CommandResponseDto })
+  @ApiCommandResponse()
+  @ApiProblems('LISTING_NOT_FOUND', 'NOT_LISTING_OWNER', 'LISTING_DELISTED', 'VENDOR_NOT_SELLING', 'INVALID_PRICE')
   reprice(
     @Param('listingId', new UuidParamPipe('listingId')) listingId: string,
     @Body() body: ChangePriceDto,
@@ -92,7 +96,8 @@ export class ListingsController {
   @Idempotent()
   @ApiHeader(IF_MATCH_HEADER)
   @ApiOperation({ summary: 'Delist (its vendor): the listing stops selling' })
-  @ApiOkResponse({ type: CommandResponseDto })
+  @ApiCommandResponse()
+  @ApiProblems('LISTING_NOT_FOUND', 'NOT_LISTING_OWNER', 'LISTING_DELISTED', 'VENDOR_NOT_SELLING')
   delist(
     @Param('listingId', new UuidParamPipe('listingId')) listingId: string,
     @Body() body: ReasonDto,

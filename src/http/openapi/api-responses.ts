@@ -1,4 +1,5 @@
-import { ApiExtension, ApiResponse, getSchemaPath } from '@nestjs/swagger';
+import { applyDecorators } from '@nestjs/common';
+import { ApiExtension, ApiExtraModels, ApiResponse, getSchemaPath } from '@nestjs/swagger';
 import type { HeadersObject, ReferenceObject, SchemaObject } from '@nestjs/swagger';
 import { CommandResponseDto } from '../command-response.js';
 import type { ProblemCode } from './problem-codes.js';
@@ -24,16 +25,19 @@ const OBJECT: SchemaObject = { type: 'object', additionalProperties: true };
  * A command's answer: what was written, with its ETag; a creation also names the new resource
  * (`<createdId>` in the body, Location). Idempotent-Replayed is added where Idempotency-Key is honoured.
  */
-export function ApiCommandResponse(options: { status?: 200 | 201; createdId?: string; etag?: boolean } = {}): MethodDecorator {
-  const { status = 200, createdId, etag = true } = options;
+export function ApiCommandResponse(options: { status?: 200 | 201; createdId?: string; createdIdSchema?: SchemaObject; etag?: boolean } = {}): MethodDecorator {
+  const { status = 200, createdId, createdIdSchema = { type: 'string', format: 'uuid' }, etag = true } = options;
   const schema: SchemaObject | ReferenceObject = createdId
-    ? { allOf: [{ $ref: getSchemaPath(CommandResponseDto) }, { type: 'object', required: [createdId], properties: { [createdId]: { type: 'string', format: 'uuid' } } }] }
+    ? { allOf: [{ $ref: getSchemaPath(CommandResponseDto) }, { type: 'object', required: [createdId], properties: { [createdId]: createdIdSchema } }] }
     : { $ref: getSchemaPath(CommandResponseDto) };
   const headers: HeadersObject = {
     ...(etag ? ETAG_HEADER : {}),
     ...(createdId ? { Location: { description: 'the created resource', schema: { type: 'string', format: 'uri-reference' } } } : {}),
   };
-  return ApiResponse({ status, description: createdId ? 'created' : 'done', content: { 'application/json': { schema } }, ...(Object.keys(headers).length > 0 ? { headers } : {}) });
+  return applyDecorators(
+    ApiExtraModels(CommandResponseDto),
+    ApiResponse({ status, description: createdId ? 'created' : 'done', content: { 'application/json': { schema } }, ...(Object.keys(headers).length > 0 ? { headers } : {}) }),
+  );
 }
 
 /** A JSON answer; `etag` when the route sends its stream revision as ETag. */

@@ -17,6 +17,7 @@ const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'tr
 const BODY_METHODS: ReadonlySet<string> = new Set(['post', 'put', 'patch', 'delete']);
 /** Paths the public rate limit and ETag/304 apply to (src/public-api/public-http.ts). */
 const PUBLIC_READ_PATH = /^\/(public|log)\//;
+const WAIT_PARAMETERS: ReadonlySet<string> = new Set(['waitForPosition', 'waitMs']);
 
 const PROBLEM_SCHEMAS: Readonly<Record<string, SchemaObject>> = {
   FieldError: {
@@ -74,7 +75,9 @@ function completeOperation(path: string, method: string, operation: OperationObj
   delete extensions[PROBLEM_CODES_EXTENSION];
   operation.security = isPublic ? [] : [{ [BEARER_SCHEME]: [] }];
   if (!isPublic && roles) operation.description = [operation.description, `Roles: ${roles.join(', ')}.`].filter(Boolean).join('\n\n');
-  const parameters = (operation.parameters ?? []) as ParameterObject[];
+  const publicRead = method === 'get' && PUBLIC_READ_PATH.test(path);
+  // Public reads never wait for a position (they refuse waitForPosition and waitMs), whatever DTO they share.
+  const parameters = ((operation.parameters ?? []) as ParameterObject[]).filter((parameter) => !(publicRead && parameter.in === 'query' && WAIT_PARAMETERS.has(parameter.name)));
   completePathParameters(path, operation, parameters);
   const codes = new Set<ProblemCode>([...ownCodes, ...traitCodes(path, method, operation, parameters, isPublic, roles)]);
   const idempotent = parameters.some((parameter) => parameter.in === 'header' && parameter.name === 'Idempotency-Key');
@@ -85,7 +88,7 @@ function completeOperation(path: string, method: string, operation: OperationObj
       success.headers = { ...success.headers, 'Idempotent-Replayed': { description: 'true when this is the stored answer to an earlier request with the same Idempotency-Key', schema: { type: 'string', enum: ['true'] } } };
     }
   }
-  if (method === 'get' && PUBLIC_READ_PATH.test(path)) completePublicRead(operation);
+  if (publicRead) completePublicRead(operation);
   addProblemResponses(operation, codes);
 }
 

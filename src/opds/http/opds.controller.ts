@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public, Roles } from '../../auth/roles.decorator.js';
 import { CommandPipeline } from '../../event-store/command-pipeline.js';
@@ -19,6 +19,8 @@ import { opdDecider, opdStreamId } from '../domain/opd.decider.js';
 import { OpdCodeParamPipe } from './opd-code-param.pipe.js';
 import { OpdListQueryDto, RegisterOpdDto, RenameOpdDto } from './opd.dto.js';
 import { opdView } from './opd.view.js';
+import { ApiCommandResponse, ApiJsonResponse, ApiPageResponse, ApiProblems } from '../../http/openapi/api-responses.js';
+import { OPD_CODE_LENGTH_MAX, OPD_CODE_PATTERN } from '../domain/opd-code.js';
 
 @ApiTags('opds')
 @Controller('opds')
@@ -41,7 +43,8 @@ export class OpdsController {
       'Cards, buyer keys and orders name only registered OPDs; an order is credited to its OPD\'s kabupaten/kota. ' +
       'A code registered already is 409 OPD_EXISTS; a code whose pemda prefix is not the region\'s (or its province) is 422 OPD_OUTSIDE_ITS_PEMDA.',
   })
-  @ApiCreatedResponse({ type: CommandResponseDto })
+  @ApiCommandResponse({ status: 201, createdId: 'opdCode', createdIdSchema: { type: 'string', pattern: OPD_CODE_PATTERN.source, maxLength: OPD_CODE_LENGTH_MAX } })
+  @ApiProblems('INVALID_OPD_CODE', 'UNKNOWN_PEMDA', 'UNKNOWN_KABUPATEN_KOTA', 'OPD_OUTSIDE_ITS_PEMDA', 'OPD_EXISTS')
   async register(@Body() body: RegisterOpdDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto & { opdCode: string }> {
     const result = await this.commands.execute(new OpdCommandRequest(body.opdCode, { type: 'RegisterOpd', ...body }, commandContext(request, this.clock)));
     void reply.header('Location', `/opds/${body.opdCode}`).header('ETag', etag(result.nextExpectedRevision));
@@ -53,7 +56,8 @@ export class OpdsController {
   @ApiBearerAuth()
   @ApiOperation({ summary: 'The OPD registry (read model)', description: `sort: ${Object.keys(OPD_LIST.sorts).join(', ')}` })
   @ApiProduces('application/json', 'text/csv')
-  @ApiOkResponse({ description: '{ items, nextCursor, limit, sort }; X-Read-Model-Position says how far the read model is' })
+  @ApiPageResponse('registered OPDs')
+  @ApiProblems('INVALID_CURSOR', 'INVALID_LIMIT', 'INVALID_SORT')
   list(@Query() query: OpdListQueryDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Page | string> {
     const { kabupatenKotaCode, pemdaCode, name } = query;
     return this.queries.list(OPD_LIST, ['opds'], query, { kabupatenKotaCode, pemdaCode, name }, request, reply);
@@ -62,7 +66,8 @@ export class OpdsController {
   @Get(':opdCode')
   @Public()
   @ApiOperation({ summary: 'One OPD, folded from its stream (public: an OPD holds no personal data)' })
-  @ApiOkResponse({ description: 'the OPD; ETag is its stream revision' })
+  @ApiJsonResponse('the OPD; ETag is its stream revision', { etag: true })
+  @ApiProblems('OPD_NOT_FOUND')
   async get(@Param('opdCode', OpdCodeParamPipe) opdCode: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
     const { state, revision } = await this.pipeline.load(opdDecider, opdStreamId(opdCode));
     if (state.status === 'absent') throw notFound('OPD_NOT_FOUND', `no OPD ${opdCode}`, { opdCode });
@@ -76,7 +81,8 @@ export class OpdsController {
   @Idempotent()
   @ApiHeader(ifMatchHeader('OPD'))
   @ApiOperation({ summary: 'Rename an OPD (admin); its code and region never change. Cards and orders keep the name they recorded' })
-  @ApiOkResponse({ type: CommandResponseDto })
+  @ApiCommandResponse()
+  @ApiProblems('OPD_NOT_FOUND', 'INVALID_OPD_CODE', 'UNKNOWN_KABUPATEN_KOTA', 'OPD_OUTSIDE_ITS_PEMDA')
   async rename(@Param('opdCode', OpdCodeParamPipe) opdCode: string, @Body() body: RenameOpdDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto> {
     const result = await this.commands.execute(new OpdCommandRequest(opdCode, { type: 'RenameOpd', name: body.name }, commandContext(request, this.clock)));
     void reply.header('ETag', etag(result.nextExpectedRevision));

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { AuthenticatedRequest } from '../../auth/auth.guard.js';
 import { Roles } from '../../auth/roles.decorator.js';
@@ -19,6 +19,7 @@ import { OrderReasonDto, PlaceOrderDto, ReceiveOrderDto, ShipOrderDto } from './
 import { assertMayReadOrder, orderNotFound, orderView } from './order.view.js';
 import { ifMatchHeader } from '../../http/api-headers.js';
 import { Idempotent } from '../../idempotency/idempotent.decorator.js';
+import { ApiCommandResponse, ApiJsonResponse, ApiProblems } from '../../http/openapi/api-responses.js';
 
 const IF_MATCH_HEADER = ifMatchHeader('order');
 
@@ -44,7 +45,8 @@ export class OrdersController {
       'The order is credited to the buying OPD\'s registered kabupaten/kota (an unregistered OPD is 422 OPD_NOT_REGISTERED). ' +
       'The card authorisation follows asynchronously (process manager): poll GET /orders/{orderId} for authorised or declined.',
   })
-  @ApiCreatedResponse({ type: CommandResponseDto })
+  @ApiCommandResponse({ status: 201, createdId: 'orderId' })
+  @ApiProblems('INVALID_ORDER', 'OUT_OF_SCOPE', 'VENDOR_NOT_FOUND', 'LISTING_NOT_FOUND', 'CARD_NOT_FOUND', 'ORDER_EXISTS', 'VENDOR_NOT_SELLING', 'LISTING_DELISTED', 'ORDER_MIXES_VENDORS', 'ORDER_TOTAL_OVER_MAX', 'CARD_OF_ANOTHER_OPD', 'OPD_NOT_REGISTERED', 'SPLIT_PURCHASE', 'SPLIT_CHECK_UNAVAILABLE')
   async place(@Body() body: PlaceOrderDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto & { orderId: string }> {
     const context = commandContext(request, this.clock);
     const opdCode = buyingOpd(context.actor, body.opdCode);
@@ -59,7 +61,8 @@ export class OrdersController {
   @Roles('admin', 'auditor', 'buyer', 'vendor')
   @ApiBearerAuth()
   @ApiOperation({ summary: 'One order folded from its stream (admins, auditors, the buying OPD, the order\'s vendor; to anyone else 404 as if missing)' })
-  @ApiOkResponse({ description: 'the order; ETag is its stream revision' })
+  @ApiJsonResponse('the order; ETag is its stream revision', { etag: true })
+  @ApiProblems('ORDER_NOT_FOUND')
   async get(@Param('orderId', new UuidParamPipe('orderId')) orderId: string, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
     const { state, revision } = await this.pipeline.load(orderDecider, orderStreamId(orderId));
     if (state.status === 'absent') throw orderNotFound(orderId);
@@ -75,7 +78,8 @@ export class OrdersController {
   @Idempotent()
   @ApiHeader(IF_MATCH_HEADER)
   @ApiOperation({ summary: 'Accept an authorised order (its vendor)' })
-  @ApiOkResponse({ type: CommandResponseDto })
+  @ApiCommandResponse()
+  @ApiProblems('ORDER_NOT_FOUND', 'NOT_ORDER_VENDOR', 'OUT_OF_SCOPE', 'ORDER_INVALID_TRANSITION', 'VENDOR_NOT_SELLING', 'HOLD_NOT_YET_EXPIRED', 'VALIDATION_FAILED')
   accept(@Param('orderId', new UuidParamPipe('orderId')) orderId: string, @Body(NoBodyPipe) _body: unknown, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto> {
     return this.change(orderId, (by) => ({ type: 'AcceptOrder', by }), request, reply);
   }
@@ -87,7 +91,8 @@ export class OrdersController {
   @Idempotent()
   @ApiHeader(IF_MATCH_HEADER)
   @ApiOperation({ summary: 'Reject an order (its vendor): the order closes and the card hold is released' })
-  @ApiOkResponse({ type: CommandResponseDto })
+  @ApiCommandResponse()
+  @ApiProblems('ORDER_NOT_FOUND', 'NOT_ORDER_VENDOR', 'OUT_OF_SCOPE', 'ORDER_INVALID_TRANSITION', 'VENDOR_NOT_SELLING', 'HOLD_NOT_YET_EXPIRED')
   reject(@Param('orderId', new UuidParamPipe('orderId')) orderId: string, @Body() body: OrderReasonDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto> {
     return this.change(orderId, (by) => ({ type: 'RejectOrder', by, reason: body.reason }), request, reply);
   }
@@ -99,7 +104,8 @@ export class OrdersController {
   @Idempotent()
   @ApiHeader(IF_MATCH_HEADER)
   @ApiOperation({ summary: 'Mark an accepted order shipped (its vendor)' })
-  @ApiOkResponse({ type: CommandResponseDto })
+  @ApiCommandResponse()
+  @ApiProblems('ORDER_NOT_FOUND', 'NOT_ORDER_VENDOR', 'OUT_OF_SCOPE', 'ORDER_INVALID_TRANSITION', 'VENDOR_NOT_SELLING', 'HOLD_NOT_YET_EXPIRED')
   ship(@Param('orderId', new UuidParamPipe('orderId')) orderId: string, @Body() body: ShipOrderDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto> {
     return this.change(orderId, (by) => ({ type: 'ShipOrder', by, ...(body.note !== undefined ? { note: body.note } : {}) }), request, reply);
   }
@@ -111,7 +117,8 @@ export class OrdersController {
   @Idempotent()
   @ApiHeader(IF_MATCH_HEADER)
   @ApiOperation({ summary: 'Confirm receipt with the BAST (the buying OPD): the card hold is then captured for the order total' })
-  @ApiOkResponse({ type: CommandResponseDto })
+  @ApiCommandResponse()
+  @ApiProblems('ORDER_NOT_FOUND', 'NOT_ORDER_VENDOR', 'OUT_OF_SCOPE', 'ORDER_INVALID_TRANSITION', 'VENDOR_NOT_SELLING', 'HOLD_NOT_YET_EXPIRED', 'INVALID_BAST', 'BAST_BEFORE_ORDER', 'BAST_DATE_IN_FUTURE')
   receive(@Param('orderId', new UuidParamPipe('orderId')) orderId: string, @Body() body: ReceiveOrderDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto> {
     return this.change(orderId, (by, at) => ({ type: 'ReceiveOrder', by, at, bastNumber: body.bastNumber, bastDate: body.bastDate }), request, reply);
   }
@@ -123,7 +130,8 @@ export class OrdersController {
   @Idempotent()
   @ApiHeader(IF_MATCH_HEADER)
   @ApiOperation({ summary: 'Cancel an order until it is shipped (the buying OPD): the card hold is released' })
-  @ApiOkResponse({ type: CommandResponseDto })
+  @ApiCommandResponse()
+  @ApiProblems('ORDER_NOT_FOUND', 'NOT_ORDER_VENDOR', 'OUT_OF_SCOPE', 'ORDER_INVALID_TRANSITION', 'VENDOR_NOT_SELLING', 'HOLD_NOT_YET_EXPIRED')
   cancel(@Param('orderId', new UuidParamPipe('orderId')) orderId: string, @Body() body: OrderReasonDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto> {
     return this.change(orderId, (by) => ({ type: 'CancelOrder', by, reason: body.reason }), request, reply);
   }

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Req } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { Public, Roles } from '../../auth/roles.decorator.js';
 import { CLOCK } from '../../event-store/event-store.tokens.js';
@@ -12,6 +12,7 @@ import { SetPolicyCommand } from '../application/set-policy.handler.js';
 import { DEFAULT_POLICY, PolicyValues, RED_FLAG_POLICY_DEFAULTS, policyAt } from '../domain/policy.js';
 import { SetPolicyDto } from './set-policy.dto.js';
 import { Idempotent } from '../../idempotency/idempotent.decorator.js';
+import { ApiCommandResponse, ApiJsonResponse, ApiProblems } from '../../http/openapi/api-responses.js';
 
 @ApiTags('policy')
 @Controller('policy')
@@ -25,6 +26,7 @@ export class PolicyController {
   @Get()
   @Public()
   @ApiOperation({ summary: 'The policy in force now, and every version with its revision and effective date' })
+  @ApiJsonResponse('{ current, versions }: the policy in force and every version')
   async current(): Promise<Record<string, unknown>> {
     const state = await this.policies.state();
     return { current: policyAt(state, this.clock.now()), versions: [DEFAULT_POLICY, ...state.versions] };
@@ -36,7 +38,8 @@ export class PolicyController {
   @ApiBearerAuth()
   @Idempotent()
   @ApiOperation({ summary: 'Set a new policy version (admin); decisions from its effective date record its revision' })
-  @ApiCreatedResponse({ type: CommandResponseDto })
+  @ApiCommandResponse({ status: 201, etag: false })
+  @ApiProblems('INVALID_POLICY', 'POLICY_IN_THE_PAST')
   async set(@Body() body: SetPolicyDto, @Req() request: FastifyRequest): Promise<CommandResponseDto> {
     const { effectiveFrom, ...given } = body;
     const values: PolicyValues = { ...RED_FLAG_POLICY_DEFAULTS, ...definedOnly(given) };

@@ -1,5 +1,5 @@
 import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Roles } from '../../auth/roles.decorator.js';
 import { UuidParamPipe } from '../../http/uuid-param.pipe.js';
@@ -7,8 +7,8 @@ import type { Page } from '../keyset-query.js';
 import { LISTING_LIST, PRICE_HISTORY_LIST, VENDOR_LIST } from '../queries/directory.queries.js';
 import { ReadModelQueryService } from '../read-model-query.service.js';
 import { ListingListQueryDto, PriceHistoryQueryDto, VendorListQueryDto } from './directory-query.dto.js';
+import { ApiPageResponse, ApiProblems } from '../../http/openapi/api-responses.js';
 
-const PAGE_DESCRIPTION = '{ items, nextCursor, limit, sort }; X-Read-Model-Position says how far the read model is';
 
 @ApiTags('read models (admin)')
 @ApiBearerAuth()
@@ -20,7 +20,8 @@ export class DirectoryController {
   @Get('vendors')
   @ApiOperation({ summary: 'Vendor directory (full NPWP: admins and auditors only)', description: `sort: ${Object.keys(VENDOR_LIST.sorts).join(', ')}` })
   @ApiProduces('application/json', 'text/csv')
-  @ApiOkResponse({ description: PAGE_DESCRIPTION })
+  @ApiPageResponse('vendors')
+  @ApiProblems('INVALID_CURSOR', 'INVALID_LIMIT', 'INVALID_SORT')
   vendors(@Query() query: VendorListQueryDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Page | string> {
     const { status, scale, legalForm, kabupatenKotaCode, isLocal, name, nib, registeredFrom, registeredTo } = query;
     return this.queries.list(VENDOR_LIST, ['vendors'], query, { status, scale, legalForm, kabupatenKotaCode, isLocal, name, nib, registeredFrom, registeredTo }, request, reply);
@@ -29,7 +30,8 @@ export class DirectoryController {
   @Get('listings')
   @ApiOperation({ summary: 'Catalog: listings with current price and status', description: `sort: ${Object.keys(LISTING_LIST.sorts).join(', ')}` })
   @ApiProduces('application/json', 'text/csv')
-  @ApiOkResponse({ description: PAGE_DESCRIPTION })
+  @ApiPageResponse('listings')
+  @ApiProblems('INVALID_CURSOR', 'INVALID_LIMIT', 'INVALID_SORT')
   listings(@Query() query: ListingListQueryDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Page | string> {
     const { vendorId, category, status, vendorStatus, isDomesticProduct, minPriceRupiah, maxPriceRupiah, title } = query;
     return this.queries.list(LISTING_LIST, ['catalog'], query, { vendorId, category, status, vendorStatus, isDomesticProduct, minPriceRupiah, maxPriceRupiah, title }, request, reply);
@@ -38,7 +40,8 @@ export class DirectoryController {
   @Get('listings/:listingId/prices')
   @ApiOperation({ summary: 'The price history of one listing, one row per price', description: `sort: ${Object.keys(PRICE_HISTORY_LIST.sorts).join(', ')}` })
   @ApiProduces('application/json', 'text/csv')
-  @ApiOkResponse({ description: PAGE_DESCRIPTION })
+  @ApiPageResponse('price changes')
+  @ApiProblems('INVALID_CURSOR', 'INVALID_LIMIT', 'INVALID_SORT')
   prices(
     @Param('listingId', new UuidParamPipe('listingId')) listingId: string,
     @Query() query: PriceHistoryQueryDto,

@@ -1,5 +1,5 @@
 import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Roles } from '../../auth/roles.decorator.js';
 import { UuidParamPipe } from '../../http/uuid-param.pipe.js';
@@ -27,8 +27,8 @@ import {
   TimelineQueryDto,
 } from './ledger-query.dto.js';
 import { FreshnessDto } from './read-model-query.dto.js';
+import { ApiPageResponse, ApiProblems, ApiReadModelResponse } from '../../http/openapi/api-responses.js';
 
-const PAGE_DESCRIPTION = '{ items, nextCursor, limit, sort }; X-Read-Model-Position says how far the read model is';
 const sortsOf = (spec: { sorts: Record<string, string> }): string => `sort: ${Object.keys(spec.sorts).join(', ')} (prefix - for descending)`;
 /** An order has at most ORDER_LINES_MAX (50) lines: one page holds them all. */
 const ORDER_LINES_PAGE = 50;
@@ -43,7 +43,8 @@ export class LedgerController {
   @Get('orders')
   @ApiOperation({ summary: 'Orders with state, amounts and step times', description: sortsOf(ORDER_LIST) })
   @ApiProduces('application/json', 'text/csv')
-  @ApiOkResponse({ description: PAGE_DESCRIPTION })
+  @ApiPageResponse('orders')
+  @ApiProblems('INVALID_CURSOR', 'INVALID_LIMIT', 'INVALID_SORT')
   orders(@Query() query: OrderListQueryDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Page | string> {
     const { status, opdCode, kabupatenKotaCode, vendorId, cardId, category, placedFrom, placedTo, minTotalRupiah, maxTotalRupiah } = query;
     return this.queries.list(ORDER_LIST, ['orders'], query, { status, opdCode, kabupatenKotaCode, vendorId, cardId, category, placedFrom, placedTo, minTotalRupiah, maxTotalRupiah }, request, reply);
@@ -51,8 +52,8 @@ export class LedgerController {
 
   @Get('orders/:orderId')
   @ApiOperation({ summary: 'One order with its lines' })
-  @ApiOkResponse({ description: 'the order summary and its lines' })
-  @ApiNotFoundResponse({ description: 'ORDER_NOT_FOUND (or not yet projected: pass waitForPosition)' })
+  @ApiReadModelResponse('the order summary and its lines')
+  @ApiProblems('ORDER_NOT_FOUND')
   async order(@Param('orderId', new UuidParamPipe('orderId')) orderId: string, @Query() query: FreshnessDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
     await this.queries.fresh(['orders'], query, reply);
     const page = listPage(this.queries.db, ORDER_LIST, { filters: { orderId }, limit: 1 });
@@ -64,7 +65,8 @@ export class LedgerController {
   @Get('orders/:orderId/timeline')
   @ApiOperation({ summary: "An order's timeline: its events and its card hold's events, in $all order", description: sortsOf(ORDER_TIMELINE_LIST) })
   @ApiProduces('application/json', 'text/csv')
-  @ApiOkResponse({ description: PAGE_DESCRIPTION })
+  @ApiPageResponse('timeline entries')
+  @ApiProblems('INVALID_CURSOR', 'INVALID_LIMIT', 'INVALID_SORT')
   timeline(
     @Param('orderId', new UuidParamPipe('orderId')) orderId: string,
     @Query() query: TimelineQueryDto,
@@ -77,7 +79,8 @@ export class LedgerController {
   @Get('cards')
   @ApiOperation({ summary: 'KKP cards: limit, held, captured-unsettled, available (cardholder names: admins and auditors only)', description: sortsOf(CARD_LIST) })
   @ApiProduces('application/json', 'text/csv')
-  @ApiOkResponse({ description: PAGE_DESCRIPTION })
+  @ApiPageResponse('cards')
+  @ApiProblems('INVALID_CURSOR', 'INVALID_LIMIT', 'INVALID_SORT')
   cards(@Query() query: CardListQueryDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Page | string> {
     const { opdCode, status, minAvailableRupiah, maxAvailableRupiah } = query;
     return this.queries.list(CARD_LIST, ['cards'], query, { opdCode, status, minAvailableRupiah, maxAvailableRupiah }, request, reply);
@@ -86,7 +89,8 @@ export class LedgerController {
   @Get('card-holds')
   @ApiOperation({ summary: 'Authorisations (holds) and their outcome: held, captured, voided, expired, declined', description: sortsOf(CARD_HOLD_LIST) })
   @ApiProduces('application/json', 'text/csv')
-  @ApiOkResponse({ description: PAGE_DESCRIPTION })
+  @ApiPageResponse('card holds')
+  @ApiProblems('INVALID_CURSOR', 'INVALID_LIMIT', 'INVALID_SORT')
   holds(@Query() query: CardHoldListQueryDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Page | string> {
     const { cardId, orderId, status, payeeVendorId, authorisedFrom, authorisedTo } = query;
     return this.queries.list(CARD_HOLD_LIST, ['cards'], query, { cardId, orderId, status, payeeVendorId, authorisedFrom, authorisedTo }, request, reply);
@@ -95,7 +99,8 @@ export class LedgerController {
   @Get('journal/entries')
   @ApiOperation({ summary: 'Journal entries: one per card movement (hold, capture, void, expiry, settlement, limit)', description: sortsOf(JOURNAL_ENTRY_LIST) })
   @ApiProduces('application/json', 'text/csv')
-  @ApiOkResponse({ description: PAGE_DESCRIPTION })
+  @ApiPageResponse('journal entries')
+  @ApiProblems('INVALID_CURSOR', 'INVALID_LIMIT', 'INVALID_SORT')
   entries(@Query() query: JournalEntryQueryDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Page | string> {
     const { cardId, kind, orderId, from, to } = query;
     return this.queries.list(JOURNAL_ENTRY_LIST, ['journal'], query, { cardId, kind, orderId, from, to }, request, reply);
@@ -104,7 +109,8 @@ export class LedgerController {
   @Get('journal/lines')
   @ApiOperation({ summary: 'Journal lines (postings): one debit or credit to one account of one card', description: sortsOf(JOURNAL_LINE_LIST) })
   @ApiProduces('application/json', 'text/csv')
-  @ApiOkResponse({ description: PAGE_DESCRIPTION })
+  @ApiPageResponse('journal lines')
+  @ApiProblems('INVALID_CURSOR', 'INVALID_LIMIT', 'INVALID_SORT')
   lines(@Query() query: JournalLineQueryDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Page | string> {
     const { cardId, account, position, from, to } = query;
     return this.queries.list(JOURNAL_LINE_LIST, ['journal'], query, { cardId, account, position, from, to }, request, reply);
@@ -113,7 +119,8 @@ export class LedgerController {
   @Get('journal/balances')
   @ApiOperation({ summary: 'Balance (debits - credits) per card and account', description: sortsOf(JOURNAL_BALANCE_LIST) })
   @ApiProduces('application/json', 'text/csv')
-  @ApiOkResponse({ description: PAGE_DESCRIPTION })
+  @ApiPageResponse('balances')
+  @ApiProblems('INVALID_CURSOR', 'INVALID_LIMIT', 'INVALID_SORT')
   balances(@Query() query: JournalBalanceQueryDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Page | string> {
     return this.queries.list(JOURNAL_BALANCE_LIST, ['journal'], query, { cardId: query.cardId, account: query.account }, request, reply);
   }
@@ -123,7 +130,11 @@ export class LedgerController {
     summary: 'Trial balance: debits, credits and balance per account over all cards; the net is always zero',
     description: 'unbalancedEntries counts entries whose debits differ from their credits: always 0.',
   })
-  @ApiOkResponse({ description: '{ accounts: [...], totalDebitRupiah, totalCreditRupiah, netRupiah, unbalancedEntries, balanced }' })
+  @ApiReadModelResponse('{ accounts: [...], totalDebitRupiah, totalCreditRupiah, netRupiah, unbalancedEntries, balanced }', {
+    type: 'object',
+    required: ['accounts', 'totalDebitRupiah', 'totalCreditRupiah', 'netRupiah', 'unbalancedEntries', 'balanced'],
+    properties: { accounts: { type: 'array', items: { type: 'object' } }, unbalancedEntries: { type: 'integer', minimum: 0 }, balanced: { type: 'boolean' } },
+  })
   async trialBalance(@Query() query: FreshnessDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
     await this.queries.fresh(['journal'], query, reply);
     return trialBalance(this.queries.db);

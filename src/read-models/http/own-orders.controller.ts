@@ -1,5 +1,5 @@
 import { Controller, Get, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { AuthenticatedRequest } from '../../auth/auth.guard.js';
 import { Roles } from '../../auth/roles.decorator.js';
@@ -10,6 +10,7 @@ import type { Page } from '../keyset-query.js';
 import { ORDER_LIST } from '../queries/ledger.queries.js';
 import { ReadModelQueryService } from '../read-model-query.service.js';
 import { OrderListQueryDto } from './ledger-query.dto.js';
+import { ApiPageResponse, ApiProblems } from '../../http/openapi/api-responses.js';
 
 /**
  * The orders a key may see, as one list with /admin/orders' filters, sorts and pages: a vendor's
@@ -29,7 +30,8 @@ export class OwnOrdersController {
       `sort: ${Object.keys(ORDER_LIST.sorts).join(', ')} (prefix - for descending). A vendor filtering on another vendorId, or a buyer on another opdCode, is 403 OUT_OF_SCOPE.`,
   })
   @ApiProduces('application/json', 'text/csv')
-  @ApiOkResponse({ description: '{ items, nextCursor, limit, sort }; X-Read-Model-Position says how far the read model is' })
+  @ApiPageResponse('orders')
+  @ApiProblems('INVALID_CURSOR', 'INVALID_LIMIT', 'INVALID_SORT', 'OUT_OF_SCOPE')
   list(@Query() query: OrderListQueryDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Page | string> {
     const { status, opdCode, kabupatenKotaCode, vendorId, cardId, category, placedFrom, placedTo, minTotalRupiah, maxTotalRupiah } = query;
     const scope = ownOrdersScope(requireActor(request.actor), { opdCode, vendorId });

@@ -1,8 +1,12 @@
+import type { SchemaObject } from '@nestjs/swagger';
 import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../../auth/roles.decorator.js';
 import type { ProjectionStatus } from '../projection-runners.js';
 import { ProjectionRunners } from '../projection-runners.js';
+import { ApiJsonResponse, ApiProblems } from '../../http/openapi/api-responses.js';
+
+const PROJECTIONS: SchemaObject = { type: 'object', required: ['projections'], properties: { projections: { type: 'array', items: { type: 'object' } } } };
 
 @ApiTags('read models (admin)')
 @ApiBearerAuth()
@@ -16,7 +20,7 @@ export class ProjectionsController {
     summary: 'Every projection: state, position in $all, head, lag in events, rows per table',
     description: 'lagEvents = events in $all after the projection position (counted up to 10,000).',
   })
-  @ApiOkResponse({ description: '{ projections: [...] }' })
+  @ApiJsonResponse('{ projections: [...] }', { schema: PROJECTIONS })
   async list(): Promise<{ projections: ProjectionStatus[] }> {
     return { projections: await this.runners.statuses() };
   }
@@ -28,7 +32,8 @@ export class ProjectionsController {
     summary: 'Rebuild every projection: drop its tables and checkpoint (one transaction each), then replay $all',
     description: 'Answers once the reset is committed; the runners then catch up (watch lagEvents, or query with waitForPosition).',
   })
-  @ApiAcceptedResponse({ description: 'the reset statuses' })
+  @ApiJsonResponse('the reset statuses', { status: 202, schema: PROJECTIONS })
+  @ApiProblems('REBUILD_FAILED')
   async rebuildAll(): Promise<{ projections: ProjectionStatus[] }> {
     return { projections: await this.runners.rebuild(this.runners.names()) };
   }
@@ -37,8 +42,8 @@ export class ProjectionsController {
   @HttpCode(202)
   @Roles('admin')
   @ApiOperation({ summary: 'Rebuild one projection (drop and replay)' })
-  @ApiAcceptedResponse({ description: 'the reset status' })
-  @ApiNotFoundResponse({ description: 'PROJECTION_NOT_FOUND' })
+  @ApiJsonResponse('the reset status', { status: 202, schema: PROJECTIONS })
+  @ApiProblems('PROJECTION_NOT_FOUND', 'REBUILD_FAILED')
   async rebuildOne(@Param('name') name: string): Promise<{ projections: ProjectionStatus[] }> {
     return { projections: await this.runners.rebuild([name]) };
   }

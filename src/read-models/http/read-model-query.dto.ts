@@ -6,6 +6,10 @@ import { CSV_PAGE_SIZE_MAX } from '../keyset-query.js';
 /** A read waits this long for waitForPosition by default, and at most READ_MODEL_WAIT_MS_MAX: a connection is not held longer. */
 export const READ_MODEL_WAIT_MS_DEFAULT = 2_000;
 export const READ_MODEL_WAIT_MS_MAX = 5_000;
+/** A position as digits; 15 of them stay exact in a JSON number. */
+const WAIT_FOR_POSITION_PATTERN = /^\d{1,15}$/;
+const CURSOR_LENGTH_MAX = 2048;
+const SORT_PATTERN = /^-?[a-zA-Z]{1,40}$/;
 
 /** Read-your-writes: what every read-model query accepts. */
 export class FreshnessDto {
@@ -14,14 +18,18 @@ export class FreshnessDto {
       'a `position` from a command response: wait until this read model has applied it. A position beyond the store\'s head is ' +
       '400 POSITION_BEYOND_HEAD at once; one not applied within waitMs is 503 READ_MODEL_STALE (with Retry-After), never stale data.',
     example: '0',
+    pattern: WAIT_FOR_POSITION_PATTERN.source,
   })
   @IsOptional()
-  @Matches(/^\d{1,15}$/, { message: 'waitForPosition must be a position (digits)' })
+  @Matches(WAIT_FOR_POSITION_PATTERN, { message: 'waitForPosition must be a position (digits)' })
   waitForPosition?: string;
 
   @ApiPropertyOptional({
     description: `how long to wait for waitForPosition, in ms (default ${READ_MODEL_WAIT_MS_DEFAULT}, max ${READ_MODEL_WAIT_MS_MAX}; more is a 400)`,
     example: READ_MODEL_WAIT_MS_DEFAULT,
+    type: 'integer',
+    minimum: 0,
+    maximum: READ_MODEL_WAIT_MS_MAX,
   })
   @IsOptional()
   @Type(() => Number)
@@ -37,7 +45,7 @@ export class FreshnessDto {
 
 /** Paging, sorting and format of a list. */
 export class ListQueryDto extends FreshnessDto {
-  @ApiPropertyOptional({ description: `page size: default 50, max 500 (JSON) or ${CSV_PAGE_SIZE_MAX} (CSV)`, example: 50 })
+  @ApiPropertyOptional({ description: `page size: default 50, max 500 (JSON) or ${CSV_PAGE_SIZE_MAX} (CSV)`, example: 50, type: 'integer', minimum: 1, maximum: CSV_PAGE_SIZE_MAX })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -45,15 +53,15 @@ export class ListQueryDto extends FreshnessDto {
   @Max(CSV_PAGE_SIZE_MAX)
   limit?: number;
 
-  @ApiPropertyOptional({ description: 'opaque: the nextCursor of the previous page (same filters and sort)' })
+  @ApiPropertyOptional({ description: 'opaque: the nextCursor of the previous page (same filters and sort)', maxLength: CURSOR_LENGTH_MAX })
   @IsOptional()
   @IsString()
-  @MaxLength(2048)
+  @MaxLength(CURSOR_LENGTH_MAX)
   cursor?: string;
 
-  @ApiPropertyOptional({ description: 'a sort field; prefix with - for descending. The allowed fields are listed per endpoint.' })
+  @ApiPropertyOptional({ description: 'a sort field; prefix with - for descending. The allowed fields are listed per endpoint.', pattern: SORT_PATTERN.source })
   @IsOptional()
-  @Matches(/^-?[a-zA-Z]{1,40}$/)
+  @Matches(SORT_PATTERN)
   sort?: string;
 
   @ApiPropertyOptional({ enum: ['json', 'csv'], description: 'csv answers text/csv (also chosen by Accept: text/csv); the next cursor is in X-Next-Cursor' })

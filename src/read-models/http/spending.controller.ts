@@ -1,5 +1,5 @@
 import { Controller, Get, Query, Req, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../../auth/roles.decorator.js';
 import { listPage, toCsv } from '../keyset-query.js';
@@ -15,6 +15,7 @@ import {
 import { ReadModelQueryService } from '../read-model-query.service.js';
 import { pageSizeMax, wantsCsv } from './read-model-reply.js';
 import { SpendingFilterDto, SpendingQueryDto } from './ledger-query.dto.js';
+import { ApiJsonResponse, ApiMediaResponse, ApiProblems } from '../../http/openapi/api-responses.js';
 
 const FIELDS = ['key', 'label', 'amountRupiah', 'orderCount', 'umkKoperasiRupiah', 'umkKoperasiSharePercent', 'localRupiah', 'localSharePercent', 'meetsUmkKoperasiTarget'];
 
@@ -34,7 +35,11 @@ export class SpendingController {
       'Sort: amountRupiah, orderCount, key (prefix - for descending).',
   })
   @ApiProduces('application/json', 'text/csv')
-  @ApiOkResponse({ description: '{ by, items, nextCursor, totals, targetPercent }' })
+  @ApiJsonResponse('{ by, items, nextCursor, totals, targetPercent } (or the items as text/csv)', {
+    schema: { type: 'object', required: ['by', 'items', 'nextCursor'], properties: { by: { type: 'string' }, items: { type: 'array', items: { type: 'object' } }, nextCursor: { type: ['string', 'null'] as unknown as 'string' } } },
+  })
+  @ApiMediaResponse('text/csv', 'the items as CSV (format=csv)')
+  @ApiProblems('INVALID_CURSOR', 'INVALID_LIMIT', 'INVALID_SORT')
   async spending(@Query() query: SpendingQueryDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown> | string> {
     await this.queries.fresh(['spending'], {}, reply);
     const by = query.by ?? 'kabupaten-kota';
@@ -70,7 +75,7 @@ export class SpendingController {
   @ApiOperation({
     summary: `The ${UMK_KOPERASI_TARGET_PERCENT}% UMK/koperasi target (${UMK_KOPERASI_TARGET_RULE}) and the Banten share, overall, per kabupaten/kota and per OPD`,
   })
-  @ApiOkResponse({ description: '{ overall, byKabupatenKota, byOpd, targetPercent }' })
+  @ApiJsonResponse('{ overall, byKabupatenKota, byOpd, targetPercent }')
   async targets(@Query() query: SpendingFilterDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
     await this.queries.fresh(['spending'], {}, reply);
     const filters = filtersOf(query);

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public, Roles } from '../../auth/roles.decorator.js';
 import { CommandPipeline } from '../../event-store/command-pipeline.js';
@@ -24,6 +24,7 @@ import { redFlagStreamId } from '../domain/red-flag-rules.js';
 import { redFlagDecider } from '../domain/red-flag.decider.js';
 import { PUBLIC_RED_FLAG_LIST, RED_FLAG_JSON_FIELDS, RED_FLAG_LIST } from '../red-flag.queries.js';
 import { PublicRedFlagListQueryDto, RedFlagListQueryDto, ReviewRedFlagDto } from './red-flag.dto.js';
+import { ApiCommandResponse, ApiPageResponse, ApiProblems, ApiReadModelResponse } from '../../http/openapi/api-responses.js';
 
 const PROJECTIONS = [redFlagsProjection.name];
 const SORTS = `sort: ${Object.keys(RED_FLAG_LIST.sorts).join(', ')} (prefix - for descending); filters: ${Object.keys(RED_FLAG_LIST.filters).join(', ')}`;
@@ -44,7 +45,8 @@ export class RedFlagsController {
   @Roles('admin', 'auditor')
   @ApiOperation({ summary: 'Red flags with their review (reason and reviewer): admins and auditors', description: SORTS })
   @ApiProduces('application/json', 'text/csv')
-  @ApiOkResponse({ description: '{ items, nextCursor, limit, sort }' })
+  @ApiPageResponse('red flags')
+  @ApiProblems('INVALID_CURSOR', 'INVALID_LIMIT', 'INVALID_SORT')
   list(@Query() query: RedFlagListQueryDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Page | string> {
     return this.page(RED_FLAG_LIST, query, request, reply);
   }
@@ -54,6 +56,8 @@ export class RedFlagsController {
   @ApiBearerAuth()
   @Roles('admin', 'auditor')
   @ApiOperation({ summary: 'One red flag with its review; its ETag is the revision of its redflag-<flagId> stream (for If-Match on a review)' })
+  @ApiReadModelResponse('the red flag; ETag is its stream revision', undefined, { etag: true })
+  @ApiProblems('RED_FLAG_NOT_FOUND', 'VALIDATION_FAILED')
   async one(
     @Param('flagId', new UuidParamPipe('flagId')) flagId: string,
     @Query() query: FreshnessDto,
@@ -77,7 +81,8 @@ export class RedFlagsController {
     summary: 'Review a red flag: dismissed or confirmed, with a reason (an event on redflag-<flagId>; a later review replaces the status)',
     description: '404 RED_FLAG_NOT_FOUND for a flag the read model does not hold; 400 without a reason; 412 REVISION_MISMATCH when If-Match is stale.',
   })
-  @ApiCreatedResponse({ type: CommandResponseDto })
+  @ApiCommandResponse({ status: 201 })
+  @ApiProblems('RED_FLAG_NOT_FOUND', 'INVALID_REVIEW', 'ROLE_NOT_ALLOWED')
   async review(
     @Param('flagId', new UuidParamPipe('flagId')) flagId: string,
     @Body() body: ReviewRedFlagDto,
@@ -94,7 +99,8 @@ export class RedFlagsController {
   @ApiTags('public red flags')
   @ApiOperation({ summary: 'Red flags, public: the finding, its rule, parameters and orders, and its status (no reviewer, no reason)', description: SORTS })
   @ApiProduces('application/json', 'text/csv')
-  @ApiOkResponse({ description: '{ items, nextCursor, limit, sort }' })
+  @ApiPageResponse('red flags, public view')
+  @ApiProblems('INVALID_CURSOR', 'INVALID_LIMIT', 'INVALID_SORT', 'VALIDATION_FAILED')
   publicList(@Query() query: PublicRedFlagListQueryDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Page | string> {
     return this.page(PUBLIC_RED_FLAG_LIST, query, request, reply);
   }
@@ -103,6 +109,8 @@ export class RedFlagsController {
   @Public()
   @ApiTags('public red flags')
   @ApiOperation({ summary: 'One red flag, public view' })
+  @ApiReadModelResponse('the red flag, public view')
+  @ApiProblems('RED_FLAG_NOT_FOUND')
   async publicOne(
     @Param('flagId', new UuidParamPipe('flagId')) flagId: string,
     @Query() query: Record<string, unknown>,

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Roles } from '../../auth/roles.decorator.js';
 import { CommandPipeline } from '../../event-store/command-pipeline.js';
@@ -13,6 +13,7 @@ import { ReleaseUnregisteredNibCommand } from '../application/vendor.commands.js
 import { ReasonDto } from './vendor.dto.js';
 import { NibParamPipe } from './nib-param.pipe.js';
 import { Idempotent } from '../../idempotency/idempotent.decorator.js';
+import { ApiCommandResponse, ApiJsonResponse, ApiProblems } from '../../http/openapi/api-responses.js';
 
 /**
  * Admins' view of NIB claims. A registration claims its NIB and then registers the vendor: a
@@ -32,7 +33,8 @@ export class NibsController {
   @Roles('admin', 'auditor')
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Who holds a NIB (admins, auditors): the holder\'s status, and whether the claim is orphaned (its vendor never registered)' })
-  @ApiOkResponse({ description: 'the claim; ETag is the NIB stream revision' })
+  @ApiJsonResponse('the claim; ETag is the NIB stream revision', { etag: true })
+  @ApiProblems('NIB_NOT_FOUND')
   async get(@Param('nib', NibParamPipe) nib: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
     const holding = await readNibHolding(this.pipeline, nib);
     void reply.header('ETag', etag(holding.revision));
@@ -55,7 +57,8 @@ export class NibsController {
   @Idempotent()
   @ApiHeader({ name: 'If-Match', required: false, description: 'the ETag of GET /nibs/{nib}; 412 if the claim changed since' })
   @ApiOperation({ summary: 'Release a NIB whose holder never registered or was rejected (admin); 422 NIB_HELD_BY_VENDOR for a registered vendor' })
-  @ApiOkResponse({ type: CommandResponseDto })
+  @ApiCommandResponse()
+  @ApiProblems('NIB_NOT_FOUND', 'NIB_HELD_BY_VENDOR')
   async release(@Param('nib', NibParamPipe) nib: string, @Body() body: ReasonDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto> {
     const result = await this.commands.execute(new ReleaseUnregisteredNibCommand(nib, body.reason, commandContext(request, this.clock)));
     void reply.header('ETag', etag(result.nextExpectedRevision));

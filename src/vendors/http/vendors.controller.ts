@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Patch, Post, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthenticatedRequest } from '../../auth/auth.guard.js';
 import { Public, Roles } from '../../auth/roles.decorator.js';
@@ -19,6 +19,7 @@ import { ReasonDto, RegisterVendorDto, UpdateVendorProfileDto } from './vendor.d
 import { vendorView } from './vendor.view.js';
 import { ifMatchHeader } from '../../http/api-headers.js';
 import { Idempotent } from '../../idempotency/idempotent.decorator.js';
+import { ApiCommandResponse, ApiJsonResponse, ApiProblems } from '../../http/openapi/api-responses.js';
 
 const IF_MATCH_HEADER = ifMatchHeader('vendor');
 
@@ -43,7 +44,8 @@ export class VendorsController {
       'Menengah and large businesses are refused with 422 VENDOR_SCALE_INELIGIBLE naming the rule and figures; ' +
       'a NIB already registered is 409 NIB_ALREADY_REGISTERED.',
   })
-  @ApiCreatedResponse({ type: CommandResponseDto })
+  @ApiCommandResponse({ status: 201, createdId: 'vendorId' })
+  @ApiProblems('INVALID_VENDOR', 'UNKNOWN_KABUPATEN_KOTA', 'VENDOR_EXISTS', 'NIB_ALREADY_REGISTERED', 'VENDOR_SCALE_INELIGIBLE')
   async register(@Body() body: RegisterVendorDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto & { vendorId: string }> {
     const context = commandContext(request, this.clock);
     const vendorId = context.actor.role === 'vendor' ? context.actor.vendorId! : createdId('vendor', context);
@@ -55,7 +57,8 @@ export class VendorsController {
   @Get(':vendorId')
   @Public()
   @ApiOperation({ summary: 'One vendor, folded from its stream; the full NPWP only for admins, auditors and the vendor itself' })
-  @ApiOkResponse({ description: 'the vendor; ETag is its stream revision' })
+  @ApiJsonResponse('the vendor; ETag is its stream revision', { etag: true })
+  @ApiProblems('VENDOR_NOT_FOUND')
   async get(@Param('vendorId', new UuidParamPipe('vendorId')) vendorId: string, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
     const { state, revision } = await this.pipeline.load(vendorDecider, vendorStreamId(vendorId));
     if (state.status === 'absent') throw notFound('VENDOR_NOT_FOUND', `no vendor ${vendorId}`);
@@ -70,7 +73,8 @@ export class VendorsController {
   @Idempotent()
   @ApiHeader(IF_MATCH_HEADER)
   @ApiOperation({ summary: 'Verify a pending vendor (admin)' })
-  @ApiOkResponse({ type: CommandResponseDto })
+  @ApiCommandResponse()
+  @ApiProblems('VENDOR_NOT_FOUND', 'VENDOR_INVALID_TRANSITION', 'VALIDATION_FAILED')
   verify(@Param('vendorId', new UuidParamPipe('vendorId')) vendorId: string, @Body(NoBodyPipe) _body: unknown, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto> {
     return this.change(vendorId, { type: 'VerifyVendor' }, request, reply);
   }
@@ -82,7 +86,8 @@ export class VendorsController {
   @Idempotent()
   @ApiHeader(IF_MATCH_HEADER)
   @ApiOperation({ summary: 'Reject a pending vendor with a reason (admin); its NIB is freed to register again' })
-  @ApiOkResponse({ type: CommandResponseDto })
+  @ApiCommandResponse()
+  @ApiProblems('VENDOR_NOT_FOUND', 'VENDOR_INVALID_TRANSITION')
   reject(@Param('vendorId', new UuidParamPipe('vendorId')) vendorId: string, @Body() body: ReasonDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto> {
     return this.change(vendorId, { type: 'RejectVendor', reason: body.reason }, request, reply);
   }
@@ -94,7 +99,8 @@ export class VendorsController {
   @Idempotent()
   @ApiHeader(IF_MATCH_HEADER)
   @ApiOperation({ summary: 'Suspend a verified vendor with a reason (admin): it stops listing and receiving orders' })
-  @ApiOkResponse({ type: CommandResponseDto })
+  @ApiCommandResponse()
+  @ApiProblems('VENDOR_NOT_FOUND', 'VENDOR_INVALID_TRANSITION')
   suspend(@Param('vendorId', new UuidParamPipe('vendorId')) vendorId: string, @Body() body: ReasonDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto> {
     return this.change(vendorId, { type: 'SuspendVendor', reason: body.reason }, request, reply);
   }
@@ -106,7 +112,8 @@ export class VendorsController {
   @Idempotent()
   @ApiHeader(IF_MATCH_HEADER)
   @ApiOperation({ summary: 'Reinstate a suspended vendor (admin)' })
-  @ApiOkResponse({ type: CommandResponseDto })
+  @ApiCommandResponse()
+  @ApiProblems('VENDOR_NOT_FOUND', 'VENDOR_INVALID_TRANSITION', 'VALIDATION_FAILED')
   reinstate(@Param('vendorId', new UuidParamPipe('vendorId')) vendorId: string, @Body(NoBodyPipe) _body: unknown, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto> {
     return this.change(vendorId, { type: 'ReinstateVendor' }, request, reply);
   }
@@ -117,7 +124,8 @@ export class VendorsController {
   @Idempotent()
   @ApiHeader(IF_MATCH_HEADER)
   @ApiOperation({ summary: 'Update the profile: name, contact, kabupaten/kota (the vendor itself or an admin)' })
-  @ApiOkResponse({ type: CommandResponseDto })
+  @ApiCommandResponse()
+  @ApiProblems('VENDOR_NOT_FOUND', 'VENDOR_INVALID_TRANSITION', 'OUT_OF_SCOPE', 'INVALID_VENDOR', 'UNKNOWN_KABUPATEN_KOTA')
   update(@Param('vendorId', new UuidParamPipe('vendorId')) vendorId: string, @Body() body: UpdateVendorProfileDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto> {
     assertVendorScope(requireActor(request.actor), vendorId);
     return this.change(vendorId, { type: 'UpdateVendorProfile', ...body }, request, reply);
