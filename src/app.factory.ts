@@ -13,6 +13,7 @@ import { ProblemDetailsFilter } from './http/problem-details.filter.js';
 import { PROBLEM_CONTENT_TYPE } from './http/problem.js';
 import { BEARER_SCHEME, OPENAPI_VERSION, completeDocument } from './http/openapi/openapi-document.js';
 import { addLinks } from './http/openapi/openapi-links.js';
+import { describeValidationConstraints } from './http/openapi/validation-constraints.js';
 import { createValidationPipe } from './http/validation.pipe.js';
 import { CSP_DIRECTIVES, DOCS_CSP_DIRECTIVES, cspHeader } from './public-api/dashboard-policy.js';
 import { registerDashboard } from './public-api/dashboard-static.js';
@@ -53,6 +54,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   app.useGlobalFilters(problems);
   await registerPublicHttp(app, config);
   await registerDashboard(app);
+  describeValidationConstraints();
   const document = completeDocument(SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

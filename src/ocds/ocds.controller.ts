@@ -48,7 +48,7 @@ export class OcdsController {
   @Get('release-packages')
   @ApiOperation({ summary: `The releases of a period, ${PERIOD_PAGE_RELEASES_DEFAULT} per page by default (max ${PERIOD_PAGE_RELEASES_MAX})`, description: PERIOD })
   @ApiJsonResponse('an OCDS 1.1 release package', { schema: PACKAGE })
-  @ApiProblems('INVALID_OCDS_PERIOD', 'INVALID_CURSOR', 'NO_RELEASES_IN_PERIOD')
+  @ApiProblems('INVALID_OCDS_PERIOD', 'NO_RELEASES_IN_PERIOD')
   async releasePackages(@Query() query: OcdsPeriodQueryDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<OcdsReleasePackage> {
     const request = parsePeriodQuery(query, { max: PERIOD_PAGE_RELEASES_MAX, fallback: PERIOD_PAGE_RELEASES_DEFAULT });
     return this.paged(OCDS_PATHS.releasePackages, request, await this.exporter.releasePackageOfPeriod(request), reply);
@@ -57,7 +57,7 @@ export class OcdsController {
   @Get('record-packages')
   @ApiOperation({ summary: `The records of the processes that changed in a period, ${PERIOD_PAGE_RECORDS_DEFAULT} per page by default (max ${PERIOD_PAGE_RECORDS_MAX})`, description: PERIOD })
   @ApiJsonResponse('an OCDS 1.1 record package', { schema: PACKAGE })
-  @ApiProblems('INVALID_OCDS_PERIOD', 'INVALID_CURSOR', 'NO_RELEASES_IN_PERIOD', 'OCID_NOT_FOUND')
+  @ApiProblems('INVALID_OCDS_PERIOD', 'NO_RELEASES_IN_PERIOD', 'OCID_NOT_FOUND')
   async recordPackages(@Query() query: OcdsPeriodQueryDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<OcdsRecordPackage> {
     const request = parsePeriodQuery(query, { max: PERIOD_PAGE_RECORDS_MAX, fallback: PERIOD_PAGE_RECORDS_DEFAULT });
     return this.paged(OCDS_PATHS.recordPackages, request, await this.exporter.recordPackageOfPeriod(request), reply);

@@ -55,4 +55,12 @@ describe('the table of problem codes (src/http/openapi/problem-codes.ts)', () =>
     expect(wrong).toEqual([]);
     expect([...tabled.keys()].filter((code) => !raised.has(code))).toEqual([]);
   });
+
+  it('agrees with the error tables of docs/api.md, code by code and status by status', () => {
+    const rows = [...readFileSync(join(PROJECT_ROOT, 'docs', 'api.md'), 'utf8').matchAll(/^\| (\d{3}) \| `([A-Z][A-Z0-9_]+)` \|/gm)];
+    const documented = new Map(rows.map((match) => [match[2]!, Number(match[1])]));
+    expect(rows.filter((match) => documented.get(match[2]!) !== Number(match[1])).map((match) => match[2])).toEqual([]);
+    expect([...documented].filter(([code, status]) => tabled.get(code) !== status)).toEqual([]);
+    expect([...tabled].filter(([code, status]) => documented.get(code) !== status)).toEqual([]);
+  });
 });

@@ -106,6 +106,8 @@ function traitCodes(path: string, method: string, operation: OperationObject, pa
   if (parameters.some((parameter) => parameter.in === 'query')) codes.push('VALIDATION_FAILED');
   if (parameters.some((parameter) => parameter.in === 'path' && PATH_PARAMETER_SCHEMAS[parameter.name]?.format === 'uuid')) codes.push('INVALID_ID');
   if (has('path', 'opdCode') || has('path', 'nib')) codes.push('INVALID_ID');
+  // A path parameter longer than the router's limit is refused before routing.
+  if (/\{\w+\}/.test(path)) codes.push('URI_TOO_LONG');
   const idempotencyKey = has('header', 'Idempotency-Key');
   if (idempotencyKey) {
     // Every command endpoint is idempotent and runs the command pipeline.
