@@ -55,6 +55,9 @@ export function createdId(kind: string, context: CommandContext): string {
 export const IF_MATCH_TAGS_MAX = 32;
 /** One list member: an optionally weak quoted entity-tag (RFC 9110 §8.8.3, ASCII only), then a comma or the end. */
 const ENTITY_TAG = /[ \t]*(W\/)?"([\x21\x23-\x7e]*)"[ \t]*(,|$)/y;
+const ENTITY_TAG_SOURCE = '[ \\t]*(W/)?"[\\x21\\x23-\\x7e]*"[ \\t]*';
+/** What ifMatch() reads, as one pattern for the OpenAPI document: `*`, or 1..IF_MATCH_TAGS_MAX entity-tags separated by commas. */
+export const IF_MATCH_PATTERN = `^(?:[ \\t]*\\*[ \\t]*|${ENTITY_TAG_SOURCE}(?:,${ENTITY_TAG_SOURCE}){0,${IF_MATCH_TAGS_MAX - 1}})$`;
 const REVISION_TAG = /^(?:-1|\d{1,18})$/;
 
 /**

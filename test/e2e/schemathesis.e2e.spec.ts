@@ -18,6 +18,7 @@ const SEED = process.env.SCHEMATHESIS_SEED ?? '20261130';
 /** Each request; the slowest route (a read waiting for a position) answers within 5 s. */
 const REQUEST_TIMEOUT_SECONDS = 15;
 const CONFIG_FILE = join(PROJECT_ROOT, 'scripts', 'schemathesis', 'schemathesis.toml');
+const HOOKS_FILE = join(PROJECT_ROOT, 'scripts', 'schemathesis', 'hooks.py');
 /** Kept after the run (JUnit XML), for CI to collect; a fresh folder per run. */
 const REPORT_ROOT = join(PROJECT_ROOT, 'test-artifacts', 'schemathesis');
 
@@ -139,7 +140,7 @@ describe('schemathesis (e2e)', () => {
       ];
       process.stdout.write(`\n[schemathesis] ${st} ${args.join(' ')}\n`);
       const started = Date.now();
-      const result = await run(st, args, { ...seeded, NO_COLOR: '1' }, workDir);
+      const result = await run(st, args, { ...seeded, SCHEMATHESIS_HOOKS: HOOKS_FILE, NO_COLOR: '1' }, workDir);
       const elapsedSeconds = Math.round((Date.now() - started) / 1000);
       const cases = /(\d+) generated/.exec(result.output)?.[1];
       const summary = result.output.slice(result.output.lastIndexOf('SUMMARY'));
