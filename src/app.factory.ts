@@ -13,6 +13,7 @@ import { ProblemDetailsFilter } from './http/problem-details.filter.js';
 import { PROBLEM_CONTENT_TYPE } from './http/problem.js';
 import { BEARER_SCHEME, OPENAPI_VERSION, completeDocument } from './http/openapi/openapi-document.js';
 import { addLinks } from './http/openapi/openapi-links.js';
+import { closeRequestBodies } from './http/openapi/closed-request-bodies.js';
 import { describeValidationConstraints } from './http/openapi/validation-constraints.js';
 import { createValidationPipe } from './http/validation.pipe.js';
 import { CSP_DIRECTIVES, DOCS_CSP_DIRECTIVES, cspHeader } from './public-api/dashboard-policy.js';
@@ -78,7 +79,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
       )
       .build(),
   ));
-  SwaggerModule.setup('docs', app, addLinks(document), { jsonDocumentUrl: 'docs-json' });
+  SwaggerModule.setup('docs', app, addLinks(closeRequestBodies(document)), { jsonDocumentUrl: 'docs-json' });
   return app;
 }
 

@@ -9,6 +9,8 @@ report it. In cases meant to be valid (positive mode) they are therefore set as 
   so the list's default order is used.
 - `waitForPosition` must not be beyond the store's head (400 POSITION_BEYOND_HEAD): 0, which the
   seeded store has passed.
+- `limit` may go up to the CSV page maximum only when the answer is CSV; a JSON page holds at most
+  JSON_PAGE_SIZE_MAX (400 INVALID_LIMIT): capped there unless format=csv.
 Negative cases (and every other parameter) are generated untouched.
 """
 
@@ -16,6 +18,8 @@ import schemathesis
 from schemathesis import GenerationMode
 
 LEFT_OUT = ("cursor", "sort")
+# PAGE_SIZE_MAX in src/read-models/keyset-query.ts.
+JSON_PAGE_SIZE_MAX = 500
 
 
 @schemathesis.hook
@@ -26,5 +30,7 @@ def map_case(context, case):
     query = {name: value for name, value in case.query.items() if name not in LEFT_OUT}
     if "waitForPosition" in query:
         query["waitForPosition"] = "0"
+    if query.get("format") != "csv" and isinstance(query.get("limit"), int) and query["limit"] > JSON_PAGE_SIZE_MAX:
+        query["limit"] = JSON_PAGE_SIZE_MAX
     case.query = query
     return case

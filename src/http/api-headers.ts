@@ -6,6 +6,7 @@ export function ifMatchHeader(resource: string): { name: string; required: boole
     name: 'If-Match',
     required: false,
     description: `* or the ETag you read (a list of entity-tags; a weak W/"3" never matches): 412 REVISION_MISMATCH if the ${resource} changed since`,
-    schema: { type: 'string', pattern: IF_MATCH_PATTERN, example: '"0"' },
+    // `*` (matches what exists): a quoted tag as example was sent without its quotes by schemathesis.
+    schema: { type: 'string', pattern: IF_MATCH_PATTERN, example: '*' },
   };
 }

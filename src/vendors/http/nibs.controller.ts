@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ifMatchHeader } from '../../http/api-headers.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Roles } from '../../auth/roles.decorator.js';
 import { CommandPipeline } from '../../event-store/command-pipeline.js';
@@ -55,7 +56,7 @@ export class NibsController {
   @Roles('admin')
   @ApiBearerAuth()
   @Idempotent()
-  @ApiHeader({ name: 'If-Match', required: false, description: 'the ETag of GET /nibs/{nib}; 412 if the claim changed since' })
+  @ApiHeader(ifMatchHeader('NIB claim (the ETag of GET /nibs/{nib})'))
   @ApiOperation({ summary: 'Release a NIB whose holder never registered or was rejected (admin); 422 NIB_HELD_BY_VENDOR for a registered vendor' })
   @ApiCommandResponse()
   @ApiProblems('NIB_NOT_FOUND', 'NIB_HELD_BY_VENDOR')
