@@ -11,13 +11,23 @@ report it. In cases meant to be valid (positive mode) they are therefore set as 
   seeded store has passed.
 - `limit` may go up to the CSV page maximum only when the answer is CSV; a JSON page holds at most
   JSON_PAGE_SIZE_MAX (400 INVALID_LIMIT): capped there unless format=csv.
-Negative cases (and every other parameter) are generated untouched.
+Two more values are set as the API states them where a JSON Schema cannot, in positive cases:
+- free text (names, titles, reasons) is kept trimmed and 1..n characters without control or
+  bidirectional formatting characters (400 INVALID_TEXT otherwise, src/kernel/text.ts): such
+  characters are removed from body strings, and a string left blank becomes "x";
+- an If-Match that is a bare revision (schemathesis reuses ETag values without their quotes) is
+  quoted again, as the ETag was.
+Negative cases are generated untouched.
 """
+
+import re
 
 import schemathesis
 from schemathesis import GenerationMode
 
 LEFT_OUT = ("cursor", "sort")
+NOT_TEXT = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+BARE_REVISION = re.compile(r"^-?\d+$")
 # PAGE_SIZE_MAX in src/read-models/keyset-query.ts.
 JSON_PAGE_SIZE_MAX = 500
 
@@ -25,12 +35,37 @@ JSON_PAGE_SIZE_MAX = 500
 @schemathesis.hook
 def map_case(context, case):
     meta = case.meta
-    if meta is None or meta.generation.mode != GenerationMode.POSITIVE or not isinstance(case.query, dict):
+    if meta is None or meta.generation.mode != GenerationMode.POSITIVE:
         return case
-    query = {name: value for name, value in case.query.items() if name not in LEFT_OUT}
+    if isinstance(case.query, dict):
+        case.query = valid_query(case.query)
+    if isinstance(case.headers, dict):
+        for name, value in list(case.headers.items()):
+            if name.lower() == "if-match" and isinstance(value, str) and BARE_REVISION.match(value.strip()):
+                case.headers[name] = '"' + value.strip() + '"'
+    if isinstance(case.body, (dict, list)):
+        case.body = as_text(case.body)
+    return case
+
+
+def valid_query(query):
+    query = {name: value for name, value in query.items() if name not in LEFT_OUT}
     if "waitForPosition" in query:
         query["waitForPosition"] = "0"
-    if query.get("format") != "csv" and isinstance(query.get("limit"), int) and query["limit"] > JSON_PAGE_SIZE_MAX:
+    limit = query.get("limit")
+    if isinstance(limit, str) and limit.isdigit():
+        limit = int(limit)
+    if query.get("format") != "csv" and isinstance(limit, int) and limit > JSON_PAGE_SIZE_MAX:
         query["limit"] = JSON_PAGE_SIZE_MAX
-    case.query = query
-    return case
+    return query
+
+
+def as_text(value):
+    if isinstance(value, dict):
+        return {name: as_text(member) for name, member in value.items()}
+    if isinstance(value, list):
+        return [as_text(member) for member in value]
+    if isinstance(value, str) and (NOT_TEXT.search(value) or not value.strip()):
+        cleaned = NOT_TEXT.sub("", value).strip()
+        return cleaned or "x"
+    return value

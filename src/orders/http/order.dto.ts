@@ -63,7 +63,7 @@ export class ReceiveOrderDto {
   @IsString() @Length(1, 100)
   bastNumber!: string;
 
-  @ApiProperty({ example: '2026-11-28', description: 'date of the BAST, not after today (WIB)' })
+  @ApiProperty({ example: '2026-11-28', format: 'date', description: 'date of the BAST, not after today (WIB)' })
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'bastDate must be YYYY-MM-DD' })
   bastDate!: string;
 }

@@ -1,8 +1,9 @@
 import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { ListQueryDto } from '../../read-models/http/read-model-query.dto.js';
 import { RED_FLAG_RULES, RED_FLAG_STATUSES, REVIEW_REASON_LENGTH_MAX, REVIEW_STATUSES } from '../domain/red-flag-rules.js';
 import type { ReviewStatus } from '../domain/red-flag-rules.js';
+import { IsIsoDate } from '../../http/is-iso-date.validator.js';
 
 export class ReviewRedFlagDto {
   @ApiProperty({ enum: REVIEW_STATUSES })
@@ -21,8 +22,8 @@ export class RedFlagListQueryDto extends ListQueryDto {
   @ApiPropertyOptional({ enum: ['flagged', 'refused'], description: 'refused: a split purchase refused at placement' }) @IsOptional() @IsIn(['flagged', 'refused']) outcome?: string;
   @ApiPropertyOptional({ example: 'OPD-3673-DINKES' }) @IsOptional() @Matches(/^[A-Za-z0-9._-]{1,64}$/) opdCode?: string;
   @ApiPropertyOptional() @IsOptional() @IsUUID() vendorId?: string;
-  @ApiPropertyOptional({ description: 'raised at or after (ISO 8601)' }) @IsOptional() @IsISO8601({ strict: true }) from?: string;
-  @ApiPropertyOptional({ description: 'raised at or before (ISO 8601)' }) @IsOptional() @IsISO8601({ strict: true }) to?: string;
+  @ApiPropertyOptional({ description: 'raised at or after (ISO 8601)' }) @IsOptional() @IsIsoDate() from?: string;
+  @ApiPropertyOptional({ description: 'raised at or before (ISO 8601)' }) @IsOptional() @IsIsoDate() to?: string;
 }
 
 /** The public list: the same filters and paging, but it never waits for a position (anyone may call it): waitForPosition and waitMs are unknown parameters here (400). */
