@@ -11,12 +11,10 @@ report it. In cases meant to be valid (positive mode) they are therefore set as 
   seeded store has passed.
 - `limit` may go up to the CSV page maximum only when the answer is CSV; a JSON page holds at most
   JSON_PAGE_SIZE_MAX (400 INVALID_LIMIT): capped there unless format=csv.
-Two more values are set as the API states them where a JSON Schema cannot, in positive cases:
+Free text is set as the API states it where a JSON Schema cannot, in positive cases:
 - free text (names, titles, reasons) is kept trimmed and 1..n characters without control or
   bidirectional formatting characters (400 INVALID_TEXT otherwise, src/kernel/text.ts): such
   characters are removed from body strings, and a string left blank becomes "x";
-- an If-Match that is a bare revision (schemathesis reuses ETag values without their quotes) is
-  quoted again, as the ETag was.
 Negative cases are generated untouched.
 """
 
@@ -27,7 +25,6 @@ from schemathesis import GenerationMode
 
 LEFT_OUT = ("cursor", "sort")
 NOT_TEXT = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-BARE_REVISION = re.compile(r"^-?\d+$")
 # PAGE_SIZE_MAX in src/read-models/keyset-query.ts.
 JSON_PAGE_SIZE_MAX = 500
 
@@ -39,10 +36,6 @@ def map_case(context, case):
         return case
     if isinstance(case.query, dict):
         case.query = valid_query(case.query)
-    if isinstance(case.headers, dict):
-        for name, value in list(case.headers.items()):
-            if name.lower() == "if-match" and isinstance(value, str) and BARE_REVISION.match(value.strip()):
-                case.headers[name] = '"' + value.strip() + '"'
     if isinstance(case.body, (dict, list)):
         case.body = as_text(case.body)
     return case
