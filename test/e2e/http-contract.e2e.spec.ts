@@ -171,6 +171,16 @@ describe('HTTP contract (e2e)', () => {
     expect((await rawRequest('TRACE', '/no/such/path')).status).toBe(404);
   });
 
+  it('reads query values as their schema says: an empty number is refused, early years and zero-padded page sizes are read', async () => {
+    const empty = await app.request('GET', '/admin/vendors?waitForPosition=0&waitMs=', { token: admin });
+    expectProblem(empty, 400, 'VALIDATION_FAILED');
+    expect(empty.body.errors).toEqual([{ field: 'waitMs', messages: ['waitMs must be a number, not empty'] }]);
+    expect((await app.request('GET', '/public/transactions?placedFrom=0021-02-11T10:00:00Z')).status).toBe(200);
+    expectProblem(await app.request('GET', '/public/transactions?placedFrom=2021-02-30T10:00:00Z'), 400, 'VALIDATION_FAILED');
+    const padded = await app.request('GET', '/public/ocds/release-packages?from=2020-01-01T00:00:00Z&limit=0005');
+    expect(padded.status === 200 || padded.body.code === 'NO_RELEASES_IN_PERIOD').toBe(true);
+  });
+
   it('refuses at once a waitForPosition beyond the head, and a wait over the cap', async () => {
     const head = await app.store.headPosition();
     const beyond = await app.request('GET', `/admin/vendors?waitForPosition=${head + 1_000_000n}&waitMs=${READ_MODEL_WAIT_MS_MAX}`, { token: admin });
