@@ -8,7 +8,8 @@ import type { Clock } from '../kernel/clock.js';
 import { invalid } from '../kernel/errors.js';
 import { deterministicUuid } from '../kernel/ids.js';
 
-const HEADER_TOKEN = /^[A-Za-z0-9._:-]{1,128}$/;
+/** X-Correlation-Id: a token a log line or a path cannot misread. */
+export const HEADER_TOKEN = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
  * Builds a command's context at the edge: the actor from the guard, the time from the clock,

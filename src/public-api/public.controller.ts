@@ -64,6 +64,7 @@ export class PublicController {
   @Get('summary')
   @ApiOperation({ summary: 'Headline figures: paid spending, the UMK/koperasi and Banten shares against the 40% target, counts' })
   @ApiJsonResponse('{ spending, counts, targetPercent, targetRule }')
+  @ApiProblems('VALIDATION_FAILED')
   async summary(@Query() query: Record<string, unknown>, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
     refuseParameters(query);
     await this.position(SUMMARY_PROJECTIONS, reply);
@@ -80,7 +81,7 @@ export class PublicController {
     summary: 'Recent transactions, public facts only: order, date, OPD, region, vendor, categories, total, status',
     description: `filters: status, opdCode, kabupatenKotaCode, vendorId, category, placedFrom, placedTo, min/maxTotalRupiah; sort: ${Object.keys(TRANSACTION_LIST.sorts).join(', ')}`,
   })
-  @ApiPageResponse('transactions', { csv: false })
+  @ApiPageResponse('transactions', { csv: false, spec: TRANSACTION_LIST, rows: 'reshaped' })
   @ApiProblems('INVALID_CURSOR', 'INVALID_LIMIT', 'INVALID_SORT')
   async transactions(@Query() query: PublicTransactionQueryDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
     const { status, opdCode, kabupatenKotaCode, vendorId, category, placedFrom, placedTo, minTotalRupiah, maxTotalRupiah } = query;
@@ -161,7 +162,7 @@ export class PublicController {
 
   @Get('vendors')
   @ApiOperation({ summary: 'Vendors with what was paid to them', description: `filters: q, scale, status, kabupatenKotaCode, isLocal; sort: ${Object.keys(VENDOR_LIST.sorts).join(', ')}` })
-  @ApiPageResponse('vendors', { csv: false })
+  @ApiPageResponse('vendors', { csv: false, spec: VENDOR_LIST })
   @ApiProblems('INVALID_CURSOR', 'INVALID_LIMIT', 'INVALID_SORT')
   async vendors(@Query() query: PublicVendorQueryDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<Page> {
     const { q, scale, status, kabupatenKotaCode, isLocal } = query;
@@ -198,7 +199,7 @@ export class PublicController {
     summary: 'Search the active catalog',
     description: `q searches title and vendor name; filters: category, kabupatenKotaCode (the vendor's), vendorId, minPriceRupiah, maxPriceRupiah; sort: ${Object.keys(CATALOG_LIST.sorts).join(', ')}`,
   })
-  @ApiPageResponse('listings', { csv: false })
+  @ApiPageResponse('listings', { csv: false, spec: CATALOG_LIST })
   @ApiProblems('INVALID_CURSOR', 'INVALID_LIMIT', 'INVALID_SORT')
   async catalog(@Query() query: PublicCatalogQueryDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<Page> {
     const { q, category, kabupatenKotaCode, vendorId, minPriceRupiah, maxPriceRupiah } = query;

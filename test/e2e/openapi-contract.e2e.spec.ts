@@ -1,5 +1,6 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
+import { OPD, buyerKey, issueCard, orderBody, sellingVendor } from '../support/purchase-session.js';
 import { TestApp } from '../support/test-app.js';
 
 // ajv-formats is CommonJS: the plugin is its default export.
@@ -11,6 +12,7 @@ const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'tr
 /** The one error answer that is not a problem: /health reports itself down with its own report. */
 const NOT_A_PROBLEM = new Set(['GET /health 503']);
 const UNKNOWN_UUID = '00000000-0000-4000-8000-000000000000';
+const REQUEST_TIMEOUT_MS = 30_000;
 
 type Json = Record<string, any>;
 interface Operation {
@@ -77,6 +79,31 @@ describe('OpenAPI contract (e2e)', () => {
     }
   });
 
+  it('has the structure OpenAPI 3.1 requires of operations, parameters and responses', () => {
+    const broken: string[] = [];
+    const operationIds = operations.map(({ operation }) => operation.operationId);
+    if (new Set(operationIds).size !== operationIds.length || operationIds.some((id) => typeof id !== 'string')) broken.push('operationIds are not unique strings');
+    for (const { key, operation } of operations) {
+      if (!operation.responses || Object.keys(operation.responses).length === 0) broken.push(`${key}: no responses`);
+      for (const [status, response] of Object.entries(operation.responses as Json)) {
+        if (!/^[1-5](\d\d|XX)$|^default$/.test(status)) broken.push(`${key} ${status}: not a status`);
+        if (typeof response.description !== 'string') broken.push(`${key} ${status}: no description`);
+        for (const [name, header] of Object.entries((response.headers ?? {}) as Json)) if (!header.schema || name.toLowerCase() === 'content-type') broken.push(`${key} ${status} header ${name}`);
+      }
+      const seen = new Set<string>();
+      for (const parameter of (operation.parameters ?? []) as Json[]) {
+        const id = `${parameter.in} ${parameter.name}`;
+        if (seen.has(id)) broken.push(`${key}: ${id} twice`);
+        seen.add(id);
+        if (!['query', 'header', 'path', 'cookie'].includes(parameter.in) || typeof parameter.name !== 'string' || !parameter.schema) broken.push(`${key}: ${id} malformed`);
+        if (parameter.in === 'path' && parameter.required !== true) broken.push(`${key}: ${id} not required`);
+        // OpenAPI ignores these as header parameters: they are described otherwise (security, content).
+        if (parameter.in === 'header' && ['accept', 'content-type', 'authorization'].includes(String(parameter.name).toLowerCase())) broken.push(`${key}: ${id}`);
+      }
+    }
+    expect(broken).toEqual([]);
+  });
+
   it('gives every operation a success with a body schema (or an explicit no-body 204/304)', () => {
     const missing = operations.filter(({ operation }) =>
       !Object.entries(operation.responses as Json).some(
@@ -138,6 +165,21 @@ describe('OpenAPI contract (e2e)', () => {
     expect(mismatched).toEqual([]);
   });
 
+  it('links every creation to the operations on what it created, by an operationId that exists', () => {
+    const byId = new Map(operations.map(({ path, operation }) => [operation.operationId as string, path]));
+    const creations = operations.filter(({ operation }) => operation.responses['201']?.content?.['application/json']?.schema?.allOf);
+    expect(creations.length).toBeGreaterThanOrEqual(5);
+    for (const { key, operation } of creations) {
+      const links = Object.values((operation.responses['201'].links ?? {}) as Json);
+      expect({ key, linked: links.length > 0 }).toEqual({ key, linked: true });
+      for (const link of links) {
+        const [name] = Object.keys(link.parameters);
+        expect({ key, target: byId.get(link.operationId)?.includes(`{${name}}`) }).toEqual({ key, target: true });
+        expect(link.parameters[name]).toBe(`$response.body#/${name}`);
+      }
+    }
+  });
+
   it('has examples that work on a fresh store: no waitForPosition beyond the head', () => {
     for (const { key, operation } of operations) {
       const wait = (operation.parameters ?? []).find((parameter: Json) => parameter.name === 'waitForPosition');
@@ -169,4 +211,97 @@ describe('OpenAPI contract (e2e)', () => {
       expect({ path, body: response.body, valid: validate(response.body), errors: validate.errors ?? null }).toEqual({ path, body: response.body, valid: true, errors: null });
     }
   });
+
+  it('answers every GET route, in a session with data, with a documented status and a body valid against its schema', async () => {
+    const admin = app.issueKey('admin');
+    const vendor = await sellingVendor(app, admin, [25_000]);
+    const buyer = await buyerKey(app, admin);
+    const cardId = await issueCard(app, admin, 10_000_000);
+    const placed = await app.request('POST', '/orders', { token: buyer, body: orderBody(vendor, cardId, [{ listingIndex: 0, quantity: 2 }]) });
+    expect(placed.status).toBe(201);
+    expect(validates('POST /orders', '201', placed.body)).toEqual([]);
+    const orderId: string = placed.body.orderId;
+    const nib: string = (await app.request('GET', `/vendors/${vendor.vendorId}`, { token: admin })).body.nib;
+    const tokens: Record<string, string> = { admin, auditor: app.issueKey('auditor'), buyer, vendor: vendor.vendorToken };
+    const values: Record<string, string> = { vendorId: vendor.vendorId, listingId: vendor.listingIds[0]!, cardId, orderId, opdCode: OPD, nib, flagId: UNKNOWN_UUID, id: '1', ocid: `ocds-demo00-${orderId}`, path: '0/000' };
+    const queries: Record<string, string> = { streamId: `order-${orderId}`, from: '1', start: '0', end: '1' };
+    const checked: string[] = [];
+    const wrong: unknown[] = [];
+    for (const { key, path, method, operation } of operations) {
+      if (method !== 'get') continue;
+      const roles = /Roles: ([a-z, ]+)\./.exec(operation.description ?? '')?.[1]?.split(', ') ?? [];
+      const role = ['admin', 'auditor', 'buyer', 'vendor'].find((candidate) => roles.includes(candidate));
+      const required = (operation.parameters ?? []).filter((parameter: Json) => parameter.in === 'query' && parameter.required).map((parameter: Json) => `${parameter.name}=${queries[parameter.name]}`);
+      if (path.startsWith('/audit/as-of/')) required.push(`at=${encodeURIComponent(new Date().toISOString())}`);
+      const url = path.replace(/\{(\w+)\}/g, (_all, name: string) => values[name] ?? UNKNOWN_UUID) + (required.length > 0 ? `?${required.join('&')}` : '');
+      // Read as text: an NDJSON export is no single JSON document.
+      const response = await fetch(`${app.baseUrl}${url}`, { headers: role ? { authorization: `Bearer ${tokens[role]}` } : {}, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+      const type = (response.headers.get('content-type') ?? '').split(';')[0]!;
+      const text = await response.text();
+      const documented = operation.responses[String(response.status)];
+      if (!documented) wrong.push({ key, url, status: response.status, body: text.slice(0, 300) });
+      else if (!documented.content?.[type]) wrong.push({ key, url, status: response.status, type, documented: Object.keys(documented.content ?? {}) });
+      else if (type === 'application/json' || type === PROBLEM) {
+        const errors = validates(key, String(response.status), JSON.parse(text), type);
+        if (errors.length > 0) wrong.push({ key, url, status: response.status, errors });
+      }
+      checked.push(`${key} ${response.status}`);
+    }
+    expect(wrong).toEqual([]);
+    expect(checked.filter((entry) => entry.endsWith(' 200')).length).toBeGreaterThan(50);
+  });
+
+  it('answers hostile variants of every route (bad path ids, unknown parameters, an Accept it cannot serve, a text body, a bad key, malformed Idempotency-Key and If-Match) with documented problems', async () => {
+    const tokens: Record<string, string> = {
+      admin: app.issueKey('admin'),
+      auditor: app.issueKey('auditor'),
+      vendor: app.issueKey('vendor', { vendorId: UNKNOWN_UUID }),
+      buyer: app.issueKey('buyer', { opdCode: OPD }),
+    };
+    const wrong: unknown[] = [];
+    let sent = 0;
+    for (const { key, path, method, operation } of operations) {
+      const roles = /Roles: ([a-z, ]+)\./.exec(operation.description ?? '')?.[1]?.split(', ') ?? [];
+      const role = ['admin', 'auditor', 'vendor', 'buyer'].find((candidate) => roles.includes(candidate));
+      const headers: Record<string, string> = role ? { authorization: `Bearer ${tokens[role]}` } : {};
+      const wellFormed = path.replace(/\{(\w+)\}/g, (_all, name: string) => ({ opdCode: OPD, nib: '8120301234567', id: '1', name: 'orders', path: '0/000' })[name] ?? UNKNOWN_UUID);
+      const variants: { url: string; init: RequestInit }[] = [
+        // Each is refused before any handler runs, so nothing is written whatever the route does.
+        { url: wellFormed, init: { method: method.toUpperCase(), headers: { ...headers, accept: 'application/xml' } } },
+      ];
+      if (path.includes('{')) variants.push({ url: path.replace(/\{(\w+)\}/g, 'x%20y'), init: { method: method.toUpperCase(), headers } });
+      if (method === 'get') variants.push({ url: `${wellFormed}?unknownParameter=1`, init: { method: 'GET', headers } });
+      if (method !== 'get') variants.push({ url: wellFormed, init: { method: method.toUpperCase(), headers: { ...headers, 'content-type': 'text/plain' }, body: 'hello' } });
+      if (!role) variants.push({ url: wellFormed, init: { method: method.toUpperCase(), headers: { authorization: 'Bearer bela_not_a_key' } } });
+      const header = (name: string): boolean => (operation.parameters ?? []).some((parameter: Json) => parameter.in === 'header' && parameter.name === name);
+      // Malformed headers are refused before the command runs.
+      if (header('Idempotency-Key')) variants.push({ url: wellFormed, init: { method: method.toUpperCase(), headers: { ...headers, 'idempotency-key': 'not a key!' } } });
+      if (header('If-Match')) variants.push({ url: wellFormed, init: { method: method.toUpperCase(), headers: { ...headers, 'if-match': 'W/3' } } });
+      for (const { url, init } of variants) {
+        const response = await fetch(`${app.baseUrl}${url}`, { ...init, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+        const text = await response.text();
+        sent += 1;
+        if (response.status < 400) continue;
+        const documented = operation.responses[String(response.status)];
+        const type = (response.headers.get('content-type') ?? '').split(';')[0]!;
+        if (!documented || type !== PROBLEM) {
+          wrong.push({ key, url, accept: (init.headers as Record<string, string>).accept, status: response.status, type, body: text.slice(0, 200) });
+          continue;
+        }
+        const errors = validates(key, String(response.status), JSON.parse(text), PROBLEM);
+        if (errors.length > 0) wrong.push({ key, url, status: response.status, errors, body: text.slice(0, 200) });
+      }
+    }
+    expect(wrong).toEqual([]);
+    expect(sent).toBeGreaterThan(150);
+  });
+
+  /** The schema errors of a body against the document's response for an operation and status (empty: valid). */
+  function validates(key: string, status: string, body: unknown, type = 'application/json'): string[] {
+    const [method, path] = key.split(' ') as [string, string];
+    const schema = document.paths[path][method.toLowerCase()].responses[status]?.content?.[type]?.schema;
+    if (!schema) return [`${key} ${status} ${type}: not documented`];
+    const validate = compile(schema);
+    return validate(body) ? [] : (validate.errors ?? []).map((error) => `${error.instancePath} ${error.message}`);
+  }
 });

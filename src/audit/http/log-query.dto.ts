@@ -10,7 +10,7 @@ const INDEX_MAX = Number.MAX_SAFE_INTEGER;
 
 /** The tree a proof is asked against; both proof queries take it. */
 class TreeSizeQueryDto {
-  @ApiPropertyOptional({ description: 'the tree size to prove against (default: the latest signed checkpoint)', example: 100 })
+  @ApiPropertyOptional({ description: 'the tree size to prove against (default: the latest signed checkpoint)', example: 1 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -20,7 +20,7 @@ class TreeSizeQueryDto {
 }
 
 export class InclusionQueryDto extends TreeSizeQueryDto {
-  @ApiPropertyOptional({ description: "the event's position in $all (digits); give this, eventId or leafIndex", example: '42' })
+  @ApiPropertyOptional({ description: "the event's position in $all (digits); give this, eventId or leafIndex", example: '0' })
   @IsOptional()
   @Matches(/^\d{1,19}$/, { message: 'position must be a position (digits)' })
   position?: string;
@@ -46,14 +46,14 @@ export class StreamProofQueryDto extends TreeSizeQueryDto {
 }
 
 export class ConsistencyQueryDto {
-  @ApiProperty({ description: 'the earlier tree size (a checkpoint you kept)', example: 10 })
+  @ApiProperty({ description: 'the earlier tree size (a checkpoint you kept)', example: 1 })
   @Type(() => Number)
   @IsInt()
   @Min(0)
   @Max(INDEX_MAX)
   from!: number;
 
-  @ApiPropertyOptional({ description: 'the later tree size (default: the latest signed checkpoint)', example: 100 })
+  @ApiPropertyOptional({ description: 'the later tree size (default: the latest signed checkpoint)', example: 1 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -70,7 +70,7 @@ export class LeafRangeQueryDto {
   @Max(INDEX_MAX)
   start!: number;
 
-  @ApiProperty({ description: 'leaf index after the last (exclusive); the range is bounded per route', example: 100 })
+  @ApiProperty({ description: 'leaf index after the last (exclusive); the range is bounded per route', example: 1 })
   @Type(() => Number)
   @IsInt()
   @Min(0)

@@ -1,5 +1,7 @@
 import type { Hold, IssuedCard } from '../domain/card.state.js';
 import { availableRupiah } from '../domain/card.state.js';
+import type { SchemaObject } from '@nestjs/swagger';
+import { REVISION_SCHEMA, orNull } from '../../http/openapi/api-responses.js';
 
 /**
  * A card as admins, auditors and its own OPD see it: masked number, balances, its open holds and
@@ -25,3 +27,26 @@ export function cardView(card: IssuedCard, revision: bigint): Record<string, unk
     revision: revision.toString(),
   };
 }
+
+/** The OpenAPI schema of cardView's answer. */
+export const CARD_VIEW_SCHEMA: SchemaObject = {
+  type: 'object',
+  required: ['cardId', 'status', 'opdCode', 'opdName', 'holderName', 'maskedNumber', 'expiresOn', 'limitRupiah', 'heldRupiah', 'capturedUnsettledRupiah', 'availableRupiah', 'holds', 'settledStatements', 'revision'],
+  properties: {
+    cardId: { type: 'string', format: 'uuid' },
+    status: { type: 'string' },
+    reason: { type: 'string' },
+    opdCode: { type: 'string' },
+    opdName: { type: 'string' },
+    holderName: { type: 'string' },
+    maskedNumber: { type: 'string', pattern: '^\\*{4} \\*{4} \\*{4} \\d{4}$' },
+    expiresOn: { type: 'string', format: 'date' },
+    limitRupiah: { type: 'integer' },
+    heldRupiah: { type: 'integer' },
+    capturedUnsettledRupiah: { type: 'integer' },
+    availableRupiah: { type: 'integer' },
+    holds: { type: 'array', items: { type: 'object', required: ['status', 'orderId', 'amountRupiah'] } },
+    settledStatements: { type: 'array', items: { type: 'string' } },
+    revision: REVISION_SCHEMA,
+  },
+};

@@ -16,7 +16,7 @@ import { notFound } from '../../kernel/errors.js';
 import { CardCommandInput, CardCommandRequest } from '../application/card.commands.js';
 import { cardDecider, cardStreamId } from '../domain/card.decider.js';
 import { CardReasonDto, ChangeCardLimitDto, IssueCardDto, SettleStatementDto } from './card.dto.js';
-import { cardView } from './card.view.js';
+import { CARD_VIEW_SCHEMA, cardView } from './card.view.js';
 import { RefuseCardNumbersInterceptor } from './refuse-card-numbers.interceptor.js';
 import { ifMatchHeader } from '../../http/api-headers.js';
 import { Idempotent } from '../../idempotency/idempotent.decorator.js';
@@ -59,7 +59,7 @@ export class CardsController {
   @Roles('admin', 'auditor', 'buyer')
   @ApiBearerAuth()
   @ApiOperation({ summary: 'One card folded from its stream: limit, held, captured-unsettled, available and every hold (admins, auditors, its own OPD; to another OPD 404 as if missing)' })
-  @ApiJsonResponse('the card; ETag is its stream revision', { etag: true })
+  @ApiJsonResponse('the card; ETag is its stream revision', { etag: true, schema: CARD_VIEW_SCHEMA })
   @ApiProblems('CARD_NOT_FOUND')
   async get(@Param('cardId', new UuidParamPipe('cardId')) cardId: string, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
     const { state, revision } = await this.pipeline.load(cardDecider, cardStreamId(cardId));

@@ -2,6 +2,8 @@ import type { RecordedEvent } from '../../event-store/event-store.port.js';
 import type { ListingEvent } from '../domain/listing.events.js';
 import type { ListingState } from '../domain/listing.state.js';
 import type { VendorState } from '../../vendors/domain/vendor.state.js';
+import type { SchemaObject } from '@nestjs/swagger';
+import { REVISION_SCHEMA, orNull } from '../../http/openapi/api-responses.js';
 
 /**
  * A listing with its whole public price history: every price, when and by whom it was set, and
@@ -38,3 +40,31 @@ export function listingView(state: Exclude<ListingState, { status: 'absent' }>, 
     priceHistory,
   };
 }
+
+/** The OpenAPI schema of listingView's answer. */
+export const LISTING_VIEW_SCHEMA: SchemaObject = {
+  type: 'object',
+  required: ['listingId', 'vendorId', 'status', 'vendorStatus', 'available', 'title', 'category', 'unit', 'priceRupiah', 'isDomesticProduct', 'revision', 'priceHistory'],
+  properties: {
+    listingId: { type: 'string', format: 'uuid' },
+    vendorId: { type: 'string', format: 'uuid' },
+    status: { type: 'string', enum: ['active', 'delisted'] },
+    vendorStatus: { type: 'string', description: "the vendor's status now" },
+    available: { type: 'boolean' },
+    title: { type: 'string' },
+    category: { type: 'string' },
+    unit: { type: 'string' },
+    priceRupiah: { type: 'integer', minimum: 1 },
+    isDomesticProduct: { type: 'boolean' },
+    delistedReason: { type: 'string' },
+    revision: REVISION_SCHEMA,
+    priceHistory: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['priceRupiah', 'occurredAt', 'actor', 'revision'],
+        properties: { priceRupiah: { type: 'integer' }, occurredAt: { type: 'string' }, actor: { type: 'object', required: ['id', 'role'] }, revision: REVISION_SCHEMA },
+      },
+    },
+  },
+};

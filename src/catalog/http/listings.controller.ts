@@ -16,7 +16,7 @@ import { ListingCommandRequest } from '../application/listing.commands.js';
 import { listingDecider, listingStreamId } from '../domain/listing.decider.js';
 import { ReasonDto } from '../../vendors/http/vendor.dto.js';
 import { ChangePriceDto, CreateListingDto } from './listing.dto.js';
-import { listingView } from './listing.view.js';
+import { LISTING_VIEW_SCHEMA, listingView } from './listing.view.js';
 import { ifMatchHeader } from '../../http/api-headers.js';
 import { Idempotent } from '../../idempotency/idempotent.decorator.js';
 import { vendorDecider, vendorStreamId } from '../../vendors/domain/vendor.decider.js';
@@ -61,7 +61,7 @@ export class ListingsController {
     summary: 'One listing with its full public price history (time and actor of every price)',
     description: 'vendorStatus is the vendor\'s status now; available is false unless the listing is active and its vendor verified (a suspended vendor is not selling).',
   })
-  @ApiJsonResponse('the listing; ETag is its stream revision', { etag: true })
+  @ApiJsonResponse('the listing; ETag is its stream revision', { etag: true, schema: LISTING_VIEW_SCHEMA })
   @ApiProblems('LISTING_NOT_FOUND')
   async get(@Param('listingId', new UuidParamPipe('listingId')) listingId: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
     const { state, revision, events } = await this.pipeline.load(listingDecider, listingStreamId(listingId));

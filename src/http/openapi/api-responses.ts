@@ -1,6 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiExtension, ApiExtraModels, ApiResponse, getSchemaPath } from '@nestjs/swagger';
+import { ApiExtension, ApiExtraModels, ApiQuery, ApiResponse, getSchemaPath } from '@nestjs/swagger';
 import type { HeadersObject, ReferenceObject, SchemaObject } from '@nestjs/swagger';
+import type { ListSpec } from '../../read-models/keyset-query.js';
 import { CommandResponseDto } from '../command-response.js';
 import type { ProblemCode } from './problem-codes.js';
 
@@ -55,13 +56,22 @@ const READ_MODEL_POSITION_HEADER: HeadersObject = {
 };
 
 /** One page of a keyset-paged list: JSON, or the same rows as CSV (format=csv or Accept: text/csv; the next cursor then in X-Next-Cursor). */
-export function ApiPageResponse(description: string, options: { csv?: boolean; readModel?: boolean; item?: SchemaObject } = {}): MethodDecorator {
-  const { csv = true, readModel = true } = options;
+export function ApiPageResponse(description: string, options: { csv?: boolean; readModel?: boolean; spec?: ListSpec; rows?: 'as-listed' | 'reshaped' } = {}): MethodDecorator {
+  const { csv = true, readModel = true, spec, rows = 'as-listed' } = options;
+  // A route that reshapes its rows (parsed JSON fields, renamed members) states only that they are objects.
+  const response = pageResponse(description, csv, readModel, spec && rows === 'as-listed' ? listItemSchema(spec) : OBJECT);
+  if (!spec) return response;
+  // The list's own sort keys, ascending or with - descending: any other sort is 400 INVALID_SORT.
+  const sorts = Object.keys(spec.sorts).flatMap((name) => [name, `-${name}`]);
+  return applyDecorators(response, ApiQuery({ name: 'sort', required: false, enum: sorts, description: `default ${spec.defaultSort}` }));
+}
+
+function pageResponse(description: string, csv: boolean, readModel: boolean, item: SchemaObject): MethodDecorator {
   const page: SchemaObject = {
     type: 'object',
     required: ['items', 'nextCursor', 'limit', 'sort'],
     properties: {
-      items: { type: 'array', items: options.item ?? OBJECT },
+      items: { type: 'array', items: item },
       nextCursor: { type: ['string', 'null'] as unknown as 'string', description: 'pass as cursor for the next page; null on the last page' },
       limit: { type: 'integer', minimum: 1 },
       sort: { type: 'string' },
@@ -91,4 +101,20 @@ export function ApiReadModelResponse(description: string, schema: SchemaObject =
 /** A body that is not JSON: text (metrics, a signed note, CSV, NDJSON) or bytes (log tiles). */
 export function ApiMediaResponse(mediaType: string, description: string, schema: SchemaObject = { type: 'string' }): MethodDecorator {
   return ApiResponse({ status: 200, description, content: { [mediaType]: { schema } } });
+}
+
+/** JSON Schema 2020-12 for a value that may be null (OpenAPI 3.1 has no `nullable`). */
+export const orNull = (type: string): SchemaObject => ({ type: [type, 'null'] }) as unknown as SchemaObject;
+/** A stream revision or position: 64-bit, so sent as decimal text. */
+export const REVISION_SCHEMA: SchemaObject = { type: 'string', pattern: '^-?\\d+$' };
+
+/** A read-model list's row: every field of its spec, booleans as booleans, the others as SQLite gives them. */
+function listItemSchema(spec: Pick<ListSpec, 'fields' | 'booleanFields'>): SchemaObject {
+  const booleans = new Set(spec.booleanFields ?? []);
+  const fields = Object.keys(spec.fields);
+  return {
+    type: 'object',
+    required: fields,
+    properties: Object.fromEntries(fields.map((field) => [field, booleans.has(field) ? { type: 'boolean' } : ({ type: ['string', 'number', 'null'] } as unknown as SchemaObject)])),
+  };
 }

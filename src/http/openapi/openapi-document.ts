@@ -6,6 +6,7 @@ import type {
   SchemaObject,
 } from '@nestjs/swagger';
 import { PROBLEM_CONTENT_TYPE } from '../problem.js';
+import { HEADER_TOKEN } from '../request-context.js';
 import { PROBLEM_CODES_EXTENSION, PUBLIC_EXTENSION, ROLES_EXTENSION } from './api-responses.js';
 import { PATH_PARAMETER_SCHEMAS } from './path-parameters.js';
 import { PROBLEM_CODES_BY_STATUS, ProblemCode, statusOfCode } from './problem-codes.js';
@@ -45,6 +46,10 @@ const PROBLEM_SCHEMAS: Readonly<Record<string, SchemaObject>> = {
 };
 
 const HEADER_RETRY_AFTER = { description: 'seconds to wait before retrying (sent with STORE_BUSY, READ_MODEL_STALE, RATE_LIMITED, IDEMPOTENCY_KEY_IN_FLIGHT)', schema: { type: 'integer', minimum: 0 } };
+const RATE_LIMIT_HEADERS = {
+  'X-RateLimit-Limit': { description: 'requests allowed per window from this address', schema: { type: 'integer', minimum: 0 } },
+  'X-RateLimit-Remaining': { description: 'requests left in the window', schema: { type: 'integer', minimum: 0 } },
+};
 const HEADER_WWW_AUTHENTICATE = { description: 'Bearer realm="bela-ledger"', schema: { type: 'string' } };
 
 /**
@@ -56,12 +61,14 @@ const HEADER_WWW_AUTHENTICATE = { description: 'Bearer realm="bela-ledger"', sch
 export function completeDocument(document: OpenAPIObject): OpenAPIObject {
   document.openapi = OPENAPI_VERSION;
   document.components = { ...document.components, schemas: { ...PROBLEM_SCHEMAS, ...document.components?.schemas } };
-  for (const [path, item] of Object.entries(document.paths)) {
-    for (const method of METHODS) {
+  const operations = Object.entries(document.paths).flatMap(([path, item]) =>
+    METHODS.flatMap((method) => {
       const operation = (item as Record<string, OperationObject | undefined>)[method];
-      if (operation) completeOperation(path, method, operation);
-    }
-  }
+      return operation ? [{ path, method, operation }] : [];
+    }),
+  );
+  for (const { path, method, operation } of operations) completeOperation(path, method, operation);
+  linkCreations(operations);
   return toOpenApi31(document) as OpenAPIObject;
 }
 
@@ -81,6 +88,8 @@ function completeOperation(path: string, method: string, operation: OperationObj
   completePathParameters(path, operation, parameters);
   const codes = new Set<ProblemCode>([...ownCodes, ...traitCodes(path, method, operation, parameters, isPublic, roles)]);
   const idempotent = parameters.some((parameter) => parameter.in === 'header' && parameter.name === 'Idempotency-Key');
+  // Every command takes the caller's correlation id into its events' metadata.
+  if (idempotent) parameters.push({ name: 'X-Correlation-Id', in: 'header', required: false, description: 'recorded as the events\' correlationId (default: a fresh id); 400 INVALID_HEADER when malformed', schema: { type: 'string', pattern: HEADER_TOKEN.source } });
   for (const [status, response] of Object.entries(operation.responses)) {
     const code = Number(status);
     if (code >= 200 && code < 300 && idempotent) {
@@ -141,6 +150,7 @@ function completePublicRead(operation: OperationObject): void {
       ...ok.headers,
       ETag: { description: 'a strong tag over the body: send it as If-None-Match', schema: { type: 'string' } },
       'Cache-Control': { description: 'how long a cache may keep the answer', schema: { type: 'string' } },
+      ...RATE_LIMIT_HEADERS,
     };
   }
   operation.responses['304'] = { description: 'Not Modified: If-None-Match named the current ETag (no body)', headers: { ETag: { schema: { type: 'string' } } } };
@@ -161,6 +171,7 @@ function addProblemResponses(operation: OperationObject, codes: ReadonlySet<Prob
     const headers = {
       ...(status === 401 ? { 'WWW-Authenticate': HEADER_WWW_AUTHENTICATE } : {}),
       ...(status === 429 || status === 503 || ordered.includes('IDEMPOTENCY_KEY_IN_FLIGHT') ? { 'Retry-After': HEADER_RETRY_AFTER } : {}),
+      ...(ordered.includes('RATE_LIMITED') ? RATE_LIMIT_HEADERS : {}),
     };
     operation.responses[String(status)] = {
       description,
@@ -171,6 +182,22 @@ function addProblemResponses(operation: OperationObject, codes: ReadonlySet<Prob
         },
       },
     };
+  }
+}
+
+/**
+ * OpenAPI links from each creation to the operations on what it created (its id in the answer's
+ * body fills their one path parameter), so that a client or a stateful test can follow them.
+ */
+function linkCreations(operations: readonly { path: string; method: string; operation: OperationObject }[]): void {
+  for (const { operation } of operations) {
+    const created = operation.responses['201'] as ResponseObject | undefined;
+    const schema = created?.content?.['application/json']?.schema as SchemaObject | undefined;
+    const id = (schema?.allOf?.[1] as SchemaObject | undefined)?.required?.[0];
+    if (!created || id === undefined) continue;
+    const targets = operations.filter(({ path, operation: target }) => target.operationId && [...path.matchAll(/\{(\w+)\}/g)].map((match) => match[1]).join() === id);
+    if (targets.length === 0) continue;
+    created.links = Object.fromEntries(targets.map(({ operation: target }) => [target.operationId!, { operationId: target.operationId!, parameters: { [id]: `$response.body#/${id}` } }]));
   }
 }
 

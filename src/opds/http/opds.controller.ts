@@ -18,7 +18,7 @@ import { OpdCommandRequest } from '../application/opd.commands.js';
 import { opdDecider, opdStreamId } from '../domain/opd.decider.js';
 import { OpdCodeParamPipe } from './opd-code-param.pipe.js';
 import { OpdListQueryDto, RegisterOpdDto, RenameOpdDto } from './opd.dto.js';
-import { opdView } from './opd.view.js';
+import { OPD_VIEW_SCHEMA, opdView } from './opd.view.js';
 import { ApiCommandResponse, ApiJsonResponse, ApiPageResponse, ApiProblems } from '../../http/openapi/api-responses.js';
 import { OPD_CODE_LENGTH_MAX, OPD_CODE_PATTERN } from '../domain/opd-code.js';
 
@@ -56,7 +56,7 @@ export class OpdsController {
   @ApiBearerAuth()
   @ApiOperation({ summary: 'The OPD registry (read model)', description: `sort: ${Object.keys(OPD_LIST.sorts).join(', ')}` })
   @ApiProduces('application/json', 'text/csv')
-  @ApiPageResponse('registered OPDs')
+  @ApiPageResponse('registered OPDs', { spec: OPD_LIST })
   @ApiProblems('INVALID_CURSOR', 'INVALID_LIMIT', 'INVALID_SORT')
   list(@Query() query: OpdListQueryDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Page | string> {
     const { kabupatenKotaCode, pemdaCode, name } = query;
@@ -66,7 +66,7 @@ export class OpdsController {
   @Get(':opdCode')
   @Public()
   @ApiOperation({ summary: 'One OPD, folded from its stream (public: an OPD holds no personal data)' })
-  @ApiJsonResponse('the OPD; ETag is its stream revision', { etag: true })
+  @ApiJsonResponse('the OPD; ETag is its stream revision', { etag: true, schema: OPD_VIEW_SCHEMA })
   @ApiProblems('OPD_NOT_FOUND')
   async get(@Param('opdCode', OpdCodeParamPipe) opdCode: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
     const { state, revision } = await this.pipeline.load(opdDecider, opdStreamId(opdCode));

@@ -16,7 +16,7 @@ import { forbidden, invalid } from '../../kernel/errors.js';
 import { ChangeOrderCommand, PlaceOrderCommand } from '../application/order.commands.js';
 import { orderDecider, orderStreamId } from '../domain/order.decider.js';
 import { OrderReasonDto, PlaceOrderDto, ReceiveOrderDto, ShipOrderDto } from './order.dto.js';
-import { assertMayReadOrder, orderNotFound, orderView } from './order.view.js';
+import { ORDER_VIEW_SCHEMA, assertMayReadOrder, orderNotFound, orderView } from './order.view.js';
 import { ifMatchHeader } from '../../http/api-headers.js';
 import { Idempotent } from '../../idempotency/idempotent.decorator.js';
 import { ApiCommandResponse, ApiJsonResponse, ApiProblems } from '../../http/openapi/api-responses.js';
@@ -61,7 +61,7 @@ export class OrdersController {
   @Roles('admin', 'auditor', 'buyer', 'vendor')
   @ApiBearerAuth()
   @ApiOperation({ summary: 'One order folded from its stream (admins, auditors, the buying OPD, the order\'s vendor; to anyone else 404 as if missing)' })
-  @ApiJsonResponse('the order; ETag is its stream revision', { etag: true })
+  @ApiJsonResponse('the order; ETag is its stream revision', { etag: true, schema: ORDER_VIEW_SCHEMA })
   @ApiProblems('ORDER_NOT_FOUND')
   async get(@Param('orderId', new UuidParamPipe('orderId')) orderId: string, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
     const { state, revision } = await this.pipeline.load(orderDecider, orderStreamId(orderId));

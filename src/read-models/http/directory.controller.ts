@@ -20,7 +20,7 @@ export class DirectoryController {
   @Get('vendors')
   @ApiOperation({ summary: 'Vendor directory (full NPWP: admins and auditors only)', description: `sort: ${Object.keys(VENDOR_LIST.sorts).join(', ')}` })
   @ApiProduces('application/json', 'text/csv')
-  @ApiPageResponse('vendors')
+  @ApiPageResponse('vendors', { spec: VENDOR_LIST })
   @ApiProblems('INVALID_CURSOR', 'INVALID_LIMIT', 'INVALID_SORT')
   vendors(@Query() query: VendorListQueryDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Page | string> {
     const { status, scale, legalForm, kabupatenKotaCode, isLocal, name, nib, registeredFrom, registeredTo } = query;
@@ -30,7 +30,7 @@ export class DirectoryController {
   @Get('listings')
   @ApiOperation({ summary: 'Catalog: listings with current price and status', description: `sort: ${Object.keys(LISTING_LIST.sorts).join(', ')}` })
   @ApiProduces('application/json', 'text/csv')
-  @ApiPageResponse('listings')
+  @ApiPageResponse('listings', { spec: LISTING_LIST })
   @ApiProblems('INVALID_CURSOR', 'INVALID_LIMIT', 'INVALID_SORT')
   listings(@Query() query: ListingListQueryDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Page | string> {
     const { vendorId, category, status, vendorStatus, isDomesticProduct, minPriceRupiah, maxPriceRupiah, title } = query;
@@ -40,7 +40,7 @@ export class DirectoryController {
   @Get('listings/:listingId/prices')
   @ApiOperation({ summary: 'The price history of one listing, one row per price', description: `sort: ${Object.keys(PRICE_HISTORY_LIST.sorts).join(', ')}` })
   @ApiProduces('application/json', 'text/csv')
-  @ApiPageResponse('price changes')
+  @ApiPageResponse('price changes', { spec: PRICE_HISTORY_LIST })
   @ApiProblems('INVALID_CURSOR', 'INVALID_LIMIT', 'INVALID_SORT')
   prices(
     @Param('listingId', new UuidParamPipe('listingId')) listingId: string,

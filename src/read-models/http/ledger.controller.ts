@@ -43,7 +43,7 @@ export class LedgerController {
   @Get('orders')
   @ApiOperation({ summary: 'Orders with state, amounts and step times', description: sortsOf(ORDER_LIST) })
   @ApiProduces('application/json', 'text/csv')
-  @ApiPageResponse('orders')
+  @ApiPageResponse('orders', { spec: ORDER_LIST })
   @ApiProblems('INVALID_CURSOR', 'INVALID_LIMIT', 'INVALID_SORT')
   orders(@Query() query: OrderListQueryDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Page | string> {
     const { status, opdCode, kabupatenKotaCode, vendorId, cardId, category, placedFrom, placedTo, minTotalRupiah, maxTotalRupiah } = query;
@@ -65,7 +65,7 @@ export class LedgerController {
   @Get('orders/:orderId/timeline')
   @ApiOperation({ summary: "An order's timeline: its events and its card hold's events, in $all order", description: sortsOf(ORDER_TIMELINE_LIST) })
   @ApiProduces('application/json', 'text/csv')
-  @ApiPageResponse('timeline entries')
+  @ApiPageResponse('timeline entries', { spec: ORDER_TIMELINE_LIST })
   @ApiProblems('INVALID_CURSOR', 'INVALID_LIMIT', 'INVALID_SORT')
   timeline(
     @Param('orderId', new UuidParamPipe('orderId')) orderId: string,
@@ -79,7 +79,7 @@ export class LedgerController {
   @Get('cards')
   @ApiOperation({ summary: 'KKP cards: limit, held, captured-unsettled, available (cardholder names: admins and auditors only)', description: sortsOf(CARD_LIST) })
   @ApiProduces('application/json', 'text/csv')
-  @ApiPageResponse('cards')
+  @ApiPageResponse('cards', { spec: CARD_LIST })
   @ApiProblems('INVALID_CURSOR', 'INVALID_LIMIT', 'INVALID_SORT')
   cards(@Query() query: CardListQueryDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Page | string> {
     const { opdCode, status, minAvailableRupiah, maxAvailableRupiah } = query;
@@ -89,7 +89,7 @@ export class LedgerController {
   @Get('card-holds')
   @ApiOperation({ summary: 'Authorisations (holds) and their outcome: held, captured, voided, expired, declined', description: sortsOf(CARD_HOLD_LIST) })
   @ApiProduces('application/json', 'text/csv')
-  @ApiPageResponse('card holds')
+  @ApiPageResponse('card holds', { spec: CARD_HOLD_LIST })
   @ApiProblems('INVALID_CURSOR', 'INVALID_LIMIT', 'INVALID_SORT')
   holds(@Query() query: CardHoldListQueryDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Page | string> {
     const { cardId, orderId, status, payeeVendorId, authorisedFrom, authorisedTo } = query;
@@ -99,7 +99,7 @@ export class LedgerController {
   @Get('journal/entries')
   @ApiOperation({ summary: 'Journal entries: one per card movement (hold, capture, void, expiry, settlement, limit)', description: sortsOf(JOURNAL_ENTRY_LIST) })
   @ApiProduces('application/json', 'text/csv')
-  @ApiPageResponse('journal entries')
+  @ApiPageResponse('journal entries', { spec: JOURNAL_ENTRY_LIST })
   @ApiProblems('INVALID_CURSOR', 'INVALID_LIMIT', 'INVALID_SORT')
   entries(@Query() query: JournalEntryQueryDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Page | string> {
     const { cardId, kind, orderId, from, to } = query;
@@ -109,7 +109,7 @@ export class LedgerController {
   @Get('journal/lines')
   @ApiOperation({ summary: 'Journal lines (postings): one debit or credit to one account of one card', description: sortsOf(JOURNAL_LINE_LIST) })
   @ApiProduces('application/json', 'text/csv')
-  @ApiPageResponse('journal lines')
+  @ApiPageResponse('journal lines', { spec: JOURNAL_LINE_LIST })
   @ApiProblems('INVALID_CURSOR', 'INVALID_LIMIT', 'INVALID_SORT')
   lines(@Query() query: JournalLineQueryDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Page | string> {
     const { cardId, account, position, from, to } = query;
@@ -119,7 +119,7 @@ export class LedgerController {
   @Get('journal/balances')
   @ApiOperation({ summary: 'Balance (debits - credits) per card and account', description: sortsOf(JOURNAL_BALANCE_LIST) })
   @ApiProduces('application/json', 'text/csv')
-  @ApiPageResponse('balances')
+  @ApiPageResponse('balances', { spec: JOURNAL_BALANCE_LIST })
   @ApiProblems('INVALID_CURSOR', 'INVALID_LIMIT', 'INVALID_SORT')
   balances(@Query() query: JournalBalanceQueryDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Page | string> {
     return this.queries.list(JOURNAL_BALANCE_LIST, ['journal'], query, { cardId: query.cardId, account: query.account }, request, reply);

@@ -30,7 +30,7 @@ export class OwnOrdersController {
       `sort: ${Object.keys(ORDER_LIST.sorts).join(', ')} (prefix - for descending). A vendor filtering on another vendorId, or a buyer on another opdCode, is 403 OUT_OF_SCOPE.`,
   })
   @ApiProduces('application/json', 'text/csv')
-  @ApiPageResponse('orders')
+  @ApiPageResponse('orders', { spec: ORDER_LIST })
   @ApiProblems('INVALID_CURSOR', 'INVALID_LIMIT', 'INVALID_SORT', 'OUT_OF_SCOPE')
   list(@Query() query: OrderListQueryDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Page | string> {
     const { status, opdCode, kabupatenKotaCode, vendorId, cardId, category, placedFrom, placedTo, minTotalRupiah, maxTotalRupiah } = query;

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsEmpty, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { CSV_PAGE_SIZE_MAX } from '../keyset-query.js';
+import { CSV_PAGE_SIZE_MAX, PAGE_SIZE_MAX } from '../keyset-query.js';
 
 /** A read waits this long for waitForPosition by default, and at most READ_MODEL_WAIT_MS_MAX: a connection is not held longer. */
 export const READ_MODEL_WAIT_MS_DEFAULT = 2_000;
@@ -45,7 +45,14 @@ export class FreshnessDto {
 
 /** Paging, sorting and format of a list. */
 export class ListQueryDto extends FreshnessDto {
-  @ApiPropertyOptional({ description: `page size: default 50, max 500 (JSON) or ${CSV_PAGE_SIZE_MAX} (CSV)`, example: 50, type: 'integer', minimum: 1, maximum: CSV_PAGE_SIZE_MAX })
+  // The document states the JSON bound, which every request meets; a CSV page may be larger.
+  @ApiPropertyOptional({
+    description: `page size: default 50, max ${PAGE_SIZE_MAX} (JSON) or ${CSV_PAGE_SIZE_MAX} (CSV; above ${PAGE_SIZE_MAX} without CSV is 400 INVALID_LIMIT)`,
+    example: 50,
+    type: 'integer',
+    minimum: 1,
+    maximum: PAGE_SIZE_MAX,
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()

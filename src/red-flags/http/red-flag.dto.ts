@@ -4,6 +4,7 @@ import { ListQueryDto } from '../../read-models/http/read-model-query.dto.js';
 import { RED_FLAG_RULES, RED_FLAG_STATUSES, REVIEW_REASON_LENGTH_MAX, REVIEW_STATUSES } from '../domain/red-flag-rules.js';
 import type { ReviewStatus } from '../domain/red-flag-rules.js';
 import { IsIsoDate } from '../../http/is-iso-date.validator.js';
+import { OPD_CODE_EXAMPLE } from '../../opds/domain/opd-code.js';
 
 export class ReviewRedFlagDto {
   @ApiProperty({ enum: REVIEW_STATUSES })
@@ -20,7 +21,7 @@ export class RedFlagListQueryDto extends ListQueryDto {
   @ApiPropertyOptional({ enum: RED_FLAG_RULES }) @IsOptional() @IsIn(RED_FLAG_RULES) rule?: string;
   @ApiPropertyOptional({ enum: RED_FLAG_STATUSES }) @IsOptional() @IsIn(RED_FLAG_STATUSES) status?: string;
   @ApiPropertyOptional({ enum: ['flagged', 'refused'], description: 'refused: a split purchase refused at placement' }) @IsOptional() @IsIn(['flagged', 'refused']) outcome?: string;
-  @ApiPropertyOptional({ example: 'OPD-3673-DINKES' }) @IsOptional() @Matches(/^[A-Za-z0-9._-]{1,64}$/) opdCode?: string;
+  @ApiPropertyOptional({ example: OPD_CODE_EXAMPLE }) @IsOptional() @Matches(/^[A-Za-z0-9._-]{1,64}$/) opdCode?: string;
   @ApiPropertyOptional() @IsOptional() @IsUUID() vendorId?: string;
   @ApiPropertyOptional({ description: 'raised at or after (ISO 8601)' }) @IsOptional() @IsIsoDate() from?: string;
   @ApiPropertyOptional({ description: 'raised at or before (ISO 8601)' }) @IsOptional() @IsIsoDate() to?: string;

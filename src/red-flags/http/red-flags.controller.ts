@@ -45,7 +45,7 @@ export class RedFlagsController {
   @Roles('admin', 'auditor')
   @ApiOperation({ summary: 'Red flags with their review (reason and reviewer): admins and auditors', description: SORTS })
   @ApiProduces('application/json', 'text/csv')
-  @ApiPageResponse('red flags')
+  @ApiPageResponse('red flags', { spec: RED_FLAG_LIST, rows: 'reshaped' })
   @ApiProblems('INVALID_CURSOR', 'INVALID_LIMIT', 'INVALID_SORT')
   list(@Query() query: RedFlagListQueryDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Page | string> {
     return this.page(RED_FLAG_LIST, query, request, reply);
@@ -99,7 +99,7 @@ export class RedFlagsController {
   @ApiTags('public red flags')
   @ApiOperation({ summary: 'Red flags, public: the finding, its rule, parameters and orders, and its status (no reviewer, no reason)', description: SORTS })
   @ApiProduces('application/json', 'text/csv')
-  @ApiPageResponse('red flags, public view')
+  @ApiPageResponse('red flags, public view', { spec: PUBLIC_RED_FLAG_LIST, rows: 'reshaped' })
   @ApiProblems('INVALID_CURSOR', 'INVALID_LIMIT', 'INVALID_SORT', 'VALIDATION_FAILED')
   publicList(@Query() query: PublicRedFlagListQueryDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Page | string> {
     return this.page(PUBLIC_RED_FLAG_LIST, query, request, reply);
@@ -110,7 +110,7 @@ export class RedFlagsController {
   @ApiTags('public red flags')
   @ApiOperation({ summary: 'One red flag, public view' })
   @ApiReadModelResponse('the red flag, public view')
-  @ApiProblems('RED_FLAG_NOT_FOUND')
+  @ApiProblems('RED_FLAG_NOT_FOUND', 'VALIDATION_FAILED')
   async publicOne(
     @Param('flagId', new UuidParamPipe('flagId')) flagId: string,
     @Query() query: Record<string, unknown>,

@@ -2,6 +2,9 @@ import type { Actor } from '../../kernel/actor.js';
 import { BANTEN_KABUPATEN_KOTA } from '../domain/regions.js';
 import { maskNpwp } from '../domain/vendor-rules.js';
 import type { VendorState } from '../domain/vendor.state.js';
+import type { SchemaObject } from '@nestjs/swagger';
+import { REVISION_SCHEMA, orNull } from '../../http/openapi/api-responses.js';
+import { NIB_PATTERN } from '../domain/vendor-rules.js';
 
 /**
  * The vendor as the caller may see it. The public (and other vendors) get no full NPWP (it may be
@@ -27,3 +30,24 @@ export function vendorView(state: Exclude<VendorState, { status: 'absent' }>, re
     revision: revision.toString(),
   };
 }
+
+/** The OpenAPI schema of vendorView's answer. */
+export const VENDOR_VIEW_SCHEMA: SchemaObject = {
+  type: 'object',
+  required: ['vendorId', 'status', 'name', 'legalForm', 'scale', 'nib', 'npwp', 'kabupatenKotaCode', 'kabupatenKotaName', 'isLocal', 'revision'],
+  properties: {
+    vendorId: { type: 'string', format: 'uuid' },
+    status: { type: 'string', enum: ['pending', 'verified', 'rejected', 'suspended'] },
+    name: { type: 'string' },
+    legalForm: { type: 'string' },
+    scale: { type: 'string' },
+    nib: { type: 'string', pattern: NIB_PATTERN.source },
+    npwp: { type: 'string', description: 'whole for admins, auditors and the vendor itself; otherwise masked to its last four digits' },
+    kabupatenKotaCode: { type: 'string' },
+    kabupatenKotaName: orNull('string'),
+    isLocal: { type: 'boolean' },
+    contact: { type: 'object', description: 'only for admins, auditors, buyers and the vendor itself' },
+    reason: { type: 'string', description: 'why it was rejected or suspended' },
+    revision: REVISION_SCHEMA,
+  },
+};

@@ -16,7 +16,7 @@ import { notFound } from '../../kernel/errors.js';
 import { ChangeVendorCommand, RegisterVendorCommand } from '../application/vendor.commands.js';
 import { vendorDecider, vendorStreamId } from '../domain/vendor.decider.js';
 import { ReasonDto, RegisterVendorDto, UpdateVendorProfileDto } from './vendor.dto.js';
-import { vendorView } from './vendor.view.js';
+import { VENDOR_VIEW_SCHEMA, vendorView } from './vendor.view.js';
 import { ifMatchHeader } from '../../http/api-headers.js';
 import { Idempotent } from '../../idempotency/idempotent.decorator.js';
 import { ApiCommandResponse, ApiJsonResponse, ApiProblems } from '../../http/openapi/api-responses.js';
@@ -57,7 +57,7 @@ export class VendorsController {
   @Get(':vendorId')
   @Public()
   @ApiOperation({ summary: 'One vendor, folded from its stream; the full NPWP only for admins, auditors and the vendor itself' })
-  @ApiJsonResponse('the vendor; ETag is its stream revision', { etag: true })
+  @ApiJsonResponse('the vendor; ETag is its stream revision', { etag: true, schema: VENDOR_VIEW_SCHEMA })
   @ApiProblems('VENDOR_NOT_FOUND')
   async get(@Param('vendorId', new UuidParamPipe('vendorId')) vendorId: string, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
     const { state, revision } = await this.pipeline.load(vendorDecider, vendorStreamId(vendorId));
