@@ -12,7 +12,6 @@ import { registerMethodNotAllowed } from './http/method-not-allowed.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
 import { PROBLEM_CONTENT_TYPE } from './http/problem.js';
 import { BEARER_SCHEME, OPENAPI_VERSION, completeDocument } from './http/openapi/openapi-document.js';
-import { addLinks } from './http/openapi/openapi-links.js';
 import { closeRequestBodies } from './http/openapi/closed-request-bodies.js';
 import { describeValidationConstraints } from './http/openapi/validation-constraints.js';
 import { createValidationPipe } from './http/validation.pipe.js';
@@ -79,7 +78,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
       )
       .build(),
   ));
-  SwaggerModule.setup('docs', app, addLinks(closeRequestBodies(document)), { jsonDocumentUrl: 'docs-json' });
+  SwaggerModule.setup('docs', app, closeRequestBodies(document), { jsonDocumentUrl: 'docs-json' });
   return app;
 }
 

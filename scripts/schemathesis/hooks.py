@@ -1,12 +1,12 @@
 """schemathesis hooks for bela-ledger's run (loaded by scripts/schemathesis/schemathesis.toml).
 
-Three query parameters have valid values that no schema can describe, so a generated value that
+Four query parameters have valid values that no schema can describe, so a generated value that
 the schema admits is still refused with a 400, and the positive_data_acceptance check would
 report it. In cases meant to be valid (positive mode) they are therefore set as a client would:
 - `cursor` is opaque: only a previous page's nextCursor is one (400 INVALID_CURSOR otherwise).
   Left out; the stateful phase still pages with real cursors.
-- `sort` names one of the list's own fields, which differ per list (400 INVALID_SORT): left out,
-  so the list's default order is used.
+- `sort` names one of the list's own fields; most lists declare them as an enum, a few (the price
+  history of /public/catalog/{listingId}, /public/spending) do not yet (400 INVALID_SORT): left out.
 - `waitForPosition` must not be beyond the store's head (400 POSITION_BEYOND_HEAD): 0, which the
   seeded store has passed.
 - `limit` may go up to the CSV page maximum only when the answer is CSV; a JSON page holds at most
