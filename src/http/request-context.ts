@@ -32,6 +32,16 @@ export function commandContext(request: FastifyRequest, clock: Clock, extra: { p
   };
 }
 
+/**
+ * The syntax of a command's own headers (X-Correlation-Id, If-Match), for answers given before a
+ * context is built: an idempotent replay answers from the store, and a malformed header is a 400
+ * whether or not its Idempotency-Key was seen before.
+ */
+export function checkCommandHeaders(request: FastifyRequest): void {
+  optionalToken(request, 'x-correlation-id');
+  ifMatch(request);
+}
+
 function optionalToken(request: FastifyRequest, header: string): string | undefined {
   const value = request.headers[header];
   if (value === undefined) return undefined;

@@ -171,6 +171,15 @@ describe('HTTP contract (e2e)', () => {
     expect((await rawRequest('TRACE', '/no/such/path')).status).toBe(404);
   });
 
+  it('refuses a malformed X-Correlation-Id or If-Match on a retried Idempotency-Key too, before answering from the store', async () => {
+    const key = randomUUID();
+    const body = registration();
+    expect((await app.request('POST', '/vendors', { token: admin, body, headers: { 'idempotency-key': key } })).status).toBe(201);
+    const retry = await app.request('POST', '/vendors', { token: admin, body, headers: { 'idempotency-key': key, 'x-correlation-id': 'not a token' } });
+    expectProblem(retry, 400, 'INVALID_HEADER');
+    expect((await app.request('POST', '/vendors', { token: admin, body, headers: { 'idempotency-key': key } })).headers.get('idempotent-replayed')).toBe('true');
+  });
+
   it('reads query values as their schema says: an empty number is refused, early years and zero-padded page sizes are read', async () => {
     const empty = await app.request('GET', '/admin/vendors?waitForPosition=0&waitMs=', { token: admin });
     expectProblem(empty, 400, 'VALIDATION_FAILED');

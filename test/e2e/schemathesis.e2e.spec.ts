@@ -40,6 +40,8 @@ function cliKey(app: TestApp, args: readonly string[]): string {
     env: { PATH: process.env.PATH ?? '', DATA_DIR: app.dataDir, NO_COLOR: '1' },
     encoding: 'utf8',
     timeout: 30_000,
+    // The CLI's reminder to keep the token goes to stderr: not this test's output.
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   return (JSON.parse(output.trim().split('\n')[0]!) as { token: string }).token;
 }
