@@ -26,7 +26,9 @@ fi
 
 # schemathesis (PyPI, pinned) for test/e2e/schemathesis.e2e.spec.ts, in .venv/schemathesis: installed
 # here when missing so a failing install shows before the suites run (the spec would install it too).
-echo "== schemathesis: $(bash scripts/schemathesis/setup.sh)"
+# (An assignment, not echo "$(...)": a failed install then stops the run.)
+schemathesis_command="$(bash scripts/schemathesis/setup.sh)"
+echo "== schemathesis: $("$schemathesis_command" --version)"
 
 bash scripts/kafka/kafka.sh fetch
 bash scripts/kafka/kafka.sh reset
