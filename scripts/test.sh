@@ -24,6 +24,12 @@ if [ -z "${CHROMIUM_PATH:-}" ] && ! command -v chromium >/dev/null 2>&1; then
   fi
 fi
 
+# schemathesis (PyPI, pinned) for test/e2e/schemathesis.e2e.spec.ts, in .venv/schemathesis: installed
+# here when missing so a failing install shows before the suites run (the spec would install it too).
+# (An assignment, not echo "$(...)": a failed install then stops the run.)
+schemathesis_command="$(bash scripts/schemathesis/setup.sh)"
+echo "== schemathesis: $("$schemathesis_command" --version)"
+
 bash scripts/kafka/kafka.sh fetch
 bash scripts/kafka/kafka.sh reset
 bash scripts/kafka/kafka.sh start

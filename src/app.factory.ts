@@ -7,10 +7,12 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { clientErrorHandler, registerMediaTypes } from './http/media-types.js';
+import { registerMethodNotAllowed } from './http/method-not-allowed.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
 import { PROBLEM_CONTENT_TYPE } from './http/problem.js';
 import { registerRateLimits } from './http/rate-limits.js';
 import { BEARER_SCHEME, OPENAPI_VERSION, completeDocument } from './http/openapi/openapi-document.js';
+import { closeRequestBodies } from './http/openapi/closed-request-bodies.js';
 import { describeValidationConstraints } from './http/openapi/validation-constraints.js';
 import { createValidationPipe } from './http/validation.pipe.js';
 import { OpsMetrics } from './ops/ops-metrics.js';
@@ -48,6 +50,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   app.useLogger(app.get(Logger));
   app.flushLogs();
   registerRequestLogging(adapter.getInstance(), app.get(ROOT_LOGGER));
+  registerMethodNotAllowed(adapter.getInstance());
   registerMediaTypes(adapter.getInstance());
   const metrics = app.get(OpsMetrics);
   adapter.getInstance().addHook('onResponse', async (request, reply) => metrics.recordResponse(request.method, reply.statusCode, reply.elapsedTime));
@@ -81,7 +84,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
       )
       .build(),
   ));
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  SwaggerModule.setup('docs', app, closeRequestBodies(document), { jsonDocumentUrl: 'docs-json' });
   return app;
 }
 

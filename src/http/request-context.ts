@@ -32,6 +32,16 @@ export function commandContext(request: FastifyRequest, clock: Clock, extra: { p
   };
 }
 
+/**
+ * The syntax of a command's own headers (X-Correlation-Id, If-Match), for answers given before a
+ * context is built: an idempotent replay answers from the store, and a malformed header is a 400
+ * whether or not its Idempotency-Key was seen before.
+ */
+export function checkCommandHeaders(request: FastifyRequest): void {
+  optionalToken(request, 'x-correlation-id');
+  ifMatch(request);
+}
+
 function optionalToken(request: FastifyRequest, header: string): string | undefined {
   const value = request.headers[header];
   if (value === undefined) return undefined;
@@ -56,6 +66,9 @@ export function createdId(kind: string, context: CommandContext): string {
 export const IF_MATCH_TAGS_MAX = 32;
 /** One list member: an optionally weak quoted entity-tag (RFC 9110 §8.8.3, ASCII only), then a comma or the end. */
 const ENTITY_TAG = /[ \t]*(W\/)?"([\x21\x23-\x7e]*)"[ \t]*(,|$)/y;
+const ENTITY_TAG_SOURCE = '[ \\t]*(W/)?"[\\x21\\x23-\\x7e]*"[ \\t]*';
+/** What ifMatch() reads, as one pattern for the OpenAPI document: `*`, or 1..IF_MATCH_TAGS_MAX entity-tags separated by commas. */
+export const IF_MATCH_PATTERN = `^(?:[ \\t]*\\*[ \\t]*|${ENTITY_TAG_SOURCE}(?:,${ENTITY_TAG_SOURCE}){0,${IF_MATCH_TAGS_MAX - 1}})$`;
 const REVISION_TAG = /^(?:-1|\d{1,18})$/;
 
 /**

@@ -1,4 +1,5 @@
 import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
+import { getMetadataStorage } from 'class-validator';
 import { FieldError, invalid } from '../kernel/errors.js';
 import { isWellFormed } from '../kernel/text.js';
 
@@ -19,6 +20,7 @@ class BodyValidationPipe extends ValidationPipe {
       throw invalid('VALIDATION_FAILED', 'the request body must be a JSON object', [{ field: 'body', messages: ['must be a JSON object'] }]);
     }
     if (metadata.type === 'body') refuseUnreadable(value, '', 0);
+    if (metadata.type === 'query' && metadata.metatype) refuseEmptyNumbers(value, metadata.metatype);
     return super.transform(value, metadata);
   }
 }
@@ -46,6 +48,27 @@ function refuseUnreadable(value: unknown, path: string, depth: number): void {
       refuseUnreadable(item, path ? `${path}.${key}` : key, depth + 1);
     }
   }
+}
+
+/** class-validator checks that make a query parameter a number. */
+const NUMBER_CHECKS: ReadonlySet<string> = new Set(['isInt', 'isNumber', 'min', 'max', 'isPositive']);
+
+/**
+ * `?limit=` is no number: class-transformer would read the empty text as 0 and let it pass as one
+ * (`waitMs=` waited 0 ms). An empty value of a numeric query parameter is refused by name.
+ */
+function refuseEmptyNumbers(query: unknown, metatype: Function): void {
+  if (typeof query !== 'object' || query === null) return;
+  const empty = Object.entries(query).filter(([, raw]) => raw === '').map(([name]) => name);
+  if (empty.length === 0) return;
+  const numeric = new Set(
+    getMetadataStorage()
+      .getTargetValidationMetadatas(metatype, '', true, false)
+      .filter((check) => check.name !== undefined && NUMBER_CHECKS.has(check.name))
+      .map((check) => check.propertyName),
+  );
+  const fields = empty.filter((name) => numeric.has(name));
+  if (fields.length > 0) throw invalid('VALIDATION_FAILED', 'a numeric parameter is empty', fields.map((field) => ({ field, messages: [`${field} must be a number, not empty`] })));
 }
 
 export function createValidationPipe(): ValidationPipe {

@@ -8,6 +8,7 @@ import { requireActor } from '../auth/scope.js';
 import { CLOCK } from '../event-store/event-store.tokens.js';
 import { ProblemDetailsFilter } from '../http/problem-details.filter.js';
 import { PROBLEM_CONTENT_TYPE } from '../http/problem.js';
+import { checkCommandHeaders } from '../http/request-context.js';
 import type { Clock } from '../kernel/clock.js';
 import { DomainError } from '../kernel/errors.js';
 import { idempotencyKeyOf, idempotencyKeyRequired, requestHash } from './idempotency-key.js';
@@ -54,6 +55,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
       if (mode === 'required') throw idempotencyKeyRequired();
       return next.handle();
     }
+    checkCommandHeaders(request);
     const apiKeyId = requireActor(request.actor).id;
     const reservation = await this.reserve(apiKeyId, key, requestHash(request));
     switch (reservation.kind) {

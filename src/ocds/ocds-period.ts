@@ -6,6 +6,8 @@ export const PERIOD_PAGE_RELEASES_DEFAULT = 100;
 /** Records in one page of a period's record package (each holds all its releases). */
 export const PERIOD_PAGE_RECORDS_MAX = 100;
 export const PERIOD_PAGE_RECORDS_DEFAULT = 50;
+/** A page size as a query parameter: digits, at least 1 (leading zeros allowed), at most 3 significant digits. */
+export const PAGE_LIMIT_PATTERN = /^0*[1-9]\d{0,2}$/;
 
 /** A period of recorded time, both bounds inclusive, and where in it a page starts. */
 export interface PeriodPageRequest {
@@ -32,7 +34,7 @@ export function parsePeriodQuery(raw: RawPeriodQuery, limits: { readonly max: nu
   if (from && to && to.getTime() < from.getTime()) errors.add('to', 'to must not be before from');
   let limit = limits.fallback;
   if (raw.limit !== undefined) {
-    limit = /^\d{1,6}$/.test(raw.limit) ? Number(raw.limit) : 0;
+    limit = PAGE_LIMIT_PATTERN.test(raw.limit) ? Number(raw.limit) : 0;
     if (limit < 1 || limit > limits.max) errors.add('limit', `limit must be an integer from 1 to ${limits.max}`);
   }
   errors.throwIfAny('INVALID_OCDS_PERIOD', 'the OCDS period query is invalid');

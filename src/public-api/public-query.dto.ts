@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 import { CATEGORY_CODES } from '../catalog/domain/categories.js';
 import { OPD_CODE_EXAMPLE, OPD_CODE_FORMAT } from '../opds/domain/opd-code.js';
 import { IsOpdCode } from '../opds/http/opd-code.validator.js';
@@ -9,6 +9,7 @@ import { BooleanParam } from '../read-models/http/directory-query.dto.js';
 import { invalid } from '../kernel/errors.js';
 import { CURSOR_LENGTH_MAX, PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, SEARCH_TEXT_LENGTH_MAX, SORT_PATTERN } from '../read-models/keyset-query.js';
 import { KABUPATEN_KOTA_CODE_PATTERN } from '../vendors/domain/regions.js';
+import { IsIsoDate } from '../http/is-iso-date.validator.js';
 
 const ORDER_STATUSES = ['placed', 'authorised', 'declined', 'accepted', 'rejected', 'shipped', 'received', 'paid', 'cancelled', 'expired'];
 const PRICE_RUPIAH_MAX = 1_000_000_000_000;
@@ -44,8 +45,8 @@ export class PublicTransactionQueryDto extends PublicListQueryDto {
   @ApiPropertyOptional({ description: "the buyer OPD's kabupaten/kota (BPS)", example: '3673' }) @IsOptional() @Matches(KABUPATEN_KOTA_CODE_PATTERN) kabupatenKotaCode?: string;
   @ApiPropertyOptional() @IsOptional() @IsUUID() vendorId?: string;
   @ApiPropertyOptional({ enum: CATEGORY_CODES, description: 'orders with a line in this category' }) @IsOptional() @IsIn(CATEGORY_CODES) category?: string;
-  @ApiPropertyOptional({ description: 'placed at or after (ISO 8601)' }) @IsOptional() @IsISO8601({ strict: true }) placedFrom?: string;
-  @ApiPropertyOptional({ description: 'placed at or before (ISO 8601)' }) @IsOptional() @IsISO8601({ strict: true }) placedTo?: string;
+  @ApiPropertyOptional({ description: 'placed at or after (ISO 8601)' }) @IsOptional() @IsIsoDate() placedFrom?: string;
+  @ApiPropertyOptional({ description: 'placed at or before (ISO 8601)' }) @IsOptional() @IsIsoDate() placedTo?: string;
   @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(PRICE_RUPIAH_MAX) minTotalRupiah?: number;
   @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(PRICE_RUPIAH_MAX) maxTotalRupiah?: number;
 }

@@ -30,6 +30,17 @@ describe('HTTP contract (e2e)', () => {
     contact: { email: 'kontrak@contoh.id', phone: '+62 254 1' },
   });
 
+  function rawRequest(method: string, path: string): Promise<{ status: number; headers: Record<string, string | string[] | undefined> }> {
+    return new Promise((resolve, reject) => {
+      const request = httpRequest(new URL(path, app.baseUrl), { method }, (response) => {
+        response.resume();
+        response.on('end', () => resolve({ status: response.statusCode!, headers: response.headers }));
+      });
+      request.on('error', reject);
+      request.end();
+    });
+  }
+
   function expectProblem(response: { status: number; headers: Headers; body: any }, status: number, code: string): void {
     expect({ status: response.status, code: response.body?.code }).toEqual({ status, code });
     expect(response.headers.get('content-type')).toContain(PROBLEM);
@@ -141,6 +152,42 @@ describe('HTTP contract (e2e)', () => {
       expectProblem(response, 400, 'INVALID_PRICE');
     }
     expect(await app.eventCount()).toBe(before);
+  });
+
+  it('answers a method a served path does not take with 405 and Allow, before reading any body; an unknown path stays 404', async () => {
+    const before = await app.eventCount();
+    for (const method of ['DELETE', 'PUT', 'QUERY']) {
+      const response = await app.request(method, '/public/summary');
+      expectProblem(response, 405, 'METHOD_NOT_ALLOWED');
+      expect(response.headers.get('allow')).toBe('GET, HEAD');
+    }
+    // fetch refuses to send TRACE: node:http does.
+    const trace = await rawRequest('TRACE', '/public/summary');
+    expect({ status: trace.status, allow: trace.headers.allow }).toEqual({ status: 405, allow: 'GET, HEAD' });
+    const vendor = await app.request('DELETE', `/vendors/${randomUUID()}`, { token: admin, body: registration() });
+    expectProblem(vendor, 405, 'METHOD_NOT_ALLOWED');
+    expect(vendor.headers.get('allow')).toBe('GET, HEAD, PATCH');
+    expect(await app.eventCount()).toBe(before);
+    expect((await rawRequest('TRACE', '/no/such/path')).status).toBe(404);
+  });
+
+  it('refuses a malformed X-Correlation-Id or If-Match on a retried Idempotency-Key too, before answering from the store', async () => {
+    const key = randomUUID();
+    const body = registration();
+    expect((await app.request('POST', '/vendors', { token: admin, body, headers: { 'idempotency-key': key } })).status).toBe(201);
+    const retry = await app.request('POST', '/vendors', { token: admin, body, headers: { 'idempotency-key': key, 'x-correlation-id': 'not a token' } });
+    expectProblem(retry, 400, 'INVALID_HEADER');
+    expect((await app.request('POST', '/vendors', { token: admin, body, headers: { 'idempotency-key': key } })).headers.get('idempotent-replayed')).toBe('true');
+  });
+
+  it('reads query values as their schema says: an empty number is refused, early years and zero-padded page sizes are read', async () => {
+    const empty = await app.request('GET', '/admin/vendors?waitForPosition=0&waitMs=', { token: admin });
+    expectProblem(empty, 400, 'VALIDATION_FAILED');
+    expect(empty.body.errors).toEqual([{ field: 'waitMs', messages: ['waitMs must be a number, not empty'] }]);
+    expect((await app.request('GET', '/public/transactions?placedFrom=0021-02-11T10:00:00Z')).status).toBe(200);
+    expectProblem(await app.request('GET', '/public/transactions?placedFrom=2021-02-30T10:00:00Z'), 400, 'VALIDATION_FAILED');
+    const padded = await app.request('GET', '/public/ocds/release-packages?from=2020-01-01T00:00:00Z&limit=0005');
+    expect(padded.status === 200 || padded.body.code === 'NO_RELEASES_IN_PERIOD').toBe(true);
   });
 
   it('refuses at once a waitForPosition beyond the head, and a wait over the cap', async () => {

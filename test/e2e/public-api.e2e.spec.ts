@@ -184,6 +184,8 @@ describe('public API: figures, transactions, vendors, catalog, caching and rate 
       '/public/vendors?isLocal=maybe',
       '/public/spending?waitForPosition=1',
       '/public/red-flags?waitForPosition=1',
+      '/public/red-flags?waitMs=100',
+      '/public/red-flags/00000000-0000-4000-8000-000000000000?waitForPosition=0',
       '/public/spending/targets?waitForPosition=1&waitMs=60000',
       '/public/summary?x=1',
     ];

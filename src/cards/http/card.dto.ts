@@ -26,7 +26,7 @@ export class IssueCardDto {
   @IsInt() @Min(1) @Max(CARD_LIMIT_RUPIAH_MAX)
   limitRupiah!: number;
 
-  @ApiProperty({ example: '2028-12-31', description: 'expiry date; the card is valid through the end of that day (WIB)' })
+  @ApiProperty({ example: '2028-12-31', format: 'date', description: 'expiry date; the card is valid through the end of that day (WIB)' })
   @Matches(DATE_PATTERN, { message: 'expiresOn must be YYYY-MM-DD' })
   expiresOn!: string;
 }

@@ -17,6 +17,10 @@ const SCHEMA_BY_VALIDATOR: Readonly<Record<string, (constraints: readonly unknow
   isIso8601: () => ({ format: 'date-time' }),
   isEmail: () => ({ format: 'email' }),
   isPositive: () => ({ exclusiveMinimum: 0 }),
+  arrayMinSize: ([minItems]) => ({ minItems }),
+  arrayMaxSize: ([maxItems]) => ({ maxItems }),
+  arrayNotEmpty: () => ({ minItems: 1 }),
+  arrayUnique: () => ({ uniqueItems: true }),
   // A pattern with flags (case-insensitive, ...) cannot be said in JSON Schema: left out rather than said wrong.
   matches: ([pattern, modifiers]) => {
     if (pattern instanceof RegExp) return pattern.flags === '' ? { pattern: pattern.source } : undefined;

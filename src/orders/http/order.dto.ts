@@ -66,7 +66,7 @@ export class ReceiveOrderDto {
   @IsString() @Length(1, BAST_NUMBER_LENGTH_MAX)
   bastNumber!: string;
 
-  @ApiProperty({ example: '2026-11-28', description: 'date of the BAST, not after today (WIB)' })
+  @ApiProperty({ example: '2026-11-28', format: 'date', description: 'date of the BAST, not after today (WIB)' })
   @Matches(DATE_PATTERN, { message: 'bastDate must be YYYY-MM-DD' })
   bastDate!: string;
 }

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayNotEmpty, ArrayUnique, IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, Max, Min } from 'class-validator';
+import { ArrayNotEmpty, ArrayUnique, IsBoolean, IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { CATEGORY_CODES } from '../../catalog/domain/categories.js';
 import { RUPIAH_MAX } from '../../kernel/money.js';
 import {
@@ -16,11 +16,12 @@ import {
   VendorScale,
 } from '../../policy/domain/policy.js';
 import type { SplitPurchaseAction } from '../../policy/domain/policy.js';
+import { IsIsoDate } from '../../http/is-iso-date.validator.js';
 
 
 export class SetPolicyDto {
   @ApiProperty({ example: '2027-01-01T00:00:00+07:00', description: 'when the policy takes effect (not in the past)' })
-  @IsISO8601({ strict: true })
+  @IsIsoDate()
   effectiveFrom!: string;
 
   @ApiProperty({ example: DEFAULT_POLICY.maxOrderTotalRupiah, description: 'largest order total, rupiah' })

@@ -1,5 +1,5 @@
 import { Controller, Get, Query, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../../auth/roles.decorator.js';
 import { listPage, toCsv } from '../keyset-query.js';
@@ -35,10 +35,17 @@ export class SpendingController {
       'Sort: amountRupiah, orderCount, key (prefix - for descending).',
   })
   @ApiProduces('application/json', 'text/csv')
-  @ApiJsonResponse('{ by, items, nextCursor, totals, targetPercent } (or the items as text/csv)', {
-    schema: { type: 'object', required: ['by', 'items', 'nextCursor'], properties: { by: { type: 'string' }, items: { type: 'array', items: { type: 'object' } }, nextCursor: { type: ['string', 'null'] as unknown as 'string' } } },
+  // One 200 with both media types: two decorators for one status keep only the last one's content.
+  @ApiResponse({
+    status: 200,
+    description: '{ by, items, nextCursor, totals, targetPercent }, or the items as text/csv (format=csv or Accept: text/csv)',
+    content: {
+      'application/json': {
+        schema: { type: 'object', required: ['by', 'items', 'nextCursor'], properties: { by: { type: 'string' }, items: { type: 'array', items: { type: 'object' } }, nextCursor: { type: ['string', 'null'] as unknown as 'string' } } },
+      },
+      'text/csv': { schema: { type: 'string' } },
+    },
   })
-  @ApiMediaResponse('text/csv', 'the items as CSV (format=csv)')
   @ApiProblems('INVALID_CURSOR', 'INVALID_LIMIT', 'INVALID_SORT')
   async spending(@Query() query: SpendingQueryDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown> | string> {
     await ensureFresh(this.queries, ['spending'], {}, reply);

@@ -12,6 +12,7 @@ import { commandContext, etag } from '../../http/request-context.js';
 import { UuidParamPipe } from '../../http/uuid-param.pipe.js';
 import type { Clock } from '../../kernel/clock.js';
 import { invalid, notFound } from '../../kernel/errors.js';
+import { refuseParameters } from '../../public-api/public-query.dto.js';
 import type { SqlValue } from '../../../projections/projection.js';
 import { redFlagsProjection } from '../../../projections/red-flags/red-flags.projection.js';
 import { ListSpec, Page, listPage } from '../../read-models/keyset-query.js';
@@ -22,7 +23,7 @@ import { ReviewRedFlagCommand } from '../application/review-red-flag.handler.js'
 import { redFlagStreamId } from '../domain/red-flag-rules.js';
 import { redFlagDecider } from '../domain/red-flag.decider.js';
 import { PUBLIC_RED_FLAG_LIST, RED_FLAG_JSON_FIELDS, RED_FLAG_LIST } from '../red-flag.queries.js';
-import { RedFlagListQueryDto, ReviewRedFlagDto } from './red-flag.dto.js';
+import { PublicRedFlagListQueryDto, RedFlagListQueryDto, ReviewRedFlagDto } from './red-flag.dto.js';
 import { ApiPageResponse, ApiProblems, ApiReadModelResponse } from '../../http/openapi/api-responses.js';
 
 const PROJECTIONS = [redFlagsProjection.name];
@@ -93,8 +94,7 @@ export class RedFlagsController {
   @ApiProduces('application/json', 'text/csv')
   @ApiPageResponse('red flags, public view', { spec: PUBLIC_RED_FLAG_LIST, rows: 'reshaped' })
   @ApiProblems('INVALID_CURSOR', 'INVALID_LIMIT', 'INVALID_SORT', 'VALIDATION_FAILED')
-  publicList(@Query() query: RedFlagListQueryDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Page | string> {
-    refuseWaiting(query);
+  publicList(@Query() query: PublicRedFlagListQueryDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Page | string> {
     return this.page(PUBLIC_RED_FLAG_LIST, query, request, reply);
   }
 
@@ -106,15 +106,16 @@ export class RedFlagsController {
   @ApiProblems('RED_FLAG_NOT_FOUND', 'VALIDATION_FAILED')
   async publicOne(
     @Param('flagId', new UuidParamPipe('flagId')) flagId: string,
-    @Query() query: FreshnessDto,
+    @Query() query: Record<string, unknown>,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Record<string, unknown>> {
-    refuseWaiting(query);
-    await ensureFresh(this.queries, PROJECTIONS, query, reply);
+    // Public reads never wait for a position: no parameter at all, the answer says how far the read model is.
+    refuseParameters(query);
+    await ensureFresh(this.queries, PROJECTIONS, {}, reply);
     return this.find(PUBLIC_RED_FLAG_LIST, flagId);
   }
 
-  private async page(spec: ListSpec, query: RedFlagListQueryDto, request: FastifyRequest, reply: FastifyReply): Promise<Page | string> {
+  private async page(spec: ListSpec, query: PublicRedFlagListQueryDto & FreshnessDto, request: FastifyRequest, reply: FastifyReply): Promise<Page | string> {
     await ensureFresh(this.queries, PROJECTIONS, query, reply);
     const csv = wantsCsv(query, request);
     const { rule, status, outcome, opdCode, vendorId } = query;
@@ -148,12 +149,4 @@ function withJson(item: Record<string, SqlValue | boolean>): Record<string, SqlV
   const parsed: Record<string, unknown> = { ...item };
   for (const field of RED_FLAG_JSON_FIELDS) if (typeof item[field] === 'string') parsed[field] = JSON.parse(item[field]);
   return parsed as Record<string, SqlValue | boolean>;
-}
-
-/** Public queries never wait for a position (nobody without a key may hold a request open): as on every /public route. */
-function refuseWaiting(query: FreshnessDto): void {
-  if (query.waitForPosition === undefined && query.waitMs === undefined) return;
-  throw invalid('VALIDATION_FAILED', 'public queries do not wait for a position: X-Read-Model-Position says how far the read model is', [
-    { field: 'waitForPosition', messages: ['not a parameter of public queries'] },
-  ]);
 }
