@@ -10,7 +10,7 @@ import { CONNECTIONS, HttpClient, closedLoop } from './support/http-load.js';
 import { BenchService, issueKey } from './support/service.js';
 import { LatencySummary, perSecond, round, sleep, summarise } from './support/stats.js';
 
-const OPD = 'DINKES-3673';
+const OPD = '3673-DINKES';
 /** Orders spread over this many cards, so placement is measured apart from one card's growing history (the hot-card section measures that). */
 const CARD_COUNT = 64;
 const CARD_LIMIT_RUPIAH = 100_000_000_000;
@@ -95,7 +95,6 @@ function listingBody(index: number) {
 
 function orderBody(market: Market, cardIndex: number) {
   return {
-    kabupatenKotaCode: '3673',
     officialName: 'Budi Santoso',
     vendorId: market.vendorId,
     cardId: market.cardIds[cardIndex % market.cardIds.length]!,
@@ -104,9 +103,10 @@ function orderBody(market: Market, cardIndex: number) {
   };
 }
 
-/** A verified koperasi with one listing, CARD_COUNT cards of one OPD, and admin, vendor and buyer keys. */
+/** A registered OPD, a verified koperasi with one listing, CARD_COUNT cards of the OPD, and admin, vendor and buyer keys. */
 export async function openMarket(service: BenchService, http: HttpClient): Promise<Market> {
   const adminToken = await issueKey(service.dataDir, 'admin');
+  await http.expect(201, 'POST', '/opds', adminToken, { opdCode: OPD, name: 'Dinas Kesehatan Kota Serang', kabupatenKotaCode: '3673' });
   const buyerToken = await issueKey(service.dataDir, 'buyer', { opdCode: OPD });
   const vendor = await http.expect(201, 'POST', '/vendors', adminToken, {
     nib: nib(),
@@ -124,7 +124,6 @@ export async function openMarket(service: BenchService, http: HttpClient): Promi
   for (let index = 0; index < CARD_COUNT; index += 1) {
     const card = await http.expect(201, 'POST', '/cards', adminToken, {
       opdCode: OPD,
-      opdName: 'Dinas Kesehatan Kota Serang',
       holderName: 'Siti Rahmawati',
       cardLast4: '4821',
       limitRupiah: CARD_LIMIT_RUPIAH,
@@ -157,6 +156,11 @@ export function createListings(http: HttpClient, market: Market, total: number):
   return commandLoad(total, (index) => http.request('POST', `/vendors/${market.vendorId}/listings`, market.vendorToken, listingBody(index + 1)), 201);
 }
 
+/** A burst of placements over CONNECTIONS connections, each on its worker's card; `onPlaced` gets each order's position. */
+export function placeOrderLoad(http: HttpClient, market: Market, total: number, onPlaced?: (position: bigint) => void): Promise<CommandRate> {
+  return commandLoad(total, (_, worker) => http.request('POST', '/orders', market.buyerToken, orderBody(market, worker)), 201, (body) => onPlaced?.(BigInt(body.position)));
+}
+
 /** Orders in the read model with this status (paged; bounded by ORDER_PAGES_MAX). */
 async function countOrders(http: HttpClient, adminToken: string, status: string): Promise<number> {
   let count = 0;
@@ -175,15 +179,9 @@ async function countOrders(http: HttpClient, adminToken: string, status: string)
 export async function placeOrders(http: HttpClient, market: Market, dataDir: string, total: number): Promise<{ placement: CommandRate; authorisation: AuthorisationFigures }> {
   let lastPosition = 0n;
   const loadStartedMs = performance.now();
-  const placement = await commandLoad(
-    total,
-    (_, worker) => http.request('POST', '/orders', market.buyerToken, orderBody(market, worker)),
-    201,
-    (body) => {
-      const position = BigInt(body.position);
-      if (position > lastPosition) lastPosition = position;
-    },
-  );
+  const placement = await placeOrderLoad(http, market, total, (position) => {
+    if (position > lastPosition) lastPosition = position;
+  });
   const loadEndedMs = performance.now();
   await sleep(Math.max(0, loadEndedMs + BACKLOG_PROBE_DELAY_MS - performance.now()));
   const backlogInStoreAfter1s = undecidedInStore(dataDir);
