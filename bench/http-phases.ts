@@ -15,6 +15,7 @@ const OPD = '3673-DINKES';
 const CARD_COUNT = 64;
 const CARD_LIMIT_RUPIAH = 100_000_000_000;
 const PRICE_RUPIAH = 35_000;
+let nextShippingRupiah = 0;
 const POLL_INTERVAL_MS = 100;
 const PURCHASE_POLL_INTERVAL_MS = 50;
 /** Bounds on every wait for the process managers; a run that hits one reports the backlog left. */
@@ -93,13 +94,19 @@ function listingBody(index: number) {
   return { title: `Nasi kotak paket ${index}`, category: 'makan-minum', unit: 'kotak', priceRupiah: PRICE_RUPIAH, isDomesticProduct: true };
 }
 
+/**
+ * Each order's shipping differs, so totals differ as in real traffic: a burst of equal totals
+ * from one OPD to one vendor is the duplicate-payment pattern, and each such order raises a red
+ * flag against every earlier one in its window (up to 200), which measures the red-flags rules,
+ * not placement.
+ */
 function orderBody(market: Market, cardIndex: number) {
   return {
     officialName: 'Budi Santoso',
     vendorId: market.vendorId,
     cardId: market.cardIds[cardIndex % market.cardIds.length]!,
     lines: [{ listingId: market.listingId, quantity: 1 }],
-    shippingRupiah: 0,
+    shippingRupiah: nextShippingRupiah++,
   };
 }
 
