@@ -172,12 +172,22 @@ export class SqliteEventStore implements EventStore {
     const direction = options.direction ?? 'forwards';
     const maxCount = boundedCount(options.maxCount);
     const from = options.fromRevision ?? (direction === 'forwards' ? 'start' : 'end');
-    return orBusy(() => this.readStreamRows(streamId, direction, from, maxCount)).map(toRecordedEvent);
+    const rows = orBusy(() => this.readStreamRows(streamId, direction, from, maxCount));
+    if (rows === undefined) throw new StreamNotFoundError(streamId);
+    return rows.map(toRecordedEvent);
   }
 
-  private readStreamRows(streamId: string, direction: Direction, from: bigint | 'start' | 'end', maxCount: number): EventRow[] {
+  async readStreamIfExists(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const direction = options.direction ?? 'forwards';
+    const maxCount = boundedCount(options.maxCount);
+    const from = options.fromRevision ?? (direction === 'forwards' ? 'start' : 'end');
+    return (orBusy(() => this.readStreamRows(streamId, direction, from, maxCount)) ?? []).map(toRecordedEvent);
+  }
+
+  /** The stream's rows, or undefined when it has no events. */
+  private readStreamRows(streamId: string, direction: Direction, from: bigint | 'start' | 'end', maxCount: number): EventRow[] | undefined {
     const current = this.selectStreamRevision.get(streamId);
-    if (!current) throw new StreamNotFoundError(streamId);
+    if (!current) return undefined;
     let rows: EventRow[];
     if (direction === 'forwards') {
       const fromRevision = from === 'start' ? 0 : from === 'end' ? current.revision + 1 : Number(from);
