@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { DomainError } from '../kernel/errors.js';
 import { openSqliteFile } from '../event-store/sqlite/open-sqlite-file.js';
+import { WalSync } from '../event-store/sqlite/wal-sync.js';
 
 /** How long a key and its stored response are kept: a retry within this window gets the first answer. */
 export const IDEMPOTENCY_RETENTION_MS = 24 * 60 * 60 * 1_000;
@@ -66,13 +67,18 @@ export type IdempotencyWriteResult = Reservation | undefined;
  * Idempotency keys per API key, in their own SQLite file. Every change runs in an IMMEDIATE
  * transaction, so a reservation is atomic across connections and processes sharing the file;
  * `apply` runs many changes, in order, in one transaction (one durable commit for them all).
+ * Commits are made durable by an fsync of the WAL after COMMIT (WalSync): inline for the
+ * synchronous methods, off the event loop for `applyDurably`.
  */
 export class IdempotencyStore {
   private readonly applyTransaction: (writes: readonly IdempotencyWrite[]) => IdempotencyWriteResult[];
   private readonly selectRow: Database.Statement<[string, string], Row>;
+  private readonly walSync: WalSync;
 
   private constructor(private readonly db: Database.Database) {
     db.exec(SCHEMA);
+    this.walSync = new WalSync(db.name);
+    if (!this.walSync.inMemory) db.pragma('synchronous = NORMAL');
     const select = db.prepare<[string, string], Row>(
       `SELECT request_hash, state, reserved_at_ms, expires_at_ms, response_status, response_headers, response_body
          FROM idempotency_keys WHERE api_key_id = ? AND idempotency_key = ?`,
@@ -136,7 +142,17 @@ export class IdempotencyStore {
    */
   apply(writes: readonly IdempotencyWrite[]): IdempotencyWriteResult[] {
     if (writes.length === 0) return [];
-    return busyAsUnavailable(() => this.applyTransaction(writes));
+    const results = busyAsUnavailable(() => this.applyTransaction(writes));
+    this.walSync.syncNow();
+    return results;
+  }
+
+  /** The same, but the fsync runs off the event loop; resolves once the writes are on disk. */
+  async applyDurably(writes: readonly IdempotencyWrite[]): Promise<IdempotencyWriteResult[]> {
+    if (writes.length === 0) return [];
+    const results = busyAsUnavailable(() => this.applyTransaction(writes));
+    await this.walSync.sync();
+    return results;
   }
 
   /** Claims the key for this request, or says why not (reused, in flight, already answered). */
@@ -161,6 +177,7 @@ export class IdempotencyStore {
   }
 
   close(): void {
+    this.walSync.closeNow();
     this.db.close();
   }
 }

@@ -19,7 +19,7 @@ export class IdempotencyWriteQueue {
   private queue: Queued[] = [];
   private scheduled = false;
 
-  constructor(private readonly store: Pick<IdempotencyStore, 'apply'>) {}
+  constructor(private readonly store: Pick<IdempotencyStore, 'applyDurably'>) {}
 
   reserve(apiKeyId: string, key: string, hash: string, nowMs: number): Promise<Reservation> {
     return this.enqueue({ kind: 'reserve', apiKeyId, key, hash, nowMs }) as Promise<Reservation>;
@@ -39,11 +39,11 @@ export class IdempotencyWriteQueue {
       if (this.scheduled) return;
       this.scheduled = true;
       // After the poll phase: every request read in this turn has queued its write by then.
-      setImmediate(() => this.flush());
+      setImmediate(() => void this.flush());
     });
   }
 
-  private flush(): void {
+  private async flush(): Promise<void> {
     this.scheduled = false;
     const pending = this.queue;
     this.queue = [];
@@ -51,7 +51,7 @@ export class IdempotencyWriteQueue {
       const batch = pending.slice(start, start + IDEMPOTENCY_WRITES_PER_COMMIT_MAX);
       let results: IdempotencyWriteResult[];
       try {
-        results = this.store.apply(batch.map((queued) => queued.write));
+        results = await this.store.applyDurably(batch.map((queued) => queued.write));
       } catch (error) {
         for (const queued of batch) queued.reject(error);
         continue;

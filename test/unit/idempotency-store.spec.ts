@@ -179,7 +179,7 @@ describe('idempotency write queue (unit)', () => {
   it('writes the reservations and outcomes of requests arriving together in one transaction, in arrival order', async () => {
     const store = IdempotencyStore.open(join(scratch, 'queue.db'));
     let transactions = 0;
-    const queue = new IdempotencyWriteQueue({ apply: (writes) => ((transactions += 1), store.apply(writes)) });
+    const queue = new IdempotencyWriteQueue({ applyDurably: (writes) => ((transactions += 1), store.applyDurably(writes)) });
     const keys = Array.from({ length: 50 }, (_, index) => `k-${index}`);
     const [first, duplicate, reused, ...others] = await Promise.all([
       queue.reserve(API_KEY, 'k-0', 'hash-a', NOW_MS),
@@ -203,8 +203,8 @@ describe('idempotency write queue (unit)', () => {
     const store = IdempotencyStore.open(join(scratch, 'failing.db'));
     let failNext = true;
     const queue = new IdempotencyWriteQueue({
-      apply: (writes) => {
-        if (!failNext) return store.apply(writes);
+      applyDurably: async (writes) => {
+        if (!failNext) return store.applyDurably(writes);
         failNext = false;
         throw new Error('disk I/O error');
       },
