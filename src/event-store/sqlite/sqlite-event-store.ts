@@ -331,8 +331,9 @@ export class SqliteEventStore implements EventStore {
     }
   }
 
-  /** Waits until the rows read (the last one is the highest) are on disk. */
+  /** Waits until the rows read (the first or the last one is the highest) are on disk; the auditor's read-only store reads the file as it is. */
   private async durableThrough(rows: readonly EventRow[]): Promise<void> {
+    if (this.auditReadOnly) return;
     const last = rows.length === 0 ? 0 : Math.max(rows[0]!.position, rows[rows.length - 1]!.position);
     if (last > this.durablePosition) await this.makeDurable();
   }

@@ -17,7 +17,11 @@ export class WalSync {
   private running: Promise<void> | undefined;
   private next: Promise<void> | undefined;
 
-  constructor(private readonly dbFilePath: string) {}
+  constructor(
+    private readonly dbFilePath: string,
+    /** The flush itself (tests count and time it). */
+    private readonly fsyncFd: (fd: number) => Promise<void> = fsyncAsync,
+  ) {}
 
   /** True for ':memory:' (no file, nothing to flush). */
   get inMemory(): boolean {
@@ -67,7 +71,7 @@ export class WalSync {
   }
 
   private async flush(): Promise<void> {
-    await fsyncAsync(this.walFd());
+    await this.fsyncFd(this.walFd());
   }
 
   /** Opened on first use (the -wal file exists once the connection committed); its directory entry is made durable once. */
