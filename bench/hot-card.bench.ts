@@ -29,6 +29,7 @@ import { SqliteEventStore } from '../src/event-store/sqlite/sqlite-event-store.j
 import { SqliteSnapshotStore } from '../src/event-store/sqlite/sqlite-snapshot-store.js';
 import type { CardState } from '../src/cards/domain/card.state.js';
 import { fold } from '../src/kernel/decider.js';
+import { opdDecider, opdStreamId } from '../src/opds/domain/opd.decider.js';
 import { PlaceOrderCommand } from '../src/orders/application/order.commands.js';
 import { NO_SPLIT_PURCHASE_FACTS } from '../src/orders/application/split-purchase-facts.js';
 import { PlaceOrderHandler } from '../src/orders/application/place-order.handler.js';
@@ -68,7 +69,7 @@ export interface HotCardFigures {
   readonly rawTail: Percentiles;
   /** Raw better-sqlite3: read + JSON.parse of the whole card stream, ms (median). */
   readonly rawWholeMs: number;
-  /** Raw better-sqlite3: one durable (synchronous=FULL) one-event insert into the same store, ms. */
+  /** Raw better-sqlite3: one durable (synchronous=FULL) one-event insert into a file beside the store, ms. */
   readonly rawAppend: Percentiles;
 }
 
@@ -171,6 +172,7 @@ async function rig(orders: number, storeOrders: number): Promise<Rig> {
   const placeOrder = new PlaceOrderHandler(pipeline, policies, NO_SPLIT_PURCHASE_FACTS);
   const cardCommands = new CardCommandHandler(pipeline, policies);
   const { vendorId, listingId } = await seedVendorAndListing(store);
+  await pipeline.handle(opdDecider, opdStreamId(OPD), { type: 'RegisterOpd', opdCode: OPD, name: 'Dinas Kesehatan Kota Serang', kabupatenKotaCode: '3673' }, context('admin'));
   for (let filled = orders; filled < storeOrders; filled += FILLER_CARD_ORDERS) {
     await buildHotCard(store, randomUUID(), vendorId, Math.min(FILLER_CARD_ORDERS, storeOrders - filled));
   }
@@ -187,8 +189,11 @@ async function rig(orders: number, storeOrders: number): Promise<Rig> {
       JSON.parse(row.metadata);
     }
   };
-  const rawWriter = new Database(join(dir, 'events.db'));
+  // Its own file beside the store (same disk, same durability): rows without a chain link would break the store's chain.
+  const rawWriter = new Database(join(dir, 'raw-baseline.db'));
+  rawWriter.pragma('journal_mode = WAL');
   rawWriter.pragma('synchronous = FULL');
+  rawWriter.exec('CREATE TABLE IF NOT EXISTS events (position INTEGER PRIMARY KEY AUTOINCREMENT, stream_id TEXT, revision INTEGER, event_id TEXT, type TEXT, data TEXT, metadata TEXT, created_ms INTEGER)');
   const rawInsert = rawWriter.prepare('INSERT INTO events (stream_id, revision, event_id, type, data, metadata, created_ms) VALUES (?, 0, ?, ?, ?, ?, ?)');
   const rawAppendOne = rawWriter.transaction(() => {
     const id = randomUUID();

@@ -50,6 +50,8 @@ export class ApiKeyStore {
   private readonly db: Database.Database;
   /** When this process last wrote each key's last use (ms): bounds the writes to one per interval per key. */
   private readonly lastUseWrittenMs = new Map<string, number>();
+  /** Prepared once: every authenticated request looks its key up (no cache of the row, so a revocation counts at once). */
+  private readonly selectKey: Database.Statement<[string], KeyRow>;
 
   private constructor(filePath: string) {
     if (filePath !== ':memory:') mkdirSync(dirname(filePath), { recursive: true });
@@ -69,6 +71,7 @@ export class ApiKeyStore {
     for (const [name, type] of Object.entries(ADDED_COLUMNS)) {
       if (!present.has(name)) this.db.exec(`ALTER TABLE api_keys ADD COLUMN ${name} ${type}`);
     }
+    this.selectKey = this.db.prepare<[string], KeyRow>('SELECT * FROM api_keys WHERE key_id = ?');
   }
 
   static open(filePath: string): ApiKeyStore {
@@ -132,7 +135,7 @@ export class ApiKeyStore {
   }
 
   find(keyId: string): ApiKeyRecord | undefined {
-    const row = this.db.prepare<[string], KeyRow>('SELECT * FROM api_keys WHERE key_id = ?').get(keyId);
+    const row = this.selectKey.get(keyId);
     return row ? toRecord(row) : undefined;
   }
 

@@ -97,6 +97,12 @@ export interface EventStore {
   ): Promise<AppendResult>;
   /** Throws StreamNotFoundError when the stream has no events. */
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  /**
+   * Like readStream, but a stream with no events reads as empty: every command that creates a
+   * stream reads it first, and an exception per new stream is not free. Optional; readers fall
+   * back to readStream.
+   */
+  readStreamIfExists?(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
   subscribeToAll(options: SubscribeToAllOptions): AllSubscription;
   /** The position of the last event in $all, or -1n when empty. */

@@ -13,16 +13,22 @@ export async function readStreamFrom(store: EventStore, streamId: string, fromRe
   const events: RecordedEvent[] = [];
   let from = fromRevision;
   for (;;) {
-    let page: RecordedEvent[];
-    try {
-      page = await store.readStream(streamId, { fromRevision: from, maxCount: READ_COUNT_MAX });
-    } catch (error) {
-      if (error instanceof StreamNotFoundError) return events;
-      throw error;
-    }
+    const page = await readPage(store, streamId, from);
     events.push(...page);
     if (events.length > STREAM_EVENTS_MAX) throw new RangeError(`stream ${streamId} exceeds ${STREAM_EVENTS_MAX} events`);
     if (page.length < READ_COUNT_MAX) return events;
     from = page[page.length - 1]!.revision + 1n;
+  }
+}
+
+/** One page; an absent stream is an empty page. */
+async function readPage(store: EventStore, streamId: string, from: bigint): Promise<RecordedEvent[]> {
+  const options = { fromRevision: from, maxCount: READ_COUNT_MAX };
+  if (store.readStreamIfExists !== undefined) return store.readStreamIfExists(streamId, options);
+  try {
+    return await store.readStream(streamId, options);
+  } catch (error) {
+    if (error instanceof StreamNotFoundError) return [];
+    throw error;
   }
 }

@@ -2,12 +2,13 @@ import type Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { DomainError } from '../kernel/errors.js';
 import { openSqliteFile } from '../event-store/sqlite/open-sqlite-file.js';
+import { WalSync } from '../event-store/sqlite/wal-sync.js';
 
 /** How long a key and its stored response are kept: a retry within this window gets the first answer. */
 export const IDEMPOTENCY_RETENTION_MS = 24 * 60 * 60 * 1_000;
 /** A reservation left in flight this long belongs to a process that died: the next attempt may take it over. */
 export const IN_FLIGHT_LEASE_MS = 60_000;
-/** Expired records deleted per reservation, so the sweep never holds the write lock for long. */
+/** Expired records deleted per reservation (in one sweep per transaction), so the sweep never holds the write lock for long. */
 export const SWEEP_BATCH_MAX = 100;
 
 /** What a finished request answered, as it is replayed. */
@@ -53,16 +54,31 @@ CREATE TABLE IF NOT EXISTS idempotency_keys (
 CREATE INDEX IF NOT EXISTS idempotency_keys_by_expiry ON idempotency_keys (expires_at_ms);
 `;
 
+/** One change to the store, as IdempotencyStore.apply takes them (several share one transaction). */
+export type IdempotencyWrite =
+  | { readonly kind: 'reserve'; readonly apiKeyId: string; readonly key: string; readonly hash: string; readonly nowMs: number }
+  | { readonly kind: 'complete'; readonly apiKeyId: string; readonly key: string; readonly token: string; readonly response: StoredResponse; readonly nowMs: number }
+  | { readonly kind: 'release'; readonly apiKeyId: string; readonly key: string; readonly token: string };
+
+/** What each write answered: a reservation for `reserve`, nothing for the others. */
+export type IdempotencyWriteResult = Reservation | undefined;
+
 /**
  * Idempotency keys per API key, in their own SQLite file. Every change runs in an IMMEDIATE
- * transaction, so a reservation is atomic across connections and processes sharing the file.
+ * transaction, so a reservation is atomic across connections and processes sharing the file;
+ * `apply` runs many changes, in order, in one transaction (one durable commit for them all).
+ * Commits are made durable by an fsync of the WAL after COMMIT (WalSync): inline for the
+ * synchronous methods, off the event loop for `applyDurably`.
  */
 export class IdempotencyStore {
-  private readonly reserveTransaction: (apiKeyId: string, key: string, hash: string, nowMs: number) => Reservation;
+  private readonly applyTransaction: (writes: readonly IdempotencyWrite[]) => IdempotencyWriteResult[];
   private readonly selectRow: Database.Statement<[string, string], Row>;
+  private readonly walSync: WalSync;
 
   private constructor(private readonly db: Database.Database) {
     db.exec(SCHEMA);
+    this.walSync = new WalSync(db.name);
+    if (!this.walSync.inMemory) db.pragma('synchronous = NORMAL');
     const select = db.prepare<[string, string], Row>(
       `SELECT request_hash, state, reserved_at_ms, expires_at_ms, response_status, response_headers, response_body
          FROM idempotency_keys WHERE api_key_id = ? AND idempotency_key = ?`,
@@ -74,11 +90,16 @@ export class IdempotencyStore {
     );
     const sweep = db.prepare(
       `DELETE FROM idempotency_keys WHERE rowid IN
-         (SELECT rowid FROM idempotency_keys WHERE expires_at_ms <= ? LIMIT ${SWEEP_BATCH_MAX})`,
+         (SELECT rowid FROM idempotency_keys WHERE expires_at_ms <= ? LIMIT ?)`,
     );
+    const complete = db.prepare(
+      `UPDATE idempotency_keys
+          SET state = 'completed', expires_at_ms = ?, response_status = ?, response_headers = ?, response_body = ?
+        WHERE api_key_id = ? AND idempotency_key = ? AND owner_token = ?`,
+    );
+    const release = db.prepare('DELETE FROM idempotency_keys WHERE api_key_id = ? AND idempotency_key = ? AND owner_token = ?');
     this.selectRow = select;
     const reserve = (apiKeyId: string, key: string, hash: string, nowMs: number): Reservation => {
-      sweep.run(nowMs);
       const row = select.get(apiKeyId, key);
       const live = row !== undefined && row.expires_at_ms > nowMs;
       if (live && row.request_hash !== hash) return { kind: 'reused' };
@@ -88,17 +109,55 @@ export class IdempotencyStore {
       upsert.run(apiKeyId, key, hash, token, nowMs, nowMs + IDEMPOTENCY_RETENTION_MS);
       return { kind: 'reserved', token };
     };
-    const transaction = db.transaction(reserve);
-    this.reserveTransaction = (...args) => transaction.immediate(...args);
+    const applyAll = (writes: readonly IdempotencyWrite[]): IdempotencyWriteResult[] => {
+      // One sweep per transaction, as many rows as the reservations in it would each have swept.
+      const reserves = writes.filter((write) => write.kind === 'reserve');
+      if (reserves.length > 0) sweep.run(reserves[0]!.nowMs, SWEEP_BATCH_MAX * reserves.length);
+      return writes.map((write) => {
+        switch (write.kind) {
+          case 'reserve':
+            return reserve(write.apiKeyId, write.key, write.hash, write.nowMs);
+          case 'complete': {
+            const { response } = write;
+            complete.run(write.nowMs + IDEMPOTENCY_RETENTION_MS, response.status, JSON.stringify(response.headers), response.body, write.apiKeyId, write.key, write.token);
+            return undefined;
+          }
+          case 'release':
+            release.run(write.apiKeyId, write.key, write.token);
+            return undefined;
+        }
+      });
+    };
+    const transaction = db.transaction(applyAll);
+    this.applyTransaction = (writes) => transaction.immediate(writes);
   }
 
   static open(filePath: string): IdempotencyStore {
     return new IdempotencyStore(openSqliteFile(filePath));
   }
 
+  /**
+   * Runs the writes in order in one IMMEDIATE transaction: each sees the ones before it (a
+   * duplicate reserved after its first is in flight), and one commit makes them all durable.
+   */
+  apply(writes: readonly IdempotencyWrite[]): IdempotencyWriteResult[] {
+    if (writes.length === 0) return [];
+    const results = busyAsUnavailable(() => this.applyTransaction(writes));
+    this.walSync.syncNow();
+    return results;
+  }
+
+  /** The same, but the fsync runs off the event loop; resolves once the writes are on disk. */
+  async applyDurably(writes: readonly IdempotencyWrite[]): Promise<IdempotencyWriteResult[]> {
+    if (writes.length === 0) return [];
+    const results = busyAsUnavailable(() => this.applyTransaction(writes));
+    await this.walSync.sync();
+    return results;
+  }
+
   /** Claims the key for this request, or says why not (reused, in flight, already answered). */
   reserve(apiKeyId: string, key: string, hash: string, nowMs: number): Reservation {
-    return busyAsUnavailable(() => this.reserveTransaction(apiKeyId, key, hash, nowMs));
+    return this.apply([{ kind: 'reserve', apiKeyId, key, hash, nowMs }])[0]!;
   }
 
   /** A read, without the write lock: is the key still held by a live reservation in flight? */
@@ -109,25 +168,16 @@ export class IdempotencyStore {
 
   /** Stores the answer; a retry within the retention gets it back. Only the reservation's owner may. */
   complete(apiKeyId: string, key: string, token: string, response: StoredResponse, nowMs: number): void {
-    busyAsUnavailable(() =>
-      this.db
-        .prepare(
-          `UPDATE idempotency_keys
-              SET state = 'completed', expires_at_ms = ?, response_status = ?, response_headers = ?, response_body = ?
-            WHERE api_key_id = ? AND idempotency_key = ? AND owner_token = ?`,
-        )
-        .run(nowMs + IDEMPOTENCY_RETENTION_MS, response.status, JSON.stringify(response.headers), response.body, apiKeyId, key, token),
-    );
+    this.apply([{ kind: 'complete', apiKeyId, key, token, response, nowMs }]);
   }
 
   /** Forgets the reservation (the request failed in a way a retry may fix). */
   release(apiKeyId: string, key: string, token: string): void {
-    busyAsUnavailable(() =>
-      this.db.prepare('DELETE FROM idempotency_keys WHERE api_key_id = ? AND idempotency_key = ? AND owner_token = ?').run(apiKeyId, key, token),
-    );
+    this.apply([{ kind: 'release', apiKeyId, key, token }]);
   }
 
   close(): void {
+    this.walSync.closeNow();
     this.db.close();
   }
 }

@@ -2,7 +2,7 @@ import { CallHandler, ExecutionContext, Inject, Injectable, Logger, NestIntercep
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants.js';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply } from 'fastify';
-import { Observable, catchError, finalize, of, tap, throwError } from 'rxjs';
+import { Observable, catchError, finalize, from, mergeMap, of, throwError } from 'rxjs';
 import type { AuthenticatedRequest } from '../auth/auth.guard.js';
 import { requireActor } from '../auth/scope.js';
 import { CLOCK } from '../event-store/event-store.tokens.js';
@@ -13,6 +13,7 @@ import type { Clock } from '../kernel/clock.js';
 import { DomainError } from '../kernel/errors.js';
 import { idempotencyKeyOf, idempotencyKeyRequired, requestHash } from './idempotency-key.js';
 import { IdempotencyStore, IN_FLIGHT_LEASE_MS, Reservation, StoredResponse } from './idempotency-store.js';
+import { IdempotencyWriteQueue } from './idempotency-write-queue.js';
 import { IDEMPOTENCY_MODE_KEY, IdempotencyMode } from './idempotent.decorator.js';
 
 export const IDEMPOTENCY_STORE = Symbol('IdempotencyStore');
@@ -38,12 +39,16 @@ const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 export class IdempotencyInterceptor implements NestInterceptor {
   private readonly problems = new ProblemDetailsFilter();
   private readonly logger = new Logger('http.idempotency');
+  /** Reservations and outcomes of concurrent requests share one commit of the store. */
+  private readonly writes: IdempotencyWriteQueue;
 
   constructor(
     private readonly reflector: Reflector,
     @Inject(IDEMPOTENCY_STORE) private readonly store: IdempotencyStore,
     @Inject(CLOCK) private readonly clock: Clock,
-  ) {}
+  ) {
+    this.writes = new IdempotencyWriteQueue(store);
+  }
 
   async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
     const mode = this.reflector.get<IdempotencyMode | undefined>(IDEMPOTENCY_MODE_KEY, context.getHandler());
@@ -78,11 +83,11 @@ export class IdempotencyInterceptor implements NestInterceptor {
 
   /** Reserves the key; a duplicate of a request in flight polls until it finishes, within a bound. */
   private async reserve(apiKeyId: string, key: string, hash: string): Promise<Reservation> {
-    let reservation = this.store.reserve(apiKeyId, key, hash, this.clock.now().getTime());
+    let reservation = await this.writes.reserve(apiKeyId, key, hash, this.clock.now().getTime());
     for (let poll = 0; reservation.kind === 'in_flight' && poll < IN_FLIGHT_POLLS_MAX; poll += 1) {
       await new Promise((resolve) => setTimeout(resolve, IN_FLIGHT_POLL_MS));
       // Waiting only reads; the write transaction runs once the first request is done.
-      if (!this.store.inFlight(apiKeyId, key, this.clock.now().getTime())) reservation = this.store.reserve(apiKeyId, key, hash, this.clock.now().getTime());
+      if (!this.store.inFlight(apiKeyId, key, this.clock.now().getTime())) reservation = await this.writes.reserve(apiKeyId, key, hash, this.clock.now().getTime());
     }
     return reservation;
   }
@@ -95,27 +100,28 @@ export class IdempotencyInterceptor implements NestInterceptor {
   ): Observable<unknown> {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     let settled = false;
-    const settle = (response: StoredResponse | undefined): void => {
+    /** Records the outcome (undefined: release the key); the answer leaves only once that is durable. */
+    const settle = async (response: StoredResponse | undefined): Promise<void> => {
       settled = true;
       try {
-        if (response === undefined) this.store.release(owned.apiKeyId, owned.key, owned.token);
-        else this.store.complete(owned.apiKeyId, owned.key, owned.token, response, this.clock.now().getTime());
+        if (response === undefined) await this.writes.release(owned.apiKeyId, owned.key, owned.token);
+        else await this.writes.complete(owned.apiKeyId, owned.key, owned.token, response, this.clock.now().getTime());
       } catch (error) {
         // The client still gets its answer; the reservation lapses after IN_FLIGHT_LEASE_MS.
         this.logger.warn(`could not record the outcome of ${request.method} ${request.url} (lapses in ${IN_FLIGHT_LEASE_MS} ms): ${String(error)}`);
       }
     };
     return next.handle().pipe(
-      tap((body) => settle({ status: this.successStatus(context, request.method), headers: storedHeaders(reply), body: JSON.stringify(body ?? null) })),
+      mergeMap((body) => from(settle({ status: this.successStatus(context, request.method), headers: storedHeaders(reply), body: JSON.stringify(body ?? null) }).then(() => body))),
       catchError((error: unknown) => {
         const problem = this.problems.toProblem(error);
         const retryable = problem.status >= 500 || problem.status === 429 || problem.code === 'CONCURRENCY_CONFLICT';
-        settle(retryable ? undefined : { status: problem.status, headers: { 'content-type': PROBLEM_CONTENT_TYPE }, body: JSON.stringify({ ...problem, instance: request.url }) });
-        return throwError(() => error);
+        const outcome = retryable ? undefined : { status: problem.status, headers: { 'content-type': PROBLEM_CONTENT_TYPE }, body: JSON.stringify({ ...problem, instance: request.url }) };
+        return from(settle(outcome)).pipe(mergeMap(() => throwError(() => error)));
       }),
       // A client that went away mid-request: nothing was answered, so nothing is kept.
       finalize(() => {
-        if (!settled) settle(undefined);
+        if (!settled) void settle(undefined);
       }),
     );
   }

@@ -142,6 +142,14 @@ export function eventStoreContract(name: string, open: () => Promise<EventStore>
         await expect(store.readStream(uniqueStream())).rejects.toBeInstanceOf(StreamNotFoundError);
       });
 
+      it('readStreamIfExists, where the store offers it, reads an absent stream as empty and a present one as readStream does', async () => {
+        if (store.readStreamIfExists === undefined) return;
+        expect(await store.readStreamIfExists(uniqueStream())).toEqual([]);
+        const stream = uniqueStream();
+        await store.appendToStream(stream, [anEvent(), anEvent()], { expectedRevision: 'no_stream' });
+        expect(await store.readStreamIfExists(stream, { fromRevision: 1n })).toEqual(await store.readStream(stream, { fromRevision: 1n }));
+      });
+
       it('readAll returns events in append order with increasing positions', async () => {
         const before = await store.headPosition();
         const a = uniqueStream('alpha');

@@ -11,6 +11,7 @@ import {
   StoredResponse,
 } from '../../src/idempotency/idempotency-store.js';
 import { requestHash } from '../../src/idempotency/idempotency-key.js';
+import { IdempotencyWriteQueue } from '../../src/idempotency/idempotency-write-queue.js';
 import { withTimeout } from '../support/events.js';
 
 const NOW_MS = Date.UTC(2026, 10, 30, 8, 0, 0);
@@ -168,5 +169,49 @@ describe('request hash (unit)', () => {
     expect(requestHash(tooLarge)).toBe(requestHash(request({ priceRupiah: Infinity })));
     expect(requestHash(tooLarge)).not.toBe(requestHash(request({ priceRupiah: null })));
     expect(requestHash(tooLarge)).not.toBe(requestHash(request({ priceRupiah: -Infinity })));
+  });
+});
+
+describe('idempotency write queue (unit)', () => {
+  const scratch = mkdtempSync(join(tmpdir(), 'bela-idempotency-queue-'));
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+  it('writes the reservations and outcomes of requests arriving together in one transaction, in arrival order', async () => {
+    const store = IdempotencyStore.open(join(scratch, 'queue.db'));
+    let transactions = 0;
+    const queue = new IdempotencyWriteQueue({ applyDurably: (writes) => ((transactions += 1), store.applyDurably(writes)) });
+    const keys = Array.from({ length: 50 }, (_, index) => `k-${index}`);
+    const [first, duplicate, reused, ...others] = await Promise.all([
+      queue.reserve(API_KEY, 'k-0', 'hash-a', NOW_MS),
+      queue.reserve(API_KEY, 'k-0', 'hash-a', NOW_MS),
+      queue.reserve(API_KEY, 'k-0', 'hash-b', NOW_MS),
+      ...keys.slice(1).map((key) => queue.reserve(API_KEY, key, 'hash-a', NOW_MS)),
+    ]);
+    expect(transactions).toBe(1);
+    expect([first!.kind, duplicate!.kind, reused!.kind]).toEqual(['reserved', 'in_flight', 'reused']);
+    expect(others.every((reservation) => reservation.kind === 'reserved')).toBe(true);
+    const tokens = [first!, ...others].map((reservation) => (reservation as { token: string }).token);
+    await Promise.all([queue.complete(API_KEY, 'k-0', tokens[0]!, CREATED, NOW_MS + 1), queue.release(API_KEY, 'k-1', tokens[1]!)]);
+    expect(transactions).toBe(2);
+    expect(store.reserve(API_KEY, 'k-0', 'hash-a', NOW_MS + 2)).toEqual({ kind: 'completed', response: CREATED });
+    expect(store.reserve(API_KEY, 'k-1', 'hash-a', NOW_MS + 2).kind).toBe('reserved');
+    expect(store.reserve(API_KEY, 'k-2', 'hash-a', NOW_MS + 2).kind).toBe('in_flight');
+    store.close();
+  });
+
+  it('fails every write of a transaction that could not commit, and the next transaction runs anew', async () => {
+    const store = IdempotencyStore.open(join(scratch, 'failing.db'));
+    let failNext = true;
+    const queue = new IdempotencyWriteQueue({
+      applyDurably: async (writes) => {
+        if (!failNext) return store.applyDurably(writes);
+        failNext = false;
+        throw new Error('disk I/O error');
+      },
+    });
+    const failed = await Promise.allSettled([queue.reserve(API_KEY, 'k-a', 'hash-a', NOW_MS), queue.reserve(API_KEY, 'k-b', 'hash-a', NOW_MS)]);
+    expect(failed.map((outcome) => outcome.status)).toEqual(['rejected', 'rejected']);
+    expect((await queue.reserve(API_KEY, 'k-a', 'hash-a', NOW_MS)).kind).toBe('reserved');
+    store.close();
   });
 });

@@ -24,6 +24,7 @@ import { migrateToChain } from './chain-migration.js';
 import { ChainLink, EventRow, GENESIS_LINK, commitRow } from './event-chain.js';
 import { EVENT_STORE_SCHEMA_SQL } from './sqlite-schema.js';
 import { verifyChainTail } from './verify-event-store-chain.js';
+import { WalSync } from './wal-sync.js';
 
 interface PendingAppend {
   readonly streamId: string;
@@ -61,6 +62,9 @@ export class SqliteEventStore implements EventStore {
   private draining?: Promise<void>;
   private readonly appendWaiters = new Set<() => void>();
   private closed = false;
+  private readonly walSync: WalSync;
+  /** Every event at or below this position is known to be on disk: subscribers and readAll see no further. */
+  private durablePosition = 0;
 
   private readonly selectStreamRevision: Database.Statement<[string], { revision: number }>;
   private readonly selectEventInStream: Database.Statement<[string, string], { revision: number; position: number }>;
@@ -84,13 +88,16 @@ export class SqliteEventStore implements EventStore {
   ) {
     if (filePath !== ':memory:') mkdirSync(dirname(filePath), { recursive: true });
     this.db = new Database(filePath, { timeout: OPEN_BUSY_TIMEOUT_MS });
+    this.walSync = new WalSync(filePath);
     try {
       this.db.pragma('journal_mode = WAL');
-      // Acknowledge an append only once it is on disk.
       this.db.pragma('synchronous = FULL');
       this.db.exec(EVENT_STORE_SCHEMA_SQL);
       migrateToChain(this.db);
       if (!auditReadOnly) verifyChainTail(this.db, filePath, TAIL_EVENTS_VERIFIED_ON_OPEN);
+      // Appends are acknowledged only after an fsync of the WAL (commitBatch), run off the event
+      // loop by WalSync instead of inside COMMIT, where it would block every request meanwhile.
+      if (!this.walSync.inMemory) this.db.pragma('synchronous = NORMAL');
     } catch (error) {
       this.db.close();
       throw error;
@@ -172,12 +179,22 @@ export class SqliteEventStore implements EventStore {
     const direction = options.direction ?? 'forwards';
     const maxCount = boundedCount(options.maxCount);
     const from = options.fromRevision ?? (direction === 'forwards' ? 'start' : 'end');
-    return orBusy(() => this.readStreamRows(streamId, direction, from, maxCount)).map(toRecordedEvent);
+    const rows = orBusy(() => this.readStreamRows(streamId, direction, from, maxCount));
+    if (rows === undefined) throw new StreamNotFoundError(streamId);
+    return rows.map(toRecordedEvent);
   }
 
-  private readStreamRows(streamId: string, direction: Direction, from: bigint | 'start' | 'end', maxCount: number): EventRow[] {
+  async readStreamIfExists(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const direction = options.direction ?? 'forwards';
+    const maxCount = boundedCount(options.maxCount);
+    const from = options.fromRevision ?? (direction === 'forwards' ? 'start' : 'end');
+    return (orBusy(() => this.readStreamRows(streamId, direction, from, maxCount)) ?? []).map(toRecordedEvent);
+  }
+
+  /** The stream's rows, or undefined when it has no events. */
+  private readStreamRows(streamId: string, direction: Direction, from: bigint | 'start' | 'end', maxCount: number): EventRow[] | undefined {
     const current = this.selectStreamRevision.get(streamId);
-    if (!current) throw new StreamNotFoundError(streamId);
+    if (!current) return undefined;
     let rows: EventRow[];
     if (direction === 'forwards') {
       const fromRevision = from === 'start' ? 0 : from === 'end' ? current.revision + 1 : Number(from);
@@ -193,7 +210,9 @@ export class SqliteEventStore implements EventStore {
     const direction = options.direction ?? 'forwards';
     const maxCount = boundedCount(options.maxCount);
     const from = options.fromPosition ?? (direction === 'forwards' ? 'start' : 'end');
-    return orBusy(() => this.readAllRows(direction, from, maxCount)).map(toRecordedEvent);
+    const rows = orBusy(() => this.readAllRows(direction, from, maxCount));
+    await this.durableThrough(rows);
+    return rows.map(toRecordedEvent);
   }
 
   private readAllRows(direction: Direction, from: bigint | 'start' | 'end', maxCount: number): EventRow[] {
@@ -213,6 +232,8 @@ export class SqliteEventStore implements EventStore {
     async function* iterate(): AsyncGenerator<RecordedEvent> {
       while (active && !store.closed) {
         const rows = orBusy(() => store.selectAllAfter.all(checkpoint, SUBSCRIPTION_PAGE_EVENTS));
+        // What subscribers act on (checkpoints, read models, process managers) must survive a power loss.
+        await store.durableThrough(rows);
         for (const row of rows) {
           checkpoint = row.position;
           const event = toRecordedEvent(row);
@@ -252,6 +273,7 @@ export class SqliteEventStore implements EventStore {
     await this.draining;
     if (this.queue.length > 0) await this.drain();
     for (const waiter of this.appendWaiters) waiter();
+    await this.walSync.close();
     this.db.close();
   }
 
@@ -293,6 +315,13 @@ export class SqliteEventStore implements EventStore {
         for (const pending of batch) pending.reject(failure);
         return;
       }
+      try {
+        await this.makeDurable();
+      } catch (error) {
+        // Committed but maybe not on disk: the client must not take it as done; a retry finds its events by id.
+        for (const pending of batch) pending.reject(error);
+        return;
+      }
       batch.forEach((pending, index) => {
         const result = results[index]!;
         if ('error' in result) pending.reject(result.error);
@@ -300,6 +329,20 @@ export class SqliteEventStore implements EventStore {
       });
       return;
     }
+  }
+
+  /** Waits until the rows read (the first or the last one is the highest) are on disk; the auditor's read-only store reads the file as it is. */
+  private async durableThrough(rows: readonly EventRow[]): Promise<void> {
+    if (this.auditReadOnly) return;
+    const last = rows.length === 0 ? 0 : Math.max(rows[0]!.position, rows[rows.length - 1]!.position);
+    if (last > this.durablePosition) await this.makeDurable();
+  }
+
+  /** fsyncs the WAL: every event committed before it, by any connection, is then durable. */
+  private async makeDurable(): Promise<void> {
+    const head = orBusy(() => this.selectHead.get())?.head ?? 0;
+    await this.walSync.sync();
+    if (head > this.durablePosition) this.durablePosition = head;
   }
 
   private waitForAppend(register: (resolve: () => void) => void): Promise<void> {

@@ -1,0 +1,63 @@
+/**
+ * `npm run bench:http-commands`: only the synchronous write path of the report (create listing,
+ * place order at 64 connections) beside the raw one-event durable append rate of the same run,
+ * without waiting for the process managers. Flags: --commands <n> (per phase, default 2,000),
+ * --cpu-profile <file> (run the service under --cpu-prof, keep the .cpuprofile there and print
+ * its top frames).
+ */
+import { copyFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { rawDurableAppends } from './event-store.bench.js';
+import { createListings, openMarket, placeOrderLoad, sampleEventData } from './http-phases.js';
+import { summariseCpuProfile } from './support/cpu-profile.js';
+import { CONNECTIONS, HttpClient } from './support/http-load.js';
+import { BenchService } from './support/service.js';
+import { round } from './support/stats.js';
+
+const COMMANDS_DEFAULT = 2_000;
+const RAW_APPENDS = 2_000;
+const PROFILE_TOP_FRAMES = 25;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { commands: { type: 'string' }, 'cpu-profile': { type: 'string' } }, strict: true });
+  const commands = values.commands === undefined ? COMMANDS_DEFAULT : Number(values.commands);
+  if (!Number.isSafeInteger(commands) || commands < 1) throw new RangeError('--commands must be a positive integer');
+  const profileTo = values['cpu-profile'];
+  const dataDir = mkdtempSync(join(tmpdir(), 'bela-http-commands-'));
+  const profileDir = join(dataDir, 'cpu-profile');
+  const service = await BenchService.start({ dataDir, ...(profileTo ? { cpuProfDir: profileDir } : {}) });
+  const http = new HttpClient(service.origin);
+  try {
+    const market = await openMarket(service, http);
+    const listings = await createListings(http, market, commands);
+    const orders = await placeOrderLoad(http, market, commands);
+    await http.close();
+    await service.stop();
+    const listingRaw = await rawDurableAppends(dataDir, RAW_APPENDS, 'ListingCreated', sampleEventData(dataDir, 'ListingCreated'));
+    const orderRaw = await rawDurableAppends(dataDir, RAW_APPENDS, 'OrderPlaced', sampleEventData(dataDir, 'OrderPlaced'));
+    const line = (name: string, rate: typeof listings, raw: number): string =>
+      `${name}: ${rate.perSecond} cmd/s (${rate.failed} failed), p50 ${rate.latency.p50Ms} ms, p99 ${rate.latency.p99Ms} ms, max ${rate.latency.maxMs} ms; raw ${round(raw)}/s; ratio ${round(rate.perSecond / raw, 3)}x`;
+    console.log(`${CONNECTIONS} connections, ${commands} commands per phase`);
+    console.log(line('create listing', listings, listingRaw.perSecond));
+    console.log(line('place order', orders, orderRaw.perSecond));
+    if (profileTo) {
+      const file = readdirSync(profileDir).find((name) => name.endsWith('.cpuprofile'));
+      if (!file) throw new Error('the profiled service wrote no .cpuprofile');
+      copyFileSync(join(profileDir, file), profileTo);
+      const summary = summariseCpuProfile(profileTo, PROFILE_TOP_FRAMES);
+      console.log(`profile: ${round(summary.sampledMs)} ms sampled, ${round(summary.idlePercent, 1)}% idle`);
+      for (const frame of summary.top) console.log(`${String(round(frame.selfPercentOfBusy, 1)).padStart(5)}%  ${frame.function}  ${frame.location}`);
+    }
+  } finally {
+    await http.close().catch(() => undefined);
+    await service.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
