@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import type { AuthenticatedRequest } from '../auth/auth.guard.js';
 import { Roles } from '../auth/roles.decorator.js';
@@ -13,7 +13,6 @@ import { NoBodyPipe } from './no-body.pipe.js';
 import { ApiJsonResponse, ApiProblems } from './openapi/api-responses.js';
 
 @ApiTags('operations')
-@ApiBearerAuth()
 @Controller('admin/dead-letters')
 export class DeadLettersController {
   constructor(

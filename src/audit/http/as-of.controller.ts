@@ -1,6 +1,6 @@
 import type { SchemaObject } from '@nestjs/swagger';
 import { Controller, Get, Inject, Param, Query, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuthenticatedRequest } from '../../auth/auth.guard.js';
 import { Roles } from '../../auth/roles.decorator.js';
 import { requireActor } from '../../auth/scope.js';
@@ -23,7 +23,6 @@ export const AS_OF_BALANCE_REPLAYS_MAX = 2;
 const POINT = 'at (an instant with its zone) or position, exactly one; 400 INVALID_AS_OF otherwise';
 
 @ApiTags('audit')
-@ApiBearerAuth()
 @Roles('admin', 'auditor')
 @Controller('audit/as-of')
 export class AsOfController {

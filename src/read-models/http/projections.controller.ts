@@ -1,6 +1,6 @@
 import type { SchemaObject } from '@nestjs/swagger';
 import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../../auth/roles.decorator.js';
 import { LAG_EVENTS_COUNTED_MAX } from '../../event-store/subscription-runner.js';
 import type { ProjectionStatus } from '../projection-runners.js';
@@ -10,7 +10,6 @@ import { ApiJsonResponse, ApiProblems } from '../../http/openapi/api-responses.j
 const PROJECTIONS: SchemaObject = { type: 'object', required: ['projections'], properties: { projections: { type: 'array', items: { type: 'object' } } } };
 
 @ApiTags('read models (admin)')
-@ApiBearerAuth()
 @Controller('admin/projections')
 export class ProjectionsController {
   constructor(private readonly runners: ProjectionRunners) {}

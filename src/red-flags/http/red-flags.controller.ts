@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public, Roles } from '../../auth/roles.decorator.js';
 import { CommandPipeline } from '../../event-store/command-pipeline.js';
@@ -40,7 +40,6 @@ export class RedFlagsController {
 
   @Get('admin/red-flags')
   @ApiTags('red flags')
-  @ApiBearerAuth()
   @Roles('admin', 'auditor')
   @ApiOperation({ summary: 'Red flags with their review (reason and reviewer): admins and auditors', description: SORTS })
   @ApiProduces('application/json', 'text/csv')
@@ -52,7 +51,6 @@ export class RedFlagsController {
 
   @Get('admin/red-flags/:flagId')
   @ApiTags('red flags')
-  @ApiBearerAuth()
   @Roles('admin', 'auditor')
   @ApiOperation({ summary: 'One red flag with its review; its ETag is the revision of its redflag-<flagId> stream (for If-Match on a review)' })
   @ApiReadModelResponse('the red flag; ETag is its stream revision', undefined, { etag: true })

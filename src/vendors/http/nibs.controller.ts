@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Roles } from '../../auth/roles.decorator.js';
 import { CommandPipeline } from '../../event-store/command-pipeline.js';
@@ -33,7 +33,6 @@ export class NibsController {
 
   @Get(':nib')
   @Roles('admin', 'auditor')
-  @ApiBearerAuth()
   @ApiOperation({ summary: 'Who holds a NIB (admins, auditors): the holder\'s status, and whether the claim is orphaned (its vendor never registered)' })
   @ApiJsonResponse('the claim; ETag is the NIB stream revision', { etag: true })
   @ApiProblems('NIB_NOT_FOUND')
