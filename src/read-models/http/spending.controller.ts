@@ -16,6 +16,7 @@ import { ReadModelQueryService } from '../read-model-query.service.js';
 import { ensureFresh, pageSizeMax, wantsCsv } from './read-model-reply.js';
 import { SpendingFilterDto, SpendingQueryDto } from './ledger-query.dto.js';
 import { ApiJsonResponse, ApiMediaResponse, ApiProblems } from '../../http/openapi/api-responses.js';
+import { SPENDING_PAGE_SCHEMA, SPENDING_TARGETS_SCHEMA } from './spending.schemas.js';
 
 const FIELDS = ['key', 'label', 'amountRupiah', 'orderCount', 'umkKoperasiRupiah', 'umkKoperasiSharePercent', 'localRupiah', 'localSharePercent', 'meetsUmkKoperasiTarget'];
 
@@ -35,9 +36,7 @@ export class SpendingController {
       'Sort: amountRupiah, orderCount, key (prefix - for descending).',
   })
   @ApiProduces('application/json', 'text/csv')
-  @ApiJsonResponse('{ by, items, nextCursor, totals, targetPercent } (or the items as text/csv)', {
-    schema: { type: 'object', required: ['by', 'items', 'nextCursor'], properties: { by: { type: 'string' }, items: { type: 'array', items: { type: 'object' } }, nextCursor: { type: ['string', 'null'] as unknown as 'string' } } },
-  })
+  @ApiJsonResponse('{ by, items, nextCursor, totals, targetPercent } (or the items as text/csv)', { schema: SPENDING_PAGE_SCHEMA })
   @ApiMediaResponse('text/csv', 'the items as CSV (format=csv)')
   @ApiProblems('INVALID_CURSOR', 'INVALID_LIMIT', 'INVALID_SORT')
   async spending(@Query() query: SpendingQueryDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown> | string> {
@@ -75,7 +74,7 @@ export class SpendingController {
   @ApiOperation({
     summary: `The ${UMK_KOPERASI_TARGET_PERCENT}% UMK/koperasi target (${UMK_KOPERASI_TARGET_RULE}) and the Banten share, overall, per kabupaten/kota and per OPD`,
   })
-  @ApiJsonResponse('{ overall, byKabupatenKota, byOpd, targetPercent }')
+  @ApiJsonResponse('{ overall, byKabupatenKota, byOpd, targetPercent }', { schema: SPENDING_TARGETS_SCHEMA })
   async targets(@Query() query: SpendingFilterDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
     await ensureFresh(this.queries, ['spending'], {}, reply);
     const filters = filtersOf(query);
