@@ -27,8 +27,8 @@ export const SPENDING_GROUP_SCHEMA = objectSchema<SpendingTotals & Shares & { ke
   ...SHARES,
 });
 
-export const TARGET_PERCENT_SCHEMA: SchemaObject = { type: 'integer', const: UMK_KOPERASI_TARGET_PERCENT };
-export const TARGET_RULE_SCHEMA: SchemaObject = { ...STRING, const: UMK_KOPERASI_TARGET_RULE };
+export const TARGET_PERCENT_SCHEMA: SchemaObject = { type: 'integer', enum: [UMK_KOPERASI_TARGET_PERCENT] };
+export const TARGET_RULE_SCHEMA: SchemaObject = { ...STRING, enum: [UMK_KOPERASI_TARGET_RULE] };
 
 export const SPENDING_PAGE_SCHEMA = objectSchema<{ by: string; items: unknown; nextCursor: unknown; limit: number; sort: string; totals: unknown; targetPercent: number; targetRule: string }>({
   by: { type: 'string', enum: [...SPENDING_DIMENSIONS] },
