@@ -17,7 +17,8 @@ import {
 } from '../queries/ledger.queries.js';
 import { ensureFresh, listReply } from './read-model-reply.js';
 import { ReadModelQueryService } from '../read-model-query.service.js';
-import { trialBalance } from '../queries/trial-balance.js';
+import { trialBalance, type TrialBalance } from '../queries/trial-balance.js';
+import { TRIAL_BALANCE_SCHEMA } from './trial-balance.schema.js';
 import {
   CardHoldListQueryDto,
   CardListQueryDto,
@@ -130,12 +131,8 @@ export class LedgerController {
     summary: 'Trial balance: debits, credits and balance per account over all cards; the net is always zero',
     description: 'unbalancedEntries counts entries whose debits differ from their credits: always 0.',
   })
-  @ApiReadModelResponse('{ accounts: [...], totalDebitRupiah, totalCreditRupiah, netRupiah, unbalancedEntries, balanced }', {
-    type: 'object',
-    required: ['accounts', 'totalDebitRupiah', 'totalCreditRupiah', 'netRupiah', 'unbalancedEntries', 'balanced'],
-    properties: { accounts: { type: 'array', items: { type: 'object' } }, unbalancedEntries: { type: 'integer', minimum: 0 }, balanced: { type: 'boolean' } },
-  })
-  async trialBalance(@Query() query: FreshnessDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
+  @ApiReadModelResponse('{ accounts: [...], totalDebitRupiah, totalCreditRupiah, netRupiah, unbalancedEntries, balanced }', TRIAL_BALANCE_SCHEMA)
+  async trialBalance(@Query() query: FreshnessDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<TrialBalance> {
     await ensureFresh(this.queries, ['journal'], query, reply);
     return trialBalance(this.queries.db);
   }
