@@ -1,5 +1,6 @@
 import type { SchemaObject } from '@nestjs/swagger';
 import type { HealthCheckStatus, HealthIndicatorStatus } from '@nestjs/terminus';
+import { CONSUMER_STATUS_PROPERTIES } from '../http/consumer-status.schema.js';
 import { BOOLEAN, INTEGER, REVISION_SCHEMA, STRING, arrayOf, nullable, objectSchema } from '../http/openapi/api-responses.js';
 import type { ConsumerStatus } from '../event-store/subscription-runner.js';
 import type { EventStoreAdapter } from '../event-store/open-event-store.js';
@@ -8,20 +9,7 @@ const COUNT: SchemaObject = { ...INTEGER, minimum: 0 };
 const ADAPTER: SchemaObject = { type: 'string', enum: ['sqlite', 'eventstoredb'] satisfies EventStoreAdapter[] };
 const OPEN_BY_CONSUMER: SchemaObject = { type: 'object', description: 'open dead letters per consumer name', additionalProperties: COUNT };
 
-const CONSUMER_STATUS_SCHEMA = objectSchema<ConsumerStatus>(
-  {
-    name: STRING,
-    state: { type: 'string', enum: ['stopped', 'running', 'failing'] satisfies ConsumerStatus['state'][] },
-    position: { ...REVISION_SCHEMA, description: 'the last position handled, -1 when none' },
-    headPosition: REVISION_SCHEMA,
-    lagEvents: { ...COUNT, description: 'events in $all not yet handled (counted up to a bound)' },
-    eventsHandled: COUNT,
-    lastError: STRING,
-    consecutiveFailures: COUNT,
-    deadLettersOpen: COUNT,
-  },
-  { optional: ['lastError'] },
-);
+const CONSUMER_STATUS_SCHEMA = objectSchema<ConsumerStatus>(CONSUMER_STATUS_PROPERTIES, { optional: ['lastError'] });
 
 /** GET /health: the service's own overview. */
 export const HEALTH_OVERVIEW_SCHEMA = objectSchema<{ status: string; eventStore: unknown; subscriptions: unknown; deadLetters: unknown }>({
