@@ -29,11 +29,19 @@ import {
   TimelineQueryDto,
 } from './ledger-query.dto.js';
 import { FreshnessDto } from './read-model-query.dto.js';
-import { ApiPageResponse, ApiProblems, ApiReadModelResponse } from '../../http/openapi/api-responses.js';
+import { ApiPageResponse, ApiProblems, ApiReadModelResponse, arrayOf, listItemSchema } from '../../http/openapi/api-responses.js';
 
 const sortsOf = (spec: { sorts: Record<string, string> }): string => `sort: ${Object.keys(spec.sorts).join(', ')} (prefix - for descending)`;
 /** An order has at most ORDER_LINES_MAX (50) lines: one page holds them all. */
 const ORDER_LINES_PAGE = 50;
+
+/** One order's row of the orders list, with its lines as the lines list gives them. */
+const ORDER_ROW_SCHEMA = listItemSchema(ORDER_LIST);
+const ORDER_WITH_LINES_SCHEMA = {
+  ...ORDER_ROW_SCHEMA,
+  required: [...(ORDER_ROW_SCHEMA.required ?? []), 'lines'],
+  properties: { ...ORDER_ROW_SCHEMA.properties, lines: arrayOf(listItemSchema(ORDER_LINE_LIST)) },
+};
 
 @ApiTags('read models (admin)')
 @Roles('admin', 'auditor')
@@ -53,7 +61,7 @@ export class LedgerController {
 
   @Get('orders/:orderId')
   @ApiOperation({ summary: 'One order with its lines' })
-  @ApiReadModelResponse('the order summary and its lines')
+  @ApiReadModelResponse('the order summary and its lines', ORDER_WITH_LINES_SCHEMA)
   @ApiProblems('ORDER_NOT_FOUND')
   async order(@Param('orderId', new UuidParamPipe('orderId')) orderId: string, @Query() query: FreshnessDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
     await ensureFresh(this.queries, ['orders'], query, reply);
