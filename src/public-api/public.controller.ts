@@ -42,7 +42,7 @@ import {
   refuseParameters,
 } from './public-query.dto.js';
 import { ApiJsonResponse, ApiPageResponse, ApiProblems } from '../http/openapi/api-responses.js';
-import { PUBLIC_LISTING_SCHEMA, PUBLIC_SUMMARY_SCHEMA, PUBLIC_TRANSACTION_SCHEMA, PUBLIC_VENDOR_SCHEMA } from './public.schemas.js';
+import { PUBLIC_LISTING_SCHEMA, PUBLIC_SUMMARY_SCHEMA, PUBLIC_TRANSACTION_ROW_SCHEMA, PUBLIC_TRANSACTION_SCHEMA, PUBLIC_VENDOR_SCHEMA } from './public.schemas.js';
 
 const SUMMARY_PROJECTIONS = ['spending', 'orders', 'vendors', 'catalog'];
 
@@ -82,7 +82,7 @@ export class PublicController {
     summary: 'Recent transactions, public facts only: order, date, OPD, region, vendor, categories, total, status',
     description: `filters: status, opdCode, kabupatenKotaCode, vendorId, category, placedFrom, placedTo, min/maxTotalRupiah; sort: ${Object.keys(TRANSACTION_LIST.sorts).join(', ')}`,
   })
-  @ApiPageResponse('transactions', { csv: false, spec: TRANSACTION_LIST, rows: 'reshaped' })
+  @ApiPageResponse('transactions', { csv: false, spec: TRANSACTION_LIST, item: PUBLIC_TRANSACTION_ROW_SCHEMA })
   @ApiProblems('INVALID_CURSOR', 'INVALID_LIMIT', 'INVALID_SORT')
   async transactions(@Query() query: PublicTransactionQueryDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
     const { status, opdCode, kabupatenKotaCode, vendorId, category, placedFrom, placedTo, minTotalRupiah, maxTotalRupiah } = query;

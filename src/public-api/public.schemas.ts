@@ -16,7 +16,7 @@ import {
 import { VENDOR_SCALES } from '../policy/domain/policy.js';
 import { SPENDING_GROUP_SCHEMA, SPENDING_TOTALS_SCHEMA, TARGET_PERCENT_SCHEMA, TARGET_RULE_SCHEMA } from '../read-models/http/spending.schemas.js';
 import { LEGAL_FORMS } from '../vendors/domain/vendor-rules.js';
-import { PRICE_HISTORY_LIST, type PublicCounts } from './public.queries.js';
+import { PRICE_HISTORY_LIST, TRANSACTION_LIST, type PublicCounts } from './public.queries.js';
 
 const COUNT: SchemaObject = { ...INTEGER, minimum: 0 };
 const MONTH: SchemaObject = { ...STRING, pattern: '^\\d{4}-\\d{2}$' };
@@ -150,3 +150,12 @@ export const PUBLIC_LISTING_SCHEMA = objectSchema<{ listing: unknown; prices: un
     sort: STRING,
   }),
 });
+
+const TRANSACTION_ROW = listItemSchema(TRANSACTION_LIST);
+
+/** A row of GET /public/transactions: the list's fields, categories as a list, and the region's name. */
+export const PUBLIC_TRANSACTION_ROW_SCHEMA: SchemaObject = {
+  ...TRANSACTION_ROW,
+  required: [...(TRANSACTION_ROW.required ?? []), 'kabupatenKotaName'],
+  properties: { ...TRANSACTION_ROW.properties, orderId: UUID, vendorId: UUID, categories: arrayOf(STRING), kabupatenKotaName: REGION_NAME },
+};

@@ -22,6 +22,7 @@ const REQUEST_TIMEOUT_MS = 30_000;
 const FREE_FORM: readonly (readonly [RegExp, string])[] = [
   [/\.publicView$/, "an event's public data: its schema is the event type's public one (docs/asyncapi.yaml), chosen by the sibling `type`"],
   [/^GET \/audit\/leaves 200\.leaves\[\]\.event\.(data|metadata)$/, "a whole stored event for auditors: data has its type's internal schema (docs/asyncapi.yaml), metadata is the writer's"],
+  [/^GET \/(admin|public)\/red-flags(\/\{flagId\})? 200(\.items\[\])?\.parameters$/, "a red flag's parameters: the policy values and findings of its rule, different for each rule (docs/red-flags.md)"],
 ];
 
 type Json = Record<string, any>;
@@ -332,7 +333,7 @@ describe('OpenAPI contract (e2e)', () => {
     expect(sent).toBeGreaterThan(150);
   });
 
-  it('answers the hand-built reads (public details, spending, as-of, log proofs, dead letters, health) in a session with data, with bodies valid against their schemas', async () => {
+  it('answers the hand-built reads (public details, spending, as-of, log proofs, dead letters, health, red flags, ...) in a session with data, with bodies valid against their schemas', async () => {
     const admin = app.issueKey('admin');
     const auditor = app.issueKey('auditor');
     const vendor = await sellingVendor(app, admin, [25_000, 40_000]);
@@ -341,6 +342,9 @@ describe('OpenAPI contract (e2e)', () => {
     const placed = await app.request('POST', '/orders', { token: buyer, body: orderBody(vendor, cardId, [{ listingIndex: 0, quantity: 2 }, { listingIndex: 1, quantity: 1 }]) });
     expect(placed.status).toBe(201);
     const orderId: string = placed.body.orderId;
+    // The same order again, from the same OPD to the same vendor: a duplicate-payment red flag.
+    const again = await app.request('POST', '/orders', { token: buyer, body: orderBody(vendor, cardId, [{ listingIndex: 0, quantity: 2 }, { listingIndex: 1, quantity: 1 }]) });
+    expect(again.status).toBe(201);
     // The order is paid, so that spending, the vendor's sales and the journal have rows.
     await pollUntil(app, buyer, `/orders/${orderId}`, (order) => order.status === 'authorised');
     expect((await app.request('POST', `/orders/${orderId}/accept`, { token: vendor.vendorToken })).status).toBe(200);
@@ -355,13 +359,27 @@ describe('OpenAPI contract (e2e)', () => {
     // The order's events are in a signed checkpoint once its stream proof answers.
     await pollUntil(app, '', `/log/proofs/stream?streamId=order-${orderId}`, (proof) => proof.events.length > 0 && !proof.truncated);
     await pollUntil(app, admin, '/public/spending', (page) => page.items.length > 0);
+    const flags = await pollUntil(app, admin, '/admin/red-flags', (page) => page.items.length > 0);
+    const flagId: string = flags.items[0].flagId;
 
+    const nib: string = (await app.request('GET', `/vendors/${vendor.vendorId}`, { token: admin })).body.nib;
     const at = encodeURIComponent(new Date().toISOString());
     const reads: { key: string; url: string; token?: string; nonEmpty?: (body: Json) => unknown[] }[] = [
       { key: 'GET /public/summary', url: '/public/summary' },
       { key: 'GET /public/transactions/{orderId}', url: `/public/transactions/${orderId}`, nonEmpty: (body) => [body.transaction].concat(body.lines, body.events) },
       { key: 'GET /public/vendors/{vendorId}', url: `/public/vendors/${vendor.vendorId}`, nonEmpty: (body) => [...body.sales.byMonth, ...body.sales.byCategory, ...body.sales.byOpd, ...body.listings.items] },
       { key: 'GET /public/catalog/{listingId}', url: `/public/catalog/${vendor.listingIds[0]}`, nonEmpty: (body) => body.prices.items },
+      { key: 'GET /public/transactions', url: '/public/transactions', nonEmpty: (body) => body.items },
+      { key: 'GET /admin/red-flags', url: '/admin/red-flags', token: auditor, nonEmpty: (body) => body.items },
+      { key: 'GET /admin/red-flags/{flagId}', url: `/admin/red-flags/${flagId}`, token: auditor },
+      { key: 'GET /public/red-flags', url: '/public/red-flags', nonEmpty: (body) => body.items },
+      { key: 'GET /public/red-flags/{flagId}', url: `/public/red-flags/${flagId}` },
+      { key: 'GET /admin/orders/{orderId}', url: `/admin/orders/${orderId}`, token: auditor, nonEmpty: (body) => body.lines },
+      { key: 'GET /admin/projections', url: '/admin/projections', token: auditor, nonEmpty: (body) => body.projections },
+      { key: 'GET /policy', url: '/policy' },
+      { key: 'GET /nibs/{nib}', url: `/nibs/${nib}`, token: auditor },
+      { key: 'GET /cards/{cardId}', url: `/cards/${cardId}`, token: auditor, nonEmpty: (body) => body.holds },
+      { key: 'GET /orders/{orderId}', url: `/orders/${orderId}`, token: auditor, nonEmpty: (body) => [body.hold, body.bast] },
       { key: 'GET /public/spending', url: '/public/spending?by=opd', nonEmpty: (body) => body.items },
       { key: 'GET /public/spending/targets', url: '/public/spending/targets', nonEmpty: (body) => [...body.byKabupatenKota.items, ...body.byOpd.items] },
       { key: 'GET /audit/as-of/cards/{cardId}', url: `/audit/as-of/cards/${cardId}?at=${at}`, token: auditor },

@@ -62,10 +62,10 @@ const READ_MODEL_POSITION_HEADER: HeadersObject = {
 };
 
 /** One page of a keyset-paged list: JSON, or the same rows as CSV (format=csv or Accept: text/csv; the next cursor then in X-Next-Cursor). */
-export function ApiPageResponse(description: string, options: { csv?: boolean; readModel?: boolean; spec?: ListSpec; rows?: 'as-listed' | 'reshaped' } = {}): MethodDecorator {
-  const { csv = true, readModel = true, spec, rows = 'as-listed' } = options;
-  // A route that reshapes its rows (parsed JSON fields, renamed members) states only that they are objects.
-  const response = pageResponse(description, csv, readModel, spec && rows === 'as-listed' ? listItemSchema(spec) : OBJECT);
+export function ApiPageResponse(description: string, options: { csv?: boolean; readModel?: boolean; spec?: ListSpec; item?: SchemaObject } = {}): MethodDecorator {
+  const { csv = true, readModel = true, spec, item } = options;
+  // A route that reshapes its rows (parsed JSON fields, added members) gives the schema of its rows as `item`.
+  const response = pageResponse(description, csv, readModel, item ?? (spec ? listItemSchema(spec) : OBJECT));
   if (!spec) return response;
   // The list's own sort keys, ascending or with - descending: any other sort is 400 INVALID_SORT.
   const sorts = Object.keys(spec.sorts).flatMap((name) => [name, `-${name}`]);
