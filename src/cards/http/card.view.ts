@@ -1,7 +1,7 @@
 import type { Hold, IssuedCard } from '../domain/card.state.js';
 import { availableRupiah } from '../domain/card.state.js';
 import type { SchemaObject } from '@nestjs/swagger';
-import { REVISION_SCHEMA, objectSchema, orNull } from '../../http/openapi/api-responses.js';
+import { REVISION_SCHEMA, objectSchema } from '../../http/openapi/api-responses.js';
 
 /**
  * A card as admins, auditors and its own OPD see it: masked number, balances, its open holds and

@@ -3,7 +3,7 @@ import type { ListingEvent } from '../domain/listing.events.js';
 import type { ListingState } from '../domain/listing.state.js';
 import type { VendorState } from '../../vendors/domain/vendor.state.js';
 import type { SchemaObject } from '@nestjs/swagger';
-import { REVISION_SCHEMA, objectSchema, orNull } from '../../http/openapi/api-responses.js';
+import { REVISION_SCHEMA, objectSchema } from '../../http/openapi/api-responses.js';
 import { ROLES, type Actor } from '../../kernel/actor.js';
 
 /**

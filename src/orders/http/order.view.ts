@@ -2,7 +2,7 @@ import type { Actor } from '../../kernel/actor.js';
 import { DomainError, notFound } from '../../kernel/errors.js';
 import { mayReadOrder } from '../domain/order.decider.js';
 import type { SchemaObject } from '@nestjs/swagger';
-import { REVISION_SCHEMA, objectSchema, orNull } from '../../http/openapi/api-responses.js';
+import { REVISION_SCHEMA, objectSchema } from '../../http/openapi/api-responses.js';
 import { CATEGORIES } from '../../catalog/domain/categories.js';
 import { PAYMENT_FAILURE_CODE_PATTERN, PAYMENT_FAILURE_REASON_LENGTH_MAX, PAYMENT_STEPS, type OrderBuyer, type OrderLine, type PaymentFailure } from '../domain/order.events.js';
 import type { Bast, OrderHold, PlacedOrder } from '../domain/order.state.js';
