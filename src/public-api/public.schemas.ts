@@ -2,7 +2,6 @@ import type { SchemaObject } from '@nestjs/swagger';
 import {
   BOOLEAN,
   DATE_TIME,
-  FREE_FORM,
   INTEGER,
   REVISION_SCHEMA,
   RUPIAH,
@@ -15,6 +14,7 @@ import {
 } from '../http/openapi/api-responses.js';
 import { VENDOR_SCALES } from '../policy/domain/policy.js';
 import { SPENDING_GROUP_SCHEMA, SPENDING_TOTALS_SCHEMA, TARGET_PERCENT_SCHEMA, TARGET_RULE_SCHEMA } from '../read-models/http/spending.schemas.js';
+import { PUBLIC_VIEW_SCHEMA, withPublicViewByType } from '../audit/http/public-view.schema.js';
 import { LEGAL_FORMS } from '../vendors/domain/vendor-rules.js';
 import { PRICE_HISTORY_LIST, TRANSACTION_LIST, type PublicCounts } from './public.queries.js';
 
@@ -73,15 +73,15 @@ const LINE_SCHEMA = objectSchema<Record<'lineNo' | 'title' | 'category' | 'categ
 });
 
 /** An event of the log as the public sees it: its place, and the public view its leaf commits to. */
-export const PUBLIC_EVENT_SCHEMA = objectSchema<Record<'eventId' | 'position' | 'streamId' | 'revision' | 'type' | 'recordedAt' | 'publicView', unknown>>({
+export const PUBLIC_EVENT_SCHEMA = withPublicViewByType(objectSchema<Record<'eventId' | 'position' | 'streamId' | 'revision' | 'type' | 'recordedAt' | 'publicView', unknown>>({
   eventId: UUID,
   position: REVISION_SCHEMA,
   streamId: STRING,
   revision: REVISION_SCHEMA,
   type: STRING,
   recordedAt: DATE_TIME,
-  publicView: nullable({ ...FREE_FORM, description: "the event's data as the public Kafka topics carry it (its schema is the event type's, docs/asyncapi.yaml); null when nothing of it is public" }),
-});
+  publicView: PUBLIC_VIEW_SCHEMA,
+}));
 
 export const PUBLIC_TRANSACTION_SCHEMA = objectSchema<{ transaction: unknown; lines: unknown; events: unknown }>({
   transaction: nullable({ ...TRANSACTION_SCHEMA, description: 'null while the read model has not yet applied the order' }),

@@ -3,6 +3,7 @@ import type { StoredCommitment } from '../../event-store/event-store.port.js';
 import { BOOLEAN, DATE_TIME, FREE_FORM, INTEGER, REVISION_SCHEMA, STRING, UUID, arrayOf, nullable, objectSchema } from '../../http/openapi/api-responses.js';
 import type { LeafRecord } from '../../verifier/leaf.js';
 import type { CheckpointView, LogQueries, PublicLeaf } from '../log-queries.js';
+import { PUBLIC_VIEW_SCHEMA, withPublicViewByType } from './public-view.schema.js';
 
 const SHA256_HEX: SchemaObject = { type: 'string', pattern: '^[0-9a-f]{64}$' };
 const TREE_SIZE: SchemaObject = { ...INTEGER, minimum: 0 };
@@ -17,16 +18,16 @@ const CHECKPOINT_VIEW = {
 } satisfies Record<keyof CheckpointView, SchemaObject>;
 const CHECKPOINT_VIEW_SCHEMA = objectSchema<CheckpointView>(CHECKPOINT_VIEW);
 
-const LEAF_RECORD_SCHEMA = objectSchema<LeafRecord>({
+const LEAF_RECORD_SCHEMA = withPublicViewByType(objectSchema<LeafRecord>({
   position: REVISION_SCHEMA,
   streamId: STRING,
   revision: REVISION_SCHEMA,
   eventId: UUID,
   type: STRING,
   recordedAt: DATE_TIME,
-  publicView: nullable({ ...FREE_FORM, description: "the event's data as the public Kafka topics carry it (the event type's public schema, docs/asyncapi.yaml); null when the event is internal only" }),
+  publicView: PUBLIC_VIEW_SCHEMA,
   privateDigest: SHA256_HEX,
-});
+}));
 
 const PUBLIC_LEAF = {
   leafIndex: LEAF_INDEX,
