@@ -21,7 +21,7 @@ const REQUEST_TIMEOUT_MS = 30_000;
  */
 const FREE_FORM: readonly (readonly [RegExp, string])[] = [
   [/\.publicView$/, "an event's public view before its `type` narrows it: the object's allOf gives, for each event type, its public schema (docs/asyncapi.yaml) or null"],
-  [/^GET \/audit\/leaves 200\.leaves\[\]\.event\.(data|metadata)$/, "a whole stored event for auditors: data has its type's internal schema (docs/asyncapi.yaml), metadata is the writer's"],
+  [/^GET \/audit\/leaves 200\.leaves\[\]\.event\.(data|metadata)$/, "a whole stored event for auditors: data as written (its type's internal schema in docs/asyncapi.yaml, unless a person's data was erased since), metadata as its writer set it"],
   [/^GET \/(admin|public)\/red-flags(\/\{flagId\})? 200(\.items\[\])?\.parameters$/, "a red flag's parameters: the policy values and findings of its rule, different for each rule (docs/red-flags.md)"],
 ];
 
