@@ -1,5 +1,5 @@
 import { HttpCode, applyDecorators } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader } from '@nestjs/swagger';
+import { ApiHeader } from '@nestjs/swagger';
 import { Roles } from '../auth/roles.decorator.js';
 import { type IdempotencyMode, Idempotent } from '../idempotency/idempotent.decorator.js';
 import type { Role } from '../kernel/actor.js';
@@ -29,7 +29,6 @@ export function CommandEndpoint({ roles, status = 200, idempotency = 'optional',
     ApiCommandResponse({ status, ...response }),
     ...(ifMatch ? [ApiHeader(ifMatch)] : []),
     Idempotent(idempotency),
-    ApiBearerAuth(),
     Roles(...roles),
     HttpCode(status),
   );

@@ -1,22 +1,11 @@
 import { Controller, Get, HttpStatus, Res, ServiceUnavailableException } from '@nestjs/common';
-import { ApiOperation, ApiTags, type SchemaObject } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheckService, type HealthCheckResult } from '@nestjs/terminus';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/roles.decorator.js';
 import { ApiJsonResponse } from '../http/openapi/api-responses.js';
 import { HealthIndicators, openTotal } from './health-indicators.js';
-
-const OVERVIEW: SchemaObject = {
-  type: 'object',
-  required: ['status', 'eventStore', 'subscriptions', 'deadLetters'],
-  properties: { status: { type: 'string', enum: ['ok', 'degraded', 'down'] }, eventStore: { type: 'object' }, subscriptions: { type: 'array', items: { type: 'object' } }, deadLetters: { type: 'object' } },
-};
-/** Terminus's report: the overall status and each indicator's result. */
-const PROBE: SchemaObject = {
-  type: 'object',
-  required: ['status'],
-  properties: { status: { type: 'string', enum: ['ok', 'error', 'shutting_down'] }, info: { type: 'object' }, error: { type: 'object' }, details: { type: 'object' } },
-};
+import { HEALTH_OVERVIEW_SCHEMA, HEALTH_PROBE_SCHEMA } from './health.schemas.js';
 
 @ApiTags('operations')
 @Controller('health')
@@ -32,8 +21,8 @@ export class HealthController {
     summary: 'Overview: the event store is reachable; each subscription with its lag; open dead letters per consumer',
     description: 'status is degraded (still 200) while a consumer is backing off after a failure or any dead letter is open; down (503) when the event store does not answer.',
   })
-  @ApiJsonResponse('the event store answers (status ok or degraded)', { schema: OVERVIEW })
-  @ApiJsonResponse('the event store does not answer (status down): the same report, not a problem', { status: 503, schema: OVERVIEW })
+  @ApiJsonResponse('the event store answers (status ok or degraded)', { schema: HEALTH_OVERVIEW_SCHEMA })
+  @ApiJsonResponse('the event store does not answer (status down): the same report, not a problem', { status: 503, schema: HEALTH_OVERVIEW_SCHEMA })
   async overview(@Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
     const reading = await this.indicators.read();
     const { storeError, subscriptions } = reading;
@@ -53,7 +42,7 @@ export class HealthController {
   @Get('live')
   @Public()
   @ApiOperation({ summary: 'Liveness: the process answers HTTP (restart it when this fails); checks nothing else' })
-  @ApiJsonResponse('{"status":"ok"}', { schema: PROBE })
+  @ApiJsonResponse('{"status":"ok"}', { schema: HEALTH_PROBE_SCHEMA })
   async live(): Promise<HealthCheckResult> {
     return this.health.check([]);
   }
@@ -65,8 +54,8 @@ export class HealthController {
     description:
       'status ok or degraded (200: still serving; degraded while a consumer backs off, a dead letter is open or the Kafka relay trails); error (503) when the event store does not answer or a subscription is too far behind to serve fresh reads.',
   })
-  @ApiJsonResponse('ready: status ok or degraded, with each indicator in details', { schema: PROBE })
-  @ApiJsonResponse('not ready: status error, the failing indicators in error (the same report, not a problem)', { status: 503, schema: PROBE })
+  @ApiJsonResponse('ready: status ok or degraded, with each indicator in details', { schema: HEALTH_PROBE_SCHEMA })
+  @ApiJsonResponse('not ready: status error, the failing indicators in error (the same report, not a problem)', { status: 503, schema: HEALTH_PROBE_SCHEMA })
   async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthCheckResult> {
     const reading = await this.indicators.read();
     try {

@@ -42,6 +42,7 @@ import {
   refuseParameters,
 } from './public-query.dto.js';
 import { ApiJsonResponse, ApiPageResponse, ApiProblems } from '../http/openapi/api-responses.js';
+import { PUBLIC_LISTING_SCHEMA, PUBLIC_SUMMARY_SCHEMA, PUBLIC_TRANSACTION_ROW_SCHEMA, PUBLIC_TRANSACTION_SCHEMA, PUBLIC_VENDOR_SCHEMA } from './public.schemas.js';
 
 const SUMMARY_PROJECTIONS = ['spending', 'orders', 'vendors', 'catalog'];
 
@@ -63,7 +64,7 @@ export class PublicController {
 
   @Get('summary')
   @ApiOperation({ summary: 'Headline figures: paid spending, the UMK/koperasi and Banten shares against the 40% target, counts' })
-  @ApiJsonResponse('{ spending, counts, targetPercent, targetRule }')
+  @ApiJsonResponse('{ spending, counts, targetPercent, targetRule }', { schema: PUBLIC_SUMMARY_SCHEMA })
   @ApiProblems('VALIDATION_FAILED')
   async summary(@Query() query: Record<string, unknown>, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
     refuseParameters(query);
@@ -81,7 +82,7 @@ export class PublicController {
     summary: 'Recent transactions, public facts only: order, date, OPD, region, vendor, categories, total, status',
     description: `filters: status, opdCode, kabupatenKotaCode, vendorId, category, placedFrom, placedTo, min/maxTotalRupiah; sort: ${Object.keys(TRANSACTION_LIST.sorts).join(', ')}`,
   })
-  @ApiPageResponse('transactions', { csv: false, spec: TRANSACTION_LIST, rows: 'reshaped' })
+  @ApiPageResponse('transactions', { csv: false, spec: TRANSACTION_LIST, item: PUBLIC_TRANSACTION_ROW_SCHEMA })
   @ApiProblems('INVALID_CURSOR', 'INVALID_LIMIT', 'INVALID_SORT')
   async transactions(@Query() query: PublicTransactionQueryDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
     const { status, opdCode, kabupatenKotaCode, vendorId, category, placedFrom, placedTo, minTotalRupiah, maxTotalRupiah } = query;
@@ -108,7 +109,7 @@ export class PublicController {
 
   @Get('transactions/:orderId')
   @ApiOperation({ summary: "One transaction's public facts and its events in the log (id, position, type, public view), for verification" })
-  @ApiJsonResponse('{ transaction, lines, events }')
+  @ApiJsonResponse('{ transaction, lines, events }', { schema: PUBLIC_TRANSACTION_SCHEMA })
   @ApiProblems('TRANSACTION_NOT_FOUND')
   async transaction(@Param('orderId', new UuidParamPipe('orderId')) orderId: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
     await this.position(['orders', 'spending'], reply);
@@ -172,7 +173,7 @@ export class PublicController {
 
   @Get('vendors/:vendorId')
   @ApiOperation({ summary: "A vendor's public profile: name, scale, region, status, sales by month, category and OPD, and its listings with their price histories" })
-  @ApiJsonResponse('{ vendor, sales, listings }')
+  @ApiJsonResponse('{ vendor, sales, listings }', { schema: PUBLIC_VENDOR_SCHEMA })
   @ApiProblems('VENDOR_NOT_FOUND')
   async vendor(@Param('vendorId', new UuidParamPipe('vendorId')) vendorId: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
     await this.position(['vendors', 'spending', 'catalog'], reply);
@@ -212,7 +213,7 @@ export class PublicController {
 
   @Get('catalog/:listingId')
   @ApiOperation({ summary: "One listing's public facts and its price history, oldest first (paged)" })
-  @ApiJsonResponse('{ listing, prices: { items, nextCursor } }')
+  @ApiJsonResponse('{ listing, prices: { items, nextCursor } }', { schema: PUBLIC_LISTING_SCHEMA })
   @ApiProblems('LISTING_NOT_FOUND', 'INVALID_CURSOR', 'INVALID_LIMIT', 'INVALID_SORT')
   async listing(
     @Param('listingId', new UuidParamPipe('listingId')) listingId: string,

@@ -1,6 +1,8 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import { OPD, buyerKey, issueCard, orderBody, sellingVendor } from '../support/purchase-session.js';
+import { randomUUID } from 'node:crypto';
+import { testMetadata } from '../support/events.js';
+import { OPD, buyerKey, issueCard, orderBody, pollUntil, sellingVendor } from '../support/purchase-session.js';
 import { TestApp } from '../support/test-app.js';
 
 // ajv-formats is CommonJS: the plugin is its default export.
@@ -13,6 +15,15 @@ const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'tr
 const NOT_A_PROBLEM = new Set(['GET /health 503', 'GET /health/ready 503']);
 const UNKNOWN_UUID = '00000000-0000-4000-8000-000000000000';
 const REQUEST_TIMEOUT_MS = 30_000;
+/**
+ * The only objects of a success answer whose members the document leaves open, each with why.
+ * Every other object in a 2xx JSON schema names its members.
+ */
+const FREE_FORM: readonly (readonly [RegExp, string])[] = [
+  [/\.publicView$/, "an event's public view before its `type` narrows it: the object's allOf gives, for each event type, its public schema (docs/asyncapi.yaml) or null"],
+  [/^GET \/audit\/leaves 200\.leaves\[\]\.event\.(data|metadata)$/, "a whole stored event for auditors: data as written (its type's internal schema in docs/asyncapi.yaml, unless a person's data was erased since), metadata as its writer set it"],
+  [/^GET \/(admin|public)\/red-flags(\/\{flagId\})? 200(\.items\[\])?\.parameters$/, "a red flag's parameters: the policy values and findings of its rule, different for each rule (docs/red-flags.md)"],
+];
 
 type Json = Record<string, any>;
 interface Operation {
@@ -111,6 +122,32 @@ describe('OpenAPI contract (e2e)', () => {
       ),
     );
     expect(missing.map(({ key }) => key)).toEqual([]);
+  });
+
+  it('names the members of every object in a 2xx JSON answer (outside the listed free-form ones)', () => {
+    const components = document.components.schemas as Json;
+    const loose: string[] = [];
+    const visit = (schema: Json | undefined, at: string, seen: Set<Json>): void => {
+      const resolved = schema?.$ref ? components[String(schema.$ref).split('/').pop()!] : schema;
+      if (!resolved || typeof resolved !== 'object' || seen.has(resolved)) return;
+      const next = new Set(seen).add(resolved);
+      const types = ([] as unknown[]).concat(resolved.type ?? []);
+      const composed = ['allOf', 'oneOf', 'anyOf'].some((keyword) => Array.isArray(resolved[keyword]));
+      const map = typeof resolved.additionalProperties === 'object';
+      if (types.includes('object') && !resolved.properties && !composed && !map && !FREE_FORM.some(([where]) => where.test(at))) loose.push(at);
+      if (types.includes('array') && !resolved.items) loose.push(`${at}[]`);
+      for (const [name, member] of Object.entries((resolved.properties ?? {}) as Json)) visit(member, `${at}.${name}`, next);
+      if (resolved.items) visit(resolved.items, `${at}[]`, next);
+      if (map) visit(resolved.additionalProperties, `${at}{}`, next);
+      for (const keyword of ['allOf', 'oneOf', 'anyOf']) for (const part of (resolved[keyword] ?? []) as Json[]) visit(part, at, next);
+    };
+    for (const { key, operation } of operations) {
+      for (const [status, response] of Object.entries(operation.responses as Json)) {
+        if (!/^2\d\d$/.test(status)) continue;
+        for (const [type, media] of Object.entries((response.content ?? {}) as Json)) if (type.includes('json')) visit(media.schema, `${key} ${status}`, new Set());
+      }
+    }
+    expect(loose).toEqual([]);
   });
 
   it('answers every error status with application/problem+json, the Problem schema and the list of its codes', () => {
@@ -294,6 +331,88 @@ describe('OpenAPI contract (e2e)', () => {
     }
     expect(wrong).toEqual([]);
     expect(sent).toBeGreaterThan(150);
+  });
+
+  it('answers the hand-built reads (public details, spending, as-of, log proofs, dead letters, health, red flags, ...) in a session with data, with bodies valid against their schemas', async () => {
+    const admin = app.issueKey('admin');
+    const auditor = app.issueKey('auditor');
+    const vendor = await sellingVendor(app, admin, [25_000, 40_000]);
+    const buyer = await buyerKey(app, admin);
+    const cardId = await issueCard(app, admin, 10_000_000);
+    const placed = await app.request('POST', '/orders', { token: buyer, body: orderBody(vendor, cardId, [{ listingIndex: 0, quantity: 2 }, { listingIndex: 1, quantity: 1 }]) });
+    expect(placed.status).toBe(201);
+    const orderId: string = placed.body.orderId;
+    // The same order again, from the same OPD to the same vendor: a duplicate-payment red flag.
+    const again = await app.request('POST', '/orders', { token: buyer, body: orderBody(vendor, cardId, [{ listingIndex: 0, quantity: 2 }, { listingIndex: 1, quantity: 1 }]) });
+    expect(again.status).toBe(201);
+    // The order is paid, so that spending, the vendor's sales and the journal have rows.
+    await pollUntil(app, buyer, `/orders/${orderId}`, (order) => order.status === 'authorised');
+    expect((await app.request('POST', `/orders/${orderId}/accept`, { token: vendor.vendorToken })).status).toBe(200);
+    expect((await app.request('POST', `/orders/${orderId}/ship`, { token: vendor.vendorToken, body: { note: 'dikirim' } })).status).toBe(200);
+    const today = new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10);
+    expect((await app.request('POST', `/orders/${orderId}/receive`, { token: buyer, body: { bastNumber: 'BAST/001/OPENAPI/2026', bastDate: today } })).status).toBe(200);
+    await pollUntil(app, buyer, `/orders/${orderId}`, (order) => order.status === 'paid');
+    // A rejection of a vendor that never registered: the NIB-release process parks it as a dead letter.
+    await app.store.appendToStream(`import-${randomUUID()}`, [{ id: randomUUID(), type: 'VendorRejected', data: { vendorId: randomUUID(), reason: 'ditolak' }, metadata: testMetadata }], { expectedRevision: 'no_stream' });
+    const letters = await pollUntil(app, admin, '/admin/dead-letters?status=open', (page) => page.items.length > 0);
+    const letterId: number = letters.items[0].id;
+    // The order's events are in a signed checkpoint once its stream proof answers.
+    await pollUntil(app, '', `/log/proofs/stream?streamId=order-${orderId}`, (proof) => proof.events.length > 0 && !proof.truncated);
+    await pollUntil(app, admin, '/public/spending', (page) => page.items.length > 0);
+    const flags = await pollUntil(app, admin, '/admin/red-flags', (page) => page.items.length > 0);
+    const flagId: string = flags.items[0].flagId;
+
+    const nib: string = (await app.request('GET', `/vendors/${vendor.vendorId}`, { token: admin })).body.nib;
+    const at = encodeURIComponent(new Date().toISOString());
+    const reads: { key: string; url: string; token?: string; nonEmpty?: (body: Json) => unknown[] }[] = [
+      { key: 'GET /public/summary', url: '/public/summary' },
+      { key: 'GET /public/transactions/{orderId}', url: `/public/transactions/${orderId}`, nonEmpty: (body) => [body.transaction].concat(body.lines, body.events) },
+      { key: 'GET /public/vendors/{vendorId}', url: `/public/vendors/${vendor.vendorId}`, nonEmpty: (body) => [...body.sales.byMonth, ...body.sales.byCategory, ...body.sales.byOpd, ...body.listings.items] },
+      { key: 'GET /public/catalog/{listingId}', url: `/public/catalog/${vendor.listingIds[0]}`, nonEmpty: (body) => body.prices.items },
+      { key: 'GET /public/transactions', url: '/public/transactions', nonEmpty: (body) => body.items },
+      { key: 'GET /admin/red-flags', url: '/admin/red-flags', token: auditor, nonEmpty: (body) => body.items },
+      { key: 'GET /admin/red-flags/{flagId}', url: `/admin/red-flags/${flagId}`, token: auditor },
+      { key: 'GET /public/red-flags', url: '/public/red-flags', nonEmpty: (body) => body.items },
+      { key: 'GET /public/red-flags/{flagId}', url: `/public/red-flags/${flagId}` },
+      { key: 'GET /admin/orders/{orderId}', url: `/admin/orders/${orderId}`, token: auditor, nonEmpty: (body) => body.lines },
+      { key: 'GET /admin/projections', url: '/admin/projections', token: auditor, nonEmpty: (body) => body.projections },
+      { key: 'GET /policy', url: '/policy' },
+      { key: 'GET /nibs/{nib}', url: `/nibs/${nib}`, token: auditor },
+      { key: 'GET /cards/{cardId}', url: `/cards/${cardId}`, token: auditor, nonEmpty: (body) => body.holds },
+      { key: 'GET /orders/{orderId}', url: `/orders/${orderId}`, token: auditor, nonEmpty: (body) => [body.hold, body.bast] },
+      { key: 'GET /public/spending', url: '/public/spending?by=opd', nonEmpty: (body) => body.items },
+      { key: 'GET /public/spending/targets', url: '/public/spending/targets', nonEmpty: (body) => [...body.byKabupatenKota.items, ...body.byOpd.items] },
+      { key: 'GET /audit/as-of/cards/{cardId}', url: `/audit/as-of/cards/${cardId}?at=${at}`, token: auditor },
+      { key: 'GET /audit/as-of/orders/{orderId}', url: `/audit/as-of/orders/${orderId}?at=${at}`, token: auditor },
+      { key: 'GET /audit/as-of/vendors/{vendorId}', url: `/audit/as-of/vendors/${vendor.vendorId}?at=${at}`, token: auditor },
+      { key: 'GET /audit/as-of/listings/{listingId}', url: `/audit/as-of/listings/${vendor.listingIds[0]}?at=${at}`, token: auditor },
+      { key: 'GET /audit/as-of/balances', url: `/audit/as-of/balances?at=${at}`, token: auditor, nonEmpty: (body) => [...body.cards, ...body.trialBalance.accounts] },
+      { key: 'GET /admin/journal/trial-balance', url: '/admin/journal/trial-balance', token: auditor, nonEmpty: (body) => body.accounts },
+      { key: 'GET /log/proofs/inclusion', url: '/log/proofs/inclusion?leafIndex=0' },
+      { key: 'GET /log/proofs/stream', url: `/log/proofs/stream?streamId=order-${orderId}`, nonEmpty: (body) => body.events },
+      { key: 'GET /log/proofs/consistency', url: '/log/proofs/consistency?from=1' },
+      { key: 'GET /log/leaves', url: '/log/leaves?start=0&end=20', nonEmpty: (body) => body.leaves },
+      { key: 'GET /audit/leaves', url: '/audit/leaves?start=0&end=20', token: auditor, nonEmpty: (body) => body.leaves },
+      { key: 'GET /admin/dead-letters', url: '/admin/dead-letters', token: auditor, nonEmpty: (body) => body.items },
+      { key: 'GET /admin/dead-letters/{id}', url: `/admin/dead-letters/${letterId}`, token: auditor },
+      { key: 'GET /health', url: '/health', nonEmpty: (body) => body.subscriptions },
+      { key: 'GET /health/live', url: '/health/live' },
+      { key: 'GET /health/ready', url: '/health/ready' },
+    ];
+    const wrong: unknown[] = [];
+    for (const { key, url, token, nonEmpty } of reads) {
+      const response = await app.request('GET', url, token ? { token } : {});
+      const errors = response.status === 200 ? validates(key, '200', response.body) : [`status ${response.status}: ${JSON.stringify(response.body).slice(0, 300)}`];
+      if (errors.length > 0) wrong.push({ key, url, errors });
+      else if (nonEmpty && nonEmpty(response.body).length === 0) wrong.push({ key, url, errors: ['nothing in the answer to check'] });
+    }
+    const retried = await app.request('POST', `/admin/dead-letters/${letterId}/retry`, { token: admin });
+    expect(retried.status).toBe(200);
+    expect(validates('POST /admin/dead-letters/{id}/retry', '200', retried.body)).toEqual([]);
+    const dismissed = await app.request('POST', `/admin/dead-letters/${letterId}/dismiss`, { token: admin, body: { reason: 'the vendor never registered' } });
+    expect(dismissed.status).toBe(200);
+    expect(validates('POST /admin/dead-letters/{id}/dismiss', '200', dismissed.body)).toEqual([]);
+    expect(wrong).toEqual([]);
   });
 
   /** The schema errors of a body against the document's response for an operation and status (empty: valid). */

@@ -3,7 +3,7 @@ import { cardsProjection } from '../../../projections/cards/cards.projection.js'
 import { journalProjection } from '../../../projections/journal/journal.projection.js';
 import type { EventStore, RecordedEvent } from '../../event-store/event-store.port.js';
 import { ProjectionEngine } from '../../read-models/projection-engine.js';
-import { trialBalance } from '../../read-models/queries/trial-balance.js';
+import { trialBalance, type TrialBalance } from '../../read-models/queries/trial-balance.js';
 import { AsOfPoint, isWithin } from './as-of-point.js';
 
 /** Cards per HTTP answer of the as-of balances; the next page starts after `nextAfterCardId`. */
@@ -24,7 +24,7 @@ export interface BalancesAsOf {
   /** The last event replayed: the balances are exactly those after it. Null when no event was within the point. */
   readonly lastEvent: { readonly position: string; readonly recordedAt: string } | null;
   readonly eventsReplayed: number;
-  readonly trialBalance: Record<string, unknown>;
+  readonly trialBalance: TrialBalance;
   readonly cards: readonly CardBalanceAsOf[];
   readonly nextAfterCardId: string | null;
 }

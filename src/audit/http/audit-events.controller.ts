@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public, Roles } from '../../auth/roles.decorator.js';
 import type { EventStore } from '../../event-store/event-store.port.js';
@@ -23,7 +23,6 @@ export class AuditEventsController {
 
   @Get('audit/events')
   @Roles('admin', 'auditor')
-  @ApiBearerAuth()
   @ApiOperation({
     summary: 'Export the events as NDJSON, whole (auditors, admins)',
     description: `One event per line: position, streamId, revision, id, type, data, metadata, recordedAt, and commitment when the store keeps one. ${RESUME}`,

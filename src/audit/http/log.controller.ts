@@ -8,6 +8,7 @@ import { AUDIT_LEAVES_PAGE_MAX, LOG_LEAVES_PAGE_MAX, LogQueries, STREAM_PROOFS_M
 import { parseTilePath } from '../tiles.js';
 import { ConsistencyQueryDto, InclusionQueryDto, LeafRangeQueryDto, StreamProofQueryDto } from './log-query.dto.js';
 import { ApiJsonResponse, ApiMediaResponse, ApiProblems } from '../../http/openapi/api-responses.js';
+import { AUDIT_LEAF_PAGE_SCHEMA, CONSISTENCY_PROOF_SCHEMA, INCLUSION_PROOF_SCHEMA, LEAF_PAGE_SCHEMA, STREAM_PROOF_SCHEMA } from './log.schemas.js';
 
 const TILE_PREFIX = '/log/tile/';
 /** Full tiles never change; partial ones and the checkpoint do. */
@@ -42,7 +43,7 @@ export class LogController {
   @Get('proofs/inclusion')
   @Public()
   @ApiOperation({ summary: 'Inclusion proof of one event (by position, eventId or leafIndex) in the tree of treeSize, with its public leaf record and the checkpoint' })
-  @ApiJsonResponse('the proof, the leaf record and the checkpoint')
+  @ApiJsonResponse('the proof, the leaf record and the checkpoint', { schema: INCLUSION_PROOF_SCHEMA })
   @ApiProblems('LOG_QUERY_INVALID', 'LOG_CHECKPOINT_NOT_FOUND', 'LOG_LEAF_NOT_FOUND', 'LOG_LEAF_NOT_IN_TREE', 'LOG_TREE_SIZE_BEYOND_HEAD')
   inclusion(@Query() query: InclusionQueryDto): Record<string, unknown> {
     return {
@@ -58,7 +59,7 @@ export class LogController {
   @Get('proofs/stream')
   @Public()
   @ApiOperation({ summary: `A transaction's events (one stream: an order, a card...), at most ${STREAM_PROOFS_MAX}, each with its public leaf record and inclusion proof against one checkpoint` })
-  @ApiJsonResponse('the events with their proofs and the checkpoint')
+  @ApiJsonResponse('the events with their proofs and the checkpoint', { schema: STREAM_PROOF_SCHEMA })
   @ApiProblems('LOG_QUERY_INVALID', 'LOG_CHECKPOINT_NOT_FOUND', 'LOG_LEAF_NOT_FOUND', 'LOG_LEAF_NOT_IN_TREE', 'LOG_TREE_SIZE_BEYOND_HEAD')
   stream(@Query() query: StreamProofQueryDto): Record<string, unknown> {
     return { ...this.queries.streamInclusion(query.streamId, query.treeSize) };
@@ -67,7 +68,7 @@ export class LogController {
   @Get('proofs/consistency')
   @Public()
   @ApiOperation({ summary: 'Consistency proof that the tree of `to` extends the tree of `from` (RFC 9162 section 2.1.4)' })
-  @ApiJsonResponse('the proof and the checkpoint')
+  @ApiJsonResponse('the proof and the checkpoint', { schema: CONSISTENCY_PROOF_SCHEMA })
   @ApiProblems('LOG_QUERY_INVALID', 'LOG_CHECKPOINT_NOT_FOUND', 'LOG_LEAF_NOT_FOUND', 'LOG_LEAF_NOT_IN_TREE', 'LOG_TREE_SIZE_BEYOND_HEAD')
   consistency(@Query() query: ConsistencyQueryDto): Record<string, unknown> {
     return { ...this.queries.consistency(query.from, query.to) };
@@ -76,7 +77,7 @@ export class LogController {
   @Get('leaves')
   @Public()
   @ApiOperation({ summary: `Public leaf records [start, end), at most ${LOG_LEAVES_PAGE_MAX}: the public view and salted digest of each event` })
-  @ApiJsonResponse('the leaf records')
+  @ApiJsonResponse('the leaf records', { schema: LEAF_PAGE_SCHEMA })
   @ApiProblems('LOG_QUERY_INVALID', 'LOG_CHECKPOINT_NOT_FOUND', 'LOG_LEAF_NOT_FOUND', 'LOG_LEAF_NOT_IN_TREE', 'LOG_TREE_SIZE_BEYOND_HEAD')
   leaves(@Query() query: LeafRangeQueryDto): Record<string, unknown> {
     return { ...this.queries.leaves(query.start, query.end) };
@@ -106,7 +107,7 @@ export class AuditLeavesController {
   @Get('leaves')
   @Roles('auditor')
   @ApiOperation({ summary: `Leaves [start, end), at most ${AUDIT_LEAVES_PAGE_MAX}, each with the whole event and its salt, so the private digest can be recomputed` })
-  @ApiJsonResponse('the leaves with whole events and salts')
+  @ApiJsonResponse('the leaves with whole events and salts', { schema: AUDIT_LEAF_PAGE_SCHEMA })
   @ApiProblems('LOG_QUERY_INVALID', 'LOG_CHECKPOINT_NOT_FOUND', 'LOG_LEAF_NOT_FOUND', 'LOG_LEAF_NOT_IN_TREE', 'LOG_TREE_SIZE_BEYOND_HEAD')
   async leaves(@Query() query: LeafRangeQueryDto): Promise<Record<string, unknown>> {
     return { ...(await this.queries.auditLeaves(query.start, query.end)) };

@@ -1,7 +1,7 @@
 import type { Hold, IssuedCard } from '../domain/card.state.js';
 import { availableRupiah } from '../domain/card.state.js';
 import type { SchemaObject } from '@nestjs/swagger';
-import { REVISION_SCHEMA, orNull } from '../../http/openapi/api-responses.js';
+import { REVISION_SCHEMA, objectSchema } from '../../http/openapi/api-responses.js';
 
 /**
  * A card as admins, auditors and its own OPD see it: masked number, balances, its open holds and
@@ -28,6 +28,20 @@ export function cardView(card: IssuedCard, revision: bigint): Record<string, unk
   };
 }
 
+const HOLD_BASE = { orderId: { type: 'string', format: 'uuid' }, amountRupiah: { type: 'integer', minimum: 0 } } satisfies Record<'orderId' | 'amountRupiah', SchemaObject>;
+const holdStatus = (...statuses: Hold['status'][]): SchemaObject => ({ type: 'string', enum: statuses });
+
+/** A hold by its status: open (held), or one of the card's recent ended or declined ones. */
+const HOLD_SCHEMA: SchemaObject = {
+  type: 'object',
+  oneOf: [
+    objectSchema<Extract<Hold, { status: 'held' }>>({ status: holdStatus('held'), ...HOLD_BASE, expiresAt: { type: 'string', format: 'date-time' } }),
+    objectSchema<Extract<Hold, { status: 'captured' }>>({ status: holdStatus('captured'), ...HOLD_BASE, capturedRupiah: { type: 'integer', minimum: 0 } }),
+    objectSchema<Extract<Hold, { status: 'voided' | 'expired' }>>({ status: holdStatus('voided', 'expired'), ...HOLD_BASE }),
+    objectSchema<Extract<Hold, { status: 'declined' }>>({ status: holdStatus('declined'), ...HOLD_BASE, reason: { type: 'string' } }),
+  ],
+};
+
 /** The OpenAPI schema of cardView's answer. */
 export const CARD_VIEW_SCHEMA: SchemaObject = {
   type: 'object',
@@ -45,7 +59,7 @@ export const CARD_VIEW_SCHEMA: SchemaObject = {
     heldRupiah: { type: 'integer' },
     capturedUnsettledRupiah: { type: 'integer' },
     availableRupiah: { type: 'integer' },
-    holds: { type: 'array', items: { type: 'object', required: ['status', 'orderId', 'amountRupiah'] } },
+    holds: { type: 'array', items: HOLD_SCHEMA },
     settledStatements: { type: 'array', items: { type: 'string' } },
     revision: REVISION_SCHEMA,
   },

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Inject, Param, Post, Req, Res, UseInterceptors } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { AuthenticatedRequest } from '../../auth/auth.guard.js';
 import { Roles } from '../../auth/roles.decorator.js';
@@ -52,7 +52,6 @@ export class CardsController {
 
   @Get(':cardId')
   @Roles('admin', 'auditor', 'buyer')
-  @ApiBearerAuth()
   @ApiOperation({ summary: 'One card folded from its stream: limit, held, captured-unsettled, available and every hold (admins, auditors, its own OPD; to another OPD 404 as if missing)' })
   @ApiJsonResponse('the card; ETag is its stream revision', { etag: true, schema: CARD_VIEW_SCHEMA })
   @ApiProblems('CARD_NOT_FOUND')

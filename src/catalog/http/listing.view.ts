@@ -3,7 +3,8 @@ import type { ListingEvent } from '../domain/listing.events.js';
 import type { ListingState } from '../domain/listing.state.js';
 import type { VendorState } from '../../vendors/domain/vendor.state.js';
 import type { SchemaObject } from '@nestjs/swagger';
-import { REVISION_SCHEMA, orNull } from '../../http/openapi/api-responses.js';
+import { REVISION_SCHEMA, objectSchema } from '../../http/openapi/api-responses.js';
+import { ROLES, type Actor } from '../../kernel/actor.js';
 
 /**
  * A listing with its whole public price history: every price, when and by whom it was set, and
@@ -63,7 +64,7 @@ export const LISTING_VIEW_SCHEMA: SchemaObject = {
       items: {
         type: 'object',
         required: ['priceRupiah', 'occurredAt', 'actor', 'revision'],
-        properties: { priceRupiah: { type: 'integer' }, occurredAt: { type: 'string' }, actor: { type: 'object', required: ['id', 'role'] }, revision: REVISION_SCHEMA },
+        properties: { priceRupiah: { type: 'integer' }, occurredAt: { type: 'string' }, actor: objectSchema<Pick<Actor, 'id' | 'role'>>({ id: { type: 'string' }, role: { type: 'string', enum: [...ROLES] } }, { description: 'who changed the price' }), revision: REVISION_SCHEMA },
       },
     },
   },

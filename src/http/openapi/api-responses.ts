@@ -62,10 +62,10 @@ const READ_MODEL_POSITION_HEADER: HeadersObject = {
 };
 
 /** One page of a keyset-paged list: JSON, or the same rows as CSV (format=csv or Accept: text/csv; the next cursor then in X-Next-Cursor). */
-export function ApiPageResponse(description: string, options: { csv?: boolean; readModel?: boolean; spec?: ListSpec; rows?: 'as-listed' | 'reshaped' } = {}): MethodDecorator {
-  const { csv = true, readModel = true, spec, rows = 'as-listed' } = options;
-  // A route that reshapes its rows (parsed JSON fields, renamed members) states only that they are objects.
-  const response = pageResponse(description, csv, readModel, spec && rows === 'as-listed' ? listItemSchema(spec) : OBJECT);
+export function ApiPageResponse(description: string, options: { csv?: boolean; readModel?: boolean; spec?: ListSpec; item?: SchemaObject } = {}): MethodDecorator {
+  const { csv = true, readModel = true, spec, item } = options;
+  // A route that reshapes its rows (parsed JSON fields, added members) gives the schema of its rows as `item`.
+  const response = pageResponse(description, csv, readModel, item ?? (spec ? listItemSchema(spec) : OBJECT));
   if (!spec) return response;
   // The list's own sort keys, ascending or with - descending: any other sort is 400 INVALID_SORT.
   const sorts = Object.keys(spec.sorts).flatMap((name) => [name, `-${name}`]);
@@ -115,7 +115,7 @@ export const orNull = (type: string): SchemaObject => ({ type: [type, 'null'] })
 export const REVISION_SCHEMA: SchemaObject = { type: 'string', pattern: '^-?\\d+$' };
 
 /** A read-model list's row: every field of its spec, booleans as booleans, the others as SQLite gives them. */
-function listItemSchema(spec: Pick<ListSpec, 'fields' | 'booleanFields'>): SchemaObject {
+export function listItemSchema(spec: Pick<ListSpec, 'fields' | 'booleanFields'>): SchemaObject {
   const booleans = new Set(spec.booleanFields ?? []);
   const fields = Object.keys(spec.fields);
   return {
@@ -124,3 +124,34 @@ function listItemSchema(spec: Pick<ListSpec, 'fields' | 'booleanFields'>): Schem
     properties: Object.fromEntries(fields.map((field) => [field, booleans.has(field) ? { type: 'boolean' } : ({ type: ['string', 'number', 'null'] } as unknown as SchemaObject)])),
   };
 }
+
+/**
+ * An object schema whose properties the type checker holds to a TypeScript type: every member
+ * of T must be described (all required unless listed in `optional`), and no other.
+ */
+export function objectSchema<T extends object>(
+  properties: { readonly [K in keyof Required<T>]: SchemaObject },
+  options: { optional?: readonly (keyof T & string)[]; description?: string; closed?: boolean } = {},
+): SchemaObject {
+  const optional = new Set<string>(options.optional ?? []);
+  return {
+    type: 'object',
+    ...(options.description ? { description: options.description } : {}),
+    required: Object.keys(properties).filter((name) => !optional.has(name)),
+    properties: properties as Record<string, SchemaObject>,
+    ...(options.closed ? { additionalProperties: false } : {}),
+  };
+}
+
+/** An array of `items`. */
+export const arrayOf = (items: SchemaObject): SchemaObject => ({ type: 'array', items });
+/** A value of `schema` or null (JSON Schema 2020-12: a type union). */
+export const nullable = (schema: SchemaObject): SchemaObject => ({ ...schema, type: [schema.type as string, 'null'] }) as unknown as SchemaObject;
+export const STRING: SchemaObject = { type: 'string' };
+export const INTEGER: SchemaObject = { type: 'integer' };
+export const RUPIAH: SchemaObject = { type: 'integer', minimum: 0, description: 'whole rupiah' };
+export const UUID: SchemaObject = { type: 'string', format: 'uuid' };
+export const DATE_TIME: SchemaObject = { type: 'string', format: 'date-time' };
+export const BOOLEAN: SchemaObject = { type: 'boolean' };
+/** A free-form object, stated as such (a redacted event payload, a projection's own state). */
+export const FREE_FORM: SchemaObject = { type: 'object', additionalProperties: true };

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Inject, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public, Roles } from '../../auth/roles.decorator.js';
 import { CommandPipeline } from '../../event-store/command-pipeline.js';
@@ -48,7 +48,6 @@ export class OpdsController {
 
   @Get()
   @Roles('admin', 'auditor')
-  @ApiBearerAuth()
   @ApiOperation({ summary: 'The OPD registry (read model)', description: `sort: ${Object.keys(OPD_LIST.sorts).join(', ')}` })
   @ApiProduces('application/json', 'text/csv')
   @ApiPageResponse('registered OPDs', { spec: OPD_LIST })

@@ -1,9 +1,11 @@
 import type { Actor } from '../../kernel/actor.js';
 import { DomainError, notFound } from '../../kernel/errors.js';
 import { mayReadOrder } from '../domain/order.decider.js';
-import type { PlacedOrder } from '../domain/order.state.js';
 import type { SchemaObject } from '@nestjs/swagger';
-import { REVISION_SCHEMA, orNull } from '../../http/openapi/api-responses.js';
+import { REVISION_SCHEMA, objectSchema } from '../../http/openapi/api-responses.js';
+import { CATEGORIES } from '../../catalog/domain/categories.js';
+import { PAYMENT_FAILURE_CODE_PATTERN, PAYMENT_FAILURE_REASON_LENGTH_MAX, PAYMENT_STEPS, type OrderBuyer, type OrderLine, type PaymentFailure } from '../domain/order.events.js';
+import type { Bast, OrderHold, PlacedOrder } from '../domain/order.state.js';
 
 /** A missing order, and one the caller may not see: the same 404, so it learns nothing of it. */
 export function orderNotFound(orderId: string): DomainError {
@@ -19,6 +21,28 @@ export function orderView(order: PlacedOrder, revision: bigint): Record<string, 
   return { ...order, revision: revision.toString() };
 }
 
+const ORDER_LINE_SCHEMA = objectSchema<OrderLine>({
+  listingId: { type: 'string', format: 'uuid' },
+  listingRevision: { type: 'integer', minimum: 0, description: 'the listing revision the unit price was read at' },
+  title: { type: 'string' },
+  category: { type: 'string', enum: Object.keys(CATEGORIES) },
+  unit: { type: 'string' },
+  quantity: { type: 'integer', minimum: 1 },
+  unitPriceRupiah: { type: 'integer', minimum: 0 },
+  lineTotalRupiah: { type: 'integer', minimum: 0 },
+  isDomesticProduct: { type: 'boolean' },
+});
+
+const PAYMENT_FAILURE_SCHEMA = objectSchema<PaymentFailure>(
+  {
+    step: { type: 'string', enum: [...PAYMENT_STEPS] },
+    code: { type: 'string', pattern: PAYMENT_FAILURE_CODE_PATTERN.source },
+    reason: { type: 'string', maxLength: PAYMENT_FAILURE_REASON_LENGTH_MAX },
+    policyRevision: { type: 'integer', minimum: 0 },
+  },
+  { optional: ['policyRevision'], description: 'the last payment step that was refused, until the order is paid' },
+);
+
 /** The OpenAPI schema of orderView's answer: the order's state, by status. */
 export const ORDER_VIEW_SCHEMA: SchemaObject = {
   type: 'object',
@@ -26,21 +50,21 @@ export const ORDER_VIEW_SCHEMA: SchemaObject = {
   properties: {
     orderId: { type: 'string', format: 'uuid' },
     status: { type: 'string', enum: ['placed', 'authorised', 'declined', 'accepted', 'rejected', 'shipped', 'received', 'paid', 'cancelled', 'expired'] },
-    buyer: { type: 'object', required: ['opdCode'] },
+    buyer: objectSchema<OrderBuyer>({ opdCode: { type: 'string' }, opdName: { type: 'string' }, kabupatenKotaCode: { type: 'string' }, officialName: { type: 'string' } }),
     vendorId: { type: 'string', format: 'uuid' },
     vendorScale: { type: 'string' },
     cardId: { type: 'string', format: 'uuid' },
-    lines: { type: 'array', minItems: 1, items: { type: 'object', required: ['listingId', 'quantity'] } },
+    lines: { type: 'array', minItems: 1, items: ORDER_LINE_SCHEMA },
     shippingRupiah: { type: 'integer', minimum: 0 },
     totalRupiah: { type: 'integer', minimum: 0 },
     domesticUmkPurchase: { type: 'boolean' },
     placedPolicyRevision: { type: 'integer' },
     placedAt: { type: 'string' },
-    hold: { type: 'object', required: ['amountRupiah', 'expiresAt'] },
-    bast: { type: 'object', required: ['bastNumber', 'bastDate'] },
+    hold: objectSchema<OrderHold>({ amountRupiah: { type: 'integer', minimum: 0 }, expiresAt: { type: 'string', format: 'date-time' } }),
+    bast: objectSchema<Bast>({ bastNumber: { type: 'string' }, bastDate: { type: 'string', format: 'date' } }),
     paidRupiah: { type: 'integer' },
     reason: { type: 'string' },
-    paymentFailure: { type: 'object' },
+    paymentFailure: PAYMENT_FAILURE_SCHEMA,
     revision: REVISION_SCHEMA,
   },
 };

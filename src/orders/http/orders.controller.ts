@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { AuthenticatedRequest } from '../../auth/auth.guard.js';
 import { Roles } from '../../auth/roles.decorator.js';
@@ -54,7 +54,6 @@ export class OrdersController {
 
   @Get(':orderId')
   @Roles('admin', 'auditor', 'buyer', 'vendor')
-  @ApiBearerAuth()
   @ApiOperation({ summary: 'One order folded from its stream (admins, auditors, the buying OPD, the order\'s vendor; to anyone else 404 as if missing)' })
   @ApiJsonResponse('the order; ETag is its stream revision', { etag: true, schema: ORDER_VIEW_SCHEMA })
   @ApiProblems('ORDER_NOT_FOUND')

@@ -13,6 +13,7 @@ import { SetPolicyCommand } from '../application/set-policy.handler.js';
 import { DEFAULT_POLICY, PolicyValues, RED_FLAG_POLICY_DEFAULTS, policyAt } from '../domain/policy.js';
 import { SetPolicyDto } from './set-policy.dto.js';
 import { ApiJsonResponse, ApiProblems } from '../../http/openapi/api-responses.js';
+import { POLICY_SCHEMA } from './policy.schema.js';
 
 @ApiTags('policy')
 @Controller('policy')
@@ -26,7 +27,7 @@ export class PolicyController {
   @Get()
   @Public()
   @ApiOperation({ summary: 'The policy in force now, and every version with its revision and effective date' })
-  @ApiJsonResponse('{ current, versions }: the policy in force and every version')
+  @ApiJsonResponse('{ current, versions }: the policy in force and every version', { schema: POLICY_SCHEMA })
   async current(): Promise<Record<string, unknown>> {
     const state = await this.policies.state();
     return { current: policyAt(state, this.clock.now()), versions: [DEFAULT_POLICY, ...state.versions] };

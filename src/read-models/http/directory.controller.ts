@@ -1,5 +1,5 @@
 import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Roles } from '../../auth/roles.decorator.js';
 import { UuidParamPipe } from '../../http/uuid-param.pipe.js';
@@ -12,7 +12,6 @@ import { ApiPageResponse, ApiProblems } from '../../http/openapi/api-responses.j
 
 
 @ApiTags('read models (admin)')
-@ApiBearerAuth()
 @Roles('admin', 'auditor')
 @Controller('admin')
 export class DirectoryController {

@@ -1,5 +1,5 @@
 import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Roles } from '../../auth/roles.decorator.js';
 import { UuidParamPipe } from '../../http/uuid-param.pipe.js';
@@ -17,7 +17,8 @@ import {
 } from '../queries/ledger.queries.js';
 import { ensureFresh, listReply } from './read-model-reply.js';
 import { ReadModelQueryService } from '../read-model-query.service.js';
-import { trialBalance } from '../queries/trial-balance.js';
+import { trialBalance, type TrialBalance } from '../queries/trial-balance.js';
+import { TRIAL_BALANCE_SCHEMA } from './trial-balance.schema.js';
 import {
   CardHoldListQueryDto,
   CardListQueryDto,
@@ -28,14 +29,21 @@ import {
   TimelineQueryDto,
 } from './ledger-query.dto.js';
 import { FreshnessDto } from './read-model-query.dto.js';
-import { ApiPageResponse, ApiProblems, ApiReadModelResponse } from '../../http/openapi/api-responses.js';
+import { ApiPageResponse, ApiProblems, ApiReadModelResponse, arrayOf, listItemSchema } from '../../http/openapi/api-responses.js';
 
 const sortsOf = (spec: { sorts: Record<string, string> }): string => `sort: ${Object.keys(spec.sorts).join(', ')} (prefix - for descending)`;
 /** An order has at most ORDER_LINES_MAX (50) lines: one page holds them all. */
 const ORDER_LINES_PAGE = 50;
 
+/** One order's row of the orders list, with its lines as the lines list gives them. */
+const ORDER_ROW_SCHEMA = listItemSchema(ORDER_LIST);
+const ORDER_WITH_LINES_SCHEMA = {
+  ...ORDER_ROW_SCHEMA,
+  required: [...(ORDER_ROW_SCHEMA.required ?? []), 'lines'],
+  properties: { ...ORDER_ROW_SCHEMA.properties, lines: arrayOf(listItemSchema(ORDER_LINE_LIST)) },
+};
+
 @ApiTags('read models (admin)')
-@ApiBearerAuth()
 @Roles('admin', 'auditor')
 @Controller('admin')
 export class LedgerController {
@@ -53,7 +61,7 @@ export class LedgerController {
 
   @Get('orders/:orderId')
   @ApiOperation({ summary: 'One order with its lines' })
-  @ApiReadModelResponse('the order summary and its lines')
+  @ApiReadModelResponse('the order summary and its lines', ORDER_WITH_LINES_SCHEMA)
   @ApiProblems('ORDER_NOT_FOUND')
   async order(@Param('orderId', new UuidParamPipe('orderId')) orderId: string, @Query() query: FreshnessDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
     await ensureFresh(this.queries, ['orders'], query, reply);
@@ -131,12 +139,8 @@ export class LedgerController {
     summary: 'Trial balance: debits, credits and balance per account over all cards; the net is always zero',
     description: 'unbalancedEntries counts entries whose debits differ from their credits: always 0.',
   })
-  @ApiReadModelResponse('{ accounts: [...], totalDebitRupiah, totalCreditRupiah, netRupiah, unbalancedEntries, balanced }', {
-    type: 'object',
-    required: ['accounts', 'totalDebitRupiah', 'totalCreditRupiah', 'netRupiah', 'unbalancedEntries', 'balanced'],
-    properties: { accounts: { type: 'array', items: { type: 'object' } }, unbalancedEntries: { type: 'integer', minimum: 0 }, balanced: { type: 'boolean' } },
-  })
-  async trialBalance(@Query() query: FreshnessDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
+  @ApiReadModelResponse('{ accounts: [...], totalDebitRupiah, totalCreditRupiah, netRupiah, unbalancedEntries, balanced }', TRIAL_BALANCE_SCHEMA)
+  async trialBalance(@Query() query: FreshnessDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<TrialBalance> {
     await ensureFresh(this.queries, ['journal'], query, reply);
     return trialBalance(this.queries.db);
   }

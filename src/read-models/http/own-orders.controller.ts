@@ -1,5 +1,5 @@
 import { Controller, Get, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { AuthenticatedRequest } from '../../auth/auth.guard.js';
 import { Roles } from '../../auth/roles.decorator.js';
@@ -18,7 +18,6 @@ import { ApiPageResponse, ApiProblems } from '../../http/openapi/api-responses.j
  * own, a buyer's OPD's, every order for admins and auditors.
  */
 @ApiTags('orders')
-@ApiBearerAuth()
 @Controller('orders')
 export class OwnOrdersController {
   constructor(private readonly queries: ReadModelQueryService) {}

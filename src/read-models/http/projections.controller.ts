@@ -1,16 +1,25 @@
-import type { SchemaObject } from '@nestjs/swagger';
 import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../../auth/roles.decorator.js';
 import { LAG_EVENTS_COUNTED_MAX } from '../../event-store/subscription-runner.js';
 import type { ProjectionStatus } from '../projection-runners.js';
 import { ProjectionRunners } from '../projection-runners.js';
-import { ApiJsonResponse, ApiProblems } from '../../http/openapi/api-responses.js';
+import { ApiJsonResponse, ApiProblems, arrayOf, objectSchema } from '../../http/openapi/api-responses.js';
+import { CONSUMER_STATUS_PROPERTIES } from '../../http/consumer-status.schema.js';
 
-const PROJECTIONS: SchemaObject = { type: 'object', required: ['projections'], properties: { projections: { type: 'array', items: { type: 'object' } } } };
+const PROJECTION_STATUS_SCHEMA = objectSchema<ProjectionStatus>(
+  {
+    ...CONSUMER_STATUS_PROPERTIES,
+    consumer: { type: 'string', description: 'its subscription' },
+    version: { type: 'integer', minimum: 1, description: 'a new version rebuilds it from the start' },
+    description: { type: 'string' },
+    tables: { type: 'object', description: 'rows per table', additionalProperties: { type: 'integer', minimum: 0 } },
+  },
+  { optional: ['lastError'] },
+);
+const PROJECTIONS = objectSchema<{ projections: ProjectionStatus[] }>({ projections: arrayOf(PROJECTION_STATUS_SCHEMA) });
 
 @ApiTags('read models (admin)')
-@ApiBearerAuth()
 @Controller('admin/projections')
 export class ProjectionsController {
   constructor(private readonly runners: ProjectionRunners) {}

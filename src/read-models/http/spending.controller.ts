@@ -15,7 +15,8 @@ import {
 import { ReadModelQueryService } from '../read-model-query.service.js';
 import { ensureFresh, pageSizeMax, wantsCsv } from './read-model-reply.js';
 import { SpendingFilterDto, SpendingQueryDto } from './ledger-query.dto.js';
-import { ApiJsonResponse, ApiMediaResponse, ApiProblems } from '../../http/openapi/api-responses.js';
+import { ApiJsonResponse, ApiProblems } from '../../http/openapi/api-responses.js';
+import { SPENDING_PAGE_SCHEMA, SPENDING_TARGETS_SCHEMA } from './spending.schemas.js';
 
 const FIELDS = ['key', 'label', 'amountRupiah', 'orderCount', 'umkKoperasiRupiah', 'umkKoperasiSharePercent', 'localRupiah', 'localSharePercent', 'meetsUmkKoperasiTarget'];
 
@@ -41,7 +42,7 @@ export class SpendingController {
     description: '{ by, items, nextCursor, totals, targetPercent }, or the items as text/csv (format=csv or Accept: text/csv)',
     content: {
       'application/json': {
-        schema: { type: 'object', required: ['by', 'items', 'nextCursor'], properties: { by: { type: 'string' }, items: { type: 'array', items: { type: 'object' } }, nextCursor: { type: ['string', 'null'] as unknown as 'string' } } },
+        schema: SPENDING_PAGE_SCHEMA,
       },
       'text/csv': { schema: { type: 'string' } },
     },
@@ -82,7 +83,7 @@ export class SpendingController {
   @ApiOperation({
     summary: `The ${UMK_KOPERASI_TARGET_PERCENT}% UMK/koperasi target (${UMK_KOPERASI_TARGET_RULE}) and the Banten share, overall, per kabupaten/kota and per OPD`,
   })
-  @ApiJsonResponse('{ overall, byKabupatenKota, byOpd, targetPercent }')
+  @ApiJsonResponse('{ overall, byKabupatenKota, byOpd, targetPercent }', { schema: SPENDING_TARGETS_SCHEMA })
   async targets(@Query() query: SpendingFilterDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
     await ensureFresh(this.queries, ['spending'], {}, reply);
     const filters = filtersOf(query);

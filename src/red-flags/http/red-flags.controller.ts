@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public, Roles } from '../../auth/roles.decorator.js';
 import { CommandPipeline } from '../../event-store/command-pipeline.js';
@@ -25,6 +25,7 @@ import { redFlagDecider } from '../domain/red-flag.decider.js';
 import { PUBLIC_RED_FLAG_LIST, RED_FLAG_JSON_FIELDS, RED_FLAG_LIST } from '../red-flag.queries.js';
 import { PublicRedFlagListQueryDto, RedFlagListQueryDto, ReviewRedFlagDto } from './red-flag.dto.js';
 import { ApiPageResponse, ApiProblems, ApiReadModelResponse } from '../../http/openapi/api-responses.js';
+import { PUBLIC_RED_FLAG_SCHEMA, RED_FLAG_SCHEMA } from './red-flag.schemas.js';
 
 const PROJECTIONS = [redFlagsProjection.name];
 const SORTS = `sort: ${Object.keys(RED_FLAG_LIST.sorts).join(', ')} (prefix - for descending); filters: ${Object.keys(RED_FLAG_LIST.filters).join(', ')}`;
@@ -41,11 +42,10 @@ export class RedFlagsController {
 
   @Get('admin/red-flags')
   @ApiTags('red flags')
-  @ApiBearerAuth()
   @Roles('admin', 'auditor')
   @ApiOperation({ summary: 'Red flags with their review (reason and reviewer): admins and auditors', description: SORTS })
   @ApiProduces('application/json', 'text/csv')
-  @ApiPageResponse('red flags', { spec: RED_FLAG_LIST, rows: 'reshaped' })
+  @ApiPageResponse('red flags', { spec: RED_FLAG_LIST, item: RED_FLAG_SCHEMA })
   @ApiProblems('INVALID_CURSOR', 'INVALID_LIMIT', 'INVALID_SORT')
   list(@Query() query: RedFlagListQueryDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Page | string> {
     return this.page(RED_FLAG_LIST, query, request, reply);
@@ -53,10 +53,9 @@ export class RedFlagsController {
 
   @Get('admin/red-flags/:flagId')
   @ApiTags('red flags')
-  @ApiBearerAuth()
   @Roles('admin', 'auditor')
   @ApiOperation({ summary: 'One red flag with its review; its ETag is the revision of its redflag-<flagId> stream (for If-Match on a review)' })
-  @ApiReadModelResponse('the red flag; ETag is its stream revision', undefined, { etag: true })
+  @ApiReadModelResponse('the red flag; ETag is its stream revision', RED_FLAG_SCHEMA, { etag: true })
   @ApiProblems('RED_FLAG_NOT_FOUND', 'VALIDATION_FAILED')
   async one(
     @Param('flagId', new UuidParamPipe('flagId')) flagId: string,
@@ -92,7 +91,7 @@ export class RedFlagsController {
   @ApiTags('public red flags')
   @ApiOperation({ summary: 'Red flags, public: the finding, its rule, parameters and orders, and its status (no reviewer, no reason)', description: SORTS })
   @ApiProduces('application/json', 'text/csv')
-  @ApiPageResponse('red flags, public view', { spec: PUBLIC_RED_FLAG_LIST, rows: 'reshaped' })
+  @ApiPageResponse('red flags, public view', { spec: PUBLIC_RED_FLAG_LIST, item: PUBLIC_RED_FLAG_SCHEMA })
   @ApiProblems('INVALID_CURSOR', 'INVALID_LIMIT', 'INVALID_SORT', 'VALIDATION_FAILED')
   publicList(@Query() query: PublicRedFlagListQueryDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Page | string> {
     return this.page(PUBLIC_RED_FLAG_LIST, query, request, reply);
@@ -102,7 +101,7 @@ export class RedFlagsController {
   @Public()
   @ApiTags('public red flags')
   @ApiOperation({ summary: 'One red flag, public view' })
-  @ApiReadModelResponse('the red flag, public view')
+  @ApiReadModelResponse('the red flag, public view', PUBLIC_RED_FLAG_SCHEMA)
   @ApiProblems('RED_FLAG_NOT_FOUND', 'VALIDATION_FAILED')
   async publicOne(
     @Param('flagId', new UuidParamPipe('flagId')) flagId: string,

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Roles } from '../../auth/roles.decorator.js';
 import { CommandPipeline } from '../../event-store/command-pipeline.js';
@@ -16,6 +16,7 @@ import { ReasonDto } from './vendor.dto.js';
 import { NibParamPipe } from './nib-param.pipe.js';
 import { Idempotent } from '../../idempotency/idempotent.decorator.js';
 import { ApiJsonResponse, ApiProblems } from '../../http/openapi/api-responses.js';
+import { NIB_CLAIM_VIEW_SCHEMA, nibClaimView, type NibClaimView } from './nib-claim.view.js';
 
 /**
  * Admins' view of NIB claims. A registration claims its NIB and then registers the vendor: a
@@ -33,23 +34,13 @@ export class NibsController {
 
   @Get(':nib')
   @Roles('admin', 'auditor')
-  @ApiBearerAuth()
   @ApiOperation({ summary: 'Who holds a NIB (admins, auditors): the holder\'s status, and whether the claim is orphaned (its vendor never registered)' })
-  @ApiJsonResponse('the claim; ETag is the NIB stream revision', { etag: true })
+  @ApiJsonResponse('the claim; ETag is the NIB stream revision', { etag: true, schema: NIB_CLAIM_VIEW_SCHEMA })
   @ApiProblems('NIB_NOT_FOUND')
-  async get(@Param('nib', NibParamPipe) nib: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
+  async get(@Param('nib', NibParamPipe) nib: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<NibClaimView> {
     const holding = await readNibHolding(this.pipeline, nib);
     void reply.header('ETag', etag(holding.revision));
-    const reserved = holding.state.status === 'reserved';
-    return {
-      nib,
-      status: holding.state.status,
-      vendorId: holding.vendorId,
-      vendorStatus: holding.holderStatus,
-      claimedAt: holding.claimedAt,
-      orphaned: reserved && holding.holderStatus === 'absent',
-      revision: holding.revision.toString(),
-    };
+    return nibClaimView(holding);
   }
 
   @Post(':nib/release')

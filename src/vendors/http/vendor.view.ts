@@ -3,7 +3,8 @@ import { BANTEN_KABUPATEN_KOTA } from '../domain/regions.js';
 import { maskNpwp } from '../domain/vendor-rules.js';
 import type { VendorState } from '../domain/vendor.state.js';
 import type { SchemaObject } from '@nestjs/swagger';
-import { REVISION_SCHEMA, orNull } from '../../http/openapi/api-responses.js';
+import { REVISION_SCHEMA, objectSchema, orNull } from '../../http/openapi/api-responses.js';
+import type { VendorContact } from '../domain/vendor.events.js';
 import { NIB_PATTERN } from '../domain/vendor-rules.js';
 
 /**
@@ -46,7 +47,7 @@ export const VENDOR_VIEW_SCHEMA: SchemaObject = {
     kabupatenKotaCode: { type: 'string' },
     kabupatenKotaName: orNull('string'),
     isLocal: { type: 'boolean' },
-    contact: { type: 'object', description: 'only for admins, auditors, buyers and the vendor itself' },
+    contact: objectSchema<VendorContact>({ email: { type: 'string' }, phone: { type: 'string' } }, { description: 'only for admins, auditors, buyers and the vendor itself' }),
     reason: { type: 'string', description: 'why it was rejected or suspended' },
     revision: REVISION_SCHEMA,
   },
