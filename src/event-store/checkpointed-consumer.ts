@@ -18,4 +18,14 @@ export interface CheckpointedConsumer {
   loadCheckpoint(): Promise<bigint | 'start'>;
   /** Handle the matching events of a batch, then store `checkpoint` (the batch's last position). */
   handleBatch(events: readonly RecordedEvent[], checkpoint: bigint): Promise<void>;
+  /**
+   * Optional sliding window (the process managers): resolves once the batch is admitted, while it
+   * and earlier batches may still be in flight, so the next batch is not held up by the slowest
+   * reaction of this one. The consumer stores its checkpoint as the handled prefix grows (never
+   * past an unfinished event) and reports each step through `handled`. After a failure it waits
+   * for what is in flight, keeps its checkpoint before the failed event and rejects.
+   */
+  admitBatch?(events: readonly RecordedEvent[], checkpoint: bigint, handled: (position: bigint, events: number) => void): Promise<void>;
+  /** Resolves once nothing admitted through admitBatch is in flight (before handleBatch, a retry or a stop). */
+  idle?(): Promise<void>;
 }

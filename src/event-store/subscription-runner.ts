@@ -52,6 +52,8 @@ export class SubscriptionRunner {
   private parkedTotal = 0;
   /** Batches and dead-letter retries run one at a time, so a retry never stores a checkpoint behind the runner's. */
   private exclusive: Promise<unknown> = Promise.resolve();
+  /** After a failure in a consumer's sliding window: batches up to here are handled whole, so the failure is narrowed as always. */
+  private windowResumesAfter = -1n;
   private readonly positionWaiters = new Set<{ target: bigint; resolve: () => void }>();
 
   constructor(
@@ -168,6 +170,7 @@ export class SubscriptionRunner {
       }
     } finally {
       this.stopCurrent = undefined;
+      await this.consumer.idle?.();
       await subscription.unsubscribe();
     }
   }
@@ -179,6 +182,7 @@ export class SubscriptionRunner {
    */
   retry(event: RecordedEvent): Promise<RetryOutcome> {
     return this.runExclusive(async () => {
+      await this.consumer.idle?.();
       const stored = await this.consumer.loadCheckpoint();
       try {
         await this.consumer.handleBatch([event], stored === 'start' ? event.position : stored);
@@ -189,11 +193,25 @@ export class SubscriptionRunner {
     });
   }
 
-  /** False when the runner was stopped before the batch was done (its checkpoint did not move). */
+  /**
+   * False when the runner must resume from the stored checkpoint: it was stopped before the batch
+   * was done, or a reaction in the consumer's window failed.
+   */
   private handle(batch: readonly RecordedEvent[]): Promise<boolean> {
     return this.runExclusive(async () => {
       const checkpoint = batch[batch.length - 1]!.position;
       const matching = this.consumer.filter ? batch.filter((event) => matchesFilter(event, this.consumer.filter)) : batch;
+      if (this.consumer.admitBatch && batch[0]!.position > this.windowResumesAfter) {
+        try {
+          await this.consumer.admitBatch(matching, checkpoint, (position, handled) => this.advance(position, handled));
+          return true;
+        } catch (error) {
+          if (isTransientFailure(error) || this.consumer.parksPoisonEvents === false) throw error;
+          this.logger.warn(`${this.consumer.name}: a reaction failed (${errorMessage(error)}); resuming from the checkpoint before it, a batch at a time`);
+          this.windowResumesAfter = checkpoint;
+          return false;
+        }
+      }
       try {
         await this.consumer.handleBatch(matching, checkpoint);
       } catch (error) {
