@@ -22,10 +22,19 @@ export interface CheckpointedConsumer {
    * Optional sliding window (the process managers): resolves once the batch is admitted, while it
    * and earlier batches may still be in flight, so the next batch is not held up by the slowest
    * reaction of this one. The consumer stores its checkpoint as the handled prefix grows (never
-   * past an unfinished event) and reports each step through `handled`. After a failure it waits
-   * for what is in flight, keeps its checkpoint before the failed event and rejects.
+   * past an unfinished event) and reports each step through `progress.handled`. A failure is
+   * reported through `progress.failed` at once; the next admitBatch then waits for what is in
+   * flight, keeps the checkpoint before the failed event and rejects.
    */
-  admitBatch?(events: readonly RecordedEvent[], checkpoint: bigint, handled: (position: bigint, events: number) => void): Promise<void>;
+  admitBatch?(events: readonly RecordedEvent[], checkpoint: bigint, progress: WindowProgress): Promise<void>;
   /** Resolves once nothing admitted through admitBatch is in flight (before handleBatch, a retry or a stop). */
   idle?(): Promise<void>;
+}
+
+/** How a consumer with a sliding window tells its runner what happened after admitBatch returned. */
+export interface WindowProgress {
+  /** The checkpoint was stored at `position`, `events` more events handled. */
+  handled(position: bigint, events: number): void;
+  /** A reaction failed: the runner should stop admitting and resume from the checkpoint. */
+  failed(): void;
 }

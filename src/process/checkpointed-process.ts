@@ -1,5 +1,5 @@
 import { Logger, OnModuleInit } from '@nestjs/common';
-import type { CheckpointedConsumer } from '../event-store/checkpointed-consumer.js';
+import type { CheckpointedConsumer, WindowProgress } from '../event-store/checkpointed-consumer.js';
 import type { RecordedEvent, SubscriptionFilter } from '../event-store/event-store.port.js';
 import type { SqliteCheckpointStore } from '../event-store/sqlite-checkpoint-store.js';
 import type { SubscriptionRegistry } from '../event-store/subscription-registry.js';
@@ -62,7 +62,7 @@ export abstract class CheckpointedProcess implements CheckpointedConsumer, OnMod
   /** The lowest failed trigger since the window was last reset. */
   private failure?: { readonly position: bigint; readonly error: unknown };
   private readonly waiters = new Set<{ readonly ready: () => boolean; readonly resolve: () => void }>();
-  private reportHandled?: (position: bigint, events: number) => void;
+  private progress?: WindowProgress;
 
   protected constructor(
     private readonly subscriptions: SubscriptionRegistry,
@@ -83,8 +83,8 @@ export abstract class CheckpointedProcess implements CheckpointedConsumer, OnMod
     return this.checkpoints.load(this.name);
   }
 
-  async admitBatch(events: readonly RecordedEvent[], checkpoint: bigint, handled: (position: bigint, events: number) => void): Promise<void> {
-    this.reportHandled = handled;
+  async admitBatch(events: readonly RecordedEvent[], checkpoint: bigint, progress: WindowProgress): Promise<void> {
+    this.progress = progress;
     const keysOf = this.failure ? [] : await Promise.all(events.map((event) => this.orderingKeys(event)));
     await this.until(() => this.failure !== undefined || this.window.length === 0 || this.window.length + events.length < WINDOW_ENTRIES_MAX);
     if (this.failure) {
@@ -153,6 +153,7 @@ export abstract class CheckpointedProcess implements CheckpointedConsumer, OnMod
         },
         (error: unknown) => {
           if (!this.failure || trigger.position < this.failure.position) this.failure = { position: trigger.position, error };
+          this.progress?.failed();
         },
       )
       .finally(() => {
@@ -173,7 +174,7 @@ export abstract class CheckpointedProcess implements CheckpointedConsumer, OnMod
     }
     if (handledUpTo !== undefined) {
       this.checkpoints.save(this.name, handledUpTo);
-      this.reportHandled?.(handledUpTo, handledCount);
+      this.progress?.handled(handledUpTo, handledCount);
     }
     for (const waiter of this.waiters) {
       if (!waiter.ready()) continue;
