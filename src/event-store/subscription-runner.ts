@@ -40,6 +40,11 @@ const REACTION_FAILED = Symbol('reaction failed');
  * of a batch narrows it: the events are handled one by one, so the good ones are applied; the
  * event that keeps failing is tried POISON_ATTEMPTS_MAX times, then parked in the dead-letter
  * store, the checkpoint moves past it (an empty handleBatch) and the consumer goes on.
+ *
+ * A consumer with a sliding window (admitBatch: the process managers) is handed the next batch
+ * as soon as it admitted the previous one, and reports its checkpoint as it moves. When one of
+ * its reactions fails, the runner resumes from the stored checkpoint (before the failure) and
+ * hands over batches whole, as above, until it is past the batches admitted before the failure.
  */
 export class SubscriptionRunner {
   private running = false;
