@@ -18,4 +18,23 @@ export interface CheckpointedConsumer {
   loadCheckpoint(): Promise<bigint | 'start'>;
   /** Handle the matching events of a batch, then store `checkpoint` (the batch's last position). */
   handleBatch(events: readonly RecordedEvent[], checkpoint: bigint): Promise<void>;
+  /**
+   * Optional sliding window (the process managers): resolves once the batch is admitted, while it
+   * and earlier batches may still be in flight, so the next batch is not held up by the slowest
+   * reaction of this one. The consumer stores its checkpoint as the handled prefix grows (never
+   * past an unfinished event) and reports each step through `progress.handled`. A failure is
+   * reported through `progress.failed` at once; the next admitBatch then waits for what is in
+   * flight, keeps the checkpoint before the failed event and rejects.
+   */
+  admitBatch?(events: readonly RecordedEvent[], checkpoint: bigint, progress: WindowProgress): Promise<void>;
+  /** Resolves once nothing admitted through admitBatch is in flight (before handleBatch, a retry or a stop). */
+  idle?(): Promise<void>;
+}
+
+/** How a consumer with a sliding window tells its runner what happened after admitBatch returned. */
+export interface WindowProgress {
+  /** The checkpoint was stored at `position`, `events` more events handled. */
+  handled(position: bigint, events: number): void;
+  /** A reaction failed: the runner should stop admitting and resume from the checkpoint. */
+  failed(): void;
 }

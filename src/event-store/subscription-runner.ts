@@ -1,5 +1,5 @@
 import { Logger } from '../kernel/logger.js';
-import type { CheckpointedConsumer } from './checkpointed-consumer.js';
+import type { CheckpointedConsumer, WindowProgress } from './checkpointed-consumer.js';
 import type { DeadLetter, DeadLetterStore } from './dead-letter-store.js';
 import { EventStore, RecordedEvent, matchesFilter } from './event-store.port.js';
 import { POISON_ATTEMPTS_MAX, POISON_RETRY_DELAY_MS_MAX, POISON_RETRY_DELAY_MS_MIN, PoisonEventError, errorMessage, isTransientFailure } from './poison.js';
@@ -30,6 +30,7 @@ export interface ConsumerStatus {
 export type RetryOutcome = { readonly handled: true } | { readonly handled: false; readonly error: string };
 
 const IDLE = Symbol('idle');
+const REACTION_FAILED = Symbol('reaction failed');
 
 /**
  * Runs one checkpointed consumer: subscribe to $all from its checkpoint (catch-up, then live),
@@ -39,6 +40,11 @@ const IDLE = Symbol('idle');
  * of a batch narrows it: the events are handled one by one, so the good ones are applied; the
  * event that keeps failing is tried POISON_ATTEMPTS_MAX times, then parked in the dead-letter
  * store, the checkpoint moves past it (an empty handleBatch) and the consumer goes on.
+ *
+ * A consumer with a sliding window (admitBatch: the process managers) is handed the next batch
+ * as soon as it admitted the previous one, and reports its checkpoint as it moves. When one of
+ * its reactions fails, the runner resumes from the stored checkpoint (before the failure) and
+ * hands over batches whole, as above, until it is past the batches admitted before the failure.
  */
 export class SubscriptionRunner {
   private running = false;
@@ -52,6 +58,16 @@ export class SubscriptionRunner {
   private parkedTotal = 0;
   /** Batches and dead-letter retries run one at a time, so a retry never stores a checkpoint behind the runner's. */
   private exclusive: Promise<unknown> = Promise.resolve();
+  /** After a failure in a consumer's sliding window: batches up to here are handled whole, so the failure is narrowed as always. */
+  private windowResumesAfter = -1n;
+  /** The last checkpoint passed to the consumer's admitBatch in the current subscription. */
+  private admittedUpTo?: bigint;
+  private reactionFailed: Promise<typeof REACTION_FAILED> = new Promise(() => undefined);
+  private readonly progress: WindowProgress = {
+    handled: (position, events) => this.advance(position, events),
+    failed: () => this.onReactionFailed?.(),
+  };
+  private onReactionFailed?: () => void;
   private readonly positionWaiters = new Set<{ target: bigint; resolve: () => void }>();
 
   constructor(
@@ -139,9 +155,18 @@ export class SubscriptionRunner {
     this.stopCurrent = () => subscription.unsubscribe();
     const iterator = subscription[Symbol.asyncIterator]();
     let pending: Promise<IteratorResult<RecordedEvent>> | undefined;
+    this.admittedUpTo = undefined;
+    this.armReactionFailed();
     try {
       while (this.running) {
-        const first = await (pending ?? iterator.next());
+        pending ??= iterator.next();
+        // A failure in the consumer's window is taken up at once, not only when the next event comes.
+        const first = await Promise.race([pending, this.reactionFailed]);
+        if (first === REACTION_FAILED) {
+          if (this.admittedUpTo === undefined || !(await this.runExclusive(() => this.admit([], this.admittedUpTo!)))) return;
+          this.armReactionFailed();
+          continue;
+        }
         pending = undefined;
         if (first.done) return;
         const batch: RecordedEvent[] = [first.value];
@@ -168,6 +193,7 @@ export class SubscriptionRunner {
       }
     } finally {
       this.stopCurrent = undefined;
+      await this.consumer.idle?.();
       await subscription.unsubscribe();
     }
   }
@@ -179,6 +205,7 @@ export class SubscriptionRunner {
    */
   retry(event: RecordedEvent): Promise<RetryOutcome> {
     return this.runExclusive(async () => {
+      await this.consumer.idle?.();
       const stored = await this.consumer.loadCheckpoint();
       try {
         await this.consumer.handleBatch([event], stored === 'start' ? event.position : stored);
@@ -189,11 +216,15 @@ export class SubscriptionRunner {
     });
   }
 
-  /** False when the runner was stopped before the batch was done (its checkpoint did not move). */
+  /**
+   * False when the runner must resume from the stored checkpoint: it was stopped before the batch
+   * was done, or a reaction in the consumer's window failed.
+   */
   private handle(batch: readonly RecordedEvent[]): Promise<boolean> {
     return this.runExclusive(async () => {
       const checkpoint = batch[batch.length - 1]!.position;
       const matching = this.consumer.filter ? batch.filter((event) => matchesFilter(event, this.consumer.filter)) : batch;
+      if (this.consumer.admitBatch && batch[0]!.position > this.windowResumesAfter) return this.admit(matching, checkpoint);
       try {
         await this.consumer.handleBatch(matching, checkpoint);
       } catch (error) {
@@ -210,6 +241,24 @@ export class SubscriptionRunner {
       this.advance(checkpoint, matching.length);
       return true;
     });
+  }
+
+  /** Into the consumer's window; false when a reaction failed (the checkpoint stands before it). */
+  private async admit(matching: readonly RecordedEvent[], checkpoint: bigint): Promise<boolean> {
+    try {
+      await this.consumer.admitBatch!(matching, checkpoint, this.progress);
+      this.admittedUpTo = checkpoint;
+      return true;
+    } catch (error) {
+      if (isTransientFailure(error) || this.consumer.parksPoisonEvents === false) throw error;
+      this.logger.warn(`${this.consumer.name}: a reaction failed (${errorMessage(error)}); resuming from the checkpoint before it, a batch at a time`);
+      this.windowResumesAfter = this.admittedUpTo !== undefined && this.admittedUpTo > checkpoint ? this.admittedUpTo : checkpoint;
+      return false;
+    }
+  }
+
+  private armReactionFailed(): void {
+    this.reactionFailed = new Promise((resolve) => (this.onReactionFailed = () => resolve(REACTION_FAILED)));
   }
 
   /** One event, up to POISON_ATTEMPTS_MAX times, then parked. False when stopped meanwhile. */

@@ -1,5 +1,5 @@
 import { Logger, OnModuleInit } from '@nestjs/common';
-import type { CheckpointedConsumer } from '../event-store/checkpointed-consumer.js';
+import type { CheckpointedConsumer, WindowProgress } from '../event-store/checkpointed-consumer.js';
 import type { RecordedEvent, SubscriptionFilter } from '../event-store/event-store.port.js';
 import type { SqliteCheckpointStore } from '../event-store/sqlite-checkpoint-store.js';
 import type { SubscriptionRegistry } from '../event-store/subscription-registry.js';
@@ -17,8 +17,14 @@ export function isDeterministicRefusal(error: unknown): error is DomainError {
   return error instanceof DomainError && DETERMINISTIC_REFUSALS.has(error.kind);
 }
 
-/** Reactions of one batch running at the same time (the runner's BATCH_EVENTS_MAX bounds the batch). */
+/** Reactions running at the same time, over every admitted batch. */
 export const REACTIONS_IN_FLIGHT_MAX = 128;
+/**
+ * Triggers (and batch ends) admitted and not yet under the stored checkpoint: the sliding window.
+ * The next batch waits for room, so a slow chain at the window's start holds up admission only
+ * once this many later triggers wait behind it; it also bounds what a crash replays.
+ */
+export const WINDOW_ENTRIES_MAX = 2_000;
 /** The ordering key of a process whose reactions all wait for each other, in $all order. */
 export const ONE_AT_A_TIME = '$all';
 
@@ -30,12 +36,16 @@ export const ONE_AT_A_TIME = '$all';
  * domain refuses is never only logged: the process records it where it belongs (recordRefusal)
  * and counts it in bela_process_refusals_total.
  *
- * A batch is handled at the store's rate: reactions whose ordering keys differ run at the same
+ * Triggers are handled at the store's rate: reactions whose ordering keys differ run at the same
  * time (their appends then share the store's group commits), and a reaction starts only after
- * every earlier reaction of the batch that shares one of its keys has finished, so the commands
- * sent to any one stream keep the order of their triggers in $all. The checkpoint is stored once
- * per batch; when a reaction fails, it is stored at the last trigger before it (every earlier
- * reaction succeeded), and the later reactions that succeeded run again on the retry, as no-ops.
+ * every earlier reaction that shares one of its keys has finished, so the commands sent to any one
+ * stream keep the order of their triggers in $all. The runner admits batch after batch into a
+ * sliding window (admitBatch) without waiting for the slowest chain of the previous one; the
+ * checkpoint follows the window's start: the last position before the lowest unfinished trigger.
+ * When a reaction fails, the later reactions on its keys are skipped, admission stops, what is in
+ * flight finishes, and the checkpoint stays before the failed trigger; the runner resumes from it
+ * (the later reactions that succeeded run again, as no-ops). handleBatch handles one batch whole,
+ * for the runner's event-by-event narrowing of a failure and for dead-letter retries.
  */
 export abstract class CheckpointedProcess implements CheckpointedConsumer, OnModuleInit {
   abstract readonly name: string;
@@ -43,6 +53,16 @@ export abstract class CheckpointedProcess implements CheckpointedConsumer, OnMod
   /** The process's short name in its idempotency keys and in the refusal metric. */
   protected abstract readonly process: string;
   private log?: Logger;
+  /** The sliding window, in $all order: admitted triggers and batch ends, up to the first unfinished one. */
+  private window: WindowEntry[] = [];
+  private readonly slots = new Slots(REACTIONS_IN_FLIGHT_MAX);
+  /** Each key's latest admitted reaction, dropped once it settles. */
+  private readonly latestByKey = new Map<string, Promise<void>>();
+  private reactionsInFlight = 0;
+  /** The lowest failed trigger since the window was last reset. */
+  private failure?: { readonly position: bigint; readonly error: unknown };
+  private readonly waiters = new Set<{ readonly ready: () => boolean; readonly resolve: () => void }>();
+  private progress?: WindowProgress;
 
   protected constructor(
     private readonly subscriptions: SubscriptionRegistry,
@@ -61,6 +81,28 @@ export abstract class CheckpointedProcess implements CheckpointedConsumer, OnMod
 
   async loadCheckpoint(): Promise<bigint | 'start'> {
     return this.checkpoints.load(this.name);
+  }
+
+  async admitBatch(events: readonly RecordedEvent[], checkpoint: bigint, progress: WindowProgress): Promise<void> {
+    this.progress = progress;
+    const keysOf = this.failure ? [] : await Promise.all(events.map((event) => this.orderingKeys(event)));
+    await this.until(() => this.failure !== undefined || this.window.length === 0 || this.window.length + events.length < WINDOW_ENTRIES_MAX);
+    if (this.failure) {
+      await this.idle();
+      const { error } = this.failure;
+      // The checkpoint already stands before the failed trigger; the runner resumes from it.
+      this.window = [];
+      this.failure = undefined;
+      throw error;
+    }
+    events.forEach((event, index) => this.admit(event, keysOf[index]!));
+    const last = this.window[this.window.length - 1];
+    if (!last || last.position < checkpoint) this.window.push({ position: checkpoint, trigger: false, done: true });
+    this.slideWindow();
+  }
+
+  idle(): Promise<void> {
+    return this.until(() => this.reactionsInFlight === 0);
   }
 
   async handleBatch(events: readonly RecordedEvent[], checkpoint: bigint): Promise<void> {
@@ -95,6 +137,57 @@ export abstract class CheckpointedProcess implements CheckpointedConsumer, OnMod
    */
   protected abstract recordRefusal(trigger: RecordedEvent, refusal: DomainError): Promise<void>;
 
+  /** Starts `trigger`'s reaction once the earlier admitted reactions on its keys have finished. */
+  private admit(trigger: RecordedEvent, keys: readonly string[]): void {
+    const entry: WindowEntry = { position: trigger.position, trigger: true, done: false };
+    this.window.push(entry);
+    this.reactionsInFlight += 1;
+    const before = keys.flatMap((key) => this.latestByKey.get(key) ?? []);
+    // A failed earlier reaction fails the later ones on its keys without running them.
+    const reaction = Promise.all(before).then(() => this.slots.run(() => this.reactOrSkip(trigger)));
+    for (const key of keys) this.latestByKey.set(key, reaction);
+    void reaction
+      .then(
+        () => {
+          entry.done = true;
+        },
+        (error: unknown) => {
+          if (!this.failure || trigger.position < this.failure.position) this.failure = { position: trigger.position, error };
+          this.progress?.failed();
+        },
+      )
+      .finally(() => {
+        for (const key of keys) if (this.latestByKey.get(key) === reaction) this.latestByKey.delete(key);
+        this.reactionsInFlight -= 1;
+        this.slideWindow();
+      });
+  }
+
+  /** Drops the finished start of the window and stores the checkpoint at its last position. */
+  private slideWindow(): void {
+    let handledCount = 0;
+    let handledUpTo: bigint | undefined;
+    while (this.window.length > 0 && this.window[0]!.done) {
+      const entry = this.window.shift()!;
+      handledUpTo = entry.position;
+      if (entry.trigger) handledCount += 1;
+    }
+    if (handledUpTo !== undefined) {
+      this.checkpoints.save(this.name, handledUpTo);
+      this.progress?.handled(handledUpTo, handledCount);
+    }
+    for (const waiter of this.waiters) {
+      if (!waiter.ready()) continue;
+      this.waiters.delete(waiter);
+      waiter.resolve();
+    }
+  }
+
+  private until(ready: () => boolean): Promise<void> {
+    if (ready()) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.add({ ready, resolve }));
+  }
+
   /** Every trigger's reaction, each started after the earlier ones it shares a key with; settled in $all order. */
   private async reactInOrder(events: readonly RecordedEvent[]): Promise<PromiseSettledResult<void>[]> {
     const keysOf = await Promise.all(events.map((event) => this.orderingKeys(event)));
@@ -123,7 +216,14 @@ export abstract class CheckpointedProcess implements CheckpointedConsumer, OnMod
   }
 }
 
-/** At most `countMax` pieces of work at a time; the others wait in arrival order (at most one batch of them). */
+interface WindowEntry {
+  readonly position: bigint;
+  /** False for a batch's end (its last position), done as soon as the triggers before it are. */
+  readonly trigger: boolean;
+  done: boolean;
+}
+
+/** At most `countMax` pieces of work at a time; the others wait in arrival order (at most a window of them). */
 class Slots {
   private running = 0;
   private readonly waiting: (() => void)[] = [];

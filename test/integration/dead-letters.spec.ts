@@ -13,10 +13,13 @@ import type { OutboundMessage } from '../../src/kafka/kafka-contract.js';
 import { KafkaRelay } from '../../src/kafka/kafka-relay.js';
 import { KafkaRelayMetrics } from '../../src/kafka/kafka-relay-metrics.js';
 import type { RelayTransport } from '../../src/kafka/kafka-transport.js';
+import type { SubscriptionRegistry } from '../../src/event-store/subscription-registry.js';
 import { DomainError } from '../../src/kernel/errors.js';
 import { silentLogger } from '../../src/kernel/logger.js';
 import { ProjectionEngine } from '../../src/read-models/projection-engine.js';
 import { ProjectionRunners } from '../../src/read-models/projection-runners.js';
+import { CheckpointedProcess } from '../../src/process/checkpointed-process.js';
+import { ProcessRefusalMetrics } from '../../src/process/process-refusal-metrics.js';
 import { anEvent, events, testMetadata, uniqueStream } from '../support/events.js';
 import { allChecksums } from '../support/read-model-fixture.js';
 
@@ -46,6 +49,25 @@ class ReactingConsumer implements CheckpointedConsumer {
     }
     this.checkpoints.save(this.name, checkpoint);
   }
+}
+
+/** A process manager (sliding window over batches) whose reaction cannot read `poison` events; reactions are ordered by `key`. */
+class WindowedProcess extends CheckpointedProcess {
+  readonly name = 'process.windowed';
+  readonly filter = { eventTypes: ['Reacted'] };
+  protected readonly process = 'windowed';
+  readonly handled: string[] = [];
+  constructor(checkpoints: SqliteCheckpointStore) {
+    super({ register: () => undefined } as unknown as SubscriptionRegistry, checkpoints, new ProcessRefusalMetrics());
+  }
+  protected override orderingKeys(trigger: RecordedEvent): readonly string[] {
+    return [(trigger.data as { key: string }).key];
+  }
+  protected async react(trigger: RecordedEvent): Promise<void> {
+    if ((trigger.data as { poison?: boolean }).poison) throw new TypeError(`cannot read ${trigger.id}`);
+    if (!this.handled.includes(trigger.id)) this.handled.push(trigger.id);
+  }
+  protected async recordRefusal(): Promise<void> {}
 }
 
 describe('poison events and dead letters (integration)', () => {
@@ -95,6 +117,30 @@ describe('poison events and dead letters (integration)', () => {
     expect(status).toMatchObject({ state: 'running', deadLettersOpen: 1, position: head.toString() });
     expect(runner.eventsParked).toBe(1);
     expect(consumer.checkpoints.load('reacting')).toBe(head);
+  });
+
+  it('a process manager reacting in a window parks the event its reaction cannot handle, after the same attempts, and goes on', async () => {
+    const checkpoints = new SqliteCheckpointStore(db);
+    const process = new WindowedProcess(checkpoints);
+    const stream = uniqueStream();
+    const before = [anEvent('Reacted', { key: 'a' }), anEvent('Reacted', { key: 'b' })];
+    const poison = anEvent('Reacted', { key: 'a', poison: true });
+    const after = [anEvent('Reacted', { key: 'a' }), anEvent('Reacted', { key: 'b' })];
+    await store.appendToStream(stream, [...before, poison, ...after], { expectedRevision: 'no_stream' });
+    const poisonPosition = (await store.readAll({ maxCount: 100 })).find((event) => event.id === poison.id)!.position;
+    const runner = new SubscriptionRunner(store, process, silentLogger, deadLetters);
+    runner.start();
+    const head = await store.headPosition();
+    expect(await runner.waitForPosition(head, WAIT_MS)).toBe(true);
+    await runner.stop();
+
+    expect([...process.handled].sort()).toEqual([...before, ...after].map((event) => event.id).sort());
+    // The reaction after the poison on its key ran only once the poison was parked.
+    expect(process.handled.indexOf(after[0]!.id)).toBeGreaterThan(process.handled.indexOf(before[0]!.id));
+    const [parked, ...others] = deadLetters.list({ limit: 10 });
+    expect(others).toEqual([]);
+    expect(parked).toMatchObject({ consumer: 'process.windowed', position: poisonPosition.toString(), eventId: poison.id, attempts: POISON_ATTEMPTS_MAX, status: 'open' });
+    expect(checkpoints.load('process.windowed')).toBe(head);
   });
 
   it('never parks for a consumer that must not skip (the transparency log): it keeps retrying and its checkpoint stays before the event', async () => {

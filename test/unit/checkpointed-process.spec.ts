@@ -3,7 +3,7 @@ import type { RecordedEvent } from '../../src/event-store/event-store.port.js';
 import { SqliteCheckpointStore } from '../../src/event-store/sqlite-checkpoint-store.js';
 import type { SubscriptionRegistry } from '../../src/event-store/subscription-registry.js';
 import { DomainError } from '../../src/kernel/errors.js';
-import { CheckpointedProcess, REACTIONS_IN_FLIGHT_MAX } from '../../src/process/checkpointed-process.js';
+import { CheckpointedProcess, REACTIONS_IN_FLIGHT_MAX, WINDOW_ENTRIES_MAX } from '../../src/process/checkpointed-process.js';
 import { ProcessRefusalMetrics } from '../../src/process/process-refusal-metrics.js';
 import { testMetadata } from '../support/events.js';
 
@@ -149,5 +149,138 @@ describe('CheckpointedProcess: a batch of reactions', () => {
     await handled;
     expect(process.trace.filter((line) => line.startsWith('end'))).toHaveLength(batch.length);
     expect(checkpoints.load('process.test')).toBe(BigInt(batch.length));
+  });
+});
+
+describe('CheckpointedProcess: the sliding window over batches', () => {
+  let db: Database.Database;
+  let checkpoints: SqliteCheckpointStore;
+  let process: RecordingProcess;
+  let handled: bigint[];
+  let failuresReported: number;
+  const report = {
+    handled: (position: bigint): void => {
+      handled.push(position);
+    },
+    failed: (): void => {
+      failuresReported += 1;
+    },
+  };
+  beforeEach(() => {
+    db = new Database(':memory:');
+    checkpoints = new SqliteCheckpointStore(db);
+    process = new RecordingProcess(checkpoints);
+    handled = [];
+    failuresReported = 0;
+  });
+  afterEach(() => db.close());
+
+  it('admits the next batch while an earlier reaction is in flight, and never stores a checkpoint past an unfinished trigger', async () => {
+    await process.admitBatch([trigger(1, { keys: ['a'] }), trigger(2, { keys: ['b'] })], 2n, report);
+    await process.admitBatch([trigger(4, { keys: ['c'] })], 6n, report);
+    await settle();
+    expect(process.trace).toEqual(['start trigger-1', 'start trigger-2', 'start trigger-4']);
+    process.release('trigger-2');
+    process.release('trigger-4');
+    await settle();
+    expect(checkpoints.load('process.test')).toBe('start');
+    expect(handled).toEqual([]);
+    process.release('trigger-1');
+    await process.idle();
+    expect(checkpoints.load('process.test')).toBe(6n);
+    expect(handled).toEqual([6n]);
+  });
+
+  it('moves the checkpoint to the position before the lowest unfinished trigger', async () => {
+    await process.admitBatch([trigger(1, { keys: ['a'] }), trigger(2, { keys: ['b'] })], 3n, report);
+    await process.admitBatch([trigger(5, { keys: ['c'] })], 5n, report);
+    process.release('trigger-1');
+    await settle();
+    expect(checkpoints.load('process.test')).toBe(1n);
+    process.release('trigger-5');
+    await settle();
+    expect(checkpoints.load('process.test')).toBe(1n);
+    process.release('trigger-2');
+    await process.idle();
+    expect(checkpoints.load('process.test')).toBe(5n);
+    expect(handled).toEqual([1n, 5n]);
+  });
+
+  it('keeps the order of the reactions on one key across batches', async () => {
+    await process.admitBatch([trigger(1, { keys: ['order-a', 'card-x'] })], 1n, report);
+    await process.admitBatch([trigger(2, { keys: ['order-b', 'card-x'] }), trigger(3, { keys: ['order-c'] })], 3n, report);
+    await process.admitBatch([trigger(4, { keys: ['order-b'] })], 4n, report);
+    await settle();
+    expect(process.trace).toEqual(['start trigger-1', 'start trigger-3']);
+    process.release('trigger-1');
+    await settle();
+    expect(process.trace.slice(2)).toEqual(['end trigger-1', 'start trigger-2']);
+    process.release('trigger-2');
+    await settle();
+    expect(process.trace.slice(4)).toEqual(['end trigger-2', 'start trigger-4']);
+    process.release('trigger-4');
+    process.release('trigger-3');
+    await process.idle();
+    expect(checkpoints.load('process.test')).toBe(4n);
+  });
+
+  it(`keeps at most ${REACTIONS_IN_FLIGHT_MAX} reactions in flight over all admitted batches`, async () => {
+    const first = Array.from({ length: REACTIONS_IN_FLIGHT_MAX - 2 }, (_, index) => trigger(index + 1, { keys: [`order-${index}`] }));
+    const second = Array.from({ length: 5 }, (_, index) => trigger(first.length + index + 1, { keys: [`order-${first.length + index}`] }));
+    await process.admitBatch(first, BigInt(first.length), report);
+    await process.admitBatch(second, BigInt(first.length + second.length), report);
+    await settle();
+    expect(process.trace.filter((line) => line.startsWith('start'))).toHaveLength(REACTIONS_IN_FLIGHT_MAX);
+    process.release('trigger-1');
+    await settle();
+    expect(process.trace.filter((line) => line.startsWith('start'))).toHaveLength(REACTIONS_IN_FLIGHT_MAX + 1);
+    for (const event of [...first, ...second]) process.release(event.id);
+    await process.idle();
+    expect(checkpoints.load('process.test')).toBe(BigInt(first.length + second.length));
+  });
+
+  it(`admits a batch only while the window holds fewer than ${WINDOW_ENTRIES_MAX} entries`, async () => {
+    const full = Array.from({ length: WINDOW_ENTRIES_MAX - 1 }, (_, index) => trigger(index + 1, { keys: [`order-${index}`] }));
+    await process.admitBatch(full, BigInt(full.length), report);
+    for (const event of full.slice(1)) process.release(event.id);
+    await settle();
+    let admitted = false;
+    const next = process.admitBatch([trigger(WINDOW_ENTRIES_MAX, { keys: ['order-next'] })], BigInt(WINDOW_ENTRIES_MAX), report).then(() => (admitted = true));
+    await settle();
+    expect(admitted).toBe(false);
+    expect(process.trace).not.toContain(`start trigger-${WINDOW_ENTRIES_MAX}`);
+    process.release('trigger-1');
+    await next;
+    process.release(`trigger-${WINDOW_ENTRIES_MAX}`);
+    await process.idle();
+    expect(checkpoints.load('process.test')).toBe(BigInt(WINDOW_ENTRIES_MAX));
+  });
+
+  it('after a failure skips the later reactions on its key, lets the others finish, keeps the checkpoint before it and rejects the next batch', async () => {
+    await process.admitBatch([trigger(1, { keys: ['a'] }), trigger(2, { keys: ['b'], outcome: 'fail' })], 2n, report);
+    await process.admitBatch([trigger(3, { keys: ['b'] }), trigger(4, { keys: ['c'] })], 4n, report);
+    process.release('trigger-1');
+    process.release('trigger-2');
+    await settle();
+    // Reported at once (trigger 2, and trigger 3 skipped behind it), so the runner need not wait for another batch.
+    expect(failuresReported).toBe(2);
+    let rejected: unknown;
+    const next = process.admitBatch([trigger(5, { keys: ['d'] })], 5n, report).catch((error: unknown) => (rejected = error));
+    await settle();
+    // The batch after the failure waits for trigger 4, still in flight, and is never started.
+    expect(rejected).toBeUndefined();
+    process.release('trigger-4');
+    await next;
+    expect(rejected).toEqual(new Error('trigger-2 failed'));
+    expect(process.trace).not.toContain('start trigger-3');
+    expect(process.trace).not.toContain('start trigger-5');
+    expect(process.trace).toContain('end trigger-4');
+    expect(checkpoints.load('process.test')).toBe(1n);
+    // The runner resumes from the checkpoint: the window starts afresh.
+    process.releases.delete('trigger-2');
+    process.release('trigger-3');
+    await process.admitBatch([trigger(3, { keys: ['b'] })], 3n, report);
+    await process.idle();
+    expect(checkpoints.load('process.test')).toBe(3n);
   });
 });
