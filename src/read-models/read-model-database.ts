@@ -1,6 +1,13 @@
-import type Database from 'better-sqlite3';
-import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { openSqliteFile } from '../event-store/sqlite/open-sqlite-file.js';
+
+/**
+ * SQLite's page cache for a read-model database, in KiB: the indexes a catch-up writes stay in
+ * memory instead of being re-read page by page. Bounded: it counts in the service's resident memory.
+ */
+export const READ_MODEL_CACHE_KIB = 32 * 1024;
 
 export function readModelDatabasePath(dataDir: string): string {
   return join(dataDir, 'read-models.db');
@@ -12,5 +19,20 @@ export function readModelDatabasePath(dataDir: string): string {
  * rows and checkpoint together (they share each transaction), which the runner then replays.
  */
 export function openReadModelDatabase(filePath: string): Database.Database {
-  return openSqliteFile(filePath, 'NORMAL');
+  const db = openSqliteFile(filePath, 'NORMAL');
+  db.pragma(`cache_size = -${READ_MODEL_CACHE_KIB}`);
+  return db;
+}
+
+/**
+ * A throwaway read-model file for an offline replay (an audit, a benchmark): no journal and no
+ * syncs, since a crash only means replaying again into a new file. Never the live database.
+ */
+export function openScratchReadModelDatabase(filePath: string): Database.Database {
+  mkdirSync(dirname(filePath), { recursive: true });
+  const db = new Database(filePath);
+  db.pragma('journal_mode = OFF');
+  db.pragma('synchronous = OFF');
+  db.pragma(`cache_size = -${READ_MODEL_CACHE_KIB}`);
+  return db;
 }
