@@ -178,7 +178,8 @@ async function main(): Promise<void> {
   const phaseMs: Record<string, number> = {};
   if (values['store-only'] === true) {
     const store = await timedPhase(`large store (${fmt(events)} events from the demo generator)`, phaseMs, () => storePhases(events));
-    console.log(JSON.stringify(store, null, 2));
+    const ratios = { liveRebuild: store.liveRebuild.perSecond / store.scan.perSecond, offlineReplay: store.replay.perSecond / store.scan.perSecond, startUp: store.startUp.perSecond / store.scan.perSecond };
+    console.log(JSON.stringify({ ...store, ratios }, null, 2));
     return;
   }
 
