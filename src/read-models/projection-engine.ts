@@ -18,7 +18,7 @@ export interface TableChecksum {
  * and applies each page to every projection in one transaction. Small enough that a page's
  * parsed events stay a few MiB and a live service answers between two pages.
  */
-export const CATCH_UP_PAGE_EVENTS = 2_000;
+export const CATCH_UP_PAGE_EVENTS = 1_000;
 /** No history replays past this many pages: 2 * 10^12 events is beyond any store this design serves. */
 export const CATCH_UP_PAGES_MAX = 1_000_000_000;
 

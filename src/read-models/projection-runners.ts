@@ -15,7 +15,13 @@ export interface ProjectionStatus extends Omit<ConsumerStatus, 'name'> {
   readonly description: string;
   /** True while a catch-up pass (start-up, rebuild) brings it to the head, ahead of its runner. */
   readonly catchingUp: boolean;
-  readonly tables: Readonly<Record<string, number>>;
+  /** Rows per table (left out on request: counting scans every table). */
+  readonly tables?: Readonly<Record<string, number>>;
+}
+
+export interface StatusOptions {
+  /** Count each table's rows (default true). */
+  readonly rows?: boolean;
 }
 
 /** A projection's runner waits at its gate while a catch-up pass writes its rows. */
@@ -89,7 +95,7 @@ export class ProjectionRunners {
     return runner;
   }
 
-  async status(name: string): Promise<ProjectionStatus> {
+  async status(name: string, options: StatusOptions = {}): Promise<ProjectionStatus> {
     const projection = this.engine.projection(name)!;
     const { name: consumer, ...status } = await this.runner(name).status();
     const catchingUp = this.gates.has(name);
@@ -103,12 +109,12 @@ export class ProjectionRunners {
       position: position.toString(),
       lagEvents: catchingUp ? await this.store.countEventsAfter(position, LAG_EVENTS_COUNTED_MAX) : status.lagEvents,
       catchingUp,
-      tables: this.engine.rowCounts(name),
+      ...(options.rows === false ? {} : { tables: this.engine.rowCounts(name) }),
     };
   }
 
-  async statuses(): Promise<ProjectionStatus[]> {
-    return Promise.all(this.names().map((name) => this.status(name)));
+  async statuses(options: StatusOptions = {}): Promise<ProjectionStatus[]> {
+    return Promise.all(this.names().map((name) => this.status(name, options)));
   }
 
   /** Resolves true once every named projection has handled `position`; false after the bounded wait. */

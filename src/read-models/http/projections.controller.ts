@@ -1,8 +1,9 @@
-import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../../auth/roles.decorator.js';
 import type { ProjectionStatus } from '../projection-runners.js';
 import { ProjectionRunners } from '../projection-runners.js';
+import { ProjectionsStatusQueryDto } from './projections-query.dto.js';
 
 @ApiTags('read models (admin)')
 @ApiBearerAuth()
@@ -14,11 +15,11 @@ export class ProjectionsController {
   @Roles('admin', 'auditor')
   @ApiOperation({
     summary: 'Every projection: state, position in $all, head, lag in events, rows per table',
-    description: 'lagEvents = events in $all after the projection position (counted up to 10,000).',
+    description: 'lagEvents = events in $all after the projection position (counted up to 10,000). rows=false leaves out the row counts.',
   })
   @ApiOkResponse({ description: '{ projections: [...] }' })
-  async list(): Promise<{ projections: ProjectionStatus[] }> {
-    return { projections: await this.runners.statuses() };
+  async list(@Query() query: ProjectionsStatusQueryDto): Promise<{ projections: ProjectionStatus[] }> {
+    return { projections: await this.runners.statuses({ rows: query.rows !== 'false' }) };
   }
 
   @Post('rebuild')
