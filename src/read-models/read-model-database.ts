@@ -3,12 +3,6 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { openSqliteFile } from '../event-store/sqlite/open-sqlite-file.js';
 
-/**
- * SQLite's page cache for a read-model database, in KiB: the indexes a catch-up writes stay in
- * memory instead of being re-read page by page. Bounded: it counts in the service's resident memory.
- */
-export const READ_MODEL_CACHE_KIB = 32 * 1024;
-
 export function readModelDatabasePath(dataDir: string): string {
   return join(dataDir, 'read-models.db');
 }
@@ -19,9 +13,7 @@ export function readModelDatabasePath(dataDir: string): string {
  * rows and checkpoint together (they share each transaction), which the runner then replays.
  */
 export function openReadModelDatabase(filePath: string): Database.Database {
-  const db = openSqliteFile(filePath, 'NORMAL');
-  db.pragma(`cache_size = -${READ_MODEL_CACHE_KIB}`);
-  return db;
+  return openSqliteFile(filePath, 'NORMAL');
 }
 
 /**
@@ -33,6 +25,5 @@ export function openScratchReadModelDatabase(filePath: string): Database.Databas
   const db = new Database(filePath);
   db.pragma('journal_mode = OFF');
   db.pragma('synchronous = OFF');
-  db.pragma(`cache_size = -${READ_MODEL_CACHE_KIB}`);
   return db;
 }
