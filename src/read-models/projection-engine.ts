@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import type { Projection, ProjectedEvent } from '../../projections/projection.js';
 import type { EventStore, RecordedEvent } from '../event-store/event-store.port.js';
+import { READ_COUNT_MAX } from '../event-store/event-store.port.js';
 import { SqliteCheckpointStore } from '../event-store/sqlite-checkpoint-store.js';
 import { assert } from '../kernel/assert.js';
 import { RowChangeSql } from './row-change-sql.js';
@@ -15,11 +16,14 @@ export interface TableChecksum {
 
 /**
  * A catch-up (offline replay, live rebuild, start-up) reads $all in pages of this many events
- * and applies each page to every projection in one transaction. Small enough that a page's
- * parsed events stay a few MiB and a live service answers between two pages.
+ * and applies each page to every projection in one transaction. A commit writes every B-tree
+ * page the transaction dirtied, so a larger page writes the hot pages (balances, summaries) less
+ * often; a smaller one keeps less parsed history in memory and holds the event loop for less
+ * time in a live service. 5,000 used a tenth less CPU than 1,000 over a 100,000-event history.
  */
-export const CATCH_UP_PAGE_EVENTS = 1_000;
-/** No history replays past this many pages: 2 * 10^12 events is beyond any store this design serves. */
+export const CATCH_UP_PAGE_EVENTS = 5_000;
+assert(CATCH_UP_PAGE_EVENTS <= READ_COUNT_MAX, 'a catch-up page fits in one read of the store');
+/** No history replays past this many pages: 5 * 10^12 events is beyond any store this design serves. */
 export const CATCH_UP_PAGES_MAX = 1_000_000_000;
 
 export interface CatchUpOptions {
@@ -150,7 +154,7 @@ export class ProjectionEngine {
       read += kept.length;
       const last = kept[kept.length - 1]!.position;
       options.onPage?.(last, read);
-      if (cut >= 0 || events.length < CATCH_UP_PAGE_EVENTS) return read;
+      if (cut >= 0) return read;
       from = last + 1n;
       if (options.yieldBetweenPages) await new Promise<void>((resolve) => setImmediate(resolve));
     }
