@@ -3,7 +3,9 @@
  * missing or older than the sources) on fresh stores, drives it over HTTP with 64 connections,
  * and prints a table of every figure beside its raw baseline from the same run; writes
  * bench/results.json. Flags: --quick (100,000 events, smaller HTTP phases), --events <n>,
- * --cpu-profile <file> (keep the write load's .cpuprofile there, for DevTools).
+ * --cpu-profile <file> (keep the write load's .cpuprofile there, for DevTools), --store-only
+ * (only the large-store phases: generator, raw scan, offline replay, start-up and live rebuild;
+ * prints their figures, writes no results file).
  */
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -162,7 +164,7 @@ async function storePhases(events: number) {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, events: { type: 'string' }, 'cpu-profile': { type: 'string' } }, strict: true });
+  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, events: { type: 'string' }, 'cpu-profile': { type: 'string' }, 'store-only': { type: 'boolean', default: false } }, strict: true });
   const quick = values.quick === true;
   const events = values.events === undefined ? (quick ? QUICK_EVENTS : FULL_EVENTS) : Number(values.events);
   if (!Number.isSafeInteger(events) || events < 1) throw new RangeError('--events must be a positive integer');
@@ -174,6 +176,12 @@ async function main(): Promise<void> {
   console.log(`machine: ${machine.cpus} x ${machine.cpuModel}, ${machine.memoryGiB} GiB, Linux ${machine.kernel}, node ${machine.node}, load average ${machine.loadAverageAtStart.join(' ')}`);
   ensureBuilt();
   const phaseMs: Record<string, number> = {};
+  if (values['store-only'] === true) {
+    const store = await timedPhase(`large store (${fmt(events)} events from the demo generator)`, phaseMs, () => storePhases(events));
+    const ratios = { liveRebuild: store.liveRebuild.perSecond / store.scan.perSecond, offlineReplay: store.replay.perSecond / store.scan.perSecond, startUp: store.startUp.perSecond / store.scan.perSecond };
+    console.log(JSON.stringify({ ...store, ratios }, null, 2));
+    return;
+  }
 
   const http = await timedPhase('HTTP phases (fresh store, 64 connections)', phaseMs, () => httpPhases(sizes));
   const baselines = await timedPhase('raw baselines (one durable event per transaction)', phaseMs, async () => {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { ALL_PROJECTIONS } from '../projections/index.js';
 import { SqliteEventStore } from '../src/event-store/sqlite/sqlite-event-store.js';
 import { ProjectionEngine } from '../src/read-models/projection-engine.js';
-import { openReadModelDatabase } from '../src/read-models/read-model-database.js';
+import { openScratchReadModelDatabase } from '../src/read-models/read-model-database.js';
 import { HttpClient } from './support/http-load.js';
 import { BenchService, CLI_JS, PROJECT_ROOT, issueKey, rssKiB } from './support/service.js';
 import { perSecond, sleep } from './support/stats.js';
@@ -128,7 +128,7 @@ export async function startAndRebuild(dataDir: string, events: number): Promise<
     const startUp = { events, ...started, perSecond: perSecond(events, started.elapsedMs), peakRssMiB: service.takePeakRssMiB() };
     const rebuildStartedMs = performance.now();
     await http.expect(202, 'POST', '/admin/projections/rebuild', adminToken);
-    const projections = async (): Promise<Consumer[]> => (await http.expect(200, 'GET', '/admin/projections', adminToken)).body.projections;
+    const projections = async (): Promise<Consumer[]> => (await http.expect(200, 'GET', '/admin/projections?rows=false', adminToken)).body.projections;
     const rebuilt = await waitUntilCaughtUp(projections, rebuildStartedMs);
     const liveRebuild = { events, ...rebuilt, perSecond: perSecond(events, rebuilt.elapsedMs), peakRssMiB: service.takePeakRssMiB() };
     return { startUp, liveRebuild };
@@ -163,7 +163,7 @@ export function rawScan(dataDir: string): ScanFigures {
 /** ProjectionEngine.replay of the store into a scratch read-model file (the auditor's offline replay). */
 export async function offlineReplay(dataDir: string, scratchDir: string): Promise<ScanFigures & { peakRssMiB: number }> {
   const store = SqliteEventStore.open(join(dataDir, 'events.db'));
-  const db = openReadModelDatabase(join(scratchDir, 'replayed-read-models.db'));
+  const db = openScratchReadModelDatabase(join(scratchDir, 'replayed-read-models.db'));
   const rssBeforeMiB = Math.round(process.memoryUsage().rss / 1048576);
   let peakRss = process.memoryUsage().rss;
   try {

@@ -4,7 +4,11 @@ import type { ProjectionEngine } from './projection-engine.js';
 
 export const PROJECTION_CONSUMER_PREFIX = 'projection:';
 
-/** One projection as a checkpointed consumer of $all: rows and checkpoint in one transaction. */
+/**
+ * One projection as a checkpointed consumer of $all: rows and checkpoint in one transaction.
+ * Before it reads its checkpoint it waits for `ready`: while a catch-up pass brings the
+ * projection to the head of $all, its runner must not write the same rows.
+ */
 export class ProjectionConsumer implements CheckpointedConsumer {
   readonly name: string;
   readonly filter: SubscriptionFilter;
@@ -12,6 +16,7 @@ export class ProjectionConsumer implements CheckpointedConsumer {
   constructor(
     private readonly engine: ProjectionEngine,
     readonly projectionName: string,
+    private readonly ready: (projectionName: string) => Promise<void>,
   ) {
     const projection = engine.projection(projectionName);
     if (!projection) throw new Error(`unknown projection ${projectionName}`);
@@ -20,6 +25,7 @@ export class ProjectionConsumer implements CheckpointedConsumer {
   }
 
   async loadCheckpoint(): Promise<bigint | 'start'> {
+    await this.ready(this.projectionName);
     return this.engine.loadCheckpoint(this.projectionName);
   }
 

@@ -1,7 +1,10 @@
 import type { CheckpointedConsumer } from '../event-store/checkpointed-consumer.js';
+import type { EventStore } from '../event-store/event-store.port.js';
+import { errorMessage } from '../event-store/poison.js';
 import type { ConsumerStatus, SubscriptionRunner } from '../event-store/subscription-runner.js';
-import { WAIT_FOR_POSITION_MS_MAX } from '../event-store/subscription-runner.js';
+import { LAG_EVENTS_COUNTED_MAX, WAIT_FOR_POSITION_MS_MAX } from '../event-store/subscription-runner.js';
 import { DomainError, notFound } from '../kernel/errors.js';
+import { Logger, silentLogger } from '../kernel/logger.js';
 import { ProjectionConsumer } from './projection-consumer.js';
 import type { ProjectionEngine } from './projection-engine.js';
 
@@ -10,25 +13,75 @@ export interface ProjectionStatus extends Omit<ConsumerStatus, 'name'> {
   readonly consumer: string;
   readonly version: number;
   readonly description: string;
-  readonly tables: Readonly<Record<string, number>>;
+  /** True while a catch-up pass (start-up, rebuild) brings it to the head, ahead of its runner. */
+  readonly catchingUp: boolean;
+  /** Rows per table (left out on request: counting scans every table). */
+  readonly tables?: Readonly<Record<string, number>>;
+}
+
+export interface StatusOptions {
+  /** Count each table's rows (default true). */
+  readonly rows?: boolean;
+}
+
+/** A projection's runner waits at its gate while a catch-up pass writes its rows. */
+interface Gate {
+  readonly opened: Promise<void>;
+  readonly open: () => void;
+}
+
+interface CatchUpPass {
+  readonly names: readonly string[];
+  stopping: boolean;
+  done: Promise<void>;
+}
+
+function closedGate(): Gate {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return { opened, open };
+}
+
+/** Resolves true when `promise` settles within `waitMs`, false otherwise (the timer is cleared either way). */
+function settlesWithin(promise: Promise<unknown>, waitMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), waitMs);
+    void promise.then(() => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
 }
 
 /**
- * The projections' runners on the subscription runner, plus rebuild: stop the runner, drop
- * and recreate its tables and forget its checkpoint in one transaction, start it again; it
- * then catches up from the start of $all.
+ * The projections' runners on the subscription runner, plus the catch-up pass and rebuild.
+ *
+ * A projection far behind the head (a new read-model database at start-up, a rebuild) is not
+ * left to its runner: one pass over $all feeds every such projection, page by page, one
+ * transaction per page (ProjectionEngine.catchUp), while their runners wait at a gate; then the
+ * runners go on live from the checkpoints the pass stored. If the pass fails (an event a
+ * projection cannot handle), it stops at the last committed page and the runners take over,
+ * with their event-by-event retries and dead letters.
+ *
+ * Rebuild: stop the runners, drop and recreate the tables and forget the checkpoints in one
+ * transaction, start a catch-up pass, start the runners again (they wait at the gate).
  */
 export class ProjectionRunners {
   private readonly runners = new Map<string, SubscriptionRunner>();
-  /** Rebuilds run one at a time: two overlapping resets of one projection would race its runner. */
+  private readonly gates = new Map<string, Gate>();
+  private pass?: CatchUpPass;
+  private startUp?: 'pending' | 'begun';
+  /** Rebuilds (and the start-up pass) run one at a time: two overlapping resets of one projection would race its runner. */
   private rebuilding: Promise<unknown> = Promise.resolve();
 
   constructor(
     readonly engine: ProjectionEngine,
     register: (consumer: CheckpointedConsumer) => SubscriptionRunner,
+    private readonly store: EventStore,
+    private readonly logger: Logger = silentLogger,
   ) {
     for (const projection of engine.projections) {
-      this.runners.set(projection.name, register(new ProjectionConsumer(engine, projection.name)));
+      this.runners.set(projection.name, register(new ProjectionConsumer(engine, projection.name, (name) => this.ready(name))));
     }
   }
 
@@ -42,27 +95,38 @@ export class ProjectionRunners {
     return runner;
   }
 
-  async status(name: string): Promise<ProjectionStatus> {
+  async status(name: string, options: StatusOptions = {}): Promise<ProjectionStatus> {
     const projection = this.engine.projection(name)!;
     const { name: consumer, ...status } = await this.runner(name).status();
+    const catchingUp = this.gates.has(name);
+    const position = catchingUp ? this.checkpoint(name) : BigInt(status.position);
     return {
       name,
       consumer,
       version: projection.version,
       description: projection.description,
       ...status,
-      tables: this.engine.rowCounts(name),
+      position: position.toString(),
+      lagEvents: catchingUp ? await this.store.countEventsAfter(position, LAG_EVENTS_COUNTED_MAX) : status.lagEvents,
+      catchingUp,
+      ...(options.rows === false ? {} : { tables: this.engine.rowCounts(name) }),
     };
   }
 
-  async statuses(): Promise<ProjectionStatus[]> {
-    return Promise.all(this.names().map((name) => this.status(name)));
+  async statuses(options: StatusOptions = {}): Promise<ProjectionStatus[]> {
+    return Promise.all(this.names().map((name) => this.status(name, options)));
   }
 
   /** Resolves true once every named projection has handled `position`; false after the bounded wait. */
   async waitForPosition(names: readonly string[], position: bigint, waitMs: number): Promise<boolean> {
     const boundedMs = Math.min(Math.max(waitMs, 0), WAIT_FOR_POSITION_MS_MAX);
-    const results = await Promise.all(names.map((name) => this.runner(name).waitForPosition(position, boundedMs)));
+    const startedMs = performance.now();
+    const gates = names.flatMap((name) => this.gates.get(name)?.opened ?? []);
+    if (gates.length > 0 && !(await settlesWithin(Promise.all(gates), boundedMs))) {
+      return names.every((name) => this.checkpoint(name) >= position);
+    }
+    const remainingMs = Math.max(0, boundedMs - (performance.now() - startedMs));
+    const results = await Promise.all(names.map((name) => this.runner(name).waitForPosition(position, remainingMs)));
     return results.every(Boolean);
   }
 
@@ -73,8 +137,8 @@ export class ProjectionRunners {
 
   /** The lowest position the named projections have all reached (-1 when none). */
   async position(names: readonly string[]): Promise<bigint> {
-    const statuses = await Promise.all(names.map((name) => this.runner(name).status()));
-    return statuses.reduce((lowest, status) => (BigInt(status.position) < lowest ? BigInt(status.position) : lowest), BigInt(Number.MAX_SAFE_INTEGER));
+    const positions = await Promise.all(names.map(async (name) => (this.gates.has(name) ? this.checkpoint(name) : BigInt((await this.runner(name).status()).position))));
+    return positions.reduce((lowest, position) => (position < lowest ? position : lowest), BigInt(Number.MAX_SAFE_INTEGER));
   }
 
   rebuild(names: readonly string[]): Promise<ProjectionStatus[]> {
@@ -84,18 +148,78 @@ export class ProjectionRunners {
     return run;
   }
 
+  /** Ends a running catch-up pass at its next page (shutdown); its runners go on from the stored checkpoints. */
+  async stopCatchUp(): Promise<void> {
+    const pass = this.pass;
+    if (!pass) return;
+    pass.stopping = true;
+    await pass.done;
+  }
+
+  /**
+   * The gate of a projection's runner. The first runner to start schedules the start-up pass for
+   * every runner started in the same turn (the registry starts them all at once).
+   */
+  private ready(name: string): Promise<void> {
+    if (this.startUp === undefined) {
+      this.startUp = 'pending';
+      this.rebuilding = this.rebuilding
+        .then(() => new Promise<void>((resolve) => setImmediate(resolve)))
+        .then(() => {
+          this.startUp = 'begun';
+          this.beginCatchUp([...this.gates.keys()]);
+        });
+    }
+    if (this.startUp === 'pending' && !this.gates.has(name)) this.gates.set(name, closedGate());
+    return this.gates.get(name)?.opened ?? Promise.resolve();
+  }
+
+  private beginCatchUp(names: readonly string[]): void {
+    if (names.length === 0) return;
+    for (const name of names) if (!this.gates.has(name)) this.gates.set(name, closedGate());
+    const pass: CatchUpPass = { names, stopping: false, done: Promise.resolve() };
+    const startedMs = performance.now();
+    pass.done = this.engine
+      .catchUp(this.store, names, { stopped: () => pass.stopping, yieldBetweenPages: true })
+      .then(
+        (events) => this.logger.log(`catch-up of ${names.join(', ')}: ${events} events in ${Math.round(performance.now() - startedMs)} ms`),
+        (error: unknown) => this.logger.warn(`catch-up of ${names.join(', ')} stopped at the last committed page (${errorMessage(error)}); the runners go on from there`),
+      )
+      .finally(() => {
+        if (this.pass === pass) this.pass = undefined;
+        for (const name of names) {
+          this.gates.get(name)?.open();
+          this.gates.delete(name);
+        }
+      });
+    this.pass = pass;
+  }
+
   private async rebuildNow(names: readonly string[]): Promise<ProjectionStatus[]> {
-    const wasRunning = await Promise.all(names.map(async (name) => (await this.runner(name).status()).state !== 'stopped'));
-    await Promise.all(names.map((name) => this.runner(name).stop()));
+    // A pass still running is ended first; its projections join the new pass (their runners restart too).
+    const carried = this.pass?.names ?? [];
+    await this.stopCatchUp();
+    const restarted = [...new Set([...names, ...carried])];
+    const wasRunning = await Promise.all(restarted.map(async (name) => (await this.runner(name).status()).state !== 'stopped'));
+    await Promise.all(restarted.map((name) => this.runner(name).stop()));
+    let resetError: unknown;
     try {
       this.engine.reset(names);
     } catch (error) {
-      throw new DomainError('unavailable', 'REBUILD_FAILED', `the reset failed and was rolled back: ${error instanceof Error ? error.message : String(error)}`);
-    } finally {
-      names.forEach((name, index) => {
-        if (wasRunning[index]) this.runner(name).start();
-      });
+      resetError = error;
+    }
+    this.beginCatchUp(restarted.filter((_name, index) => wasRunning[index]));
+    restarted.forEach((name, index) => {
+      if (wasRunning[index]) this.runner(name).start();
+    });
+    if (resetError !== undefined) {
+      throw new DomainError('unavailable', 'REBUILD_FAILED', `the reset failed and was rolled back: ${errorMessage(resetError)}`);
     }
     return Promise.all(names.map((name) => this.status(name)));
+  }
+
+  private checkpoint(name: string): bigint {
+    const checkpoint = this.engine.loadCheckpoint(name);
+    return checkpoint === 'start' ? -1n : checkpoint;
   }
 }

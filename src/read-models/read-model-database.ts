@@ -1,5 +1,6 @@
-import type Database from 'better-sqlite3';
-import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { openSqliteFile } from '../event-store/sqlite/open-sqlite-file.js';
 
 export function readModelDatabasePath(dataDir: string): string {
@@ -13,4 +14,16 @@ export function readModelDatabasePath(dataDir: string): string {
  */
 export function openReadModelDatabase(filePath: string): Database.Database {
   return openSqliteFile(filePath, 'NORMAL');
+}
+
+/**
+ * A throwaway read-model file for an offline replay (an audit, a benchmark): no journal and no
+ * syncs, since a crash only means replaying again into a new file. Never the live database.
+ */
+export function openScratchReadModelDatabase(filePath: string): Database.Database {
+  mkdirSync(dirname(filePath), { recursive: true });
+  const db = new Database(filePath);
+  db.pragma('journal_mode = OFF');
+  db.pragma('synchronous = OFF');
+  return db;
 }

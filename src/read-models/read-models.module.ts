@@ -1,8 +1,10 @@
-import { Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import type Database from 'better-sqlite3';
 import { ALL_PROJECTIONS } from '../../projections/index.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
+import type { EventStore } from '../event-store/event-store.port.js';
+import { EVENT_STORE } from '../event-store/event-store.tokens.js';
 import { SubscriptionRegistry } from '../event-store/subscription-registry.js';
 import { DirectoryController } from './http/directory.controller.js';
 import { LedgerController } from './http/ledger.controller.js';
@@ -24,6 +26,15 @@ class ReadModelDbCloser implements OnApplicationShutdown {
   }
 }
 
+/** Ends a start-up or rebuild catch-up pass at its next page, before the runners stop and the database closes. */
+@Injectable()
+class CatchUpStopper implements BeforeApplicationShutdown {
+  constructor(private readonly runners: ProjectionRunners) {}
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.runners.stopCatchUp();
+  }
+}
+
 @Module({
   controllers: [ProjectionsController, DirectoryController, LedgerController, SpendingController, OwnOrdersController],
   providers: [
@@ -31,9 +42,11 @@ class ReadModelDbCloser implements OnApplicationShutdown {
     { provide: ProjectionEngine, inject: [READ_MODEL_DB], useFactory: (db: Database.Database) => new ProjectionEngine(db, ALL_PROJECTIONS) },
     {
       provide: ProjectionRunners,
-      inject: [ProjectionEngine, SubscriptionRegistry],
-      useFactory: (engine: ProjectionEngine, registry: SubscriptionRegistry) => new ProjectionRunners(engine, (consumer) => registry.register(consumer)),
+      inject: [ProjectionEngine, SubscriptionRegistry, EVENT_STORE],
+      useFactory: (engine: ProjectionEngine, registry: SubscriptionRegistry, store: EventStore) =>
+        new ProjectionRunners(engine, (consumer) => registry.register(consumer), store, new Logger('projections')),
     },
+    CatchUpStopper,
     ReadModelQueryService,
     ReadModelDbCloser,
   ],

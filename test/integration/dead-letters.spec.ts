@@ -208,7 +208,7 @@ describe('poison events and dead letters (integration)', () => {
 
     const readModels = new Database(':memory:');
     const engine = new ProjectionEngine(readModels, ALL_PROJECTIONS);
-    const runners = new ProjectionRunners(engine, (consumer) => new SubscriptionRunner(store, consumer, silentLogger, deadLetters));
+    const runners = new ProjectionRunners(engine, (consumer) => new SubscriptionRunner(store, consumer, silentLogger, deadLetters), store);
     for (const name of runners.names()) runners.runner(name).start();
     expect(await runners.waitForPosition(runners.names(), head, WAIT_MS)).toBe(true);
     await Promise.all(runners.names().map((name) => runners.runner(name).stop()));

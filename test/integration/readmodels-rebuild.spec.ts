@@ -46,7 +46,7 @@ describe(`read models over a generated history of ${TARGET_EVENTS} events (integ
     pipeline = new CommandPipeline(store);
     db = openReadModelDatabase(join(dir, 'read-models.db'));
     const engine = new ProjectionEngine(db, ALL_PROJECTIONS);
-    runners = new ProjectionRunners(engine, (consumer) => new SubscriptionRunner(store, consumer, silentLogger, new DeadLetterStore(db)));
+    runners = new ProjectionRunners(engine, (consumer) => new SubscriptionRunner(store, consumer, silentLogger, new DeadLetterStore(db)), store);
     for (const name of runners.names()) runners.runner(name).start();
     // Live: the projections follow the generator as it writes.
     summary = await new MarketGenerator(pipeline, store, { seed: SEED, targetEvents: TARGET_EVENTS }).run();

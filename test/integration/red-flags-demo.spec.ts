@@ -30,7 +30,7 @@ describe('the demo market raises every red-flag rule (integration)', () => {
     dir = mkdtempSync(join(tmpdir(), 'bela-red-flags-'));
     store = SqliteEventStore.open(join(dir, 'events.db'));
     db = openReadModelDatabase(join(dir, 'read-models.db'));
-    runners = new ProjectionRunners(new ProjectionEngine(db, [redFlagsProjection]), (consumer) => new SubscriptionRunner(store, consumer, silentLogger, new DeadLetterStore(db)));
+    runners = new ProjectionRunners(new ProjectionEngine(db, [redFlagsProjection]), (consumer) => new SubscriptionRunner(store, consumer, silentLogger, new DeadLetterStore(db)), store);
     for (const name of runners.names()) runners.runner(name).start();
     // Live: the projection follows the generator as it writes, through the same command handlers as the service.
     await new MarketGenerator(new CommandPipeline(store), store, { seed: SEED, targetEvents: TARGET_EVENTS, vendorCount: 40, ordersPerDay: 25 }).run();

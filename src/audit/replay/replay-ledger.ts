@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { ALL_PROJECTIONS } from '../../../projections/index.js';
 import type { EventStore } from '../../event-store/event-store.port.js';
 import { ProjectionEngine } from '../../read-models/projection-engine.js';
-import { openReadModelDatabase } from '../../read-models/read-model-database.js';
+import { openScratchReadModelDatabase } from '../../read-models/read-model-database.js';
 import { openCheckpoint } from '../../verifier/checkpoint.js';
 import { parseVerifierKey } from '../../verifier/note.js';
 import { MerkleTreeStore } from '../merkle-tree-store.js';
@@ -72,7 +72,7 @@ export async function replayLedger(input: ReplayInput): Promise<ReplayReport> {
     if (input.verifierKey) findings.push(...(await checkSignature(latest.note, input.verifierKey)));
   }
 
-  const scratch = openReadModelDatabase(input.scratchPath);
+  const scratch = openScratchReadModelDatabase(input.scratchPath);
   try {
     const engine = new ProjectionEngine(scratch, ALL_PROJECTIONS);
     await engine.replay(input.store, (_position, events) => input.onProgress?.('read-models', events));

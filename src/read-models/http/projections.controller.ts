@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../../auth/roles.decorator.js';
 import { LAG_EVENTS_COUNTED_MAX } from '../../event-store/subscription-runner.js';
@@ -13,11 +13,13 @@ const PROJECTION_STATUS_SCHEMA = objectSchema<ProjectionStatus>(
     consumer: { type: 'string', description: 'its subscription' },
     version: { type: 'integer', minimum: 1, description: 'a new version rebuilds it from the start' },
     description: { type: 'string' },
-    tables: { type: 'object', description: 'rows per table', additionalProperties: { type: 'integer', minimum: 0 } },
+    catchingUp: { type: 'boolean', description: 'true while the start-up or rebuild catch-up pass (all projections in one pass over $all) runs for it' },
+    tables: { type: 'object', description: 'rows per table (left out with rows=false)', additionalProperties: { type: 'integer', minimum: 0 } },
   },
-  { optional: ['lastError'] },
+  { optional: ['lastError', 'tables'] },
 );
 const PROJECTIONS = objectSchema<{ projections: ProjectionStatus[] }>({ projections: arrayOf(PROJECTION_STATUS_SCHEMA) });
+import { ProjectionsStatusQueryDto } from './projections-query.dto.js';
 
 @ApiTags('read models (admin)')
 @Controller('admin/projections')
@@ -28,11 +30,11 @@ export class ProjectionsController {
   @Roles('admin', 'auditor')
   @ApiOperation({
     summary: 'Every projection: state, position in $all, head, lag in events, rows per table',
-    description: `lagEvents = events in $all after the projection position (counted up to ${LAG_EVENTS_COUNTED_MAX.toLocaleString('en-US')}).`,
+    description: `lagEvents = events in $all after the projection position (counted up to ${LAG_EVENTS_COUNTED_MAX.toLocaleString('en-US')}). rows=false leaves out the row counts.`,
   })
   @ApiJsonResponse('{ projections: [...] }', { schema: PROJECTIONS })
-  async list(): Promise<{ projections: ProjectionStatus[] }> {
-    return { projections: await this.runners.statuses() };
+  async list(@Query() query: ProjectionsStatusQueryDto): Promise<{ projections: ProjectionStatus[] }> {
+    return { projections: await this.runners.statuses({ rows: query.rows !== 'false' }) };
   }
 
   @Post('rebuild')
