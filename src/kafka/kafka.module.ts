@@ -51,10 +51,23 @@ class KafkaRelayLifecycle implements OnModuleInit, OnApplicationBootstrap, Befor
   }
 }
 
+/**
+ * One dynamic module per configuration: Nest tells dynamic modules apart by the object, so the
+ * app and the ops module that both import forRoot(config) share one relay (two would register
+ * the relay's consumer twice).
+ */
+const modules = new WeakMap<AppConfig, DynamicModule>();
+
 /** The Kafka relay (docs/kafka.md); present only when KAFKA_BROKERS is set. */
 @Module({})
 export class KafkaModule {
   static forRoot(config: AppConfig): DynamicModule {
+    let module = modules.get(config);
+    if (!module) modules.set(config, (module = KafkaModule.build(config)));
+    return module;
+  }
+
+  private static build(config: AppConfig): DynamicModule {
     if (!config.kafkaBrokers) return { module: KafkaModule };
     return {
       module: KafkaModule,

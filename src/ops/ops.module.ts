@@ -20,7 +20,7 @@ export class OpsModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: OpsModule,
-      // KafkaModule.forRoot(config) is the same module instance app.module imports (same metadata).
+      // KafkaModule.forRoot(config) returns the very module app.module imports (one per config object).
       // Terminus's own logger stays off: a failing probe polled every few seconds is in its answer, not the log.
       imports: [
         RootLoggerModule,
