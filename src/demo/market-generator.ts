@@ -7,6 +7,7 @@ import { ListingCommandHandler } from '../catalog/application/listing-command.ha
 import { ListingCommandRequest } from '../catalog/application/listing.commands.js';
 import { COMMAND_RETRY_COUNT_MAX, CommandPipeline, type CommandContext, type CommandResult } from '../event-store/command-pipeline.js';
 import { MemorySnapshotStore } from '../event-store/memory-snapshot-store.js';
+import { WriteThroughStreamCache } from '../event-store/write-through-stream-cache.js';
 import type { EventStore, RecordedEvent } from '../event-store/event-store.port.js';
 import type { Actor } from '../kernel/actor.js';
 import { wibDate } from '../kernel/dates.js';
@@ -72,6 +73,8 @@ export const CONCURRENCY_DEFAULT = 64;
 export const MARKET_SNAPSHOT_EVERY_EVENTS = 16;
 /** Streams whose snapshot the generator keeps in memory (one per card is plenty: 60 OPDs, a card a quarter). */
 const MARKET_SNAPSHOT_STREAMS_MAX = 10_000;
+/** Events of the streams the generator folds kept in memory (open orders and this quarter's cards fit, a few hundred MiB at most). */
+const MARKET_CACHED_EVENTS_MAX = 200_000;
 /** The simulation stops after this many days even if the target was not reached (the summary says how far it got). */
 export const SIMULATED_DAYS_MAX = 3_650;
 const LISTINGS_PER_VENDOR_MAX = 12;
@@ -122,9 +125,12 @@ interface InFlight {
   dueDay: number;
 }
 
-/** The command pipeline a generator run should use: the store's, with snapshots kept in memory for the run. */
+/**
+ * The command pipeline a generator run should use when it is the store's only writer: streams
+ * read once and then extended by its own appends in memory, card snapshots kept in memory.
+ */
 export function marketPipeline(store: EventStore): CommandPipeline {
-  return new CommandPipeline(store, COMMAND_RETRY_COUNT_MAX, new MemorySnapshotStore(MARKET_SNAPSHOT_STREAMS_MAX), MARKET_SNAPSHOT_EVERY_EVENTS);
+  return new CommandPipeline(new WriteThroughStreamCache(store, MARKET_CACHED_EVENTS_MAX), COMMAND_RETRY_COUNT_MAX, new MemorySnapshotStore(MARKET_SNAPSHOT_STREAMS_MAX), MARKET_SNAPSHOT_EVERY_EVENTS);
 }
 
 /**
