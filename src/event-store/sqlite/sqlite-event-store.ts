@@ -67,6 +67,11 @@ export type SqliteDurability = 'durable' | 'bulk';
  * default 2 MiB page cache made each fold a round of file reads.
  */
 const BULK_PAGE_CACHE_KIB = 131_072;
+/**
+ * WAL pages before SQLite copies them into the database file (and fsyncs it, even at
+ * synchronous = NORMAL): at the default 1,000 that copy and fsync cost a bulk writer half its time.
+ */
+const BULK_WAL_CHECKPOINT_PAGES = 16_384;
 
 export class SqliteEventStore implements EventStore {
   private readonly db: Database.Database;
@@ -117,7 +122,10 @@ export class SqliteEventStore implements EventStore {
       throw error;
     }
     this.db.pragma(`busy_timeout = ${WRITE_BUSY_TIMEOUT_MS}`);
-    if (durability === 'bulk') this.db.pragma(`cache_size = -${BULK_PAGE_CACHE_KIB}`);
+    if (durability === 'bulk') {
+      this.db.pragma(`cache_size = -${BULK_PAGE_CACHE_KIB}`);
+      this.db.pragma(`wal_autocheckpoint = ${BULK_WAL_CHECKPOINT_PAGES}`);
+    }
     this.selectStreamRevision = this.db.prepare('SELECT revision FROM streams WHERE stream_id = ?');
     // Without INDEXED BY the planner walks the stream's (stream_id, revision) index to skip the
     // sort: every append to a long stream would scan the whole stream.
