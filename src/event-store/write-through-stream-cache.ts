@@ -9,16 +9,16 @@ import type {
   RecordedEvent,
   SubscribeToAllOptions,
 } from './event-store.port.js';
-import { READ_COUNT_MAX, StreamNotFoundError } from './event-store.port.js';
+import { READ_COUNT_MAX, StreamNotFoundError, WrongExpectedVersionError } from './event-store.port.js';
 import { readWholeStream } from './read-whole-stream.js';
 
 /**
  * An event store seen by its only writer (the demo generator filling a store of its own): the
  * streams it reads are kept in memory and extended by its own appends, so that folding an order or
  * a card again does not read and parse its rows back. Appends, the hash chain, $all reads and
- * subscriptions all go to the store itself. Another writer on the same store would make the cache
- * stale: the store's expected-revision check still refuses a write based on it, but the cached
- * copy is not corrected, so it must not be used beside one.
+ * subscriptions all go to the store itself. Another process writing the same streams (a service
+ * running on the store) makes a cached copy stale: the store's expected-revision check refuses a
+ * write decided on it, the copy is dropped, and the pipeline's retry reads the stream afresh.
  */
 export class WriteThroughStreamCache implements EventStore {
   /** Whole streams from revision 0, least recently used first (Map keeps insertion order). */
@@ -31,7 +31,14 @@ export class WriteThroughStreamCache implements EventStore {
   ) {}
 
   async appendToStream(streamId: string, events: readonly EventData[], options: { readonly expectedRevision: ExpectedRevision }): Promise<AppendResult> {
-    const result = await this.store.appendToStream(streamId, events, options);
+    let result: AppendResult;
+    try {
+      result = await this.store.appendToStream(streamId, events, options);
+    } catch (error) {
+      // Another writer moved the stream: the pipeline's retry reads it from the store again.
+      if (error instanceof WrongExpectedVersionError) this.forget(streamId);
+      throw error;
+    }
     const cached = this.streams.get(streamId);
     if (cached === undefined || events.length === 0) return result;
     const lastRevision = cached.length === 0 ? -1n : cached[cached.length - 1]!.revision;
