@@ -69,6 +69,13 @@ describe('WriteThroughStreamCache', () => {
     expect(await small.readStreamIfExists('a')).toHaveLength(3);
   });
 
+  it('reads the tail of a stream it has not cached from the store, without caching it', async () => {
+    await store.appendToStream(STREAM, [event('A', {}), event('B', {}), event('C', {})], { expectedRevision: 'no_stream' });
+    expect((await cache.readStreamIfExists(STREAM, { fromRevision: 2n })).map((recorded) => recorded.type)).toEqual(['C']);
+    await store.appendToStream(STREAM, [event('D', {})], { expectedRevision: 2n });
+    expect((await cache.readStreamIfExists(STREAM, { fromRevision: 2n })).map((recorded) => recorded.type)).toEqual(['C', 'D']);
+  });
+
   it('throws StreamNotFoundError from readStream for a stream with no events, like the store', async () => {
     await expect(cache.readStream(STREAM)).rejects.toThrow(/order-1/);
   });
