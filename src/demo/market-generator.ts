@@ -74,7 +74,7 @@ export const MARKET_SNAPSHOT_EVERY_EVENTS = 16;
 /** Streams whose snapshot the generator keeps in memory (one per card is plenty: 60 OPDs, a card a quarter). */
 const MARKET_SNAPSHOT_STREAMS_MAX = 10_000;
 /** Events of the streams the generator folds kept in memory (open orders and this quarter's cards need about 30,000). */
-const MARKET_CACHED_EVENTS_MAX = 100_000;
+const MARKET_CACHED_EVENTS_MAX = 50_000;
 /** The simulation stops after this many days even if the target was not reached (the summary says how far it got). */
 export const SIMULATED_DAYS_MAX = 3_650;
 const LISTINGS_PER_VENDOR_MAX = 12;

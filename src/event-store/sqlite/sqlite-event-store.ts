@@ -66,7 +66,7 @@ export type SqliteDurability = 'durable' | 'bulk';
  * A bulk writer folds streams scattered over the whole file (every order, every card): SQLite's
  * default 2 MiB page cache made each fold a round of file reads.
  */
-const BULK_PAGE_CACHE_KIB = 131_072;
+const BULK_PAGE_CACHE_KIB = 65_536;
 /**
  * WAL pages before SQLite copies them into the database file (and fsyncs it, even at
  * synchronous = NORMAL): at the default 1,000 that copy and fsync cost a bulk writer half its time.
