@@ -6,7 +6,7 @@ import { ApiKeyStore } from './auth/api-key-store.js';
 import { ISSUABLE_ROLES, IssuableRole, KEY_EXPIRY_DAYS_DEFAULT, KEY_ROTATION_GRACE_MINUTES_DEFAULT } from './auth/api-key.js';
 import { apiKeyStorePath } from './auth/auth.module.js';
 import { loadConfig } from './config/app-config.js';
-import { MarketGenerator, ORDERS_PER_DAY_DEFAULT, VENDOR_COUNT_DEFAULT } from './demo/market-generator.js';
+import { MarketGenerator, ORDERS_PER_DAY_DEFAULT, VENDOR_COUNT_DEFAULT, marketPipeline } from './demo/market-generator.js';
 import { CommandPipeline } from './event-store/command-pipeline.js';
 import { openEventStore } from './event-store/open-event-store.js';
 import { OCDS_USAGE, ocdsCommand } from './ocds/ocds-cli.js';
@@ -139,9 +139,10 @@ async function demo(args: string[]): Promise<number> {
     if (!Number.isSafeInteger(value) || value < 1 || value > DEMO_EVENTS_MAX) throw new RangeError(`--${name} must be an integer from 1 to ${DEMO_EVENTS_MAX}`);
     return value;
   };
-  const { store } = openEventStore(loadConfig());
+  // Demo data: acknowledged at commit, one fsync when the run closes the store.
+  const { store } = openEventStore(loadConfig(), 'bulk');
   try {
-    const generator = new MarketGenerator(new CommandPipeline(store), store, {
+    const generator = new MarketGenerator(marketPipeline(store), store, {
       seed: values.seed ?? 'banten',
       targetEvents: count('events', values.events, DEMO_EVENTS_DEFAULT),
       ...(values.vendors !== undefined ? { vendorCount: count('vendors', values.vendors, VENDOR_COUNT_DEFAULT) } : {}),

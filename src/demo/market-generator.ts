@@ -5,7 +5,9 @@ import { CardCommandInput, CardCommandRequest } from '../cards/application/card.
 import { cardDecider, cardStreamId } from '../cards/domain/card.decider.js';
 import { ListingCommandHandler } from '../catalog/application/listing-command.handler.js';
 import { ListingCommandRequest } from '../catalog/application/listing.commands.js';
-import type { CommandContext, CommandPipeline, CommandResult } from '../event-store/command-pipeline.js';
+import { COMMAND_RETRY_COUNT_MAX, CommandPipeline, type CommandContext, type CommandResult } from '../event-store/command-pipeline.js';
+import { MemorySnapshotStore } from '../event-store/memory-snapshot-store.js';
+import { WriteThroughStreamCache } from '../event-store/write-through-stream-cache.js';
 import type { EventStore, RecordedEvent } from '../event-store/event-store.port.js';
 import type { Actor } from '../kernel/actor.js';
 import { wibDate } from '../kernel/dates.js';
@@ -67,6 +69,12 @@ export interface MarketSummary {
 export const VENDOR_COUNT_DEFAULT = 300;
 export const ORDERS_PER_DAY_DEFAULT = 60;
 export const CONCURRENCY_DEFAULT = 64;
+/** Card streams are folded again for every hold: a snapshot kept in memory this often keeps each fold short. */
+export const MARKET_SNAPSHOT_EVERY_EVENTS = 16;
+/** Streams whose snapshot the generator keeps in memory (one per card is plenty: 60 OPDs, a card a quarter). */
+const MARKET_SNAPSHOT_STREAMS_MAX = 10_000;
+/** Events of the streams the generator folds kept in memory (open orders and this quarter's cards need about 30,000). */
+const MARKET_CACHED_EVENTS_MAX = 50_000;
 /** The simulation stops after this many days even if the target was not reached (the summary says how far it got). */
 export const SIMULATED_DAYS_MAX = 3_650;
 const LISTINGS_PER_VENDOR_MAX = 12;
@@ -115,6 +123,14 @@ interface InFlight {
   readonly plan: Outcome;
   next: Step;
   dueDay: number;
+}
+
+/**
+ * The command pipeline a generator run should use when it is the store's only writer: streams
+ * read once and then extended by its own appends in memory, card snapshots kept in memory.
+ */
+export function marketPipeline(store: EventStore): CommandPipeline {
+  return new CommandPipeline(new WriteThroughStreamCache(store, MARKET_CACHED_EVENTS_MAX), COMMAND_RETRY_COUNT_MAX, new MemorySnapshotStore(MARKET_SNAPSHOT_STREAMS_MAX), MARKET_SNAPSHOT_EVERY_EVENTS);
 }
 
 /**

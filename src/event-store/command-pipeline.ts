@@ -70,6 +70,8 @@ export class CommandPipeline {
     private readonly store: EventStore,
     private readonly retryCountMax = COMMAND_RETRY_COUNT_MAX,
     private readonly snapshots: SnapshotStore = NO_SNAPSHOTS,
+    /** Events folded past the last snapshot before a new one is kept (a store in memory can afford it often). */
+    private readonly snapshotEveryEvents = SNAPSHOT_EVERY_EVENTS,
   ) {}
 
   /** read -> fold -> decide -> append(expected revision), retried on a version conflict. */
@@ -177,7 +179,7 @@ export class CommandPipeline {
     }
   }
 
-  /** Every SNAPSHOT_EVERY_EVENTS events past the last snapshot, keep the state (revision/eventId: its last event). */
+  /** Every snapshotEveryEvents events past the last snapshot, keep the state (revision/eventId: its last event). */
   private async snapshotIfDue<State, Event extends DomainEvent>(
     decider: Folding<State, Event>,
     streamId: string,
@@ -187,7 +189,7 @@ export class CommandPipeline {
     eventId: string,
   ): Promise<void> {
     const codec = decider.snapshot;
-    if (codec === undefined || revision - baseRevision < BigInt(SNAPSHOT_EVERY_EVENTS)) return;
+    if (codec === undefined || revision - baseRevision < BigInt(this.snapshotEveryEvents)) return;
     const stateJson = JSON.stringify(codec.encode(state()));
     try {
       await this.snapshots.save({ streamId, revision, eventId, stateSchemaVersion: codec.stateSchemaVersion, stateJson });
