@@ -15,10 +15,7 @@ const IMPURE_PACKAGES = [
 ];
 const IMPURE_BUILTINS = ['fs', 'fs/promises', 'net', 'http', 'https', 'http2', 'child_process', 'dgram', 'dns', 'tls', 'worker_threads', 'cluster'];
 // Packages resolve to node_modules/<name>/...; builtins stay bare (with or without node:).
-const IMPURE = [
-  ...IMPURE_PACKAGES.map((name) => `(^|/)node_modules/${name}/`),
-  ...IMPURE_BUILTINS.map((name) => `^(node:)?${name}$`),
-];
+const IMPURE = [...IMPURE_PACKAGES.map((name) => `(^|/)node_modules/${name}/`), ...IMPURE_BUILTINS.map((name) => `^(node:)?${name}$`)];
 
 module.exports = {
   forbidden: [
@@ -72,7 +69,8 @@ module.exports = {
     },
     {
       name: 'http-is-below-its-users',
-      comment: 'src/http holds the shared HTTP edge (problem+json, media types, request context); the Kafka relay, the process managers and ops use it, never the reverse (no http<->kafka cycle)',
+      comment:
+        'src/http holds the shared HTTP edge (problem+json, media types, request context); the Kafka relay, the process managers and ops use it, never the reverse (no http<->kafka cycle)',
       severity: 'error',
       from: { path: '(^|/)src/http/' },
       to: { path: '(^|/)src/(kafka|process|ops)/' },

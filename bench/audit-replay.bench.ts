@@ -51,15 +51,21 @@ async function main(): Promise<void> {
       scratchPath: join(scratch, 'read-models.db'),
     });
     const rawPerSecond = Math.round((raw.events * 1000) / raw.elapsedMs);
-    console.log(JSON.stringify({
-      events: report.events,
-      match: report.ok,
-      findings: report.findings.length,
-      checkpoint: report.checkpoint,
-      replay: { elapsedMs: report.elapsedMs, eventsPerSecond: report.eventsPerSecond },
-      rawScan: { elapsedMs: Math.round(raw.elapsedMs), eventsPerSecond: rawPerSecond },
-      ratio: Number((report.eventsPerSecond / rawPerSecond).toFixed(3)),
-    }, null, 2));
+    console.log(
+      JSON.stringify(
+        {
+          events: report.events,
+          match: report.ok,
+          findings: report.findings.length,
+          checkpoint: report.checkpoint,
+          replay: { elapsedMs: report.elapsedMs, eventsPerSecond: report.eventsPerSecond },
+          rawScan: { elapsedMs: Math.round(raw.elapsedMs), eventsPerSecond: rawPerSecond },
+          ratio: Number((report.eventsPerSecond / rawPerSecond).toFixed(3)),
+        },
+        null,
+        2,
+      ),
+    );
   } finally {
     await store.close();
     logDb?.close();

@@ -51,11 +51,15 @@ function printProfile(dir: string): void {
   if (!file) throw new Error(`the profiled service wrote no .cpuprofile into ${dir}`);
   const summary = summariseCpuProfile(join(dir, file), PROFILE_TOP_FRAMES);
   console.log(`${summary.sampledMs} ms sampled, ${summary.idlePercent.toFixed(1)}% idle`);
-  for (const frame of summary.top) console.log(`${frame.selfPercentOfBusy.toFixed(1).padStart(5)}% ${String(Math.round(frame.selfMs)).padStart(6)} ms  ${frame.function}  ${frame.location}`);
+  for (const frame of summary.top)
+    console.log(`${frame.selfPercentOfBusy.toFixed(1).padStart(5)}% ${String(Math.round(frame.selfMs)).padStart(6)} ms  ${frame.function}  ${frame.location}`);
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { orders: { type: 'string' }, rounds: { type: 'string' }, 'cpu-profile': { type: 'boolean', default: false } }, strict: true });
+  const { values } = parseArgs({
+    options: { orders: { type: 'string' }, rounds: { type: 'string' }, 'cpu-profile': { type: 'boolean', default: false } },
+    strict: true,
+  });
   const orders = values.orders === undefined ? ORDERS_DEFAULT : Number(values.orders);
   const rounds = values.rounds === undefined ? 1 : Number(values.rounds);
   if (!Number.isSafeInteger(orders) || orders < 1) throw new RangeError('--orders must be a positive integer');

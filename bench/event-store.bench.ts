@@ -17,7 +17,13 @@ import { counterDecider } from '../test/support/counter-decider.js';
 const APPENDS = Number(process.env.BENCH_APPENDS ?? 2_000);
 const CONCURRENCY = 64;
 const PAYLOAD = { vendorId: randomUUID(), title: 'Nasi kotak rapat', priceRupiah: 35_000, unit: 'kotak' };
-const METADATA = { correlationId: randomUUID(), causationId: randomUUID(), actor: { id: 'bench', role: 'system' as const }, occurredAt: new Date().toISOString(), schemaVersion: 1 };
+const METADATA = {
+  correlationId: randomUUID(),
+  causationId: randomUUID(),
+  actor: { id: 'bench', role: 'system' as const },
+  occurredAt: new Date().toISOString(),
+  schemaVersion: 1,
+};
 
 export interface BenchResult {
   readonly name: string;
@@ -45,7 +51,9 @@ export function rawDurableAppends(dir: string, appends = APPENDS, type = 'Listin
   const db = new Database(join(dir, `raw-${randomUUID()}.db`));
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
-  db.exec('CREATE TABLE events (position INTEGER PRIMARY KEY AUTOINCREMENT, stream_id TEXT, revision INTEGER, event_id TEXT, type TEXT, data TEXT, metadata TEXT, created_ms INTEGER)');
+  db.exec(
+    'CREATE TABLE events (position INTEGER PRIMARY KEY AUTOINCREMENT, stream_id TEXT, revision INTEGER, event_id TEXT, type TEXT, data TEXT, metadata TEXT, created_ms INTEGER)',
+  );
   const insert = db.prepare('INSERT INTO events (stream_id, revision, event_id, type, data, metadata, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?)');
   const appendOne = db.transaction((n: number) => {
     const e = event(type, data);

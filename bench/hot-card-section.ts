@@ -13,13 +13,22 @@ const HOT_CARD_BENCH = join(PROJECT_ROOT, 'bench', 'hot-card.bench.ts');
 const HOT_CARD_TIMEOUT_MS = 10 * 60_000;
 const OUTPUT_BYTES_MAX = 16 * 1024 * 1024;
 
-export type HotCardSection = { readonly status: 'absent' } | { readonly status: 'ran'; readonly output: string; readonly json?: unknown; readonly elapsedMs: number };
+export type HotCardSection =
+  { readonly status: 'absent' } | { readonly status: 'ran'; readonly output: string; readonly json?: unknown; readonly elapsedMs: number };
 
 export async function runHotCardSection(): Promise<HotCardSection> {
   if (!existsSync(HOT_CARD_BENCH)) return { status: 'absent' };
   const startedMs = performance.now();
-  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', HOT_CARD_BENCH], { cwd: PROJECT_ROOT, timeout: HOT_CARD_TIMEOUT_MS, maxBuffer: OUTPUT_BYTES_MAX });
-  const jsonLine = stdout.trim().split('\n').reverse().find((line) => line.trim().startsWith('{'));
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', HOT_CARD_BENCH], {
+    cwd: PROJECT_ROOT,
+    timeout: HOT_CARD_TIMEOUT_MS,
+    maxBuffer: OUTPUT_BYTES_MAX,
+  });
+  const jsonLine = stdout
+    .trim()
+    .split('\n')
+    .reverse()
+    .find((line) => line.trim().startsWith('{'));
   let json: unknown;
   try {
     json = jsonLine ? JSON.parse(jsonLine) : undefined;

@@ -109,12 +109,38 @@ async function buildHotCard(store: SqliteEventStore, cardId: string, vendorId: s
     }
   };
   const at = new Date();
-  apply({ type: 'IssueCard', cardId, opd: { status: 'registered', opdCode: OPD, name: 'Dinas Kesehatan Kota Serang', kabupatenKotaCode: '3673', pemdaCode: '3673', pemdaLevel: 'kabupaten-kota' }, holderName: 'Siti Rahmawati', cardLast4: '4821', limitRupiah: 1_000_000_000_000, expiresOn: '2099-12-31', at });
+  apply({
+    type: 'IssueCard',
+    cardId,
+    opd: {
+      status: 'registered',
+      opdCode: OPD,
+      name: 'Dinas Kesehatan Kota Serang',
+      kabupatenKotaCode: '3673',
+      pemdaCode: '3673',
+      pemdaLevel: 'kabupaten-kota',
+    },
+    holderName: 'Siti Rahmawati',
+    cardLast4: '4821',
+    limitRupiah: 1_000_000_000_000,
+    expiresOn: '2099-12-31',
+    at,
+  });
   let capturedSinceStatement = 0;
   for (let n = 0; n < orders; n += 1) {
     const orderId = `bench-order-${n}`;
     const amountRupiah = 35_000 + (n % 100) * 1_000;
-    apply({ type: 'AuthoriseCard', orderId, orderAwaitingAuthorisation: true, opdCode: OPD, payeeVendorId: vendorId, amountRupiah, domesticUmkPurchase: true, policy: DEFAULT_POLICY, at });
+    apply({
+      type: 'AuthoriseCard',
+      orderId,
+      orderAwaitingAuthorisation: true,
+      opdCode: OPD,
+      payeeVendorId: vendorId,
+      amountRupiah,
+      domesticUmkPurchase: true,
+      policy: DEFAULT_POLICY,
+      at,
+    });
     if (n < orders - OPEN_HOLDS) {
       apply({ type: 'CaptureAuthorisation', orderId, amountRupiah, orderReceived: true, bastNumber: `BAST/${n}`, policy: DEFAULT_POLICY });
       capturedSinceStatement += amountRupiah;
@@ -132,7 +158,12 @@ async function buildHotCard(store: SqliteEventStore, cardId: string, vendorId: s
 async function seedVendorAndListing(store: SqliteEventStore): Promise<{ vendorId: string; listingId: string }> {
   const ids = sampleIds();
   const data = sampleData(ids);
-  const event = (type: 'VendorRegistered' | 'VendorVerified' | 'ListingCreated'): EventData => ({ id: randomUUID(), type, data: data[type], metadata: metadata() });
+  const event = (type: 'VendorRegistered' | 'VendorVerified' | 'ListingCreated'): EventData => ({
+    id: randomUUID(),
+    type,
+    data: data[type],
+    metadata: metadata(),
+  });
   await store.appendToStream(`vendor-${ids.vendorId}`, [event('VendorRegistered'), event('VendorVerified')], { expectedRevision: 'no_stream' });
   await store.appendToStream(`listing-${ids.listingId}`, [event('ListingCreated')], { expectedRevision: 'no_stream' });
   return { vendorId: ids.vendorId, listingId: ids.listingId };
@@ -172,7 +203,12 @@ async function rig(orders: number, storeOrders: number): Promise<Rig> {
   const placeOrder = new PlaceOrderHandler(pipeline, policies, NO_SPLIT_PURCHASE_FACTS);
   const cardCommands = new CardCommandHandler(pipeline, policies);
   const { vendorId, listingId } = await seedVendorAndListing(store);
-  await pipeline.handle(opdDecider, opdStreamId(OPD), { type: 'RegisterOpd', opdCode: OPD, name: 'Dinas Kesehatan Kota Serang', kabupatenKotaCode: '3673' }, context('admin'));
+  await pipeline.handle(
+    opdDecider,
+    opdStreamId(OPD),
+    { type: 'RegisterOpd', opdCode: OPD, name: 'Dinas Kesehatan Kota Serang', kabupatenKotaCode: '3673' },
+    context('admin'),
+  );
   for (let filled = orders; filled < storeOrders; filled += FILLER_CARD_ORDERS) {
     await buildHotCard(store, randomUUID(), vendorId, Math.min(FILLER_CARD_ORDERS, storeOrders - filled));
   }
@@ -182,7 +218,9 @@ async function rig(orders: number, storeOrders: number): Promise<Rig> {
   const inMemory = (await readWholeStream(store, stream)).map(({ type, data }) => ({ type, data }) as CardEvent);
 
   const raw = new Database(join(dir, 'events.db'), { readonly: true });
-  const rawRows = raw.prepare<[string, number], { data: string; metadata: string }>('SELECT data, metadata FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision');
+  const rawRows = raw.prepare<[string, number], { data: string; metadata: string }>(
+    'SELECT data, metadata FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision',
+  );
   const rawRead = (fromRevision: number): void => {
     for (const row of rawRows.all(stream, fromRevision)) {
       JSON.parse(row.data);
@@ -193,7 +231,9 @@ async function rig(orders: number, storeOrders: number): Promise<Rig> {
   const rawWriter = new Database(join(dir, 'raw-baseline.db'));
   rawWriter.pragma('journal_mode = WAL');
   rawWriter.pragma('synchronous = FULL');
-  rawWriter.exec('CREATE TABLE IF NOT EXISTS events (position INTEGER PRIMARY KEY AUTOINCREMENT, stream_id TEXT, revision INTEGER, event_id TEXT, type TEXT, data TEXT, metadata TEXT, created_ms INTEGER)');
+  rawWriter.exec(
+    'CREATE TABLE IF NOT EXISTS events (position INTEGER PRIMARY KEY AUTOINCREMENT, stream_id TEXT, revision INTEGER, event_id TEXT, type TEXT, data TEXT, metadata TEXT, created_ms INTEGER)',
+  );
   const rawInsert = rawWriter.prepare('INSERT INTO events (stream_id, revision, event_id, type, data, metadata, created_ms) VALUES (?, 0, ?, ?, ?, ?, ?)');
   const rawAppendOne = rawWriter.transaction(() => {
     const id = randomUUID();
@@ -230,13 +270,29 @@ async function rig(orders: number, storeOrders: number): Promise<Rig> {
     placeOrder: async () => {
       const orderId = randomUUID();
       placed.push(orderId);
-      const request = { orderId, opdCode: OPD, kabupatenKotaCode: '3673', officialName: 'Budi Santoso', vendorId, cardId, lines: [{ listingId, quantity: 2 }], shippingRupiah: 0 };
+      const request = {
+        orderId,
+        opdCode: OPD,
+        kabupatenKotaCode: '3673',
+        officialName: 'Budi Santoso',
+        vendorId,
+        cardId,
+        lines: [{ listingId, quantity: 2 }],
+        shippingRupiah: 0,
+      };
       await placeOrder.execute(new PlaceOrderCommand(request, context('admin')));
     },
     authorise: async () => {
       const orderId = placed[authorised++ % placed.length]!;
       const [placedEvent] = (await store.readStream(orderStreamId(orderId), { maxCount: 1 })) as Array<RecordedEvent<{ totalRupiah: number }>>;
-      const command = { type: 'AuthoriseCard' as const, orderId, opdCode: OPD, payeeVendorId: vendorId, amountRupiah: placedEvent!.data.totalRupiah, domesticUmkPurchase: true };
+      const command = {
+        type: 'AuthoriseCard' as const,
+        orderId,
+        opdCode: OPD,
+        payeeVendorId: vendorId,
+        amountRupiah: placedEvent!.data.totalRupiah,
+        domesticUmkPurchase: true,
+      };
       await cardCommands.execute(new CardCommandRequest(cardId, command, context('system', `bench:${orderId}`)));
     },
     close: async () => {
@@ -253,7 +309,12 @@ async function rig(orders: number, storeOrders: number): Promise<Rig> {
  * Times `run` on every rig in turn, sample after sample, so that whatever else the machine does
  * falls on every size alike (the machine is shared; sizes measured minutes apart are not comparable).
  */
-async function interleaved(rigs: readonly Rig[], count: number, run: (rig: Rig) => Promise<unknown> | unknown, warmups = WARMUP_SAMPLES): Promise<Percentiles[]> {
+async function interleaved(
+  rigs: readonly Rig[],
+  count: number,
+  run: (rig: Rig) => Promise<unknown> | unknown,
+  warmups = WARMUP_SAMPLES,
+): Promise<Percentiles[]> {
   for (let n = 0; n < warmups; n += 1) for (const each of rigs) await run(each);
   const samples = rigs.map((): number[] => []);
   for (let n = 0; n < count; n += 1) {
@@ -317,10 +378,16 @@ const ms = (value: number): string => value.toFixed(2).padStart(8);
 const pair = ({ p50, p99 }: Percentiles): string => `${ms(p50)} ${ms(p99)}`;
 
 export function printHotCard(figures: readonly HotCardFigures[]): void {
-  console.log(`  times in ms (p50 p99 over ${SAMPLES} samples); snapshot every ${SNAPSHOT_EVERY_EVENTS} events; ${OPEN_HOLDS} holds open; every store ${Math.max(...figures.map((f) => f.orders))} orders`);
-  console.log(`  ${'orders'.padStart(8)} ${'events'.padStart(8)} | ${'fold from start'.padStart(15)} ${'us/event'.padStart(8)} ${'tail us/event'.padStart(13)} | ${'raw whole'.padStart(9)} | ${'raw tail p50 p99'.padStart(17)} | ${'load card p50 p99'.padStart(17)} | ${'raw append p50 p99'.padStart(18)} | ${'place order p50 p99'.padStart(19)} | ${'authorise p50 p99'.padStart(17)}`);
+  console.log(
+    `  times in ms (p50 p99 over ${SAMPLES} samples); snapshot every ${SNAPSHOT_EVERY_EVENTS} events; ${OPEN_HOLDS} holds open; every store ${Math.max(...figures.map((f) => f.orders))} orders`,
+  );
+  console.log(
+    `  ${'orders'.padStart(8)} ${'events'.padStart(8)} | ${'fold from start'.padStart(15)} ${'us/event'.padStart(8)} ${'tail us/event'.padStart(13)} | ${'raw whole'.padStart(9)} | ${'raw tail p50 p99'.padStart(17)} | ${'load card p50 p99'.padStart(17)} | ${'raw append p50 p99'.padStart(18)} | ${'place order p50 p99'.padStart(19)} | ${'authorise p50 p99'.padStart(17)}`,
+  );
   for (const f of figures) {
-    console.log(`  ${String(f.orders).padStart(8)} ${String(f.cardEvents).padStart(8)} | ${ms(f.foldFromStartMs).padStart(15)} ${f.evolveUsPerEvent.toFixed(2).padStart(8)} ${f.evolveTailUsPerEvent.toFixed(2).padStart(13)} | ${ms(f.rawWholeMs).padStart(9)} | ${pair(f.rawTail)}  | ${pair(f.loadCard)}  | ${pair(f.rawAppend).padStart(18)} | ${pair(f.placeOrder).padStart(19)} | ${pair(f.authorise)}`);
+    console.log(
+      `  ${String(f.orders).padStart(8)} ${String(f.cardEvents).padStart(8)} | ${ms(f.foldFromStartMs).padStart(15)} ${f.evolveUsPerEvent.toFixed(2).padStart(8)} ${f.evolveTailUsPerEvent.toFixed(2).padStart(13)} | ${ms(f.rawWholeMs).padStart(9)} | ${pair(f.rawTail)}  | ${pair(f.loadCard)}  | ${pair(f.rawAppend).padStart(18)} | ${pair(f.placeOrder).padStart(19)} | ${pair(f.authorise)}`,
+    );
   }
   const first = figures[0];
   const last = figures[figures.length - 1];

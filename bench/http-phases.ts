@@ -141,7 +141,12 @@ export async function openMarket(service: BenchService, http: HttpClient): Promi
   return { adminToken, buyerToken, vendorId, vendorToken, listingId: listing.body.listingId, cardIds };
 }
 
-async function commandLoad(total: number, send: (index: number, worker: number) => Promise<{ status: number; latencyMs: number; body: any }>, expected: number, onAnswer?: (body: any) => void): Promise<CommandRate> {
+async function commandLoad(
+  total: number,
+  send: (index: number, worker: number) => Promise<{ status: number; latencyMs: number; body: any }>,
+  expected: number,
+  onAnswer?: (body: any) => void,
+): Promise<CommandRate> {
   const latencies: number[] = [];
   let failed = 0;
   let firstFailure = '';
@@ -165,7 +170,12 @@ export function createListings(http: HttpClient, market: Market, total: number):
 
 /** A burst of placements over CONNECTIONS connections, each on its worker's card; `onPlaced` gets each order's position. */
 export function placeOrderLoad(http: HttpClient, market: Market, total: number, onPlaced?: (position: bigint) => void): Promise<CommandRate> {
-  return commandLoad(total, (_, worker) => http.request('POST', '/orders', market.buyerToken, orderBody(market, worker)), 201, (body) => onPlaced?.(BigInt(body.position)));
+  return commandLoad(
+    total,
+    (_, worker) => http.request('POST', '/orders', market.buyerToken, orderBody(market, worker)),
+    201,
+    (body) => onPlaced?.(BigInt(body.position)),
+  );
 }
 
 /** Orders in the read model with this status (paged; bounded by ORDER_PAGES_MAX). */
@@ -183,7 +193,12 @@ async function countOrders(http: HttpClient, adminToken: string, status: string)
 }
 
 /** A burst of placements, then the time until the order-payment process manager decided every one. */
-export async function placeOrders(http: HttpClient, market: Market, dataDir: string, total: number): Promise<{ placement: CommandRate; authorisation: AuthorisationFigures }> {
+export async function placeOrders(
+  http: HttpClient,
+  market: Market,
+  dataDir: string,
+  total: number,
+): Promise<{ placement: CommandRate; authorisation: AuthorisationFigures }> {
   let lastPosition = 0n;
   const loadStartedMs = performance.now();
   const placement = await placeOrderLoad(http, market, total, (position) => {

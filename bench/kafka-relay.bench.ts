@@ -79,7 +79,13 @@ function orderPlaced(orderId: string, n: number): EventData {
       domesticUmkPurchase: true,
       policyRevision: 0,
     },
-    metadata: { correlationId: randomUUID(), causationId: randomUUID(), actor: { id: 'key:bench', role: 'buyer', opdCode: '3673-DINKES' }, occurredAt: new Date().toISOString(), schemaVersion: 1 },
+    metadata: {
+      correlationId: randomUUID(),
+      causationId: randomUUID(),
+      actor: { id: 'key:bench', role: 'buyer', opdCode: '3673-DINKES' },
+      occurredAt: new Date().toISOString(),
+      schemaVersion: 1,
+    },
   };
 }
 
@@ -101,7 +107,12 @@ async function benchRelay(round: number): Promise<{ result: KafkaBenchResult; me
   const prefix = `bench-${RUN_ID}-relay-${round}.`;
   const transport = new KafkaTransport({ brokers: BROKERS, clientId: 'bela-bench', topics: allTopics(prefix), replicationFactor: 1 }, logger);
   const metrics = new KafkaRelayMetrics();
-  const runner = new SubscriptionRunner(store, new KafkaRelay(transport, new SqliteCheckpointStore(checkpointsDb), metrics, prefix), logger, new DeadLetterStore(checkpointsDb));
+  const runner = new SubscriptionRunner(
+    store,
+    new KafkaRelay(transport, new SqliteCheckpointStore(checkpointsDb), metrics, prefix),
+    logger,
+    new DeadLetterStore(checkpointsDb),
+  );
   try {
     await seed(store);
     const head = await store.headPosition();
@@ -121,14 +132,23 @@ async function benchRelay(round: number): Promise<{ result: KafkaBenchResult; me
     const rawPrefix = `bench-${RUN_ID}-raw-${round}.`;
     const messages: OutboundMessage[][] = [];
     for (let i = 0; i < events.length; i += BATCH_EVENTS_MAX) {
-      messages.push(events.slice(i, i + BATCH_EVENTS_MAX).flatMap((event) => {
-        const mapping = toKafkaMessages(event, rawPrefix);
-        return mapping.routed ? [...mapping.messages] : [];
-      }));
+      messages.push(
+        events.slice(i, i + BATCH_EVENTS_MAX).flatMap((event) => {
+          const mapping = toKafkaMessages(event, rawPrefix);
+          return mapping.routed ? [...mapping.messages] : [];
+        }),
+      );
     }
     const messageCount = messages.reduce((sum, batch) => sum + batch.length, 0);
     return {
-      result: { name: 'relay: $all -> KafkaRelay -> broker, checkpoint per batch', events: events.length, messages: messageCount, seconds, eventsPerSecond: events.length / seconds, messageBytesAvg: averageBytes(messages) },
+      result: {
+        name: 'relay: $all -> KafkaRelay -> broker, checkpoint per batch',
+        events: events.length,
+        messages: messageCount,
+        seconds,
+        eventsPerSecond: events.length / seconds,
+        messageBytesAvg: averageBytes(messages),
+      },
       messages,
     };
   } finally {
@@ -144,20 +164,31 @@ async function benchRelay(round: number): Promise<{ result: KafkaBenchResult; me
 async function benchRaw(round: number, batches: readonly OutboundMessage[][], events: number, chunked: boolean): Promise<KafkaBenchResult> {
   const prefix = `bench-${RUN_ID}-raw-${round}${chunked ? 'c' : ''}.`;
   const requests = chunked
-    ? batches.flatMap((batch) => chunksByBytes(batch.map((message) => ({ ...message, topic: message.topic.replace(`-raw-${round}.`, `-raw-${round}c.`) })), SEND_BATCH_BYTES_MAX))
+    ? batches.flatMap((batch) =>
+        chunksByBytes(
+          batch.map((message) => ({ ...message, topic: message.topic.replace(`-raw-${round}.`, `-raw-${round}c.`) })),
+          SEND_BATCH_BYTES_MAX,
+        ),
+      )
     : batches;
   // Topics made the same way as the relay's, then a bare producer with the same settings.
   const topics = new KafkaTransport({ brokers: BROKERS, clientId: 'bela-bench-raw-admin', topics: allTopics(prefix), replicationFactor: 1 }, logger);
   await topics.prepare();
   await topics.close();
   const kafka = new Kafka({ clientId: 'bela-bench-raw', brokers: BROKERS, logLevel: logLevel.ERROR });
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+  const producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
   await producer.connect();
   try {
     const started = process.hrtime.bigint();
     for (const batch of requests) {
       const byTopic = new Map<string, { key: string; value: string; headers: Record<string, string> }[]>();
-      for (const message of batch) byTopic.set(message.topic, [...(byTopic.get(message.topic) ?? []), { key: message.key, value: message.value, headers: { ...message.headers } }]);
+      for (const message of batch)
+        byTopic.set(message.topic, [...(byTopic.get(message.topic) ?? []), { key: message.key, value: message.value, headers: { ...message.headers } }]);
       await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
     }
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -230,7 +261,9 @@ async function main(): Promise<void> {
   const { relay, raw, rawChunked } = await runKafkaRelayBench();
   for (let round = 0; round < relay.length; round++) {
     for (const result of [raw[round]!, rawChunked[round]!, relay[round]!]) {
-      console.log(`  round ${round + 1}  ${result.name.padEnd(64)} ${result.eventsPerSecond.toFixed(0).padStart(7)} events/s  (${result.messages} messages in ${result.seconds.toFixed(2)} s)`);
+      console.log(
+        `  round ${round + 1}  ${result.name.padEnd(64)} ${result.eventsPerSecond.toFixed(0).padStart(7)} events/s  (${result.messages} messages in ${result.seconds.toFixed(2)} s)`,
+      );
     }
   }
   const relayMedian = median(relay.map((result) => result.eventsPerSecond));

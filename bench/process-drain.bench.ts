@@ -47,7 +47,13 @@ const LISTING = '0d000000-0000-4000-8000-000000000001';
 const DRAIN_WAIT_MS = 30_000;
 const DRAIN_ROUNDS_MAX = 1_000;
 
-const context = (): CommandContext => ({ actor: { id: 'bench:admin', role: 'admin' }, correlationId: randomUUID(), causationId: randomUUID(), occurredAt: new Date(), idempotencyKey: randomUUID() });
+const context = (): CommandContext => ({
+  actor: { id: 'bench:admin', role: 'admin' },
+  correlationId: randomUUID(),
+  causationId: randomUUID(),
+  occurredAt: new Date(),
+  idempotencyKey: randomUUID(),
+});
 
 async function placeBurst(pipeline: CommandPipeline, cardIds: readonly string[], orders: number): Promise<void> {
   const opd = await readOpd(pipeline, OPD);
@@ -70,7 +76,19 @@ async function placeBurst(pipeline: CommandPipeline, cardIds: readonly string[],
             lines: [{ listingId: LISTING, quantity: 1 }],
             shippingRupiah: 0,
             vendor: { vendorId: VENDOR, status: 'verified', scale: 'mikro' },
-            listings: [{ listingId: LISTING, status: 'active', revision: 0, vendorId: VENDOR, title: 'Nasi kotak', category: 'makan-minum', unit: 'kotak', priceRupiah: 35_000, isDomesticProduct: true }],
+            listings: [
+              {
+                listingId: LISTING,
+                status: 'active',
+                revision: 0,
+                vendorId: VENDOR,
+                title: 'Nasi kotak',
+                category: 'makan-minum',
+                unit: 'kotak',
+                priceRupiah: 35_000,
+                isDomesticProduct: true,
+              },
+            ],
             card: { cardId: cardIds[index % cardIds.length]!, status: 'active', opdCode: OPD },
             policy: DEFAULT_POLICY,
             at: new Date(),
@@ -94,15 +112,30 @@ async function main(): Promise<void> {
     const pipeline = new CommandPipeline(store, undefined, new SqliteSnapshotStore(snapshotsDb));
     const cards = new CardCommandHandler(pipeline, new PolicyService(pipeline));
     const changeOrders = new ChangeOrderHandler(pipeline);
-    await pipeline.handle(opdDecider, opdStreamId(OPD), { type: 'RegisterOpd', opdCode: OPD, name: 'Dinas Kesehatan Kota Serang', kabupatenKotaCode: '3673' }, context());
+    await pipeline.handle(
+      opdDecider,
+      opdStreamId(OPD),
+      { type: 'RegisterOpd', opdCode: OPD, name: 'Dinas Kesehatan Kota Serang', kabupatenKotaCode: '3673' },
+      context(),
+    );
     const cardIds = Array.from({ length: CARD_COUNT }, () => randomUUID());
     for (const cardId of cardIds) {
-      const issue = { type: 'IssueCard' as const, cardId, opdCode: OPD, holderName: 'Siti Rahmawati', cardLast4: '4821', limitRupiah: 100_000_000_000, expiresOn: '2099-12-31' };
+      const issue = {
+        type: 'IssueCard' as const,
+        cardId,
+        opdCode: OPD,
+        holderName: 'Siti Rahmawati',
+        cardLast4: '4821',
+        limitRupiah: 100_000_000_000,
+        expiresOn: '2099-12-31',
+      };
       await cards.execute(new CardCommandRequest(cardId, issue, context()));
     }
     await placeBurst(pipeline, cardIds, orders);
 
-    const bus = { execute: (command: unknown) => (command instanceof CardCommandRequest ? cards.execute(command) : changeOrders.execute(command as ChangeOrderCommand)) } as unknown as CommandBus;
+    const bus = {
+      execute: (command: unknown) => (command instanceof CardCommandRequest ? cards.execute(command) : changeOrders.execute(command as ChangeOrderCommand)),
+    } as unknown as CommandBus;
     const registry = { register: () => undefined } as unknown as SubscriptionRegistry;
     const process = new OrderPaymentProcess(bus, pipeline, registry, new SqliteCheckpointStore(checkpointsDb), systemClock, new ProcessRefusalMetrics());
     const runner = new SubscriptionRunner(store, process, silentLogger, new DeadLetterStore(checkpointsDb));

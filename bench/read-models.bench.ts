@@ -24,7 +24,12 @@ try {
   const rebuildMs = Math.round(performance.now() - startedMs);
   process.stdout.write(
     `${JSON.stringify({
-      generated: { events: generated.events, orders: generated.orders, elapsedMs: generated.elapsedMs, eventsPerSecond: Math.round((generated.events * 1000) / generated.elapsedMs) },
+      generated: {
+        events: generated.events,
+        orders: generated.orders,
+        elapsedMs: generated.elapsedMs,
+        eventsPerSecond: Math.round((generated.events * 1000) / generated.elapsedMs),
+      },
       rebuild: { projections: ALL_PROJECTIONS.length, events: replayed, elapsedMs: rebuildMs, eventsPerSecond: Math.round((replayed * 1000) / rebuildMs) },
     })}\n`,
   );

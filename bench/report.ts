@@ -114,7 +114,15 @@ async function httpPhases(sizes: HttpPhaseSizes) {
     const lagRss = service.takePeakRssMiB();
     const listingData = sampleEventData(dataDir, 'ListingCreated');
     const orderData = sampleEventData(dataDir, 'OrderPlaced');
-    return { listings, orders, purchase, lag, listingData, orderData, rssMiB: { idleAfterSetup: idle, createListing: listingsRss, placeAndAuthorise: ordersRss, purchases: purchaseRss, projectionLag: lagRss } };
+    return {
+      listings,
+      orders,
+      purchase,
+      lag,
+      listingData,
+      orderData,
+      rssMiB: { idleAfterSetup: idle, createListing: listingsRss, placeAndAuthorise: ordersRss, purchases: purchaseRss, projectionLag: lagRss },
+    };
   } finally {
     await http.close();
     await service.stop();
@@ -164,21 +172,42 @@ async function storePhases(events: number) {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, events: { type: 'string' }, 'cpu-profile': { type: 'string' }, 'store-only': { type: 'boolean', default: false } }, strict: true });
+  const { values } = parseArgs({
+    options: {
+      quick: { type: 'boolean', default: false },
+      events: { type: 'string' },
+      'cpu-profile': { type: 'string' },
+      'store-only': { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
   const quick = values.quick === true;
   const events = values.events === undefined ? (quick ? QUICK_EVENTS : FULL_EVENTS) : Number(values.events);
   if (!Number.isSafeInteger(events) || events < 1) throw new RangeError('--events must be a positive integer');
   const sizes = quick ? QUICK_SIZES : FULL_SIZES;
   const startedAt = new Date();
   const startedMs = performance.now();
-  const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: round(totalmem() / 1024 ** 3, 1), kernel: release(), node: process.version, loadAverageAtStart: loadavg().map((load) => round(load, 2)) };
+  const machine = {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    memoryGiB: round(totalmem() / 1024 ** 3, 1),
+    kernel: release(),
+    node: process.version,
+    loadAverageAtStart: loadavg().map((load) => round(load, 2)),
+  };
   console.log(`bela-ledger performance report (${quick ? 'quick' : 'full'} mode, ${fmt(events)} events) ${startedAt.toISOString()}`);
-  console.log(`machine: ${machine.cpus} x ${machine.cpuModel}, ${machine.memoryGiB} GiB, Linux ${machine.kernel}, node ${machine.node}, load average ${machine.loadAverageAtStart.join(' ')}`);
+  console.log(
+    `machine: ${machine.cpus} x ${machine.cpuModel}, ${machine.memoryGiB} GiB, Linux ${machine.kernel}, node ${machine.node}, load average ${machine.loadAverageAtStart.join(' ')}`,
+  );
   ensureBuilt();
   const phaseMs: Record<string, number> = {};
   if (values['store-only'] === true) {
     const store = await timedPhase(`large store (${fmt(events)} events from the demo generator)`, phaseMs, () => storePhases(events));
-    const ratios = { liveRebuild: store.liveRebuild.perSecond / store.scan.perSecond, offlineReplay: store.replay.perSecond / store.scan.perSecond, startUp: store.startUp.perSecond / store.scan.perSecond };
+    const ratios = {
+      liveRebuild: store.liveRebuild.perSecond / store.scan.perSecond,
+      offlineReplay: store.replay.perSecond / store.scan.perSecond,
+      startUp: store.startUp.perSecond / store.scan.perSecond,
+    };
     console.log(JSON.stringify({ ...store, ratios }, null, 2));
     return;
   }
@@ -195,7 +224,9 @@ async function main(): Promise<void> {
       rmSync(dir, { recursive: true, force: true });
     }
   });
-  const profile = await timedPhase('CPU profile of the write load (separate run under --cpu-prof)', phaseMs, () => profiledWriteLoad(sizes.profileCommands, values['cpu-profile']));
+  const profile = await timedPhase('CPU profile of the write load (separate run under --cpu-prof)', phaseMs, () =>
+    profiledWriteLoad(sizes.profileCommands, values['cpu-profile']),
+  );
   const store = await timedPhase(`large store (${fmt(events)} events from the demo generator)`, phaseMs, () => storePhases(events));
   const eventStore = await timedPhase('event store appends (library level)', phaseMs, runEventStoreBench);
   const kafka = await timedPhase('Kafka relay', phaseMs, async () => (process.env.KAFKA_BROKERS ? runKafkaRelayBench() : undefined));
@@ -273,11 +304,22 @@ async function main(): Promise<void> {
     },
   ];
   for (const result of eventStore.results) {
-    rows.push({ figure: `library: ${result.name}`, value: `${fmt(result.perSecond)}/s`, baseline: `raw ${fmt(eventStore.baseline.perSecond)}/s`, ratio: ratio(result.perSecond, eventStore.baseline.perSecond) });
+    rows.push({
+      figure: `library: ${result.name}`,
+      value: `${fmt(result.perSecond)}/s`,
+      baseline: `raw ${fmt(eventStore.baseline.perSecond)}/s`,
+      ratio: ratio(result.perSecond, eventStore.baseline.perSecond),
+    });
   }
   if (kafka) {
-    const median = (list: readonly { eventsPerSecond: number }[]): number => [...list.map((entry) => entry.eventsPerSecond)].sort((a, b) => a - b)[Math.floor(list.length / 2)]!;
-    rows.push({ figure: 'Kafka relay (median)', value: `${fmt(median(kafka.relay))} events/s`, baseline: `raw kafkajs ${fmt(median(kafka.raw))} events/s`, ratio: ratio(median(kafka.relay), median(kafka.raw)) });
+    const median = (list: readonly { eventsPerSecond: number }[]): number =>
+      [...list.map((entry) => entry.eventsPerSecond)].sort((a, b) => a - b)[Math.floor(list.length / 2)]!;
+    rows.push({
+      figure: 'Kafka relay (median)',
+      value: `${fmt(median(kafka.relay))} events/s`,
+      baseline: `raw kafkajs ${fmt(median(kafka.raw))} events/s`,
+      ratio: ratio(median(kafka.relay), median(kafka.raw)),
+    });
   }
 
   const totalMs = Math.round(performance.now() - startedMs);
@@ -289,14 +331,20 @@ async function main(): Promise<void> {
   console.log('| figure | bela-ledger | baseline (same run) | ratio |');
   console.log('|---|---|---|---|');
   for (const row of rows) console.log(`| ${row.figure} | ${row.value} | ${row.baseline} | ${row.ratio} |`);
-  console.log(`\nWhere the time goes (write load: ${fmt(sizes.profileCommands)} listings, then ${fmt(sizes.profileCommands)} orders until authorised; ${seconds(profile.sampledMs)} sampled, ${fmt(profile.idlePercent, 1)}% idle):\n`);
+  console.log(
+    `\nWhere the time goes (write load: ${fmt(sizes.profileCommands)} listings, then ${fmt(sizes.profileCommands)} orders until authorised; ${seconds(profile.sampledMs)} sampled, ${fmt(profile.idlePercent, 1)}% idle):\n`,
+  );
   console.log('| % of busy time (self) | self ms | function | where |');
   console.log('|---|---|---|---|');
   for (const frame of profile.top) console.log(`| ${fmt(frame.selfPercentOfBusy, 1)} | ${fmt(frame.selfMs)} | ${frame.function} | ${frame.location} |`);
   if (!kafka) console.log('\nKafka relay: skipped (set KAFKA_BROKERS, see docs/performance.md).');
   console.log(`\nhot card: ${hotCard.status === 'absent' ? 'bench/hot-card.bench.ts is not in this tree' : hotCard.output.trim()}`);
-  console.log(`\nmachine: ${machine.cpus} x ${machine.cpuModel}, load average ${machine.loadAverageAtStart.join(' ')} at start, ${loadAverageAtEnd.join(' ')} at end (a shared machine: figures move with the load)`);
-  console.log(`whole run: ${seconds(totalMs)}; a full run (${fmt(FULL_EVENTS)} events) is estimated at ${fmt(estimatedFullMs / 60_000, 0)} min on this machine`);
+  console.log(
+    `\nmachine: ${machine.cpus} x ${machine.cpuModel}, load average ${machine.loadAverageAtStart.join(' ')} at start, ${loadAverageAtEnd.join(' ')} at end (a shared machine: figures move with the load)`,
+  );
+  console.log(
+    `whole run: ${seconds(totalMs)}; a full run (${fmt(FULL_EVENTS)} events) is estimated at ${fmt(estimatedFullMs / 60_000, 0)} min on this machine`,
+  );
 
   const results = {
     measuredAt: startedAt.toISOString(),
@@ -308,15 +356,29 @@ async function main(): Promise<void> {
     figures: {
       createListing: { ...listings, baseline: baselines.listing, ratio: listings.perSecond / baselines.listing.perSecond },
       placeOrder: { ...orders.placement, baseline: baselines.order, ratio: orders.placement.perSecond / baselines.order.perSecond },
-      ordersAuthorisedEndToEnd: { ...auth, baseline: { name: 'placement', perSecond: orders.placement.perSecond }, ratio: auth.perSecond / orders.placement.perSecond },
-      wholePurchase: { ...purchase, baseline: { name: 'placement', perSecond: orders.placement.perSecond }, ratio: purchase.perSecond / orders.placement.perSecond },
+      ordersAuthorisedEndToEnd: {
+        ...auth,
+        baseline: { name: 'placement', perSecond: orders.placement.perSecond },
+        ratio: auth.perSecond / orders.placement.perSecond,
+      },
+      wholePurchase: {
+        ...purchase,
+        baseline: { name: 'placement', perSecond: orders.placement.perSecond },
+        ratio: purchase.perSecond / orders.placement.perSecond,
+      },
       projectionLag: lag,
       demoGenerator: { ...store.generator, baseline: baselines.listing, ratio: store.generator.perSecond / baselines.listing.perSecond },
       rawScan: store.scan,
       liveRebuild: { ...store.liveRebuild, baseline: store.scan, ratio: store.liveRebuild.perSecond / store.scan.perSecond },
       offlineReplay: { ...store.replay, baseline: store.scan, ratio: store.replay.perSecond / store.scan.perSecond },
       startUpCatchUp: { ...store.startUp, baseline: store.scan, ratio: store.startUp.perSecond / store.scan.perSecond },
-      peakRssMiB: { ...http.rssMiB, startUp: store.startUp.peakRssMiB, liveRebuild: store.liveRebuild.peakRssMiB, demoGenerator: store.generator.peakRssMiB, offlineReplayBenchProcess: store.replay.peakRssMiB },
+      peakRssMiB: {
+        ...http.rssMiB,
+        startUp: store.startUp.peakRssMiB,
+        liveRebuild: store.liveRebuild.peakRssMiB,
+        demoGenerator: store.generator.peakRssMiB,
+        offlineReplayBenchProcess: store.replay.peakRssMiB,
+      },
       eventStoreAppends: eventStore,
       ...(kafka ? { kafkaRelay: kafka } : {}),
       hotCard,

@@ -15,7 +15,7 @@ async function main(): Promise<void> {
   console.log(line(`${baseline.name} [baseline]`, baseline.perSecond));
   for (const result of results) console.log(line(result.name, result.perSecond, baseline.perSecond));
 
-  console.log('\nA hot KKP card: fold, card reads, order placement and authorisation by the card\'s history length');
+  console.log("\nA hot KKP card: fold, card reads, order placement and authorisation by the card's history length");
   printHotCard(await runHotCardBench());
 
   console.log('\nKafka relay (events/s; each event is an internal and a public message)');

@@ -67,7 +67,11 @@ export async function generate(dataDir: string, events: number): Promise<Generat
   const code = await new Promise<number | null>((resolveExit) => child.once('exit', resolveExit));
   clearInterval(sampler);
   if (code !== 0) throw new Error(`demo generator exited with ${code}:\n${output}`);
-  const summaryLine = output.trim().split('\n').reverse().find((line) => line.startsWith('{'));
+  const summaryLine = output
+    .trim()
+    .split('\n')
+    .reverse()
+    .find((line) => line.startsWith('{'));
   if (!summaryLine) throw new Error(`demo generator printed no summary:\n${output}`);
   const summary = JSON.parse(summaryLine) as { events: number; orders: number; elapsedMs: number };
   return {
@@ -92,13 +96,17 @@ interface Consumer {
  * Waits until every consumer has lag 0, except those failing (they retry with back-off and may
  * never catch up; they are named in the figures instead of stalling the report).
  */
-async function waitUntilCaughtUp(read: () => Promise<readonly Consumer[]>, sinceMs: number): Promise<{ elapsedMs: number; finished: boolean; failing: string[] }> {
+async function waitUntilCaughtUp(
+  read: () => Promise<readonly Consumer[]>,
+  sinceMs: number,
+): Promise<{ elapsedMs: number; finished: boolean; failing: string[] }> {
   let failing: string[] = [];
   while (performance.now() - sinceMs < CATCH_UP_WAIT_MS_MAX) {
     const consumers = await read();
     failing = consumers.filter((consumer) => consumer.state === 'failing').map((consumer) => `${consumer.name} (lag ${consumer.lagEvents})`);
     const healthy = consumers.filter((consumer) => consumer.state !== 'failing');
-    if (healthy.length > 0 && healthy.every((consumer) => consumer.lagEvents === 0)) return { elapsedMs: Math.round(performance.now() - sinceMs), finished: true, failing };
+    if (healthy.length > 0 && healthy.every((consumer) => consumer.lagEvents === 0))
+      return { elapsedMs: Math.round(performance.now() - sinceMs), finished: true, failing };
     await sleep(POLL_INTERVAL_MS);
   }
   return { elapsedMs: CATCH_UP_WAIT_MS_MAX, finished: false, failing };
@@ -173,7 +181,12 @@ export async function offlineReplay(dataDir: string, scratchDir: string): Promis
       peakRss = Math.max(peakRss, process.memoryUsage().rss);
     });
     const elapsedMs = performance.now() - startedMs;
-    return { events, elapsedMs: Math.round(elapsedMs), perSecond: perSecond(events, elapsedMs), peakRssMiB: Math.max(rssBeforeMiB, Math.round(peakRss / 1048576)) };
+    return {
+      events,
+      elapsedMs: Math.round(elapsedMs),
+      perSecond: perSecond(events, elapsedMs),
+      peakRssMiB: Math.max(rssBeforeMiB, Math.round(peakRss / 1048576)),
+    };
   } finally {
     db.close();
     await store.close();

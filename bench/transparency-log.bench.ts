@@ -22,7 +22,14 @@ try {
   let startedMs = performance.now();
   for (let first = 0; first < leaves; first += BATCH_EVENTS_MAX) {
     const count = Math.min(BATCH_EVENTS_MAX, leaves - first);
-    append(Array.from({ length: count }, (_, i) => ({ position: BigInt(first + i + 1), eventId: `event-${first + i}`, streamId: `order-${(first + i) % 1_000}`, data })));
+    append(
+      Array.from({ length: count }, (_, i) => ({
+        position: BigInt(first + i + 1),
+        eventId: `event-${first + i}`,
+        streamId: `order-${(first + i) % 1_000}`,
+        data,
+      })),
+    );
   }
   const appendMs = performance.now() - startedMs;
   const timeEach = (query: (i: number) => void): string => {

@@ -61,29 +61,31 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   await registerPublicHttp(app, config);
   await registerDashboard(app);
   describeValidationConstraints();
-  const document = completeDocument(SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setOpenAPIVersion(OPENAPI_VERSION)
-      .setTitle('bela-ledger')
-      .setDescription(
-        'Event-sourced ledger for Bela Pengadaan: vendors, listings, orders and KKP payments. ' +
-          'Errors are application/problem+json (RFC 9457) with a stable `code`. ' +
-          'Requests that create or move money require Idempotency-Key, every other command honours it; changes to something you read take If-Match with its ETag.',
-      )
-      .setVersion('1')
-      .addBearerAuth(
-        {
-          type: 'http',
-          scheme: 'bearer',
-          // Opaque keys, not JWTs: Nest's default bearerFormat would say JWT.
-          bearerFormat: 'bela_<16 hex key id>_<43 base64url secret>',
-          description: 'an opaque API key `bela_<keyId>_<secret>` issued by `npm run cli -- keys issue`; it expires and rotates',
-        },
-        BEARER_SCHEME,
-      )
-      .build(),
-  ));
+  const document = completeDocument(
+    SwaggerModule.createDocument(
+      app,
+      new DocumentBuilder()
+        .setOpenAPIVersion(OPENAPI_VERSION)
+        .setTitle('bela-ledger')
+        .setDescription(
+          'Event-sourced ledger for Bela Pengadaan: vendors, listings, orders and KKP payments. ' +
+            'Errors are application/problem+json (RFC 9457) with a stable `code`. ' +
+            'Requests that create or move money require Idempotency-Key, every other command honours it; changes to something you read take If-Match with its ETag.',
+        )
+        .setVersion('1')
+        .addBearerAuth(
+          {
+            type: 'http',
+            scheme: 'bearer',
+            // Opaque keys, not JWTs: Nest's default bearerFormat would say JWT.
+            bearerFormat: 'bela_<16 hex key id>_<43 base64url secret>',
+            description: 'an opaque API key `bela_<keyId>_<secret>` issued by `npm run cli -- keys issue`; it expires and rotates',
+          },
+          BEARER_SCHEME,
+        )
+        .build(),
+    ),
+  );
   SwaggerModule.setup('docs', app, closeRequestBodies(document), { jsonDocumentUrl: 'docs-json' });
   return app;
 }
@@ -96,7 +98,10 @@ async function registerSecurityHeaders(app: NestFastifyApplication, config: AppC
     contentSecurityPolicy: { useDefaults: false, directives: CSP_DIRECTIVES as Record<string, string[]> },
     strictTransportSecurity: config.hstsMaxAgeSeconds > 0 ? { maxAge: config.hstsMaxAgeSeconds, includeSubDomains: true } : false,
   });
-  app.getHttpAdapter().getInstance().addHook('onRequest', async (request, reply) => {
-    if (request.url === '/docs' || request.url.startsWith('/docs/')) void reply.header('Content-Security-Policy', DOCS_CSP);
-  });
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRequest', async (request, reply) => {
+      if (request.url === '/docs' || request.url.startsWith('/docs/')) void reply.header('Content-Security-Policy', DOCS_CSP);
+    });
 }

@@ -69,7 +69,9 @@ async function keys(args: string[]): Promise<number> {
           },
           new Date(),
         );
-        process.stdout.write(`${JSON.stringify({ keyId: record.keyId, role: record.role, vendorId: record.vendorId, opdCode: record.opdCode, expiresAt: record.expiresAt, token })}\n`);
+        process.stdout.write(
+          `${JSON.stringify({ keyId: record.keyId, role: record.role, vendorId: record.vendorId, opdCode: record.opdCode, expiresAt: record.expiresAt, token })}\n`,
+        );
         process.stderr.write('Keep the token now: it is not stored and cannot be shown again.\n');
         return 0;
       }
@@ -96,7 +98,9 @@ async function keys(args: string[]): Promise<number> {
           return 1;
         }
         const { record, token } = rotated;
-        process.stdout.write(`${JSON.stringify({ keyId: record.keyId, replaces: keyId, role: record.role, vendorId: record.vendorId, opdCode: record.opdCode, expiresAt: record.expiresAt, oldKeyValidForMinutes: graceMinutes, token })}\n`);
+        process.stdout.write(
+          `${JSON.stringify({ keyId: record.keyId, replaces: keyId, role: record.role, vendorId: record.vendorId, opdCode: record.opdCode, expiresAt: record.expiresAt, oldKeyValidForMinutes: graceMinutes, token })}\n`,
+        );
         process.stderr.write('Keep the token now: it is not stored and cannot be shown again.\n');
         return 0;
       }

@@ -65,6 +65,12 @@ export function summariseCpuProfile(path: string, topCount: number): ProfileSumm
     top: frames
       .filter((frame) => frame.fn !== '(idle)')
       .slice(0, topCount)
-      .map((frame) => ({ function: frame.fn, location: frame.location, selfMs: Math.round(frame.us / 1000), selfPercent: share(frame.us), selfPercentOfBusy: share(frame.us, busyUs) })),
+      .map((frame) => ({
+        function: frame.fn,
+        location: frame.location,
+        selfMs: Math.round(frame.us / 1000),
+        selfPercent: share(frame.us),
+        selfPercentOfBusy: share(frame.us, busyUs),
+      })),
   };
 }

@@ -35,7 +35,8 @@ export class HttpClient {
   /** Like request, but a status other than `expected` is an error naming what failed. */
   async expect<T = any>(expected: number, method: 'GET' | 'POST', path: string, token?: string, body?: unknown): Promise<Answer<T>> {
     const answer = await this.request<T>(method, path, token, body);
-    if (answer.status !== expected) throw new Error(`${method} ${path}: expected ${expected}, got ${answer.status} ${JSON.stringify(answer.body).slice(0, 500)}`);
+    if (answer.status !== expected)
+      throw new Error(`${method} ${path}: expected ${expected}, got ${answer.status} ${JSON.stringify(answer.body).slice(0, 500)}`);
     return answer;
   }
 

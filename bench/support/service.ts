@@ -52,7 +52,16 @@ export class BenchService {
     const startedAtMs = performance.now();
     const child = spawn(process.execPath, [...profiling, MAIN_JS], {
       cwd: PROJECT_ROOT,
-      env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', DATA_DIR: options.dataDir, LOG_LEVEL: 'info', NO_COLOR: '1', API_RATE_LIMIT_PER_KEY_MAX: API_RATE_LIMIT_LIFTED, API_RATE_LIMIT_PER_ADDRESS_MAX: API_RATE_LIMIT_LIFTED },
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOST: '127.0.0.1',
+        PORT: '0',
+        DATA_DIR: options.dataDir,
+        LOG_LEVEL: 'info',
+        NO_COLOR: '1',
+        API_RATE_LIMIT_PER_KEY_MAX: API_RATE_LIMIT_LIFTED,
+        API_RATE_LIMIT_PER_ADDRESS_MAX: API_RATE_LIMIT_LIFTED,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';

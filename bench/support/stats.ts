@@ -15,7 +15,12 @@ export interface LatencySummary {
 
 export function summarise(latenciesMs: readonly number[]): LatencySummary {
   const sorted = [...latenciesMs].sort((a, b) => a - b);
-  return { count: sorted.length, p50Ms: round(percentile(sorted, 0.5), 1), p99Ms: round(percentile(sorted, 0.99), 1), maxMs: round(sorted[sorted.length - 1] ?? Number.NaN, 1) };
+  return {
+    count: sorted.length,
+    p50Ms: round(percentile(sorted, 0.5), 1),
+    p99Ms: round(percentile(sorted, 0.99), 1),
+    maxMs: round(sorted[sorted.length - 1] ?? Number.NaN, 1),
+  };
 }
 
 export function round(value: number, digits = 0): number {

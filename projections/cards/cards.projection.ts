@@ -130,20 +130,37 @@ function projectCard(event: ProjectedEvent & CardEvent): RowChange[] {
       const amount = event.data.amountRupiah;
       return [
         account({}, { held_rupiah: amount, available_rupiah: -amount, authorisation_count: 1 }),
-        hold(event, { status: 'held', amount_rupiah: amount, decline_reason: null, expires_at: event.data.expiresAt, payee_vendor_id: event.data.payeeVendorId }),
+        hold(event, {
+          status: 'held',
+          amount_rupiah: amount,
+          decline_reason: null,
+          expires_at: event.data.expiresAt,
+          payee_vendor_id: event.data.payeeVendorId,
+        }),
       ];
     }
     case 'AuthorisationDeclined':
       return [
         account({}, { decline_count: 1 }),
-        hold(event, { status: 'declined', amount_rupiah: event.data.amountRupiah, decline_reason: event.data.reason, expires_at: null, payee_vendor_id: event.data.payeeVendorId }),
+        hold(event, {
+          status: 'declined',
+          amount_rupiah: event.data.amountRupiah,
+          decline_reason: event.data.reason,
+          expires_at: null,
+          payee_vendor_id: event.data.payeeVendorId,
+        }),
       ];
     case 'AuthorisationCaptured': {
       const { amountRupiah, heldRupiah } = event.data;
       return [
         account(
           {},
-          { held_rupiah: -heldRupiah, captured_unsettled_rupiah: amountRupiah, available_rupiah: heldRupiah - amountRupiah, captured_total_rupiah: amountRupiah },
+          {
+            held_rupiah: -heldRupiah,
+            captured_unsettled_rupiah: amountRupiah,
+            available_rupiah: heldRupiah - amountRupiah,
+            captured_total_rupiah: amountRupiah,
+          },
         ),
         endHold(event, 'captured', amountRupiah),
       ];
@@ -151,10 +168,7 @@ function projectCard(event: ProjectedEvent & CardEvent): RowChange[] {
     case 'AuthorisationVoided':
     case 'AuthorisationExpired': {
       const amount = event.data.amountRupiah;
-      return [
-        account({}, { held_rupiah: -amount, available_rupiah: amount }),
-        endHold(event, event.type === 'AuthorisationVoided' ? 'voided' : 'expired', 0),
-      ];
+      return [account({}, { held_rupiah: -amount, available_rupiah: amount }), endHold(event, event.type === 'AuthorisationVoided' ? 'voided' : 'expired', 0)];
     }
     case 'StatementSettled': {
       const amount = event.data.amountRupiah;

@@ -62,8 +62,18 @@ const VENDOR_STATUS_AFTER: Readonly<Record<Exclude<VendorEvent['type'], 'VendorR
 export const catalogProjection: Projection = {
   name: 'catalog',
   version: 2,
-  description: 'Catalog: listings with current price and status and their vendor\'s status; the full price history',
-  eventTypes: ['ListingCreated', 'ListingPriceChanged', 'ListingDelisted', 'VendorRegistered', 'VendorVerified', 'VendorRejected', 'VendorSuspended', 'VendorReinstated', 'VendorProfileUpdated'],
+  description: "Catalog: listings with current price and status and their vendor's status; the full price history",
+  eventTypes: [
+    'ListingCreated',
+    'ListingPriceChanged',
+    'ListingDelisted',
+    'VendorRegistered',
+    'VendorVerified',
+    'VendorRejected',
+    'VendorSuspended',
+    'VendorReinstated',
+    'VendorProfileUpdated',
+  ],
   tables: [
     { name: LISTINGS, primaryKey: ['listing_id'] },
     { name: HISTORY, primaryKey: ['listing_id', 'position'] },

@@ -151,8 +151,32 @@ function entryChanges(event: ProjectedEvent & PostedEvent, postings: readonly Po
     total += posting.amountRupiah;
     const lineNo = index * 2 + 1;
     changes.push(
-      { op: 'insert', table: LINES, values: { position: event.position, line_no: lineNo, card_id: cardId, account: posting.debit, debit_rupiah: posting.amountRupiah, credit_rupiah: 0, occurred_at: at } },
-      { op: 'insert', table: LINES, values: { position: event.position, line_no: lineNo + 1, card_id: cardId, account: posting.credit, debit_rupiah: 0, credit_rupiah: posting.amountRupiah, occurred_at: at } },
+      {
+        op: 'insert',
+        table: LINES,
+        values: {
+          position: event.position,
+          line_no: lineNo,
+          card_id: cardId,
+          account: posting.debit,
+          debit_rupiah: posting.amountRupiah,
+          credit_rupiah: 0,
+          occurred_at: at,
+        },
+      },
+      {
+        op: 'insert',
+        table: LINES,
+        values: {
+          position: event.position,
+          line_no: lineNo + 1,
+          card_id: cardId,
+          account: posting.credit,
+          debit_rupiah: 0,
+          credit_rupiah: posting.amountRupiah,
+          occurred_at: at,
+        },
+      },
       balance(cardId, posting.debit, posting.amountRupiah, 0),
       balance(cardId, posting.credit, 0, posting.amountRupiah),
     );

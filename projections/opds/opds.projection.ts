@@ -43,7 +43,15 @@ function projectOpd(event: ProjectedEvent & OpdEvent): RowChange[] {
           op: 'upsert',
           table: TABLE,
           key,
-          values: { name, kabupaten_kota_code: kabupatenKotaCode, pemda_code: pemdaCode, pemda_level: pemdaLevel, registered_at: at, updated_at: at, revision: event.revision },
+          values: {
+            name,
+            kabupaten_kota_code: kabupatenKotaCode,
+            pemda_code: pemdaCode,
+            pemda_level: pemdaLevel,
+            registered_at: at,
+            updated_at: at,
+            revision: event.revision,
+          },
         },
       ];
     }

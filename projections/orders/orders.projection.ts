@@ -165,25 +165,23 @@ function summaryChanges(event: ProjectedEvent & OrdersEvent): RowChange[] {
             policy_revision: data.policyRevision,
           },
         },
-        ...data.lines.map(
-          (line, index): RowChange => ({
-            op: 'insert',
-            table: LINES,
-            values: {
-              order_id: data.orderId,
-              line_no: index + 1,
-              listing_id: line.listingId,
-              listing_revision: line.listingRevision,
-              title: line.title,
-              category: line.category,
-              unit: line.unit,
-              quantity: line.quantity,
-              unit_price_rupiah: line.unitPriceRupiah,
-              line_total_rupiah: line.lineTotalRupiah,
-              is_domestic_product: bit(line.isDomesticProduct),
-            },
-          }),
-        ),
+        ...data.lines.map((line, index): RowChange => ({
+          op: 'insert',
+          table: LINES,
+          values: {
+            order_id: data.orderId,
+            line_no: index + 1,
+            listing_id: line.listingId,
+            listing_revision: line.listingRevision,
+            title: line.title,
+            category: line.category,
+            unit: line.unit,
+            quantity: line.quantity,
+            unit_price_rupiah: line.unitPriceRupiah,
+            line_total_rupiah: line.lineTotalRupiah,
+            is_domestic_product: bit(line.isDomesticProduct),
+          },
+        })),
       ];
     }
     case 'OrderAuthorised':

@@ -22,9 +22,15 @@ export function paid(event: ProjectedEvent & Extract<OrderEvent, { type: 'OrderP
   const spentRupiah = Number(yearRow?.spent_rupiah ?? 0) + event.data.amountRupiah;
   const vendorSpentRupiah = Number(vendorRow?.spent_rupiah ?? 0) + event.data.amountRupiah;
   const previousTop = yearRow ? { vendorId: String(yearRow.top_vendor_id), rupiah: Number(yearRow.top_vendor_rupiah) } : undefined;
-  const top = !previousTop || vendorSpentRupiah > previousTop.rupiah || previousTop.vendorId === vendorId ? { vendorId, rupiah: vendorSpentRupiah } : previousTop;
+  const top =
+    !previousTop || vendorSpentRupiah > previousTop.rupiah || previousTop.vendorId === vendorId ? { vendorId, rupiah: vendorSpentRupiah } : previousTop;
   const changes: RowChange[] = [
-    { op: 'upsert', table: OPD_YEARS, key: { opd_code: opdCode, year }, values: { spent_rupiah: spentRupiah, top_vendor_id: top.vendorId, top_vendor_rupiah: top.rupiah } },
+    {
+      op: 'upsert',
+      table: OPD_YEARS,
+      key: { opd_code: opdCode, year },
+      values: { spent_rupiah: spentRupiah, top_vendor_id: top.vendorId, top_vendor_rupiah: top.rupiah },
+    },
   ];
   const candidates = [{ vendorId, rupiah: vendorSpentRupiah, flagged: Number(vendorRow?.flagged ?? 0) === 1 }];
   if (top.vendorId !== vendorId) {
@@ -52,7 +58,13 @@ export function paid(event: ProjectedEvent & Extract<OrderEvent, { type: 'OrderP
         summary: `one vendor received ${sharePercent}% (Rp ${candidate.rupiah}) of the OPD's Rp ${spentRupiah} paid for orders placed in ${year}`,
         orderIds: [event.data.orderId],
         events: [{ type: 'OrderPaid', streamId: event.streamId, position: event.position }],
-        parameters: { concentrationSharePercent: policy.concentrationSharePercent, concentrationMinSpendRupiah: policy.concentrationMinSpendRupiah, year, sharePercent, opdSpentRupiah: spentRupiah },
+        parameters: {
+          concentrationSharePercent: policy.concentrationSharePercent,
+          concentrationMinSpendRupiah: policy.concentrationMinSpendRupiah,
+          year,
+          sharePercent,
+          opdSpentRupiah: spentRupiah,
+        },
         policyRevision: policy.revision,
         raisedAt: event.metadata.occurredAt,
         raisedPosition: event.position,

@@ -46,7 +46,12 @@ export function placed(event: OrderPlaced, lookup: ProjectionLookup): RowChange[
       summary: `${orders.length} orders from one OPD to one vendor within ${split.splitWindowDays} days sum to Rp ${split.sumRupiah}, over the per-order maximum of Rp ${split.maxOrderTotalRupiah}`,
       orderIds: orders.map((order) => order.orderId),
       events: orders.map((order) => ({ type: 'OrderPlaced', streamId: `order-${order.orderId}`, position: order.position })),
-      parameters: { maxOrderTotalRupiah: split.maxOrderTotalRupiah, splitWindowDays: split.splitWindowDays, splitPurchaseAction: policy.splitPurchaseAction, windowFrom: split.windowFrom },
+      parameters: {
+        maxOrderTotalRupiah: split.maxOrderTotalRupiah,
+        splitWindowDays: split.splitWindowDays,
+        splitPurchaseAction: policy.splitPurchaseAction,
+        windowFrom: split.windowFrom,
+      },
     });
   }
   for (const duplicate of duplicateOrders(earlier, current, policy)) {
@@ -152,7 +157,15 @@ export function placed(event: OrderPlaced, lookup: ProjectionLookup): RowChange[
     {
       op: 'insert',
       table: ORDERS,
-      values: { order_id: data.orderId, opd_code: opdCode, vendor_id: vendorId, total_rupiah: data.totalRupiah, placed_at: placedAt, placed_position: event.position, state: 'open' },
+      values: {
+        order_id: data.orderId,
+        opd_code: opdCode,
+        vendor_id: vendorId,
+        total_rupiah: data.totalRupiah,
+        placed_at: placedAt,
+        placed_position: event.position,
+        state: 'open',
+      },
     },
     {
       op: 'upsert',

@@ -7,17 +7,7 @@ import { Projection, ProjectedEvent, RowChange, eventOf } from '../projection.js
 import { paid } from './concentration.rule.js';
 import { flagRow } from './flag-row.js';
 import { closedUnpaid, placed } from './order-placed.rules.js';
-import {
-  OPD_VENDOR_YEARS,
-  OPD_YEARS,
-  ORDERS,
-  PAIR_WINDOWS,
-  POLICIES,
-  PRICES,
-  RED_FLAGS,
-  RED_FLAGS_SCHEMA_SQL,
-  VENDORS,
-} from './red-flags.tables.js';
+import { OPD_VENDOR_YEARS, OPD_YEARS, ORDERS, PAIR_WINDOWS, POLICIES, PRICES, RED_FLAGS, RED_FLAGS_SCHEMA_SQL, VENDORS } from './red-flags.tables.js';
 
 /**
  * Red flags: one row per finding of a rule (docs/red-flags.md), naming the rule, the policy
@@ -36,7 +26,8 @@ type RedFlagsEvent =
 export const redFlagsProjection: Projection = {
   name: 'red-flags',
   version: 1,
-  description: 'Red flags: split purchases, orders just under the cap, concentration, price outliers, duplicates, new vendors with large orders, heterogeneous suppliers',
+  description:
+    'Red flags: split purchases, orders just under the cap, concentration, price outliers, duplicates, new vendors with large orders, heterogeneous suppliers',
   eventTypes: [
     'PolicySet',
     'VendorVerified',
@@ -64,7 +55,9 @@ export const redFlagsProjection: Projection = {
     const event = eventOf<RedFlagsEvent>(recorded);
     switch (event.type) {
       case 'PolicySet':
-        return [{ op: 'upsert', table: POLICIES, key: { revision: event.data.revision }, values: { parameters: JSON.stringify(withPolicyDefaults(event.data)) } }];
+        return [
+          { op: 'upsert', table: POLICIES, key: { revision: event.data.revision }, values: { parameters: JSON.stringify(withPolicyDefaults(event.data)) } },
+        ];
       case 'VendorVerified': {
         const known = lookup.get(VENDORS, { vendor_id: event.data.vendorId });
         // The first verification starts the "new vendor" period; a reinstatement does not restart it.

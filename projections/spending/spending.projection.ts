@@ -50,9 +50,7 @@ const ORDERS = 'spending_orders';
 const OPDS = 'spending_opds';
 const VENDORS = 'spending_vendors';
 
-type SpendingEvent =
-  | Extract<OrderEvent, { type: 'OrderPlaced' | 'OrderPaid' }>
-  | Extract<VendorEvent, { type: 'VendorRegistered' | 'VendorProfileUpdated' }>;
+type SpendingEvent = Extract<OrderEvent, { type: 'OrderPlaced' | 'OrderPaid' }> | Extract<VendorEvent, { type: 'VendorRegistered' | 'VendorProfileUpdated' }>;
 
 export const spendingProjection: Projection = {
   name: 'spending',

@@ -18,7 +18,9 @@ export function auditChain(args: readonly string[], defaultDataDir: string): num
     process.stdout.write(`${JSON.stringify({ ok: true, events: result.events, headChainHash: result.headChainHash })}\n`);
     return 0;
   }
-  process.stdout.write(`${JSON.stringify({ ok: false, position: result.position, reason: result.reason, detail: result.detail, verifiedEvents: result.events })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ ok: false, position: result.position, reason: result.reason, detail: result.detail, verifiedEvents: result.events })}\n`,
+  );
   process.stderr.write(`CHAIN BROKEN at position ${result.position} (${result.reason}): ${result.detail}\n`);
   return 1;
 }

@@ -49,7 +49,13 @@ class TransparencyLogLifecycle implements OnModuleInit, OnApplicationShutdown {
       provide: TransparencyLog,
       inject: [TLOG_DB, APP_CONFIG, CLOCK],
       useFactory: (db: Database.Database, config: AppConfig, clock: Clock) =>
-        new TransparencyLog(db, LogSigner.openOrCreate(config.logSigningKeyFile, config.logOrigin), clock, config.logCheckpointIntervalMs, new Logger('transparency-log')),
+        new TransparencyLog(
+          db,
+          LogSigner.openOrCreate(config.logSigningKeyFile, config.logOrigin),
+          clock,
+          config.logCheckpointIntervalMs,
+          new Logger('transparency-log'),
+        ),
     },
     { provide: LogQueries, inject: [TransparencyLog, EVENT_STORE], useFactory: (log: TransparencyLog, store: EventStore) => new LogQueries(log, store) },
     TransparencyLogLifecycle,

@@ -29,7 +29,9 @@ export function newCommitmentSalt(): string {
 }
 
 export function privateDigest(saltHex: string, data: unknown, metadata: unknown): string {
-  return createHash('sha256').update(privateDigestInput(saltHex, data, metadata)).digest('hex');
+  return createHash('sha256')
+    .update(privateDigestInput(saltHex, data, metadata))
+    .digest('hex');
 }
 
 /** The public view the leaf commits to: the public Kafka topics' redaction, or null (fail closed). */

@@ -47,22 +47,34 @@ export class LogQueries {
   inclusion(query: { position?: bigint; eventId?: string; leafIndex?: number; treeSize?: number }): CheckpointView & PublicLeaf & { proof: string[] } {
     const given = [query.position, query.eventId, query.leafIndex].filter((value) => value !== undefined).length;
     if (given !== 1) {
-      throw invalid('LOG_QUERY_INVALID', 'give exactly one of position, eventId and leafIndex', [{ field: 'position', messages: ['one of position, eventId, leafIndex'] }]);
+      throw invalid('LOG_QUERY_INVALID', 'give exactly one of position, eventId and leafIndex', [
+        { field: 'position', messages: ['one of position, eventId, leafIndex'] },
+      ]);
     }
     const view = this.treeView(query.treeSize);
     const index =
       query.leafIndex !== undefined
-        ? query.leafIndex < this.log.tree.size() ? query.leafIndex : undefined
+        ? query.leafIndex < this.log.tree.size()
+          ? query.leafIndex
+          : undefined
         : query.eventId !== undefined
           ? this.log.tree.indexOfEventId(query.eventId)
           : this.log.tree.indexOfPosition(query.position!);
     if (index === undefined) {
       throw notFound('LOG_LEAF_NOT_FOUND', 'no logged event has this id, position or leaf index (it may not be logged yet)', {
-        ...(query.eventId !== undefined ? { eventId: query.eventId } : query.position !== undefined ? { position: query.position.toString() } : { leafIndex: query.leafIndex }),
+        ...(query.eventId !== undefined
+          ? { eventId: query.eventId }
+          : query.position !== undefined
+            ? { position: query.position.toString() }
+            : { leafIndex: query.leafIndex }),
       });
     }
     if (index >= view.treeSize) {
-      throw notFound('LOG_LEAF_NOT_IN_TREE', `the event is leaf ${index}, after the tree of ${view.treeSize}: ask for a later treeSize or the next checkpoint`, { leafIndex: index, treeSize: view.treeSize });
+      throw notFound(
+        'LOG_LEAF_NOT_IN_TREE',
+        `the event is leaf ${index}, after the tree of ${view.treeSize}: ask for a later treeSize or the next checkpoint`,
+        { leafIndex: index, treeSize: view.treeSize },
+      );
     }
     const [leaf] = this.log.tree.leaves(index, index + 1);
     return { ...view, ...publicLeaf(leaf!), proof: this.log.tree.inclusionProof(index, view.treeSize).map((hash) => hash.toString('hex')) };
@@ -72,10 +84,14 @@ export class LogQueries {
    * The public view of one transaction (an order, a card, a vendor): every event of the stream in
    * the tree of `treeSize`, each with its inclusion proof, against one checkpoint.
    */
-  streamInclusion(streamId: string, treeSize?: number): CheckpointView & { streamId: string; events: (PublicLeaf & { proof: string[] })[]; truncated: boolean } {
+  streamInclusion(
+    streamId: string,
+    treeSize?: number,
+  ): CheckpointView & { streamId: string; events: (PublicLeaf & { proof: string[] })[]; truncated: boolean } {
     const view = this.treeView(treeSize);
     const indexes = this.log.tree.indexesOfStream(streamId, view.treeSize, STREAM_PROOFS_MAX + 1);
-    if (indexes.length === 0) throw notFound('LOG_LEAF_NOT_FOUND', `no logged event of ${streamId} in the tree of ${view.treeSize}`, { streamId, treeSize: view.treeSize });
+    if (indexes.length === 0)
+      throw notFound('LOG_LEAF_NOT_FOUND', `no logged event of ${streamId} in the tree of ${view.treeSize}`, { streamId, treeSize: view.treeSize });
     const events = indexes.slice(0, STREAM_PROOFS_MAX).map((index) => {
       const [leaf] = this.log.tree.leaves(index, index + 1);
       return { ...publicLeaf(leaf!), proof: this.log.tree.inclusionProof(index, view.treeSize).map((hash) => hash.toString('hex')) };
@@ -85,7 +101,8 @@ export class LogQueries {
 
   consistency(from: number, to?: number): { fromSize: number; toSize: number; proof: string[]; from: CheckpointView; to: CheckpointView } {
     const toView = this.treeView(to);
-    if (from > toView.treeSize) throw invalid('LOG_QUERY_INVALID', `from (${from}) is after to (${toView.treeSize})`, [{ field: 'from', messages: ['from <= to'] }]);
+    if (from > toView.treeSize)
+      throw invalid('LOG_QUERY_INVALID', `from (${from}) is after to (${toView.treeSize})`, [{ field: 'from', messages: ['from <= to'] }]);
     const fromView = this.treeView(from);
     return {
       fromSize: from,
@@ -102,7 +119,10 @@ export class LogQueries {
   }
 
   /** For auditors: each leaf with the whole event and its salt, so the digest can be recomputed. */
-  async auditLeaves(start: number, end: number): Promise<{ start: number; end: number; treeSize: number; leaves: (PublicLeaf & { event: Record<string, unknown> })[] }> {
+  async auditLeaves(
+    start: number,
+    end: number,
+  ): Promise<{ start: number; end: number; treeSize: number; leaves: (PublicLeaf & { event: Record<string, unknown> })[] }> {
     const range = this.range(start, end, AUDIT_LEAVES_PAGE_MAX);
     const leaves = this.log.tree.leaves(range.start, range.end);
     const byPosition = new Map<bigint, RecordedEvent>();
@@ -140,7 +160,11 @@ export class LogQueries {
       const leaves = this.log.tree.leaves(start, start + tile.width);
       if (leaves.length !== tile.width) throw tileNotFound();
       const tooLarge = leaves.find((leaf) => leaf.data.length > BUNDLE_ENTRY_BYTES_MAX);
-      if (tooLarge) throw ruleViolation('LOG_ENTRY_TOO_LARGE', `leaf ${tooLarge.index} is over ${BUNDLE_ENTRY_BYTES_MAX} bytes, more than an entry bundle holds; read it from /log/leaves`);
+      if (tooLarge)
+        throw ruleViolation(
+          'LOG_ENTRY_TOO_LARGE',
+          `leaf ${tooLarge.index} is over ${BUNDLE_ENTRY_BYTES_MAX} bytes, more than an entry bundle holds; read it from /log/leaves`,
+        );
       return { body: entryBundle(leaves.map((leaf) => leaf.data)), full: tile.width === TILE_WIDTH };
     }
     const hashes = this.log.tree.levelHashes(tile.level * TILE_HEIGHT, start, start + tile.width);
@@ -151,14 +175,16 @@ export class LogQueries {
   private treeView(treeSize?: number): CheckpointView {
     const size = treeSize ?? this.latestCheckpoint().treeSize;
     const current = this.log.tree.size();
-    if (size > current) throw notFound('LOG_TREE_SIZE_BEYOND_HEAD', `the log has ${current} leaves; there is no tree of ${size}`, { treeSize: size, currentTreeSize: current });
+    if (size > current)
+      throw notFound('LOG_TREE_SIZE_BEYOND_HEAD', `the log has ${current} leaves; there is no tree of ${size}`, { treeSize: size, currentTreeSize: current });
     const signed = this.log.checkpoints.bySize(size);
     return { treeSize: size, rootHash: this.log.tree.rootHash(size).toString('hex'), checkpoint: signed?.note ?? null, signedAt: signed?.signedAt ?? null };
   }
 
   private range(start: number, end: number, max: number): { start: number; end: number } {
     const size = this.log.tree.size();
-    if (end < start || end - start > max) throw invalid('LOG_QUERY_INVALID', `a range is start <= end, at most ${max} leaves`, [{ field: 'end', messages: [`start <= end <= start + ${max}`] }]);
+    if (end < start || end - start > max)
+      throw invalid('LOG_QUERY_INVALID', `a range is start <= end, at most ${max} leaves`, [{ field: 'end', messages: [`start <= end <= start + ${max}`] }]);
     return { start: Math.min(start, size), end: Math.min(end, size) };
   }
 }

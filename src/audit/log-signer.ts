@@ -89,5 +89,11 @@ function rawPublicKey(privateKey: KeyObject): Buffer {
 }
 
 function keyIdOf(name: string, publicKey: Buffer): string {
-  return createHash('sha256').update(`${name}\n`).update(Buffer.from([ED25519_TYPE])).update(publicKey).digest().subarray(0, 4).toString('hex');
+  return createHash('sha256')
+    .update(`${name}\n`)
+    .update(Buffer.from([ED25519_TYPE]))
+    .update(publicKey)
+    .digest()
+    .subarray(0, 4)
+    .toString('hex');
 }

@@ -12,11 +12,18 @@ import { splitPoint } from '../verifier/merkle.js';
 const EMPTY_ROOT = createHash('sha256').digest();
 
 export function leafHash(data: Uint8Array): Buffer {
-  return createHash('sha256').update(Buffer.from([0x00])).update(data).digest();
+  return createHash('sha256')
+    .update(Buffer.from([0x00]))
+    .update(data)
+    .digest();
 }
 
 export function nodeHash(left: Uint8Array, right: Uint8Array): Buffer {
-  return createHash('sha256').update(Buffer.from([0x01])).update(left).update(right).digest();
+  return createHash('sha256')
+    .update(Buffer.from([0x01]))
+    .update(left)
+    .update(right)
+    .digest();
 }
 
 export interface StoredLeaf {
@@ -148,7 +155,8 @@ export class MerkleTreeStore {
   /** RFC 9162 section 2.1.4.1: proof that the tree of `firstSize` is a prefix of the tree of `secondSize`. */
   consistencyProof(firstSize: number, secondSize: number): Buffer[] {
     this.checkSize(secondSize);
-    if (!Number.isSafeInteger(firstSize) || firstSize < 0 || firstSize > secondSize) throw new RangeError(`no consistency proof from ${firstSize} to ${secondSize}`);
+    if (!Number.isSafeInteger(firstSize) || firstSize < 0 || firstSize > secondSize)
+      throw new RangeError(`no consistency proof from ${firstSize} to ${secondSize}`);
     if (firstSize === 0 || firstSize === secondSize) return [];
     const nodes: Buffer[] = [];
     let m = firstSize;
@@ -195,6 +203,7 @@ export class MerkleTreeStore {
   }
 
   private checkSize(treeSize: number): void {
-    if (!Number.isSafeInteger(treeSize) || treeSize < 0 || treeSize > this.size()) throw new RangeError(`no tree of ${treeSize} leaves (the log has ${this.size()})`);
+    if (!Number.isSafeInteger(treeSize) || treeSize < 0 || treeSize > this.size())
+      throw new RangeError(`no tree of ${treeSize} leaves (the log has ${this.size()})`);
   }
 }

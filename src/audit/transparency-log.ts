@@ -15,7 +15,10 @@ export const CHECKPOINT_TIME_PREFIX = 'time ';
 
 /** The store handed over an event without the salt and digest it must keep beside every event. */
 export class MissingCommitmentError extends Error {
-  constructor(readonly position: bigint, readonly eventId: string) {
+  constructor(
+    readonly position: bigint,
+    readonly eventId: string,
+  ) {
     super(`event ${eventId} at position ${position} has no stored commitment: the event store must keep a salt and digest for every event`);
     this.name = 'MissingCommitmentError';
   }

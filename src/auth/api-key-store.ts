@@ -67,7 +67,12 @@ export class ApiKeyStore {
       created_at TEXT NOT NULL,
       revoked_at TEXT
     )`);
-    const present = new Set(this.db.prepare<[], { name: string }>('PRAGMA table_info(api_keys)').all().map((column) => column.name));
+    const present = new Set(
+      this.db
+        .prepare<[], { name: string }>('PRAGMA table_info(api_keys)')
+        .all()
+        .map((column) => column.name),
+    );
     for (const [name, type] of Object.entries(ADDED_COLUMNS)) {
       if (!present.has(name)) this.db.exec(`ALTER TABLE api_keys ADD COLUMN ${name} ${type}`);
     }

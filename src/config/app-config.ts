@@ -71,7 +71,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     port: integer(env, 'PORT', 3000, 0, 65_535),
     dataDir,
     ...(env.EVENTSTORE_CONNECTION_STRING ? { eventStoreConnectionString: env.EVENTSTORE_CONNECTION_STRING } : {}),
-    ...(kafka ? { kafkaBrokers: kafka.split(',').map((broker) => broker.trim()).filter(Boolean) } : {}),
+    ...(kafka
+      ? {
+          kafkaBrokers: kafka
+            .split(',')
+            .map((broker) => broker.trim())
+            .filter(Boolean),
+        }
+      : {}),
     kafkaTopicPrefix: kafkaName(env, 'KAFKA_TOPIC_PREFIX', ''),
     kafkaClientId: kafkaName(env, 'KAFKA_CLIENT_ID', 'bela-ledger'),
     kafkaReplicationFactor: integer(env, 'KAFKA_REPLICATION_FACTOR', 1, 1, 7),
@@ -100,7 +107,8 @@ function ocdsPublication(env: NodeJS.ProcessEnv): OcdsPublication {
   if (!OCID_PREFIX_PATTERN.test(prefix)) throw new ConfigError(`OCDS_PREFIX must be "ocds-" and 6 lowercase letters or digits, got "${prefix}"`);
   const baseUrl = httpUrl(env, 'OCDS_BASE_URL', 'http://127.0.0.1:3000').replace(/\/+$/, '');
   const name = env.OCDS_PUBLISHER_NAME || OCDS_PUBLISHER_NAME_DEFAULT;
-  if (name.trim().length === 0 || name.length > OCDS_PUBLISHER_NAME_LENGTH_MAX) throw new ConfigError(`OCDS_PUBLISHER_NAME must be 1 to ${OCDS_PUBLISHER_NAME_LENGTH_MAX} characters`);
+  if (name.trim().length === 0 || name.length > OCDS_PUBLISHER_NAME_LENGTH_MAX)
+    throw new ConfigError(`OCDS_PUBLISHER_NAME must be 1 to ${OCDS_PUBLISHER_NAME_LENGTH_MAX} characters`);
   return {
     ocidPrefix: prefix,
     publisher: { name },

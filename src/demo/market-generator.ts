@@ -130,7 +130,12 @@ interface InFlight {
  * read once and then extended by its own appends in memory, card snapshots kept in memory.
  */
 export function marketPipeline(store: EventStore): CommandPipeline {
-  return new CommandPipeline(new WriteThroughStreamCache(store, MARKET_CACHED_EVENTS_MAX), COMMAND_RETRY_COUNT_MAX, new MemorySnapshotStore(MARKET_SNAPSHOT_STREAMS_MAX), MARKET_SNAPSHOT_EVERY_EVENTS);
+  return new CommandPipeline(
+    new WriteThroughStreamCache(store, MARKET_CACHED_EVENTS_MAX),
+    COMMAND_RETRY_COUNT_MAX,
+    new MemorySnapshotStore(MARKET_SNAPSHOT_STREAMS_MAX),
+    MARKET_SNAPSHOT_EVERY_EVENTS,
+  );
 }
 
 /**
@@ -257,8 +262,17 @@ export class MarketGenerator {
       };
       await this.registerVendor.execute(new RegisterVendorCommand(registration, this.context(actor, `red-flag-vendor.${plan.key}.register`, registeredAt)));
       const verifiedAt = new Date(registeredAt.getTime() + DAY_MS);
-      await this.changeVendor.execute(new ChangeVendorCommand(vendorId, { type: 'VerifyVendor' }, this.context(this.admin, `red-flag-vendor.${plan.key}.review`, verifiedAt)));
-      const vendor: SimVendor = { vendorId, index: -1 - index, categories: [...new Set(plan.listings.map((listing) => listing.category))], actor, verified: true, listings: [] };
+      await this.changeVendor.execute(
+        new ChangeVendorCommand(vendorId, { type: 'VerifyVendor' }, this.context(this.admin, `red-flag-vendor.${plan.key}.review`, verifiedAt)),
+      );
+      const vendor: SimVendor = {
+        vendorId,
+        index: -1 - index,
+        categories: [...new Set(plan.listings.map((listing) => listing.category))],
+        actor,
+        verified: true,
+        listings: [],
+      };
       for (const [n, listing] of plan.listings.entries()) {
         const listingId = deterministicUuid('demo', this.seedTag, 'red-flag-listing', plan.key, listing.key);
         const { title, category, unit, priceRupiah } = listing;
@@ -270,7 +284,13 @@ export class MarketGenerator {
             this.context(actor, `red-flag-listing.${plan.key}.${listing.key}`, new Date(verifiedAt.getTime() + HOUR_MS + n * MINUTE_MS)),
           ),
         );
-        vendor.listings.push({ listingId, vendorId, category, template: { title, unit, priceMinRupiah: priceRupiah, priceMaxRupiah: priceRupiah, quantityMax: 1 }, priceRupiah });
+        vendor.listings.push({
+          listingId,
+          vendorId,
+          category,
+          template: { title, unit, priceMinRupiah: priceRupiah, priceMaxRupiah: priceRupiah, quantityMax: 1 },
+          priceRupiah,
+        });
       }
       this.scenarioVendors.push(vendor);
     }
@@ -288,7 +308,10 @@ export class MarketGenerator {
       const orderNo = this.orderCount;
       this.orderCount += 1;
       const opd = this.opds[scenario.opdIndex % this.opds.length]!;
-      await this.place({ orderNo, day, vendor, opd, lines, shippingRupiah: 0, plan: 'paid', official: OFFICIAL_NAMES[0]! }, new Date(scenarioStart + scenario.offsetSeconds * SECOND_MS));
+      await this.place(
+        { orderNo, day, vendor, opd, lines, shippingRupiah: 0, plan: 'paid', official: OFFICIAL_NAMES[0]! },
+        new Date(scenarioStart + scenario.offsetSeconds * SECOND_MS),
+      );
     }
   }
 
@@ -300,7 +323,11 @@ export class MarketGenerator {
     await this.inPool(this.opds, async ({ opdCode, opdName, kabupatenKotaCode }) => {
       if ((await readOpd(this.pipeline, opdCode)).status === 'registered') return;
       await this.opdCommands.execute(
-        new OpdCommandRequest(opdCode, { type: 'RegisterOpd', opdCode, name: opdName, kabupatenKotaCode }, this.context(this.admin, `opd.${opdCode}.register`, at)),
+        new OpdCommandRequest(
+          opdCode,
+          { type: 'RegisterOpd', opdCode, name: opdName, kabupatenKotaCode },
+          this.context(this.admin, `opd.${opdCode}.register`, at),
+        ),
       );
     });
   }
@@ -315,11 +342,15 @@ export class MarketGenerator {
       const reviewedAt = new Date(registeredAt.getTime() + DAY_MS + vendor.index * MINUTE_MS);
       const reason = 'NIB tidak sesuai dengan data OSS';
       const command = rejected ? { type: 'RejectVendor' as const, reason } : { type: 'VerifyVendor' as const };
-      const reviewed = await this.changeVendor.execute(new ChangeVendorCommand(vendor.vendorId, command, this.context(this.admin, `vendor.${vendor.index}.review`, reviewedAt)));
+      const reviewed = await this.changeVendor.execute(
+        new ChangeVendorCommand(vendor.vendorId, command, this.context(this.admin, `vendor.${vendor.index}.review`, reviewedAt)),
+      );
       const rejection = reviewed.events.find((event) => event.type === 'VendorRejected');
       if (rejection) {
         // What the nib-release process manager would do, with its context: a service started on this store replays it as a no-op.
-        await this.releaseNib.execute(new ReleaseNibCommand(registration.nib, vendor.vendorId, reason, processContext(NIB_RELEASE_PROCESS, rejection, reviewedAt)));
+        await this.releaseNib.execute(
+          new ReleaseNibCommand(registration.nib, vendor.vendorId, reason, processContext(NIB_RELEASE_PROCESS, rejection, reviewedAt)),
+        );
       }
       vendor.verified = !rejected;
     });
@@ -328,7 +359,14 @@ export class MarketGenerator {
 
   private planVendor(index: number, random: Prng, start: Date) {
     const vendorId = deterministicUuid('demo', this.seedTag, 'vendor', String(index));
-    const legalForm = random.weighted<LegalForm>([['perorangan', 30], ['ud', 20], ['cv', 25], ['koperasi', 12], ['pt-perorangan', 8], ['pt', 5]]);
+    const legalForm = random.weighted<LegalForm>([
+      ['perorangan', 30],
+      ['ud', 20],
+      ['cv', 25],
+      ['koperasi', 12],
+      ['pt-perorangan', 8],
+      ['pt', 5],
+    ]);
     const local = random.chance(0.8);
     const kabupatenKotaCode = local ? random.pick(Object.keys(BANTEN_KABUPATEN_KOTA)) : random.pick(NON_LOCAL_REGIONS);
     const small = random.chance(0.3);
@@ -376,21 +414,23 @@ export class MarketGenerator {
 
   private async createListings(at: Date): Promise<void> {
     const random = this.prng.fork('listings');
-    const plans = this.vendors.filter((vendor) => vendor.verified).flatMap((vendor) => {
-      const count = random.int(3, LISTINGS_PER_VENDOR_MAX);
-      return Array.from({ length: count }, (_, n) => {
-        const category = random.pick(vendor.categories);
-        const template = random.pick(PRODUCTS[category]!);
-        const listing: SimListing = {
-          listingId: deterministicUuid('demo', this.seedTag, 'listing', vendor.vendorId, String(n)),
-          vendorId: vendor.vendorId,
-          category,
-          template,
-          priceRupiah: roundPrice(random.int(template.priceMinRupiah, template.priceMaxRupiah)),
-        };
-        return { vendor, listing, n, createdAt: new Date(at.getTime() + random.int(0, 6 * 24) * HOUR_MS) };
+    const plans = this.vendors
+      .filter((vendor) => vendor.verified)
+      .flatMap((vendor) => {
+        const count = random.int(3, LISTINGS_PER_VENDOR_MAX);
+        return Array.from({ length: count }, (_, n) => {
+          const category = random.pick(vendor.categories);
+          const template = random.pick(PRODUCTS[category]!);
+          const listing: SimListing = {
+            listingId: deterministicUuid('demo', this.seedTag, 'listing', vendor.vendorId, String(n)),
+            vendorId: vendor.vendorId,
+            category,
+            template,
+            priceRupiah: roundPrice(random.int(template.priceMinRupiah, template.priceMaxRupiah)),
+          };
+          return { vendor, listing, n, createdAt: new Date(at.getTime() + random.int(0, 6 * 24) * HOUR_MS) };
+        });
       });
-    });
     await this.inPool(plans, async ({ vendor, listing, n, createdAt }) => {
       await this.listingCommands.execute(
         new ListingCommandRequest(
@@ -434,15 +474,19 @@ export class MarketGenerator {
     const expiresOn = `${at.getUTCFullYear() + 2}-12-31`;
     await this.inPool(this.opds, async (opd) => {
       const cardId = deterministicUuid('demo', this.seedTag, 'card', opd.opdCode, quarter);
-      await this.card(cardId, {
-        type: 'IssueCard',
+      await this.card(
         cardId,
-        opdCode: opd.opdCode,
-        holderName: OFFICIAL_NAMES[opd.opdCode.length % OFFICIAL_NAMES.length]!,
-        cardLast4: String(1_000 + (this.cards.length * 7_919 + opd.opdCode.length) % 9_000),
-        limitRupiah: 500_000_000,
-        expiresOn,
-      }, this.context(this.admin, `card.${opd.opdCode}.${quarter}.issue`, at));
+        {
+          type: 'IssueCard',
+          cardId,
+          opdCode: opd.opdCode,
+          holderName: OFFICIAL_NAMES[opd.opdCode.length % OFFICIAL_NAMES.length]!,
+          cardLast4: String(1_000 + ((this.cards.length * 7_919 + opd.opdCode.length) % 9_000)),
+          limitRupiah: 500_000_000,
+          expiresOn,
+        },
+        this.context(this.admin, `card.${opd.opdCode}.${quarter}.issue`, at),
+      );
       this.currentCard.set(opd.opdCode, cardId);
       this.cards.push(cardId);
     });
@@ -454,7 +498,11 @@ export class MarketGenerator {
       const { state } = await this.pipeline.load(cardDecider, cardStreamId(cardId));
       if (state.status === 'absent' || state.capturedUnsettledRupiah === 0) return;
       const statementReference = `STMT-${statement}-${cardId.slice(0, 8)}`;
-      await this.card(cardId, { type: 'SettleStatement', statementReference, amountRupiah: state.capturedUnsettledRupiah }, this.context(this.admin, `settle.${cardId}.${statement}`, at));
+      await this.card(
+        cardId,
+        { type: 'SettleStatement', statementReference, amountRupiah: state.capturedUnsettledRupiah },
+        this.context(this.admin, `settle.${cardId}.${statement}`, at),
+      );
       this.settlements += 1;
     });
   }
@@ -475,7 +523,12 @@ export class MarketGenerator {
       if (total <= DEFAULT_POLICY.maxOrderTotalRupiah) break;
       for (const line of lines) line.quantity = Math.max(1, Math.floor(line.quantity / 2));
     }
-    const plan = random.weighted<Outcome>([['paid', 90], ['rejected', 3], ['cancelled', 5], ['expired', 2]]);
+    const plan = random.weighted<Outcome>([
+      ['paid', 90],
+      ['rejected', 3],
+      ['cancelled', 5],
+      ['expired', 2],
+    ]);
     return { orderNo, day, vendor, opd, lines, shippingRupiah, plan, official: random.pick(OFFICIAL_NAMES) };
   }
 
@@ -517,13 +570,25 @@ export class MarketGenerator {
     switch (order.next) {
       case 'accept':
         await this.order(order.orderId, { type: 'AcceptOrder', by: order.vendor.actor }, this.context(order.vendor.actor, key, at));
-        return this.requeue(order, order.plan === 'cancelled' ? 'cancel' : order.plan === 'expired' ? 'expire' : 'ship', day + (order.plan === 'expired' ? HOLD_TTL_DAYS + 1 : 1));
+        return this.requeue(
+          order,
+          order.plan === 'cancelled' ? 'cancel' : order.plan === 'expired' ? 'expire' : 'ship',
+          day + (order.plan === 'expired' ? HOLD_TTL_DAYS + 1 : 1),
+        );
       case 'ship':
-        await this.order(order.orderId, { type: 'ShipOrder', by: order.vendor.actor, note: 'dikirim dengan kurir toko' }, this.context(order.vendor.actor, key, at));
+        await this.order(
+          order.orderId,
+          { type: 'ShipOrder', by: order.vendor.actor, note: 'dikirim dengan kurir toko' },
+          this.context(order.vendor.actor, key, at),
+        );
         return this.requeue(order, 'receive', day + 2);
       case 'receive': {
         const bastNumber = `BAST/${order.opd.opdCode}/${order.orderNo}`;
-        const received = await this.order(order.orderId, { type: 'ReceiveOrder', by: order.buyer, bastNumber, bastDate: wibDate(at), at }, this.context(order.buyer, key, at));
+        const received = await this.order(
+          order.orderId,
+          { type: 'ReceiveOrder', by: order.buyer, bastNumber, bastDate: wibDate(at), at },
+          this.context(order.buyer, key, at),
+        );
         const capture = await this.followUp(received.events[0]!, minutesAfter(at, 1));
         await this.followUp(capture.events[0]!, minutesAfter(at, 2));
         this.count('paid');
@@ -544,7 +609,11 @@ export class MarketGenerator {
         // As the hold-expiry sweep does it: keyed per order, at the sweep's time.
         const sweepKey = `${HOLD_EXPIRY_PROCESS}:${order.orderId}`;
         const sweep: Actor = { id: `process:${HOLD_EXPIRY_PROCESS}`, role: 'system' };
-        const expired = await this.order(order.orderId, { type: 'ExpireOrderHold', at }, { actor: sweep, correlationId: sweepKey, causationId: sweepKey, occurredAt: at, idempotencyKey: sweepKey });
+        const expired = await this.order(
+          order.orderId,
+          { type: 'ExpireOrderHold', at },
+          { actor: sweep, correlationId: sweepKey, causationId: sweepKey, occurredAt: at, idempotencyKey: sweepKey },
+        );
         await this.followUp(expired.events[0]!, at);
         this.count('expired');
         return;
@@ -573,7 +642,12 @@ export class MarketGenerator {
       const priceRupiah = Math.max(roundPrice((listing.priceRupiah * (100 + change)) / 100), 1_000);
       if (priceRupiah === listing.priceRupiah) return;
       await this.listingCommands.execute(
-        new ListingCommandRequest(listing.listingId, vendor.vendorId, { type: 'ChangeListingPrice', priceRupiah }, this.context(vendor.actor, `day.${day}.reprice.${n}`, at)),
+        new ListingCommandRequest(
+          listing.listingId,
+          vendor.vendorId,
+          { type: 'ChangeListingPrice', priceRupiah },
+          this.context(vendor.actor, `day.${day}.reprice.${n}`, at),
+        ),
       );
       listing.priceRupiah = priceRupiah;
       this.repricings += 1;

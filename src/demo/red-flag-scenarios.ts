@@ -62,7 +62,12 @@ export const RED_FLAG_VENDORS: readonly ScenarioVendor[] = [
   },
 ];
 
-const STATIONERY = [['map', 1], ['amplop', 1], ['pulpen', 1], ['hvs', 1]] as const;
+const STATIONERY = [
+  ['map', 1],
+  ['amplop', 1],
+  ['pulpen', 1],
+  ['hvs', 1],
+] as const;
 
 export const RED_FLAG_ORDERS: readonly ScenarioOrder[] = [
   // Two orders of Rp 48,000,000 18 seconds apart, then a third: one purchase split in three.
@@ -79,7 +84,13 @@ export const RED_FLAG_ORDERS: readonly ScenarioOrder[] = [
   {
     vendorKey: 'generalist',
     opdIndex: 5,
-    lines: [['nasi', 20], ['hvs', 5], ['batik', 2], ['spanduk', 3], ['masker', 4]],
+    lines: [
+      ['nasi', 20],
+      ['hvs', 5],
+      ['batik', 2],
+      ['spanduk', 3],
+      ['masker', 4],
+    ],
     offsetSeconds: 10_800,
     raises: ['heterogeneous-supplier'],
   },

@@ -2,14 +2,7 @@ import type { Actor } from '../kernel/actor.js';
 import type { Decider, DomainEvent, SnapshotCodec } from '../kernel/decider.js';
 import { DomainError } from '../kernel/errors.js';
 import { deterministicUuid, randomId } from '../kernel/ids.js';
-import {
-  EventData,
-  EventMetadata,
-  EventStore,
-  ExpectedRevision,
-  RecordedEvent,
-  WrongExpectedVersionError,
-} from './event-store.port.js';
+import { EventData, EventMetadata, EventStore, ExpectedRevision, RecordedEvent, WrongExpectedVersionError } from './event-store.port.js';
 import { KeyedLock } from './keyed-lock.js';
 import { readStreamFrom } from './read-whole-stream.js';
 import { NO_SNAPSHOTS, SNAPSHOT_EVERY_EVENTS, SnapshotStore } from './snapshot-store.port.js';
@@ -112,7 +105,8 @@ export class CommandPipeline {
     streamId: string,
   ): Promise<{ state: State; revision: bigint; events: readonly RecordedEvent[] }> {
     const folded = await this.foldStream(decider, streamId);
-    if (folded.revision >= 0n) await this.snapshotIfDue(decider, streamId, folded.baseRevision, () => folded.state, folded.revision, folded.read[folded.read.length - 1]!.id);
+    if (folded.revision >= 0n)
+      await this.snapshotIfDue(decider, streamId, folded.baseRevision, () => folded.state, folded.revision, folded.read[folded.read.length - 1]!.id);
     return { state: folded.state, revision: folded.revision, events: folded.read };
   }
 
@@ -240,23 +234,16 @@ function toEventData(event: DomainEvent, index: number, streamId: string, contex
 }
 
 /** A retried request finds the events its first attempt wrote (their ids are deterministic). */
-function findPreviousAttempt(
-  recorded: readonly RecordedEvent[],
-  streamId: string,
-  context: CommandContext,
-): CommandResult | undefined {
+function findPreviousAttempt(recorded: readonly RecordedEvent[], streamId: string, context: CommandContext): CommandResult | undefined {
   if (context.idempotencyKey === undefined) return undefined;
   const firstId = eventIdFor(context, streamId, 0);
   const start = recorded.findIndex((event) => event.id === firstId);
   if (start < 0) return undefined;
   const first = recorded[start]!;
   if (context.commandHash !== undefined && first.metadata.commandHash !== context.commandHash) {
-    throw new DomainError(
-      'conflict',
-      'IDEMPOTENCY_KEY_REUSED',
-      'this Idempotency-Key was already used for a different request',
-      { idempotencyKey: context.idempotencyKey },
-    );
+    throw new DomainError('conflict', 'IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was already used for a different request', {
+      idempotencyKey: context.idempotencyKey,
+    });
   }
   const events: RecordedEvent[] = [];
   for (let index = start; index < recorded.length; index += 1) {

@@ -90,11 +90,7 @@ export const READ_COUNT_MAX = 10_000;
 export const APPEND_EVENTS_MAX = 1_000;
 
 export interface EventStore {
-  appendToStream(
-    streamId: string,
-    events: readonly EventData[],
-    options: { readonly expectedRevision: ExpectedRevision },
-  ): Promise<AppendResult>;
+  appendToStream(streamId: string, events: readonly EventData[], options: { readonly expectedRevision: ExpectedRevision }): Promise<AppendResult>;
   /** Throws StreamNotFoundError when the stream has no events. */
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /**

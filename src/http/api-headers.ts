@@ -1,7 +1,12 @@
 import { IF_MATCH_PATTERN } from './request-context.js';
 
 /** OpenAPI description of If-Match on command endpoints (Idempotency-Key: src/idempotency/idempotent.decorator.ts). */
-export function ifMatchHeader(resource: string): { name: string; required: boolean; description: string; schema: { type: 'string'; pattern: string; example: string } } {
+export function ifMatchHeader(resource: string): {
+  name: string;
+  required: boolean;
+  description: string;
+  schema: { type: 'string'; pattern: string; example: string };
+} {
   return {
     name: 'If-Match',
     required: false,

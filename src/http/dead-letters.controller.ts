@@ -23,7 +23,10 @@ export class DeadLettersController {
 
   @Get()
   @Roles('admin', 'auditor')
-  @ApiOperation({ summary: 'Events consumers parked after repeated failures, oldest first', description: `Filter by consumer and status; pages of at most ${DEAD_LETTER_PAGE_SIZE_MAX}, continued with cursor=nextCursor.` })
+  @ApiOperation({
+    summary: 'Events consumers parked after repeated failures, oldest first',
+    description: `Filter by consumer and status; pages of at most ${DEAD_LETTER_PAGE_SIZE_MAX}, continued with cursor=nextCursor.`,
+  })
   @ApiJsonResponse('{ items, nextCursor, limit }', { schema: DEAD_LETTER_PAGE_SCHEMA })
   list(@Query() query: DeadLetterListQueryDto): { items: DeadLetter[]; nextCursor: string | null; limit: number } {
     const limit = query.limit ?? DEAD_LETTER_PAGE_SIZE_DEFAULT;

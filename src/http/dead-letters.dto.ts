@@ -2,7 +2,13 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { DISMISS_REASON_LENGTH_MAX } from '../event-store/dead-letter-admin.js';
-import { DEAD_LETTER_ID_PATTERN, DEAD_LETTER_PAGE_SIZE_DEFAULT, DEAD_LETTER_PAGE_SIZE_MAX, DEAD_LETTER_STATUSES, type DeadLetterStatus } from '../event-store/dead-letter-store.js';
+import {
+  DEAD_LETTER_ID_PATTERN,
+  DEAD_LETTER_PAGE_SIZE_DEFAULT,
+  DEAD_LETTER_PAGE_SIZE_MAX,
+  DEAD_LETTER_STATUSES,
+  type DeadLetterStatus,
+} from '../event-store/dead-letter-store.js';
 
 /** Consumer names: `process.order-payment`, `projection:orders`, `kafka.relay`, ... */
 const CONSUMER_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9.:_-]{0,99}$/;
@@ -18,7 +24,10 @@ export class DeadLetterListQueryDto {
   @IsIn(DEAD_LETTER_STATUSES)
   status?: DeadLetterStatus;
 
-  @ApiPropertyOptional({ description: `page size: default ${DEAD_LETTER_PAGE_SIZE_DEFAULT}, max ${DEAD_LETTER_PAGE_SIZE_MAX}`, example: DEAD_LETTER_PAGE_SIZE_DEFAULT })
+  @ApiPropertyOptional({
+    description: `page size: default ${DEAD_LETTER_PAGE_SIZE_DEFAULT}, max ${DEAD_LETTER_PAGE_SIZE_MAX}`,
+    example: DEAD_LETTER_PAGE_SIZE_DEFAULT,
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -33,7 +42,10 @@ export class DeadLetterListQueryDto {
 }
 
 export class DismissDeadLetterDto {
-  @ApiProperty({ example: 'order 0a00... was settled by hand with the bank (BA-2026-11-07)', description: `why it is left unhandled, 1..${DISMISS_REASON_LENGTH_MAX} characters` })
+  @ApiProperty({
+    example: 'order 0a00... was settled by hand with the bank (BA-2026-11-07)',
+    description: `why it is left unhandled, 1..${DISMISS_REASON_LENGTH_MAX} characters`,
+  })
   @IsString()
   @Length(1, DISMISS_REASON_LENGTH_MAX)
   reason!: string;

@@ -30,7 +30,10 @@ export function registerMethodNotAllowed(fastify: FastifyInstance): void {
       .status(405)
       .header('Allow', allow)
       .header('Content-Type', PROBLEM_CONTENT_TYPE)
-      .send({ ...problem(405, 'METHOD_NOT_ALLOWED', `${request.method} is not served here; allowed: ${allow}`, { allowed: [...allowed].sort() }), instance: request.url });
+      .send({
+        ...problem(405, 'METHOD_NOT_ALLOWED', `${request.method} is not served here; allowed: ${allow}`, { allowed: [...allowed].sort() }),
+        instance: request.url,
+      });
   });
 }
 

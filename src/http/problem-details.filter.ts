@@ -35,8 +35,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     // Expected unavailability (a busy store, a read model still catching up) is a warning, not a bug.
     if (exception instanceof StoreBusyError || (exception instanceof DomainError && exception.kind === 'unavailable')) {
       this.logger.warn(`${logged}: ${exception.message}`);
-    }
-    else if (body.status >= 500) this.logger.error(`${logged}: ${describe(exception)}`);
+    } else if (body.status >= 500) this.logger.error(`${logged}: ${describe(exception)}`);
     if (body.status === 401) void reply.header('WWW-Authenticate', 'Bearer realm="bela-ledger"');
     if (exception instanceof StoreBusyError) void reply.header('Retry-After', String(exception.retryAfterSeconds));
     void reply.status(body.status).header('Content-Type', PROBLEM_CONTENT_TYPE).send(body);

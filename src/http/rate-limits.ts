@@ -77,8 +77,17 @@ function enforce(request: FastifyRequest, reply: FastifyReply, checks: readonly 
     .header('X-RateLimit-Reset', String(resetSeconds));
   if (!exceeded) return undefined;
   const body = {
-    ...problem(429, 'RATE_LIMITED', `too many requests from ${who}: at most ${tightest.max} per ${tightest.timeWindow! / 1_000} s; retry after ${resetSeconds} s`),
+    ...problem(
+      429,
+      'RATE_LIMITED',
+      `too many requests from ${who}: at most ${tightest.max} per ${tightest.timeWindow! / 1_000} s; retry after ${resetSeconds} s`,
+    ),
     instance: request.url,
   };
-  return reply.status(429).header('Retry-After', String(resetSeconds)).header('Cache-Control', 'no-store').header('Content-Type', PROBLEM_CONTENT_TYPE).send(body);
+  return reply
+    .status(429)
+    .header('Retry-After', String(resetSeconds))
+    .header('Cache-Control', 'no-store')
+    .header('Content-Type', PROBLEM_CONTENT_TYPE)
+    .send(body);
 }

@@ -32,10 +32,15 @@ class BodyValidationPipe extends ValidationPipe {
  */
 function refuseUnreadable(value: unknown, path: string, depth: number): void {
   if (depth > BODY_DEPTH_MAX) {
-    throw invalid('VALIDATION_FAILED', `the request body nests deeper than ${BODY_DEPTH_MAX} levels`, [{ field: path || 'body', messages: ['nested too deeply'] }]);
+    throw invalid('VALIDATION_FAILED', `the request body nests deeper than ${BODY_DEPTH_MAX} levels`, [
+      { field: path || 'body', messages: ['nested too deeply'] },
+    ]);
   }
   if (typeof value === 'string') {
-    if (!isWellFormed(value)) throw invalid('VALIDATION_FAILED', 'the request contains text that is not well-formed Unicode', [{ field: path || 'body', messages: ['no lone surrogates'] }]);
+    if (!isWellFormed(value))
+      throw invalid('VALIDATION_FAILED', 'the request contains text that is not well-formed Unicode', [
+        { field: path || 'body', messages: ['no lone surrogates'] },
+      ]);
     return;
   }
   if (Array.isArray(value)) {
@@ -59,7 +64,9 @@ const NUMBER_CHECKS: ReadonlySet<string> = new Set(['isInt', 'isNumber', 'min', 
  */
 function refuseEmptyNumbers(query: unknown, metatype: Function): void {
   if (typeof query !== 'object' || query === null) return;
-  const empty = Object.entries(query).filter(([, raw]) => raw === '').map(([name]) => name);
+  const empty = Object.entries(query)
+    .filter(([, raw]) => raw === '')
+    .map(([name]) => name);
   if (empty.length === 0) return;
   const numeric = new Set(
     getMetadataStorage()
@@ -68,7 +75,12 @@ function refuseEmptyNumbers(query: unknown, metatype: Function): void {
       .map((check) => check.propertyName),
   );
   const fields = empty.filter((name) => numeric.has(name));
-  if (fields.length > 0) throw invalid('VALIDATION_FAILED', 'a numeric parameter is empty', fields.map((field) => ({ field, messages: [`${field} must be a number, not empty`] })));
+  if (fields.length > 0)
+    throw invalid(
+      'VALIDATION_FAILED',
+      'a numeric parameter is empty',
+      fields.map((field) => ({ field, messages: [`${field} must be a number, not empty`] })),
+    );
 }
 
 export function createValidationPipe(): ValidationPipe {

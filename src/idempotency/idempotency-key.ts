@@ -19,11 +19,9 @@ export function idempotencyKeyOf(request: Pick<FastifyRequest, 'headers'>): stri
   if (value === undefined) return undefined;
   const match = typeof value === 'string' ? IDEMPOTENCY_KEY_PATTERN.exec(value) : null;
   if (!match) {
-    throw invalid(
-      'INVALID_HEADER',
-      `idempotency-key must be 1..${IDEMPOTENCY_KEY_LENGTH_MAX} characters of A-Z a-z 0-9 . _ : -, bare or in double quotes`,
-      [{ field: IDEMPOTENCY_KEY_HEADER, messages: [`must match ${KEY_CHARACTERS} or "${KEY_CHARACTERS}"`] }],
-    );
+    throw invalid('INVALID_HEADER', `idempotency-key must be 1..${IDEMPOTENCY_KEY_LENGTH_MAX} characters of A-Z a-z 0-9 . _ : -, bare or in double quotes`, [
+      { field: IDEMPOTENCY_KEY_HEADER, messages: [`must match ${KEY_CHARACTERS} or "${KEY_CHARACTERS}"`] },
+    ]);
   }
   return match[1] ?? match[2]!;
 }

@@ -57,7 +57,14 @@ CREATE INDEX IF NOT EXISTS idempotency_keys_by_expiry ON idempotency_keys (expir
 /** One change to the store, as IdempotencyStore.apply takes them (several share one transaction). */
 export type IdempotencyWrite =
   | { readonly kind: 'reserve'; readonly apiKeyId: string; readonly key: string; readonly hash: string; readonly nowMs: number }
-  | { readonly kind: 'complete'; readonly apiKeyId: string; readonly key: string; readonly token: string; readonly response: StoredResponse; readonly nowMs: number }
+  | {
+      readonly kind: 'complete';
+      readonly apiKeyId: string;
+      readonly key: string;
+      readonly token: string;
+      readonly response: StoredResponse;
+      readonly nowMs: number;
+    }
   | { readonly kind: 'release'; readonly apiKeyId: string; readonly key: string; readonly token: string };
 
 /** What each write answered: a reservation for `reserve`, nothing for the others. */
@@ -119,7 +126,15 @@ export class IdempotencyStore {
             return reserve(write.apiKeyId, write.key, write.hash, write.nowMs);
           case 'complete': {
             const { response } = write;
-            complete.run(write.nowMs + IDEMPOTENCY_RETENTION_MS, response.status, JSON.stringify(response.headers), response.body, write.apiKeyId, write.key, write.token);
+            complete.run(
+              write.nowMs + IDEMPOTENCY_RETENTION_MS,
+              response.status,
+              JSON.stringify(response.headers),
+              response.body,
+              write.apiKeyId,
+              write.key,
+              write.token,
+            );
             return undefined;
           }
           case 'release':

@@ -87,17 +87,13 @@ export class IdempotencyInterceptor implements NestInterceptor {
     for (let poll = 0; reservation.kind === 'in_flight' && poll < IN_FLIGHT_POLLS_MAX; poll += 1) {
       await new Promise((resolve) => setTimeout(resolve, IN_FLIGHT_POLL_MS));
       // Waiting only reads; the write transaction runs once the first request is done.
-      if (!this.store.inFlight(apiKeyId, key, this.clock.now().getTime())) reservation = await this.writes.reserve(apiKeyId, key, hash, this.clock.now().getTime());
+      if (!this.store.inFlight(apiKeyId, key, this.clock.now().getTime()))
+        reservation = await this.writes.reserve(apiKeyId, key, hash, this.clock.now().getTime());
     }
     return reservation;
   }
 
-  private run(
-    next: CallHandler,
-    owned: { apiKeyId: string; key: string; token: string },
-    context: ExecutionContext,
-    reply: FastifyReply,
-  ): Observable<unknown> {
+  private run(next: CallHandler, owned: { apiKeyId: string; key: string; token: string }, context: ExecutionContext, reply: FastifyReply): Observable<unknown> {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     let settled = false;
     /** Records the outcome (undefined: release the key); the answer leaves only once that is durable. */
@@ -112,11 +108,17 @@ export class IdempotencyInterceptor implements NestInterceptor {
       }
     };
     return next.handle().pipe(
-      mergeMap((body) => from(settle({ status: this.successStatus(context, request.method), headers: storedHeaders(reply), body: JSON.stringify(body ?? null) }).then(() => body))),
+      mergeMap((body) =>
+        from(
+          settle({ status: this.successStatus(context, request.method), headers: storedHeaders(reply), body: JSON.stringify(body ?? null) }).then(() => body),
+        ),
+      ),
       catchError((error: unknown) => {
         const problem = this.problems.toProblem(error);
         const retryable = problem.status >= 500 || problem.status === 429 || problem.code === 'CONCURRENCY_CONFLICT';
-        const outcome = retryable ? undefined : { status: problem.status, headers: { 'content-type': PROBLEM_CONTENT_TYPE }, body: JSON.stringify({ ...problem, instance: request.url }) };
+        const outcome = retryable
+          ? undefined
+          : { status: problem.status, headers: { 'content-type': PROBLEM_CONTENT_TYPE }, body: JSON.stringify({ ...problem, instance: request.url }) };
         return from(settle(outcome)).pipe(mergeMap(() => throwError(() => error)));
       }),
       // A client that went away mid-request: nothing was answered, so nothing is kept.

@@ -9,8 +9,7 @@ const DESCRIPTION_BY_MODE: Readonly<Record<IdempotencyMode, string>> = {
   required:
     `required (400 IDEMPOTENCY_KEY_REQUIRED without it): 1..${IDEMPOTENCY_KEY_LENGTH_MAX} characters of A-Z a-z 0-9 . _ : -, bare or "quoted"; ` +
     'a retry with the same key and request returns the first response (Idempotent-Replayed: true); the same key with another request is 409',
-  optional:
-    'a retry with the same key and request returns the first response (Idempotent-Replayed: true); the same key with another request is 409',
+  optional: 'a retry with the same key and request returns the first response (Idempotent-Replayed: true); the same key with another request is 409',
 };
 
 /**

@@ -20,7 +20,11 @@ const digits = (description: string): JsonSchema => ({ type: 'string', pattern: 
 const COMMON_HEADERS: Record<string, JsonSchema> = {
   ce_specversion: { type: 'string', const: CE_SPEC_VERSION },
   ce_id: { type: 'string', format: 'uuid', description: 'the event id: unique, the same on every redelivery; deduplicate on it' },
-  ce_type: { type: 'string', pattern: `^${CE_TYPE_NAMESPACE.replace(/\./g, '\\.')}\\.(public\\.)?[A-Z][A-Za-z]+\\.v\\d+$`, description: `${CE_TYPE_NAMESPACE}[.public].<EventType>.v<schemaVersion>` },
+  ce_type: {
+    type: 'string',
+    pattern: `^${CE_TYPE_NAMESPACE.replace(/\./g, '\\.')}\\.(public\\.)?[A-Z][A-Za-z]+\\.v\\d+$`,
+    description: `${CE_TYPE_NAMESPACE}[.public].<EventType>.v<schemaVersion>`,
+  },
   ce_subject: { type: 'string', description: 'the stream id (`<category>-<id>`), also the message key' },
   ce_time: { type: 'string', format: 'date-time', description: 'when it happened (the command time, metadata.occurredAt)' },
   'content-type': { type: 'string', const: CONTENT_TYPE_JSON },
@@ -103,7 +107,9 @@ export function asyncApiDocument(): Record<string, unknown> {
         topic.audience === 'public'
           ? `Public ${topic.category} events for consumers outside government: redacted data (see docs/kafka.md), no personal data.`
           : `Every ${topic.category} event as written, with personal data: for services inside government only.`,
-      messages: Object.fromEntries(types.map((type) => [messageId(type, topic.audience), { $ref: `#/components/messages/${messageId(type, topic.audience)}` }])),
+      messages: Object.fromEntries(
+        types.map((type) => [messageId(type, topic.audience), { $ref: `#/components/messages/${messageId(type, topic.audience)}` }]),
+      ),
       bindings: {
         kafka: {
           topic: topic.name,
@@ -128,7 +134,12 @@ export function asyncApiDocument(): Record<string, unknown> {
     description: "The transparency log's signed checkpoints (docs/audit.md), in tree-size order: keep copies to check later that the log only grew.",
     messages: { LogCheckpoint: { $ref: '#/components/messages/LogCheckpoint' } },
     bindings: {
-      kafka: { topic: checkpoints.name, partitions: checkpoints.partitions, topicConfiguration: { 'retention.ms': checkpoints.retentionMs }, bindingVersion: KAFKA_BINDING_VERSION },
+      kafka: {
+        topic: checkpoints.name,
+        partitions: checkpoints.partitions,
+        topicConfiguration: { 'retention.ms': checkpoints.retentionMs },
+        bindingVersion: KAFKA_BINDING_VERSION,
+      },
     },
   };
   operations['publish.log.checkpoints'] = {

@@ -26,7 +26,10 @@ const text = (description: string): JsonSchema => ({ type: 'string', description
 const revision: JsonSchema = { type: 'integer', minimum: 0, description: 'policy revision applied (0: the built-in default)' };
 const bool: JsonSchema = { type: 'boolean' };
 const kabupatenKota: JsonSchema = { type: 'string', pattern: KABUPATEN_KOTA_CODE_PATTERN.source, description: 'BPS kabupaten/kota code' };
-const opdCode: JsonSchema = { type: 'string', description: `registered OPD/satker code: ${OPD_CODE_FORMAT} (orders and cards written before the registry may carry other spellings)` };
+const opdCode: JsonSchema = {
+  type: 'string',
+  description: `registered OPD/satker code: ${OPD_CODE_FORMAT} (orders and cards written before the registry may carry other spellings)`,
+};
 const opdRegistered = object({
   opdCode: { ...opdCode, maxLength: OPD_CODE_LENGTH_MAX, pattern: OPD_CODE_PATTERN.source },
   name: text('OPD/satker name'),
@@ -34,7 +37,11 @@ const opdRegistered = object({
   pemdaCode: { type: 'string', pattern: PEMDA_CODE_PATTERN.source, description: 'parent pemda: BPS province (2 digits) or kabupaten/kota (4 digits) code' },
   pemdaLevel: { type: 'string', enum: ['provinsi', 'kabupaten-kota'] },
 });
-const opdRenamed = object({ opdCode: { ...opdCode, maxLength: OPD_CODE_LENGTH_MAX, pattern: OPD_CODE_PATTERN.source }, previousName: text('OPD/satker name before'), name: text('OPD/satker name') });
+const opdRenamed = object({
+  opdCode: { ...opdCode, maxLength: OPD_CODE_LENGTH_MAX, pattern: OPD_CODE_PATTERN.source },
+  previousName: text('OPD/satker name before'),
+  name: text('OPD/satker name'),
+});
 const nib: JsonSchema = { type: 'string', pattern: NIB_PATTERN.source };
 const scale: JsonSchema = { type: 'string', enum: [...VENDOR_SCALES] };
 const category: JsonSchema = { type: 'string', enum: [...CATEGORY_CODES] };
@@ -147,7 +154,15 @@ export const INTERNAL_DATA_SCHEMAS: { readonly [T in KnownEventType]: JsonSchema
   NibReleased: object({ nib, vendorId: uuid, reason: text('why the NIB is free again') }),
   OpdRegistered: opdRegistered,
   OpdRenamed: opdRenamed,
-  ListingCreated: object({ listingId: uuid, vendorId: uuid, title: text('listing title'), category, unit: text('unit of sale'), priceRupiah: rupiah, isDomesticProduct: bool }),
+  ListingCreated: object({
+    listingId: uuid,
+    vendorId: uuid,
+    title: text('listing title'),
+    category,
+    unit: text('unit of sale'),
+    priceRupiah: rupiah,
+    isDomesticProduct: bool,
+  }),
   ListingPriceChanged: object({ listingId: uuid, previousPriceRupiah: rupiah, priceRupiah: rupiah }),
   ListingDelisted: object({ listingId: uuid, reason: text('free text by the vendor') }),
   OrderPlaced: object(
@@ -177,7 +192,14 @@ export const INTERNAL_DATA_SCHEMAS: { readonly [T in KnownEventType]: JsonSchema
   OrderCancelled: object({ orderId: uuid, reason: text('free text by the buyer') }),
   OrderHoldExpired: object({ orderId: uuid, cardId: uuid, holdExpiresAt: dateTime }),
   OrderPaymentFailed: object(
-    { orderId: uuid, cardId: uuid, step: paymentStep, code: paymentFailureCode, reason: text('the refusal, as the refusing decider worded it'), policyRevision: revision },
+    {
+      orderId: uuid,
+      cardId: uuid,
+      step: paymentStep,
+      code: paymentFailureCode,
+      reason: text('the refusal, as the refusing decider worded it'),
+      policyRevision: revision,
+    },
     'a payment step the order-payment process manager issued was refused',
     ['policyRevision'],
   ),
@@ -214,7 +236,14 @@ export const INTERNAL_DATA_SCHEMAS: { readonly [T in KnownEventType]: JsonSchema
     capRupiah: rupiah,
     policyRevision: revision,
   }),
-  AuthorisationCaptured: object({ cardId: uuid, orderId: uuid, amountRupiah: rupiah, heldRupiah: rupiah, bastNumber: text('BAST number'), policyRevision: revision }),
+  AuthorisationCaptured: object({
+    cardId: uuid,
+    orderId: uuid,
+    amountRupiah: rupiah,
+    heldRupiah: rupiah,
+    bastNumber: text('BAST number'),
+    policyRevision: revision,
+  }),
   AuthorisationVoided: object({ cardId: uuid, orderId: uuid, amountRupiah: rupiah, reason: text('why the hold was released'), policyRevision: revision }),
   AuthorisationExpired: object({ cardId: uuid, orderId: uuid, amountRupiah: rupiah, expiresAt: dateTime, policyRevision: revision }),
   StatementSettled: object({ cardId: uuid, statementReference: text("the bank statement's reference"), amountRupiah: rupiah }),
@@ -273,7 +302,9 @@ export const PUBLIC_DATA_SCHEMAS: { readonly [T in PublishedEventType]: JsonSche
   OrderPaid: INTERNAL_DATA_SCHEMAS.OrderPaid,
   OrderCancelled: object({ orderId: uuid }),
   OrderHoldExpired: INTERNAL_DATA_SCHEMAS.OrderHoldExpired,
-  OrderPaymentFailed: object({ orderId: uuid, cardId: uuid, step: paymentStep, code: paymentFailureCode, policyRevision: revision }, undefined, ['policyRevision']),
+  OrderPaymentFailed: object({ orderId: uuid, cardId: uuid, step: paymentStep, code: paymentFailureCode, policyRevision: revision }, undefined, [
+    'policyRevision',
+  ]),
   CardIssued: object({ cardId: uuid, opdCode, opdName: text('OPD/satker name'), limitRupiah: rupiah }),
   CardLimitChanged: INTERNAL_DATA_SCHEMAS.CardLimitChanged,
   CardSuspended: object({ cardId: uuid }),

@@ -29,7 +29,14 @@ export class KafkaRelayMetrics {
   private readonly publicWithheld = new Map<PublicWithheldReason, number>();
 
   /** A batch the broker acknowledged (every message of it) and the checkpoint it stored. */
-  recordAcknowledged(batch: { events: number; unrouted: number; messagesByTopic: ReadonlyMap<string, number>; withheld: ReadonlyMap<PublicWithheldReason, number>; checkpoint: bigint; atUnixMs: number }): void {
+  recordAcknowledged(batch: {
+    events: number;
+    unrouted: number;
+    messagesByTopic: ReadonlyMap<string, number>;
+    withheld: ReadonlyMap<PublicWithheldReason, number>;
+    checkpoint: bigint;
+    atUnixMs: number;
+  }): void {
     this.batchesTotal += 1;
     this.eventsTotal += batch.events;
     this.unroutedEventsTotal += batch.unrouted;

@@ -74,9 +74,7 @@ export function topicSpec(category: EventCategory, audience: Audience, prefix = 
 
 /** Every topic the relay produces to, created at startup. */
 export function allTopics(prefix = ''): TopicSpec[] {
-  return EVENT_CATEGORIES.flatMap((category) =>
-    (['internal', 'public'] as const).flatMap((audience) => topicSpec(category, audience, prefix) ?? []),
-  );
+  return EVENT_CATEGORIES.flatMap((category) => (['internal', 'public'] as const).flatMap((audience) => topicSpec(category, audience, prefix) ?? []));
 }
 
 /**

@@ -1,4 +1,14 @@
-import { BeforeApplicationShutdown, DynamicModule, Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  DynamicModule,
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+  OnModuleInit,
+} from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module.js';
 import { TransparencyLog } from '../audit/transparency-log.js';
 import type { AppConfig } from '../config/app-config.js';
@@ -30,7 +40,11 @@ class KafkaRelayLifecycle implements OnModuleInit, OnApplicationBootstrap, Befor
     private readonly subscriptions: SubscriptionRegistry,
     log: TransparencyLog,
   ) {
-    const source = { origin: log.origin, after: (treeSize: number, limit: number) => log.checkpoints.after(treeSize, limit), onCheckpoint: (listener: () => void) => log.onCheckpoint(listener) };
+    const source = {
+      origin: log.origin,
+      after: (treeSize: number, limit: number) => log.checkpoints.after(treeSize, limit),
+      onCheckpoint: (listener: () => void) => log.onCheckpoint(listener),
+    };
     this.checkpointPublisher = new LogCheckpointPublisher(transport, checkpoints, source, new Logger('kafka.log-checkpoints'), config.kafkaTopicPrefix);
   }
 

@@ -25,7 +25,13 @@ export function checkpointMessage(checkpoint: SignedCheckpoint, origin: string, 
   return {
     topic: logCheckpointsTopic(topicPrefix).name,
     key: origin,
-    value: JSON.stringify({ origin, treeSize: checkpoint.treeSize, rootHash: checkpoint.rootHash.toString('base64'), signedAt: checkpoint.signedAt, note: checkpoint.note }),
+    value: JSON.stringify({
+      origin,
+      treeSize: checkpoint.treeSize,
+      rootHash: checkpoint.rootHash.toString('base64'),
+      signedAt: checkpoint.signedAt,
+      note: checkpoint.note,
+    }),
     headers: {
       ce_specversion: CE_SPEC_VERSION,
       ce_id: `${origin}/${checkpoint.treeSize}`,
@@ -91,7 +97,9 @@ export class LogCheckpointPublisher {
       .catch((error: unknown) => {
         this.failures += 1;
         const delayMs = Math.min(PUBLISH_RETRY_MS_MIN * 2 ** (this.failures - 1), PUBLISH_RETRY_MS_MAX);
-        this.logger.error(`sending log checkpoints to Kafka failed (${this.failures}x), retrying in ${delayMs} ms: ${error instanceof Error ? error.message : String(error)}`);
+        this.logger.error(
+          `sending log checkpoints to Kafka failed (${this.failures}x), retrying in ${delayMs} ms: ${error instanceof Error ? error.message : String(error)}`,
+        );
         if (this.running) {
           this.retryTimer = setTimeout(() => void this.wake(), delayMs);
           this.retryTimer.unref();

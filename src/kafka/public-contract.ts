@@ -123,7 +123,13 @@ const PUBLIC_RULES: PublicRules = {
   // The step and the refusal code say what failed; the reason is an error message (free text) and stays internal.
   OrderPaymentFailed: {
     category: 'order',
-    publish: (d) => ({ orderId: d.orderId, cardId: d.cardId, step: d.step, code: d.code, ...(d.policyRevision !== undefined ? { policyRevision: d.policyRevision } : {}) }),
+    publish: (d) => ({
+      orderId: d.orderId,
+      cardId: d.cardId,
+      step: d.step,
+      code: d.code,
+      ...(d.policyRevision !== undefined ? { policyRevision: d.policyRevision } : {}),
+    }),
   },
   CardIssued: {
     category: 'card',
@@ -267,7 +273,10 @@ export type PublicWithheldReason = 'internal_only' | 'unknown_type' | 'category_
 export type PublicVariant = { readonly data: Record<string, unknown> } | { readonly withheld: PublicWithheldReason };
 
 /** The public variant of an event's data, or why there is none. Unknown events never go public (fail closed). */
-export function publicVariant(event: { readonly type: string; readonly data: unknown; readonly schemaVersion: number }, category: EventCategory): PublicVariant {
+export function publicVariant(
+  event: { readonly type: string; readonly data: unknown; readonly schemaVersion: number },
+  category: EventCategory,
+): PublicVariant {
   if (!isKnownEventType(event.type)) return { withheld: 'unknown_type' };
   const rule = PUBLIC_RULES[event.type] as PublicRule<KnownEvent>;
   if (rule.category !== category) return { withheld: 'category_mismatch' };

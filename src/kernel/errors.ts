@@ -4,15 +4,7 @@
  * (src/http/problem-details.filter.ts).
  */
 export type ErrorKind =
-  | 'validation'
-  | 'unauthenticated'
-  | 'forbidden'
-  | 'not_found'
-  | 'conflict'
-  | 'precondition_failed'
-  | 'business_rule'
-  | 'rate_limited'
-  | 'unavailable';
+  'validation' | 'unauthenticated' | 'forbidden' | 'not_found' | 'conflict' | 'precondition_failed' | 'business_rule' | 'rate_limited' | 'unavailable';
 
 export interface FieldError {
   readonly field: string;
@@ -32,11 +24,7 @@ export class DomainError extends Error {
 }
 
 /** A business rule refused the command (HTTP 422). Names the rule and, where one applied, the policy revision. */
-export function ruleViolation(
-  code: string,
-  message: string,
-  details: Readonly<Record<string, unknown>> = {},
-): DomainError {
+export function ruleViolation(code: string, message: string, details: Readonly<Record<string, unknown>> = {}): DomainError {
   return new DomainError('business_rule', code, message, details);
 }
 

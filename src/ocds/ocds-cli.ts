@@ -73,13 +73,23 @@ export async function ocdsCommand(args: readonly string[]): Promise<number> {
  * the ledger's size; `publishedDate` (the latest release's date) comes after the releases.
  */
 async function streamPeriod(exporter: OcdsExporter, kind: Kind, request: PeriodPageRequest, outPath: string | undefined): Promise<void> {
-  const pageOf = async (page: PeriodPageRequest): Promise<{ items: readonly (OcdsRelease | OcdsRecord)[]; releases: readonly OcdsRelease[]; nextCursor?: bigint }> => {
+  const pageOf = async (
+    page: PeriodPageRequest,
+  ): Promise<{ items: readonly (OcdsRelease | OcdsRecord)[]; releases: readonly OcdsRelease[]; nextCursor?: bigint }> => {
     if (kind === 'release') {
       const answer = await exporter.releasePackageOfPeriod(page);
-      return { items: answer.package.releases, releases: answer.package.releases, ...(answer.nextCursor !== undefined ? { nextCursor: answer.nextCursor } : {}) };
+      return {
+        items: answer.package.releases,
+        releases: answer.package.releases,
+        ...(answer.nextCursor !== undefined ? { nextCursor: answer.nextCursor } : {}),
+      };
     }
     const answer = await exporter.recordPackageOfPeriod(page);
-    return { items: answer.package.records, releases: answer.package.records.flatMap((record) => record.releases), ...(answer.nextCursor !== undefined ? { nextCursor: answer.nextCursor } : {}) };
+    return {
+      items: answer.package.records,
+      releases: answer.package.records.flatMap((record) => record.releases),
+      ...(answer.nextCursor !== undefined ? { nextCursor: answer.nextCursor } : {}),
+    };
   };
   // The first page is read before anything is written: an empty period writes no file.
   let answer = await pageOf(request);

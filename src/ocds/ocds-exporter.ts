@@ -92,7 +92,9 @@ export class OcdsExporter {
       const history = await this.historyOf(orderId, vendors);
       const firstInPeriod = history.orderEvents.find((candidate) => request.from === undefined || Date.parse(candidate.recordedAt) >= request.from.getTime());
       if (firstInPeriod?.position !== event.position) continue;
-      const releases = orderReleases(this.publication.ocidPrefix, history).filter((release) => request.to === undefined || Date.parse(release.date) <= request.to.getTime());
+      const releases = orderReleases(this.publication.ocidPrefix, history).filter(
+        (release) => request.to === undefined || Date.parse(release.date) <= request.to.getTime(),
+      );
       const record = recordOf(releases);
       if (record === undefined) continue;
       if (records.length === request.limit) {

@@ -90,15 +90,7 @@ export interface OcdsContract {
   };
 }
 
-export type OcdsReleaseTag =
-  | 'tender'
-  | 'tenderUpdate'
-  | 'tenderCancellation'
-  | 'award'
-  | 'contract'
-  | 'implementation'
-  | 'contractTermination'
-  | 'compiled';
+export type OcdsReleaseTag = 'tender' | 'tenderUpdate' | 'tenderCancellation' | 'award' | 'contract' | 'implementation' | 'contractTermination' | 'compiled';
 
 export interface OcdsRelease {
   readonly ocid: string;

@@ -18,9 +18,14 @@ import type { OcdsRecordPackage, OcdsReleasePackage } from './ocds-release.types
 import { publicationPolicyText } from './publication-policy.js';
 import { ApiJsonResponse, ApiMediaResponse, ApiProblems } from '../http/openapi/api-responses.js';
 
-const PACKAGE: SchemaObject = { type: 'object', required: ['uri', 'publishedDate', 'publisher', 'version'], properties: { version: { type: 'string', enum: ['1.1'] } } };
+const PACKAGE: SchemaObject = {
+  type: 'object',
+  required: ['uri', 'publishedDate', 'publisher', 'version'],
+  properties: { version: { type: 'string', enum: ['1.1'] } },
+};
 
-const PERIOD = 'Releases by their recorded time, bounds inclusive; paged: the next page is in the Link header (rel="next"). 404 NO_RELEASES_IN_PERIOD when nothing changed.';
+const PERIOD =
+  'Releases by their recorded time, bounds inclusive; paged: the next page is in the Link header (rel="next"). 404 NO_RELEASES_IN_PERIOD when nothing changed.';
 
 /** OCDS 1.1 open data (docs/ocds.md): public, no key, no personal data. */
 @ApiTags('public OCDS')
@@ -46,7 +51,10 @@ export class OcdsController {
   }
 
   @Get('release-packages')
-  @ApiOperation({ summary: `The releases of a period, ${PERIOD_PAGE_RELEASES_DEFAULT} per page by default (max ${PERIOD_PAGE_RELEASES_MAX})`, description: PERIOD })
+  @ApiOperation({
+    summary: `The releases of a period, ${PERIOD_PAGE_RELEASES_DEFAULT} per page by default (max ${PERIOD_PAGE_RELEASES_MAX})`,
+    description: PERIOD,
+  })
   @ApiJsonResponse('an OCDS 1.1 release package', { schema: PACKAGE })
   @ApiProblems('INVALID_OCDS_PERIOD', 'NO_RELEASES_IN_PERIOD')
   async releasePackages(@Query() query: OcdsPeriodQueryDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<OcdsReleasePackage> {
@@ -55,7 +63,10 @@ export class OcdsController {
   }
 
   @Get('record-packages')
-  @ApiOperation({ summary: `The records of the processes that changed in a period, ${PERIOD_PAGE_RECORDS_DEFAULT} per page by default (max ${PERIOD_PAGE_RECORDS_MAX})`, description: PERIOD })
+  @ApiOperation({
+    summary: `The records of the processes that changed in a period, ${PERIOD_PAGE_RECORDS_DEFAULT} per page by default (max ${PERIOD_PAGE_RECORDS_MAX})`,
+    description: PERIOD,
+  })
   @ApiJsonResponse('an OCDS 1.1 record package', { schema: PACKAGE })
   @ApiProblems('INVALID_OCDS_PERIOD', 'NO_RELEASES_IN_PERIOD', 'OCID_NOT_FOUND')
   async recordPackages(@Query() query: OcdsPeriodQueryDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<OcdsRecordPackage> {

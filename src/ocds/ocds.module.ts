@@ -9,6 +9,8 @@ import { OcdsExporter } from './ocds-exporter.js';
 /** OCDS 1.1 open data built from the ledger's events on request. */
 @Module({
   controllers: [OcdsController],
-  providers: [{ provide: OcdsExporter, inject: [EVENT_STORE, APP_CONFIG], useFactory: (store: EventStore, config: AppConfig) => new OcdsExporter(store, config.ocds) }],
+  providers: [
+    { provide: OcdsExporter, inject: [EVENT_STORE, APP_CONFIG], useFactory: (store: EventStore, config: AppConfig) => new OcdsExporter(store, config.ocds) },
+  ],
 })
 export class OcdsModule {}

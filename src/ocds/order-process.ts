@@ -79,7 +79,10 @@ export function stepProcess(process: OrderProcess | undefined, event: PublicEven
     case 'OrderPaid': {
       if (!awarded) return null;
       const payment = { eventId: event.id, amountRupiah: Number(view.amountRupiah), recordedAt: at };
-      return { process: { ...process, contractStatus: 'terminated', payments: [...process.payments, payment] }, tags: ['implementation', 'contractTermination'] };
+      return {
+        process: { ...process, contractStatus: 'terminated', payments: [...process.payments, payment] },
+        tags: ['implementation', 'contractTermination'],
+      };
     }
     case 'OrderCancelled':
     case 'OrderHoldExpired':

@@ -5,7 +5,8 @@ import { OrderProcess, categoryLabel, mainCategoryOf, stepProcess } from './orde
 import type { PublicEvent } from './public-events.js';
 
 /** Names the channel the order went through, in the publication's language (Bahasa Indonesia). */
-export const PROCUREMENT_METHOD_DETAILS = 'Bela Pengadaan: toko daring, pembelian langsung dari usaha mikro, kecil dan koperasi, dibayar dengan Kartu Kredit Pemerintah (KKP)';
+export const PROCUREMENT_METHOD_DETAILS =
+  'Bela Pengadaan: toko daring, pembelian langsung dari usaha mikro, kecil dan koperasi, dibayar dengan Kartu Kredit Pemerintah (KKP)';
 /** Our own category codes (docs/catalog-categories.md): an open codelist value, not CPV or UNSPSC. */
 export const CATEGORY_CLASSIFICATION_SCHEME = 'BELA-KATEGORI';
 const SHIPPING_ITEM_ID = 'ongkos-kirim';
@@ -104,12 +105,27 @@ function releaseOf(process: OrderProcess, header: ReleaseHeader): OcdsRelease {
 
 function contractOf(
   process: OrderProcess,
-  parts: { ocid: string; awardId: string; value: OcdsValue; items: readonly OcdsItem[]; payer: { id: string; name: string }; payee: { id: string; name: string } },
+  parts: {
+    ocid: string;
+    awardId: string;
+    value: OcdsValue;
+    items: readonly OcdsItem[];
+    payer: { id: string; name: string };
+    payee: { id: string; name: string };
+  },
 ): OcdsContract {
   const milestones: OcdsMilestone[] = [];
-  if (process.shippedAt !== undefined) milestones.push({ id: 'pengiriman', title: 'Barang/jasa dikirim penyedia', type: 'delivery', status: 'met', dateMet: process.shippedAt });
+  if (process.shippedAt !== undefined)
+    milestones.push({ id: 'pengiriman', title: 'Barang/jasa dikirim penyedia', type: 'delivery', status: 'met', dateMet: process.shippedAt });
   // The BAST date is a calendar date in WIB, where the OPD signed it.
-  if (process.bastDate !== undefined) milestones.push({ id: 'serah-terima', title: 'Berita acara serah terima (BAST)', type: 'delivery', status: 'met', dateMet: `${process.bastDate}T00:00:00+07:00` });
+  if (process.bastDate !== undefined)
+    milestones.push({
+      id: 'serah-terima',
+      title: 'Berita acara serah terima (BAST)',
+      type: 'delivery',
+      status: 'met',
+      dateMet: `${process.bastDate}T00:00:00+07:00`,
+    });
   const transactions = process.payments.map((payment) => ({
     id: `kkp-${payment.eventId}`,
     date: payment.recordedAt,
@@ -141,7 +157,8 @@ function itemsOf(process: OrderProcess): OcdsItem[] {
     quantity: line.quantity,
     unit: { name: line.unit, value: rupiah(line.unitPriceRupiah) },
   }));
-  if (process.shippingRupiah > 0) items.push({ id: SHIPPING_ITEM_ID, description: 'Ongkos kirim', quantity: 1, unit: { name: 'pesanan', value: rupiah(process.shippingRupiah) } });
+  if (process.shippingRupiah > 0)
+    items.push({ id: SHIPPING_ITEM_ID, description: 'Ongkos kirim', quantity: 1, unit: { name: 'pesanan', value: rupiah(process.shippingRupiah) } });
   return items;
 }
 

@@ -18,12 +18,24 @@ export interface PublicEvent {
 }
 
 /** The public event, or null when the event has no public view (internal-only, unknown, malformed). */
-export function publicEventOf(event: Pick<RecordedEvent, 'id' | 'type' | 'streamId' | 'revision' | 'position' | 'created' | 'data' | 'metadata'>): PublicEvent | null {
+export function publicEventOf(
+  event: Pick<RecordedEvent, 'id' | 'type' | 'streamId' | 'revision' | 'position' | 'created' | 'data' | 'metadata'>,
+): PublicEvent | null {
   const view = publicViewOf(event);
   if (view === null) return null;
-  return { id: event.id, type: event.type, streamId: event.streamId, revision: event.revision, position: event.position, recordedAt: event.created.toISOString(), view };
+  return {
+    id: event.id,
+    type: event.type,
+    streamId: event.streamId,
+    revision: event.revision,
+    position: event.position,
+    recordedAt: event.created.toISOString(),
+    view,
+  };
 }
 
-export function publicEventsOf(events: readonly Pick<RecordedEvent, 'id' | 'type' | 'streamId' | 'revision' | 'position' | 'created' | 'data' | 'metadata'>[]): PublicEvent[] {
+export function publicEventsOf(
+  events: readonly Pick<RecordedEvent, 'id' | 'type' | 'streamId' | 'revision' | 'position' | 'created' | 'data' | 'metadata'>[],
+): PublicEvent[] {
   return events.map(publicEventOf).filter((event): event is PublicEvent => event !== null);
 }

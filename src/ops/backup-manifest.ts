@@ -41,7 +41,8 @@ export function parseManifest(text: string): BackupManifest {
   }
   const names = new Set<string>();
   for (const file of value.files) {
-    if (typeof file?.name !== 'string' || !BACKUP_FILE_NAME_PATTERN.test(file.name)) throw new Error(`bad file name in the manifest: ${JSON.stringify(file?.name)}`);
+    if (typeof file?.name !== 'string' || !BACKUP_FILE_NAME_PATTERN.test(file.name))
+      throw new Error(`bad file name in the manifest: ${JSON.stringify(file?.name)}`);
     if (names.has(file.name)) throw new Error(`${file.name} is listed twice`);
     names.add(file.name);
     if (!Number.isSafeInteger(file.bytes) || file.bytes < 0) throw new Error(`${file.name}: bad size`);

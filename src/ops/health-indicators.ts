@@ -59,7 +59,12 @@ export class HealthIndicators {
 
   /** The terminus indicators over one reading. */
   checks(reading: HealthReading): (() => HealthIndicatorResult)[] {
-    return [() => this.eventStore(reading), () => this.subscriptionLag(reading), () => this.openDeadLetters(reading), ...(this.kafkaRelay ? [() => this.relay(reading)] : [])];
+    return [
+      () => this.eventStore(reading),
+      () => this.subscriptionLag(reading),
+      () => this.openDeadLetters(reading),
+      ...(this.kafkaRelay ? [() => this.relay(reading)] : []),
+    ];
   }
 
   private eventStore(reading: HealthReading): HealthIndicatorResult {

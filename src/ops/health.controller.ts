@@ -19,7 +19,8 @@ export class HealthController {
   @Public()
   @ApiOperation({
     summary: 'Overview: the event store is reachable; each subscription with its lag; open dead letters per consumer',
-    description: 'status is degraded (still 200) while a consumer is backing off after a failure or any dead letter is open; down (503) when the event store does not answer.',
+    description:
+      'status is degraded (still 200) while a consumer is backing off after a failure or any dead letter is open; down (503) when the event store does not answer.',
   })
   @ApiJsonResponse('the event store answers (status ok or degraded)', { schema: HEALTH_OVERVIEW_SCHEMA })
   @ApiJsonResponse('the event store does not answer (status down): the same report, not a problem', { status: 503, schema: HEALTH_OVERVIEW_SCHEMA })
@@ -33,7 +34,12 @@ export class HealthController {
     if (storeError) void reply.status(HttpStatus.SERVICE_UNAVAILABLE);
     return {
       status,
-      eventStore: { adapter: this.indicators.adapter, reachable: !storeError, headPosition: reading.headPosition?.toString(), ...(storeError ? { error: storeError } : {}) },
+      eventStore: {
+        adapter: this.indicators.adapter,
+        reachable: !storeError,
+        headPosition: reading.headPosition?.toString(),
+        ...(storeError ? { error: storeError } : {}),
+      },
       subscriptions,
       deadLetters: { open, openByConsumer: Object.fromEntries(reading.openDeadLetters) },
     };

@@ -31,9 +31,12 @@ const INDICATOR_STATUS: SchemaObject = { type: 'string', enum: ['up', 'degraded'
 
 /** One indicator's result: its status, and details whose members depend on its state (all optional). */
 function indicator<Details extends object>(details: { readonly [K in keyof Required<Details>]: SchemaObject }): SchemaObject {
-  return objectSchema<Details & { status: HealthIndicatorStatus }>({ status: INDICATOR_STATUS, ...details } as { readonly [K in keyof Required<Details & { status: HealthIndicatorStatus }>]: SchemaObject }, {
-    optional: Object.keys(details) as (keyof Details & string)[],
-  });
+  return objectSchema<Details & { status: HealthIndicatorStatus }>(
+    { status: INDICATOR_STATUS, ...details } as { readonly [K in keyof Required<Details & { status: HealthIndicatorStatus }>]: SchemaObject },
+    {
+      optional: Object.keys(details) as (keyof Details & string)[],
+    },
+  );
 }
 
 /** The indicators of src/ops/health-indicators.ts by name; a report lists those of its part (info: up, error: down). */

@@ -16,7 +16,9 @@ export class MetricsController {
   @Get()
   @Public()
   @Header('Content-Type', METRICS_CONTENT_TYPE)
-  @ApiOperation({ summary: 'Prometheus metrics: event store head, subscription positions and lag, dead letters, HTTP responses and durations, the Node.js process' })
+  @ApiOperation({
+    summary: 'Prometheus metrics: event store head, subscription positions and lag, dead letters, HTTP responses and durations, the Node.js process',
+  })
   @ApiMediaResponse('text/plain', 'the Prometheus text exposition format 0.0.4')
   metrics(): Promise<string> {
     return this.ops.exposition();

@@ -34,17 +34,63 @@ export class OpsMetrics {
   ) {
     collectDefaultMetrics({ register: this.registry });
     const registers = [this.registry];
-    this.httpResponses = new Counter({ name: 'bela_http_responses_total', help: 'HTTP responses by method and status', labelNames: ['method', 'status'], registers });
-    this.httpDuration = new Histogram({ name: 'bela_http_request_duration_seconds', help: 'time from a request arriving to its response sent, by method', labelNames: ['method'], buckets: HTTP_DURATION_BUCKETS_SECONDS, registers });
+    this.httpResponses = new Counter({
+      name: 'bela_http_responses_total',
+      help: 'HTTP responses by method and status',
+      labelNames: ['method', 'status'],
+      registers,
+    });
+    this.httpDuration = new Histogram({
+      name: 'bela_http_request_duration_seconds',
+      help: 'time from a request arriving to its response sent, by method',
+      labelNames: ['method'],
+      buckets: HTTP_DURATION_BUCKETS_SECONDS,
+      registers,
+    });
 
     const head = new Gauge({ name: 'bela_event_store_head_position', help: 'position of the last event in $all', registers });
-    const position = new Gauge({ name: 'bela_subscription_position', help: 'last $all position handled by each consumer', labelNames: ['consumer'], registers });
-    const lag = new Gauge({ name: 'bela_subscription_lag_events', help: 'events in $all not yet handled by each consumer', labelNames: ['consumer'], registers });
-    const handled = new Gauge({ name: 'bela_subscription_events_handled', help: 'events handled by each consumer since start', labelNames: ['consumer'], registers });
-    const failing = new Gauge({ name: 'bela_subscription_failing', help: '1 when a consumer is backing off after a failure', labelNames: ['consumer'], registers });
-    const deadLettersOpen = new Gauge({ name: 'bela_consumer_dead_letters_open', help: 'events a consumer parked that are neither retried nor dismissed', labelNames: ['consumer'], registers });
-    const parked = new Counter({ name: 'bela_consumer_events_parked_total', help: 'events parked as dead letters by each consumer since start', labelNames: ['consumer'], registers });
-    const refusals = new Counter({ name: 'bela_process_refusals_total', help: 'follow-up commands of a process manager that the domain refused, by process and refusal code', labelNames: ['process', 'code'], registers });
+    const position = new Gauge({
+      name: 'bela_subscription_position',
+      help: 'last $all position handled by each consumer',
+      labelNames: ['consumer'],
+      registers,
+    });
+    const lag = new Gauge({
+      name: 'bela_subscription_lag_events',
+      help: 'events in $all not yet handled by each consumer',
+      labelNames: ['consumer'],
+      registers,
+    });
+    const handled = new Gauge({
+      name: 'bela_subscription_events_handled',
+      help: 'events handled by each consumer since start',
+      labelNames: ['consumer'],
+      registers,
+    });
+    const failing = new Gauge({
+      name: 'bela_subscription_failing',
+      help: '1 when a consumer is backing off after a failure',
+      labelNames: ['consumer'],
+      registers,
+    });
+    const deadLettersOpen = new Gauge({
+      name: 'bela_consumer_dead_letters_open',
+      help: 'events a consumer parked that are neither retried nor dismissed',
+      labelNames: ['consumer'],
+      registers,
+    });
+    const parked = new Counter({
+      name: 'bela_consumer_events_parked_total',
+      help: 'events parked as dead letters by each consumer since start',
+      labelNames: ['consumer'],
+      registers,
+    });
+    const refusals = new Counter({
+      name: 'bela_process_refusals_total',
+      help: 'follow-up commands of a process manager that the domain refused, by process and refusal code',
+      labelNames: ['process', 'code'],
+      registers,
+    });
     this.refresh.push(async () => {
       const headPosition = await store.headPosition();
       const statuses = await subscriptions.statuses();
@@ -85,17 +131,39 @@ function resetAll(...metrics: { reset(): void }[]): void {
 /** The relay's counters since start. Throughput is the rate of `bela_kafka_relay_events_total`; lag is `bela_subscription_lag_events{consumer="kafka.relay"}`. */
 function kafkaRelayFamilies(relay: KafkaRelayMetrics, registers: Registry[]): () => void {
   const events = new Counter({ name: 'bela_kafka_relay_events_total', help: 'events relayed and acknowledged by the broker since start', registers });
-  const messages = new Counter({ name: 'bela_kafka_relay_messages_total', help: 'messages acknowledged by the broker, by topic', labelNames: ['topic'], registers });
+  const messages = new Counter({
+    name: 'bela_kafka_relay_messages_total',
+    help: 'messages acknowledged by the broker, by topic',
+    labelNames: ['topic'],
+    registers,
+  });
   const batches = new Counter({ name: 'bela_kafka_relay_batches_total', help: 'batches acknowledged by the broker', registers });
   const sendFailures = new Counter({
     name: 'bela_kafka_relay_send_failures_total',
     help: 'batches the broker did not acknowledge (the relay recreated its producer and resumed from its checkpoint)',
     registers,
   });
-  const withheld = new Counter({ name: 'bela_kafka_relay_public_withheld_total', help: 'events relayed only to their internal topic, by reason', labelNames: ['reason'], registers });
-  const unrouted = new Counter({ name: 'bela_kafka_relay_unrouted_events_total', help: 'events of stream categories without a topic (not relayed)', registers });
-  const lastPosition = new Gauge({ name: 'bela_kafka_relay_last_position', help: '$all position of the last event acknowledged by the broker and checkpointed, -1 when none', registers });
-  const lastAck = new Gauge({ name: 'bela_kafka_relay_last_ack_timestamp_seconds', help: 'when the broker last acknowledged a batch (unix seconds), 0 when never', registers });
+  const withheld = new Counter({
+    name: 'bela_kafka_relay_public_withheld_total',
+    help: 'events relayed only to their internal topic, by reason',
+    labelNames: ['reason'],
+    registers,
+  });
+  const unrouted = new Counter({
+    name: 'bela_kafka_relay_unrouted_events_total',
+    help: 'events of stream categories without a topic (not relayed)',
+    registers,
+  });
+  const lastPosition = new Gauge({
+    name: 'bela_kafka_relay_last_position',
+    help: '$all position of the last event acknowledged by the broker and checkpointed, -1 when none',
+    registers,
+  });
+  const lastAck = new Gauge({
+    name: 'bela_kafka_relay_last_ack_timestamp_seconds',
+    help: 'when the broker last acknowledged a batch (unix seconds), 0 when never',
+    registers,
+  });
   return () => {
     const now = relay.snapshot();
     resetAll(events, messages, batches, sendFailures, withheld, unrouted);

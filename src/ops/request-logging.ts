@@ -12,7 +12,16 @@ export const REQUEST_ID_HEADER = 'x-request-id';
 /** An incoming X-Request-Id is kept only when it is a short plain token; anything else gets a fresh UUID. */
 export const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 /** Anything that may carry a credential, wherever a log call puts it. Serializers already leave headers out. */
-export const REDACTED_PATHS = ['authorization', 'headers.authorization', 'req.headers.authorization', 'req.headers.cookie', 'token', 'apiKey', '*.token', '*.apiKey'];
+export const REDACTED_PATHS = [
+  'authorization',
+  'headers.authorization',
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'token',
+  'apiKey',
+  '*.token',
+  '*.apiKey',
+];
 /** Probes and scrapes that succeed are logged at debug: polled every few seconds, they would drown the rest. */
 const QUIET_PATH = /^\/(health|metrics)(\/|\?|$)/;
 
@@ -66,7 +75,10 @@ export function registerRequestLogging(fastify: FastifyInstance, root: PinoLogge
     const status = reply.statusCode;
     // A 5xx is a warning here: expected unavailability (a busy store, a stale read model) is not a bug, and a bug's 500 is logged at error with its stack by the problem filter.
     const level = status >= 500 ? 'warn' : status < 400 && QUIET_PATH.test(request.url) ? 'debug' : 'info';
-    log[level]({ reqId: request.id, method: request.method, url: loggableUrl(request.url), status, durationMs: Math.round(reply.elapsedTime * 100) / 100 }, 'request completed');
+    log[level](
+      { reqId: request.id, method: request.method, url: loggableUrl(request.url), status, durationMs: Math.round(reply.elapsedTime * 100) / 100 },
+      'request completed',
+    );
   });
 }
 

@@ -75,7 +75,11 @@ export class HoldExpirySweep {
     const reason = [...refusal.message].slice(0, PAYMENT_FAILURE_REASON_LENGTH_MAX).join('');
     try {
       await this.commands.execute(
-        new ChangeOrderCommand(orderId, { type: 'RecordPaymentFailure', step: 'expire', code: refusal.code, reason }, { ...context, idempotencyKey: `${context.idempotencyKey}:refused` }),
+        new ChangeOrderCommand(
+          orderId,
+          { type: 'RecordPaymentFailure', step: 'expire', code: refusal.code, reason },
+          { ...context, idempotencyKey: `${context.idempotencyKey}:refused` },
+        ),
       );
     } catch (error) {
       this.logger.error(`recording the refused expiry of order ${orderId} failed; the next sweep retries: ${errorMessage(error)}`);
@@ -86,7 +90,10 @@ export class HoldExpirySweep {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
       this.running = this.sweepOnce()
-        .then(() => undefined, (error: unknown) => this.logger.error(`hold-expiry sweep failed: ${String(error)}`))
+        .then(
+          () => undefined,
+          (error: unknown) => this.logger.error(`hold-expiry sweep failed: ${String(error)}`),
+        )
         .finally(() => this.schedule());
     }, this.intervalMs);
   }

@@ -45,7 +45,11 @@ export async function followUpOf(trigger: OrderPaymentTrigger, loadOrder: (order
   switch (trigger.type) {
     case 'OrderPlaced': {
       const { orderId, cardId, buyer, vendorId, totalRupiah, domesticUmkPurchase } = trigger.data;
-      return { to: 'card', cardId, command: { type: 'AuthoriseCard', orderId, opdCode: buyer.opdCode, payeeVendorId: vendorId, amountRupiah: totalRupiah, domesticUmkPurchase } };
+      return {
+        to: 'card',
+        cardId,
+        command: { type: 'AuthoriseCard', orderId, opdCode: buyer.opdCode, payeeVendorId: vendorId, amountRupiah: totalRupiah, domesticUmkPurchase },
+      };
     }
     case 'AuthorisationApproved': {
       const { orderId, amountRupiah, expiresAt, policyRevision } = trigger.data;

@@ -14,7 +14,15 @@ import { ChangeOrderCommand } from '../orders/application/order.commands.js';
 import { orderDecider, orderStreamId } from '../orders/domain/order.decider.js';
 import { PAYMENT_FAILURE_REASON_LENGTH_MAX, PaymentStep } from '../orders/domain/order.events.js';
 import { CheckpointedProcess } from './checkpointed-process.js';
-import { FollowUpHandlers, ORDER_PAYMENT_TRIGGERS, OrderPaymentTrigger, followUpAt, followUpOf, loadPlacedOrder, sendFollowUp } from './order-payment.follow-up.js';
+import {
+  FollowUpHandlers,
+  ORDER_PAYMENT_TRIGGERS,
+  OrderPaymentTrigger,
+  followUpAt,
+  followUpOf,
+  loadPlacedOrder,
+  sendFollowUp,
+} from './order-payment.follow-up.js';
 import { processContext } from './process-context.js';
 import { ProcessRefusalMetrics } from './process-refusal-metrics.js';
 

@@ -78,6 +78,8 @@ export class VendorSuspensionProcess extends CheckpointedProcess {
   }
 
   private async cancel(orderId: string, vendorId: string, suspensionReason: string, context: CommandContext): Promise<void> {
-    await this.commands.execute(new ChangeOrderCommand(orderId, { type: 'CancelOrderOfSuspendedVendor', by: context.actor, vendorId, suspensionReason }, context));
+    await this.commands.execute(
+      new ChangeOrderCommand(orderId, { type: 'CancelOrderOfSuspendedVendor', by: context.actor, vendorId, suspensionReason }, context),
+    );
   }
 }

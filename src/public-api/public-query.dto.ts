@@ -42,7 +42,10 @@ export class PublicListQueryDto {
 export class PublicTransactionQueryDto extends PublicListQueryDto {
   @ApiPropertyOptional({ enum: ORDER_STATUSES }) @IsOptional() @IsIn(ORDER_STATUSES) status?: string;
   @ApiPropertyOptional({ description: OPD_CODE_FORMAT, example: OPD_CODE_EXAMPLE }) @IsOptional() @IsOpdCode() opdCode?: string;
-  @ApiPropertyOptional({ description: "the buyer OPD's kabupaten/kota (BPS)", example: '3673' }) @IsOptional() @Matches(KABUPATEN_KOTA_CODE_PATTERN) kabupatenKotaCode?: string;
+  @ApiPropertyOptional({ description: "the buyer OPD's kabupaten/kota (BPS)", example: '3673' })
+  @IsOptional()
+  @Matches(KABUPATEN_KOTA_CODE_PATTERN)
+  kabupatenKotaCode?: string;
   @ApiPropertyOptional() @IsOptional() @IsUUID() vendorId?: string;
   @ApiPropertyOptional({ enum: CATEGORY_CODES, description: 'orders with a line in this category' }) @IsOptional() @IsIn(CATEGORY_CODES) category?: string;
   @ApiPropertyOptional({ description: 'placed at or after (ISO 8601)' }) @IsOptional() @IsIsoDate() placedFrom?: string;
@@ -54,8 +57,14 @@ export class PublicTransactionQueryDto extends PublicListQueryDto {
 export class PublicVendorQueryDto extends PublicListQueryDto {
   @ApiPropertyOptional({ description: 'part of the business name, case-insensitive' }) @IsOptional() @IsString() @MaxLength(SEARCH_TEXT_LENGTH_MAX) q?: string;
   @ApiPropertyOptional({ enum: VENDOR_SCALES }) @IsOptional() @IsIn(VENDOR_SCALES) scale?: string;
-  @ApiPropertyOptional({ enum: ['pending', 'verified', 'rejected', 'suspended'] }) @IsOptional() @IsIn(['pending', 'verified', 'rejected', 'suspended']) status?: string;
-  @ApiPropertyOptional({ description: 'BPS code of the domicile', example: '3673' }) @IsOptional() @Matches(KABUPATEN_KOTA_CODE_PATTERN) kabupatenKotaCode?: string;
+  @ApiPropertyOptional({ enum: ['pending', 'verified', 'rejected', 'suspended'] })
+  @IsOptional()
+  @IsIn(['pending', 'verified', 'rejected', 'suspended'])
+  status?: string;
+  @ApiPropertyOptional({ description: 'BPS code of the domicile', example: '3673' })
+  @IsOptional()
+  @Matches(KABUPATEN_KOTA_CODE_PATTERN)
+  kabupatenKotaCode?: string;
   @ApiPropertyOptional({ description: 'domiciled in Banten' }) @IsOptional() @BooleanParam() @IsBoolean() isLocal?: boolean;
 }
 
@@ -67,7 +76,10 @@ export class PublicCatalogQueryDto extends PublicListQueryDto {
   q?: string;
 
   @ApiPropertyOptional({ enum: CATEGORY_CODES }) @IsOptional() @IsIn(CATEGORY_CODES) category?: string;
-  @ApiPropertyOptional({ description: "the vendor's kabupaten/kota (BPS)", example: '3673' }) @IsOptional() @Matches(KABUPATEN_KOTA_CODE_PATTERN) kabupatenKotaCode?: string;
+  @ApiPropertyOptional({ description: "the vendor's kabupaten/kota (BPS)", example: '3673' })
+  @IsOptional()
+  @Matches(KABUPATEN_KOTA_CODE_PATTERN)
+  kabupatenKotaCode?: string;
   @ApiPropertyOptional() @IsOptional() @IsUUID() vendorId?: string;
   @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(PRICE_RUPIAH_MAX) minPriceRupiah?: number;
   @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(PRICE_RUPIAH_MAX) maxPriceRupiah?: number;
@@ -78,5 +90,10 @@ export class PublicPriceHistoryQueryDto extends PublicListQueryDto {}
 /** Endpoints without parameters still refuse unknown ones (a typo is a 400, not a silent default). */
 export function refuseParameters(query: Readonly<Record<string, unknown>>): void {
   const names = Object.keys(query);
-  if (names.length > 0) throw invalid('VALIDATION_FAILED', 'this endpoint takes no parameters', names.map((field) => ({ field, messages: ['not a parameter of this endpoint'] })));
+  if (names.length > 0)
+    throw invalid(
+      'VALIDATION_FAILED',
+      'this endpoint takes no parameters',
+      names.map((field) => ({ field, messages: ['not a parameter of this endpoint'] })),
+    );
 }

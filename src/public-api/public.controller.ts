@@ -42,7 +42,13 @@ import {
   refuseParameters,
 } from './public-query.dto.js';
 import { ApiJsonResponse, ApiPageResponse, ApiProblems } from '../http/openapi/api-responses.js';
-import { PUBLIC_LISTING_SCHEMA, PUBLIC_SUMMARY_SCHEMA, PUBLIC_TRANSACTION_ROW_SCHEMA, PUBLIC_TRANSACTION_SCHEMA, PUBLIC_VENDOR_SCHEMA } from './public.schemas.js';
+import {
+  PUBLIC_LISTING_SCHEMA,
+  PUBLIC_SUMMARY_SCHEMA,
+  PUBLIC_TRANSACTION_ROW_SCHEMA,
+  PUBLIC_TRANSACTION_SCHEMA,
+  PUBLIC_VENDOR_SCHEMA,
+} from './public.schemas.js';
 
 const SUMMARY_PROJECTIONS = ['spending', 'orders', 'vendors', 'catalog'];
 
@@ -86,17 +92,23 @@ export class PublicController {
   @ApiProblems('INVALID_CURSOR', 'INVALID_LIMIT', 'INVALID_SORT')
   async transactions(@Query() query: PublicTransactionQueryDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
     const { status, opdCode, kabupatenKotaCode, vendorId, category, placedFrom, placedTo, minTotalRupiah, maxTotalRupiah } = query;
-    const page = await this.page(TRANSACTION_LIST, ['orders', 'spending'], query, {
-      status,
-      opdCode,
-      kabupatenKotaCode,
-      vendorId,
-      category: category === undefined ? undefined : `,${category},`,
-      placedFrom,
-      placedTo,
-      minTotalRupiah,
-      maxTotalRupiah,
-    }, reply);
+    const page = await this.page(
+      TRANSACTION_LIST,
+      ['orders', 'spending'],
+      query,
+      {
+        status,
+        opdCode,
+        kabupatenKotaCode,
+        vendorId,
+        category: category === undefined ? undefined : `,${category},`,
+        placedFrom,
+        placedTo,
+        minTotalRupiah,
+        maxTotalRupiah,
+      },
+      reply,
+    );
     return {
       ...page,
       items: page.items.map((item) => ({
@@ -111,11 +123,13 @@ export class PublicController {
   @ApiOperation({ summary: "One transaction's public facts and its events in the log (id, position, type, public view), for verification" })
   @ApiJsonResponse('{ transaction, lines, events }', { schema: PUBLIC_TRANSACTION_SCHEMA })
   @ApiProblems('TRANSACTION_NOT_FOUND')
-  async transaction(@Param('orderId', new UuidParamPipe('orderId')) orderId: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
+  async transaction(
+    @Param('orderId', new UuidParamPipe('orderId')) orderId: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Record<string, unknown>> {
     await this.position(['orders', 'spending'], reply);
-    const row = this.queries.db
-      .prepare(`SELECT * FROM ${TRANSACTION_LIST.source} WHERE order_id = ?`)
-      .get(orderId) as Record<string, string | number | null> | undefined;
+    const row = this.queries.db.prepare(`SELECT * FROM ${TRANSACTION_LIST.source} WHERE order_id = ?`).get(orderId) as
+      Record<string, string | number | null> | undefined;
     const events = await readWholeStream(this.store, orderStreamId(orderId));
     if (!row && events.length === 0) throw notFound('TRANSACTION_NOT_FOUND', `no transaction ${orderId}`);
     const lines = this.queries.db
@@ -162,7 +176,10 @@ export class PublicController {
   }
 
   @Get('vendors')
-  @ApiOperation({ summary: 'Vendors with what was paid to them', description: `filters: q, scale, status, kabupatenKotaCode, isLocal; sort: ${Object.keys(VENDOR_LIST.sorts).join(', ')}` })
+  @ApiOperation({
+    summary: 'Vendors with what was paid to them',
+    description: `filters: q, scale, status, kabupatenKotaCode, isLocal; sort: ${Object.keys(VENDOR_LIST.sorts).join(', ')}`,
+  })
   @ApiPageResponse('vendors', { csv: false, spec: VENDOR_LIST })
   @ApiProblems('INVALID_CURSOR', 'INVALID_LIMIT', 'INVALID_SORT')
   async vendors(@Query() query: PublicVendorQueryDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<Page> {
@@ -172,17 +189,25 @@ export class PublicController {
   }
 
   @Get('vendors/:vendorId')
-  @ApiOperation({ summary: "A vendor's public profile: name, scale, region, status, sales by month, category and OPD, and its listings with their price histories" })
+  @ApiOperation({
+    summary: "A vendor's public profile: name, scale, region, status, sales by month, category and OPD, and its listings with their price histories",
+  })
   @ApiJsonResponse('{ vendor, sales, listings }', { schema: PUBLIC_VENDOR_SCHEMA })
   @ApiProblems('VENDOR_NOT_FOUND')
-  async vendor(@Param('vendorId', new UuidParamPipe('vendorId')) vendorId: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
+  async vendor(
+    @Param('vendorId', new UuidParamPipe('vendorId')) vendorId: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Record<string, unknown>> {
     await this.position(['vendors', 'spending', 'catalog'], reply);
     const vendor = vendorProfileRow(this.queries.db, vendorId);
     if (!vendor) throw notFound('VENDOR_NOT_FOUND', `no vendor ${vendorId}`);
     const breakdown = (by: SpendingDimension, sort: string) =>
-      listPage(this.queries.db, spendingListSpec(by, { vendorId }), { filters: {}, sort, limit: VENDOR_BREAKDOWN_ROWS_MAX, pageSizeMax: VENDOR_BREAKDOWN_ROWS_MAX }).items.map(
-        (item) => withShares(item as { key: string; label: string; amountRupiah: number; umkKoperasiRupiah: number; localRupiah: number }, by),
-      );
+      listPage(this.queries.db, spendingListSpec(by, { vendorId }), {
+        filters: {},
+        sort,
+        limit: VENDOR_BREAKDOWN_ROWS_MAX,
+        pageSizeMax: VENDOR_BREAKDOWN_ROWS_MAX,
+      }).items.map((item) => withShares(item as { key: string; label: string; amountRupiah: number; umkKoperasiRupiah: number; localRupiah: number }, by));
     return {
       vendor,
       sales: {
@@ -204,10 +229,20 @@ export class PublicController {
   @ApiProblems('INVALID_CURSOR', 'INVALID_LIMIT', 'INVALID_SORT')
   async catalog(@Query() query: PublicCatalogQueryDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<Page> {
     const { q, category, kabupatenKotaCode, vendorId, minPriceRupiah, maxPriceRupiah } = query;
-    const page = await this.page(CATALOG_LIST, ['catalog', 'vendors'], query, { q, category, kabupatenKotaCode, vendorId, minPriceRupiah, maxPriceRupiah }, reply);
+    const page = await this.page(
+      CATALOG_LIST,
+      ['catalog', 'vendors'],
+      query,
+      { q, category, kabupatenKotaCode, vendorId, minPriceRupiah, maxPriceRupiah },
+      reply,
+    );
     return {
       ...page,
-      items: page.items.map((item) => ({ ...item, categoryName: categoryName(String(item.category)), kabupatenKotaName: regionName(item.kabupatenKotaCode as string) })),
+      items: page.items.map((item) => ({
+        ...item,
+        categoryName: categoryName(String(item.category)),
+        kabupatenKotaName: regionName(item.kabupatenKotaCode as string),
+      })),
     };
   }
 

@@ -239,7 +239,9 @@ export interface PublicCounts {
 export function publicCounts(db: Database.Database): PublicCounts {
   const one = (sql: string): Record<string, number | string | null> => db.prepare(sql).get() as Record<string, number | string | null>;
   const orders = one(`SELECT COUNT(*) AS n, COALESCE(SUM(status = 'paid'), 0) AS paid FROM order_summaries`);
-  const vendors = one(`SELECT COUNT(*) AS n, COALESCE(SUM(status = 'verified'), 0) AS verified, COALESCE(SUM(is_local = 1 AND status = 'verified'), 0) AS local FROM vendor_directory`);
+  const vendors = one(
+    `SELECT COUNT(*) AS n, COALESCE(SUM(status = 'verified'), 0) AS verified, COALESCE(SUM(is_local = 1 AND status = 'verified'), 0) AS local FROM vendor_directory`,
+  );
   const listings = one(`SELECT COUNT(*) AS n FROM catalog_listings WHERE status = 'active'`);
   const opds = one(`SELECT COUNT(*) AS n FROM spending_opds`);
   const months = one(`SELECT MIN(month) AS first, MAX(month) AS last FROM spending_cube`);

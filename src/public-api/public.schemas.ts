@@ -42,10 +42,24 @@ export const PUBLIC_SUMMARY_SCHEMA = objectSchema<{ spending: unknown; counts: u
   targetRule: TARGET_RULE_SCHEMA,
 });
 
-const TRANSACTION_SCHEMA = objectSchema<Record<
-  'orderId' | 'placedAt' | 'paidAt' | 'status' | 'opdCode' | 'opdName' | 'kabupatenKotaCode' | 'kabupatenKotaName' | 'vendorId' | 'vendorName' | 'vendorScale' | 'totalRupiah' | 'paidRupiah',
-  unknown
->>({
+const TRANSACTION_SCHEMA = objectSchema<
+  Record<
+    | 'orderId'
+    | 'placedAt'
+    | 'paidAt'
+    | 'status'
+    | 'opdCode'
+    | 'opdName'
+    | 'kabupatenKotaCode'
+    | 'kabupatenKotaName'
+    | 'vendorId'
+    | 'vendorName'
+    | 'vendorScale'
+    | 'totalRupiah'
+    | 'paidRupiah',
+    unknown
+  >
+>({
   orderId: UUID,
   placedAt: DATE_TIME,
   paidAt: nullable(DATE_TIME),
@@ -61,7 +75,9 @@ const TRANSACTION_SCHEMA = objectSchema<Record<
   paidRupiah: RUPIAH,
 });
 
-const LINE_SCHEMA = objectSchema<Record<'lineNo' | 'title' | 'category' | 'categoryName' | 'unit' | 'quantity' | 'unitPriceRupiah' | 'lineTotalRupiah', unknown>>({
+const LINE_SCHEMA = objectSchema<
+  Record<'lineNo' | 'title' | 'category' | 'categoryName' | 'unit' | 'quantity' | 'unitPriceRupiah' | 'lineTotalRupiah', unknown>
+>({
   lineNo: { ...INTEGER, minimum: 1 },
   title: STRING,
   category: STRING,
@@ -73,15 +89,17 @@ const LINE_SCHEMA = objectSchema<Record<'lineNo' | 'title' | 'category' | 'categ
 });
 
 /** An event of the log as the public sees it: its place, and the public view its leaf commits to. */
-export const PUBLIC_EVENT_SCHEMA = withPublicViewByType(objectSchema<Record<'eventId' | 'position' | 'streamId' | 'revision' | 'type' | 'recordedAt' | 'publicView', unknown>>({
-  eventId: UUID,
-  position: REVISION_SCHEMA,
-  streamId: STRING,
-  revision: REVISION_SCHEMA,
-  type: STRING,
-  recordedAt: DATE_TIME,
-  publicView: PUBLIC_VIEW_SCHEMA,
-}));
+export const PUBLIC_EVENT_SCHEMA = withPublicViewByType(
+  objectSchema<Record<'eventId' | 'position' | 'streamId' | 'revision' | 'type' | 'recordedAt' | 'publicView', unknown>>({
+    eventId: UUID,
+    position: REVISION_SCHEMA,
+    streamId: STRING,
+    revision: REVISION_SCHEMA,
+    type: STRING,
+    recordedAt: DATE_TIME,
+    publicView: PUBLIC_VIEW_SCHEMA,
+  }),
+);
 
 export const PUBLIC_TRANSACTION_SCHEMA = objectSchema<{ transaction: unknown; lines: unknown; events: unknown }>({
   transaction: nullable({ ...TRANSACTION_SCHEMA, description: 'null while the read model has not yet applied the order' }),
@@ -89,7 +107,12 @@ export const PUBLIC_TRANSACTION_SCHEMA = objectSchema<{ transaction: unknown; li
   events: arrayOf(PUBLIC_EVENT_SCHEMA),
 });
 
-const VENDOR_PROFILE_SCHEMA = objectSchema<Record<'vendorId' | 'name' | 'legalForm' | 'scale' | 'kabupatenKotaCode' | 'kabupatenKotaName' | 'isLocal' | 'status' | 'registeredAt' | 'verifiedAt', unknown>>({
+const VENDOR_PROFILE_SCHEMA = objectSchema<
+  Record<
+    'vendorId' | 'name' | 'legalForm' | 'scale' | 'kabupatenKotaCode' | 'kabupatenKotaName' | 'isLocal' | 'status' | 'registeredAt' | 'verifiedAt',
+    unknown
+  >
+>({
   vendorId: UUID,
   name: STRING,
   legalForm: { ...STRING, enum: [...LEGAL_FORMS] },
@@ -108,7 +131,12 @@ const PRICE_POINT_SCHEMA = objectSchema<Record<'position' | 'priceRupiah' | 'eff
   effectiveAt: DATE_TIME,
 });
 
-const VENDOR_LISTING_SCHEMA = objectSchema<Record<'listingId' | 'title' | 'category' | 'categoryName' | 'unit' | 'priceRupiah' | 'status' | 'isDomesticProduct' | 'priceChangeCount' | 'priceHistory', unknown>>({
+const VENDOR_LISTING_SCHEMA = objectSchema<
+  Record<
+    'listingId' | 'title' | 'category' | 'categoryName' | 'unit' | 'priceRupiah' | 'status' | 'isDomesticProduct' | 'priceChangeCount' | 'priceHistory',
+    unknown
+  >
+>({
   listingId: UUID,
   title: STRING,
   category: STRING,
@@ -125,11 +153,21 @@ const BREAKDOWN = arrayOf(SPENDING_GROUP_SCHEMA);
 
 export const PUBLIC_VENDOR_SCHEMA = objectSchema<{ vendor: unknown; sales: unknown; listings: unknown }>({
   vendor: VENDOR_PROFILE_SCHEMA,
-  sales: objectSchema<{ totals: unknown; byMonth: unknown; byCategory: unknown; byOpd: unknown }>({ totals: SPENDING_TOTALS_SCHEMA, byMonth: BREAKDOWN, byCategory: BREAKDOWN, byOpd: BREAKDOWN }),
-  listings: objectSchema<{ items: unknown; truncated: boolean }>({ items: arrayOf(VENDOR_LISTING_SCHEMA), truncated: { ...BOOLEAN, description: 'the vendor has more listings than the answer lists' } }),
+  sales: objectSchema<{ totals: unknown; byMonth: unknown; byCategory: unknown; byOpd: unknown }>({
+    totals: SPENDING_TOTALS_SCHEMA,
+    byMonth: BREAKDOWN,
+    byCategory: BREAKDOWN,
+    byOpd: BREAKDOWN,
+  }),
+  listings: objectSchema<{ items: unknown; truncated: boolean }>({
+    items: arrayOf(VENDOR_LISTING_SCHEMA),
+    truncated: { ...BOOLEAN, description: 'the vendor has more listings than the answer lists' },
+  }),
 });
 
-const LISTING_SCHEMA = objectSchema<Record<'listingId' | 'vendorId' | 'vendorName' | 'title' | 'category' | 'categoryName' | 'unit' | 'priceRupiah' | 'status', unknown>>({
+const LISTING_SCHEMA = objectSchema<
+  Record<'listingId' | 'vendorId' | 'vendorName' | 'title' | 'category' | 'categoryName' | 'unit' | 'priceRupiah' | 'status', unknown>
+>({
   listingId: UUID,
   vendorId: UUID,
   vendorName: STRING,

@@ -73,7 +73,14 @@ export function listPage(db: Database.Database, spec: ListSpec, request: ListReq
   const sortColumn = spec.sorts[sortName];
   if (!sortColumn) {
     throw invalid('INVALID_SORT', `sort must be one of ${Object.keys(spec.sorts).join(', ')} (prefix - for descending)`, [
-      { field: 'sort', messages: [`one of ${Object.keys(spec.sorts).flatMap((name) => [name, `-${name}`]).join(', ')}`] },
+      {
+        field: 'sort',
+        messages: [
+          `one of ${Object.keys(spec.sorts)
+            .flatMap((name) => [name, `-${name}`])
+            .join(', ')}`,
+        ],
+      },
     ]);
   }
   const limit = request.limit ?? PAGE_SIZE_DEFAULT;
@@ -105,7 +112,10 @@ export function listPage(db: Database.Database, spec: ListSpec, request: ListReq
         params.push(bound);
     }
   }
-  const fingerprint = createHash('sha256').update(JSON.stringify([spec.name, sortParam, activeFilters])).digest('base64url').slice(0, 16);
+  const fingerprint = createHash('sha256')
+    .update(JSON.stringify([spec.name, sortParam, activeFilters]))
+    .digest('base64url')
+    .slice(0, 16);
   if (request.cursor !== undefined) {
     const cursor = decodeCursor(request.cursor);
     if (cursor.sort !== sortParam || cursor.filters !== fingerprint || cursor.after.length !== orderColumns.length) {
@@ -128,9 +138,7 @@ export function listPage(db: Database.Database, spec: ListSpec, request: ListReq
   const pageRows = hasMore ? rows.slice(0, limit) : rows;
   const last = pageRows[pageRows.length - 1];
   const nextCursor =
-    hasMore && last
-      ? encodeCursor({ sort: sortParam, filters: fingerprint, after: orderColumns.map((_, index) => last[`__order${index}`]!) })
-      : null;
+    hasMore && last ? encodeCursor({ sort: sortParam, filters: fingerprint, after: orderColumns.map((_, index) => last[`__order${index}`]!) }) : null;
   const booleans = new Set(spec.booleanFields ?? []);
   const items = pageRows.map((row) => {
     const item: Record<string, SqlValue | boolean> = {};

@@ -127,7 +127,11 @@ export class ProjectionEngine {
    * projection from its checkpoint to the head of $all in one pass.
    */
   replay(store: EventStore, onPage?: (position: bigint, events: number) => void, within?: (event: RecordedEvent) => boolean): Promise<number> {
-    return this.catchUp(store, this.projections.map((projection) => projection.name), { onPage, within });
+    return this.catchUp(
+      store,
+      this.projections.map((projection) => projection.name),
+      { onPage, within },
+    );
   }
 
   /**

@@ -137,7 +137,9 @@ export class ProjectionRunners {
 
   /** The lowest position the named projections have all reached (-1 when none). */
   async position(names: readonly string[]): Promise<bigint> {
-    const positions = await Promise.all(names.map(async (name) => (this.gates.has(name) ? this.checkpoint(name) : BigInt((await this.runner(name).status()).position))));
+    const positions = await Promise.all(
+      names.map(async (name) => (this.gates.has(name) ? this.checkpoint(name) : BigInt((await this.runner(name).status()).position))),
+    );
     return positions.reduce((lowest, position) => (position < lowest ? position : lowest), BigInt(Number.MAX_SAFE_INTEGER));
   }
 
@@ -183,7 +185,8 @@ export class ProjectionRunners {
       .catchUp(this.store, names, { stopped: () => pass.stopping, yieldBetweenPages: true })
       .then(
         (events) => this.logger.log(`catch-up of ${names.join(', ')}: ${events} events in ${Math.round(performance.now() - startedMs)} ms`),
-        (error: unknown) => this.logger.warn(`catch-up of ${names.join(', ')} stopped at the last committed page (${errorMessage(error)}); the runners go on from there`),
+        (error: unknown) =>
+          this.logger.warn(`catch-up of ${names.join(', ')} stopped at the last committed page (${errorMessage(error)}); the runners go on from there`),
       )
       .finally(() => {
         if (this.pass === pass) this.pass = undefined;

@@ -57,10 +57,15 @@ export class ReadModelQueryService {
       const target = BigInt(freshness.waitForPosition);
       const head = await this.runners.headPosition(projections);
       if (target > head) {
-        throw new DomainError('validation', 'POSITION_BEYOND_HEAD', `waitForPosition ${target} is beyond the event store's head (${head}): pass a position a command answered`, {
-          headPosition: head.toString(),
-          errors: [{ field: 'waitForPosition', messages: [`must be at most the head position ${head}`] }],
-        });
+        throw new DomainError(
+          'validation',
+          'POSITION_BEYOND_HEAD',
+          `waitForPosition ${target} is beyond the event store's head (${head}): pass a position a command answered`,
+          {
+            headPosition: head.toString(),
+            errors: [{ field: 'waitForPosition', messages: [`must be at most the head position ${head}`] }],
+          },
+        );
       }
       const reached = await this.runners.waitForPosition(projections, target, freshness.waitMs ?? READ_MODEL_WAIT_MS_DEFAULT);
       if (!reached) throw new ReadModelStaleError(await this.runners.position(projections), projections, target);

@@ -92,7 +92,10 @@ function sqlOf(change: RowChange): string {
       );
     }
     case 'update': {
-      const assignments = [...names(change.set ?? {}).map((column) => `${column} = ?`), ...names(change.add ?? {}).map((column) => `${column} = ${column} + ?`)];
+      const assignments = [
+        ...names(change.set ?? {}).map((column) => `${column} = ?`),
+        ...names(change.add ?? {}).map((column) => `${column} = ${column} + ?`),
+      ];
       assert(assignments.length > 0, `an update of ${change.table} changes nothing`);
       return `UPDATE ${ident(change.table)} SET ${assignments.join(', ')} WHERE ${where(change.key)}`;
     }
@@ -101,7 +104,10 @@ function sqlOf(change: RowChange): string {
       const setColumns = names(change.set ?? {});
       const addColumns = names(change.add);
       assert(addColumns.length > 0, `an increment of ${change.table} adds nothing`);
-      const updates = [...setColumns.map((column) => `${column} = excluded.${column}`), ...addColumns.map((column) => `${column} = ${column} + excluded.${column}`)].join(', ');
+      const updates = [
+        ...setColumns.map((column) => `${column} = excluded.${column}`),
+        ...addColumns.map((column) => `${column} = ${column} + excluded.${column}`),
+      ].join(', ');
       const columns = [...keyColumns, ...setColumns, ...addColumns];
       return `INSERT INTO ${ident(change.table)} (${columns.join(', ')}) VALUES (${marks(columns.length)}) ON CONFLICT (${keyColumns.join(', ')}) DO UPDATE SET ${updates}`;
     }
@@ -150,7 +156,8 @@ function names(row: Readonly<Record<string, unknown>>): string[] {
 function values(row: Row): SqlValue[] {
   const list = Object.values(row);
   for (const value of list) {
-    if (!(value === null || typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value)))) assert(false, `not a SQL value: ${String(value)}`);
+    if (!(value === null || typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value))))
+      assert(false, `not a SQL value: ${String(value)}`);
   }
   return list;
 }
@@ -164,7 +171,10 @@ function amounts(row: Readonly<Record<string, number>>): number[] {
 function where(key: Row): string {
   const columns = names(key);
   assert(columns.length > 0, 'a row key names at least one column');
-  assert(Object.values(key).every((value) => value !== null), 'a row key has no NULL (NULL never matches)');
+  assert(
+    Object.values(key).every((value) => value !== null),
+    'a row key has no NULL (NULL never matches)',
+  );
   return columns.map((column) => `${column} = ?`).join(' AND ');
 }
 

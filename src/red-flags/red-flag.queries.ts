@@ -40,7 +40,14 @@ const LIST_BASE = {
 export const RED_FLAG_LIST: ListSpec = {
   ...LIST_BASE,
   name: 'red-flags',
-  fields: { ...PUBLIC_FIELDS, reviewReason: 'review_reason', reviewedBy: 'reviewed_by', reviewedRole: 'reviewed_role', reviewPosition: 'review_position', reviewCount: 'review_count' },
+  fields: {
+    ...PUBLIC_FIELDS,
+    reviewReason: 'review_reason',
+    reviewedBy: 'reviewed_by',
+    reviewedRole: 'reviewed_role',
+    reviewPosition: 'review_position',
+    reviewCount: 'review_count',
+  },
 };
 
 export const PUBLIC_RED_FLAG_LIST: ListSpec = { ...LIST_BASE, name: 'public-red-flags', fields: PUBLIC_FIELDS };

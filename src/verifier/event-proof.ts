@@ -49,17 +49,24 @@ function hashes(hexes: readonly string[]): Uint8Array[] {
 export async function verifyEventInclusion(document: InclusionProofDocument, verifierKey: string, origin?: string): Promise<Checkpoint> {
   const key = await parseVerifierKey(verifierKey);
   const checkpoint = await openCheckpoint(document.checkpoint, key, origin ?? key.name);
-  if (checkpoint.treeSize !== document.treeSize) throw new VerificationError(`the checkpoint is for ${checkpoint.treeSize} leaves, the proof for ${document.treeSize}`);
+  if (checkpoint.treeSize !== document.treeSize)
+    throw new VerificationError(`the checkpoint is for ${checkpoint.treeSize} leaves, the proof for ${document.treeSize}`);
   await verifyInclusion(document.leafIndex, document.treeSize, await leafHashOf(document.leaf), hashes(document.proof), checkpoint.rootHash);
   return checkpoint;
 }
 
 /** Checks that the later checkpoint extends the earlier one (both signed by the key). */
-export async function verifyCheckpointConsistency(earlierNote: string, laterNote: string, document: ConsistencyProofDocument, verifierKey: string, origin?: string): Promise<void> {
+export async function verifyCheckpointConsistency(
+  earlierNote: string,
+  laterNote: string,
+  document: ConsistencyProofDocument,
+  verifierKey: string,
+  origin?: string,
+): Promise<void> {
   const key = await parseVerifierKey(verifierKey);
   const earlier = await openCheckpoint(earlierNote, key, origin ?? key.name);
   const later = await openCheckpoint(laterNote, key, origin ?? key.name);
-  if (earlier.treeSize !== document.fromSize || later.treeSize !== document.toSize) throw new VerificationError('the proof is for other tree sizes than the checkpoints');
+  if (earlier.treeSize !== document.fromSize || later.treeSize !== document.toSize)
+    throw new VerificationError('the proof is for other tree sizes than the checkpoints');
   await verifyConsistency(earlier.treeSize, later.treeSize, earlier.rootHash, later.rootHash, hashes(document.proof));
 }
-

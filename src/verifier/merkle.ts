@@ -79,7 +79,13 @@ export async function rootFromInclusionProof(leafIndex: number, treeSize: number
 }
 
 /** Resolves when `proof` shows the leaf at `leafIndex` in the tree of `treeSize` with `root`; rejects otherwise. */
-export async function verifyInclusion(leafIndex: number, treeSize: number, leafHash: Uint8Array, proof: readonly Uint8Array[], root: Uint8Array): Promise<void> {
+export async function verifyInclusion(
+  leafIndex: number,
+  treeSize: number,
+  leafHash: Uint8Array,
+  proof: readonly Uint8Array[],
+  root: Uint8Array,
+): Promise<void> {
   const computed = await rootFromInclusionProof(leafIndex, treeSize, leafHash, proof);
   if (!bytesEqual(computed, root)) throw new VerificationError('the inclusion proof does not lead to the root');
 }
@@ -92,7 +98,13 @@ function isPowerOfTwo(value: number): boolean {
 }
 
 /** Resolves when the tree of `secondSize` extends the tree of `firstSize` (RFC 9162 section 2.1.4.2); rejects otherwise. */
-export async function verifyConsistency(firstSize: number, secondSize: number, firstRoot: Uint8Array, secondRoot: Uint8Array, proof: readonly Uint8Array[]): Promise<void> {
+export async function verifyConsistency(
+  firstSize: number,
+  secondSize: number,
+  firstRoot: Uint8Array,
+  secondRoot: Uint8Array,
+  proof: readonly Uint8Array[],
+): Promise<void> {
   checkSize('firstSize', firstSize);
   checkSize('secondSize', secondSize);
   checkHashes(proof, firstRoot, secondRoot);

@@ -65,7 +65,8 @@ export async function parseVerifierKey(text: string): Promise<VerifierKey> {
   } catch {
     throw new VerificationError('the verifier key is not base64');
   }
-  if (typed.length !== 1 + ED25519_PUBLIC_KEY_BYTES || typed[0] !== SIGNATURE_TYPE_ED25519) throw new VerificationError('only Ed25519 verifier keys are supported');
+  if (typed.length !== 1 + ED25519_PUBLIC_KEY_BYTES || typed[0] !== SIGNATURE_TYPE_ED25519)
+    throw new VerificationError('only Ed25519 verifier keys are supported');
   const publicKey = typed.slice(1);
   if ((await ed25519KeyId(name, publicKey)) !== keyId) throw new VerificationError('the verifier key id does not match its key');
   return { name, keyId, publicKey };
@@ -125,4 +126,3 @@ export function signatureLine(name: string, keyId: string, signature: Uint8Array
   for (let i = 0; i < KEY_ID_BYTES; i += 1) id[i] = parseInt(keyId.slice(i * 2, i * 2 + 2), 16);
   return `${EM_DASH} ${name} ${bytesToBase64(concatBytes(id, signature))}\n`;
 }
-

@@ -86,7 +86,9 @@ describe('public dashboard in headless Chromium over a seeded ledger (browser)',
     await page.selectOption('#f-kategori', first.categories[0]);
     await Promise.all([page.waitForURL(/kabupatenKotaCode=/), page.getByRole('button', { name: 'Terapkan' }).click()]);
     await page.waitForSelector('body[data-ready="true"]');
-    const filtered = await api(`/public/transactions?kabupatenKotaCode=${first.kabupatenKotaCode}&category=${first.categories[0]}&limit=${TRANSACTION_PAGE_SIZE}`);
+    const filtered = await api(
+      `/public/transactions?kabupatenKotaCode=${first.kabupatenKotaCode}&category=${first.categories[0]}&limit=${TRANSACTION_PAGE_SIZE}`,
+    );
     expect(filtered.items.length).toBeGreaterThan(0);
     const regions = await texts('#tabel-transaksi tbody tr td:nth-child(4)');
     expect(regions).toHaveLength(filtered.items.length);
@@ -99,7 +101,11 @@ describe('public dashboard in headless Chromium over a seeded ledger (browser)',
     await page.getByRole('button', { name: 'Berikutnya' }).click();
     await page.locator('#halaman', { hasText: 'Halaman 2' }).waitFor();
     const second = await api(`/public/transactions?limit=${TRANSACTION_PAGE_SIZE}&cursor=${encodeURIComponent(all.nextCursor)}`);
-    await page.locator('#tabel-transaksi tbody tr td:nth-child(2)').first().filter({ hasText: second.items[0].orderId.slice(0, 8) }).waitFor();
+    await page
+      .locator('#tabel-transaksi tbody tr td:nth-child(2)')
+      .first()
+      .filter({ hasText: second.items[0].orderId.slice(0, 8) })
+      .waitFor();
     expect(await texts('#tabel-transaksi tbody tr td:nth-child(2)')).toEqual(second.items.map((item: { orderId: string }) => item.orderId.slice(0, 8)));
     expect(problems).toEqual([]);
   });
@@ -126,7 +132,10 @@ describe('public dashboard in headless Chromium over a seeded ledger (browser)',
 
   it('Katalog: a search by keyword and category shows what the API finds, with a price history on demand', async () => {
     const sample = (await api('/public/catalog?limit=1&sort=-priceChangedAt')).items[0];
-    const word = String(sample.title).split(/\s+/).find((part: string) => part.length >= 4) ?? sample.title;
+    const word =
+      String(sample.title)
+        .split(/\s+/)
+        .find((part: string) => part.length >= 4) ?? sample.title;
     await openPage(page, url('/katalog.html'));
     await page.fill('#k-q', word);
     await page.selectOption('#k-kategori', sample.category);

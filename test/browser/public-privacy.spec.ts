@@ -94,7 +94,15 @@ describe('no personal data in any public endpoint or the dashboard, over a seede
     const [email] = secrets.emails;
     const [phone] = secrets.phones;
     const [last4] = secrets.last4;
-    const planted = [`{"buyer":"${name}"}`, `kontak ${email}`, `telepon ${phone}`, 'NIK 3601234567890123', `kartu **** ${last4}`, '{"holderName":"x"}', 'HP 0812-3456-7890'];
+    const planted = [
+      `{"buyer":"${name}"}`,
+      `kontak ${email}`,
+      `telepon ${phone}`,
+      'NIK 3601234567890123',
+      `kartu **** ${last4}`,
+      '{"holderName":"x"}',
+      'HP 0812-3456-7890',
+    ];
     for (const text of planted) expect({ text, found: leaks('probe', text, secrets).length > 0 }).toEqual({ text, found: true });
   });
 
@@ -110,7 +118,10 @@ describe('no personal data in any public endpoint or the dashboard, over a seede
     const ocids = ids((await get('/public/ocds/release-packages')).json.releases, 'ocid');
     const flagIds = ids((await get('/public/red-flags?limit=500')).json.items, 'flagId');
     const leafIndexes = Array.from({ length: DETAILS_PER_KIND_MAX }, (_, index) => String(Math.floor((index * head) / DETAILS_PER_KIND_MAX)));
-    const leafPages = Array.from({ length: Math.ceil(head / LOG_LEAVES_PAGE) }, (_, page) => `/log/leaves?start=${page * LOG_LEAVES_PAGE}&end=${Math.min(head, (page + 1) * LOG_LEAVES_PAGE)}`);
+    const leafPages = Array.from(
+      { length: Math.ceil(head / LOG_LEAVES_PAGE) },
+      (_, page) => `/log/leaves?start=${page * LOG_LEAVES_PAGE}&end=${Math.min(head, (page + 1) * LOG_LEAVES_PAGE)}`,
+    );
     /** The requests that cover each public path; a path missing here (a new endpoint) fails the test until it is added. */
     const requests: Record<string, string[]> = {
       '/public/summary': ['/public/summary'],
@@ -133,7 +144,10 @@ describe('no personal data in any public endpoint or the dashboard, over a seede
       '/log/checkpoint': ['/log/checkpoint'],
       '/log/key': ['/log/key'],
       '/log/proofs/inclusion': leafIndexes.map((index) => `/log/proofs/inclusion?leafIndex=${index}`),
-      '/log/proofs/stream': [...orderIds.map((id) => `/log/proofs/stream?streamId=order-${id}`), ...vendorIds.map((id) => `/log/proofs/stream?streamId=vendor-${id}`)],
+      '/log/proofs/stream': [
+        ...orderIds.map((id) => `/log/proofs/stream?streamId=order-${id}`),
+        ...vendorIds.map((id) => `/log/proofs/stream?streamId=vendor-${id}`),
+      ],
       '/log/proofs/consistency': ['/log/proofs/consistency?from=1'],
       '/log/leaves': leafPages,
       '/log/tile/{path}': ['/log/tile/entries/000', '/log/tile/0/000'],

@@ -54,7 +54,7 @@ describe('Verifikasi transaksi in headless Chromium over a seeded ledger (browse
     await context.close();
   });
 
-  it('a paid transaction is proven in the page with the standalone verifier, in plain words; the page\'s changed-amount experiment fails', async () => {
+  it("a paid transaction is proven in the page with the standalone verifier, in plain words; the page's changed-amount experiment fails", async () => {
     const [paid] = (await api('/public/transactions?status=paid&limit=1')).items;
     const key = await api('/log/key');
     const proof = await signedProofOf(paid.orderId);

@@ -1,9 +1,4 @@
-import {
-  EventStore,
-  RecordedEvent,
-  StreamNotFoundError,
-  WrongExpectedVersionError,
-} from '../../src/event-store/event-store.port.js';
+import { EventStore, RecordedEvent, StreamNotFoundError, WrongExpectedVersionError } from '../../src/event-store/event-store.port.js';
 import { privateDigest } from '../../src/audit/event-commitment.js';
 import { anEvent, events, uniqueStream, withTimeout } from '../support/events.js';
 
@@ -114,9 +109,7 @@ export function eventStoreContract(name: string, open: () => Promise<EventStore>
       it('of 50 concurrent appends at the same expected revision exactly one wins', async () => {
         const stream = uniqueStream();
         await store.appendToStream(stream, [anEvent()], { expectedRevision: 'no_stream' });
-        const outcomes = await Promise.allSettled(
-          Array.from({ length: 50 }, () => store.appendToStream(stream, events(2), { expectedRevision: 0n })),
-        );
+        const outcomes = await Promise.allSettled(Array.from({ length: 50 }, () => store.appendToStream(stream, events(2), { expectedRevision: 0n })));
         const won = outcomes.filter((o) => o.status === 'fulfilled');
         const lost = outcomes.filter((o) => o.status === 'rejected') as PromiseRejectedResult[];
         expect(won).toHaveLength(1);
@@ -158,9 +151,7 @@ export function eventStoreContract(name: string, open: () => Promise<EventStore>
         const second = await store.appendToStream(b, events(1), { expectedRevision: 'no_stream' });
         const third = await store.appendToStream(a, events(1), { expectedRevision: 1n });
         expect(first.position < second.position && second.position < third.position).toBe(true);
-        const all = (await store.readAll({ fromPosition: before < 0n ? 'start' : before, maxCount: 1000 })).filter(
-          (e) => e.streamId === a || e.streamId === b,
-        );
+        const all = (await store.readAll({ fromPosition: before < 0n ? 'start' : before, maxCount: 1000 })).filter((e) => e.streamId === a || e.streamId === b);
         expect(all.map((e) => `${e.streamId}@${e.revision}`)).toEqual([`${a}@0`, `${a}@1`, `${b}@0`, `${a}@2`]);
         for (let i = 1; i < all.length; i += 1) expect(all[i]!.position >= all[i - 1]!.position).toBe(true);
         expect(all[2]!.position).toBe(second.position);

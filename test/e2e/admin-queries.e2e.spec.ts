@@ -28,7 +28,8 @@ describe('admin and public read-model queries (e2e)', () => {
   let auditor: string;
   let head: string;
 
-  const get = (path: string, token?: string, headers?: Record<string, string>) => app.request('GET', path, { ...(token ? { token } : {}), ...(headers ? { headers } : {}) });
+  const get = (path: string, token?: string, headers?: Record<string, string>) =>
+    app.request('GET', path, { ...(token ? { token } : {}), ...(headers ? { headers } : {}) });
 
   /** Every page of a list, following nextCursor (bounded). */
   async function allPages(path: string, token: string): Promise<any[]> {
@@ -96,7 +97,9 @@ describe('admin and public read-model queries (e2e)', () => {
     expect([...times].sort().reverse()).toEqual(times);
 
     const local = await get('/admin/vendors?isLocal=true&kabupatenKotaCode=3673&limit=500', auditor);
-    expect(local.body.items.every((vendor: { isLocal: boolean; kabupatenKotaCode: string }) => vendor.isLocal === true && vendor.kabupatenKotaCode === '3673')).toBe(true);
+    expect(
+      local.body.items.every((vendor: { isLocal: boolean; kabupatenKotaCode: string }) => vendor.isLocal === true && vendor.kabupatenKotaCode === '3673'),
+    ).toBe(true);
 
     const csv = await get('/admin/vendors?status=verified&format=csv&limit=5', admin);
     expect(csv.status).toBe(200);
@@ -141,7 +144,11 @@ describe('admin and public read-model queries (e2e)', () => {
   it('orders: filters, detail with lines, timeline with the card hold; 404 for an unknown order', async () => {
     const paid = await get('/admin/orders?status=paid&limit=50', admin);
     expect(paid.body.items.length).toBe(50);
-    expect(paid.body.items.every((order: { status: string; paidRupiah: number; totalRupiah: number }) => order.status === 'paid' && order.paidRupiah === order.totalRupiah)).toBe(true);
+    expect(
+      paid.body.items.every(
+        (order: { status: string; paidRupiah: number; totalRupiah: number }) => order.status === 'paid' && order.paidRupiah === order.totalRupiah,
+      ),
+    ).toBe(true);
     const order = paid.body.items[0];
     const byOpd = await allPages(`/admin/orders?opdCode=${order.opdCode}&limit=100`, admin);
     expect(byOpd.every((candidate) => candidate.opdCode === order.opdCode)).toBe(true);
@@ -189,7 +196,12 @@ describe('admin and public read-model queries (e2e)', () => {
     expect(settlements.body.items.length).toBeGreaterThan(0);
     const entry = settlements.body.items[0];
     const lines = await get(`/admin/journal/lines?position=${entry.position}`, admin);
-    expect(lines.body.items.map((line: { account: string }) => line.account)).toEqual(['card-available', 'card-captured-unsettled', 'bank-settled', 'opd-treasury']);
+    expect(lines.body.items.map((line: { account: string }) => line.account)).toEqual([
+      'card-available',
+      'card-captured-unsettled',
+      'bank-settled',
+      'opd-treasury',
+    ]);
     const held = await get('/admin/journal/balances?account=card-held&limit=500', auditor);
     expect(held.body.items.every((balance: { balanceRupiah: number }) => balance.balanceRupiah === 0)).toBe(true);
     const trial = await get('/admin/journal/trial-balance', auditor);

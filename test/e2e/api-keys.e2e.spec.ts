@@ -59,7 +59,10 @@ describe('API keys over HTTP and the CLI: expiry, rotation, last use (e2e)', () 
     const revoked = await adminRead(graceful.token);
     expect({ status: revoked.status, code: revoked.body.code }).toEqual({ status: 401, code: 'INVALID_API_KEY' });
 
-    const listed = (await cli('list')).trim().split('\n').map((line) => JSON.parse(line));
+    const listed = (await cli('list'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     const byId = new Map(listed.map((key) => [key.keyId, key]));
     expect(byId.get(issued.keyId)).toMatchObject({ replacedBy: graceful.keyId, expiresAt: issued.expiresAt });
     expect(byId.get(issued.keyId).lastUsedAt).not.toBeNull();

@@ -36,10 +36,23 @@ describe('auditors: export and as-of over HTTP (e2e)', () => {
 
   /** TestApp parses any *json type as one document; NDJSON is read line by line here. */
   async function ndjson(path: string, token?: string): Promise<NdjsonResponse> {
-    const response = await fetch(`${app.baseUrl}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {}, signal: AbortSignal.timeout(NDJSON_TIMEOUT_MS) });
+    const response = await fetch(`${app.baseUrl}${path}`, {
+      headers: token ? { authorization: `Bearer ${token}` } : {},
+      signal: AbortSignal.timeout(NDJSON_TIMEOUT_MS),
+    });
     const text = await response.text();
     const isNdjson = (response.headers.get('content-type') ?? '').startsWith('application/x-ndjson');
-    return { status: response.status, headers: response.headers, text, lines: isNdjson ? text.split('\n').filter(Boolean).map((line) => JSON.parse(line)) : [] };
+    return {
+      status: response.status,
+      headers: response.headers,
+      text,
+      lines: isNdjson
+        ? text
+            .split('\n')
+            .filter(Boolean)
+            .map((line) => JSON.parse(line))
+        : [],
+    };
   }
 
   beforeAll(async () => {
@@ -93,22 +106,34 @@ describe('auditors: export and as-of over HTTP (e2e)', () => {
     const from = events[100]!.created.toISOString();
     const to = events[200]!.created.toISOString();
     const timed = await ndjson(`/audit/events?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`, admin);
-    expect(timed.lines.map((line) => line.id)).toEqual(events.filter((event) => event.created.toISOString() >= from && event.created.toISOString() <= to).map((event) => event.id));
+    expect(timed.lines.map((line) => line.id)).toEqual(
+      events.filter((event) => event.created.toISOString() >= from && event.created.toISOString() <= to).map((event) => event.id),
+    );
   });
 
   it('anyone reads the public export: public views only, no personal data', async () => {
     const response = await ndjson('/public/events?limit=10000');
     expect(response.status).toBe(200);
     expect(response.lines.map((line) => line.id)).toEqual(events.map((event) => event.id));
-    for (const key of ['holderName', 'cardLast4', 'contact', 'officialName', '"npwp"', 'saltHex', 'metadata', 'actor']) expect({ key, found: response.text.includes(key) }).toEqual({ key, found: false });
-    const holderNames = new Set(events.flatMap((event) => (typeof (event.data as any).holderName === 'string' ? [(event.data as any).holderName as string] : [])));
+    for (const key of ['holderName', 'cardLast4', 'contact', 'officialName', '"npwp"', 'saltHex', 'metadata', 'actor'])
+      expect({ key, found: response.text.includes(key) }).toEqual({ key, found: false });
+    const holderNames = new Set(
+      events.flatMap((event) => (typeof (event.data as any).holderName === 'string' ? [(event.data as any).holderName as string] : [])),
+    );
     expect(holderNames.size).toBeGreaterThan(0);
     expect([...holderNames].filter((name) => response.text.includes(name))).toEqual([]);
     expect((await ndjson('/public/events?limit=10001')).status).toBe(400);
   });
 
   it('/audit/* is for auditors and admins: buyers and vendors 403, anonymous 401', async () => {
-    const paths = ['/audit/events', `/audit/as-of/cards/${cardId}?position=${head}`, `/audit/as-of/orders/${UNKNOWN_ID}?position=1`, `/audit/as-of/vendors/${UNKNOWN_ID}?position=1`, `/audit/as-of/listings/${UNKNOWN_ID}?position=1`, `/audit/as-of/balances?position=${head}`];
+    const paths = [
+      '/audit/events',
+      `/audit/as-of/cards/${cardId}?position=${head}`,
+      `/audit/as-of/orders/${UNKNOWN_ID}?position=1`,
+      `/audit/as-of/vendors/${UNKNOWN_ID}?position=1`,
+      `/audit/as-of/listings/${UNKNOWN_ID}?position=1`,
+      `/audit/as-of/balances?position=${head}`,
+    ];
     for (const path of paths) {
       expect({ path, status: (await get(path, buyer)).status }).toEqual({ path, status: 403 });
       expect({ path, status: (await get(path, vendor)).status }).toEqual({ path, status: 403 });
@@ -133,7 +158,12 @@ describe('auditors: export and as-of over HTTP (e2e)', () => {
     ];
     for (const [path, code, field] of cases) {
       const response = await get(path, auditor);
-      expect({ path, status: response.status, problem: response.headers.get('content-type')?.startsWith('application/problem+json'), code: response.body.code }).toEqual({ path, status: 400, problem: true, code });
+      expect({
+        path,
+        status: response.status,
+        problem: response.headers.get('content-type')?.startsWith('application/problem+json'),
+        code: response.body.code,
+      }).toEqual({ path, status: 400, problem: true, code });
       expect({ path, fields: response.body.errors.map((error: { field: string }) => error.field) }).toEqual({ path, fields: expect.arrayContaining([field]) });
     }
     const moved = await get('/admin/journal/trial-balance?asOf=2025-01-01T00:00:00Z', auditor);
@@ -145,7 +175,12 @@ describe('auditors: export and as-of over HTTP (e2e)', () => {
     const middle = cardEvents[Math.floor(cardEvents.length / 2)]!;
     const past = await get(`/audit/as-of/cards/${cardId}?position=${middle.position}`, auditor);
     expect(past.status).toBe(200);
-    expect(past.body).toMatchObject({ kind: 'card', id: cardId, asOf: { position: middle.position.toString() }, lastEvent: { position: middle.position.toString(), revision: middle.revision.toString() } });
+    expect(past.body).toMatchObject({
+      kind: 'card',
+      id: cardId,
+      asOf: { position: middle.position.toString() },
+      lastEvent: { position: middle.position.toString(), revision: middle.revision.toString() },
+    });
     const now = await get(`/cards/${cardId}`, auditor);
     const atHead = await get(`/audit/as-of/cards/${cardId}?at=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`, auditor);
     expect(atHead.body.state).toEqual(now.body);
@@ -158,7 +193,11 @@ describe('auditors: export and as-of over HTTP (e2e)', () => {
   });
 
   it('orders, vendors and listings as of the head are what their live endpoints show', async () => {
-    for (const [kind, prefix, live] of [['orders', 'order-', '/orders/'], ['vendors', 'vendor-', '/vendors/'], ['listings', 'listing-', '/listings/']] as const) {
+    for (const [kind, prefix, live] of [
+      ['orders', 'order-', '/orders/'],
+      ['vendors', 'vendor-', '/vendors/'],
+      ['listings', 'listing-', '/listings/'],
+    ] as const) {
       const id = events.find((event) => event.streamId.startsWith(prefix))!.streamId.slice(prefix.length);
       const asOf = await get(`/audit/as-of/${kind}/${id}?position=${head}`, auditor);
       const current = await get(`${live}${id}`, auditor);

@@ -21,7 +21,8 @@ describe('dead letters over HTTP (e2e)', () => {
     await app?.close();
   });
 
-  const post = (path: string, token: string, body?: unknown) => app.request('POST', path, { token, headers: { 'idempotency-key': randomUUID() }, ...(body !== undefined ? { body } : {}) });
+  const post = (path: string, token: string, body?: unknown) =>
+    app.request('POST', path, { token, headers: { 'idempotency-key': randomUUID() }, ...(body !== undefined ? { body } : {}) });
 
   async function until<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
     for (let poll = 0; poll < POLLS_MAX; poll += 1) {
@@ -36,8 +37,16 @@ describe('dead letters over HTTP (e2e)', () => {
     const vendorId = randomUUID();
     const malformedOrderId = randomUUID();
     // A rejection that arrived before its vendor registered (nothing to release yet), and an OrderPlaced malformed for its type.
-    await app.store.appendToStream(`import-${randomUUID()}`, [{ id: randomUUID(), type: 'VendorRejected', data: { vendorId, reason: 'ditolak' }, metadata: testMetadata }], { expectedRevision: 'no_stream' });
-    await app.store.appendToStream(`order-${malformedOrderId}`, [{ id: randomUUID(), type: 'OrderPlaced', data: { orderId: malformedOrderId }, metadata: testMetadata }], { expectedRevision: 'no_stream' });
+    await app.store.appendToStream(
+      `import-${randomUUID()}`,
+      [{ id: randomUUID(), type: 'VendorRejected', data: { vendorId, reason: 'ditolak' }, metadata: testMetadata }],
+      { expectedRevision: 'no_stream' },
+    );
+    await app.store.appendToStream(
+      `order-${malformedOrderId}`,
+      [{ id: randomUUID(), type: 'OrderPlaced', data: { orderId: malformedOrderId }, metadata: testMetadata }],
+      { expectedRevision: 'no_stream' },
+    );
 
     const health = await until('a degraded /health', async () => {
       const response = await app.request('GET', '/health');
@@ -75,7 +84,15 @@ describe('dead letters over HTTP (e2e)', () => {
     // The vendor registers; the retry now releases its NIB.
     const vendorKey = app.issueKey('vendor', { vendorId });
     const nibNumber = '9120301234567';
-    const registration = { nib: nibNumber, npwp: '012345678901234', name: 'CV Uji', legalForm: 'cv', capitalRupiah: 500_000_000, kabupatenKotaCode: '3673', contact: { email: 'a@b.co', phone: '+62 254 123456' } };
+    const registration = {
+      nib: nibNumber,
+      npwp: '012345678901234',
+      name: 'CV Uji',
+      legalForm: 'cv',
+      capitalRupiah: 500_000_000,
+      kabupatenKotaCode: '3673',
+      contact: { email: 'a@b.co', phone: '+62 254 123456' },
+    };
     expect((await post('/vendors', vendorKey, registration)).status).toBe(201);
     const retried = await post(`/admin/dead-letters/${letter.id}/retry`, admin);
     expect(retried.status).toBe(200);

@@ -139,7 +139,11 @@ describe('HTTP contract (e2e)', () => {
     expect(any.headers.get('etag')).toBe('"2"');
     expect((await app.request('GET', `/listings/${listingId}`)).body.priceRupiah).toBe(37_000);
 
-    const missing = await app.request('POST', `/listings/${randomUUID()}/price`, { token: seller.vendorToken, body: { priceRupiah: 1_000 }, headers: { 'if-match': '*' } });
+    const missing = await app.request('POST', `/listings/${randomUUID()}/price`, {
+      token: seller.vendorToken,
+      body: { priceRupiah: 1_000 },
+      headers: { 'if-match': '*' },
+    });
     expect(missing.status).toBe(412);
     expect(missing.headers.get('content-type')).toContain(PROBLEM);
   });
@@ -177,7 +181,9 @@ describe('HTTP contract (e2e)', () => {
     expect((await app.request('POST', '/vendors', { token: admin, body, headers: { 'idempotency-key': key } })).status).toBe(201);
     const retry = await app.request('POST', '/vendors', { token: admin, body, headers: { 'idempotency-key': key, 'x-correlation-id': 'not a token' } });
     expectProblem(retry, 400, 'INVALID_HEADER');
-    expect((await app.request('POST', '/vendors', { token: admin, body, headers: { 'idempotency-key': key } })).headers.get('idempotent-replayed')).toBe('true');
+    expect((await app.request('POST', '/vendors', { token: admin, body, headers: { 'idempotency-key': key } })).headers.get('idempotent-replayed')).toBe(
+      'true',
+    );
   });
 
   it('reads query values as their schema says: an empty number is refused, early years and zero-padded page sizes are read', async () => {

@@ -46,7 +46,12 @@ describe('Idempotency-Key on command endpoints (e2e)', () => {
   it('refuses every creating request without a key: 400 IDEMPOTENCY_KEY_REQUIRED, problem+json, nothing written', async () => {
     const creating: [string, string, string, unknown][] = [
       ['POST', '/vendors', admin, vendorRegistration()],
-      ['POST', `/vendors/${vendor.vendorId}/listings`, vendor.vendorToken, { title: 'Air mineral', category: 'makan-minum', unit: 'dus', priceRupiah: 40_000, isDomesticProduct: true }],
+      [
+        'POST',
+        `/vendors/${vendor.vendorId}/listings`,
+        vendor.vendorToken,
+        { title: 'Air mineral', category: 'makan-minum', unit: 'dus', priceRupiah: 40_000, isDomesticProduct: true },
+      ],
       ['POST', '/cards', admin, { opdCode: OPD, holderName: 'Siti', cardLast4: '4821', limitRupiah: 1_000_000, expiresOn: '2099-12-31' }],
       ['POST', `/cards/${cardId}/statements`, admin, { statementReference: 'BNI-KKP/2026-11/X', amountRupiah: 1 }],
       ['POST', '/orders', buyer, orderBody(vendor, cardId, [{ listingIndex: 0, quantity: 1 }])],
@@ -149,7 +154,7 @@ describe('Idempotency-Key on command endpoints (e2e)', () => {
     expect(await app.eventCount()).toBe(before);
   });
 
-  it('answers concurrent duplicates with the first request\'s result, and places one order', async () => {
+  it("answers concurrent duplicates with the first request's result, and places one order", async () => {
     const key = `concurrent-${randomUUID()}`;
     const body = orderBody(vendor, cardId, [{ listingIndex: 0, quantity: 1 }]);
     const answers = await Promise.all(

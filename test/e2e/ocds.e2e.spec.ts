@@ -50,7 +50,7 @@ describe('a member of the public reads the OCDS open data over HTTP (e2e)', () =
     return bodies;
   }
 
-  it('opens one order\'s release package and record package without a key', async () => {
+  it("opens one order's release package and record package without a key", async () => {
     const ocid = `${PREFIX}-${orderIds[0]}`;
     const releases = await get(`/public/ocds/releases/${ocid}`);
     expect(releases.status).toBe(200);

@@ -17,11 +17,15 @@ describe('OPDs as registered data, and a suspended vendor (e2e)', () => {
   /** `npm run cli -- keys issue` against the service's data directory, as an operator runs it. */
   async function cliBuyerKey(opdCode: string): Promise<{ code: number; stdout: string; stderr: string }> {
     try {
-      const { stdout, stderr } = await promisify(execFile)(process.execPath, [CLI_JS, 'keys', 'issue', '--role', 'buyer', '--label', 'e2e', '--opd-code', opdCode], {
-        cwd: PROJECT_ROOT,
-        env: { PATH: process.env.PATH ?? '', DATA_DIR: app.dataDir },
-        timeout: CLI_TIMEOUT_MS,
-      });
+      const { stdout, stderr } = await promisify(execFile)(
+        process.execPath,
+        [CLI_JS, 'keys', 'issue', '--role', 'buyer', '--label', 'e2e', '--opd-code', opdCode],
+        {
+          cwd: PROJECT_ROOT,
+          env: { PATH: process.env.PATH ?? '', DATA_DIR: app.dataDir },
+          timeout: CLI_TIMEOUT_MS,
+        },
+      );
       return { code: 0, stdout, stderr };
     } catch (error) {
       const failed = error as { code: number; stdout: string; stderr: string };
@@ -37,7 +41,7 @@ describe('OPDs as registered data, and a suspended vendor (e2e)', () => {
     await app.close();
   });
 
-  it('registers an OPD, issues a buyer key and a card for it, and credits its order to the OPD\'s kabupaten/kota', async () => {
+  it("registers an OPD, issues a buyer key and a card for it, and credits its order to the OPD's kabupaten/kota", async () => {
     // Before registration: no buyer key, no card.
     const refusedKey = await cliBuyerKey(PANDEGLANG_DINKES);
     expect(refusedKey.code).toBe(2);
@@ -100,7 +104,11 @@ describe('OPDs as registered data, and a suspended vendor (e2e)', () => {
     const body = orderBody(vendor, cardId, [{ listingIndex: 0, quantity: 20 }]);
     // The region is the OPD's: a region in the request is refused, and nothing is written.
     const before = await app.eventCount();
-    const elsewhere = await app.request('POST', '/orders', { token: buyer, headers: { 'idempotency-key': 'pesanan-serang' }, body: { ...body, kabupatenKotaCode: '3673' } });
+    const elsewhere = await app.request('POST', '/orders', {
+      token: buyer,
+      headers: { 'idempotency-key': 'pesanan-serang' },
+      body: { ...body, kabupatenKotaCode: '3673' },
+    });
     expect([elsewhere.status, elsewhere.body.code]).toEqual([400, 'VALIDATION_FAILED']);
     expect(await app.eventCount()).toBe(before);
 
@@ -112,7 +120,9 @@ describe('OPDs as registered data, and a suspended vendor (e2e)', () => {
     expect((await app.request('POST', `/orders/${orderId}/accept`, { token: vendor.vendorToken })).status).toBe(200);
     expect((await app.request('POST', `/orders/${orderId}/ship`, { token: vendor.vendorToken })).status).toBe(200);
     const today = new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10);
-    expect((await app.request('POST', `/orders/${orderId}/receive`, { token: buyer, body: { bastNumber: 'BAST/001/DINKES-PDG', bastDate: today } })).status).toBe(200);
+    expect(
+      (await app.request('POST', `/orders/${orderId}/receive`, { token: buyer, body: { bastNumber: 'BAST/001/DINKES-PDG', bastDate: today } })).status,
+    ).toBe(200);
     await pollUntil(app, buyer, `/orders/${orderId}`, (order) => order.status === 'paid');
 
     // Public queries never wait for a position: wait for the projections, then ask.
@@ -130,7 +140,11 @@ describe('OPDs as registered data, and a suspended vendor (e2e)', () => {
     const cardId = await issueCard(app, admin, 50_000_000);
     const vendor = await sellingVendor(app, admin, [100_000]);
     const place = async (key: string): Promise<string> => {
-      const placed = await app.request('POST', '/orders', { token: buyer, headers: { 'idempotency-key': key }, body: orderBody(vendor, cardId, [{ listingIndex: 0, quantity: 5 }]) });
+      const placed = await app.request('POST', '/orders', {
+        token: buyer,
+        headers: { 'idempotency-key': key },
+        body: orderBody(vendor, cardId, [{ listingIndex: 0, quantity: 5 }]),
+      });
       expect(placed.status).toBe(201);
       await pollUntil(app, buyer, `/orders/${placed.body.orderId}`, (order) => order.status === 'authorised');
       return placed.body.orderId;
@@ -141,17 +155,27 @@ describe('OPDs as registered data, and a suspended vendor (e2e)', () => {
     const listingPath = `/listings/${vendor.listingIds[0]}`;
     expect((await app.request('GET', listingPath)).body).toMatchObject({ status: 'active', vendorStatus: 'verified', available: true });
 
-    const suspended = await app.request('POST', `/vendors/${vendor.vendorId}/suspend`, { token: admin, headers: { 'idempotency-key': 'suspend-vendor' }, body: { reason: 'izin usaha dicabut' } });
+    const suspended = await app.request('POST', `/vendors/${vendor.vendorId}/suspend`, {
+      token: admin,
+      headers: { 'idempotency-key': 'suspend-vendor' },
+      body: { reason: 'izin usaha dicabut' },
+    });
     expect(suspended.status).toBe(200);
     expect((await app.request('GET', listingPath)).body).toMatchObject({ status: 'active', vendorStatus: 'suspended', available: false });
-    const newOrder = await app.request('POST', '/orders', { token: buyer, headers: { 'idempotency-key': 'pesanan-baru' }, body: orderBody(vendor, cardId, [{ listingIndex: 0, quantity: 1 }]) });
+    const newOrder = await app.request('POST', '/orders', {
+      token: buyer,
+      headers: { 'idempotency-key': 'pesanan-baru' },
+      body: orderBody(vendor, cardId, [{ listingIndex: 0, quantity: 1 }]),
+    });
     expect([newOrder.status, newOrder.body.code]).toEqual([422, 'VENDOR_NOT_SELLING']);
 
     const cancelled = await pollUntil(app, buyer, `/orders/${waiting}`, (order) => order.status !== 'authorised');
     expect(cancelled).toMatchObject({ status: 'cancelled', reason: 'vendor suspended: izin usaha dicabut' });
     const refusedAccept = await app.request('POST', `/orders/${waiting}/accept`, { token: vendor.vendorToken });
     expect(refusedAccept.status).toBe(422);
-    const card = await pollUntil(app, admin, `/cards/${cardId}`, (state) => state.holds.some((hold: { orderId: string; status: string }) => hold.orderId === waiting && hold.status === 'voided'));
+    const card = await pollUntil(app, admin, `/cards/${cardId}`, (state) =>
+      state.holds.some((hold: { orderId: string; status: string }) => hold.orderId === waiting && hold.status === 'voided'),
+    );
     expect(card.holds.find((hold: { orderId: string }) => hold.orderId === accepted)).toMatchObject({ status: 'held' });
     const events = await app.store.readStream(`order-${waiting}`);
     expect(events.at(-1)!.metadata.actor).toEqual({ id: 'process:vendor-suspension', role: 'system' });
@@ -159,7 +183,9 @@ describe('OPDs as registered data, and a suspended vendor (e2e)', () => {
     // Goods delivered must be paid: the accepted order is shipped, received and paid.
     expect((await app.request('POST', `/orders/${accepted}/ship`, { token: vendor.vendorToken })).status).toBe(200);
     const today = new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10);
-    expect((await app.request('POST', `/orders/${accepted}/receive`, { token: buyer, body: { bastNumber: 'BAST/002/DINKES', bastDate: today } })).status).toBe(200);
+    expect((await app.request('POST', `/orders/${accepted}/receive`, { token: buyer, body: { bastNumber: 'BAST/002/DINKES', bastDate: today } })).status).toBe(
+      200,
+    );
     await pollUntil(app, buyer, `/orders/${accepted}`, (order) => order.status === 'paid');
 
     const head = await app.store.headPosition();

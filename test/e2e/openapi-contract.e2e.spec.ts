@@ -20,9 +20,18 @@ const REQUEST_TIMEOUT_MS = 30_000;
  * Every other object in a 2xx JSON schema names its members.
  */
 const FREE_FORM: readonly (readonly [RegExp, string])[] = [
-  [/\.publicView$/, "an event's public view before its `type` narrows it: the object's allOf gives, for each event type, its public schema (docs/asyncapi.yaml) or null"],
-  [/^GET \/audit\/leaves 200\.leaves\[\]\.event\.(data|metadata)$/, "a whole stored event for auditors: data as written (its type's internal schema in docs/asyncapi.yaml, unless a person's data was erased since), metadata as its writer set it"],
-  [/^GET \/(admin|public)\/red-flags(\/\{flagId\})? 200(\.items\[\])?\.parameters$/, "a red flag's parameters: the policy values and findings of its rule, different for each rule (docs/red-flags.md)"],
+  [
+    /\.publicView$/,
+    "an event's public view before its `type` narrows it: the object's allOf gives, for each event type, its public schema (docs/asyncapi.yaml) or null",
+  ],
+  [
+    /^GET \/audit\/leaves 200\.leaves\[\]\.event\.(data|metadata)$/,
+    "a whole stored event for auditors: data as written (its type's internal schema in docs/asyncapi.yaml, unless a person's data was erased since), metadata as its writer set it",
+  ],
+  [
+    /^GET \/(admin|public)\/red-flags(\/\{flagId\})? 200(\.items\[\])?\.parameters$/,
+    "a red flag's parameters: the policy values and findings of its rule, different for each rule (docs/red-flags.md)",
+  ],
 ];
 
 type Json = Record<string, any>;
@@ -73,7 +82,8 @@ describe('OpenAPI contract (e2e)', () => {
       else if (value !== null && typeof value === 'object') {
         for (const [key, member] of Object.entries(value)) {
           if (key === 'nullable') invalid.push(`${at}: nullable is OpenAPI 3.0`);
-          if (key === 'schema' && member !== null && typeof member === 'object' && !ajv.validateSchema(member as Json)) invalid.push(`${at}/schema: ${ajv.errorsText()}`);
+          if (key === 'schema' && member !== null && typeof member === 'object' && !ajv.validateSchema(member as Json))
+            invalid.push(`${at}/schema: ${ajv.errorsText()}`);
           visit(member, `${at}/${key}`);
         }
       }
@@ -85,7 +95,8 @@ describe('OpenAPI contract (e2e)', () => {
     expect(invalid).toEqual([]);
     for (const { key, operation } of operations) {
       for (const [status, response] of Object.entries(operation.responses as Json)) {
-        for (const [type, media] of Object.entries((response.content ?? {}) as Json)) expect({ key, status, type, compiles: typeof compile(media.schema) }).toEqual({ key, status, type, compiles: 'function' });
+        for (const [type, media] of Object.entries((response.content ?? {}) as Json))
+          expect({ key, status, type, compiles: typeof compile(media.schema) }).toEqual({ key, status, type, compiles: 'function' });
       }
     }
   });
@@ -93,33 +104,42 @@ describe('OpenAPI contract (e2e)', () => {
   it('has the structure OpenAPI 3.1 requires of operations, parameters and responses', () => {
     const broken: string[] = [];
     const operationIds = operations.map(({ operation }) => operation.operationId);
-    if (new Set(operationIds).size !== operationIds.length || operationIds.some((id) => typeof id !== 'string')) broken.push('operationIds are not unique strings');
+    if (new Set(operationIds).size !== operationIds.length || operationIds.some((id) => typeof id !== 'string'))
+      broken.push('operationIds are not unique strings');
     for (const { key, operation } of operations) {
       if (!operation.responses || Object.keys(operation.responses).length === 0) broken.push(`${key}: no responses`);
       for (const [status, response] of Object.entries(operation.responses as Json)) {
         if (!/^[1-5](\d\d|XX)$|^default$/.test(status)) broken.push(`${key} ${status}: not a status`);
         if (typeof response.description !== 'string') broken.push(`${key} ${status}: no description`);
-        for (const [name, header] of Object.entries((response.headers ?? {}) as Json)) if (!header.schema || name.toLowerCase() === 'content-type') broken.push(`${key} ${status} header ${name}`);
+        for (const [name, header] of Object.entries((response.headers ?? {}) as Json))
+          if (!header.schema || name.toLowerCase() === 'content-type') broken.push(`${key} ${status} header ${name}`);
       }
       const seen = new Set<string>();
       for (const parameter of (operation.parameters ?? []) as Json[]) {
         const id = `${parameter.in} ${parameter.name}`;
         if (seen.has(id)) broken.push(`${key}: ${id} twice`);
         seen.add(id);
-        if (!['query', 'header', 'path', 'cookie'].includes(parameter.in) || typeof parameter.name !== 'string' || !parameter.schema) broken.push(`${key}: ${id} malformed`);
+        if (!['query', 'header', 'path', 'cookie'].includes(parameter.in) || typeof parameter.name !== 'string' || !parameter.schema)
+          broken.push(`${key}: ${id} malformed`);
         if (parameter.in === 'path' && parameter.required !== true) broken.push(`${key}: ${id} not required`);
         // OpenAPI ignores these as header parameters: they are described otherwise (security, content).
-        if (parameter.in === 'header' && ['accept', 'content-type', 'authorization'].includes(String(parameter.name).toLowerCase())) broken.push(`${key}: ${id}`);
+        if (parameter.in === 'header' && ['accept', 'content-type', 'authorization'].includes(String(parameter.name).toLowerCase()))
+          broken.push(`${key}: ${id}`);
       }
     }
     expect(broken).toEqual([]);
   });
 
   it('gives every operation a success with a body schema (or an explicit no-body 204/304)', () => {
-    const missing = operations.filter(({ operation }) =>
-      !Object.entries(operation.responses as Json).some(
-        ([status, response]) => (/^2\d\d$/.test(status) && Object.keys(response.content ?? {}).length > 0 && Object.values(response.content as Json).every((media) => media.schema)) || status === '204',
-      ),
+    const missing = operations.filter(
+      ({ operation }) =>
+        !Object.entries(operation.responses as Json).some(
+          ([status, response]) =>
+            (/^2\d\d$/.test(status) &&
+              Object.keys(response.content ?? {}).length > 0 &&
+              Object.values(response.content as Json).every((media) => media.schema)) ||
+            status === '204',
+        ),
     );
     expect(missing.map(({ key }) => key)).toEqual([]);
   });
@@ -144,7 +164,8 @@ describe('OpenAPI contract (e2e)', () => {
     for (const { key, operation } of operations) {
       for (const [status, response] of Object.entries(operation.responses as Json)) {
         if (!/^2\d\d$/.test(status)) continue;
-        for (const [type, media] of Object.entries((response.content ?? {}) as Json)) if (type.includes('json')) visit(media.schema, `${key} ${status}`, new Set());
+        for (const [type, media] of Object.entries((response.content ?? {}) as Json))
+          if (type.includes('json')) visit(media.schema, `${key} ${status}`, new Set());
       }
     }
     expect(loose).toEqual([]);
@@ -190,7 +211,11 @@ describe('OpenAPI contract (e2e)', () => {
     expect(unsecured.map(({ key }) => key)).toEqual([]);
     // What the document says is what the service does: without a key, a secured route is 401 and a public one is not.
     const fill = (path: string): string =>
-      path.replace(/\{(\w+)\}/g, (_all, name: string) => ({ opdCode: '3673-DINKES', nib: '8120301234567', id: '1', name: 'orders', ocid: `ocds-demo00-${UNKNOWN_UUID}`, path: '0/000' })[name] ?? UNKNOWN_UUID);
+      path.replace(
+        /\{(\w+)\}/g,
+        (_all, name: string) =>
+          ({ opdCode: '3673-DINKES', nib: '8120301234567', id: '1', name: 'orders', ocid: `ocds-demo00-${UNKNOWN_UUID}`, path: '0/000' })[name] ?? UNKNOWN_UUID,
+      );
     const mismatched: string[] = [];
     for (const { key, path, method, operation } of operations) {
       if (method !== 'get') continue;
@@ -224,7 +249,7 @@ describe('OpenAPI contract (e2e)', () => {
     }
   });
 
-  it('the service\'s real error answers match the document: status listed, body valid, code among the listed ones', async () => {
+  it("the service's real error answers match the document: status listed, body valid, code among the listed ones", async () => {
     const admin = app.issueKey('admin');
     const cases: { method: string; path: string; template: string; status: number; token?: string; headers?: Record<string, string>; rawBody?: string }[] = [
       { method: 'GET', path: `/orders/${UNKNOWN_UUID}`, template: '/orders/{orderId}', status: 401 },
@@ -236,7 +261,14 @@ describe('OpenAPI contract (e2e)', () => {
       { method: 'POST', path: '/vendors', template: '/vendors', status: 415, token: admin, headers: { 'content-type': 'text/plain' }, rawBody: 'x' },
       { method: 'POST', path: '/vendors', template: '/vendors', status: 400, token: admin, rawBody: '{}' },
       { method: 'POST', path: `/vendors/${UNKNOWN_UUID}/verify`, template: '/vendors/{vendorId}/verify', status: 404, token: admin },
-      { method: 'POST', path: `/vendors/${UNKNOWN_UUID}/verify`, template: '/vendors/{vendorId}/verify', status: 400, token: admin, headers: { 'if-match': 'three' } },
+      {
+        method: 'POST',
+        path: `/vendors/${UNKNOWN_UUID}/verify`,
+        template: '/vendors/{vendorId}/verify',
+        status: 400,
+        token: admin,
+        headers: { 'if-match': 'three' },
+      },
       { method: 'POST', path: '/policy', template: '/policy', status: 403, token: app.issueKey('auditor'), rawBody: '{}' },
     ];
     for (const { method, path, template, status, ...options } of cases) {
@@ -245,7 +277,12 @@ describe('OpenAPI contract (e2e)', () => {
       expect({ path, status: response.status, documented: documented !== undefined }).toEqual({ path, status, documented: true });
       expect(response.headers.get('content-type')).toContain(PROBLEM);
       const validate = compile(documented.content[PROBLEM].schema);
-      expect({ path, body: response.body, valid: validate(response.body), errors: validate.errors ?? null }).toEqual({ path, body: response.body, valid: true, errors: null });
+      expect({ path, body: response.body, valid: validate(response.body), errors: validate.errors ?? null }).toEqual({
+        path,
+        body: response.body,
+        valid: true,
+        errors: null,
+      });
     }
   });
 
@@ -260,7 +297,18 @@ describe('OpenAPI contract (e2e)', () => {
     const orderId: string = placed.body.orderId;
     const nib: string = (await app.request('GET', `/vendors/${vendor.vendorId}`, { token: admin })).body.nib;
     const tokens: Record<string, string> = { admin, auditor: app.issueKey('auditor'), buyer, vendor: vendor.vendorToken };
-    const values: Record<string, string> = { vendorId: vendor.vendorId, listingId: vendor.listingIds[0]!, cardId, orderId, opdCode: OPD, nib, flagId: UNKNOWN_UUID, id: '1', ocid: `ocds-demo00-${orderId}`, path: '0/000' };
+    const values: Record<string, string> = {
+      vendorId: vendor.vendorId,
+      listingId: vendor.listingIds[0]!,
+      cardId,
+      orderId,
+      opdCode: OPD,
+      nib,
+      flagId: UNKNOWN_UUID,
+      id: '1',
+      ocid: `ocds-demo00-${orderId}`,
+      path: '0/000',
+    };
     const queries: Record<string, string> = { streamId: `order-${orderId}`, from: '1', start: '0', end: '1' };
     const checked: string[] = [];
     const wrong: unknown[] = [];
@@ -268,11 +316,16 @@ describe('OpenAPI contract (e2e)', () => {
       if (method !== 'get') continue;
       const roles = /Roles: ([a-z, ]+)\./.exec(operation.description ?? '')?.[1]?.split(', ') ?? [];
       const role = ['admin', 'auditor', 'buyer', 'vendor'].find((candidate) => roles.includes(candidate));
-      const required = (operation.parameters ?? []).filter((parameter: Json) => parameter.in === 'query' && parameter.required).map((parameter: Json) => `${parameter.name}=${queries[parameter.name]}`);
+      const required = (operation.parameters ?? [])
+        .filter((parameter: Json) => parameter.in === 'query' && parameter.required)
+        .map((parameter: Json) => `${parameter.name}=${queries[parameter.name]}`);
       if (path.startsWith('/audit/as-of/')) required.push(`at=${encodeURIComponent(new Date().toISOString())}`);
       const url = path.replace(/\{(\w+)\}/g, (_all, name: string) => values[name] ?? UNKNOWN_UUID) + (required.length > 0 ? `?${required.join('&')}` : '');
       // Read as text: an NDJSON export is no single JSON document.
-      const response = await fetch(`${app.baseUrl}${url}`, { headers: role ? { authorization: `Bearer ${tokens[role]}` } : {}, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+      const response = await fetch(`${app.baseUrl}${url}`, {
+        headers: role ? { authorization: `Bearer ${tokens[role]}` } : {},
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      });
       const type = (response.headers.get('content-type') ?? '').split(';')[0]!;
       const text = await response.text();
       const documented = operation.responses[String(response.status)];
@@ -301,18 +354,23 @@ describe('OpenAPI contract (e2e)', () => {
       const roles = /Roles: ([a-z, ]+)\./.exec(operation.description ?? '')?.[1]?.split(', ') ?? [];
       const role = ['admin', 'auditor', 'vendor', 'buyer'].find((candidate) => roles.includes(candidate));
       const headers: Record<string, string> = role ? { authorization: `Bearer ${tokens[role]}` } : {};
-      const wellFormed = path.replace(/\{(\w+)\}/g, (_all, name: string) => ({ opdCode: OPD, nib: '8120301234567', id: '1', name: 'orders', path: '0/000' })[name] ?? UNKNOWN_UUID);
+      const wellFormed = path.replace(
+        /\{(\w+)\}/g,
+        (_all, name: string) => ({ opdCode: OPD, nib: '8120301234567', id: '1', name: 'orders', path: '0/000' })[name] ?? UNKNOWN_UUID,
+      );
       const variants: { url: string; init: RequestInit }[] = [
         // Each is refused before any handler runs, so nothing is written whatever the route does.
         { url: wellFormed, init: { method: method.toUpperCase(), headers: { ...headers, accept: 'application/xml' } } },
       ];
       if (path.includes('{')) variants.push({ url: path.replace(/\{(\w+)\}/g, 'x%20y'), init: { method: method.toUpperCase(), headers } });
       if (method === 'get') variants.push({ url: `${wellFormed}?unknownParameter=1`, init: { method: 'GET', headers } });
-      if (method !== 'get') variants.push({ url: wellFormed, init: { method: method.toUpperCase(), headers: { ...headers, 'content-type': 'text/plain' }, body: 'hello' } });
+      if (method !== 'get')
+        variants.push({ url: wellFormed, init: { method: method.toUpperCase(), headers: { ...headers, 'content-type': 'text/plain' }, body: 'hello' } });
       if (!role) variants.push({ url: wellFormed, init: { method: method.toUpperCase(), headers: { authorization: 'Bearer bela_not_a_key' } } });
       const header = (name: string): boolean => (operation.parameters ?? []).some((parameter: Json) => parameter.in === 'header' && parameter.name === name);
       // Malformed headers are refused before the command runs.
-      if (header('Idempotency-Key')) variants.push({ url: wellFormed, init: { method: method.toUpperCase(), headers: { ...headers, 'idempotency-key': 'not a key!' } } });
+      if (header('Idempotency-Key'))
+        variants.push({ url: wellFormed, init: { method: method.toUpperCase(), headers: { ...headers, 'idempotency-key': 'not a key!' } } });
       if (header('If-Match')) variants.push({ url: wellFormed, init: { method: method.toUpperCase(), headers: { ...headers, 'if-match': 'W/3' } } });
       for (const { url, init } of variants) {
         const response = await fetch(`${app.baseUrl}${url}`, { ...init, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
@@ -339,21 +397,39 @@ describe('OpenAPI contract (e2e)', () => {
     const vendor = await sellingVendor(app, admin, [25_000, 40_000]);
     const buyer = await buyerKey(app, admin);
     const cardId = await issueCard(app, admin, 10_000_000);
-    const placed = await app.request('POST', '/orders', { token: buyer, body: orderBody(vendor, cardId, [{ listingIndex: 0, quantity: 2 }, { listingIndex: 1, quantity: 1 }]) });
+    const placed = await app.request('POST', '/orders', {
+      token: buyer,
+      body: orderBody(vendor, cardId, [
+        { listingIndex: 0, quantity: 2 },
+        { listingIndex: 1, quantity: 1 },
+      ]),
+    });
     expect(placed.status).toBe(201);
     const orderId: string = placed.body.orderId;
     // The same order again, from the same OPD to the same vendor: a duplicate-payment red flag.
-    const again = await app.request('POST', '/orders', { token: buyer, body: orderBody(vendor, cardId, [{ listingIndex: 0, quantity: 2 }, { listingIndex: 1, quantity: 1 }]) });
+    const again = await app.request('POST', '/orders', {
+      token: buyer,
+      body: orderBody(vendor, cardId, [
+        { listingIndex: 0, quantity: 2 },
+        { listingIndex: 1, quantity: 1 },
+      ]),
+    });
     expect(again.status).toBe(201);
     // The order is paid, so that spending, the vendor's sales and the journal have rows.
     await pollUntil(app, buyer, `/orders/${orderId}`, (order) => order.status === 'authorised');
     expect((await app.request('POST', `/orders/${orderId}/accept`, { token: vendor.vendorToken })).status).toBe(200);
     expect((await app.request('POST', `/orders/${orderId}/ship`, { token: vendor.vendorToken, body: { note: 'dikirim' } })).status).toBe(200);
     const today = new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10);
-    expect((await app.request('POST', `/orders/${orderId}/receive`, { token: buyer, body: { bastNumber: 'BAST/001/OPENAPI/2026', bastDate: today } })).status).toBe(200);
+    expect(
+      (await app.request('POST', `/orders/${orderId}/receive`, { token: buyer, body: { bastNumber: 'BAST/001/OPENAPI/2026', bastDate: today } })).status,
+    ).toBe(200);
     await pollUntil(app, buyer, `/orders/${orderId}`, (order) => order.status === 'paid');
     // A rejection of a vendor that never registered: the NIB-release process parks it as a dead letter.
-    await app.store.appendToStream(`import-${randomUUID()}`, [{ id: randomUUID(), type: 'VendorRejected', data: { vendorId: randomUUID(), reason: 'ditolak' }, metadata: testMetadata }], { expectedRevision: 'no_stream' });
+    await app.store.appendToStream(
+      `import-${randomUUID()}`,
+      [{ id: randomUUID(), type: 'VendorRejected', data: { vendorId: randomUUID(), reason: 'ditolak' }, metadata: testMetadata }],
+      { expectedRevision: 'no_stream' },
+    );
     const letters = await pollUntil(app, admin, '/admin/dead-letters?status=open', (page) => page.items.length > 0);
     const letterId: number = letters.items[0].id;
     // The order's events are in a signed checkpoint once its stream proof answers.
@@ -366,8 +442,16 @@ describe('OpenAPI contract (e2e)', () => {
     const at = encodeURIComponent(new Date().toISOString());
     const reads: { key: string; url: string; token?: string; nonEmpty?: (body: Json) => unknown[] }[] = [
       { key: 'GET /public/summary', url: '/public/summary' },
-      { key: 'GET /public/transactions/{orderId}', url: `/public/transactions/${orderId}`, nonEmpty: (body) => [body.transaction].concat(body.lines, body.events) },
-      { key: 'GET /public/vendors/{vendorId}', url: `/public/vendors/${vendor.vendorId}`, nonEmpty: (body) => [...body.sales.byMonth, ...body.sales.byCategory, ...body.sales.byOpd, ...body.listings.items] },
+      {
+        key: 'GET /public/transactions/{orderId}',
+        url: `/public/transactions/${orderId}`,
+        nonEmpty: (body) => [body.transaction].concat(body.lines, body.events),
+      },
+      {
+        key: 'GET /public/vendors/{vendorId}',
+        url: `/public/vendors/${vendor.vendorId}`,
+        nonEmpty: (body) => [...body.sales.byMonth, ...body.sales.byCategory, ...body.sales.byOpd, ...body.listings.items],
+      },
       { key: 'GET /public/catalog/{listingId}', url: `/public/catalog/${vendor.listingIds[0]}`, nonEmpty: (body) => body.prices.items },
       { key: 'GET /public/transactions', url: '/public/transactions', nonEmpty: (body) => body.items },
       { key: 'GET /admin/red-flags', url: '/admin/red-flags', token: auditor, nonEmpty: (body) => body.items },
@@ -386,7 +470,12 @@ describe('OpenAPI contract (e2e)', () => {
       { key: 'GET /audit/as-of/orders/{orderId}', url: `/audit/as-of/orders/${orderId}?at=${at}`, token: auditor },
       { key: 'GET /audit/as-of/vendors/{vendorId}', url: `/audit/as-of/vendors/${vendor.vendorId}?at=${at}`, token: auditor },
       { key: 'GET /audit/as-of/listings/{listingId}', url: `/audit/as-of/listings/${vendor.listingIds[0]}?at=${at}`, token: auditor },
-      { key: 'GET /audit/as-of/balances', url: `/audit/as-of/balances?at=${at}`, token: auditor, nonEmpty: (body) => [...body.cards, ...body.trialBalance.accounts] },
+      {
+        key: 'GET /audit/as-of/balances',
+        url: `/audit/as-of/balances?at=${at}`,
+        token: auditor,
+        nonEmpty: (body) => [...body.cards, ...body.trialBalance.accounts],
+      },
       { key: 'GET /admin/journal/trial-balance', url: '/admin/journal/trial-balance', token: auditor, nonEmpty: (body) => body.accounts },
       { key: 'GET /log/proofs/inclusion', url: '/log/proofs/inclusion?leafIndex=0' },
       { key: 'GET /log/proofs/stream', url: `/log/proofs/stream?streamId=order-${orderId}`, nonEmpty: (body) => body.events },
@@ -402,7 +491,8 @@ describe('OpenAPI contract (e2e)', () => {
     const wrong: unknown[] = [];
     for (const { key, url, token, nonEmpty } of reads) {
       const response = await app.request('GET', url, token ? { token } : {});
-      const errors = response.status === 200 ? validates(key, '200', response.body) : [`status ${response.status}: ${JSON.stringify(response.body).slice(0, 300)}`];
+      const errors =
+        response.status === 200 ? validates(key, '200', response.body) : [`status ${response.status}: ${JSON.stringify(response.body).slice(0, 300)}`];
       if (errors.length > 0) wrong.push({ key, url, errors });
       else if (nonEmpty && nonEmpty(response.body).length === 0) wrong.push({ key, url, errors: ['nothing in the answer to check'] });
     }

@@ -67,9 +67,19 @@ describe('operations: JSON logs with request ids, health probes, Prometheus metr
     while (!logLines(app).some((line) => line.reqId === generated.headers.get('x-request-id'))) await new Promise((resolve) => setTimeout(resolve, 20));
     const lines = logLines(app);
     expect(lines.filter((line) => line.reqId === requestId)).toEqual([
-      expect.objectContaining({ level: 'info', msg: 'request completed', method: 'GET', url: '/admin/projections?apiKey=[redacted]&rows=false', status: 400, durationMs: expect.any(Number) }),
+      expect.objectContaining({
+        level: 'info',
+        msg: 'request completed',
+        method: 'GET',
+        url: '/admin/projections?apiKey=[redacted]&rows=false',
+        status: 400,
+        durationMs: expect.any(Number),
+      }),
     ]);
-    expect(lines.find((line) => line.reqId === generated.headers.get('x-request-id'))).toMatchObject({ status: 404, url: '/orders/00000000-0000-4000-8000-000000000000' });
+    expect(lines.find((line) => line.reqId === generated.headers.get('x-request-id'))).toMatchObject({
+      status: 404,
+      url: '/orders/00000000-0000-4000-8000-000000000000',
+    });
     expect(lines.every((line) => typeof line.time === 'string' && typeof line.level === 'string')).toBe(true);
     // Neither the bearer token nor the secret in the query is ever written.
     expect(app.output()).not.toContain(token);
@@ -96,7 +106,7 @@ describe('operations: JSON logs with request ids, health probes, Prometheus metr
     expect(overview.body).toMatchObject({ status: 'ok', eventStore: { reachable: true }, deadLetters: { open: 0 } });
   });
 
-  it('/metrics: the ledger\'s metrics, the request duration histogram and the Node.js process metrics, in the 0.0.4 text format', async () => {
+  it("/metrics: the ledger's metrics, the request duration histogram and the Node.js process metrics, in the 0.0.4 text format", async () => {
     const metrics = await app.request('GET', '/metrics');
     expect(metrics.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
     for (const family of [
@@ -118,7 +128,8 @@ describe('operations: JSON logs with request ids, health probes, Prometheus metr
   it('every line the service wrote in this session (stdout and stderr) is one JSON object with level, time and msg', () => {
     const lines = logLines(app);
     expect(lines.length).toBeGreaterThan(0);
-    for (const line of lines) expect(line).toEqual(expect.objectContaining({ level: expect.any(String), time: expect.any(String), msg: expect.any(String), service: 'bela-ledger' }));
+    for (const line of lines)
+      expect(line).toEqual(expect.objectContaining({ level: expect.any(String), time: expect.any(String), msg: expect.any(String), service: 'bela-ledger' }));
     expect(lines.map((line) => line.level).filter((level) => !['debug', 'info', 'warn', 'error'].includes(level as string))).toEqual([]);
   });
 
@@ -126,12 +137,19 @@ describe('operations: JSON logs with request ids, health probes, Prometheus metr
     const idle = await TestApp.start({ env: { RUN_SUBSCRIPTIONS: 'false' } });
     try {
       const admin = idle.issueKey('admin');
-      const registered = await idle.request('POST', '/opds', { token: admin, body: { opdCode: '3601-DINKES', name: 'Dinas Kesehatan Kabupaten Pandeglang', kabupatenKotaCode: '3601' } });
+      const registered = await idle.request('POST', '/opds', {
+        token: admin,
+        body: { opdCode: '3601-DINKES', name: 'Dinas Kesehatan Kabupaten Pandeglang', kabupatenKotaCode: '3601' },
+      });
       expect(registered.status).toBe(201);
       // No subscription runs here, so the orders read model never reaches the head.
-      const stale = await idle.request('GET', `/admin/orders?waitForPosition=${registered.body.position}&waitMs=100`, { token: admin, headers: { 'x-request-id': 'stale-read-1' } });
+      const stale = await idle.request('GET', `/admin/orders?waitForPosition=${registered.body.position}&waitMs=100`, {
+        token: admin,
+        headers: { 'x-request-id': 'stale-read-1' },
+      });
       expect(stale.status).toBe(503);
-      while (!logLines(idle).some((line) => line.reqId === 'stale-read-1' && line.msg === 'request completed')) await new Promise((resolve) => setTimeout(resolve, 20));
+      while (!logLines(idle).some((line) => line.reqId === 'stale-read-1' && line.msg === 'request completed'))
+        await new Promise((resolve) => setTimeout(resolve, 20));
       const lines = logLines(idle).filter((line) => line.reqId === 'stale-read-1');
       expect(lines).toEqual([
         expect.objectContaining({ level: 'warn', context: 'http', msg: expect.stringContaining('has not reached position') }),
@@ -151,7 +169,10 @@ describe('a start-up that fails is one JSON fatal line and a non-zero exit (e2e,
 
   /** The fatal line among the lines written: exactly one, the last, with the error's type, message and stack. */
   function expectOneFatalLine(stdout: string, errorType: string, message: RegExp): void {
-    const lines = stdout.split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const lines = stdout
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     const fatal = lines.filter((line) => line.level === 'fatal');
     expect(fatal).toEqual([
       expect.objectContaining({

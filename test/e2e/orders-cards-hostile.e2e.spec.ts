@@ -9,7 +9,7 @@ const SWEEP_TIMEOUT_MS = 600_000;
 /** Today and tomorrow as calendar dates in WIB (UTC+07:00), where BAST dates are read. */
 const wibDate = (offsetDays: number): string => new Date(Date.now() + 7 * 3_600_000 + offsetDays * 86_400_000).toISOString().slice(0, 10);
 
-type Role = 'none' | 'admin' | 'auditor' | 'vendor of another vendor' | 'buyer of another OPD' | 'buyer' | 'the order\'s vendor';
+type Role = 'none' | 'admin' | 'auditor' | 'vendor of another vendor' | 'buyer of another OPD' | 'buyer' | "the order's vendor";
 
 interface Target {
   readonly name: string;
@@ -41,7 +41,11 @@ describe('orders and KKP cards: no 500 for hostile input, and a refused request 
   };
 
   async function authorisedOrder(): Promise<string> {
-    const placed = ok(await call('POST', '/orders', { token: tokens.buyer, body: orderBody(seller, orderCard, [{ listingIndex: 0, quantity: 2 }]) }), 201, 'place');
+    const placed = ok(
+      await call('POST', '/orders', { token: tokens.buyer, body: orderBody(seller, orderCard, [{ listingIndex: 0, quantity: 2 }]) }),
+      201,
+      'place',
+    );
     await pollUntil(app, tokens.admin!, `/orders/${placed.body.orderId}`, (order) => order.status === 'authorised');
     return placed.body.orderId;
   }
@@ -58,7 +62,7 @@ describe('orders and KKP cards: no 500 for hostile input, and a refused request 
       'vendor of another vendor': stranger.vendorToken,
       'buyer of another OPD': await buyerKey(app, admin, OTHER_OPD),
       buyer: await buyerKey(app, admin),
-      'the order\'s vendor': seller.vendorToken,
+      "the order's vendor": seller.vendorToken,
     };
     orderCard = await issueCard(app, admin, 100_000_000);
     const spareCard = await issueCard(app, admin, 50_000_000);
@@ -74,8 +78,24 @@ describe('orders and KKP cards: no 500 for hostile input, and a refused request 
 
     const text = (): FieldKind => 'text';
     const panLike = ['4111 1111 1111 1111', 'kartu 4111-1111-1111-1111', '4111111111111111'];
-        // The old free-text spellings, the right format for an OPD nobody registered, and too long.
-    const opdCodes = [...EVERYWHERE, true, 12_345, 'D', 'x'.repeat(41), ' 3673-DINKES', '3673 DINKES', '3673/DINKES', '3673-DİNKES', '3673-dinkes', 'DINKES-3673', 'OPD-3673-DINKES', '3673-DISPAR', `3673-${'A'.repeat(36)}`, ...panLike];
+    // The old free-text spellings, the right format for an OPD nobody registered, and too long.
+    const opdCodes = [
+      ...EVERYWHERE,
+      true,
+      12_345,
+      'D',
+      'x'.repeat(41),
+      ' 3673-DINKES',
+      '3673 DINKES',
+      '3673/DINKES',
+      '3673-DİNKES',
+      '3673-dinkes',
+      'DINKES-3673',
+      'OPD-3673-DINKES',
+      '3673-DISPAR',
+      `3673-${'A'.repeat(36)}`,
+      ...panLike,
+    ];
     const reason = { reason: text() };
     targets = [
       {
@@ -108,9 +128,27 @@ describe('orders and KKP cards: no 500 for hostile input, and a refused request 
         base: { limitRupiah: 60_000_000 },
         fields: { limitRupiah: [...valuesFor('positive'), 100_000_000_001] },
       },
-      { name: 'suspend card', method: 'POST', route: '/cards/:id/suspend', id: spareCard, owner: 'admin', allowed: ['admin'], base: { reason: 'kartu hilang' }, fields: reason },
+      {
+        name: 'suspend card',
+        method: 'POST',
+        route: '/cards/:id/suspend',
+        id: spareCard,
+        owner: 'admin',
+        allowed: ['admin'],
+        base: { reason: 'kartu hilang' },
+        fields: reason,
+      },
       { name: 'reinstate card', method: 'POST', route: '/cards/:id/reinstate', id: suspendedCard, owner: 'admin', allowed: ['admin'], base: {}, fields: {} },
-      { name: 'close card', method: 'POST', route: '/cards/:id/close', id: spareCard, owner: 'admin', allowed: ['admin'], base: { reason: 'pegawai pindah' }, fields: reason },
+      {
+        name: 'close card',
+        method: 'POST',
+        route: '/cards/:id/close',
+        id: spareCard,
+        owner: 'admin',
+        allowed: ['admin'],
+        base: { reason: 'pegawai pindah' },
+        fields: reason,
+      },
       {
         name: 'settle statement',
         method: 'POST',
@@ -148,7 +186,10 @@ describe('orders and KKP cards: no 500 for hostile input, and a refused request 
             [{ listingId: seller.listingIds[0] }],
             [{ quantity: 1 }],
             [{ listingId: seller.listingIds[0], quantity: 1, unitPriceRupiah: 1 }],
-            [{ listingId: seller.listingIds[0], quantity: 1 }, { listingId: seller.listingIds[0], quantity: 1 }],
+            [
+              { listingId: seller.listingIds[0], quantity: 1 },
+              { listingId: seller.listingIds[0], quantity: 1 },
+            ],
             [{ listingId: randomUUID(), quantity: 1 }],
             [{ listingId: stranger.listingIds[0], quantity: 1 }],
             Array.from({ length: 51 }, () => ({ listingId: randomUUID(), quantity: 1 })),
@@ -160,16 +201,42 @@ describe('orders and KKP cards: no 500 for hostile input, and a refused request 
           shippingRupiah: [...valuesFor('number'), -0.5, 0.5, 50_000_001],
         },
       },
-      { name: 'read order', method: 'GET', route: '/orders/:id', id: authorised, owner: 'buyer', allowed: ['admin', 'auditor', 'buyer', 'the order\'s vendor'], fields: {} },
-      { name: 'accept order', method: 'POST', route: '/orders/:id/accept', id: authorised, owner: 'the order\'s vendor', allowed: ['the order\'s vendor'], base: {}, fields: {} },
-      { name: 'reject order', method: 'POST', route: '/orders/:id/reject', id: authorised, owner: 'the order\'s vendor', allowed: ['the order\'s vendor'], base: { reason: 'stok habis' }, fields: reason },
+      {
+        name: 'read order',
+        method: 'GET',
+        route: '/orders/:id',
+        id: authorised,
+        owner: 'buyer',
+        allowed: ['admin', 'auditor', 'buyer', "the order's vendor"],
+        fields: {},
+      },
+      {
+        name: 'accept order',
+        method: 'POST',
+        route: '/orders/:id/accept',
+        id: authorised,
+        owner: "the order's vendor",
+        allowed: ["the order's vendor"],
+        base: {},
+        fields: {},
+      },
+      {
+        name: 'reject order',
+        method: 'POST',
+        route: '/orders/:id/reject',
+        id: authorised,
+        owner: "the order's vendor",
+        allowed: ["the order's vendor"],
+        base: { reason: 'stok habis' },
+        fields: reason,
+      },
       {
         name: 'ship order',
         method: 'POST',
         route: '/orders/:id/ship',
         id: accepted,
-        owner: 'the order\'s vendor',
-        allowed: ['the order\'s vendor'],
+        owner: "the order's vendor",
+        allowed: ["the order's vendor"],
         base: { note: 'dikirim kurir' },
         fields: { note: text() },
       },
@@ -186,7 +253,16 @@ describe('orders and KKP cards: no 500 for hostile input, and a refused request 
           bastDate: [...valuesFor('date'), wibDate(1), wibDate(400), '9999-12-31', '2000-01-01', wibDate(-3_650)],
         },
       },
-      { name: 'cancel order', method: 'POST', route: '/orders/:id/cancel', id: authorised, owner: 'buyer', allowed: ['buyer', 'admin'], base: { reason: 'acara ditunda' }, fields: reason },
+      {
+        name: 'cancel order',
+        method: 'POST',
+        route: '/orders/:id/cancel',
+        id: authorised,
+        owner: 'buyer',
+        allowed: ['buyer', 'admin'],
+        base: { reason: 'acara ditunda' },
+        fields: reason,
+      },
     ];
     streamRevisions = await revisions();
   });
@@ -226,7 +302,11 @@ describe('orders and KKP cards: no 500 for hostile input, and a refused request 
           const label = `${target.name} ${target.method} ${request.path.slice(0, 80)} as ${role} with ${request.label}`;
           refusals.check(label, response);
           // The owner's key is good: its requests must be refused for what they carry, so they reach validation and the decider.
-          if (role === target.owner && !request.options.headers?.authorization && (response.status === 401 || (response.status === 403 && response.body?.code !== 'OUT_OF_SCOPE'))) {
+          if (
+            role === target.owner &&
+            !request.options.headers?.authorization &&
+            (response.status === 401 || (response.status === 403 && response.body?.code !== 'OUT_OF_SCOPE'))
+          ) {
             refusals.failures.push(`${label}: the owner was refused for its key (${response.status} ${response.body?.code})`);
           }
         }),
@@ -240,93 +320,128 @@ describe('orders and KKP cards: no 500 for hostile input, and a refused request 
 
   const describeValue = (value: unknown): string => (JSON.stringify(value) ?? String(value)).slice(0, 40);
 
-  it('answers every hostile body, as every role, with a 4xx problem+json and writes nothing', async () => {
-    const refusals = await sweep(
-      (target) => [
-        ...wholeBodies(target.base ?? {}).map(({ label, rawBody }) => ({ label: `body ${label}`, path: pathOf(target), options: { rawBody } })),
-        ...Object.entries(target.fields).flatMap(([field, kind]) =>
-          (typeof kind === 'string' ? valuesFor(kind) : kind).map((value) => ({
-            label: `${field}=${describeValue(value)}`,
-            path: pathOf(target),
-            options: { body: { ...target.base, [field]: value } },
+  it(
+    'answers every hostile body, as every role, with a 4xx problem+json and writes nothing',
+    async () => {
+      const refusals = await sweep(
+        (target) => [
+          ...wholeBodies(target.base ?? {}).map(({ label, rawBody }) => ({ label: `body ${label}`, path: pathOf(target), options: { rawBody } })),
+          ...Object.entries(target.fields).flatMap(([field, kind]) =>
+            (typeof kind === 'string' ? valuesFor(kind) : kind).map((value) => ({
+              label: `${field}=${describeValue(value)}`,
+              path: pathOf(target),
+              options: { body: { ...target.base, [field]: value } },
+            })),
+          ),
+        ],
+        (target) => target.method === 'POST',
+      );
+      expect(refusals.failures).toEqual([]);
+      expect(refusals.sent).toBeGreaterThan(5_000);
+      expect(await revisions()).toEqual(streamRevisions);
+    },
+    SWEEP_TIMEOUT_MS,
+  );
+
+  it(
+    'answers hostile path ids, as every role, on every card and order endpoint with a 4xx problem+json and writes nothing',
+    async () => {
+      const badIds = [
+        'not-a-uuid',
+        '0A000000-0000-4000-8000-000000000001',
+        '00000000-0000-0000-0000-00000000000g',
+        '%00',
+        '..%2F..%2Fetc%2Fpasswd',
+        '%E0%A4%A',
+        'a'.repeat(5_000),
+        '%F0%9F%98%80',
+        '__proto__',
+        'constructor',
+        `${randomUUID()}%20`,
+        randomUUID(),
+      ];
+      const refusals = await sweep(
+        (target) =>
+          badIds.map((id) => ({
+            label: `id ${id.slice(0, 40)}`,
+            path: pathOf(target, id),
+            options: target.method === 'POST' ? { body: target.base ?? {} } : {},
           })),
-        ),
-      ],
-      (target) => target.method === 'POST',
-    );
-    expect(refusals.failures).toEqual([]);
-    expect(refusals.sent).toBeGreaterThan(5_000);
-    expect(await revisions()).toEqual(streamRevisions);
-  }, SWEEP_TIMEOUT_MS);
+        (target) => target.id !== '',
+      );
+      expect(refusals.failures).toEqual([]);
+      expect(await revisions()).toEqual(streamRevisions);
+    },
+    SWEEP_TIMEOUT_MS,
+  );
 
-  it('answers hostile path ids, as every role, on every card and order endpoint with a 4xx problem+json and writes nothing', async () => {
-    const badIds = [
-      'not-a-uuid',
-      '0A000000-0000-4000-8000-000000000001',
-      '00000000-0000-0000-0000-00000000000g',
-      '%00',
-      '..%2F..%2Fetc%2Fpasswd',
-      '%E0%A4%A',
-      'a'.repeat(5_000),
-      '%F0%9F%98%80',
-      '__proto__',
-      'constructor',
-      `${randomUUID()}%20`,
-      randomUUID(),
-    ];
-    const refusals = await sweep(
-      (target) => badIds.map((id) => ({ label: `id ${id.slice(0, 40)}`, path: pathOf(target, id), options: target.method === 'POST' ? { body: target.base ?? {} } : {} })),
-      (target) => target.id !== '',
-    );
-    expect(refusals.failures).toEqual([]);
-    expect(await revisions()).toEqual(streamRevisions);
-  }, SWEEP_TIMEOUT_MS);
-
-  it('refuses garbage If-Match, Idempotency-Key, X-Correlation-Id and Authorization headers with the valid body, as every role, and writes nothing', async () => {
-    const garbage: [string, string][] = [
-      ['if-match', 'nonsense'],
-      ['if-match', '"99999999999999999999"'],
-      ['if-match', '"-2"'],
-      ['if-match', '"1.5"'],
-      ['if-match', '"0x1"'],
-      ['if-match', '"1" "2"'],
-      ['if-match', '*, "1"'],
-      ['if-match', '"1",'],
-      ['if-match', '1'],
-      ['if-match', ''],
-      ['if-match', '"\u00e9"'],
-      ['if-match', '"é"'],
-      ['if-match', `"${'9'.repeat(5_000)}"`],
-      // Well-formed but not the current revision of any target; weak tags never match If-Match (RFC 9110 §13.1.1).
-      ['if-match', '"-1"'],
-      ['if-match', '"12345"'],
-      ['if-match', '"12344", "12345"'],
-      ['if-match', 'W/"0"'],
-      ['if-match', 'W/"1"'],
-      ['if-match', 'W/"2", W/"3"'],
-      ['idempotency-key', ''],
-      ['idempotency-key', 'k'.repeat(129)],
-      ['idempotency-key', 'has space'],
-      ['idempotency-key', '../etc/passwd'],
-      ['idempotency-key', 'a,b'],
-      ['idempotency-key', 'ünïcode'],
-      ['idempotency-key', '__proto__{}'],
-      ['x-correlation-id', 'has space'],
-      ['x-correlation-id', 'x'.repeat(129)],
-    ];
-    const badAuthorization = ['Bearer', 'Bearer ', 'Basic YWRtaW46YWRtaW4=', `Bearer bela_${'0'.repeat(16)}_${'A'.repeat(43)}`, 'Bearer bela_x_y', `Bearer ${'x'.repeat(5_000)}`];
-    const refusals = await sweep(
-      (target) => [
-        // "-1" (no stream yet) is the right precondition for a creation.
-        ...garbage.filter(([, value]) => target.id !== '' || value !== '"-1"').map(([header, value]) => ({ label: `${header}: ${value.slice(0, 30)}`, path: pathOf(target), options: { body: target.base ?? {}, headers: { [header]: value } } })),
-        // A key of its own replaces the role's: sent without one.
-        ...badAuthorization.map((value) => ({ label: `authorization: ${value.slice(0, 30)}`, path: pathOf(target), options: { body: target.base ?? {}, headers: { authorization: value } }, roles: ['none'] as Role[] })),
-      ],
-      (target) => target.method === 'POST',
-    );
-    expect(refusals.failures).toEqual([]);
-    expect(await revisions()).toEqual(streamRevisions);
-  }, SWEEP_TIMEOUT_MS);
+  it(
+    'refuses garbage If-Match, Idempotency-Key, X-Correlation-Id and Authorization headers with the valid body, as every role, and writes nothing',
+    async () => {
+      const garbage: [string, string][] = [
+        ['if-match', 'nonsense'],
+        ['if-match', '"99999999999999999999"'],
+        ['if-match', '"-2"'],
+        ['if-match', '"1.5"'],
+        ['if-match', '"0x1"'],
+        ['if-match', '"1" "2"'],
+        ['if-match', '*, "1"'],
+        ['if-match', '"1",'],
+        ['if-match', '1'],
+        ['if-match', ''],
+        ['if-match', '"\u00e9"'],
+        ['if-match', '"é"'],
+        ['if-match', `"${'9'.repeat(5_000)}"`],
+        // Well-formed but not the current revision of any target; weak tags never match If-Match (RFC 9110 §13.1.1).
+        ['if-match', '"-1"'],
+        ['if-match', '"12345"'],
+        ['if-match', '"12344", "12345"'],
+        ['if-match', 'W/"0"'],
+        ['if-match', 'W/"1"'],
+        ['if-match', 'W/"2", W/"3"'],
+        ['idempotency-key', ''],
+        ['idempotency-key', 'k'.repeat(129)],
+        ['idempotency-key', 'has space'],
+        ['idempotency-key', '../etc/passwd'],
+        ['idempotency-key', 'a,b'],
+        ['idempotency-key', 'ünïcode'],
+        ['idempotency-key', '__proto__{}'],
+        ['x-correlation-id', 'has space'],
+        ['x-correlation-id', 'x'.repeat(129)],
+      ];
+      const badAuthorization = [
+        'Bearer',
+        'Bearer ',
+        'Basic YWRtaW46YWRtaW4=',
+        `Bearer bela_${'0'.repeat(16)}_${'A'.repeat(43)}`,
+        'Bearer bela_x_y',
+        `Bearer ${'x'.repeat(5_000)}`,
+      ];
+      const refusals = await sweep(
+        (target) => [
+          // "-1" (no stream yet) is the right precondition for a creation.
+          ...garbage
+            .filter(([, value]) => target.id !== '' || value !== '"-1"')
+            .map(([header, value]) => ({
+              label: `${header}: ${value.slice(0, 30)}`,
+              path: pathOf(target),
+              options: { body: target.base ?? {}, headers: { [header]: value } },
+            })),
+          // A key of its own replaces the role's: sent without one.
+          ...badAuthorization.map((value) => ({
+            label: `authorization: ${value.slice(0, 30)}`,
+            path: pathOf(target),
+            options: { body: target.base ?? {}, headers: { authorization: value } },
+            roles: ['none'] as Role[],
+          })),
+        ],
+        (target) => target.method === 'POST',
+      );
+      expect(refusals.failures).toEqual([]);
+      expect(await revisions()).toEqual(streamRevisions);
+    },
+    SWEEP_TIMEOUT_MS,
+  );
 
   it('refuses the valid request from every role that may not make it, and writes nothing', async () => {
     const refusals = new RefusalCheck();

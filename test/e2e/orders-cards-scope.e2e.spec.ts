@@ -66,7 +66,10 @@ describe('scope: buyers, vendors and the public see and act only on what is thei
     expect(issued.status).toBe(201);
     cardId = issued.body.cardId;
     await issueCard(app, admin, 5_000_000, OTHER_OPD);
-    const placed = await call('POST', '/orders', { token: buyer, body: { ...orderBody(seller, cardId, [{ listingIndex: 0, quantity: 3 }]), officialName: OFFICIAL_NAME } });
+    const placed = await call('POST', '/orders', {
+      token: buyer,
+      body: { ...orderBody(seller, cardId, [{ listingIndex: 0, quantity: 3 }]), officialName: OFFICIAL_NAME },
+    });
     expect(placed.status).toBe(201);
     orderId = placed.body.orderId;
     await pollUntil(app, admin, `/orders/${orderId}`, (order) => order.status === 'authorised');
@@ -74,7 +77,15 @@ describe('scope: buyers, vendors and the public see and act only on what is thei
     // A sole proprietor: its 16-digit NPWP is the owner's NIK, its contact the owner's own.
     const personal = await call('POST', '/vendors', {
       token: admin,
-      body: { nib: uniqueNib(), npwp: PERSONAL_NPWP, name: 'Warung Bu Wati', legalForm: 'perorangan', capitalRupiah: 50_000_000, kabupatenKotaCode: '3673', contact: { email: VENDOR_EMAIL, phone: VENDOR_PHONE } },
+      body: {
+        nib: uniqueNib(),
+        npwp: PERSONAL_NPWP,
+        name: 'Warung Bu Wati',
+        legalForm: 'perorangan',
+        capitalRupiah: 50_000_000,
+        kabupatenKotaCode: '3673',
+        contact: { email: VENDOR_EMAIL, phone: VENDOR_PHONE },
+      },
     });
     expect(personal.status).toBe(201);
     personalVendorId = personal.body.vendorId;
@@ -94,41 +105,83 @@ describe('scope: buyers, vendors and the public see and act only on what is thei
   describe('a buyer of another OPD', () => {
     // Answered as missing (404), not 403: a refusal would tell a stranger the card or order exists.
     it('cannot read the card or the order: 404 exactly as for a missing one, naming neither their OPD nor their holder', async () => {
-      for (const [path, id, code] of [[`/cards/${cardId}`, cardId, 'CARD_NOT_FOUND'], [`/orders/${orderId}`, orderId, 'ORDER_NOT_FOUND']] as const) {
+      for (const [path, id, code] of [
+        [`/cards/${cardId}`, cardId, 'CARD_NOT_FOUND'],
+        [`/orders/${orderId}`, orderId, 'ORDER_NOT_FOUND'],
+      ] as const) {
         const response = await sameAsMissing('GET', path, { token: otherBuyer }, id, code);
         expectNoLeak(response, OPD, 'Dinas Kesehatan', seller.vendorId);
       }
     });
 
-    it('cannot receive or cancel the order, with or without If-Match (404 as a missing order, never 412 with the order\'s revision)', async () => {
+    it("cannot receive or cancel the order, with or without If-Match (404 as a missing order, never 412 with the order's revision)", async () => {
       const today = new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10);
-      for (const headers of [{}, { 'if-match': '"0"' }, { 'if-match': '"1"' }, { 'if-match': '"-1"' }, { 'idempotency-key': 'coba-coba-1' }] as Record<string, string>[]) {
-        const cancel = await sameAsMissing('POST', `/orders/${orderId}/cancel`, { token: otherBuyer, body: { reason: 'iseng' }, headers }, orderId, 'ORDER_NOT_FOUND');
+      for (const headers of [{}, { 'if-match': '"0"' }, { 'if-match': '"1"' }, { 'if-match': '"-1"' }, { 'idempotency-key': 'coba-coba-1' }] as Record<
+        string,
+        string
+      >[]) {
+        const cancel = await sameAsMissing(
+          'POST',
+          `/orders/${orderId}/cancel`,
+          { token: otherBuyer, body: { reason: 'iseng' }, headers },
+          orderId,
+          'ORDER_NOT_FOUND',
+        );
         expectNoLeak(cancel, OPD, '"currentRevision"');
         // A key names one request: the receive attempt gets its own.
         const receiveHeaders = headers['idempotency-key'] ? { 'idempotency-key': `${headers['idempotency-key']}-receive` } : headers;
-        const receive = await sameAsMissing('POST', `/orders/${orderId}/receive`, { token: otherBuyer, body: { bastNumber: 'BAST/PALSU/1', bastDate: today }, headers: receiveHeaders }, orderId, 'ORDER_NOT_FOUND');
+        const receive = await sameAsMissing(
+          'POST',
+          `/orders/${orderId}/receive`,
+          { token: otherBuyer, body: { bastNumber: 'BAST/PALSU/1', bastDate: today }, headers: receiveHeaders },
+          orderId,
+          'ORDER_NOT_FOUND',
+        );
         expectNoLeak(receive, OPD, '"currentRevision"');
       }
     });
 
     it('cannot place an order for the other OPD, nor pay with its card (404 as a missing card)', async () => {
-      await refused('POST', '/orders', { token: otherBuyer, body: { ...orderBody(seller, cardId, [{ listingIndex: 0, quantity: 1 }]), opdCode: OPD } }, 403, 'OUT_OF_SCOPE');
-      const response = await refused('POST', '/orders', { token: otherBuyer, body: orderBody(seller, cardId, [{ listingIndex: 0, quantity: 1 }]), headers: { 'idempotency-key': 'scope-other-card' } }, 404, 'CARD_NOT_FOUND');
-      const missing = await refused('POST', '/orders', { token: otherBuyer, body: orderBody(seller, MISSING_ID, [{ listingIndex: 0, quantity: 1 }]), headers: { 'idempotency-key': 'scope-missing-card' } }, 404, 'CARD_NOT_FOUND');
+      await refused(
+        'POST',
+        '/orders',
+        { token: otherBuyer, body: { ...orderBody(seller, cardId, [{ listingIndex: 0, quantity: 1 }]), opdCode: OPD } },
+        403,
+        'OUT_OF_SCOPE',
+      );
+      const response = await refused(
+        'POST',
+        '/orders',
+        { token: otherBuyer, body: orderBody(seller, cardId, [{ listingIndex: 0, quantity: 1 }]), headers: { 'idempotency-key': 'scope-other-card' } },
+        404,
+        'CARD_NOT_FOUND',
+      );
+      const missing = await refused(
+        'POST',
+        '/orders',
+        { token: otherBuyer, body: orderBody(seller, MISSING_ID, [{ listingIndex: 0, quantity: 1 }]), headers: { 'idempotency-key': 'scope-missing-card' } },
+        404,
+        'CARD_NOT_FOUND',
+      );
       expect(JSON.parse(JSON.stringify(response.body).replaceAll(cardId, MISSING_ID))).toEqual(missing.body);
       expectNoLeak(response, OPD);
     });
 
     it('cannot touch cards at all (admin only)', async () => {
-      for (const [action, body] of [['limit', { limitRupiah: 1 }], ['suspend', { reason: 'x' }], ['reinstate', undefined], ['close', { reason: 'x' }], ['statements', { statementReference: 'X', amountRupiah: 1 }]] as const) {
+      for (const [action, body] of [
+        ['limit', { limitRupiah: 1 }],
+        ['suspend', { reason: 'x' }],
+        ['reinstate', undefined],
+        ['close', { reason: 'x' }],
+        ['statements', { statementReference: 'X', amountRupiah: 1 }],
+      ] as const) {
         await refused('POST', `/cards/${cardId}/${action}`, { token: otherBuyer, ...(body ? { body } : {}) }, 403, 'ROLE_NOT_ALLOWED');
         await refused('POST', `/cards/${cardId}/${action}`, { token: buyer, ...(body ? { body } : {}) }, 403, 'ROLE_NOT_ALLOWED');
       }
     });
   });
 
-  describe('a vendor that is not the order\'s', () => {
+  describe("a vendor that is not the order's", () => {
     it('cannot read the order (404 as a missing one), nor any card (vendors never read cards: 403)', async () => {
       expectNoLeak(await sameAsMissing('GET', `/orders/${orderId}`, { token: stranger.vendorToken }, orderId, 'ORDER_NOT_FOUND'), seller.vendorId, cardId);
       await refused('GET', `/cards/${cardId}`, { token: stranger.vendorToken }, 403, 'ROLE_NOT_ALLOWED');
@@ -137,16 +190,32 @@ describe('scope: buyers, vendors and the public see and act only on what is thei
 
     it('cannot accept, reject or ship it, with or without If-Match (404 as a missing order, never 412), nor receive or cancel it', async () => {
       for (const headers of [{}, { 'if-match': '"0"' }, { 'if-match': '"1"' }] as Record<string, string>[]) {
-        for (const [action, body] of [['accept', undefined], ['reject', { reason: 'saingan' }], ['ship', {}]] as const) {
-          const response = await sameAsMissing('POST', `/orders/${orderId}/${action}`, { token: stranger.vendorToken, headers, ...(body ? { body } : {}) }, orderId, 'ORDER_NOT_FOUND');
+        for (const [action, body] of [
+          ['accept', undefined],
+          ['reject', { reason: 'saingan' }],
+          ['ship', {}],
+        ] as const) {
+          const response = await sameAsMissing(
+            'POST',
+            `/orders/${orderId}/${action}`,
+            { token: stranger.vendorToken, headers, ...(body ? { body } : {}) },
+            orderId,
+            'ORDER_NOT_FOUND',
+          );
           expectNoLeak(response, seller.vendorId, '"currentRevision"');
         }
       }
       await refused('POST', `/orders/${orderId}/cancel`, { token: stranger.vendorToken, body: { reason: 'x' } }, 403, 'ROLE_NOT_ALLOWED');
-      await refused('POST', '/orders', { token: stranger.vendorToken, body: orderBody(seller, cardId, [{ listingIndex: 0, quantity: 1 }]) }, 403, 'ROLE_NOT_ALLOWED');
+      await refused(
+        'POST',
+        '/orders',
+        { token: stranger.vendorToken, body: orderBody(seller, cardId, [{ listingIndex: 0, quantity: 1 }]) },
+        403,
+        'ROLE_NOT_ALLOWED',
+      );
     });
 
-    it('while the order\'s own vendor, buyer, admin and auditor read it', async () => {
+    it("while the order's own vendor, buyer, admin and auditor read it", async () => {
       for (const token of [seller.vendorToken, buyer, admin, app.issueKey('auditor')]) {
         expect((await call('GET', `/orders/${orderId}`, { token })).status).toBe(200);
       }
@@ -161,11 +230,13 @@ describe('scope: buyers, vendors and the public see and act only on what is thei
       await refused('GET', `/orders/${orderId}`, {}, 401, 'UNAUTHENTICATED');
       await refused('POST', '/cards', { body: {} }, 401, 'UNAUTHENTICATED');
       await refused('POST', '/orders', { body: {} }, 401, 'UNAUTHENTICATED');
-      for (const action of ['accept', 'reject', 'ship', 'receive', 'cancel']) await refused('POST', `/orders/${orderId}/${action}`, { body: {} }, 401, 'UNAUTHENTICATED');
-      for (const action of ['limit', 'suspend', 'reinstate', 'close', 'statements']) await refused('POST', `/cards/${cardId}/${action}`, { body: {} }, 401, 'UNAUTHENTICATED');
+      for (const action of ['accept', 'reject', 'ship', 'receive', 'cancel'])
+        await refused('POST', `/orders/${orderId}/${action}`, { body: {} }, 401, 'UNAUTHENTICATED');
+      for (const action of ['limit', 'suspend', 'reinstate', 'close', 'statements'])
+        await refused('POST', `/cards/${cardId}/${action}`, { body: {} }, 401, 'UNAUTHENTICATED');
     });
 
-    it('gets no cardholder name, no official\'s name, no full personal NPWP and no personal contact from any public endpoint', async () => {
+    it("gets no cardholder name, no official's name, no full personal NPWP and no personal contact from any public endpoint", async () => {
       const vendor = await call('GET', `/vendors/${personalVendorId}`);
       expect(vendor.status).toBe(200);
       expect(vendor.body).toMatchObject({ npwp: '************0002', name: 'Warung Bu Wati' });

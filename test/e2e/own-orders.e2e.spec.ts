@@ -19,7 +19,11 @@ describe('GET /orders: vendors and buyers list their own orders, admins and audi
   const list = (path: string, token?: string) => app.request('GET', path, token ? { token } : {});
 
   async function place(buyer: string, opdCode: string, cardId: string, vendor: SellingVendor): Promise<void> {
-    const response = await app.request('POST', '/orders', { token: buyer, headers: { 'idempotency-key': randomUUID() }, body: orderBody(vendor, cardId, [{ listingIndex: 0, quantity: 1 }]) });
+    const response = await app.request('POST', '/orders', {
+      token: buyer,
+      headers: { 'idempotency-key': randomUUID() },
+      body: orderBody(vendor, cardId, [{ listingIndex: 0, quantity: 1 }]),
+    });
     expect(response.status).toBe(201);
     placed.set(response.body.orderId, [opdCode, vendor.vendorId]);
   }
@@ -39,7 +43,10 @@ describe('GET /orders: vendors and buyers list their own orders, admins and audi
   }
 
   const expected = (keep: (opdCode: string, vendorId: string) => boolean): string[] =>
-    [...placed].filter(([, [opdCode, vendorId]]) => keep(opdCode, vendorId)).map(([orderId]) => orderId).sort();
+    [...placed]
+      .filter(([, [opdCode, vendorId]]) => keep(opdCode, vendorId))
+      .map(([orderId]) => orderId)
+      .sort();
 
   beforeAll(async () => {
     app = await TestApp.start();
@@ -61,7 +68,7 @@ describe('GET /orders: vendors and buyers list their own orders, admins and audi
     await app.close();
   });
 
-  it('a vendor sees only its own orders, a buyer only its OPD\'s, page by page', async () => {
+  it("a vendor sees only its own orders, a buyer only its OPD's, page by page", async () => {
     expect(await listedIds(vendorA.vendorToken)).toEqual(expected((_opd, vendorId) => vendorId === vendorA.vendorId));
     expect(await listedIds(vendorB.vendorToken)).toEqual(expected((_opd, vendorId) => vendorId === vendorB.vendorId));
     expect(await listedIds(buyerX)).toEqual(expected((opdCode) => opdCode === OPD));
@@ -74,14 +81,19 @@ describe('GET /orders: vendors and buyers list their own orders, admins and audi
     for (const token of [admin, auditor]) expect(await listedIds(token)).toEqual(expected(() => true));
   });
 
-  it('filters narrow within the key\'s own orders', async () => {
-    expect(await listedIds(vendorA.vendorToken, `&opdCode=${OTHER_OPD}`)).toEqual(expected((opdCode, vendorId) => opdCode === OTHER_OPD && vendorId === vendorA.vendorId));
+  it("filters narrow within the key's own orders", async () => {
+    expect(await listedIds(vendorA.vendorToken, `&opdCode=${OTHER_OPD}`)).toEqual(
+      expected((opdCode, vendorId) => opdCode === OTHER_OPD && vendorId === vendorA.vendorId),
+    );
     expect(await listedIds(buyerX, `&vendorId=${vendorB.vendorId}`)).toEqual(expected((opdCode, vendorId) => opdCode === OPD && vendorId === vendorB.vendorId));
     expect(await listedIds(vendorA.vendorToken, `&vendorId=${vendorA.vendorId}`)).toEqual(expected((_opd, vendorId) => vendorId === vendorA.vendorId));
   });
 
-  it('asking for another vendor\'s or OPD\'s orders is 403 OUT_OF_SCOPE; no key is 401; bad filters 400', async () => {
-    for (const [path, token] of [[`/orders?vendorId=${vendorB.vendorId}`, vendorA.vendorToken], [`/orders?opdCode=${OTHER_OPD}`, buyerX]] as const) {
+  it("asking for another vendor's or OPD's orders is 403 OUT_OF_SCOPE; no key is 401; bad filters 400", async () => {
+    for (const [path, token] of [
+      [`/orders?vendorId=${vendorB.vendorId}`, vendorA.vendorToken],
+      [`/orders?opdCode=${OTHER_OPD}`, buyerX],
+    ] as const) {
       const response = await list(path, token);
       expect({ status: response.status, code: response.body.code }).toEqual({ status: 403, code: 'OUT_OF_SCOPE' });
     }

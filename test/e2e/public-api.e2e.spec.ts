@@ -122,7 +122,18 @@ describe('public API: figures, transactions, vendors, catalog, caching and rate 
     const top = vendors[0];
     expect(vendors.map((vendor) => vendor.salesRupiah)).toEqual([...vendors.map((vendor) => vendor.salesRupiah)].sort((a, b) => b - a));
     const profile = await ok(`/public/vendors/${top.vendorId}`);
-    expect(Object.keys(profile.vendor).sort()).toEqual(['isLocal', 'kabupatenKotaCode', 'kabupatenKotaName', 'legalForm', 'name', 'registeredAt', 'scale', 'status', 'vendorId', 'verifiedAt']);
+    expect(Object.keys(profile.vendor).sort()).toEqual([
+      'isLocal',
+      'kabupatenKotaCode',
+      'kabupatenKotaName',
+      'legalForm',
+      'name',
+      'registeredAt',
+      'scale',
+      'status',
+      'vendorId',
+      'verifiedAt',
+    ]);
     const spending = await ok(`/public/spending?by=vendor&vendorId=${top.vendorId}`);
     expect(profile.sales.totals.amountRupiah).toBe(spending.totals.amountRupiah);
     expect(profile.sales.totals.amountRupiah).toBe(top.salesRupiah);
@@ -218,7 +229,10 @@ describe('public API: figures, transactions, vendors, catalog, caching and rate 
   });
 
   it('rate limit per address: past the limit a 429 problem with Retry-After; other paths are not counted', async () => {
-    const limited = await TestApp.start({ dataDir: mkdtempSync(join(tmpdir(), 'bela-public-limit-')), env: { PUBLIC_RATE_LIMIT_MAX: '3', PUBLIC_RATE_LIMIT_WINDOW_MS: '60000' } });
+    const limited = await TestApp.start({
+      dataDir: mkdtempSync(join(tmpdir(), 'bela-public-limit-')),
+      env: { PUBLIC_RATE_LIMIT_MAX: '3', PUBLIC_RATE_LIMIT_WINDOW_MS: '60000' },
+    });
     try {
       for (let request = 0; request < 3; request += 1) expect((await limited.request('GET', '/public/summary')).status).toBe(200);
       const refused = await limited.request('GET', '/public/catalog');

@@ -18,7 +18,15 @@ describe('a whole purchase over HTTP (e2e)', () => {
 
     const placed = await app.request('POST', '/orders', {
       token: buyer,
-      body: orderBody(vendor, cardId, [{ listingIndex: 0, quantity: 100 }, { listingIndex: 1, quantity: 50 }], 150_000),
+      body: orderBody(
+        vendor,
+        cardId,
+        [
+          { listingIndex: 0, quantity: 100 },
+          { listingIndex: 1, quantity: 50 },
+        ],
+        150_000,
+      ),
       headers: { 'idempotency-key': 'rapat-koordinasi-001' },
     });
     expect(placed.status).toBe(201);
@@ -44,7 +52,10 @@ describe('a whole purchase over HTTP (e2e)', () => {
     const capturedCard = await app.request('GET', `/cards/${cardId}`, { token: buyer });
     expect(capturedCard.body).toMatchObject({ heldRupiah: 0, capturedUnsettledRupiah: 4_250_000, availableRupiah: 5_750_000 });
 
-    const settled = await app.request('POST', `/cards/${cardId}/statements`, { token: admin, body: { statementReference: 'BNI-KKP/2026-11/DINKES', amountRupiah: 4_250_000 } });
+    const settled = await app.request('POST', `/cards/${cardId}/statements`, {
+      token: admin,
+      body: { statementReference: 'BNI-KKP/2026-11/DINKES', amountRupiah: 4_250_000 },
+    });
     expect(settled.status).toBe(200);
     expect(settled.body.events.map((e: { type: string }) => e.type)).toEqual(['StatementSettled']);
     const finalCard = await app.request('GET', `/cards/${cardId}`, { token: admin });
@@ -61,7 +72,15 @@ describe('a whole purchase over HTTP (e2e)', () => {
     // A retried placement writes nothing new.
     const retry = await app.request('POST', '/orders', {
       token: buyer,
-      body: orderBody(vendor, cardId, [{ listingIndex: 0, quantity: 100 }, { listingIndex: 1, quantity: 50 }], 150_000),
+      body: orderBody(
+        vendor,
+        cardId,
+        [
+          { listingIndex: 0, quantity: 100 },
+          { listingIndex: 1, quantity: 50 },
+        ],
+        150_000,
+      ),
       headers: { 'idempotency-key': 'rapat-koordinasi-001' },
     });
     expect(retry.body).toMatchObject({ orderId, replayed: true });
@@ -85,7 +104,7 @@ describe('a whole purchase over HTTP (e2e)', () => {
     expect(await app.eventCount()).toBe(before);
   });
 
-  it('refuses an order over maxOrderTotal (422 with rule and policy revision) and another OPD\'s card; scopes buyers and vendors', async () => {
+  it("refuses an order over maxOrderTotal (422 with rule and policy revision) and another OPD's card; scopes buyers and vendors", async () => {
     const admin = app.issueKey('admin');
     const buyer = await buyerKey(app, admin);
     const vendor = await sellingVendor(app, admin, [1_000_000]);
@@ -100,7 +119,10 @@ describe('a whole purchase over HTTP (e2e)', () => {
     // Another OPD's card is not the buyer's to see: answered as a missing card.
     expect(otherOpd.status).toBe(404);
     expect(otherOpd.body.code).toBe('CARD_NOT_FOUND');
-    const foreignOpd = await app.request('POST', '/orders', { token: buyer, body: { ...orderBody(vendor, cardId, [{ listingIndex: 0, quantity: 1 }]), opdCode: OTHER_OPD } });
+    const foreignOpd = await app.request('POST', '/orders', {
+      token: buyer,
+      body: { ...orderBody(vendor, cardId, [{ listingIndex: 0, quantity: 1 }]), opdCode: OTHER_OPD },
+    });
     expect(foreignOpd.status).toBe(403);
     const asVendor = await app.request('POST', '/orders', { token: vendor.vendorToken, body: orderBody(vendor, cardId, [{ listingIndex: 0, quantity: 1 }]) });
     expect(asVendor.status).toBe(403);

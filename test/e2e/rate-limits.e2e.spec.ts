@@ -10,7 +10,9 @@ describe('rate limits per API key and per address on authenticated routes (e2e)'
   let app: TestApp;
 
   beforeAll(async () => {
-    app = await TestApp.start({ env: { API_RATE_LIMIT_PER_KEY_MAX: String(PER_KEY_MAX), API_RATE_LIMIT_PER_ADDRESS_MAX: String(PER_ADDRESS_MAX), API_RATE_LIMIT_WINDOW_MS: '60000' } });
+    app = await TestApp.start({
+      env: { API_RATE_LIMIT_PER_KEY_MAX: String(PER_KEY_MAX), API_RATE_LIMIT_PER_ADDRESS_MAX: String(PER_ADDRESS_MAX), API_RATE_LIMIT_WINDOW_MS: '60000' },
+    });
   });
   afterAll(async () => {
     await app.close();
@@ -21,11 +23,14 @@ describe('rate limits per API key and per address on authenticated routes (e2e)'
   const fromOtherAddress = (token: string): Promise<{ status: number; body: any }> =>
     new Promise((resolve, reject) => {
       const { hostname, port } = new URL(app.baseUrl);
-      const request = httpRequest({ host: hostname, port, path: '/admin/projections', localAddress: '127.0.0.2', headers: { authorization: `Bearer ${token}` }, timeout: 30_000 }, (response) => {
-        let text = '';
-        response.on('data', (chunk: Buffer) => (text += chunk.toString()));
-        response.on('end', () => resolve({ status: response.statusCode!, body: JSON.parse(text) }));
-      });
+      const request = httpRequest(
+        { host: hostname, port, path: '/admin/projections', localAddress: '127.0.0.2', headers: { authorization: `Bearer ${token}` }, timeout: 30_000 },
+        (response) => {
+          let text = '';
+          response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+          response.on('end', () => resolve({ status: response.statusCode!, body: JSON.parse(text) }));
+        },
+      );
       request.on('error', reject).end();
     });
 
@@ -36,7 +41,10 @@ describe('rate limits per API key and per address on authenticated routes (e2e)'
     const first = await app.request('GET', '/admin/projections', { token: keyA });
     expect(first.status).toBe(200);
     // The tighter of the two limits is reported: the key's.
-    expect({ limit: first.headers.get('x-ratelimit-limit'), remaining: first.headers.get('x-ratelimit-remaining') }).toEqual({ limit: String(PER_KEY_MAX), remaining: String(PER_KEY_MAX - 1) });
+    expect({ limit: first.headers.get('x-ratelimit-limit'), remaining: first.headers.get('x-ratelimit-remaining') }).toEqual({
+      limit: String(PER_KEY_MAX),
+      remaining: String(PER_KEY_MAX - 1),
+    });
     for (let sent = 1; sent < PER_KEY_MAX; sent += 1) expect((await app.request('GET', '/admin/projections', { token: keyA })).status).toBe(200);
 
     const throttled = await app.request('GET', '/admin/projections', { token: keyA });

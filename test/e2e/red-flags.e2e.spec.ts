@@ -37,7 +37,8 @@ describe('red flags over HTTP: a split purchase flagged by default, refused unde
     const second = await place('split-b');
     expect([first.status, second.status]).toEqual([201, 201]);
     // Both are authorised on the card (the process manager); wait, so event counts below see only this test's writes.
-    for (const order of [first, second]) expect((await pollUntil(app, buyer, `/orders/${order.body.orderId}`, (body) => body.status !== 'placed')).status).toBe('authorised');
+    for (const order of [first, second])
+      expect((await pollUntil(app, buyer, `/orders/${order.body.orderId}`, (body) => body.status !== 'placed')).status).toBe('authorised');
 
     const flags = await app.request('GET', `/admin/red-flags?rule=split-purchase&waitForPosition=${second.body.position}`, { token: auditor });
     expect(flags.status).toBe(200);
@@ -57,11 +58,20 @@ describe('red flags over HTTP: a split purchase flagged by default, refused unde
     const flagId: string = flags.body.items[0].flagId;
     expect(flags.body.items[0].events.map((event: { type: string }) => event.type)).toEqual(['OrderPlaced', 'OrderPlaced']);
     const byRule = await app.request('GET', `/admin/red-flags?vendorId=${vendor.vendorId}&limit=50`, { token: admin });
-    expect(byRule.body.items.map((item: { rule: string }) => item.rule).sort()).toEqual(['duplicate-payment', 'near-cap', 'near-cap', 'new-vendor-large-order', 'new-vendor-large-order', 'split-purchase']);
+    expect(byRule.body.items.map((item: { rule: string }) => item.rule).sort()).toEqual([
+      'duplicate-payment',
+      'near-cap',
+      'near-cap',
+      'new-vendor-large-order',
+      'new-vendor-large-order',
+      'split-purchase',
+    ]);
 
     // Reviews: 403 for a buyer, 404 for an unknown flag, 400 without a reason, then a dismissal.
     const reviewPath = `/admin/red-flags/${flagId}/review`;
-    expect((await app.request('POST', reviewPath, { token: buyer, body: { status: 'dismissed', reason: REASON }, headers: { 'idempotency-key': 'r0' } })).status).toBe(403);
+    expect(
+      (await app.request('POST', reviewPath, { token: buyer, body: { status: 'dismissed', reason: REASON }, headers: { 'idempotency-key': 'r0' } })).status,
+    ).toBe(403);
     const unknown = await app.request('POST', '/admin/red-flags/99999999-9999-5999-8999-999999999999/review', {
       token: auditor,
       body: { status: 'dismissed', reason: REASON },
@@ -69,13 +79,23 @@ describe('red flags over HTTP: a split purchase flagged by default, refused unde
     });
     expect([unknown.status, unknown.body.code]).toEqual([404, 'RED_FLAG_NOT_FOUND']);
     expect((await app.request('POST', reviewPath, { token: auditor, body: { status: 'dismissed' }, headers: { 'idempotency-key': 'r2' } })).status).toBe(400);
-    expect((await app.request('POST', reviewPath, { token: auditor, body: { status: 'dismissed', reason: '  ' }, headers: { 'idempotency-key': 'r3' } })).status).toBe(400);
+    expect(
+      (await app.request('POST', reviewPath, { token: auditor, body: { status: 'dismissed', reason: '  ' }, headers: { 'idempotency-key': 'r3' } })).status,
+    ).toBe(400);
     const eventsBefore = await app.eventCount();
-    const dismissed = await app.request('POST', reviewPath, { token: auditor, body: { status: 'dismissed', reason: REASON }, headers: { 'idempotency-key': 'r4', 'if-match': '"-1"' } });
+    const dismissed = await app.request('POST', reviewPath, {
+      token: auditor,
+      body: { status: 'dismissed', reason: REASON },
+      headers: { 'idempotency-key': 'r4', 'if-match': '"-1"' },
+    });
     expect(dismissed.status).toBe(201);
     expect(dismissed.body.events).toEqual([expect.objectContaining({ type: 'RedFlagReviewed' })]);
     expect(await app.eventCount()).toBe(eventsBefore + 1);
-    const stale = await app.request('POST', reviewPath, { token: admin, body: { status: 'confirmed', reason: 'dipecah' }, headers: { 'idempotency-key': 'r5', 'if-match': '"-1"' } });
+    const stale = await app.request('POST', reviewPath, {
+      token: admin,
+      body: { status: 'confirmed', reason: 'dipecah' },
+      headers: { 'idempotency-key': 'r5', 'if-match': '"-1"' },
+    });
     expect([stale.status, stale.body.code]).toEqual([412, 'REVISION_MISMATCH']);
 
     const reviewed = await app.request('GET', `/admin/red-flags/${flagId}?waitForPosition=${dismissed.body.position}`, { token: admin });
@@ -149,8 +169,14 @@ describe('red flags over HTTP: a split purchase flagged by default, refused unde
   it('answers hostile reviews and queries with a 4xx problem+json and writes nothing', async () => {
     const vendor = await sellingVendor(app, admin, [1 * JUTA]);
     const cardId = await issueCard(app, admin, 100 * JUTA);
-    const placed = await app.request('POST', '/orders', { token: buyer, body: orderBody(vendor, cardId, [{ listingIndex: 0, quantity: 49 }]), headers: { 'idempotency-key': 'hostile-near-cap' } });
-    const flags = await app.request('GET', `/admin/red-flags?rule=near-cap&vendorId=${vendor.vendorId}&waitForPosition=${placed.body.position}`, { token: admin });
+    const placed = await app.request('POST', '/orders', {
+      token: buyer,
+      body: orderBody(vendor, cardId, [{ listingIndex: 0, quantity: 49 }]),
+      headers: { 'idempotency-key': 'hostile-near-cap' },
+    });
+    const flags = await app.request('GET', `/admin/red-flags?rule=near-cap&vendorId=${vendor.vendorId}&waitForPosition=${placed.body.position}`, {
+      token: admin,
+    });
     const flagId: string = flags.body.items[0].flagId;
     // The card authorisation follows the placement: wait for it, so that nothing else writes during the sweep.
     await pollUntil(app, buyer, `/orders/${placed.body.orderId}`, (order) => order.status !== 'placed');
@@ -161,13 +187,32 @@ describe('red flags over HTTP: a split purchase flagged by default, refused unde
     const tasks: (() => Promise<void>)[] = [];
     // 600 emoji are a valid reason (up to 1,000 characters): not hostile here.
     const validReason = '😀'.repeat(600);
-    for (const [field, kind] of [['status', 'code'], ['reason', 'text']] as const) {
-      for (const [n, value] of valuesFor(kind).filter((candidate) => candidate !== validReason).entries()) {
+    for (const [field, kind] of [
+      ['status', 'code'],
+      ['reason', 'text'],
+    ] as const) {
+      for (const [n, value] of valuesFor(kind)
+        .filter((candidate) => candidate !== validReason)
+        .entries()) {
         tasks.push(async () => check.check(`${field} #${n}`, await app.request('POST', path, { token: auditor, body: { ...base, [field]: value } })));
       }
     }
-    for (const { label, rawBody } of wholeBodies(base)) tasks.push(async () => check.check(label, await app.request('POST', path, { token: auditor, rawBody })));
-    for (const query of ['rule=bribery', 'status=closed', 'from=yesterday', 'from=2025-W05', 'to=2025-02-30', 'limit=0', 'limit=100000', 'cursor=%00', 'sort=reason', 'vendorId=1', 'opdCode=%3Cscript%3E', 'asOf=2025-01-01']) {
+    for (const { label, rawBody } of wholeBodies(base))
+      tasks.push(async () => check.check(label, await app.request('POST', path, { token: auditor, rawBody })));
+    for (const query of [
+      'rule=bribery',
+      'status=closed',
+      'from=yesterday',
+      'from=2025-W05',
+      'to=2025-02-30',
+      'limit=0',
+      'limit=100000',
+      'cursor=%00',
+      'sort=reason',
+      'vendorId=1',
+      'opdCode=%3Cscript%3E',
+      'asOf=2025-01-01',
+    ]) {
       tasks.push(async () => check.check(`public ${query}`, await app.request('GET', `/public/red-flags?${query}`)));
       tasks.push(async () => check.check(`admin ${query}`, await app.request('GET', `/admin/red-flags?${query}`, { token: admin })));
     }

@@ -160,7 +160,10 @@ describe('role matrix: every route x none, admin, auditor, vendor A and B, buyer
     tokens.set('buyer of OPD X', await buyerKey(app, admin, OPD));
     tokens.set('buyer of OPD Y', await buyerKey(app, admin, OTHER_OPD));
     const cardId = await issueCard(app, admin, 10_000_000, OPD);
-    const placed = await app.request('POST', '/orders', { token: tokens.get('buyer of OPD X')!, body: orderBody(vendorA, cardId, [{ listingIndex: 0, quantity: 2 }]) });
+    const placed = await app.request('POST', '/orders', {
+      token: tokens.get('buyer of OPD X')!,
+      body: orderBody(vendorA, cardId, [{ listingIndex: 0, quantity: 2 }]),
+    });
     expect(placed.status).toBe(201);
     const orderId: string = placed.body.orderId;
     await pollUntil(app, admin, `/orders/${orderId}`, (order) => order.status === 'authorised');
@@ -190,7 +193,8 @@ describe('role matrix: every route x none, admin, auditor, vendor A and B, buyer
     await app.close();
   });
 
-  const fill = (template: string, values: ReadonlyMap<string, string>): string => template.replace(/\{(\w+)\}/g, (_all, name: string) => values.get(name) ?? `{${name}}`);
+  const fill = (template: string, values: ReadonlyMap<string, string>): string =>
+    template.replace(/\{(\w+)\}/g, (_all, name: string) => values.get(name) ?? `{${name}}`);
 
   /** Status and problem code only: some answers are NDJSON, CSV or binary tiles, not one JSON value. */
   async function send(method: string, path: string, principal: Principal, values: ReadonlyMap<string, string>): Promise<Answer> {
@@ -199,7 +203,12 @@ describe('role matrix: every route x none, admin, auditor, vendor A and B, buyer
     const token = tokens.get(principal);
     const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
     if (method !== 'GET') Object.assign(headers, { 'content-type': 'application/json', 'idempotency-key': randomUUID() });
-    const response = await fetch(`${app.baseUrl}${url}`, { method, headers, ...(method === 'GET' ? {} : { body: '{}' }), signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+    const response = await fetch(`${app.baseUrl}${url}`, {
+      method,
+      headers,
+      ...(method === 'GET' ? {} : { body: '{}' }),
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    });
     const text = await response.text();
     const problem = (response.headers.get('content-type') ?? '').startsWith('application/problem+json') ? (JSON.parse(text) as { code?: string }) : undefined;
     return { status: response.status, code: problem?.code };
@@ -225,7 +234,15 @@ describe('role matrix: every route x none, admin, auditor, vendor A and B, buyer
         };
         const role = ROLE_OF[principal];
         const kind =
-          allowed === 'public' ? 'public' : role === undefined ? 'unauthenticated' : !allowed.includes(role) ? 'roleNotAllowed' : scoped && STRANGERS.includes(principal) ? 'outOfScope' : 'allowed';
+          allowed === 'public'
+            ? 'public'
+            : role === undefined
+              ? 'unauthenticated'
+              : !allowed.includes(role)
+                ? 'roleNotAllowed'
+                : scoped && STRANGERS.includes(principal)
+                  ? 'outOfScope'
+                  : 'allowed';
         tally[kind] += 1;
         if (seen.status >= 500) fail('no 5xx');
         else if (allowed === 'public') {

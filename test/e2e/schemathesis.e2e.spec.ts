@@ -127,17 +127,27 @@ describe('schemathesis (e2e)', () => {
       mkdirSync(REPORT_ROOT, { recursive: true });
       const reportDir = mkdtempSync(join(REPORT_ROOT, 'run-'));
       const args = [
-        '--config-file', CONFIG_FILE,
-        'run', `${app.baseUrl}/docs-json`,
-        '--checks', 'all',
-        '--max-examples', String(MAX_EXAMPLES),
-        '--seed', SEED,
+        '--config-file',
+        CONFIG_FILE,
+        'run',
+        `${app.baseUrl}/docs-json`,
+        '--checks',
+        'all',
+        '--max-examples',
+        String(MAX_EXAMPLES),
+        '--seed',
+        SEED,
         // One worker: the service shares 2 cores with other suites, and hypothesis' lambda descriptions are not thread-safe on Python 3.11.
-        '--workers', '1',
-        '--request-timeout', String(REQUEST_TIMEOUT_SECONDS),
-        '--generation-database', 'none',
-        '--report', 'junit',
-        '--report-dir', reportDir,
+        '--workers',
+        '1',
+        '--request-timeout',
+        String(REQUEST_TIMEOUT_SECONDS),
+        '--generation-database',
+        'none',
+        '--report',
+        'junit',
+        '--report-dir',
+        reportDir,
         '--no-color',
       ];
       process.stdout.write(`\n[schemathesis] ${st} ${args.join(' ')}\n`);
@@ -147,7 +157,9 @@ describe('schemathesis (e2e)', () => {
       const cases = /(\d+) generated/.exec(result.output)?.[1];
       const summary = result.output.slice(result.output.lastIndexOf('SUMMARY'));
       const junit = readdirSync(reportDir).filter((name) => name.endsWith('.xml'));
-      process.stdout.write(`\n[schemathesis] ${cases ?? '?'} cases in ${elapsedSeconds} s, exit ${result.exitCode}; JUnit: ${junit.map((name) => join(reportDir, name)).join(', ')}\n`);
+      process.stdout.write(
+        `\n[schemathesis] ${cases ?? '?'} cases in ${elapsedSeconds} s, exit ${result.exitCode}; JUnit: ${junit.map((name) => join(reportDir, name)).join(', ')}\n`,
+      );
       if (result.exitCode !== 0) process.stdout.write(result.output);
       else process.stdout.write(`${summary}\n`);
       expect(Number(cases)).toBeGreaterThan(0);

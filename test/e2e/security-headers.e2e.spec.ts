@@ -15,7 +15,7 @@ describe('security headers (e2e)', () => {
     await app.close();
   });
 
-  it('every answer (API, errors, dashboard) carries the CSP and helmet\'s headers, and no HSTS over plain HTTP by default', async () => {
+  it("every answer (API, errors, dashboard) carries the CSP and helmet's headers, and no HSTS over plain HTTP by default", async () => {
     for (const path of ['/health', '/orders/00000000-0000-4000-8000-000000000000', '/docs-json', '/', '/public/spending']) {
       const response = await app.request('GET', path);
       expect({ path, csp: normalised(response.headers.get('content-security-policy')) }).toEqual({ path, csp: CSP });

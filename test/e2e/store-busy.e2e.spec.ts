@@ -27,27 +27,31 @@ describe('a command while another process holds the event store (e2e)', () => {
     await app.close();
   });
 
-  it('answers 503 STORE_BUSY with Retry-After, writes nothing, and the retry succeeds', async () => {
-    const admin = app.issueKey('admin');
-    const headers = { 'idempotency-key': `register-${randomUUID()}` };
-    const before = await app.eventCount();
-    const other = new Database(join(app.dataDir, 'events.db'));
-    other.exec('BEGIN IMMEDIATE');
-    let busy: Awaited<ReturnType<TestApp['request']>>;
-    try {
-      busy = await app.request('POST', '/vendors', { token: admin, body: registration, headers });
-    } finally {
-      other.exec('ROLLBACK');
-      other.close();
-    }
-    expect(busy.status).toBe(503);
-    expect(busy.headers.get('content-type')).toContain('application/problem+json');
-    expect(busy.headers.get('retry-after')).toBe('1');
-    expect(busy.body).toMatchObject({ status: 503, code: 'STORE_BUSY', retryAfterSeconds: 1, instance: '/vendors' });
-    expect(await app.eventCount()).toBe(before);
+  it(
+    'answers 503 STORE_BUSY with Retry-After, writes nothing, and the retry succeeds',
+    async () => {
+      const admin = app.issueKey('admin');
+      const headers = { 'idempotency-key': `register-${randomUUID()}` };
+      const before = await app.eventCount();
+      const other = new Database(join(app.dataDir, 'events.db'));
+      other.exec('BEGIN IMMEDIATE');
+      let busy: Awaited<ReturnType<TestApp['request']>>;
+      try {
+        busy = await app.request('POST', '/vendors', { token: admin, body: registration, headers });
+      } finally {
+        other.exec('ROLLBACK');
+        other.close();
+      }
+      expect(busy.status).toBe(503);
+      expect(busy.headers.get('content-type')).toContain('application/problem+json');
+      expect(busy.headers.get('retry-after')).toBe('1');
+      expect(busy.body).toMatchObject({ status: 503, code: 'STORE_BUSY', retryAfterSeconds: 1, instance: '/vendors' });
+      expect(await app.eventCount()).toBe(before);
 
-    const retry = await app.request('POST', '/vendors', { token: admin, body: registration, headers });
-    expect(retry.status).toBe(201);
-    expect(retry.body).toMatchObject({ replayed: false, events: [{ type: 'VendorRegistered' }] });
-  }, BUSY_RETRY_WINDOW_MS + 30_000);
+      const retry = await app.request('POST', '/vendors', { token: admin, body: registration, headers });
+      expect(retry.status).toBe(201);
+      expect(retry.body).toMatchObject({ replayed: false, events: [{ type: 'VendorRegistered' }] });
+    },
+    BUSY_RETRY_WINDOW_MS + 30_000,
+  );
 });

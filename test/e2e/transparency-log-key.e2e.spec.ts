@@ -55,6 +55,8 @@ describe('transparency log key and first checkpoint (e2e, built service)', () =>
       await app.close();
     }
     // The refusal is the JSON fatal line: the quotes in its message are escaped.
-    await expect(TestApp.start({ dataDir, env: { LOG_SIGNING_KEY_FILE: keyFile, LOG_ORIGIN: 'bela-ledger.local/log' } })).rejects.toThrow(/is for \\"PeterNeumann\\"/);
+    await expect(TestApp.start({ dataDir, env: { LOG_SIGNING_KEY_FILE: keyFile, LOG_ORIGIN: 'bela-ledger.local/log' } })).rejects.toThrow(
+      /is for \\"PeterNeumann\\"/,
+    );
   });
 });

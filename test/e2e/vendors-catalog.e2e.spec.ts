@@ -97,7 +97,8 @@ describe('vendors and the catalog over HTTP (e2e)', () => {
     for (;;) {
       const events = await streamEvents(streamId);
       if (done(events)) return events;
-      if (Date.now() > deadline) throw new Error(`${streamId} did not reach the expected state within ${deadlineMs} ms: ${events.map((event) => event.type).join(', ')}`);
+      if (Date.now() > deadline)
+        throw new Error(`${streamId} did not reach the expected state within ${deadlineMs} ms: ${events.map((event) => event.type).join(', ')}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
@@ -187,7 +188,13 @@ describe('vendors and the catalog over HTTP (e2e)', () => {
   it('refuses a second registration of a NIB by another vendor with 409 NIB_ALREADY_REGISTERED', async () => {
     const first = await registeredVendor();
     const second = newVendorKey();
-    const response = await refused('POST', '/vendors', { token: second.token, body: registration({ nib: first.nib, name: 'CV Lain' }) }, 409, 'NIB_ALREADY_REGISTERED');
+    const response = await refused(
+      'POST',
+      '/vendors',
+      { token: second.token, body: registration({ nib: first.nib, name: 'CV Lain' }) },
+      409,
+      'NIB_ALREADY_REGISTERED',
+    );
     expect(response.body.nib).toBe(first.nib);
     expect((await call('GET', `/vendors/${second.vendorId}`)).status).toBe(404);
   });
@@ -276,7 +283,7 @@ describe('vendors and the catalog over HTTP (e2e)', () => {
     await expect(streamEvents(`nib-${otherNib}`)).rejects.toThrow(/not found/);
   });
 
-  it('frees a rejected vendor\'s NIB (even when the rejection carried If-Match) so that a new vendor can register it', async () => {
+  it("frees a rejected vendor's NIB (even when the rejection carried If-Match) so that a new vendor can register it", async () => {
     const rejectedVendor = await registeredVendor();
     const read = await call('GET', `/vendors/${rejectedVendor.vendorId}`, { token: admin });
     const rejection = await call('POST', `/vendors/${rejectedVendor.vendorId}/reject`, {
@@ -316,7 +323,14 @@ describe('vendors and the catalog over HTTP (e2e)', () => {
     const ghost = randomUUID();
     const planted = await app.store.appendToStream(
       `nib-${nib}`,
-      [{ id: randomUUID(), type: 'NibReserved', data: { nib, vendorId: ghost }, metadata: { correlationId: 'c', causationId: 'c', actor: { id: 'key:admin', role: 'admin' }, occurredAt: new Date().toISOString(), schemaVersion: 1 } }],
+      [
+        {
+          id: randomUUID(),
+          type: 'NibReserved',
+          data: { nib, vendorId: ghost },
+          metadata: { correlationId: 'c', causationId: 'c', actor: { id: 'key:admin', role: 'admin' }, occurredAt: new Date().toISOString(), schemaVersion: 1 },
+        },
+      ],
       { expectedRevision: 'no_stream' },
     );
     expect(planted.nextExpectedRevision).toBe(0n);
@@ -331,11 +345,20 @@ describe('vendors and the catalog over HTTP (e2e)', () => {
     await refused('GET', `/nibs/${nib}`, {}, 401, 'UNAUTHENTICATED');
     await refused('POST', `/nibs/${nib}/release`, { token: rightful.token, body: { reason: 'milik saya' } }, 403, 'ROLE_NOT_ALLOWED');
 
-    const released = await call('POST', `/nibs/${nib}/release`, { token: admin, body: { reason: 'pendaftaran terputus' }, headers: { 'if-match': claim.headers.get('etag')! } });
+    const released = await call('POST', `/nibs/${nib}/release`, {
+      token: admin,
+      body: { reason: 'pendaftaran terputus' },
+      headers: { 'if-match': claim.headers.get('etag')! },
+    });
     expect(released.status).toBe(200);
     expect(released.body.events).toEqual([expect.objectContaining({ type: 'NibReleased' })]);
     expect((await call('POST', '/vendors', { token: rightful.token, body: registration({ nib }) })).status).toBe(201);
-    expect((await call('GET', `/nibs/${nib}`, { token: admin })).body).toMatchObject({ status: 'reserved', vendorId: rightful.vendorId, vendorStatus: 'pending', orphaned: false });
+    expect((await call('GET', `/nibs/${nib}`, { token: admin })).body).toMatchObject({
+      status: 'reserved',
+      vendorId: rightful.vendorId,
+      vendorStatus: 'pending',
+      orphaned: false,
+    });
 
     const held = await refused('POST', `/nibs/${nib}/release`, { token: admin, body: { reason: 'coba' } }, 422, 'NIB_HELD_BY_VENDOR');
     expect(held.body).toMatchObject({ nib, vendorId: rightful.vendorId, vendorStatus: 'pending' });
@@ -411,7 +434,13 @@ describe('vendors and the catalog over HTTP (e2e)', () => {
     const seller = await verifiedVendor();
     const listingId = await listing(seller.token, seller.vendorId);
     expect((await call('POST', `/vendors/${seller.vendorId}/suspend`, { token: admin, body: { reason: 'keluhan pembeli' } })).status).toBe(200);
-    const whileSuspended = await refused('POST', `/vendors/${seller.vendorId}/listings`, { token: seller.token, body: listingBody() }, 422, 'VENDOR_NOT_SELLING');
+    const whileSuspended = await refused(
+      'POST',
+      `/vendors/${seller.vendorId}/listings`,
+      { token: seller.token, body: listingBody() },
+      422,
+      'VENDOR_NOT_SELLING',
+    );
     expect(whileSuspended.body.vendorStatus).toBe('suspended');
     await refused('POST', `/listings/${listingId}/price`, { token: seller.token, body: { priceRupiah: 40_000 } }, 422, 'VENDOR_NOT_SELLING');
 
@@ -420,7 +449,7 @@ describe('vendors and the catalog over HTTP (e2e)', () => {
     expect((await call('POST', `/listings/${listingId}/price`, { token: seller.token, body: { priceRupiah: 40_000 } })).status).toBe(200);
   });
 
-  it('keeps a vendor out of another vendor\'s catalog: 403 on listing for, repricing or delisting another vendor', async () => {
+  it("keeps a vendor out of another vendor's catalog: 403 on listing for, repricing or delisting another vendor", async () => {
     const a = await verifiedVendor();
     const b = await verifiedVendor();
     const bListing = await listing(b.token, b.vendorId);
@@ -435,7 +464,13 @@ describe('vendors and the catalog over HTTP (e2e)', () => {
 
   it('refuses unknown categories and bad prices, writes nothing for a same-price reprice, and ends sales on delisting', async () => {
     const seller = await verifiedVendor();
-    await refused('POST', `/vendors/${seller.vendorId}/listings`, { token: seller.token, body: listingBody({ category: 'senjata' }) }, 400, 'VALIDATION_FAILED');
+    await refused(
+      'POST',
+      `/vendors/${seller.vendorId}/listings`,
+      { token: seller.token, body: listingBody({ category: 'senjata' }) },
+      400,
+      'VALIDATION_FAILED',
+    );
     for (const priceRupiah of [0, -1, 1.5, 2 ** 53, '35000', null]) {
       await refused('POST', `/vendors/${seller.vendorId}/listings`, { token: seller.token, body: listingBody({ priceRupiah }) }, 400, 'INVALID_PRICE');
     }
@@ -459,16 +494,42 @@ describe('vendors and the catalog over HTTP (e2e)', () => {
     const read = await call('GET', `/listings/${listingId}`);
     const staleEtag = read.headers.get('etag')!;
     expect(staleEtag).toBe('"0"');
-    const changed = await call('POST', `/listings/${listingId}/price`, { token: seller.token, body: { priceRupiah: 36_000 }, headers: { 'if-match': staleEtag } });
+    const changed = await call('POST', `/listings/${listingId}/price`, {
+      token: seller.token,
+      body: { priceRupiah: 36_000 },
+      headers: { 'if-match': staleEtag },
+    });
     expect(changed.status).toBe(200);
     expect(changed.headers.get('etag')).toBe('"1"');
 
-    const stale = await refused('POST', `/listings/${listingId}/price`, { token: seller.token, body: { priceRupiah: 37_000 }, headers: { 'if-match': staleEtag } }, 412, 'REVISION_MISMATCH');
+    const stale = await refused(
+      'POST',
+      `/listings/${listingId}/price`,
+      { token: seller.token, body: { priceRupiah: 37_000 }, headers: { 'if-match': staleEtag } },
+      412,
+      'REVISION_MISMATCH',
+    );
     expect(stale.body).toMatchObject({ ifMatch: '0', currentRevision: '1' });
-    await refused('POST', `/vendors/${seller.vendorId}/suspend`, { token: admin, body: { reason: 'uji' }, headers: { 'if-match': '"0"' } }, 412, 'REVISION_MISMATCH');
-    await refused('POST', `/listings/${listingId}/price`, { token: seller.token, body: { priceRupiah: 37_000 }, headers: { 'if-match': 'nonsense' } }, 400, 'INVALID_HEADER');
+    await refused(
+      'POST',
+      `/vendors/${seller.vendorId}/suspend`,
+      { token: admin, body: { reason: 'uji' }, headers: { 'if-match': '"0"' } },
+      412,
+      'REVISION_MISMATCH',
+    );
+    await refused(
+      'POST',
+      `/listings/${listingId}/price`,
+      { token: seller.token, body: { priceRupiah: 37_000 }, headers: { 'if-match': 'nonsense' } },
+      400,
+      'INVALID_HEADER',
+    );
 
-    const fresh = await call('POST', `/listings/${listingId}/price`, { token: seller.token, body: { priceRupiah: 37_000 }, headers: { 'if-match': changed.headers.get('etag')! } });
+    const fresh = await call('POST', `/listings/${listingId}/price`, {
+      token: seller.token,
+      body: { priceRupiah: 37_000 },
+      headers: { 'if-match': changed.headers.get('etag')! },
+    });
     expect(fresh.status).toBe(200);
     expect((await call('GET', `/listings/${listingId}`)).body.priceRupiah).toBe(37_000);
   });
@@ -485,7 +546,13 @@ describe('vendors and the catalog over HTTP (e2e)', () => {
     expect(retry.body).toMatchObject({ listingId: first.body.listingId, replayed: true, revision: '0', position: first.body.position });
     expect(retry.body.events).toEqual(first.body.events);
     expect(await app.eventCount()).toBe(before);
-    await refused('POST', `/vendors/${seller.vendorId}/listings`, { token: seller.token, body: listingBody({ priceRupiah: 1 }), headers }, 409, 'IDEMPOTENCY_KEY_REUSED');
+    await refused(
+      'POST',
+      `/vendors/${seller.vendorId}/listings`,
+      { token: seller.token, body: listingBody({ priceRupiah: 1 }), headers },
+      409,
+      'IDEMPOTENCY_KEY_REUSED',
+    );
 
     // The same key from another vendor is another request: its own listing.
     const other = await verifiedVendor();
@@ -544,10 +611,33 @@ describe('vendors and the catalog over HTTP (e2e)', () => {
           path: '/vendors',
           token: admin,
           base: registrationBody,
-          fields: { nib: 'code', npwp: 'code', name: 'text', legalForm: 'code', capitalRupiah: 'number', annualSalesRupiah: 'number', kabupatenKotaCode: 'code', contact: 'contact' },
+          fields: {
+            nib: 'code',
+            npwp: 'code',
+            name: 'text',
+            legalForm: 'code',
+            capitalRupiah: 'number',
+            annualSalesRupiah: 'number',
+            kabupatenKotaCode: 'code',
+            contact: 'contact',
+          },
         },
-        { name: 'update profile', method: 'PATCH', path: `/vendors/${seller.vendorId}`, token: seller.token, base: { name: 'CV Baru' }, fields: { name: 'text', contact: 'contact', kabupatenKotaCode: 'code' } },
-        { name: 'reject', method: 'POST', path: `/vendors/${pending.vendorId}/reject`, token: admin, base: { reason: 'tidak lengkap' }, fields: { reason: 'text' } },
+        {
+          name: 'update profile',
+          method: 'PATCH',
+          path: `/vendors/${seller.vendorId}`,
+          token: seller.token,
+          base: { name: 'CV Baru' },
+          fields: { name: 'text', contact: 'contact', kabupatenKotaCode: 'code' },
+        },
+        {
+          name: 'reject',
+          method: 'POST',
+          path: `/vendors/${pending.vendorId}/reject`,
+          token: admin,
+          base: { reason: 'tidak lengkap' },
+          fields: { reason: 'text' },
+        },
         { name: 'suspend', method: 'POST', path: `/vendors/${seller.vendorId}/suspend`, token: admin, base: { reason: 'keluhan' }, fields: { reason: 'text' } },
         { name: 'verify (no body; already verified)', method: 'POST', path: `/vendors/${seller.vendorId}/verify`, token: admin, base: {}, fields: {} },
         { name: 'reinstate (no body; not suspended)', method: 'POST', path: `/vendors/${seller.vendorId}/reinstate`, token: admin, base: {}, fields: {} },
@@ -559,9 +649,23 @@ describe('vendors and the catalog over HTTP (e2e)', () => {
           base: listingBody(),
           fields: { title: 'text', category: 'code', unit: 'text', priceRupiah: 'positive', isDomesticProduct: 'boolean' },
         },
-        { name: 'reprice', method: 'POST', path: `/listings/${listingId}/price`, token: seller.token, base: { priceRupiah: 40_000 }, fields: { priceRupiah: 'positive' } },
+        {
+          name: 'reprice',
+          method: 'POST',
+          path: `/listings/${listingId}/price`,
+          token: seller.token,
+          base: { priceRupiah: 40_000 },
+          fields: { priceRupiah: 'positive' },
+        },
         { name: 'delist', method: 'POST', path: `/listings/${listingId}/delist`, token: seller.token, base: { reason: 'habis' }, fields: { reason: 'text' } },
-        { name: 'release nib (held by a verified vendor)', method: 'POST', path: `/nibs/${seller.nib}/release`, token: admin, base: { reason: 'uji' }, fields: { reason: 'text' } },
+        {
+          name: 'release nib (held by a verified vendor)',
+          method: 'POST',
+          path: `/nibs/${seller.nib}/release`,
+          token: admin,
+          base: { reason: 'uji' },
+          fields: { reason: 'text' },
+        },
         {
           name: 'set policy',
           method: 'POST',
@@ -609,7 +713,10 @@ describe('vendors and the catalog over HTTP (e2e)', () => {
             for (const sub of ['email', 'phone']) {
               for (const value of EVERYWHERE) {
                 const contact = { email: 'a@b.co', phone: '+62 254 123456', [sub]: value };
-                check(label(`contact.${sub}=${JSON.stringify(value)?.slice(0, 40)}`), await call(target.method, target.path, { token: target.token, body: { ...target.base, contact } }));
+                check(
+                  label(`contact.${sub}=${JSON.stringify(value)?.slice(0, 40)}`),
+                  await call(target.method, target.path, { token: target.token, body: { ...target.base, contact } }),
+                );
               }
             }
           }

@@ -26,7 +26,7 @@ async function nibHistory(store: EventStore, nib: string): Promise<string[]> {
   return events.map((event) => `${event.type} ${(event.data as { vendorId: string }).vendorId}`);
 }
 
-describe('a rejected vendor\'s NIB is released exactly once across SIGKILL (fault)', () => {
+describe("a rejected vendor's NIB is released exactly once across SIGKILL (fault)", () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'bela-nib-fault-'));
   let app: TestApp | undefined;
   afterAll(async () => {
@@ -40,7 +40,11 @@ describe('a rejected vendor\'s NIB is released exactly once across SIGKILL (faul
     const vendors: { vendorId: string; nib: string }[] = [];
     for (let index = 0; index < VENDORS; index += 1) {
       const nib = uniqueNib();
-      const response = await app.request('POST', '/vendors', { token: admin, body: registration(nib), headers: { 'idempotency-key': `fault-${randomUUID()}` } });
+      const response = await app.request('POST', '/vendors', {
+        token: admin,
+        body: registration(nib),
+        headers: { 'idempotency-key': `fault-${randomUUID()}` },
+      });
       if (response.status !== 201) throw new Error(`register: ${response.status} ${JSON.stringify(response.body)}`);
       vendors.push({ vendorId: response.body.vendorId, nib });
     }

@@ -26,7 +26,10 @@ interface Session {
 
 /** One buyer's order, driven as far as the service lets it: some cancelled, some rejected, most received. */
 async function driveOrder(app: TestApp, session: Session, cardId: string, index: number, onStep: () => void): Promise<void> {
-  const placed = await app.request('POST', '/orders', { token: session.buyer, body: orderBody(session.vendor, cardId, [{ listingIndex: 0, quantity: 1 + (index % 10) }]) });
+  const placed = await app.request('POST', '/orders', {
+    token: session.buyer,
+    body: orderBody(session.vendor, cardId, [{ listingIndex: 0, quantity: 1 + (index % 10) }]),
+  });
   if (placed.status !== 201) throw new Error(`place: ${placed.status}`);
   onStep();
   const orderId = placed.body.orderId;
@@ -95,7 +98,14 @@ describe('order flows survive SIGKILL (fault)', () => {
       if (steps === STEPS_BEFORE_KILL) killing = first.kill();
     };
     const flows = await Promise.allSettled(Array.from({ length: ORDERS }, (_, index) => driveOrder(first, session, cardIds[index % 2]!, index, onStep)));
-    if (killing === undefined) throw new Error(`only ${steps} steps before the flows ended: ${flows.filter((f) => f.status === "rejected").slice(0, 3).map((f) => String((f as PromiseRejectedResult).reason)).join(" / ")}`);
+    if (killing === undefined)
+      throw new Error(
+        `only ${steps} steps before the flows ended: ${flows
+          .filter((f) => f.status === 'rejected')
+          .slice(0, 3)
+          .map((f) => String((f as PromiseRejectedResult).reason))
+          .join(' / ')}`,
+      );
     await killing;
     // Some flows were cut off by the kill: that is the point.
     expect(flows.some((flow) => flow.status === 'rejected')).toBe(true);
@@ -114,7 +124,8 @@ describe('order flows survive SIGKILL (fault)', () => {
     const afterRestart = await ledgerState(restarted.store, cardIds);
     const indexOf = new Map([...afterRestart.orders.keys()].map((orderId, index) => [orderId, index]));
     for (const [orderId, { state }] of afterRestart.orders) {
-      if (['authorised', 'accepted', 'shipped'].includes(state.status)) await continueOrder(restarted, session, orderId, indexOf.get(orderId)!, () => undefined);
+      if (['authorised', 'accepted', 'shipped'].includes(state.status))
+        await continueOrder(restarted, session, orderId, indexOf.get(orderId)!, () => undefined);
     }
     for (;;) {
       const { orders, cards } = await ledgerState(restarted.store, cardIds);
@@ -127,12 +138,19 @@ describe('order flows survive SIGKILL (fault)', () => {
 
     const { orders, cards } = await ledgerState(restarted.store, cardIds);
     expect(orders.size).toBeGreaterThanOrEqual(STEPS_BEFORE_KILL / 4);
-    const cardEventsOf = (orderId: string) => [...cards.values()].flatMap(({ events }) => events.filter((event) => (event.data as { orderId?: string }).orderId === orderId));
+    const cardEventsOf = (orderId: string) =>
+      [...cards.values()].flatMap(({ events }) => events.filter((event) => (event.data as { orderId?: string }).orderId === orderId));
     // The card keeps only open and recent holds: an order's hold is read from the card's events.
     const holdOf = (orderId: string) => {
       const last = cardEventsOf(orderId).at(-1);
       if (last === undefined) return undefined;
-      const status = { AuthorisationApproved: 'held', AuthorisationDeclined: 'declined', AuthorisationCaptured: 'captured', AuthorisationVoided: 'voided', AuthorisationExpired: 'expired' }[last.type as string];
+      const status = {
+        AuthorisationApproved: 'held',
+        AuthorisationDeclined: 'declined',
+        AuthorisationCaptured: 'captured',
+        AuthorisationVoided: 'voided',
+        AuthorisationExpired: 'expired',
+      }[last.type as string];
       return { status, ...(last.type === 'AuthorisationCaptured' ? { capturedRupiah: last.data.amountRupiah } : {}) };
     };
     const statuses = new Map<string, number>();

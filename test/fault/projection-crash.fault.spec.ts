@@ -33,7 +33,8 @@ async function untilMidProjection(app: TestApp, token: string, head: bigint): Pr
     const response = await app.request('GET', '/admin/projections?rows=false', { token });
     const statuses = response.body.projections as ProjectionStatus[];
     if (statuses.some((status) => BigInt(status.position) > 0n && BigInt(status.position) < head)) return statuses;
-    if (statuses.every((status) => BigInt(status.position) >= head)) throw new Error('every projection caught up before the kill: use a larger PROJECTION_CRASH_EVENTS');
+    if (statuses.every((status) => BigInt(status.position) >= head))
+      throw new Error('every projection caught up before the kill: use a larger PROJECTION_CRASH_EVENTS');
   }
   throw new Error(`no projection was mid-way after ${STATUS_POLLS_MAX} polls`);
 }
@@ -52,42 +53,46 @@ describe('killing the service during projection (fault)', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it(`SIGKILL mid-projection (${KILLS} times), restart: every projection equals a rebuild from the events`, async () => {
-    const killedAt: ProjectionStatus[][] = [];
-    for (let kill = 0; kill < KILLS; kill += 1) {
+  it(
+    `SIGKILL mid-projection (${KILLS} times), restart: every projection equals a rebuild from the events`,
+    async () => {
+      const killedAt: ProjectionStatus[][] = [];
+      for (let kill = 0; kill < KILLS; kill += 1) {
+        const app = await TestApp.start({ dataDir });
+        const statuses = await untilMidProjection(app, app.issueKey('admin'), head);
+        await app.kill();
+        killedAt.push(statuses);
+        await app.close();
+      }
+      // Each kill left some projection part-way.
+      expect(killedAt.every((statuses) => statuses.some((status) => BigInt(status.position) < head))).toBe(true);
+
       const app = await TestApp.start({ dataDir });
-      const statuses = await untilMidProjection(app, app.issueKey('admin'), head);
-      await app.kill();
-      killedAt.push(statuses);
+      const admin = app.issueKey('admin');
+      for (let round = 0; round < CATCH_UP_ROUNDS_MAX; round += 1) {
+        const probe = await app.request('GET', `/admin/journal/trial-balance?waitForPosition=${head}&waitMs=${WAIT_MS}`, { token: admin });
+        const statuses = (await app.request('GET', '/admin/projections', { token: admin })).body.projections as ProjectionStatus[];
+        if (probe.status === 200 && statuses.every((status) => BigInt(status.position) >= head)) break;
+      }
+      const finalHead = await app.store.headPosition();
       await app.close();
-    }
-    // Each kill left some projection part-way.
-    expect(killedAt.every((statuses) => statuses.some((status) => BigInt(status.position) < head))).toBe(true);
+      // The service wrote nothing new (its process manager replays the generated history as no-ops).
+      expect(finalHead).toBe(head);
 
-    const app = await TestApp.start({ dataDir });
-    const admin = app.issueKey('admin');
-    for (let round = 0; round < CATCH_UP_ROUNDS_MAX; round += 1) {
-      const probe = await app.request('GET', `/admin/journal/trial-balance?waitForPosition=${head}&waitMs=${WAIT_MS}`, { token: admin });
-      const statuses = (await app.request('GET', '/admin/projections', { token: admin })).body.projections as ProjectionStatus[];
-      if (probe.status === 200 && statuses.every((status) => BigInt(status.position) >= head)) break;
-    }
-    const finalHead = await app.store.headPosition();
-    await app.close();
-    // The service wrote nothing new (its process manager replays the generated history as no-ops).
-    expect(finalHead).toBe(head);
-
-    const live = new Database(join(dataDir, 'read-models.db'));
-    const store = SqliteEventStore.open(join(dataDir, 'events.db'));
-    const scratch = await rebuildInto(join(dataDir, 'scratch-rebuild.db'), store);
-    try {
-      const liveEngine = new ProjectionEngine(live, ALL_PROJECTIONS);
-      for (const projection of ALL_PROJECTIONS) expect(liveEngine.loadCheckpoint(projection.name)).toBe(head);
-      expect(allChecksums(liveEngine)).toEqual(allChecksums(scratch.engine));
-      expect(trialBalanceOf(live).netRupiah).toBe(0);
-    } finally {
-      live.close();
-      scratch.db.close();
-      await store.close();
-    }
-  }, STEP_MS);
+      const live = new Database(join(dataDir, 'read-models.db'));
+      const store = SqliteEventStore.open(join(dataDir, 'events.db'));
+      const scratch = await rebuildInto(join(dataDir, 'scratch-rebuild.db'), store);
+      try {
+        const liveEngine = new ProjectionEngine(live, ALL_PROJECTIONS);
+        for (const projection of ALL_PROJECTIONS) expect(liveEngine.loadCheckpoint(projection.name)).toBe(head);
+        expect(allChecksums(liveEngine)).toEqual(allChecksums(scratch.engine));
+        expect(trialBalanceOf(live).netRupiah).toBe(0);
+      } finally {
+        live.close();
+        scratch.db.close();
+        await store.close();
+      }
+    },
+    STEP_MS,
+  );
 });

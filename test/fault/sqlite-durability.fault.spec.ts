@@ -15,11 +15,9 @@ describe('sqlite event store durability (fault)', () => {
 
   it('loses no acknowledged append when the writer is killed with SIGKILL', async () => {
     const file = join(scratch, 'events.db');
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', join(import.meta.dirname, 'support', 'append-until-killed.ts'), file, 'durable-1'],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'support', 'append-until-killed.ts'), file, 'durable-1'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const acknowledged: string[] = [];
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

@@ -43,7 +43,12 @@ const linesOf = (path: string): Record<string, any>[] =>
     .map((line) => JSON.parse(line) as Record<string, any>);
 
 function cli(args: string[], dataDir: string): string {
-  return execFileSync(process.execPath, [CLI_JS, ...args, '--data-dir', dataDir], { cwd: PROJECT_ROOT, encoding: 'utf8', timeout: CLI_TIMEOUT_MS, stdio: ['ignore', 'pipe', 'pipe'] });
+  return execFileSync(process.execPath, [CLI_JS, ...args, '--data-dir', dataDir], {
+    cwd: PROJECT_ROOT,
+    encoding: 'utf8',
+    timeout: CLI_TIMEOUT_MS,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
 
 describe('audit export and as-of over a generated history (integration)', () => {
@@ -82,7 +87,9 @@ describe('audit export and as-of over a generated history (integration)', () => 
   it('a position range and a time range select exactly their events', async () => {
     const path = join(dir, 'range.ndjson');
     await exportToFile(store, path, 'full', { fromPosition: '100', toPosition: '199' });
-    expect(linesOf(path).map((line) => line.position)).toEqual(events.filter((event) => event.position >= 100n && event.position <= 199n).map((event) => event.position.toString()));
+    expect(linesOf(path).map((line) => line.position)).toEqual(
+      events.filter((event) => event.position >= 100n && event.position <= 199n).map((event) => event.position.toString()),
+    );
     const from = events[500]!.created;
     const to = events[1500]!.created;
     const timed = join(dir, 'timed.ndjson');
@@ -109,11 +116,20 @@ describe('audit export and as-of over a generated history (integration)', () => 
     }
     expect(personal.size).toBeGreaterThan(50);
     expect([...personal].filter((value) => text.includes(value))).toEqual([]);
-    for (const key of ['holderName', 'cardLast4', 'contact', 'officialName', '"npwp"', 'saltHex', 'metadata', 'actor']) expect({ key, found: text.includes(key) }).toEqual({ key, found: false });
+    for (const key of ['holderName', 'cardLast4', 'contact', 'officialName', '"npwp"', 'saltHex', 'metadata', 'actor'])
+      expect({ key, found: text.includes(key) }).toEqual({ key, found: false });
     const lines = linesOf(path);
     expect(lines.map((line) => line.id)).toEqual(events.map((event) => event.id));
-    expect(lines.filter((line) => line.publicView === null).map((line) => line.type).sort()).toEqual(
-      events.filter((event) => event.type === 'NibReserved' || event.type === 'NibReleased').map((event) => event.type).sort(),
+    expect(
+      lines
+        .filter((line) => line.publicView === null)
+        .map((line) => line.type)
+        .sort(),
+    ).toEqual(
+      events
+        .filter((event) => event.type === 'NibReserved' || event.type === 'NibReleased')
+        .map((event) => event.type)
+        .sort(),
     );
   });
 
@@ -153,7 +169,7 @@ describe('audit export and as-of over a generated history (integration)', () => 
       return [...counts.entries()].sort((a, b) => b[1] - a[1])[0]![0].slice('card-'.length);
     }
 
-    it("a card at a past position is the fold of its events up to it, and differs from now", async () => {
+    it('a card at a past position is the fold of its events up to it, and differs from now', async () => {
       const cardId = busiestCard();
       const stream = await readWholeStream(store, cardStreamId(cardId));
       expect(stream.length).toBeGreaterThan(6);
@@ -171,7 +187,11 @@ describe('audit export and as-of over a generated history (integration)', () => 
       if (current.status === 'absent') throw new Error('the card exists');
       expect(now.state).toEqual(cardView(current, stream[stream.length - 1]!.revision));
       expect(now.state).not.toEqual(past.state);
-      expect([past.state.heldRupiah, past.state.capturedUnsettledRupiah, past.state.availableRupiah]).not.toEqual([now.state.heldRupiah, now.state.capturedUnsettledRupiah, now.state.availableRupiah]);
+      expect([past.state.heldRupiah, past.state.capturedUnsettledRupiah, past.state.availableRupiah]).not.toEqual([
+        now.state.heldRupiah,
+        now.state.capturedUnsettledRupiah,
+        now.state.availableRupiah,
+      ]);
     });
 
     it('a card at a past time is the card at the last position recorded at or before it', async () => {
@@ -189,11 +209,17 @@ describe('audit export and as-of over a generated history (integration)', () => 
       const refusal = aggregateAsOf(store, 'card', cardId, { kind: 'position', position: first.position - 1n }, AUDITOR);
       await expect(refusal).rejects.toBeInstanceOf(DomainError);
       await expect(refusal).rejects.toMatchObject({ kind: 'not_found', code: 'NOT_YET_CREATED', details: { firstPosition: first.position.toString() } });
-      await expect(aggregateAsOf(store, 'card', '00000000-0000-4000-8000-000000000000', { kind: 'position', position: 1n }, AUDITOR)).rejects.toMatchObject({ code: 'CARD_NOT_FOUND' });
+      await expect(aggregateAsOf(store, 'card', '00000000-0000-4000-8000-000000000000', { kind: 'position', position: 1n }, AUDITOR)).rejects.toMatchObject({
+        code: 'CARD_NOT_FOUND',
+      });
     });
 
     it('orders, vendors and listings fold the same way', async () => {
-      for (const [kind, prefix] of [['order', 'order-'], ['vendor', 'vendor-'], ['listing', 'listing-']] as const) {
+      for (const [kind, prefix] of [
+        ['order', 'order-'],
+        ['vendor', 'vendor-'],
+        ['listing', 'listing-'],
+      ] as const) {
         const first = events.find((event) => event.streamId.startsWith(prefix))!;
         const id = first.streamId.slice(prefix.length);
         const stream = await readWholeStream(store, first.streamId);

@@ -26,7 +26,11 @@ const CLI_TIMEOUT_MS = 120_000;
 
 /** The built CLI, as an auditor runs it. */
 function cli(args: readonly string[]): { status: number | null; stdout: string; stderr: string } {
-  const run = spawnSync(process.execPath, [join(PROJECT_ROOT, 'dist', 'src', 'cli.js'), ...args], { cwd: PROJECT_ROOT, encoding: 'utf8', timeout: CLI_TIMEOUT_MS });
+  const run = spawnSync(process.execPath, [join(PROJECT_ROOT, 'dist', 'src', 'cli.js'), ...args], {
+    cwd: PROJECT_ROOT,
+    encoding: 'utf8',
+    timeout: CLI_TIMEOUT_MS,
+  });
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
@@ -141,77 +145,85 @@ describe("the auditor's replay and verify (integration)", () => {
     expect(verified.findings).toContainEqual(expect.objectContaining({ check: 'digest', position: String(paid.position) }));
   });
 
-  it('catches a history rewritten together with its chain and its log (re-signed with the key from disk): verify against the saved checkpoint fails', async () => {
-    const dir = copy('rewritten');
-    const db = forgerOpen(dir);
-    const rows = db.prepare<[], Row>('SELECT * FROM events ORDER BY position').all();
-    const target = rows.find((row) => row.type === 'OrderPaid')!;
-    const forgedData = { ...JSON.parse(target.data), amountRupiah: 390_000, bastNumber: 'BAST/999/FORGED' };
-    // The forger recomputes the digest of the forged event and every chain hash after it.
-    const update = db.prepare('UPDATE events SET data = ?, private_digest = ?, chain_hash = ? WHERE position = ?');
-    let previous = rows[rows.indexOf(target) - 1]?.chain_hash ?? '0'.repeat(64);
-    for (const row of rows.slice(rows.indexOf(target))) {
-      const data = row.position === target.position ? forgedData : JSON.parse(row.data);
-      const digest = privateDigest(row.commitment_salt, data, JSON.parse(row.metadata));
-      const event = {
-        position: BigInt(row.position),
-        streamId: row.stream_id,
-        revision: BigInt(row.revision),
-        id: row.event_id,
-        type: row.type,
-        data,
-        metadata: JSON.parse(row.metadata),
-        created: new Date(row.created_ms),
-      };
-      previous = chainHash(previous, commitEvent(event, row.commitment_salt, digest).leafData);
-      update.run(JSON.stringify(data), digest, previous, row.position);
-    }
-    db.close();
-    // ...and rebuilds the transparency log and its read models from the forged events, signing with the key on disk.
-    rmSync(join(dir, 'tlog.db'));
-    rmSync(readModelDatabasePath(dir));
-    const store = SqliteEventStore.open(join(dir, 'events.db'));
-    const logDb = new Database(join(dir, 'tlog.db'));
-    const log = new TransparencyLog(logDb, LogSigner.openOrCreate(join(dir, 'log-signing.key'), ORIGIN), { now: () => new Date() }, 0, silentLogger);
-    const runner = new SubscriptionRunner(store, log, silentLogger, new DeadLetterStore(logDb));
-    runner.start();
-    expect(await runner.waitForPosition(await store.headPosition(), WAIT_MS)).toBe(true);
-    await runner.stop();
-    log.signCheckpoint();
-    (await rebuildInto(readModelDatabasePath(dir), store)).db.close();
-    logDb.close();
-    await store.close();
+  it(
+    'catches a history rewritten together with its chain and its log (re-signed with the key from disk): verify against the saved checkpoint fails',
+    async () => {
+      const dir = copy('rewritten');
+      const db = forgerOpen(dir);
+      const rows = db.prepare<[], Row>('SELECT * FROM events ORDER BY position').all();
+      const target = rows.find((row) => row.type === 'OrderPaid')!;
+      const forgedData = { ...JSON.parse(target.data), amountRupiah: 390_000, bastNumber: 'BAST/999/FORGED' };
+      // The forger recomputes the digest of the forged event and every chain hash after it.
+      const update = db.prepare('UPDATE events SET data = ?, private_digest = ?, chain_hash = ? WHERE position = ?');
+      let previous = rows[rows.indexOf(target) - 1]?.chain_hash ?? '0'.repeat(64);
+      for (const row of rows.slice(rows.indexOf(target))) {
+        const data = row.position === target.position ? forgedData : JSON.parse(row.data);
+        const digest = privateDigest(row.commitment_salt, data, JSON.parse(row.metadata));
+        const event = {
+          position: BigInt(row.position),
+          streamId: row.stream_id,
+          revision: BigInt(row.revision),
+          id: row.event_id,
+          type: row.type,
+          data,
+          metadata: JSON.parse(row.metadata),
+          created: new Date(row.created_ms),
+        };
+        previous = chainHash(previous, commitEvent(event, row.commitment_salt, digest).leafData);
+        update.run(JSON.stringify(data), digest, previous, row.position);
+      }
+      db.close();
+      // ...and rebuilds the transparency log and its read models from the forged events, signing with the key on disk.
+      rmSync(join(dir, 'tlog.db'));
+      rmSync(readModelDatabasePath(dir));
+      const store = SqliteEventStore.open(join(dir, 'events.db'));
+      const logDb = new Database(join(dir, 'tlog.db'));
+      const log = new TransparencyLog(logDb, LogSigner.openOrCreate(join(dir, 'log-signing.key'), ORIGIN), { now: () => new Date() }, 0, silentLogger);
+      const runner = new SubscriptionRunner(store, log, silentLogger, new DeadLetterStore(logDb));
+      runner.start();
+      expect(await runner.waitForPosition(await store.headPosition(), WAIT_MS)).toBe(true);
+      await runner.stop();
+      log.signCheckpoint();
+      (await rebuildInto(readModelDatabasePath(dir), store)).db.close();
+      logDb.close();
+      await store.close();
 
-    // Everything on the server agrees with itself now...
-    expect((await replay(dir, ledger.verifierKey)).findings).toEqual([]);
-    // ...but not with the checkpoint the auditor kept.
-    const verified = await verify(dir, ledger.savedCheckpoint, ledger.verifierKey);
-    expect(verified.ok).toBe(false);
-    expect(verified.findings.map((finding) => finding.check)).toEqual(expect.arrayContaining(['checkpoint', 'consistency']));
-  }, SUITE_STEP_MS);
+      // Everything on the server agrees with itself now...
+      expect((await replay(dir, ledger.verifierKey)).findings).toEqual([]);
+      // ...but not with the checkpoint the auditor kept.
+      const verified = await verify(dir, ledger.savedCheckpoint, ledger.verifierKey);
+      expect(verified.ok).toBe(false);
+      expect(verified.findings.map((finding) => finding.check)).toEqual(expect.arrayContaining(['checkpoint', 'consistency']));
+    },
+    SUITE_STEP_MS,
+  );
 
-  it('runs as `audit replay` and `audit verify` from the CLI: exit 0 on the untouched ledger, 1 with the position on a forged one', async () => {
-    const untouched = copy('cli-untouched');
-    const keyFile = join(root, 'saved.vkey');
-    const checkpointFile = join(root, 'saved.checkpoint');
-    writeFileSync(keyFile, `${ledger.verifierKey}\n`);
-    writeFileSync(checkpointFile, ledger.savedCheckpoint);
-    const clean = cli(['audit', 'replay', '--key', keyFile, '--data-dir', untouched]);
-    expect({ status: clean.status, stderr: clean.stderr.split('\n').filter((line) => /error|MISMATCH/i.test(line)) }).toEqual({ status: 0, stderr: [] });
-    expect(JSON.parse(clean.stdout.trim().split('\n').pop()!)).toMatchObject({ ok: true, checkpoint: { rootMatches: true } });
-    expect(cli(['audit', 'verify', '--checkpoint', checkpointFile, '--key', keyFile, '--data-dir', untouched]).status).toBe(0);
+  it(
+    'runs as `audit replay` and `audit verify` from the CLI: exit 0 on the untouched ledger, 1 with the position on a forged one',
+    async () => {
+      const untouched = copy('cli-untouched');
+      const keyFile = join(root, 'saved.vkey');
+      const checkpointFile = join(root, 'saved.checkpoint');
+      writeFileSync(keyFile, `${ledger.verifierKey}\n`);
+      writeFileSync(checkpointFile, ledger.savedCheckpoint);
+      const clean = cli(['audit', 'replay', '--key', keyFile, '--data-dir', untouched]);
+      expect({ status: clean.status, stderr: clean.stderr.split('\n').filter((line) => /error|MISMATCH/i.test(line)) }).toEqual({ status: 0, stderr: [] });
+      expect(JSON.parse(clean.stdout.trim().split('\n').pop()!)).toMatchObject({ ok: true, checkpoint: { rootMatches: true } });
+      expect(cli(['audit', 'verify', '--checkpoint', checkpointFile, '--key', keyFile, '--data-dir', untouched]).status).toBe(0);
 
-    const forged = copy('cli-forged');
-    const db = forgerOpen(forged);
-    const paid = db.prepare<[], Row>("SELECT * FROM events WHERE type = 'OrderPaid' ORDER BY position LIMIT 1").get()!;
-    db.prepare('UPDATE events SET data = ? WHERE position = ?').run(JSON.stringify({ ...JSON.parse(paid.data), amountRupiah: 390_000 }), paid.position);
-    db.close();
-    const replayed = cli(['audit', 'replay', '--key', keyFile, '--data-dir', forged]);
-    expect(replayed.status).toBe(1);
-    expect(replayed.stdout.split('\n')[0]).toMatch(new RegExp(`^MISMATCH chain at position ${paid.position}: `));
-    expect(replayed.stderr).toContain(`the first: chain at position ${paid.position}`);
-    const verified = cli(['audit', 'verify', '--checkpoint', checkpointFile, '--key', keyFile, '--data-dir', forged]);
-    expect(verified.status).toBe(1);
-    expect(verified.stdout).toContain(`MISMATCH digest at position ${paid.position}`);
-  }, SUITE_STEP_MS);
+      const forged = copy('cli-forged');
+      const db = forgerOpen(forged);
+      const paid = db.prepare<[], Row>("SELECT * FROM events WHERE type = 'OrderPaid' ORDER BY position LIMIT 1").get()!;
+      db.prepare('UPDATE events SET data = ? WHERE position = ?').run(JSON.stringify({ ...JSON.parse(paid.data), amountRupiah: 390_000 }), paid.position);
+      db.close();
+      const replayed = cli(['audit', 'replay', '--key', keyFile, '--data-dir', forged]);
+      expect(replayed.status).toBe(1);
+      expect(replayed.stdout.split('\n')[0]).toMatch(new RegExp(`^MISMATCH chain at position ${paid.position}: `));
+      expect(replayed.stderr).toContain(`the first: chain at position ${paid.position}`);
+      const verified = cli(['audit', 'verify', '--checkpoint', checkpointFile, '--key', keyFile, '--data-dir', forged]);
+      expect(verified.status).toBe(1);
+      expect(verified.stdout).toContain(`MISMATCH digest at position ${paid.position}`);
+    },
+    SUITE_STEP_MS,
+  );
 });

@@ -60,7 +60,23 @@ describe('KKP card under contention from two writers (integration)', () => {
     await pipelines[0]!.handle(
       cardDecider,
       cardStreamId(cardId),
-      { type: 'IssueCard', cardId, opd: { status: 'registered', opdCode: OPD, name: 'Dinas Kesehatan Kota Serang', kabupatenKotaCode: '3673', pemdaCode: '3673', pemdaLevel: 'kabupaten-kota' }, holderName: 'Siti Aminah', cardLast4: '4242', limitRupiah: LIMIT_RUPIAH, expiresOn: '2028-12-31', at: new Date() },
+      {
+        type: 'IssueCard',
+        cardId,
+        opd: {
+          status: 'registered',
+          opdCode: OPD,
+          name: 'Dinas Kesehatan Kota Serang',
+          kabupatenKotaCode: '3673',
+          pemdaCode: '3673',
+          pemdaLevel: 'kabupaten-kota',
+        },
+        holderName: 'Siti Aminah',
+        cardLast4: '4242',
+        limitRupiah: LIMIT_RUPIAH,
+        expiresOn: '2028-12-31',
+        at: new Date(),
+      },
       context('admin'),
     );
     // Deterministic amounts from 100,000 to 1,000,000 rupiah; their sum far exceeds the limit.

@@ -139,7 +139,13 @@ describe('poison events and dead letters (integration)', () => {
     expect(process.handled.indexOf(after[0]!.id)).toBeGreaterThan(process.handled.indexOf(before[0]!.id));
     const [parked, ...others] = deadLetters.list({ limit: 10 });
     expect(others).toEqual([]);
-    expect(parked).toMatchObject({ consumer: 'process.windowed', position: poisonPosition.toString(), eventId: poison.id, attempts: POISON_ATTEMPTS_MAX, status: 'open' });
+    expect(parked).toMatchObject({
+      consumer: 'process.windowed',
+      position: poisonPosition.toString(),
+      eventId: poison.id,
+      attempts: POISON_ATTEMPTS_MAX,
+      status: 'open',
+    });
     expect(checkpoints.load('process.windowed')).toBe(head);
   });
 
@@ -224,7 +230,11 @@ describe('poison events and dead letters (integration)', () => {
     const rebuilt = new ProjectionEngine(new Database(':memory:'), ALL_PROJECTIONS);
     for (const projection of ALL_PROJECTIONS) {
       const types = new Set(projection.eventTypes);
-      rebuilt.applyBatch(projection.name, good.filter((event) => types.has(event.type)), head);
+      rebuilt.applyBatch(
+        projection.name,
+        good.filter((event) => types.has(event.type)),
+        head,
+      );
     }
     expect(allChecksums(engine)).toEqual(allChecksums(rebuilt));
     for (const name of runners.names()) expect(engine.loadCheckpoint(name)).toBe(head);
@@ -264,7 +274,9 @@ describe('poison events and dead letters (integration)', () => {
     const relayed = new Set(sent.map((message) => message.headers.ce_id));
     expect([...good, ...later].every((event) => relayed.has(event.id))).toBe(true);
     expect(relayed.has(poison.id)).toBe(false);
-    expect(deadLetters.list({ limit: 10 })).toMatchObject([{ consumer: 'kafka.relay', eventId: poison.id, eventType: 'OrderPlaced', attempts: POISON_ATTEMPTS_MAX, status: 'open' }]);
+    expect(deadLetters.list({ limit: 10 })).toMatchObject([
+      { consumer: 'kafka.relay', eventId: poison.id, eventType: 'OrderPlaced', attempts: POISON_ATTEMPTS_MAX, status: 'open' },
+    ]);
     expect(metrics.snapshot().sendFailuresTotal).toBe(2);
     expect(runner.eventsParked).toBe(1);
   });

@@ -21,7 +21,7 @@ const NOW = new Date('2026-11-26T03:00:00Z');
  * card's snapshot moved past the authorisation: the card, which no longer remembers that order,
  * must still write nothing (it learns from the order that the order is no longer waiting).
  */
-describe('a busy card answers a replayed authorisation from the order\'s facts, not its whole history (integration)', () => {
+describe("a busy card answers a replayed authorisation from the order's facts, not its whole history (integration)", () => {
   let store: SqliteEventStore;
   let snapshotsDb: Database.Database;
   let pipeline: CommandPipeline;
@@ -51,8 +51,21 @@ describe('a busy card answers a replayed authorisation from the order\'s facts, 
   }
 
   const authorise = (cardId: string, trigger: RecordedEvent) => {
-    const { orderId, buyer, vendorId, totalRupiah, domesticUmkPurchase } = trigger.data as { orderId: string; buyer: { opdCode: string }; vendorId: string; totalRupiah: number; domesticUmkPurchase: boolean };
-    const command = { type: 'AuthoriseCard' as const, orderId, opdCode: buyer.opdCode, payeeVendorId: vendorId, amountRupiah: totalRupiah, domesticUmkPurchase };
+    const { orderId, buyer, vendorId, totalRupiah, domesticUmkPurchase } = trigger.data as {
+      orderId: string;
+      buyer: { opdCode: string };
+      vendorId: string;
+      totalRupiah: number;
+      domesticUmkPurchase: boolean;
+    };
+    const command = {
+      type: 'AuthoriseCard' as const,
+      orderId,
+      opdCode: buyer.opdCode,
+      payeeVendorId: vendorId,
+      amountRupiah: totalRupiah,
+      domesticUmkPurchase,
+    };
     return cards.execute(new CardCommandRequest(cardId, command, processContext('order-payment', trigger, NOW)));
   };
 
@@ -61,10 +74,29 @@ describe('a busy card answers a replayed authorisation from the order\'s facts, 
     const events: CardEvent[] = [];
     for (let n = 0; n < orders; n += 1) {
       const orderId = `other-${n}`;
-      events.push({ type: 'AuthorisationApproved', data: { cardId, orderId, payeeVendorId: 'v', amountRupiah: 1_000, availableBeforeRupiah: 1, capRupiah: 1, expiresAt: '2026-12-26T03:00:00.000Z', policyRevision: 0 } });
-      events.push({ type: 'AuthorisationCaptured', data: { cardId, orderId, amountRupiah: 1_000, heldRupiah: 1_000, bastNumber: `BAST/${n}`, policyRevision: 0 } });
+      events.push({
+        type: 'AuthorisationApproved',
+        data: {
+          cardId,
+          orderId,
+          payeeVendorId: 'v',
+          amountRupiah: 1_000,
+          availableBeforeRupiah: 1,
+          capRupiah: 1,
+          expiresAt: '2026-12-26T03:00:00.000Z',
+          policyRevision: 0,
+        },
+      });
+      events.push({
+        type: 'AuthorisationCaptured',
+        data: { cardId, orderId, amountRupiah: 1_000, heldRupiah: 1_000, bastNumber: `BAST/${n}`, policyRevision: 0 },
+      });
     }
-    await store.appendToStream(cardStreamId(cardId), events.map((event) => ({ id: randomUUID(), type: event.type, data: event.data, metadata: sampleMetadata() })), { expectedRevision: 'any' });
+    await store.appendToStream(
+      cardStreamId(cardId),
+      events.map((event) => ({ id: randomUUID(), type: event.type, data: event.data, metadata: sampleMetadata() })),
+      { expectedRevision: 'any' },
+    );
   }
 
   it('writes nothing for an order answered long ago, and nothing for one declined but not yet recorded', async () => {
@@ -76,7 +108,13 @@ describe('a busy card answers a replayed authorisation from the order\'s facts, 
     expect((await authorise(cardId, paid)).events.map((event) => event.type)).toEqual(['AuthorisationApproved']);
     const paidOrderId = (paid.data as { orderId: string }).orderId;
     await append(orderStreamId(paidOrderId), 'OrderAuthorised', sampleData({ ...sampleIds(), orderId: paidOrderId, cardId }).OrderAuthorised);
-    await cards.execute(new CardCommandRequest(cardId, { type: 'CaptureAuthorisation', orderId: paidOrderId, amountRupiah: 1_550_000, orderReceived: true, bastNumber: 'BAST/1' }, processContext('order-payment', paid, NOW)));
+    await cards.execute(
+      new CardCommandRequest(
+        cardId,
+        { type: 'CaptureAuthorisation', orderId: paidOrderId, amountRupiah: 1_550_000, orderReceived: true, bastNumber: 'BAST/1' },
+        processContext('order-payment', paid, NOW),
+      ),
+    );
 
     // Far more orders since than the card remembers (RECENT_HOLDS_KEPT).
     await busyCard(cardId, SNAPSHOT_EVERY_EVENTS / 2);

@@ -17,18 +17,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import {
-  Admin,
-  ConfigResourceTypes,
-  Consumer,
-  EachMessagePayload,
-  IHeaders,
-  Kafka,
-  logLevel,
-  LogEntry,
-  Partitioners,
-  Producer,
-} from 'kafkajs';
+import { Admin, ConfigResourceTypes, Consumer, EachMessagePayload, IHeaders, Kafka, logLevel, LogEntry, Partitioners, Producer } from 'kafkajs';
 import { lockBroker } from '../support/kafka-test-support.js';
 
 const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092')
@@ -81,9 +70,7 @@ const logCreator =
   };
 
 function recentLogs(): string {
-  return kafkaLogs.length === 0
-    ? '(no kafkajs warnings/errors logged)'
-    : `last kafkajs log lines:\n  ${kafkaLogs.slice(-15).join('\n  ')}`;
+  return kafkaLogs.length === 0 ? '(no kafkajs warnings/errors logged)' : `last kafkajs log lines:\n  ${kafkaLogs.slice(-15).join('\n  ')}`;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -114,12 +101,7 @@ async function retrying<T>(what: string, fn: () => Promise<T>, timeoutMs = 15_00
   }
 }
 
-async function waitFor(
-  what: string,
-  predicate: () => boolean | Promise<boolean>,
-  timeoutMs: number,
-  intervalMs = 100,
-): Promise<void> {
+async function waitFor(what: string, predicate: () => boolean | Promise<boolean>, timeoutMs: number, intervalMs = 100): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
@@ -141,10 +123,7 @@ async function within<T>(what: string, ms: number, promise: Promise<T>): Promise
     return await Promise.race([
       promise,
       new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new Error(`Timed out after ${ms} ms: ${what}\n${recentLogs()}`)),
-          ms,
-        );
+        timer = setTimeout(() => reject(new Error(`Timed out after ${ms} ms: ${what}\n${recentLogs()}`)), ms);
       }),
     ]);
   } finally {
@@ -168,10 +147,7 @@ function tcpReachable(hostPort: string, timeoutMs: number): Promise<boolean> {
   });
 }
 
-function kafkaSh(
-  command: 'start' | 'stop' | 'status',
-  timeoutMs: number,
-): Promise<{ code: number; output: string }> {
+function kafkaSh(command: 'start' | 'stop' | 'status', timeoutMs: number): Promise<{ code: number; output: string }> {
   // KAFKA_DIR / KAFKA_PORT / KAFKA_CONTROLLER_PORT pass through; without the ports,
   // kafka.sh reuses those of the state dir's last start.
   return new Promise((resolve) => {
@@ -249,9 +225,7 @@ async function runConsumer(consumer: Consumer, received: Received[]): Promise<vo
           headers: message.headers,
         });
         // Explicit commit of the next offset to read, one message at a time.
-        await consumer.commitOffsets([
-          { topic, partition, offset: (BigInt(message.offset) + 1n).toString() },
-        ]);
+        await consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
       },
     }),
   );
@@ -276,8 +250,7 @@ beforeAll(async () => {
     const where = `KAFKA_BROKERS=${BROKERS.join(',')}`;
     throw new Error(
       process.env.CI
-        ? `No Kafka broker reachable at ${where}. CI must start one before the tests: ` +
-            '`bash scripts/kafka/kafka.sh start` (and `stop` afterwards).'
+        ? `No Kafka broker reachable at ${where}. CI must start one before the tests: ` + '`bash scripts/kafka/kafka.sh start` (and `stop` afterwards).'
         : `No Kafka broker reachable at ${where}. Start the local broker with ` +
             '`bash scripts/kafka/kafka.sh start` (stop it with `bash scripts/kafka/kafka.sh stop`), ' +
             'or point KAFKA_BROKERS at a running broker.',
@@ -285,10 +258,7 @@ beforeAll(async () => {
   }
   admin = track('admin', kafka.admin());
   await within('admin.connect', 15_000, admin.connect());
-  producer = track(
-    'producer',
-    kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false }),
-  );
+  producer = track('producer', kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false }));
   idempotentProducer = track(
     'idempotent producer',
     kafka.producer({
@@ -308,11 +278,7 @@ beforeAll(async () => {
 afterAll(async () => {
   if (admin) {
     try {
-      await within(
-        'admin.deleteTopics',
-        10_000,
-        admin.deleteTopics({ topics: [TOPIC, RESTART_TOPIC], timeout: 5_000 }),
-      );
+      await within('admin.deleteTopics', 10_000, admin.deleteTopics({ topics: [TOPIC, RESTART_TOPIC], timeout: 5_000 }));
     } catch {
       // best effort: topics are uniquely named per run
     }
@@ -333,162 +299,165 @@ describe(`kafkajs against the broker at ${BROKERS.join(',')}`, () => {
   const firstBatch = 30;
   const secondBatch = 9;
 
-  it('admin: createTopics with partitions and config, listTopics, fetchTopicOffsets, describeConfigs', async () => {
-    // waitForLeaders: false, then our own bounded wait: kafkajs' wait gives up when a fresh
-    // KRaft broker briefly answers UNKNOWN_TOPIC_OR_PARTITION for a topic it just created.
-    const created = await admin.createTopics({
-      waitForLeaders: false,
-      timeout: 10_000,
-      topics: [
-        {
-          topic: TOPIC,
-          numPartitions: PARTITIONS,
-          replicationFactor: 1,
-          configEntries: [{ name: 'retention.ms', value: RETENTION_MS }],
+  it(
+    'admin: createTopics with partitions and config, listTopics, fetchTopicOffsets, describeConfigs',
+    async () => {
+      // waitForLeaders: false, then our own bounded wait: kafkajs' wait gives up when a fresh
+      // KRaft broker briefly answers UNKNOWN_TOPIC_OR_PARTITION for a topic it just created.
+      const created = await admin.createTopics({
+        waitForLeaders: false,
+        timeout: 10_000,
+        topics: [
+          {
+            topic: TOPIC,
+            numPartitions: PARTITIONS,
+            replicationFactor: 1,
+            configEntries: [{ name: 'retention.ms', value: RETENTION_MS }],
+          },
+          { topic: RESTART_TOPIC, numPartitions: 1, replicationFactor: 1 },
+        ],
+      });
+      expect(created).toBe(true);
+
+      await waitFor(
+        'leaders for all partitions of the new topics',
+        async () => {
+          const { topics } = await admin.fetchTopicMetadata({ topics: [TOPIC, RESTART_TOPIC] });
+          return topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0));
         },
-        { topic: RESTART_TOPIC, numPartitions: 1, replicationFactor: 1 },
-      ],
-    });
-    expect(created).toBe(true);
+        15_000,
+      );
 
-    await waitFor(
-      'leaders for all partitions of the new topics',
-      async () => {
-        const { topics } = await admin.fetchTopicMetadata({ topics: [TOPIC, RESTART_TOPIC] });
-        return topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0));
-      },
-      15_000,
-    );
+      const topics = await admin.listTopics();
+      expect(topics).toEqual(expect.arrayContaining([TOPIC, RESTART_TOPIC]));
 
-    const topics = await admin.listTopics();
-    expect(topics).toEqual(expect.arrayContaining([TOPIC, RESTART_TOPIC]));
+      const metadata = await admin.fetchTopicMetadata({ topics: [TOPIC] });
+      expect(metadata.topics[0].partitions).toHaveLength(PARTITIONS);
 
-    const metadata = await admin.fetchTopicMetadata({ topics: [TOPIC] });
-    expect(metadata.topics[0].partitions).toHaveLength(PARTITIONS);
+      const offsets = await retrying('fetchTopicOffsets', () => admin.fetchTopicOffsets(TOPIC));
+      expect(offsets).toHaveLength(PARTITIONS);
+      for (const p of offsets) {
+        expect(p.low).toBe('0');
+        expect(p.high).toBe('0');
+      }
 
-    const offsets = await retrying('fetchTopicOffsets', () => admin.fetchTopicOffsets(TOPIC));
-    expect(offsets).toHaveLength(PARTITIONS);
-    for (const p of offsets) {
-      expect(p.low).toBe('0');
-      expect(p.high).toBe('0');
-    }
+      const configs = await admin.describeConfigs({
+        includeSynonyms: false,
+        resources: [{ type: ConfigResourceTypes.TOPIC, name: TOPIC, configNames: ['retention.ms'] }],
+      });
+      const retention = configs.resources[0].configEntries.find((e) => e.configName === 'retention.ms');
+      expect(retention?.configValue).toBe(RETENTION_MS);
 
-    const configs = await admin.describeConfigs({
-      includeSynonyms: false,
-      resources: [{ type: ConfigResourceTypes.TOPIC, name: TOPIC, configNames: ['retention.ms'] }],
-    });
-    const retention = configs.resources[0].configEntries.find((e) => e.configName === 'retention.ms');
-    expect(retention?.configValue).toBe(RETENTION_MS);
+      // Auto-creation is off on the broker: sending to an unknown topic fails and creates nothing,
+      // even though kafkajs asks for auto-creation in its metadata requests.
+      const probe = track('probe producer', kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, retry: { retries: 1 } }));
+      await within('probe producer.connect', 15_000, probe.connect());
+      const absent = `${TOPIC}-absent`;
+      await expect(within('send to absent topic', 20_000, probe.send({ topic: absent, acks: -1, messages: [{ value: 'x' }] }))).rejects.toThrow(
+        /does not host this topic-partition/i,
+      );
+      expect(await admin.listTopics()).not.toContain(absent);
+    },
+    TEST_TIMEOUT_MS,
+  );
 
-    // Auto-creation is off on the broker: sending to an unknown topic fails and creates nothing,
-    // even though kafkajs asks for auto-creation in its metadata requests.
-    const probe = track(
-      'probe producer',
-      kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, retry: { retries: 1 } }),
-    );
-    await within('probe producer.connect', 15_000, probe.connect());
-    const absent = `${TOPIC}-absent`;
-    await expect(
-      within('send to absent topic', 20_000, probe.send({ topic: absent, acks: -1, messages: [{ value: 'x' }] })),
-    ).rejects.toThrow(/does not host this topic-partition/i);
-    expect(await admin.listTopics()).not.toContain(absent);
-  }, TEST_TIMEOUT_MS);
+  it(
+    'producer: send with key, headers and acks=-1; idempotent producer too',
+    async () => {
+      const plain = Array.from({ length: firstBatch / 2 }, (_, i) => ({
+        key: `account-${i % 5}`,
+        value: JSON.stringify({ n: i, kind: 'plain' }),
+        headers: { 'event-type': 'TestEvent', 'correlation-id': `plain-${i}` },
+      }));
+      const idem = Array.from({ length: firstBatch / 2 }, (_, i) => ({
+        key: `account-${i % 5}`,
+        value: JSON.stringify({ n: i, kind: 'idempotent' }),
+        headers: { 'event-type': 'TestEvent', 'correlation-id': `idem-${i}` },
+      }));
 
-  it('producer: send with key, headers and acks=-1; idempotent producer too', async () => {
-    const plain = Array.from({ length: firstBatch / 2 }, (_, i) => ({
-      key: `account-${i % 5}`,
-      value: JSON.stringify({ n: i, kind: 'plain' }),
-      headers: { 'event-type': 'TestEvent', 'correlation-id': `plain-${i}` },
-    }));
-    const idem = Array.from({ length: firstBatch / 2 }, (_, i) => ({
-      key: `account-${i % 5}`,
-      value: JSON.stringify({ n: i, kind: 'idempotent' }),
-      headers: { 'event-type': 'TestEvent', 'correlation-id': `idem-${i}` },
-    }));
+      const r1 = await within('producer.send', 20_000, producer.send({ topic: TOPIC, acks: -1, messages: plain }));
+      const r2 = await within('idempotent producer.send', 20_000, idempotentProducer.send({ topic: TOPIC, acks: -1, messages: idem }));
+      for (const r of [...r1, ...r2]) {
+        expect(r.topicName).toBe(TOPIC);
+        expect(r.errorCode).toBe(0);
+      }
+      // The same key always lands on the same partition (ordering per aggregate).
+      const partitionsUsed = new Set([...r1, ...r2].map((r) => r.partition));
+      expect(partitionsUsed.size).toBeGreaterThan(1);
 
-    const r1 = await within('producer.send', 20_000, producer.send({ topic: TOPIC, acks: -1, messages: plain }));
-    const r2 = await within(
-      'idempotent producer.send',
-      20_000,
-      idempotentProducer.send({ topic: TOPIC, acks: -1, messages: idem }),
-    );
-    for (const r of [...r1, ...r2]) {
-      expect(r.topicName).toBe(TOPIC);
-      expect(r.errorCode).toBe(0);
-    }
-    // The same key always lands on the same partition (ordering per aggregate).
-    const partitionsUsed = new Set([...r1, ...r2].map((r) => r.partition));
-    expect(partitionsUsed.size).toBeGreaterThan(1);
+      expect(await sumOfHighWatermarks(admin, TOPIC)).toBe(firstBatch);
+    },
+    TEST_TIMEOUT_MS,
+  );
 
-    expect(await sumOfHighWatermarks(admin, TOPIC)).toBe(firstBatch);
-  }, TEST_TIMEOUT_MS);
+  it(
+    'consumer group: reads from the beginning, commits, a second consumer resumes from the commits',
+    async () => {
+      // First member reads everything from the beginning and commits each message.
+      const receivedA: Received[] = [];
+      const consumerA = newConsumer();
+      await runConsumer(consumerA, receivedA);
+      await waitFor(`consumer A to receive ${firstBatch} messages`, () => receivedA.length >= firstBatch, 30_000);
+      expect(receivedA).toHaveLength(firstBatch);
 
-  it('consumer group: reads from the beginning, commits, a second consumer resumes from the commits', async () => {
-    // First member reads everything from the beginning and commits each message.
-    const receivedA: Received[] = [];
-    const consumerA = newConsumer();
-    await runConsumer(consumerA, receivedA);
-    await waitFor(`consumer A to receive ${firstBatch} messages`, () => receivedA.length >= firstBatch, 30_000);
-    expect(receivedA).toHaveLength(firstBatch);
+      const byCorrelation = new Map(receivedA.map((m) => [headerString(m.headers, 'correlation-id'), m]));
+      expect(byCorrelation.size).toBe(firstBatch);
+      const sample = byCorrelation.get('idem-7');
+      expect(sample?.key).toBe('account-2');
+      expect(sample?.value).toBe(JSON.stringify({ n: 7, kind: 'idempotent' }));
+      expect(headerString(sample?.headers, 'event-type')).toBe('TestEvent');
+      // Per-key partition affinity survives the round trip.
+      const partitionOfKey = new Map<string, Set<number>>();
+      for (const m of receivedA) {
+        const set = partitionOfKey.get(m.key ?? '') ?? new Set<number>();
+        set.add(m.partition);
+        partitionOfKey.set(m.key ?? '', set);
+      }
+      for (const set of partitionOfKey.values()) expect(set.size).toBe(1);
 
-    const byCorrelation = new Map(receivedA.map((m) => [headerString(m.headers, 'correlation-id'), m]));
-    expect(byCorrelation.size).toBe(firstBatch);
-    const sample = byCorrelation.get('idem-7');
-    expect(sample?.key).toBe('account-2');
-    expect(sample?.value).toBe(JSON.stringify({ n: 7, kind: 'idempotent' }));
-    expect(headerString(sample?.headers, 'event-type')).toBe('TestEvent');
-    // Per-key partition affinity survives the round trip.
-    const partitionOfKey = new Map<string, Set<number>>();
-    for (const m of receivedA) {
-      const set = partitionOfKey.get(m.key ?? '') ?? new Set<number>();
-      set.add(m.partition);
-      partitionOfKey.set(m.key ?? '', set);
-    }
-    for (const set of partitionOfKey.values()) expect(set.size).toBe(1);
+      // The committed offsets cover the whole topic.
+      const highs = await retrying('fetchTopicOffsets', () => admin.fetchTopicOffsets(TOPIC));
+      await waitFor(
+        'committed offsets to reach the high watermarks',
+        async () => {
+          const [committed] = await admin.fetchOffsets({ groupId: GROUP_ID, topics: [TOPIC] });
+          return highs.every((h) => committed.partitions.find((c) => c.partition === h.partition)?.offset === h.high);
+        },
+        15_000,
+        250,
+      );
 
-    // The committed offsets cover the whole topic.
-    const highs = await retrying('fetchTopicOffsets', () => admin.fetchTopicOffsets(TOPIC));
-    await waitFor(
-      'committed offsets to reach the high watermarks',
-      async () => {
-        const [committed] = await admin.fetchOffsets({ groupId: GROUP_ID, topics: [TOPIC] });
-        return highs.every(
-          (h) => committed.partitions.find((c) => c.partition === h.partition)?.offset === h.high,
-        );
-      },
-      15_000,
-      250,
-    );
+      await within('consumer A disconnect', 20_000, consumerA.disconnect());
 
-    await within('consumer A disconnect', 20_000, consumerA.disconnect());
+      // More events while nobody consumes.
+      await within(
+        'idempotent producer.send (second batch)',
+        20_000,
+        idempotentProducer.send({
+          topic: TOPIC,
+          acks: -1,
+          messages: Array.from({ length: secondBatch }, (_, i) => ({
+            key: `account-${i % 3}`,
+            value: JSON.stringify({ n: i, kind: 'second' }),
+            headers: { 'event-type': 'TestEvent', 'correlation-id': `second-${i}` },
+          })),
+        }),
+      );
 
-    // More events while nobody consumes.
-    await within(
-      'idempotent producer.send (second batch)',
-      20_000,
-      idempotentProducer.send({
-        topic: TOPIC,
-        acks: -1,
-        messages: Array.from({ length: secondBatch }, (_, i) => ({
-          key: `account-${i % 3}`,
-          value: JSON.stringify({ n: i, kind: 'second' }),
-          headers: { 'event-type': 'TestEvent', 'correlation-id': `second-${i}` },
-        })),
-      }),
-    );
+      // A new member of the same group resumes at the committed offsets: only the new events.
+      const receivedB: Received[] = [];
+      const consumerB = newConsumer();
+      await runConsumer(consumerB, receivedB);
+      await waitFor(`consumer B to receive ${secondBatch} messages`, () => receivedB.length >= secondBatch, 30_000);
+      // Give a wrongly-reset consumer time to show old messages before asserting.
+      await sleep(1_500);
+      const ids = receivedB.map((m) => headerString(m.headers, 'correlation-id')).sort();
+      expect(ids).toEqual(Array.from({ length: secondBatch }, (_, i) => `second-${i}`).sort());
 
-    // A new member of the same group resumes at the committed offsets: only the new events.
-    const receivedB: Received[] = [];
-    const consumerB = newConsumer();
-    await runConsumer(consumerB, receivedB);
-    await waitFor(`consumer B to receive ${secondBatch} messages`, () => receivedB.length >= secondBatch, 30_000);
-    // Give a wrongly-reset consumer time to show old messages before asserting.
-    await sleep(1_500);
-    const ids = receivedB.map((m) => headerString(m.headers, 'correlation-id')).sort();
-    expect(ids).toEqual(Array.from({ length: secondBatch }, (_, i) => `second-${i}`).sort());
-
-    await within('consumer B disconnect', 20_000, consumerB.disconnect());
-  }, TEST_TIMEOUT_MS);
+      await within('consumer B disconnect', 20_000, consumerB.disconnect());
+    },
+    TEST_TIMEOUT_MS,
+  );
 
   (RESTART_OPT_OUT ? it.skip : it)(
     'broker stop + restart: the idempotent producer reconnects and delivers',
@@ -502,11 +471,7 @@ describe(`kafkajs against the broker at ${BROKERS.join(',')}`, () => {
             'or set KAFKA_TEST_NO_RESTART=1 to skip this check against an external broker.',
         );
       }
-      await within(
-        'send before the restart',
-        20_000,
-        idempotentProducer.send({ topic: RESTART_TOPIC, acks: -1, messages: [{ key: 'k', value: 'before' }] }),
-      );
+      await within('send before the restart', 20_000, idempotentProducer.send({ topic: RESTART_TOPIC, acks: -1, messages: [{ key: 'k', value: 'before' }] }));
 
       const stop = await kafkaSh('stop', 45_000);
       expect({ code: stop.code, output: stop.output }).toMatchObject({ code: 0 });
@@ -524,11 +489,7 @@ describe(`kafkajs against the broker at ${BROKERS.join(',')}`, () => {
       if (start.code !== 0) throw new Error(`kafka.sh start failed:\n${start.output}`);
 
       await within('send issued during the outage', 60_000, duringOutage);
-      await within(
-        'send after restart',
-        20_000,
-        idempotentProducer.send({ topic: RESTART_TOPIC, acks: -1, messages: [{ key: 'k', value: 'after' }] }),
-      );
+      await within('send after restart', 20_000, idempotentProducer.send({ topic: RESTART_TOPIC, acks: -1, messages: [{ key: 'k', value: 'after' }] }));
       await within(
         'plain producer send after restart',
         20_000,

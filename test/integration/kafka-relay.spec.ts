@@ -63,7 +63,10 @@ class InProcessRelay {
   readonly runner: SubscriptionRunner;
 
   constructor(readonly prefix: string) {
-    this.transport = new KafkaTransport({ brokers: KAFKA_BROKERS, clientId: `bela-it-${RUN_ID}`, topics: allTopics(prefix), replicationFactor: 1 }, keepingLogger);
+    this.transport = new KafkaTransport(
+      { brokers: KAFKA_BROKERS, clientId: `bela-it-${RUN_ID}`, topics: allTopics(prefix), replicationFactor: 1 },
+      keepingLogger,
+    );
     const relay = new KafkaRelay(this.transport, new SqliteCheckpointStore(this.checkpointsDb), this.metrics, prefix);
     this.runner = new SubscriptionRunner(this.store, relay, keepingLogger, new DeadLetterStore(this.checkpointsDb));
   }
@@ -141,15 +144,23 @@ describe(`Kafka relay against the broker at ${KAFKA_BROKERS.join(',')} (integrat
       }
       // Fail closed: an unknown type in a known category; and a stream of no category.
       const unknownId = randomUUID();
-      await relay.store.appendToStream(`vendor-${randomUUID()}`, [{ id: unknownId, type: 'VendorNicknamed', data: { nickname: PERSONAL.holderName }, metadata: sampleMetadata() }], { expectedRevision: 'any' });
-      await relay.store.appendToStream(`test-${randomUUID()}`, [{ id: randomUUID(), type: 'Counted', data: {}, metadata: sampleMetadata() }], { expectedRevision: 'any' });
+      await relay.store.appendToStream(
+        `vendor-${randomUUID()}`,
+        [{ id: unknownId, type: 'VendorNicknamed', data: { nickname: PERSONAL.holderName }, metadata: sampleMetadata() }],
+        { expectedRevision: 'any' },
+      );
+      await relay.store.appendToStream(`test-${randomUUID()}`, [{ id: randomUUID(), type: 'Counted', data: {}, metadata: sampleMetadata() }], {
+        expectedRevision: 'any',
+      });
 
       relay.runner.start();
       await relay.caughtUp(60_000);
 
       const all = await relay.store.readAll({ maxCount: 10_000 });
       const routed = all.filter((event) => !event.streamId.startsWith('test-'));
-      const internalTopics = allTopics(relay.prefix).filter((topic) => topic.audience === 'internal').map((topic) => topic.name);
+      const internalTopics = allTopics(relay.prefix)
+        .filter((topic) => topic.audience === 'internal')
+        .map((topic) => topic.name);
       const internal = await consumeAll(internalTopics, routed.length, 60_000);
       expect(internal).toHaveLength(routed.length);
 
@@ -177,11 +188,16 @@ describe(`Kafka relay against the broker at ${KAFKA_BROKERS.join(',')} (integrat
       }
       for (const [key, messages] of byKey(internal)) {
         expect({ key, partitions: new Set(messages.map((message) => message.partition)).size }).toEqual({ key, partitions: 1 });
-        expect({ key, revisions: messages.map((message) => Number(message.headers.bela_stream_revision)) }).toEqual({ key, revisions: messages.map((_, index) => index) });
+        expect({ key, revisions: messages.map((message) => Number(message.headers.bela_stream_revision)) }).toEqual({
+          key,
+          revisions: messages.map((_, index) => index),
+        });
       }
 
       // Public: everything but NIB reservations and the unknown type, in the same order.
-      const publicTopics = allTopics(relay.prefix).filter((topic) => topic.audience === 'public').map((topic) => topic.name);
+      const publicTopics = allTopics(relay.prefix)
+        .filter((topic) => topic.audience === 'public')
+        .map((topic) => topic.name);
       const expectedPublic = routed.filter((event) => !event.streamId.startsWith('nib-') && event.id !== unknownId);
       const published = await consumeAll(publicTopics, expectedPublic.length, 60_000);
       expect(published.map((message) => message.headers.ce_id).sort()).toEqual(expectedPublic.map((event) => event.id).sort());
@@ -240,19 +256,32 @@ describe(`Kafka relay against the broker at ${KAFKA_BROKERS.join(',')} (integrat
       const orderId: string = placed.body.orderId;
       await pollUntil(app, buyer, `/orders/${orderId}`, (order) => order.status === 'authorised');
       expect((await app.request('POST', `/orders/${orderId}/accept`, { token: vendorToken })).status).toBe(200);
-      expect((await app.request('POST', `/orders/${orderId}/ship`, { token: vendorToken, body: { note: `diterima ${PERSONAL.officialName}` } })).status).toBe(200);
+      expect((await app.request('POST', `/orders/${orderId}/ship`, { token: vendorToken, body: { note: `diterima ${PERSONAL.officialName}` } })).status).toBe(
+        200,
+      );
       const today = new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10);
-      expect((await app.request('POST', `/orders/${orderId}/receive`, { token: buyer, body: { bastNumber: 'BAST/017/DINKES/2026', bastDate: today } })).status).toBe(200);
+      expect(
+        (await app.request('POST', `/orders/${orderId}/receive`, { token: buyer, body: { bastNumber: 'BAST/017/DINKES/2026', bastDate: today } })).status,
+      ).toBe(200);
       await pollUntil(app, buyer, `/orders/${orderId}`, (order) => order.status === 'paid');
 
       const events = await app.store.readAll({ maxCount: 10_000 });
       const head = events.at(-1)!.position;
-      await waitFor('the relay of the service to reach the head', async () => (await relayGauge(app, 'bela_kafka_relay_last_position')) === Number(head), 60_000, () => app.output().slice(-2_000));
+      await waitFor(
+        'the relay of the service to reach the head',
+        async () => (await relayGauge(app, 'bela_kafka_relay_last_position')) === Number(head),
+        60_000,
+        () => app.output().slice(-2_000),
+      );
       const health = await app.request('GET', '/health');
-      expect(health.body.subscriptions).toEqual(expect.arrayContaining([expect.objectContaining({ name: KAFKA_RELAY_CONSUMER, state: 'running', lagEvents: 0 })]));
+      expect(health.body.subscriptions).toEqual(
+        expect.arrayContaining([expect.objectContaining({ name: KAFKA_RELAY_CONSUMER, state: 'running', lagEvents: 0 })]),
+      );
       expect(await relayGauge(app, 'bela_kafka_relay_events_total')).toBe(events.length);
 
-      const publicTopics = allTopics(prefix).filter((topic) => topic.audience === 'public').map((topic) => topic.name);
+      const publicTopics = allTopics(prefix)
+        .filter((topic) => topic.audience === 'public')
+        .map((topic) => topic.name);
       const expectedPublic = events.filter((event) => !event.streamId.startsWith('nib-'));
       const published = await consumeAll(publicTopics, expectedPublic.length, 60_000);
       expect(published.map((message) => message.headers.ce_id).sort()).toEqual(expectedPublic.map((event) => event.id).sort());
@@ -269,7 +298,9 @@ describe(`Kafka relay against the broker at ${KAFKA_BROKERS.join(',')} (integrat
         }
       }
       // The internal topics do carry them: the scan above looked for data that really flows.
-      const internalTopics = allTopics(prefix).filter((topic) => topic.audience === 'internal').map((topic) => topic.name);
+      const internalTopics = allTopics(prefix)
+        .filter((topic) => topic.audience === 'internal')
+        .map((topic) => topic.name);
       const internalBytes = Buffer.concat((await consumeAll(internalTopics, events.length, 60_000)).map((message) => message.bytes));
       for (const value of [PERSONAL.nik, PERSONAL.holderName, `"${PERSONAL.cardLast4}"`, PERSONAL.officialName, PERSONAL.ownerEmail, ...actorIds]) {
         expect(internalBytes.includes(value)).toBe(true);
@@ -310,7 +341,13 @@ describe(`Kafka relay against the broker at ${KAFKA_BROKERS.join(',')} (integrat
     let killedAt: number | undefined;
     const first = await TestApp.start({ dataDir, env });
     try {
-      await waitFor('the relay to have acknowledged a first batch', async () => ((await relayGauge(first, 'bela_kafka_relay_events_total')) ?? 0) > 0, 60_000, () => first.output().slice(-2_000), 5);
+      await waitFor(
+        'the relay to have acknowledged a first batch',
+        async () => ((await relayGauge(first, 'bela_kafka_relay_events_total')) ?? 0) > 0,
+        60_000,
+        () => first.output().slice(-2_000),
+        5,
+      );
       await first.kill();
       killedAt = relayCheckpoint(dataDir);
     } finally {
@@ -329,7 +366,13 @@ describe(`Kafka relay against the broker at ${KAFKA_BROKERS.join(',')} (integrat
       handle: (event) => void seen.push(event),
     });
     try {
-      await waitFor(`all ${total} events at the consumer`, () => seen.length >= total, 120_000, () => `handled ${seen.length}, skipped ${consumer.duplicatesSkipped()}\n${second.output().slice(-2_000)}`, 200);
+      await waitFor(
+        `all ${total} events at the consumer`,
+        () => seen.length >= total,
+        120_000,
+        () => `handled ${seen.length}, skipped ${consumer.duplicatesSkipped()}\n${second.output().slice(-2_000)}`,
+        200,
+      );
       await waitFor('the restarted relay to reach the head', async () => (await relayGauge(second, 'bela_kafka_relay_last_position')) === head, 60_000);
       // Let redelivered tails reach the consumer before counting.
       await new Promise((resolve) => setTimeout(resolve, 1_500));
@@ -365,7 +408,12 @@ describe(`Kafka relay against the broker at ${KAFKA_BROKERS.join(',')} (integrat
           for (let n = 0; n < 20; n++) {
             const cardId = randomUUID();
             byStream.set(`card-${cardId}`, [
-              { id: randomUUID(), type: 'CardLimitChanged', data: { cardId, previousLimitRupiah: 1, limitRupiah: 2 }, metadata: sampleMetadata({ causationId: round }) },
+              {
+                id: randomUUID(),
+                type: 'CardLimitChanged',
+                data: { cardId, previousLimitRupiah: 1, limitRupiah: 2 },
+                metadata: sampleMetadata({ causationId: round }),
+              },
               { id: randomUUID(), type: 'CardSuspended', data: { cardId, reason: round }, metadata: sampleMetadata({ causationId: round }) },
             ]);
           }
@@ -395,11 +443,18 @@ describe(`Kafka relay against the broker at ${KAFKA_BROKERS.join(',')} (integrat
           topics: [topicName('card', 'internal', relay.prefix)],
           handle: (event) => void seen.push(event),
         });
-        await waitFor(`all ${all.length} events at the consumer`, () => seen.length >= all.length, 60_000, () => `handled ${seen.length}`);
+        await waitFor(
+          `all ${all.length} events at the consumer`,
+          () => seen.length >= all.length,
+          60_000,
+          () => `handled ${seen.length}`,
+        );
         expect(new Set(seen.map((event) => event.id))).toEqual(new Set(all.map((event) => event.id)));
         const failures = relay.metrics.snapshot().sendFailuresTotal;
         expect(failures).toBeGreaterThan(0);
-        process.stderr.write(`[kafka-relay.spec] broker outage: ${failures} failed sends, then caught up; ${all.length} events delivered, ${consumer.duplicatesSkipped()} duplicates skipped\n`);
+        process.stderr.write(
+          `[kafka-relay.spec] broker outage: ${failures} failed sends, then caught up; ${all.length} events delivered, ${consumer.duplicatesSkipped()} duplicates skipped\n`,
+        );
       } finally {
         await consumer?.stop();
         await relay.close();

@@ -28,7 +28,12 @@ async function generate(dir: string, bulk: boolean): Promise<{ events: RecordedE
   const store = SqliteEventStore.open(path, bulk ? { durability: 'bulk' } : {});
   try {
     const pipeline = bulk ? marketPipeline(store) : new CommandPipeline(store);
-    const { elapsedMs: _elapsedMs, ...summary } = await new MarketGenerator(pipeline, store, { seed: SEED, targetEvents: TARGET_EVENTS, vendorCount: 40, ordersPerDay: 25 }).run();
+    const { elapsedMs: _elapsedMs, ...summary } = await new MarketGenerator(pipeline, store, {
+      seed: SEED,
+      targetEvents: TARGET_EVENTS,
+      vendorCount: 40,
+      ordersPerDay: 25,
+    }).run();
     return { events: await readEverything(store), summary };
   } finally {
     await store.close();
@@ -46,12 +51,16 @@ describe("the demo generator's own pipeline (stream cache, in-memory snapshots, 
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('writes the same history, stream by stream, as the plain pipeline on a durable store, and its chain verifies', async () => {
-    const plain = await generate(dirs[0]!, false);
-    const fast = await generate(dirs[1]!, true);
-    expect(fast.summary).toEqual(plain.summary);
-    expect(fast.events).toHaveLength(plain.events.length);
-    expect(byStream(fast.events)).toEqual(byStream(plain.events));
-    expect(verifyEventStoreChain(join(dirs[1]!, 'events.db'))).toEqual(expect.objectContaining({ ok: true }));
-  }, SUITE_STEP_MS);
+  it(
+    'writes the same history, stream by stream, as the plain pipeline on a durable store, and its chain verifies',
+    async () => {
+      const plain = await generate(dirs[0]!, false);
+      const fast = await generate(dirs[1]!, true);
+      expect(fast.summary).toEqual(plain.summary);
+      expect(fast.events).toHaveLength(plain.events.length);
+      expect(byStream(fast.events)).toEqual(byStream(plain.events));
+      expect(verifyEventStoreChain(join(dirs[1]!, 'events.db'))).toEqual(expect.objectContaining({ ok: true }));
+    },
+    SUITE_STEP_MS,
+  );
 });

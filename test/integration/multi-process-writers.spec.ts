@@ -60,69 +60,89 @@ describe('several processes writing one embedded store (integration)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'bela-multi-process-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('acknowledges every append once, loses none, and never exceeds the card limit', async () => {
-    const file = join(dir, 'events.db');
-    const cardId = randomUUID();
-    const setup = SqliteEventStore.open(file);
-    await new CommandPipeline(setup).handle(
-      cardDecider,
-      cardStreamId(cardId),
-      { type: 'IssueCard', cardId, opd: { status: 'registered', opdCode: OPD, name: 'Dinas Kesehatan Kota Serang', kabupatenKotaCode: '3673', pemdaCode: '3673', pemdaLevel: 'kabupaten-kota' }, holderName: 'Siti Aminah', cardLast4: '4242', limitRupiah: LIMIT_RUPIAH, expiresOn: '2028-12-31', at: new Date() },
-      { actor: { id: 'admin', role: 'system' }, correlationId: randomUUID(), causationId: randomUUID(), occurredAt: new Date() },
-    );
-    await setup.close();
-
-    const outputs = await withTimeout(
-      Promise.all(Array.from({ length: WRITER_PROCESSES }, (_, n) => runWriter(file, `writer-${n}`, cardId))),
-      WRITERS_WAIT_MS,
-      'writer processes',
-    );
-    for (const output of outputs) expect({ code: output.code, stderr: output.stderr }).toEqual({ code: 0, stderr: '' });
-    const lines = outputs.flatMap((output) => output.lines);
-    expect(lines.filter((line) => line.startsWith('fail '))).toEqual([]);
-
-    const acknowledged = lines.filter((line) => line.startsWith('ack ')).map((line) => line.split(' ') as [string, string, string]);
-    expect(acknowledged).toHaveLength(WRITER_PROCESSES * APPENDS_PER_WRITER);
-    const authorised = lines.filter((line) => line.startsWith('auth '));
-    expect(authorised).toHaveLength(WRITER_PROCESSES * AUTHORISATIONS_PER_WRITER);
-
-    const store = SqliteEventStore.open(file);
-    try {
-      // Every acknowledged append is in its stream exactly once, and nothing else is.
-      const storedIds: string[] = [];
-      for (const streamId of SHARED_STREAMS) {
-        const stored = await readWholeStream(store, streamId);
-        expect(stored.map((event) => event.revision)).toEqual(stored.map((_, index) => BigInt(index)));
-        storedIds.push(...stored.map((event) => event.id));
-        const acknowledgedHere = acknowledged.filter(([, stream]) => stream === streamId).map(([, , id]) => id);
-        expect(new Set(stored.map((event) => event.id))).toEqual(new Set(acknowledgedHere));
-      }
-      expect(storedIds).toHaveLength(new Set(storedIds).size);
-      expect(storedIds).toHaveLength(acknowledged.length);
-
-      // The card: one decision per authorisation, approvals within the limit, and the fold agrees.
-      const cardEvents = await readWholeStream(store, cardStreamId(cardId));
-      const approved = cardEvents.filter((event) => event.type === 'AuthorisationApproved');
-      const declined = cardEvents.filter((event) => event.type === 'AuthorisationDeclined');
-      expect(approved.length + declined.length).toBe(WRITER_PROCESSES * AUTHORISATIONS_PER_WRITER);
-      expect(approved.length).toBeGreaterThan(0);
-      expect(declined.length).toBeGreaterThan(0);
-      const approvedRupiah = approved.reduce((sum, event) => sum + (event.data as { amountRupiah: number }).amountRupiah, 0);
-      expect(approvedRupiah).toBeLessThanOrEqual(LIMIT_RUPIAH);
-      const state = fold(cardDecider, cardEvents as never);
-      expect(state.status).toBe('active');
-      if (state.status === 'active') expect(availableRupiah(state)).toBe(LIMIT_RUPIAH - approvedRupiah);
-
-      // Positions are dense and the hash chain, continued by four processes, verifies end to end.
-      const head = await store.headPosition();
-      expect(head).toBe(BigInt(1 + WRITER_PROCESSES * (APPENDS_PER_WRITER + AUTHORISATIONS_PER_WRITER)));
-      expect(verifyEventStoreChain(file)).toMatchObject({ ok: true, events: Number(head) });
-      process.stdout.write(
-        `multi-process writers: ${WRITER_PROCESSES} processes, ${acknowledged.length} appends and ${authorised.length} authorisations, ` +
-          `${approved.length} approved (Rp ${approvedRupiah}) / ${declined.length} declined, none failed\n`,
+  it(
+    'acknowledges every append once, loses none, and never exceeds the card limit',
+    async () => {
+      const file = join(dir, 'events.db');
+      const cardId = randomUUID();
+      const setup = SqliteEventStore.open(file);
+      await new CommandPipeline(setup).handle(
+        cardDecider,
+        cardStreamId(cardId),
+        {
+          type: 'IssueCard',
+          cardId,
+          opd: {
+            status: 'registered',
+            opdCode: OPD,
+            name: 'Dinas Kesehatan Kota Serang',
+            kabupatenKotaCode: '3673',
+            pemdaCode: '3673',
+            pemdaLevel: 'kabupaten-kota',
+          },
+          holderName: 'Siti Aminah',
+          cardLast4: '4242',
+          limitRupiah: LIMIT_RUPIAH,
+          expiresOn: '2028-12-31',
+          at: new Date(),
+        },
+        { actor: { id: 'admin', role: 'system' }, correlationId: randomUUID(), causationId: randomUUID(), occurredAt: new Date() },
       );
-    } finally {
-      await store.close();
-    }
-  }, WRITERS_WAIT_MS + 30_000);
+      await setup.close();
+
+      const outputs = await withTimeout(
+        Promise.all(Array.from({ length: WRITER_PROCESSES }, (_, n) => runWriter(file, `writer-${n}`, cardId))),
+        WRITERS_WAIT_MS,
+        'writer processes',
+      );
+      for (const output of outputs) expect({ code: output.code, stderr: output.stderr }).toEqual({ code: 0, stderr: '' });
+      const lines = outputs.flatMap((output) => output.lines);
+      expect(lines.filter((line) => line.startsWith('fail '))).toEqual([]);
+
+      const acknowledged = lines.filter((line) => line.startsWith('ack ')).map((line) => line.split(' ') as [string, string, string]);
+      expect(acknowledged).toHaveLength(WRITER_PROCESSES * APPENDS_PER_WRITER);
+      const authorised = lines.filter((line) => line.startsWith('auth '));
+      expect(authorised).toHaveLength(WRITER_PROCESSES * AUTHORISATIONS_PER_WRITER);
+
+      const store = SqliteEventStore.open(file);
+      try {
+        // Every acknowledged append is in its stream exactly once, and nothing else is.
+        const storedIds: string[] = [];
+        for (const streamId of SHARED_STREAMS) {
+          const stored = await readWholeStream(store, streamId);
+          expect(stored.map((event) => event.revision)).toEqual(stored.map((_, index) => BigInt(index)));
+          storedIds.push(...stored.map((event) => event.id));
+          const acknowledgedHere = acknowledged.filter(([, stream]) => stream === streamId).map(([, , id]) => id);
+          expect(new Set(stored.map((event) => event.id))).toEqual(new Set(acknowledgedHere));
+        }
+        expect(storedIds).toHaveLength(new Set(storedIds).size);
+        expect(storedIds).toHaveLength(acknowledged.length);
+
+        // The card: one decision per authorisation, approvals within the limit, and the fold agrees.
+        const cardEvents = await readWholeStream(store, cardStreamId(cardId));
+        const approved = cardEvents.filter((event) => event.type === 'AuthorisationApproved');
+        const declined = cardEvents.filter((event) => event.type === 'AuthorisationDeclined');
+        expect(approved.length + declined.length).toBe(WRITER_PROCESSES * AUTHORISATIONS_PER_WRITER);
+        expect(approved.length).toBeGreaterThan(0);
+        expect(declined.length).toBeGreaterThan(0);
+        const approvedRupiah = approved.reduce((sum, event) => sum + (event.data as { amountRupiah: number }).amountRupiah, 0);
+        expect(approvedRupiah).toBeLessThanOrEqual(LIMIT_RUPIAH);
+        const state = fold(cardDecider, cardEvents as never);
+        expect(state.status).toBe('active');
+        if (state.status === 'active') expect(availableRupiah(state)).toBe(LIMIT_RUPIAH - approvedRupiah);
+
+        // Positions are dense and the hash chain, continued by four processes, verifies end to end.
+        const head = await store.headPosition();
+        expect(head).toBe(BigInt(1 + WRITER_PROCESSES * (APPENDS_PER_WRITER + AUTHORISATIONS_PER_WRITER)));
+        expect(verifyEventStoreChain(file)).toMatchObject({ ok: true, events: Number(head) });
+        process.stdout.write(
+          `multi-process writers: ${WRITER_PROCESSES} processes, ${acknowledged.length} appends and ${authorised.length} authorisations, ` +
+            `${approved.length} approved (Rp ${approvedRupiah}) / ${declined.length} declined, none failed\n`,
+        );
+      } finally {
+        await store.close();
+      }
+    },
+    WRITERS_WAIT_MS + 30_000,
+  );
 });

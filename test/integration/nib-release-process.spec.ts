@@ -66,7 +66,16 @@ describe('nib-release process manager: VendorRejected -> NibReleased, exactly on
 
   const registration = (vendorId: string, nib: string) =>
     new RegisterVendorCommand(
-      { vendorId, nib, npwp: '012345678901234', name: 'CV Uji', legalForm: 'cv', capitalRupiah: 500_000_000, kabupatenKotaCode: '3673', contact: { email: 'a@b.co', phone: '+62 254 123456' } },
+      {
+        vendorId,
+        nib,
+        npwp: '012345678901234',
+        name: 'CV Uji',
+        legalForm: 'cv',
+        capitalRupiah: 500_000_000,
+        kabupatenKotaCode: '3673',
+        contact: { email: 'a@b.co', phone: '+62 254 123456' },
+      },
       admin(),
     );
 
@@ -75,13 +84,17 @@ describe('nib-release process manager: VendorRejected -> NibReleased, exactly on
     const from = await process.loadCheckpoint();
     const events = await store.readAll({ fromPosition: from === 'start' ? 'start' : from + 1n, maxCount: 10_000 });
     if (events.length === 0) return;
-    await process.handleBatch(events.filter((event) => matchesFilter(event, process.filter)), events[events.length - 1]!.position);
+    await process.handleBatch(
+      events.filter((event) => matchesFilter(event, process.filter)),
+      events[events.length - 1]!.position,
+    );
   }
 
   const allEvents = (): Promise<RecordedEvent[]> => store.readAll({ maxCount: 10_000 });
-  const nibEvents = async (nib: string): Promise<string[]> => (await store.readStream(nibStreamId(nib))).map((event) => `${event.type} ${(event.data as { vendorId: string }).vendorId}`);
+  const nibEvents = async (nib: string): Promise<string[]> =>
+    (await store.readStream(nibStreamId(nib))).map((event) => `${event.type} ${(event.data as { vendorId: string }).vendorId}`);
 
-  it('releases a rejected vendor\'s NIB once, caused by the rejection; a replay from the start writes nothing new', async () => {
+  it("releases a rejected vendor's NIB once, caused by the rejection; a replay from the start writes nothing new", async () => {
     await register.execute(registration(REJECTED, NIB));
     await register.execute(registration(KEPT, OTHER_NIB));
     const rejection = await change.execute(new ChangeVendorCommand(REJECTED, { type: 'RejectVendor', reason: 'NIB tidak sesuai OSS' }, admin()));
@@ -90,7 +103,11 @@ describe('nib-release process manager: VendorRejected -> NibReleased, exactly on
     await drain();
     const released = (await store.readStream(nibStreamId(NIB)))[1]!;
     expect(released).toMatchObject({ type: 'NibReleased', data: { nib: NIB, vendorId: REJECTED, reason: 'NIB tidak sesuai OSS' } });
-    expect(released.metadata).toMatchObject({ causationId: rejection.events[0]!.id, actor: { id: 'process:nib-release', role: 'system' }, idempotencyKey: `nib-release:${rejection.events[0]!.id}` });
+    expect(released.metadata).toMatchObject({
+      causationId: rejection.events[0]!.id,
+      actor: { id: 'process:nib-release', role: 'system' },
+      idempotencyKey: `nib-release:${rejection.events[0]!.id}`,
+    });
     expect(await nibEvents(OTHER_NIB)).toEqual([`NibReserved ${KEPT}`]);
 
     // The rightful business registers the NIB under a new vendor id.

@@ -101,7 +101,7 @@ describe('OCDS export over a generated market (integration)', () => {
     expect(orderIds.length).toBeGreaterThan(50);
   });
 
-  it('each order\'s release and record packages validate, one release per order event, ocids unique', async () => {
+  it("each order's release and record packages validate, one release per order event, ocids unique", async () => {
     const ocids = new Set<string>();
     const releaseIds = new Set<string>();
     let releaseCount = 0;
@@ -144,10 +144,17 @@ describe('OCDS export over a generated market (integration)', () => {
     const inPeriod = orderEvents.filter((event) => event.created >= from && event.created <= to);
     const pages = await walk({ from, to, limit: 200 }, (request) => exporter.releasePackageOfPeriod(request));
     const releases: OcdsRelease[] = pages.flatMap((page) => [...page.releases]);
-    expect(releases.map((release) => release.id)).toEqual(inPeriod.map((event) => `${PUBLICATION.ocidPrefix}-${event.streamId.slice('order-'.length)}-${event.revision}`));
+    expect(releases.map((release) => release.id)).toEqual(
+      inPeriod.map((event) => `${PUBLICATION.ocidPrefix}-${event.streamId.slice('order-'.length)}-${event.revision}`),
+    );
     for (const page of pages) {
       expect(releasePackageErrors(page)).toEqual([]);
-      expect(page.publishedDate).toBe(page.releases.map((release) => release.date).sort().at(-1));
+      expect(page.publishedDate).toBe(
+        page.releases
+          .map((release) => release.date)
+          .sort()
+          .at(-1),
+      );
     }
     const records = (await walk({ from, to, limit: 100 }, (request) => exporter.recordPackageOfPeriod(request))).flatMap((page) => [...page.records]);
     expect(new Set(records.map((record) => record.ocid))).toEqual(new Set(releases.map((release) => release.ocid)));

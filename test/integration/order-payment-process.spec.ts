@@ -61,15 +61,26 @@ describe('order-payment process and hold-expiry sweep (integration)', () => {
     cards = new CardCommandHandler(pipeline, new PolicyService(pipeline));
     refusals = new ProcessRefusalMetrics();
     const orders = new ChangeOrderHandler(pipeline);
-    const bus = { execute: (command: unknown) => (command instanceof CardCommandRequest ? cards.execute(command) : orders.execute(command as ChangeOrderCommand)) } as unknown as CommandBus;
+    const bus = {
+      execute: (command: unknown) => (command instanceof CardCommandRequest ? cards.execute(command) : orders.execute(command as ChangeOrderCommand)),
+    } as unknown as CommandBus;
     const registry = { register: () => undefined } as unknown as SubscriptionRegistry;
     process = new OrderPaymentProcess(bus, pipeline, registry, checkpoints, clock, refusals);
     index = new HoldExpiryIndex(db);
     sweep = new HoldExpirySweep(index, { execute: (command) => orders.execute(command) }, clock, 60_000, silentLogger, refusals);
     clock.at = PLACED_AT;
-    await pipeline.handle(opdDecider, opdStreamId(OPD), { type: 'RegisterOpd', opdCode: OPD, name: 'Dinas Kesehatan Kota Serang', kabupatenKotaCode: '3673' }, adminContext(PLACED_AT));
+    await pipeline.handle(
+      opdDecider,
+      opdStreamId(OPD),
+      { type: 'RegisterOpd', opdCode: OPD, name: 'Dinas Kesehatan Kota Serang', kabupatenKotaCode: '3673' },
+      adminContext(PLACED_AT),
+    );
     await cards.execute(
-      new CardCommandRequest(CARD, { type: 'IssueCard', cardId: CARD, opdCode: OPD, holderName: 'Siti', cardLast4: '4821', limitRupiah: 10_000_000, expiresOn: '2099-12-31' }, adminContext(PLACED_AT)),
+      new CardCommandRequest(
+        CARD,
+        { type: 'IssueCard', cardId: CARD, opdCode: OPD, holderName: 'Siti', cardLast4: '4821', limitRupiah: 10_000_000, expiresOn: '2099-12-31' },
+        adminContext(PLACED_AT),
+      ),
     );
   });
   afterEach(async () => {
@@ -91,7 +102,19 @@ describe('order-payment process and hold-expiry sweep (integration)', () => {
         lines: [{ listingId: LISTING, quantity: 10 }],
         shippingRupiah: 0,
         vendor: { vendorId: VENDOR, status: 'verified', scale: 'mikro' },
-        listings: [{ listingId: LISTING, status: 'active', revision: 0, vendorId: VENDOR, title: 'Nasi', category: 'makan-minum', unit: 'kotak', priceRupiah: 35_000, isDomesticProduct: true }],
+        listings: [
+          {
+            listingId: LISTING,
+            status: 'active',
+            revision: 0,
+            vendorId: VENDOR,
+            title: 'Nasi',
+            category: 'makan-minum',
+            unit: 'kotak',
+            priceRupiah: 35_000,
+            isDomesticProduct: true,
+          },
+        ],
         card: { cardId: CARD, status: 'active', opdCode: OPD },
         policy: DEFAULT_POLICY,
         at: PLACED_AT,
@@ -108,7 +131,10 @@ describe('order-payment process and hold-expiry sweep (integration)', () => {
         const from = await consumer.loadCheckpoint();
         const events = await store.readAll({ fromPosition: from === 'start' ? 'start' : from + 1n, maxCount: 10_000 });
         if (events.length === 0) continue;
-        await consumer.handleBatch(events.filter((event) => matchesFilter(event, consumer.filter)), events[events.length - 1]!.position);
+        await consumer.handleBatch(
+          events.filter((event) => matchesFilter(event, consumer.filter)),
+          events[events.length - 1]!.position,
+        );
       }
       if ((await store.headPosition()) === head) return;
     }
@@ -137,7 +163,9 @@ describe('order-payment process and hold-expiry sweep (integration)', () => {
     const statuses = await Promise.all(orders.map(async (orderId) => (await pipeline.load(orderDecider, orderStreamId(orderId))).state.status));
     expect(statuses).toEqual(['authorised', 'authorised', 'declined']);
     const card = await pipeline.load(cardDecider, cardStreamId(CARD));
-    expect(card.events.filter((event) => event.type.startsWith('Authorisation')).map((event) => [event.type, (event.data as { orderId: string }).orderId])).toEqual([
+    expect(
+      card.events.filter((event) => event.type.startsWith('Authorisation')).map((event) => [event.type, (event.data as { orderId: string }).orderId]),
+    ).toEqual([
       ['AuthorisationApproved', orders[0]],
       ['AuthorisationApproved', orders[1]],
       ['AuthorisationDeclined', orders[2]],
@@ -145,7 +173,7 @@ describe('order-payment process and hold-expiry sweep (integration)', () => {
     expect(card.state).toMatchObject({ heldRupiah: 700_000 });
   });
 
-  it('expires a hold past its TTL from the sweep: the order closes, then the card hold expires at the sweep\'s time', async () => {
+  it("expires a hold past its TTL from the sweep: the order closes, then the card hold expires at the sweep's time", async () => {
     const lapsing = '0a000000-0000-4000-8000-000000000002';
     const received = '0a000000-0000-4000-8000-000000000003';
     await placeOrder(lapsing);
@@ -210,7 +238,13 @@ describe('order-payment process and hold-expiry sweep (integration)', () => {
     const { state, events: orderEvents } = await pipeline.load(orderDecider, orderStreamId(orderId));
     const failed = orderEvents.filter((event) => event.type === 'OrderPaymentFailed');
     expect(failed).toHaveLength(1);
-    expect(failed[0]!.data).toEqual({ orderId, cardId: CARD, step: 'capture', code: 'HOLD_ALREADY_ENDED', reason: 'cannot capture: the hold already ended (voided)' });
+    expect(failed[0]!.data).toEqual({
+      orderId,
+      cardId: CARD,
+      step: 'capture',
+      code: 'HOLD_ALREADY_ENDED',
+      reason: 'cannot capture: the hold already ended (voided)',
+    });
     expect(failed[0]!.metadata).toMatchObject({ actor: { id: 'process:order-payment', role: 'system' } });
     expect(state).toMatchObject({ status: 'received', paymentFailure: { step: 'capture', code: 'HOLD_ALREADY_ENDED' } });
     expect(refusals.count('order-payment', 'HOLD_ALREADY_ENDED')).toBe(1);
@@ -231,7 +265,9 @@ describe('order-payment process and hold-expiry sweep (integration)', () => {
     // An order that refuses the expiry (as a stale index entry would make it do).
     const refusing = {
       execute: (command: ChangeOrderCommand) =>
-        command.command.type === 'ExpireOrderHold' ? Promise.reject(new DomainError('business_rule', 'HOLD_NOT_YET_EXPIRED', 'the card hold is still within its time to live')) : orders.execute(command),
+        command.command.type === 'ExpireOrderHold'
+          ? Promise.reject(new DomainError('business_rule', 'HOLD_NOT_YET_EXPIRED', 'the card hold is still within its time to live'))
+          : orders.execute(command),
     };
     const refusingSweep = new HoldExpirySweep(index, refusing, clock, 60_000, silentLogger, refusals);
     clock.at = new Date(PLACED_AT.getTime() + 30 * DAY_MS);
@@ -239,7 +275,9 @@ describe('order-payment process and hold-expiry sweep (integration)', () => {
     expect(await refusingSweep.sweepOnce()).toBe(1);
 
     const failed = (await pipeline.load(orderDecider, orderStreamId(orderId))).events.filter((event) => event.type === 'OrderPaymentFailed');
-    expect(failed.map((event) => event.data)).toEqual([{ orderId, cardId: CARD, step: 'expire', code: 'HOLD_NOT_YET_EXPIRED', reason: 'the card hold is still within its time to live' }]);
+    expect(failed.map((event) => event.data)).toEqual([
+      { orderId, cardId: CARD, step: 'expire', code: 'HOLD_NOT_YET_EXPIRED', reason: 'the card hold is still within its time to live' },
+    ]);
     expect(refusals.count('hold-expiry', 'HOLD_NOT_YET_EXPIRED')).toBe(2);
   });
 });

@@ -36,7 +36,11 @@ describe('the catch-up pass of the projections (integration)', () => {
     pipeline = new CommandPipeline(store);
     await new MarketGenerator(pipeline, store, { seed: SEED, targetEvents: TARGET_EVENTS, vendorCount: 40, ordersPerDay: 25 }).run();
     db = openReadModelDatabase(join(dir, 'read-models.db'));
-    runners = new ProjectionRunners(new ProjectionEngine(db, ALL_PROJECTIONS), (consumer) => new SubscriptionRunner(store, consumer, silentLogger, new DeadLetterStore(db)), store);
+    runners = new ProjectionRunners(
+      new ProjectionEngine(db, ALL_PROJECTIONS),
+      (consumer) => new SubscriptionRunner(store, consumer, silentLogger, new DeadLetterStore(db)),
+      store,
+    );
   }, SUITE_STEP_MS);
 
   afterAll(async () => {
@@ -46,31 +50,41 @@ describe('the catch-up pass of the projections (integration)', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('starting the runners on a whole history: they wait while the pass catches up, then stand at the head with the rows of an offline replay', async () => {
-    const head = await store.headPosition();
-    for (const name of runners.names()) runners.runner(name).start();
+  it(
+    'starting the runners on a whole history: they wait while the pass catches up, then stand at the head with the rows of an offline replay',
+    async () => {
+      const head = await store.headPosition();
+      for (const name of runners.names()) runners.runner(name).start();
 
-    const during = await runners.statuses({ rows: false });
-    expect(during.every((status) => status.catchingUp && status.lagEvents > 0 && status.tables === undefined)).toBe(true);
+      const during = await runners.statuses({ rows: false });
+      expect(during.every((status) => status.catchingUp && status.lagEvents > 0 && status.tables === undefined)).toBe(true);
 
-    expect(await runners.waitForPosition(runners.names(), head, CATCH_UP_WAIT_MS)).toBe(true);
-    const after = await runners.statuses();
-    expect(after.map((status) => [status.name, status.catchingUp, status.position, status.lagEvents])).toEqual(runners.names().map((name) => [name, false, head.toString(), 0]));
-    expect(Object.values(after.find((status) => status.name === 'orders')!.tables!).some((rows) => rows > 0)).toBe(true);
+      expect(await runners.waitForPosition(runners.names(), head, CATCH_UP_WAIT_MS)).toBe(true);
+      const after = await runners.statuses();
+      expect(after.map((status) => [status.name, status.catchingUp, status.position, status.lagEvents])).toEqual(
+        runners.names().map((name) => [name, false, head.toString(), 0]),
+      );
+      expect(Object.values(after.find((status) => status.name === 'orders')!.tables!).some((rows) => rows > 0)).toBe(true);
 
-    const scratch = await rebuildInto(join(dir, 'scratch.db'), store);
-    try {
-      expect(allChecksums(runners.engine)).toEqual(allChecksums(scratch.engine));
-    } finally {
-      scratch.db.close();
-    }
-  }, SUITE_STEP_MS);
+      const scratch = await rebuildInto(join(dir, 'scratch.db'), store);
+      try {
+        expect(allChecksums(runners.engine)).toEqual(allChecksums(scratch.engine));
+      } finally {
+        scratch.db.close();
+      }
+    },
+    SUITE_STEP_MS,
+  );
 
-  it('a rebuild of one projection goes through the pass too and ends equal to the rows it had', async () => {
-    const before = allChecksums(runners.engine);
-    const [reset] = await runners.rebuild(['journal']);
-    expect(reset).toMatchObject({ name: 'journal', catchingUp: true });
-    expect(await runners.waitForPosition(['journal'], await store.headPosition(), CATCH_UP_WAIT_MS)).toBe(true);
-    expect(allChecksums(runners.engine)).toEqual(before);
-  }, SUITE_STEP_MS);
+  it(
+    'a rebuild of one projection goes through the pass too and ends equal to the rows it had',
+    async () => {
+      const before = allChecksums(runners.engine);
+      const [reset] = await runners.rebuild(['journal']);
+      expect(reset).toMatchObject({ name: 'journal', catchingUp: true });
+      expect(await runners.waitForPosition(['journal'], await store.headPosition(), CATCH_UP_WAIT_MS)).toBe(true);
+      expect(allChecksums(runners.engine)).toEqual(before);
+    },
+    SUITE_STEP_MS,
+  );
 });

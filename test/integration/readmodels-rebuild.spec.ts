@@ -76,31 +76,47 @@ describe(`read models over a generated history of ${TARGET_EVENTS} events (integ
     expect(trial.debitRupiah).toBe(trial.creditRupiah);
   });
 
-  it("agrees with every card aggregate: projected available = journal card-available = the fold of the card's stream", async () => {
-    expect(await cardMismatches(db, pipeline)).toEqual([]);
-    expect((db.prepare('SELECT COUNT(*) AS n FROM card_accounts').get() as { n: number }).n).toBe(summary.cards);
-  }, SUITE_STEP_MS);
+  it(
+    "agrees with every card aggregate: projected available = journal card-available = the fold of the card's stream",
+    async () => {
+      expect(await cardMismatches(db, pipeline)).toEqual([]);
+      expect((db.prepare('SELECT COUNT(*) AS n FROM card_accounts').get() as { n: number }).n).toBe(summary.cards);
+    },
+    SUITE_STEP_MS,
+  );
 
-  it('a full rebuild (drop and replay on the runners) yields exactly the live rows, table by table', async () => {
-    const live = allChecksums(runners.engine);
-    const startedMs = performance.now();
-    await runners.rebuild(runners.names());
-    await catchUp(runners, head);
-    const elapsedMs = Math.round(performance.now() - startedMs);
-    figures.rebuild = { events: Number(head), elapsedMs, eventsPerSecond: Math.round((Number(head) * 1000) / elapsedMs) };
-    expect(allChecksums(runners.engine)).toEqual(live);
-    expect(Object.values(live).every((checksum) => checksum.rows > 0)).toBe(true);
-  }, SUITE_STEP_MS);
+  it(
+    'a full rebuild (drop and replay on the runners) yields exactly the live rows, table by table',
+    async () => {
+      const live = allChecksums(runners.engine);
+      const startedMs = performance.now();
+      await runners.rebuild(runners.names());
+      await catchUp(runners, head);
+      const elapsedMs = Math.round(performance.now() - startedMs);
+      figures.rebuild = { events: Number(head), elapsedMs, eventsPerSecond: Math.round((Number(head) * 1000) / elapsedMs) };
+      expect(allChecksums(runners.engine)).toEqual(live);
+      expect(Object.values(live).every((checksum) => checksum.rows > 0)).toBe(true);
+    },
+    SUITE_STEP_MS,
+  );
 
-  it('an offline replay into a scratch database (the auditor path) yields the same rows', async () => {
-    const live = allChecksums(runners.engine);
-    const scratch = await rebuildInto(join(dir, 'scratch.db'), store);
-    try {
-      figures.offlineReplay = { events: scratch.events, elapsedMs: scratch.elapsedMs, eventsPerSecond: Math.round((scratch.events * 1000) / scratch.elapsedMs) };
-      expect(allChecksums(scratch.engine)).toEqual(live);
-      expect(trialBalanceOf(scratch.db).netRupiah).toBe(0);
-    } finally {
-      scratch.db.close();
-    }
-  }, SUITE_STEP_MS);
+  it(
+    'an offline replay into a scratch database (the auditor path) yields the same rows',
+    async () => {
+      const live = allChecksums(runners.engine);
+      const scratch = await rebuildInto(join(dir, 'scratch.db'), store);
+      try {
+        figures.offlineReplay = {
+          events: scratch.events,
+          elapsedMs: scratch.elapsedMs,
+          eventsPerSecond: Math.round((scratch.events * 1000) / scratch.elapsedMs),
+        };
+        expect(allChecksums(scratch.engine)).toEqual(live);
+        expect(trialBalanceOf(scratch.db).netRupiah).toBe(0);
+      } finally {
+        scratch.db.close();
+      }
+    },
+    SUITE_STEP_MS,
+  );
 });

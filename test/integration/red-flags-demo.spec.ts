@@ -30,7 +30,11 @@ describe('the demo market raises every red-flag rule (integration)', () => {
     dir = mkdtempSync(join(tmpdir(), 'bela-red-flags-'));
     store = SqliteEventStore.open(join(dir, 'events.db'));
     db = openReadModelDatabase(join(dir, 'read-models.db'));
-    runners = new ProjectionRunners(new ProjectionEngine(db, [redFlagsProjection]), (consumer) => new SubscriptionRunner(store, consumer, silentLogger, new DeadLetterStore(db)), store);
+    runners = new ProjectionRunners(
+      new ProjectionEngine(db, [redFlagsProjection]),
+      (consumer) => new SubscriptionRunner(store, consumer, silentLogger, new DeadLetterStore(db)),
+      store,
+    );
     for (const name of runners.names()) runners.runner(name).start();
     // Live: the projection follows the generator as it writes, through the same command handlers as the service.
     await new MarketGenerator(new CommandPipeline(store), store, { seed: SEED, targetEvents: TARGET_EVENTS, vendorCount: 40, ordersPerDay: 25 }).run();
@@ -54,7 +58,9 @@ describe('the demo market raises every red-flag rule (integration)', () => {
   });
 
   it('names the split purchase of the scenario: two orders 18 s apart and a third, with the policy revision the demo adopted', () => {
-    const splits = db.prepare("SELECT order_ids, parameters, policy_revision, amount_rupiah FROM red_flags WHERE rule = 'split-purchase' ORDER BY raised_position").all() as {
+    const splits = db
+      .prepare("SELECT order_ids, parameters, policy_revision, amount_rupiah FROM red_flags WHERE rule = 'split-purchase' ORDER BY raised_position")
+      .all() as {
       order_ids: string;
       parameters: string;
       policy_revision: number;
@@ -68,16 +74,20 @@ describe('the demo market raises every red-flag rule (integration)', () => {
     expect(JSON.parse(scenario[0]!.parameters)).toMatchObject({ maxOrderTotalRupiah: 50_000_000, splitWindowDays: 30, splitPurchaseAction: 'flag' });
   });
 
-  it('an offline rebuild gives the same rows and flag ids as the live projection', async () => {
-    const scratch = openReadModelDatabase(join(dir, 'scratch.db'));
-    try {
-      const engine = new ProjectionEngine(scratch, [redFlagsProjection]);
-      await engine.replay(store);
-      const live = runners.engine.checksums(redFlagsProjection.name);
-      expect(engine.checksums(redFlagsProjection.name)).toEqual(live);
-      expect(live.every((table) => table.rows > 0)).toBe(true);
-    } finally {
-      scratch.close();
-    }
-  }, SUITE_STEP_MS);
+  it(
+    'an offline rebuild gives the same rows and flag ids as the live projection',
+    async () => {
+      const scratch = openReadModelDatabase(join(dir, 'scratch.db'));
+      try {
+        const engine = new ProjectionEngine(scratch, [redFlagsProjection]);
+        await engine.replay(store);
+        const live = runners.engine.checksums(redFlagsProjection.name);
+        expect(engine.checksums(redFlagsProjection.name)).toEqual(live);
+        expect(live.every((table) => table.rows > 0)).toBe(true);
+      } finally {
+        scratch.close();
+      }
+    },
+    SUITE_STEP_MS,
+  );
 });

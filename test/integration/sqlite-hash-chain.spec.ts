@@ -125,7 +125,9 @@ describe('the embedded store hash chain (integration)', () => {
   it('catches a forger who also recomputes the salted digest: the chain hash no longer follows', async () => {
     const receivedAt = positionOf(ledger, 'OrderReceived');
     const db = new Database(ledger, { readonly: true });
-    const row = db.prepare<[number], { data: string; metadata: string; commitment_salt: string }>('SELECT data, metadata, commitment_salt FROM events WHERE position = ?').get(receivedAt)!;
+    const row = db
+      .prepare<[number], { data: string; metadata: string; commitment_salt: string }>('SELECT data, metadata, commitment_salt FROM events WHERE position = ?')
+      .get(receivedAt)!;
     db.close();
     const data = { ...(JSON.parse(row.data) as Record<string, unknown>), bastNumber: 'BAST/999/FORGED' };
     const digest = privateDigest(row.commitment_salt, data, JSON.parse(row.metadata));
@@ -149,9 +151,11 @@ describe('the embedded store hash chain (integration)', () => {
     const store = SqliteEventStore.open(file);
     const streamId = uniqueStream();
     await store.appendToStream(streamId, [anEvent('Old', { amountRupiah: 1 })], { expectedRevision: 'no_stream' });
-    await Promise.all(Array.from({ length: TAIL_EVENTS_VERIFIED_ON_OPEN }, () => store.appendToStream(uniqueStream(), [anEvent()], { expectedRevision: 'no_stream' })));
+    await Promise.all(
+      Array.from({ length: TAIL_EVENTS_VERIFIED_ON_OPEN }, () => store.appendToStream(uniqueStream(), [anEvent()], { expectedRevision: 'no_stream' })),
+    );
     await store.close();
-    const forged = forge(file, join(dir, 'long-forged'), "UPDATE events SET data = '{\"amountRupiah\":2}' WHERE position = 1");
+    const forged = forge(file, join(dir, 'long-forged'), 'UPDATE events SET data = \'{"amountRupiah":2}\' WHERE position = 1');
     const reopened = SqliteEventStore.open(forged);
     await reopened.close();
     expect(verifyEventStoreChain(forged)).toMatchObject({ ok: false, position: 1, reason: 'digest' });
@@ -166,9 +170,14 @@ describe('the embedded store hash chain (integration)', () => {
     const insert = legacy.prepare('INSERT INTO events (stream_id, revision, event_id, type, data, metadata, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?)');
     const written = new Map<string, { id: string; data: unknown }[]>();
     for (const [streamId, events] of sampleEventsByStream(sampleIds())) {
-      events.forEach((event, revision) => insert.run(streamId, revision, event.id, event.type, JSON.stringify(event.data), JSON.stringify(event.metadata), Date.UTC(2026, 10, 1, 0, revision)));
+      events.forEach((event, revision) =>
+        insert.run(streamId, revision, event.id, event.type, JSON.stringify(event.data), JSON.stringify(event.metadata), Date.UTC(2026, 10, 1, 0, revision)),
+      );
       legacy.prepare('INSERT INTO streams (stream_id, revision) VALUES (?, ?)').run(streamId, events.length - 1);
-      written.set(streamId, events.map((event) => ({ id: event.id, data: event.data })));
+      written.set(
+        streamId,
+        events.map((event) => ({ id: event.id, data: event.data })),
+      );
     }
     legacy.close();
 

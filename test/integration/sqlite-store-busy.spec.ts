@@ -46,19 +46,23 @@ describe('appending while another writer holds the lock (integration)', () => {
     await store.close();
   });
 
-  it('gives up after its bounded wait with StoreBusyError, having written nothing', async () => {
-    const file = join(dir, 'held.db');
-    const store = SqliteEventStore.open(file);
-    const other = new Database(file);
-    other.exec('BEGIN IMMEDIATE');
-    const streamId = uniqueStream();
-    const error = await store.appendToStream(streamId, [anEvent()], { expectedRevision: 'no_stream' }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(StoreBusyError);
-    expect(error).toMatchObject({ retryAfterSeconds: 1 });
-    expect((error as StoreBusyError).waitedMs).toBeGreaterThanOrEqual(BUSY_RETRY_WINDOW_MS);
-    other.exec('ROLLBACK');
-    other.close();
-    expect(await store.headPosition()).toBe(-1n);
-    await store.close();
-  }, BUSY_RETRY_WINDOW_MS + 20_000);
+  it(
+    'gives up after its bounded wait with StoreBusyError, having written nothing',
+    async () => {
+      const file = join(dir, 'held.db');
+      const store = SqliteEventStore.open(file);
+      const other = new Database(file);
+      other.exec('BEGIN IMMEDIATE');
+      const streamId = uniqueStream();
+      const error = await store.appendToStream(streamId, [anEvent()], { expectedRevision: 'no_stream' }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(StoreBusyError);
+      expect(error).toMatchObject({ retryAfterSeconds: 1 });
+      expect((error as StoreBusyError).waitedMs).toBeGreaterThanOrEqual(BUSY_RETRY_WINDOW_MS);
+      other.exec('ROLLBACK');
+      other.close();
+      expect(await store.headPosition()).toBe(-1n);
+      await store.close();
+    },
+    BUSY_RETRY_WINDOW_MS + 20_000,
+  );
 });

@@ -110,12 +110,18 @@ describe('transparency log over HTTP (integration, in-process service)', () => {
     expect(order.status).toBe(200);
     const orderEvents = (await raw.readStream(orderPlaced.streamId)).map((event) => event.id);
     expect(order.json.events.map((event: { leaf: { eventId: string } }) => event.leaf.eventId)).toEqual(orderEvents);
-    for (const event of order.json.events) await verifyEventInclusion({ ...event, treeSize: order.json.treeSize, checkpoint: order.json.checkpoint }, key.json.verifierKey);
+    for (const event of order.json.events)
+      await verifyEventInclusion({ ...event, treeSize: order.json.treeSize, checkpoint: order.json.checkpoint }, key.json.verifierKey);
 
     // A tampered proof, leaf or tree size fails.
     const flipped = proof.json.proof.map((hash: string, i: number) => (i === 0 ? `${hash[0] === '0' ? '1' : '0'}${hash.slice(1)}` : hash));
     await expect(verifyEventInclusion({ ...proof.json, proof: flipped }, key.json.verifierKey)).rejects.toBeInstanceOf(VerificationError);
-    await expect(verifyEventInclusion({ ...proof.json, leaf: { ...proof.json.leaf, publicView: { ...proof.json.leaf.publicView, totalRupiah: 1 } } }, key.json.verifierKey)).rejects.toBeInstanceOf(VerificationError);
+    await expect(
+      verifyEventInclusion(
+        { ...proof.json, leaf: { ...proof.json.leaf, publicView: { ...proof.json.leaf.publicView, totalRupiah: 1 } } },
+        key.json.verifierKey,
+      ),
+    ).rejects.toBeInstanceOf(VerificationError);
 
     await appendSamples();
     const secondSize = await logCaughtUp();
@@ -124,7 +130,9 @@ describe('transparency log over HTTP (integration, in-process service)', () => {
     expect(consistency.status).toBe(200);
     expect(consistency.json.to.checkpoint).toBe(secondCheckpoint);
     await verifyCheckpointConsistency(firstCheckpoint, secondCheckpoint, consistency.json, key.json.verifierKey);
-    await expect(verifyCheckpointConsistency(secondCheckpoint, firstCheckpoint, consistency.json, key.json.verifierKey)).rejects.toBeInstanceOf(VerificationError);
+    await expect(verifyCheckpointConsistency(secondCheckpoint, firstCheckpoint, consistency.json, key.json.verifierKey)).rejects.toBeInstanceOf(
+      VerificationError,
+    );
   });
 
   it('public routes carry no salt and no personal data; auditors get the whole event and can recompute the digest', async () => {
@@ -138,12 +146,18 @@ describe('transparency log over HTTP (integration, in-process service)', () => {
     const streams = [...new Set(all.map((event) => event.streamId))];
     const streamProofs = await Promise.all(streams.map((streamId) => get(`/log/proofs/stream?streamId=${streamId}`)));
     expect(streamProofs.map((proof) => proof.status)).toEqual(streams.map(() => 200));
-    const publicTexts = [leaves.text, ...proofs.map((proof) => proof.text), ...streamProofs.map((proof) => proof.text), (await get(`/log/tile/entries/000.p/${Math.min(size, 255)}`)).text];
+    const publicTexts = [
+      leaves.text,
+      ...proofs.map((proof) => proof.text),
+      ...streamProofs.map((proof) => proof.text),
+      (await get(`/log/tile/entries/000.p/${Math.min(size, 255)}`)).text,
+    ];
     // The store's own salts: none may reach a public answer.
     const salts = all.map((event) => event.commitment!.saltHex);
     for (const text of publicTexts) {
       expect(text).not.toMatch(/salt/i);
-      for (const forbidden of [...FORBIDDEN_PUBLIC_STRINGS, ...salts]) expect({ forbidden, found: text.includes(forbidden) }).toEqual({ forbidden, found: false });
+      for (const forbidden of [...FORBIDDEN_PUBLIC_STRINGS, ...salts])
+        expect({ forbidden, found: text.includes(forbidden) }).toEqual({ forbidden, found: false });
     }
 
     expect((await get('/audit/leaves?start=0&end=5')).status).toBe(401);

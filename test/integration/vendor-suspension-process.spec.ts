@@ -54,16 +54,41 @@ describe('vendor-suspension process manager (integration)', () => {
     checkpoints = new SqliteCheckpointStore(db);
     const cards = new CardCommandHandler(pipeline, new PolicyService(pipeline));
     orders = new ChangeOrderHandler(pipeline);
-    const bus = { execute: (command: unknown) => (command instanceof CardCommandRequest ? cards.execute(command) : orders.execute(command as ChangeOrderCommand)) } as unknown as CommandBus;
+    const bus = {
+      execute: (command: unknown) => (command instanceof CardCommandRequest ? cards.execute(command) : orders.execute(command as ChangeOrderCommand)),
+    } as unknown as CommandBus;
     const registry = { register: () => undefined } as unknown as SubscriptionRegistry;
     const refusals = new ProcessRefusalMetrics();
     payment = new OrderPaymentProcess(bus, pipeline, registry, checkpoints, clock, refusals);
     suspension = new VendorSuspensionProcess(bus, new VendorOpenOrdersIndex(db), registry, checkpoints, clock, refusals);
 
-    await pipeline.handle(opdDecider, opdStreamId(OPD), { type: 'RegisterOpd', opdCode: OPD, name: 'Dinas Kesehatan Kota Serang', kabupatenKotaCode: '3673' }, context());
-    await cards.execute(new CardCommandRequest(CARD, { type: 'IssueCard', cardId: CARD, opdCode: OPD, holderName: 'Siti', cardLast4: '4821', limitRupiah: 100_000_000, expiresOn: '2099-12-31' }, context()));
-    for (const [vendorId, nib] of [[SUSPENDED, '9120301234567'], [OTHER, '9120301234568']] as const) {
-      const registration = { vendorId, nib, npwp: '012345678901234', name: 'CV Uji', legalForm: 'cv', capitalRupiah: 500_000_000, kabupatenKotaCode: '3673', contact: { email: 'a@b.co', phone: '+62 254 123456' } } as const;
+    await pipeline.handle(
+      opdDecider,
+      opdStreamId(OPD),
+      { type: 'RegisterOpd', opdCode: OPD, name: 'Dinas Kesehatan Kota Serang', kabupatenKotaCode: '3673' },
+      context(),
+    );
+    await cards.execute(
+      new CardCommandRequest(
+        CARD,
+        { type: 'IssueCard', cardId: CARD, opdCode: OPD, holderName: 'Siti', cardLast4: '4821', limitRupiah: 100_000_000, expiresOn: '2099-12-31' },
+        context(),
+      ),
+    );
+    for (const [vendorId, nib] of [
+      [SUSPENDED, '9120301234567'],
+      [OTHER, '9120301234568'],
+    ] as const) {
+      const registration = {
+        vendorId,
+        nib,
+        npwp: '012345678901234',
+        name: 'CV Uji',
+        legalForm: 'cv',
+        capitalRupiah: 500_000_000,
+        kabupatenKotaCode: '3673',
+        contact: { email: 'a@b.co', phone: '+62 254 123456' },
+      } as const;
       await pipeline.handle(vendorDecider, vendorStreamId(vendorId), { type: 'RegisterVendor', ...registration, policy: DEFAULT_POLICY }, context());
       await pipeline.handle(vendorDecider, vendorStreamId(vendorId), { type: 'VerifyVendor' }, context());
     }
@@ -88,7 +113,19 @@ describe('vendor-suspension process manager (integration)', () => {
         lines: [{ listingId: LISTING, quantity: 10 }],
         shippingRupiah: 0,
         vendor: { vendorId, status: 'verified', scale: 'kecil' },
-        listings: [{ listingId: LISTING, status: 'active', revision: 0, vendorId, title: 'Nasi', category: 'makan-minum', unit: 'kotak', priceRupiah: 35_000, isDomesticProduct: true }],
+        listings: [
+          {
+            listingId: LISTING,
+            status: 'active',
+            revision: 0,
+            vendorId,
+            title: 'Nasi',
+            category: 'makan-minum',
+            unit: 'kotak',
+            priceRupiah: 35_000,
+            isDomesticProduct: true,
+          },
+        ],
         card: { cardId: CARD, status: 'active', opdCode: OPD },
         policy: DEFAULT_POLICY,
         at: AT,
@@ -97,7 +134,8 @@ describe('vendor-suspension process manager (integration)', () => {
     );
   }
 
-  const change = (orderId: string, command: ChangeOrderCommand['command'], actor: Actor): Promise<unknown> => orders.execute(new ChangeOrderCommand(orderId, command, context(actor)));
+  const change = (orderId: string, command: ChangeOrderCommand['command'], actor: Actor): Promise<unknown> =>
+    orders.execute(new ChangeOrderCommand(orderId, command, context(actor)));
 
   /** Feeds both process managers what $all holds after their checkpoints, until nothing new is written (bounded). */
   async function drain(): Promise<void> {
@@ -107,7 +145,10 @@ describe('vendor-suspension process manager (integration)', () => {
         const from = await consumer.loadCheckpoint();
         const events = await store.readAll({ fromPosition: from === 'start' ? 'start' : from + 1n, maxCount: 10_000 });
         if (events.length === 0) continue;
-        await consumer.handleBatch(events.filter((event) => matchesFilter(event, consumer.filter)), events[events.length - 1]!.position);
+        await consumer.handleBatch(
+          events.filter((event) => matchesFilter(event, consumer.filter)),
+          events[events.length - 1]!.position,
+        );
       }
       if ((await store.headPosition()) === head) return;
     }
@@ -162,7 +203,9 @@ describe('vendor-suspension process manager (integration)', () => {
     await place(waiting, SUSPENDED);
     await drain();
     await pipeline.handle(vendorDecider, vendorStreamId(SUSPENDED), { type: 'SuspendVendor', reason: 'audit' }, context());
-    await expect(change(waiting, { type: 'AcceptOrder', by: vendorKey(SUSPENDED) }, vendorKey(SUSPENDED))).rejects.toMatchObject({ code: 'VENDOR_NOT_SELLING' });
+    await expect(change(waiting, { type: 'AcceptOrder', by: vendorKey(SUSPENDED) }, vendorKey(SUSPENDED))).rejects.toMatchObject({
+      code: 'VENDOR_NOT_SELLING',
+    });
     await place(racing, SUSPENDED);
     await drain();
     expect(await statusOf(waiting)).toBe('cancelled');

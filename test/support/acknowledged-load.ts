@@ -132,7 +132,11 @@ export async function sendCommand(baseUrl: string, command: SentCommand): Promis
   try {
     response = await fetch(`${baseUrl}${command.path}`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${command.token}`, 'idempotency-key': command.key, ...(command.body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      headers: {
+        authorization: `Bearer ${command.token}`,
+        'idempotency-key': command.key,
+        ...(command.body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
       ...(command.body !== undefined ? { body: JSON.stringify(command.body) } : {}),
       signal: AbortSignal.timeout(LOAD_REQUEST_TIMEOUT_MS),
     });
@@ -198,7 +202,9 @@ export function effectMismatches(commands: readonly SentCommand[], eventsByKey: 
 /** Every consumer's stored checkpoint, from the `checkpoints` table of each SQLite file of the data dir. */
 export function storedCheckpoints(dataDir: string): Map<string, bigint> {
   const checkpoints = new Map<string, bigint>();
-  for (const name of readdirSync(dataDir).filter((file) => file.endsWith('.db')).sort()) {
+  for (const name of readdirSync(dataDir)
+    .filter((file) => file.endsWith('.db'))
+    .sort()) {
     const db = new Database(join(dataDir, name), { readonly: true, fileMustExist: true });
     try {
       const hasTable = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'checkpoints'").get() !== undefined;

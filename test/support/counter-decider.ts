@@ -2,9 +2,7 @@ import type { Decider } from '../../src/kernel/decider.js';
 import { ruleViolation } from '../../src/kernel/errors.js';
 
 /** A toy aggregate for infrastructure tests: a counter that refuses to exceed its limit. */
-export type CounterEvent =
-  | { type: 'CounterOpened'; data: { limit: number } }
-  | { type: 'CounterIncremented'; data: { by: number; total: number } };
+export type CounterEvent = { type: 'CounterOpened'; data: { limit: number } } | { type: 'CounterIncremented'; data: { by: number; total: number } };
 export type CounterCommand = { type: 'Open'; limit: number } | { type: 'Increment'; by: number };
 export type CounterState = { status: 'absent' } | { status: 'open'; limit: number; total: number };
 

@@ -17,7 +17,7 @@ export async function generateHistory(dataDir: string, options: MarketOptions): 
 /** Every event of a store, in $all order, read in bounded pages. */
 export async function readEverything(store: EventStore): Promise<RecordedEvent[]> {
   const all: RecordedEvent[] = [];
-  for (let from = 0n; ; ) {
+  for (let from = 0n; ;) {
     const page = await store.readAll({ fromPosition: from, maxCount: READ_COUNT_MAX });
     if (page.length === 0) return all;
     all.push(...page);

@@ -112,7 +112,13 @@ export function sleep(ms: number): Promise<void> {
 }
 
 /** Polls until `predicate` holds; throws with `describe()` after the bound. */
-export async function waitFor(what: string, predicate: () => boolean | Promise<boolean>, timeoutMs: number, describe: () => string = () => '', intervalMs = 100): Promise<void> {
+export async function waitFor(
+  what: string,
+  predicate: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  describe: () => string = () => '',
+  intervalMs = 100,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await predicate()) return;
@@ -144,7 +150,12 @@ export interface ConsumedMessage {
  * `count` have arrived; bounded.
  */
 export async function consumeAll(topics: readonly string[], count: number, timeoutMs: number): Promise<ConsumedMessage[]> {
-  const kafka = new Kafka({ clientId: 'bela-it-reader', brokers: KAFKA_BROKERS, logLevel: logLevel.NOTHING, retry: { initialRetryTime: 300, maxRetryTime: 3_000, retries: 20 } });
+  const kafka = new Kafka({
+    clientId: 'bela-it-reader',
+    brokers: KAFKA_BROKERS,
+    logLevel: logLevel.NOTHING,
+    retry: { initialRetryTime: 300, maxRetryTime: 3_000, retries: 20 },
+  });
   const consumer = kafka.consumer({ groupId: `bela-it-reader-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`, maxWaitTimeInMs: 250 });
   const received: ConsumedMessage[] = [];
   try {
@@ -169,7 +180,12 @@ export async function consumeAll(topics: readonly string[], count: number, timeo
         });
       },
     });
-    await waitFor(`${count} messages on ${topics.join(', ')}`, () => received.length >= count, timeoutMs, () => `got ${received.length}`);
+    await waitFor(
+      `${count} messages on ${topics.join(', ')}`,
+      () => received.length >= count,
+      timeoutMs,
+      () => `got ${received.length}`,
+    );
     // A few more polls, so that an unexpected extra message would be seen too.
     await sleep(1_000);
     return received;

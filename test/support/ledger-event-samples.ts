@@ -49,7 +49,14 @@ export interface SampleIds {
 }
 
 export function sampleIds(): SampleIds {
-  return { vendorId: randomUUID(), listingId: randomUUID(), orderId: randomUUID(), cardId: randomUUID(), nib: `91${String(randomInt(0, 10 ** 11)).padStart(11, '0')}`, opdCode: `3673-DINKES${randomInt(0, 10 ** 9)}` };
+  return {
+    vendorId: randomUUID(),
+    listingId: randomUUID(),
+    orderId: randomUUID(),
+    cardId: randomUUID(),
+    nib: `91${String(randomInt(0, 10 ** 11)).padStart(11, '0')}`,
+    opdCode: `3673-DINKES${randomInt(0, 10 ** 9)}`,
+  };
 }
 
 type SampleData = { readonly [T in KnownEventType]: Extract<KnownEvent, { type: T }>['data'] };
@@ -126,7 +133,14 @@ export function sampleData(ids: SampleIds): SampleData {
     OrderPaid: { orderId, cardId, amountRupiah: 1_550_000, policyRevision: 0 },
     OrderCancelled: { orderId, reason },
     OrderHoldExpired: { orderId, cardId, holdExpiresAt: '2026-12-26T00:00:00.000Z' },
-    OrderPaymentFailed: { orderId, cardId, step: 'capture', code: 'HOLD_NOT_FOUND', reason: `no hold for order ${orderId}; ${PERSONAL.reasonText}`, policyRevision: 0 },
+    OrderPaymentFailed: {
+      orderId,
+      cardId,
+      step: 'capture',
+      code: 'HOLD_NOT_FOUND',
+      reason: `no hold for order ${orderId}; ${PERSONAL.reasonText}`,
+      policyRevision: 0,
+    },
     CardIssued: {
       cardId,
       opdCode,

@@ -22,17 +22,23 @@ const validateReleasePackageSchema = ajv.compile(readJson('release-package-schem
 
 /** The codes of one codelist CSV (first column, header skipped). */
 export function codelist(name: string): Set<string> {
-  const lines = readFileSync(join(OCDS_DIR, 'codelists', `${name}.csv`), 'utf8').split('\n').slice(1);
+  const lines = readFileSync(join(OCDS_DIR, 'codelists', `${name}.csv`), 'utf8')
+    .split('\n')
+    .slice(1);
   return new Set(lines.map((line) => line.split(',')[0]!.trim()).filter(Boolean));
 }
 
 /** Schema errors of a release package, as readable strings (empty: valid). */
 export function releasePackageErrors(pkg: unknown): string[] {
-  return validateReleasePackageSchema(pkg) ? [] : (validateReleasePackageSchema.errors ?? []).map((error: { instancePath: string; message?: string }) => `${error.instancePath} ${error.message}`);
+  return validateReleasePackageSchema(pkg)
+    ? []
+    : (validateReleasePackageSchema.errors ?? []).map((error: { instancePath: string; message?: string }) => `${error.instancePath} ${error.message}`);
 }
 
 export function releaseErrors(release: unknown): string[] {
-  return validateRelease(release) ? [] : (validateRelease.errors ?? []).map((error: { instancePath: string; message?: string }) => `${error.instancePath} ${error.message}`);
+  return validateRelease(release)
+    ? []
+    : (validateRelease.errors ?? []).map((error: { instancePath: string; message?: string }) => `${error.instancePath} ${error.message}`);
 }
 
 const RECORD_PACKAGE_REQUIRED = ['uri', 'publisher', 'publishedDate', 'records', 'version'];

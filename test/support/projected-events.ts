@@ -3,7 +3,11 @@ import type { ProjectedEvent, ProjectionLookup, Row } from '../../projections/pr
 let nextPosition = 1;
 
 /** A recorded event as a projection sees it; positions increase across calls unless given. */
-export function projected<Data>(type: string, data: Data, options: { position?: number; revision?: number; at?: string; streamId?: string; actorId?: string } = {}): ProjectedEvent<string, Data> {
+export function projected<Data>(
+  type: string,
+  data: Data,
+  options: { position?: number; revision?: number; at?: string; streamId?: string; actorId?: string } = {},
+): ProjectedEvent<string, Data> {
   const position = options.position ?? nextPosition++;
   return {
     type,

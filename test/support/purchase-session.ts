@@ -92,13 +92,7 @@ export function orderBody(vendor: SellingVendor, cardId: string, lines: readonly
 }
 
 /** Polls GET path until `done` holds or the deadline passes (bounded; never a timing assertion). */
-export async function pollUntil<T = any>(
-  app: TestApp,
-  token: string,
-  path: string,
-  done: (body: T) => boolean,
-  deadlineMs = 30_000,
-): Promise<T> {
+export async function pollUntil<T = any>(app: TestApp, token: string, path: string, done: (body: T) => boolean, deadlineMs = 30_000): Promise<T> {
   const deadline = Date.now() + deadlineMs;
   let last: unknown;
   for (;;) {

@@ -17,7 +17,10 @@ export function allChecksums(engine: ProjectionEngine): Record<string, TableChec
 }
 
 /** An offline rebuild of every projection from the events into a fresh database (the auditor's replay). */
-export async function rebuildInto(path: string, store: EventStore): Promise<{ engine: ProjectionEngine; db: Database.Database; events: number; elapsedMs: number }> {
+export async function rebuildInto(
+  path: string,
+  store: EventStore,
+): Promise<{ engine: ProjectionEngine; db: Database.Database; events: number; elapsedMs: number }> {
   const db = openReadModelDatabase(path);
   const engine = new ProjectionEngine(db, ALL_PROJECTIONS);
   const startedMs = performance.now();
@@ -34,8 +37,13 @@ export interface TrialBalance {
 
 export function trialBalanceOf(db: Database.Database): TrialBalance {
   const balance = db.prepare('SELECT COALESCE(SUM(balance_rupiah), 0) AS net FROM journal_balances').get() as { net: number };
-  const lines = db.prepare('SELECT COALESCE(SUM(debit_rupiah), 0) AS debit, COALESCE(SUM(credit_rupiah), 0) AS credit FROM journal_lines').get() as { debit: number; credit: number };
-  const unbalanced = db.prepare('SELECT COUNT(*) AS n FROM (SELECT position FROM journal_lines GROUP BY position HAVING SUM(debit_rupiah) <> SUM(credit_rupiah))').get() as { n: number };
+  const lines = db.prepare('SELECT COALESCE(SUM(debit_rupiah), 0) AS debit, COALESCE(SUM(credit_rupiah), 0) AS credit FROM journal_lines').get() as {
+    debit: number;
+    credit: number;
+  };
+  const unbalanced = db
+    .prepare('SELECT COUNT(*) AS n FROM (SELECT position FROM journal_lines GROUP BY position HAVING SUM(debit_rupiah) <> SUM(credit_rupiah))')
+    .get() as { n: number };
   return { netRupiah: balance.net, debitRupiah: lines.debit, creditRupiah: lines.credit, unbalancedEntries: unbalanced.n };
 }
 
@@ -43,7 +51,9 @@ export function trialBalanceOf(db: Database.Database): TrialBalance {
 export async function cardMismatches(db: Database.Database, pipeline: CommandPipeline): Promise<string[]> {
   const cards = db.prepare('SELECT card_id, available_rupiah FROM card_accounts ORDER BY card_id').all() as { card_id: string; available_rupiah: number }[];
   const journal = new Map(
-    (db.prepare("SELECT card_id, balance_rupiah FROM journal_balances WHERE account = 'card-available'").all() as { card_id: string; balance_rupiah: number }[]).map((row) => [row.card_id, row.balance_rupiah]),
+    (
+      db.prepare("SELECT card_id, balance_rupiah FROM journal_balances WHERE account = 'card-available'").all() as { card_id: string; balance_rupiah: number }[]
+    ).map((row) => [row.card_id, row.balance_rupiah]),
   );
   const mismatches: string[] = [];
   for (const card of cards) {

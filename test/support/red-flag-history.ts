@@ -106,7 +106,11 @@ export class RedFlagHistory {
     const db = openReadModelDatabase(':memory:');
     const engine = new ProjectionEngine(db, [redFlagsProjection]);
     const types = new Set(redFlagsProjection.eventTypes);
-    engine.applyBatch(redFlagsProjection.name, this.events.filter((event) => types.has(event.type)), BigInt(this.events.length));
+    engine.applyBatch(
+      redFlagsProjection.name,
+      this.events.filter((event) => types.has(event.type)),
+      BigInt(this.events.length),
+    );
     return new ProjectedRedFlags(db, engine);
   }
 }
@@ -136,9 +140,11 @@ export class ProjectedRedFlags {
   ) {}
 
   flags(rule?: string): FlagRow[] {
-    const rows = (rule === undefined
-      ? this.db.prepare('SELECT * FROM red_flags ORDER BY raised_position, flag_id').all()
-      : this.db.prepare('SELECT * FROM red_flags WHERE rule = ? ORDER BY raised_position, flag_id').all(rule)) as Record<string, unknown>[];
+    const rows = (
+      rule === undefined
+        ? this.db.prepare('SELECT * FROM red_flags ORDER BY raised_position, flag_id').all()
+        : this.db.prepare('SELECT * FROM red_flags WHERE rule = ? ORDER BY raised_position, flag_id').all(rule)
+    ) as Record<string, unknown>[];
     return rows.map((row) => ({
       ...row,
       order_ids: JSON.parse(String(row.order_ids)),

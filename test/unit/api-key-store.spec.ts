@@ -57,7 +57,7 @@ describe('API keys: expiry, rotation, last use', () => {
     for (const grace of [-1, 1.5, 10_081]) expect(() => store.rotate(rotated.record.keyId, NOW, grace)).toThrow(/grace-minutes/);
   });
 
-  it('records a key\'s last use at most once per interval', () => {
+  it("records a key's last use at most once per interval", () => {
     const key = store.issue({ role: 'admin', label: 'a' }, NOW).record;
     expect(store.find(key.keyId)!.lastUsedAt).toBeUndefined();
     store.recordUse(key.keyId, NOW);
@@ -74,8 +74,12 @@ describe('an auth.db of the first schema', () => {
     try {
       const file = join(dir, 'auth.db');
       const old = new Database(file);
-      old.exec(`CREATE TABLE api_keys (key_id TEXT PRIMARY KEY, token_hash TEXT NOT NULL, role TEXT NOT NULL, vendor_id TEXT, opd_code TEXT, label TEXT NOT NULL, created_at TEXT NOT NULL, revoked_at TEXT)`);
-      old.prepare('INSERT INTO api_keys VALUES (?, ?, ?, NULL, NULL, ?, ?, NULL)').run('00112233445566ff', 'ab'.repeat(32), 'admin', 'old admin', NOW.toISOString());
+      old.exec(
+        `CREATE TABLE api_keys (key_id TEXT PRIMARY KEY, token_hash TEXT NOT NULL, role TEXT NOT NULL, vendor_id TEXT, opd_code TEXT, label TEXT NOT NULL, created_at TEXT NOT NULL, revoked_at TEXT)`,
+      );
+      old
+        .prepare('INSERT INTO api_keys VALUES (?, ?, ?, NULL, NULL, ?, ?, NULL)')
+        .run('00112233445566ff', 'ab'.repeat(32), 'admin', 'old admin', NOW.toISOString());
       old.close();
       const store = ApiKeyStore.open(file);
       try {

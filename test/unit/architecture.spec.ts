@@ -15,7 +15,14 @@ function cruise(paths: string[]): { violations: Violation[]; modules: number } {
   try {
     output = execFileSync(
       process.execPath,
-      [join(PROJECT_ROOT, 'node_modules', 'dependency-cruiser', 'bin', 'dependency-cruise.mjs'), ...paths, '--config', '.dependency-cruiser.cjs', '--output-type', 'json'],
+      [
+        join(PROJECT_ROOT, 'node_modules', 'dependency-cruiser', 'bin', 'dependency-cruise.mjs'),
+        ...paths,
+        '--config',
+        '.dependency-cruiser.cjs',
+        '--output-type',
+        'json',
+      ],
       { cwd: PROJECT_ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] },
     );
   } catch (error) {
@@ -50,7 +57,10 @@ describe('architecture: layer rules (dependency-cruiser)', () => {
     const { violations } = cruise(['test/fixtures/layer-violation']);
     const found = violations.map((v) => `${v.rule.name} -> ${v.to}`);
     expect(found).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^verifier-is-standalone -> .*crypto$/), expect.stringMatching(/^verifier-is-standalone -> src\/kernel\/errors\.ts$/)]),
+      expect.arrayContaining([
+        expect.stringMatching(/^verifier-is-standalone -> .*crypto$/),
+        expect.stringMatching(/^verifier-is-standalone -> src\/kernel\/errors\.ts$/),
+      ]),
     );
   });
 

@@ -7,7 +7,8 @@ import { backupDataDir } from '../../src/ops/backup.js';
 import { restoreDataDir } from '../../src/ops/restore.js';
 import { anEvent } from '../support/events.js';
 
-const manifestWith = (files: unknown): string => JSON.stringify({ format: 'bela-ledger-backup/1', createdAt: '2026-11-30T00:00:00.000Z', sourceDataDir: '/d', files });
+const manifestWith = (files: unknown): string =>
+  JSON.stringify({ format: 'bela-ledger-backup/1', createdAt: '2026-11-30T00:00:00.000Z', sourceDataDir: '/d', files });
 const HASH = 'a'.repeat(64);
 
 describe('backup and restore (unit)', () => {
@@ -25,7 +26,14 @@ describe('backup and restore (unit)', () => {
   it('a manifest naming a file outside the backup folder, twice, or with a bad hash is refused', () => {
     expect(() => parseManifest(manifestWith([{ name: '../events.db', bytes: 1, sha256: HASH }]))).toThrow(/bad file name/);
     expect(() => parseManifest(manifestWith([{ name: '/etc/passwd', bytes: 1, sha256: HASH }]))).toThrow(/bad file name/);
-    expect(() => parseManifest(manifestWith([{ name: 'a.db', bytes: 1, sha256: HASH }, { name: 'a.db', bytes: 1, sha256: HASH }]))).toThrow(/listed twice/);
+    expect(() =>
+      parseManifest(
+        manifestWith([
+          { name: 'a.db', bytes: 1, sha256: HASH },
+          { name: 'a.db', bytes: 1, sha256: HASH },
+        ]),
+      ),
+    ).toThrow(/listed twice/);
     expect(() => parseManifest(manifestWith([{ name: 'a.db', bytes: 1, sha256: 'nope' }]))).toThrow(/bad sha256/);
     expect(() => parseManifest(manifestWith([]))).toThrow(/1 to 100 files/);
     expect(() => parseManifest(JSON.stringify({ format: 'other' }))).toThrow(/not a bela-ledger-backup\/1 manifest/);

@@ -15,9 +15,17 @@ describe('performance report helpers', () => {
   it('summariseCpuProfile counts self time per frame (sample i lasts timeDeltas[i+1]), idle apart', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bela-cpuprofile-'));
     try {
-      const frame = (id: number, functionName: string, url: string, lineNumber: number) => ({ id, callFrame: { functionName, url, lineNumber, columnNumber: 0 } });
+      const frame = (id: number, functionName: string, url: string, lineNumber: number) => ({
+        id,
+        callFrame: { functionName, url, lineNumber, columnNumber: 0 },
+      });
       const profile = {
-        nodes: [frame(1, '(root)', '', -1), frame(2, '(idle)', '', -1), frame(3, 'save', 'file:///app/dist/src/checkpoint.js', 23), frame(4, 'decide', 'file:///app/dist/src/order.js', 9)],
+        nodes: [
+          frame(1, '(root)', '', -1),
+          frame(2, '(idle)', '', -1),
+          frame(3, 'save', 'file:///app/dist/src/checkpoint.js', 23),
+          frame(4, 'decide', 'file:///app/dist/src/order.js', 9),
+        ],
         samples: [3, 3, 4, 2, 3],
         timeDeltas: [0, 1_000, 3_000, 2_000, 4_000],
       };

@@ -29,7 +29,14 @@ const issued: CardEvent = {
   },
 };
 
-const dinkes: OpdSnapshot = { status: 'registered', opdCode: '3673-DINKES', name: 'Dinas Kesehatan Kota Serang', kabupatenKotaCode: '3673', pemdaCode: '3673', pemdaLevel: 'kabupaten-kota' };
+const dinkes: OpdSnapshot = {
+  status: 'registered',
+  opdCode: '3673-DINKES',
+  name: 'Dinas Kesehatan Kota Serang',
+  kabupatenKotaCode: '3673',
+  pemdaCode: '3673',
+  pemdaLevel: 'kabupaten-kota',
+};
 
 const authorise = (overrides: Partial<Extract<CardCommand, { type: 'AuthoriseCard' }>> = {}): CardCommand => ({
   type: 'AuthoriseCard',
@@ -84,43 +91,75 @@ describe('card decider', () => {
     const { opdCode: _code, opdName: _name, ...facts } = issued.data as Extract<CardEvent, { type: 'CardIssued' }>['data'];
     const issue: Extract<CardCommand, { type: 'IssueCard' }> = { type: 'IssueCard', ...facts, opd: dinkes, at: NOW };
 
-    it('given nothing, when issued with the last four digits, then CardIssued with the registered OPD\'s code and name', () => {
+    it("given nothing, when issued with the last four digits, then CardIssued with the registered OPD's code and name", () => {
       given(cardDecider, []).when(issue).then([issued]);
     });
 
-    it('refuses a card for an OPD nobody registered (422 OPD_NOT_REGISTERED), and records a renamed OPD\'s name as it is now', () => {
-      given(cardDecider, []).when({ ...issue, opd: { opdCode: '3673-DISDIK', status: 'absent' } }).thenRefuses({ kind: 'business_rule', code: 'OPD_NOT_REGISTERED', details: { opdCode: '3673-DISDIK' } });
-      const renamed = given(cardDecider, []).when({ ...issue, opd: { ...dinkes, name: 'Dinas Kesehatan dan KB Kota Serang' } }).decided();
+    it("refuses a card for an OPD nobody registered (422 OPD_NOT_REGISTERED), and records a renamed OPD's name as it is now", () => {
+      given(cardDecider, [])
+        .when({ ...issue, opd: { opdCode: '3673-DISDIK', status: 'absent' } })
+        .thenRefuses({ kind: 'business_rule', code: 'OPD_NOT_REGISTERED', details: { opdCode: '3673-DISDIK' } });
+      const renamed = given(cardDecider, [])
+        .when({ ...issue, opd: { ...dinkes, name: 'Dinas Kesehatan dan KB Kota Serang' } })
+        .decided();
       expect(renamed[0]!.data).toMatchObject({ opdCode: '3673-DINKES', opdName: 'Dinas Kesehatan dan KB Kota Serang' });
     });
 
     it('refuses a full card number in the last-four field or anywhere else', () => {
-      given(cardDecider, []).when({ ...issue, cardLast4: '4111111111111111' }).thenRefuses({ kind: 'validation', code: 'CARD_NUMBER_REFUSED' });
-      given(cardDecider, []).when({ ...issue, cardLast4: '48215' }).thenRefuses({ kind: 'validation', code: 'CARD_NUMBER_REFUSED' });
-      given(cardDecider, []).when({ ...issue, holderName: 'Siti 4111 1111 1111 1111' }).thenRefuses({ kind: 'validation', code: 'CARD_NUMBER_REFUSED' });
+      given(cardDecider, [])
+        .when({ ...issue, cardLast4: '4111111111111111' })
+        .thenRefuses({ kind: 'validation', code: 'CARD_NUMBER_REFUSED' });
+      given(cardDecider, [])
+        .when({ ...issue, cardLast4: '48215' })
+        .thenRefuses({ kind: 'validation', code: 'CARD_NUMBER_REFUSED' });
+      given(cardDecider, [])
+        .when({ ...issue, holderName: 'Siti 4111 1111 1111 1111' })
+        .thenRefuses({ kind: 'validation', code: 'CARD_NUMBER_REFUSED' });
     });
 
     it('refuses a second issue, a bad expiry date and a non-positive limit', () => {
       given(cardDecider, [issued]).when(issue).thenRefuses({ kind: 'conflict', code: 'CARD_EXISTS' });
-      given(cardDecider, []).when({ ...issue, expiresOn: '2027-02-30' }).thenRefuses({ kind: 'validation', code: 'INVALID_CARD' });
-      given(cardDecider, []).when({ ...issue, limitRupiah: 0 }).thenRefuses({ kind: 'validation', code: 'INVALID_AMOUNT' });
-      given(cardDecider, []).when({ ...issue, limitRupiah: 1.5 }).thenRefuses({ kind: 'validation', code: 'INVALID_AMOUNT' });
+      given(cardDecider, [])
+        .when({ ...issue, expiresOn: '2027-02-30' })
+        .thenRefuses({ kind: 'validation', code: 'INVALID_CARD' });
+      given(cardDecider, [])
+        .when({ ...issue, limitRupiah: 0 })
+        .thenRefuses({ kind: 'validation', code: 'INVALID_AMOUNT' });
+      given(cardDecider, [])
+        .when({ ...issue, limitRupiah: 1.5 })
+        .thenRefuses({ kind: 'validation', code: 'INVALID_AMOUNT' });
     });
 
     it('refuses a card whose expiry date has passed in WIB (it could never authorise), and takes one that ends today', () => {
       // NOW is 2026-11-26T03:00Z, 10:00 WIB on 26 November.
-      given(cardDecider, []).when({ ...issue, expiresOn: '2026-11-25' }).thenRefuses({ kind: 'business_rule', code: 'CARD_ALREADY_EXPIRED', details: { expiresOn: '2026-11-25' } });
-      given(cardDecider, []).when({ ...issue, expiresOn: '2020-01-01' }).thenRefuses({ kind: 'business_rule', code: 'CARD_ALREADY_EXPIRED' });
-      expect(given(cardDecider, []).when({ ...issue, expiresOn: '2026-11-26' }).decided()).toHaveLength(1);
+      given(cardDecider, [])
+        .when({ ...issue, expiresOn: '2026-11-25' })
+        .thenRefuses({ kind: 'business_rule', code: 'CARD_ALREADY_EXPIRED', details: { expiresOn: '2026-11-25' } });
+      given(cardDecider, [])
+        .when({ ...issue, expiresOn: '2020-01-01' })
+        .thenRefuses({ kind: 'business_rule', code: 'CARD_ALREADY_EXPIRED' });
+      expect(
+        given(cardDecider, [])
+          .when({ ...issue, expiresOn: '2026-11-26' })
+          .decided(),
+      ).toHaveLength(1);
     });
 
     it('refuses control characters, bidi overrides and blank names; reasons go up to 500 characters', () => {
       for (const holderName of ['Siti\u0000', 'Siti \u202e', '   ', 'x'.repeat(201)]) {
-        given(cardDecider, []).when({ ...issue, holderName }).thenRefuses({ kind: 'validation', code: 'INVALID_TEXT', details: { errors: [expect.objectContaining({ field: 'holderName' })] } });
+        given(cardDecider, [])
+          .when({ ...issue, holderName })
+          .thenRefuses({ kind: 'validation', code: 'INVALID_TEXT', details: { errors: [expect.objectContaining({ field: 'holderName' })] } });
       }
       given(cardDecider, [issued]).when({ type: 'SuspendCard', reason: 'hilang\u0000' }).thenRefuses({ kind: 'validation', code: 'INVALID_TEXT' });
-      given(cardDecider, [issued]).when({ type: 'CloseCard', reason: 'x'.repeat(501) }).thenRefuses({ kind: 'validation', code: 'INVALID_TEXT' });
-      expect(given(cardDecider, [issued]).when({ type: 'SuspendCard', reason: 'x'.repeat(500) }).decided()).toHaveLength(1);
+      given(cardDecider, [issued])
+        .when({ type: 'CloseCard', reason: 'x'.repeat(501) })
+        .thenRefuses({ kind: 'validation', code: 'INVALID_TEXT' });
+      expect(
+        given(cardDecider, [issued])
+          .when({ type: 'SuspendCard', reason: 'x'.repeat(500) })
+          .decided(),
+      ).toHaveLength(1);
     });
   });
 
@@ -136,19 +175,31 @@ describe('card decider', () => {
     });
 
     it('suspends, reinstates and closes; refuses the wrong transitions', () => {
-      given(cardDecider, [issued]).when({ type: 'SuspendCard', reason: 'kartu hilang' }).then([{ type: 'CardSuspended', data: { cardId: CARD, reason: 'kartu hilang' } }]);
+      given(cardDecider, [issued])
+        .when({ type: 'SuspendCard', reason: 'kartu hilang' })
+        .then([{ type: 'CardSuspended', data: { cardId: CARD, reason: 'kartu hilang' } }]);
       const suspended: CardEvent = { type: 'CardSuspended', data: { cardId: CARD, reason: 'kartu hilang' } };
-      given(cardDecider, [issued, suspended]).when({ type: 'SuspendCard', reason: 'x' }).thenRefuses({ kind: 'business_rule', code: 'CARD_INVALID_TRANSITION' });
-      given(cardDecider, [issued, suspended]).when({ type: 'ReinstateCard' }).then([{ type: 'CardReinstated', data: { cardId: CARD } }]);
+      given(cardDecider, [issued, suspended])
+        .when({ type: 'SuspendCard', reason: 'x' })
+        .thenRefuses({ kind: 'business_rule', code: 'CARD_INVALID_TRANSITION' });
+      given(cardDecider, [issued, suspended])
+        .when({ type: 'ReinstateCard' })
+        .then([{ type: 'CardReinstated', data: { cardId: CARD } }]);
       given(cardDecider, [issued]).when({ type: 'ReinstateCard' }).thenRefuses({ kind: 'business_rule', code: 'CARD_INVALID_TRANSITION' });
-      given(cardDecider, [issued]).when({ type: 'CloseCard', reason: 'pensiun' }).then([{ type: 'CardClosed', data: { cardId: CARD, reason: 'pensiun' } }]);
+      given(cardDecider, [issued])
+        .when({ type: 'CloseCard', reason: 'pensiun' })
+        .then([{ type: 'CardClosed', data: { cardId: CARD, reason: 'pensiun' } }]);
       const closed: CardEvent = { type: 'CardClosed', data: { cardId: CARD, reason: 'pensiun' } };
-      given(cardDecider, [issued, closed]).when({ type: 'ChangeCardLimit', limitRupiah: 1 }).thenRefuses({ kind: 'business_rule', code: 'CARD_INVALID_TRANSITION' });
+      given(cardDecider, [issued, closed])
+        .when({ type: 'ChangeCardLimit', limitRupiah: 1 })
+        .thenRefuses({ kind: 'business_rule', code: 'CARD_INVALID_TRANSITION' });
       given(cardDecider, [issued, closed]).when({ type: 'ReinstateCard' }).thenRefuses({ kind: 'business_rule', code: 'CARD_INVALID_TRANSITION' });
     });
 
     it('refuses to close a card with an open hold', () => {
-      given(cardDecider, [issued, approved()]).when({ type: 'CloseCard', reason: 'x' }).thenRefuses({ kind: 'business_rule', code: 'CARD_HAS_OPEN_HOLDS', details: { openHolds: 1 } });
+      given(cardDecider, [issued, approved()])
+        .when({ type: 'CloseCard', reason: 'x' })
+        .thenRefuses({ kind: 'business_rule', code: 'CARD_HAS_OPEN_HOLDS', details: { openHolds: 1 } });
     });
 
     it('refuses any command on a card never issued', () => {
@@ -170,14 +221,29 @@ describe('card decider', () => {
         .then([
           {
             type: 'AuthorisationDeclined',
-            data: { cardId: CARD, orderId: 'c1', payeeVendorId: VENDOR, amountRupiah: 1_000_001, reason: 'INSUFFICIENT_AVAILABLE', availableRupiah: 1_000_000, capRupiah: 50_000_000, policyRevision: 2 },
+            data: {
+              cardId: CARD,
+              orderId: 'c1',
+              payeeVendorId: VENDOR,
+              amountRupiah: 1_000_001,
+              reason: 'INSUFFICIENT_AVAILABLE',
+              availableRupiah: 1_000_000,
+              capRupiah: 50_000_000,
+              policyRevision: 2,
+            },
           },
         ]);
-      given(cardDecider, history).when(authorise({ orderId: 'c1', amountRupiah: 1_000_000 })).decided().forEach((event) => expect(event.type).toBe('AuthorisationApproved'));
+      given(cardDecider, history)
+        .when(authorise({ orderId: 'c1', amountRupiah: 1_000_000 }))
+        .decided()
+        .forEach((event) => expect(event.type).toBe('AuthorisationApproved'));
     });
 
     it('declines over the per-payee cap of the policy in force, and applies the PMK 97/2021 allowance only to domestic UMK purchases', () => {
-      const bigCard: CardEvent = { type: 'CardIssued', data: { ...(issued.data as Extract<CardEvent, { type: 'CardIssued' }>['data']), limitRupiah: 500_000_000 } };
+      const bigCard: CardEvent = {
+        type: 'CardIssued',
+        data: { ...(issued.data as Extract<CardEvent, { type: 'CardIssued' }>['data']), limitRupiah: 500_000_000 },
+      };
       const reasonOf = (command: CardCommand) => (given(cardDecider, [bigCard]).when(command).decided()[0]!.data as { reason?: string }).reason;
       expect(reasonOf(authorise({ amountRupiah: 50_000_001 }))).toBe('OVER_PER_PAYEE_CAP');
       const allowance = { ...policy, domesticUmkAllowanceEnabled: true };
@@ -186,12 +252,17 @@ describe('card decider', () => {
       expect(reasonOf(authorise({ amountRupiah: 200_000_001, policy: allowance, domesticUmkPurchase: true }))).toBe('OVER_PER_PAYEE_CAP');
     });
 
-    it('declines on a suspended or closed card, an expired card, and another OPD\'s card', () => {
-      const reasonOf = (history: CardEvent[], command: CardCommand) => (given(cardDecider, history).when(command).decided()[0]!.data as { reason: string }).reason;
+    it("declines on a suspended or closed card, an expired card, and another OPD's card", () => {
+      const reasonOf = (history: CardEvent[], command: CardCommand) =>
+        (given(cardDecider, history).when(command).decided()[0]!.data as { reason: string }).reason;
       expect(reasonOf([issued, { type: 'CardSuspended', data: { cardId: CARD, reason: 'x' } }], authorise())).toBe('CARD_NOT_ACTIVE');
       expect(reasonOf([issued, { type: 'CardClosed', data: { cardId: CARD, reason: 'x' } }], authorise())).toBe('CARD_NOT_ACTIVE');
       // Valid through 2027-12-31 WIB, i.e. until 2027-12-31T17:00Z.
-      expect(given(cardDecider, [issued]).when(authorise({ at: new Date('2027-12-31T16:59:59Z') })).decided()[0]!.type).toBe('AuthorisationApproved');
+      expect(
+        given(cardDecider, [issued])
+          .when(authorise({ at: new Date('2027-12-31T16:59:59Z') }))
+          .decided()[0]!.type,
+      ).toBe('AuthorisationApproved');
       expect(reasonOf([issued], authorise({ at: new Date('2027-12-31T17:00:00Z') }))).toBe('CARD_EXPIRED');
       expect(reasonOf([issued], authorise({ opdCode: '3673-DISDIK' }))).toBe('CARD_OF_ANOTHER_OPD');
     });
@@ -200,23 +271,35 @@ describe('card decider', () => {
       given(cardDecider, [issued, approved()]).when(authorise()).thenNothing();
     });
 
-    it('authorises only an order still awaiting the card\'s answer: a replayed trigger for an answered or closed order writes nothing', () => {
-      given(cardDecider, [issued]).when(authorise({ orderAwaitingAuthorisation: false })).thenNothing();
+    it("authorises only an order still awaiting the card's answer: a replayed trigger for an answered or closed order writes nothing", () => {
+      given(cardDecider, [issued])
+        .when(authorise({ orderAwaitingAuthorisation: false }))
+        .thenNothing();
       // The hold ended long ago, thousands of orders back: the card has forgotten it, the order has not.
-      given(cardDecider, [issued, approved(), captured(), ...endedOrders(RECENT_HOLDS_KEPT * 2)]).when(authorise({ orderAwaitingAuthorisation: false })).thenNothing();
+      given(cardDecider, [issued, approved(), captured(), ...endedOrders(RECENT_HOLDS_KEPT * 2)])
+        .when(authorise({ orderAwaitingAuthorisation: false }))
+        .thenNothing();
     });
 
     it('writes nothing for an order it declined whose decline the order has not recorded yet (a replay after a crash)', () => {
-      const declined = given(cardDecider, [issued]).when(authorise({ amountRupiah: 10_000_001 })).decided();
+      const declined = given(cardDecider, [issued])
+        .when(authorise({ amountRupiah: 10_000_001 }))
+        .decided();
       expect(declined[0]!.type).toBe('AuthorisationDeclined');
       // The limit is free again, but the order was answered already.
-      given(cardDecider, [issued, ...declined]).when(authorise({ amountRupiah: 1_000 })).thenNothing();
+      given(cardDecider, [issued, ...declined])
+        .when(authorise({ amountRupiah: 1_000 }))
+        .thenNothing();
       given(cardDecider, [issued, approved(), captured()]).when(authorise()).thenNothing();
     });
 
     it('refuses a non-positive or fractional amount as invalid', () => {
-      given(cardDecider, [issued]).when(authorise({ amountRupiah: 0 })).thenRefuses({ kind: 'validation', code: 'INVALID_AMOUNT' });
-      given(cardDecider, [issued]).when(authorise({ amountRupiah: 10.5 })).thenRefuses({ kind: 'validation', code: 'INVALID_AMOUNT' });
+      given(cardDecider, [issued])
+        .when(authorise({ amountRupiah: 0 }))
+        .thenRefuses({ kind: 'validation', code: 'INVALID_AMOUNT' });
+      given(cardDecider, [issued])
+        .when(authorise({ amountRupiah: 10.5 }))
+        .thenRefuses({ kind: 'validation', code: 'INVALID_AMOUNT' });
     });
   });
 
@@ -228,17 +311,32 @@ describe('card decider', () => {
     });
 
     it('refuses a capture before receipt, a second capture, a capture above the hold, and one with no hold', () => {
-      given(cardDecider, [issued, approved()]).when(capture({ orderReceived: false })).thenRefuses({ kind: 'business_rule', code: 'CAPTURE_BEFORE_RECEIPT' });
-      given(cardDecider, [issued, approved(), captured()]).when(capture()).thenRefuses({ kind: 'business_rule', code: 'HOLD_ALREADY_ENDED', details: { holdStatus: 'captured' } });
-      given(cardDecider, [issued, approved()]).when(capture({ amountRupiah: 4_000_001 })).thenRefuses({ kind: 'business_rule', code: 'CAPTURE_ABOVE_HOLD', details: { heldRupiah: 4_000_000 } });
+      given(cardDecider, [issued, approved()])
+        .when(capture({ orderReceived: false }))
+        .thenRefuses({ kind: 'business_rule', code: 'CAPTURE_BEFORE_RECEIPT' });
+      given(cardDecider, [issued, approved(), captured()])
+        .when(capture())
+        .thenRefuses({ kind: 'business_rule', code: 'HOLD_ALREADY_ENDED', details: { holdStatus: 'captured' } });
+      given(cardDecider, [issued, approved()])
+        .when(capture({ amountRupiah: 4_000_001 }))
+        .thenRefuses({ kind: 'business_rule', code: 'CAPTURE_ABOVE_HOLD', details: { heldRupiah: 4_000_000 } });
       given(cardDecider, [issued]).when(capture()).thenRefuses({ kind: 'not_found', code: 'AUTHORISATION_NOT_FOUND' });
     });
 
     it('refuses to capture a declined, voided or expired authorisation', () => {
-      const declined = given(cardDecider, [issued]).when(authorise({ amountRupiah: 10_000_001 })).decided();
-      given(cardDecider, [issued, ...declined]).when(capture()).thenRefuses({ kind: 'not_found', code: 'AUTHORISATION_NOT_FOUND' });
-      const voided: CardEvent = { type: 'AuthorisationVoided', data: { cardId: CARD, orderId: ORDER_A, amountRupiah: 4_000_000, reason: 'x', policyRevision: 2 } };
-      given(cardDecider, [issued, approved(), voided]).when(capture()).thenRefuses({ kind: 'business_rule', code: 'HOLD_ALREADY_ENDED', details: { holdStatus: 'voided' } });
+      const declined = given(cardDecider, [issued])
+        .when(authorise({ amountRupiah: 10_000_001 }))
+        .decided();
+      given(cardDecider, [issued, ...declined])
+        .when(capture())
+        .thenRefuses({ kind: 'not_found', code: 'AUTHORISATION_NOT_FOUND' });
+      const voided: CardEvent = {
+        type: 'AuthorisationVoided',
+        data: { cardId: CARD, orderId: ORDER_A, amountRupiah: 4_000_000, reason: 'x', policyRevision: 2 },
+      };
+      given(cardDecider, [issued, approved(), voided])
+        .when(capture())
+        .thenRefuses({ kind: 'business_rule', code: 'HOLD_ALREADY_ENDED', details: { holdStatus: 'voided' } });
     });
   });
 
@@ -248,7 +346,9 @@ describe('card decider', () => {
     it('releases a held authorisation', () => {
       given(cardDecider, [issued, approved()])
         .when(voidIt)
-        .then([{ type: 'AuthorisationVoided', data: { cardId: CARD, orderId: ORDER_A, amountRupiah: 4_000_000, reason: 'order cancelled', policyRevision: 2 } }]);
+        .then([
+          { type: 'AuthorisationVoided', data: { cardId: CARD, orderId: ORDER_A, amountRupiah: 4_000_000, reason: 'order cancelled', policyRevision: 2 } },
+        ]);
     });
 
     it('refuses to void after a capture', () => {
@@ -258,7 +358,9 @@ describe('card decider', () => {
     it('writes nothing for a hold never granted or already ended (a hold ends exactly once)', () => {
       given(cardDecider, [issued]).when(voidIt).thenNothing();
       const voided = given(cardDecider, [issued, approved()]).when(voidIt).decided();
-      given(cardDecider, [issued, approved(), ...voided]).when(voidIt).thenNothing();
+      given(cardDecider, [issued, approved(), ...voided])
+        .when(voidIt)
+        .thenNothing();
     });
   });
 
@@ -268,15 +370,24 @@ describe('card decider', () => {
     it('expires a hold once its TTL has passed', () => {
       given(cardDecider, [issued, approved()])
         .when(expireAt('2026-12-26T03:00:00Z'))
-        .then([{ type: 'AuthorisationExpired', data: { cardId: CARD, orderId: ORDER_A, amountRupiah: 4_000_000, expiresAt: '2026-12-26T03:00:00.000Z', policyRevision: 2 } }]);
+        .then([
+          {
+            type: 'AuthorisationExpired',
+            data: { cardId: CARD, orderId: ORDER_A, amountRupiah: 4_000_000, expiresAt: '2026-12-26T03:00:00.000Z', policyRevision: 2 },
+          },
+        ]);
     });
 
     it('refuses before the TTL, after a capture, and without a hold; writes nothing when already expired', () => {
       given(cardDecider, [issued, approved()]).when(expireAt('2026-12-26T02:59:59Z')).thenRefuses({ kind: 'business_rule', code: 'HOLD_NOT_YET_EXPIRED' });
-      given(cardDecider, [issued, approved(), captured()]).when(expireAt('2027-01-30T00:00:00Z')).thenRefuses({ kind: 'business_rule', code: 'HOLD_ALREADY_ENDED' });
+      given(cardDecider, [issued, approved(), captured()])
+        .when(expireAt('2027-01-30T00:00:00Z'))
+        .thenRefuses({ kind: 'business_rule', code: 'HOLD_ALREADY_ENDED' });
       given(cardDecider, [issued]).when(expireAt('2027-01-30T00:00:00Z')).thenRefuses({ kind: 'not_found', code: 'AUTHORISATION_NOT_FOUND' });
       const expired = given(cardDecider, [issued, approved()]).when(expireAt('2027-01-30T00:00:00Z')).decided();
-      given(cardDecider, [issued, approved(), ...expired]).when(expireAt('2027-01-31T00:00:00Z')).thenNothing();
+      given(cardDecider, [issued, approved(), ...expired])
+        .when(expireAt('2027-01-31T00:00:00Z'))
+        .thenNothing();
     });
   });
 
@@ -290,7 +401,7 @@ describe('card decider', () => {
       expect(availableAfter([...history, ...settled])).toBe(9_000_000);
     });
 
-    it('remembers the last SETTLED_STATEMENTS_KEPT statements (a card\'s lifetime of monthly statements)', () => {
+    it("remembers the last SETTLED_STATEMENTS_KEPT statements (a card's lifetime of monthly statements)", () => {
       const history: CardEvent[] = [issued, approved(), captured()];
       for (let month = 0; month < SETTLED_STATEMENTS_KEPT; month += 1) {
         history.push({ type: 'StatementSettled', data: { cardId: CARD, statementReference: `BNI-${month}`, amountRupiah: 1 } });
@@ -348,13 +459,18 @@ describe('card decider', () => {
     });
 
     it('asserts (a bug, not a user error) on a capture, void or expiry of a hold that is not open, a second approval, or an over-settlement', () => {
-      const voided: CardEvent = { type: 'AuthorisationVoided', data: { cardId: CARD, orderId: ORDER_A, amountRupiah: 4_000_000, reason: 'x', policyRevision: 2 } };
+      const voided: CardEvent = {
+        type: 'AuthorisationVoided',
+        data: { cardId: CARD, orderId: ORDER_A, amountRupiah: 4_000_000, reason: 'x', policyRevision: 2 },
+      };
       expect(() => fold(cardDecider, [issued, captured()])).toThrow(AssertionFailed);
       expect(() => fold(cardDecider, [issued, approved(), captured(), captured()])).toThrow(AssertionFailed);
       expect(() => fold(cardDecider, [issued, approved(), voided, voided])).toThrow(AssertionFailed);
       expect(() => fold(cardDecider, [issued, approved(), approved()])).toThrow(AssertionFailed);
       expect(() => fold(cardDecider, [issued, approved(ORDER_A, 5_000_000), voided])).toThrow(AssertionFailed);
-      expect(() => fold(cardDecider, [issued, { type: 'StatementSettled', data: { cardId: CARD, statementReference: 's', amountRupiah: 1 } }])).toThrow(AssertionFailed);
+      expect(() => fold(cardDecider, [issued, { type: 'StatementSettled', data: { cardId: CARD, statementReference: 's', amountRupiah: 1 } }])).toThrow(
+        AssertionFailed,
+      );
     });
   });
 });
@@ -365,7 +481,10 @@ function endedOrders(count: number): CardEvent[] {
   for (let n = 0; n < count; n += 1) {
     const orderId = `ended-${n}`;
     events.push(approved(orderId, 1_000));
-    events.push({ type: 'AuthorisationCaptured', data: { cardId: CARD, orderId, amountRupiah: 100, heldRupiah: 1_000, bastNumber: `BAST/${n}`, policyRevision: 2 } });
+    events.push({
+      type: 'AuthorisationCaptured',
+      data: { cardId: CARD, orderId, amountRupiah: 100, heldRupiah: 1_000, bastNumber: `BAST/${n}`, policyRevision: 2 },
+    });
   }
   return events;
 }

@@ -16,7 +16,15 @@ const ENDINGS: readonly CardEvent['type'][] = ['AuthorisationCaptured', 'Authori
 
 const issued: CardEvent = {
   type: 'CardIssued',
-  data: { cardId: 'card-1', opdCode: '3673-DINKES', opdName: 'Dinas Kesehatan', holderName: 'Siti', cardLast4: '4821', limitRupiah: 10_000_000, expiresOn: '2099-12-31' },
+  data: {
+    cardId: 'card-1',
+    opdCode: '3673-DINKES',
+    opdName: 'Dinas Kesehatan',
+    holderName: 'Siti',
+    cardLast4: '4821',
+    limitRupiah: 10_000_000,
+    expiresOn: '2099-12-31',
+  },
 };
 
 /** What the handler knows of each order: it awaits the card's answer until it recorded one. */
@@ -58,35 +66,40 @@ const command: fc.Arbitrary<Step> = fc.record({
   dayDelta: fc.integer({ min: 0, max: 2 }),
   make: fc.oneof(
     // Authorisations are also replays of the trigger: any order, answered or not, any number of times.
-    fc.record({ pick, amountRupiah: amount, domesticUmkPurchase: fc.boolean() }).map(
-      (c) => (at: Date, _state: CardState, orders: Orders): CardCommand => ({
-        type: 'AuthoriseCard',
-        orderId: ORDER_IDS[c.pick % ORDER_IDS.length]!,
-        orderAwaitingAuthorisation: !orders.has(ORDER_IDS[c.pick % ORDER_IDS.length]!),
-        amountRupiah: c.amountRupiah,
-        domesticUmkPurchase: c.domesticUmkPurchase,
-        opdCode: '3673-DINKES',
-        payeeVendorId: 'v1',
-        policy,
-        at,
-      }),
-    ),
+    fc.record({ pick, amountRupiah: amount, domesticUmkPurchase: fc.boolean() }).map((c) => (at: Date, _state: CardState, orders: Orders): CardCommand => ({
+      type: 'AuthoriseCard',
+      orderId: ORDER_IDS[c.pick % ORDER_IDS.length]!,
+      orderAwaitingAuthorisation: !orders.has(ORDER_IDS[c.pick % ORDER_IDS.length]!),
+      amountRupiah: c.amountRupiah,
+      domesticUmkPurchase: c.domesticUmkPurchase,
+      opdCode: '3673-DINKES',
+      payeeVendorId: 'v1',
+      policy,
+      at,
+    })),
     // shortfall < 0 tries to capture more than the hold.
-    fc.record({ pick, shortfall: fc.integer({ min: -1_000, max: 1_000_000 }), orderReceived: fc.boolean() }).map(
-      (c) => (_at: Date, state: CardState): CardCommand => {
+    fc
+      .record({ pick, shortfall: fc.integer({ min: -1_000, max: 1_000_000 }), orderReceived: fc.boolean() })
+      .map((c) => (_at: Date, state: CardState): CardCommand => {
         const id = aimAt(state, c.pick);
-        return { type: 'CaptureAuthorisation', orderId: id, amountRupiah: Math.max(1, heldAmount(state, id) - c.shortfall), orderReceived: c.orderReceived, bastNumber: 'BAST/1', policy };
-      },
-    ),
+        return {
+          type: 'CaptureAuthorisation',
+          orderId: id,
+          amountRupiah: Math.max(1, heldAmount(state, id) - c.shortfall),
+          orderReceived: c.orderReceived,
+          bastNumber: 'BAST/1',
+          policy,
+        };
+      }),
     pick.map((p) => (_at: Date, state: CardState): CardCommand => ({ type: 'VoidAuthorisation', orderId: aimAt(state, p), reason: 'cancelled', policy })),
     pick.map((p) => (at: Date, state: CardState): CardCommand => ({ type: 'ExpireAuthorisation', orderId: aimAt(state, p), at, policy })),
-    fc.record({ percent: fc.integer({ min: 1, max: 110 }), statementReference: fc.constantFrom('s1', 's2', 's3', 's4', 's5', 's6') }).map(
-      (c) => (_at: Date, state: CardState): CardCommand => ({
+    fc
+      .record({ percent: fc.integer({ min: 1, max: 110 }), statementReference: fc.constantFrom('s1', 's2', 's3', 's4', 's5', 's6') })
+      .map((c) => (_at: Date, state: CardState): CardCommand => ({
         type: 'SettleStatement',
         statementReference: c.statementReference,
         amountRupiah: Math.max(1, Math.floor(((state.status === 'absent' ? 0 : state.capturedUnsettledRupiah) * c.percent) / 100)),
-      }),
-    ),
+      })),
     fc.integer({ min: 1, max: 20_000_000 }).map((limitRupiah) => (): CardCommand => ({ type: 'ChangeCardLimit', limitRupiah })),
     fc.constant((): CardCommand => ({ type: 'SuspendCard', reason: 'audit' })),
     fc.constant((): CardCommand => ({ type: 'ReinstateCard' })),
@@ -165,7 +178,15 @@ describe('card decider properties (fast-check)', () => {
       { numRuns: 500 },
     );
     // The generator must reach every outcome, or the properties above say little.
-    for (const type of ['AuthorisationApproved', 'AuthorisationDeclined', 'AuthorisationCaptured', 'AuthorisationVoided', 'AuthorisationExpired', 'StatementSettled', 'CardLimitChanged']) {
+    for (const type of [
+      'AuthorisationApproved',
+      'AuthorisationDeclined',
+      'AuthorisationCaptured',
+      'AuthorisationVoided',
+      'AuthorisationExpired',
+      'StatementSettled',
+      'CardLimitChanged',
+    ]) {
       expect(seen.get(type) ?? 0).toBeGreaterThan(10);
     }
   });

@@ -14,7 +14,16 @@ interface TriggerData {
 }
 
 function trigger(position: number, data: TriggerData = {}): RecordedEvent<TriggerData> {
-  return { id: `trigger-${position}`, type: 'Triggered', streamId: 'test-1', revision: BigInt(position), position: BigInt(position), data, metadata: testMetadata, created: new Date(0) };
+  return {
+    id: `trigger-${position}`,
+    type: 'Triggered',
+    streamId: 'test-1',
+    revision: BigInt(position),
+    position: BigInt(position),
+    data,
+    metadata: testMetadata,
+    created: new Date(0),
+  };
 }
 
 class Deferred {
@@ -40,7 +49,7 @@ class RecordingProcess extends CheckpointedProcess {
   }
 
   protected override orderingKeys(trigger: RecordedEvent): readonly string[] {
-    return (trigger.data as TriggerData).keys ?? super.orderingKeys(trigger) as readonly string[];
+    return (trigger.data as TriggerData).keys ?? (super.orderingKeys(trigger) as readonly string[]);
   }
 
   protected async react(trigger: RecordedEvent): Promise<void> {
@@ -81,7 +90,12 @@ describe('CheckpointedProcess: a batch of reactions', () => {
   afterEach(() => db.close());
 
   it('runs reactions with different keys at the same time, and those sharing a key one after another in $all order', async () => {
-    const batch = [trigger(1, { keys: ['order-a', 'card-x'] }), trigger(2, { keys: ['order-b', 'card-y'] }), trigger(3, { keys: ['order-a'] }), trigger(4, { keys: ['order-c', 'card-x'] })];
+    const batch = [
+      trigger(1, { keys: ['order-a', 'card-x'] }),
+      trigger(2, { keys: ['order-b', 'card-y'] }),
+      trigger(3, { keys: ['order-a'] }),
+      trigger(4, { keys: ['order-c', 'card-x'] }),
+    ];
     const handled = process.handleBatch(batch, 4n);
     await settle();
     // 1 and 2 share nothing: both started; 3 waits for 1 (order-a), 4 for 1 (card-x).

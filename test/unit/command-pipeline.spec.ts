@@ -73,11 +73,7 @@ describe('command pipeline', () => {
     expect(store.appendAttempts).toBe(2);
     // The racing writer's increment (total 1) was folded in before the retry decided.
     expect(result.events[0]!.data).toEqual({ by: 2, total: 3 });
-    expect((await readWholeStream(inner, stream)).map((e) => e.type)).toEqual([
-      'CounterOpened',
-      'CounterIncremented',
-      'CounterIncremented',
-    ]);
+    expect((await readWholeStream(inner, stream)).map((e) => e.type)).toEqual(['CounterOpened', 'CounterIncremented', 'CounterIncremented']);
   });
 
   it('gives up with a typed CONCURRENCY_CONFLICT after the retry bound', async () => {
@@ -118,9 +114,7 @@ describe('command pipeline', () => {
     const stream = uniqueStream('counter');
     await pipeline.handle(counterDecider, stream, { type: 'Open', limit: 10 }, context());
     await pipeline.handle(counterDecider, stream, { type: 'Increment', by: 1 }, context());
-    const error = await pipeline
-      .handle(counterDecider, stream, { type: 'Increment', by: 1 }, context({ ifMatch: [0n] }))
-      .catch((e) => e);
+    const error = await pipeline.handle(counterDecider, stream, { type: 'Increment', by: 1 }, context({ ifMatch: [0n] })).catch((e) => e);
     expect(error.kind).toBe('precondition_failed');
     expect(error.details).toMatchObject({ ifMatch: '0', currentRevision: '1' });
     const ok = await pipeline.handle(counterDecider, stream, { type: 'Increment', by: 1 }, context({ ifMatch: [1n] }));

@@ -13,7 +13,12 @@ function sourceFiles(dir: string): string[] {
 }
 
 /** README.md and every page in docs/: the documentation a reader of the repository gets. */
-const DOC_PAGES = ['README.md', ...readdirSync(join(PROJECT_ROOT, 'docs')).filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`)];
+const DOC_PAGES = [
+  'README.md',
+  ...readdirSync(join(PROJECT_ROOT, 'docs'))
+    .filter((name) => name.endsWith('.md'))
+    .map((name) => `docs/${name}`),
+];
 /** Paths the docs name that a command writes (git ignores them), so they are not in a fresh clone. */
 const GENERATED_PATHS = new Set(['bench/results.json']);
 const REPO_FOLDERS = ['src', 'test', 'docs', 'scripts', 'bench', 'projections', '.ci'];
@@ -28,7 +33,9 @@ function missingPaths(page: string): string[] {
   const named = [...text.matchAll(new RegExp(`(?<![\\w/.<-])((?:${REPO_FOLDERS.map((folder) => folder.replace('.', '\\.')).join('|')})/[\\w./<>*-]*)`, 'g'))]
     .map((match) => match[1]!.replace(/[.,;:]+$/, ''))
     .filter((path) => !/[<>*]/.test(path));
-  return [...links, ...named].filter((path) => path.startsWith('..') || (!GENERATED_PATHS.has(path) && !existsSync(join(PROJECT_ROOT, path)))).map((path) => `${page}: ${path}`);
+  return [...links, ...named]
+    .filter((path) => path.startsWith('..') || (!GENERATED_PATHS.has(path) && !existsSync(join(PROJECT_ROOT, path))))
+    .map((path) => `${page}: ${path}`);
 }
 
 describe('documentation matches the code (unit)', () => {
@@ -60,9 +67,26 @@ describe('documentation matches the code (unit)', () => {
   });
 
   it('docs/events.md has a section for every policy, vendor, NIB, OPD and listing event type', () => {
-    const unions = ['src/policy/domain/policy.ts', 'src/vendors/domain/vendor.events.ts', 'src/opds/domain/opd.events.ts', 'src/catalog/domain/listing.events.ts'];
+    const unions = [
+      'src/policy/domain/policy.ts',
+      'src/vendors/domain/vendor.events.ts',
+      'src/opds/domain/opd.events.ts',
+      'src/catalog/domain/listing.events.ts',
+    ];
     const types = unions.flatMap((path) => [...read(path).matchAll(/type: '([A-Z][A-Za-z]+)';\s*readonly data/g)].map((match) => match[1]!));
-    expect(types).toEqual(expect.arrayContaining(['PolicySet', 'VendorRegistered', 'NibReserved', 'NibReleased', 'OpdRegistered', 'OpdRenamed', 'ListingCreated', 'ListingPriceChanged', 'ListingDelisted']));
+    expect(types).toEqual(
+      expect.arrayContaining([
+        'PolicySet',
+        'VendorRegistered',
+        'NibReserved',
+        'NibReleased',
+        'OpdRegistered',
+        'OpdRenamed',
+        'ListingCreated',
+        'ListingPriceChanged',
+        'ListingDelisted',
+      ]),
+    );
     const sections = new Set([...read('docs/events.md').matchAll(/^### `([A-Za-z]+)`$/gm)].map((match) => match[1]!));
     expect(types.filter((type) => !sections.has(type))).toEqual([]);
     expect(read('docs/events.md')).toContain('(events-orders-cards.md)');

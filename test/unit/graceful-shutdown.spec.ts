@@ -52,7 +52,11 @@ describe('graceful stop (unit)', () => {
   it('a request in flight is answered before the app closes; then exit 0', async () => {
     const t = trace();
     const { server, url } = await slowServer(t.steps, 100);
-    const stop = gracefulStop(fakeApp(server, async () => void t.steps.push('app closed')), t.logger, { exit: t.exit });
+    const stop = gracefulStop(
+      fakeApp(server, async () => void t.steps.push('app closed')),
+      t.logger,
+      { exit: t.exit },
+    );
     const answer = inFlight(url);
     await new Promise((resolve) => setTimeout(resolve, 20));
     void stop('SIGTERM');
@@ -66,7 +70,11 @@ describe('graceful stop (unit)', () => {
   it('a request that outlasts the drain bound is cut, with a warning, and the stop goes on', async () => {
     const t = trace();
     const { server, url } = await slowServer(t.steps, undefined);
-    const stop = gracefulStop(fakeApp(server, async () => void t.steps.push('app closed')), t.logger, { exit: t.exit, drainTimeoutMs: 100 });
+    const stop = gracefulStop(
+      fakeApp(server, async () => void t.steps.push('app closed')),
+      t.logger,
+      { exit: t.exit, drainTimeoutMs: 100 },
+    );
     const answer = inFlight(url);
     await new Promise((resolve) => setTimeout(resolve, 20));
     void stop('SIGTERM');
@@ -78,7 +86,11 @@ describe('graceful stop (unit)', () => {
   it('a part that hangs cannot hang the process: exit 1 past the bound, with an error line', async () => {
     const t = trace();
     const { server } = await slowServer(t.steps, 0);
-    const stop = gracefulStop(fakeApp(server, () => new Promise<void>(() => undefined)), t.logger, { exit: t.exit, shutdownTimeoutMs: 100 });
+    const stop = gracefulStop(
+      fakeApp(server, () => new Promise<void>(() => undefined)),
+      t.logger,
+      { exit: t.exit, shutdownTimeoutMs: 100 },
+    );
     void stop('SIGTERM');
     expect(await t.exited).toBe(1);
     expect(t.steps).toContainEqual('error: shutdown did not finish within 100 ms: exiting with code 1');
@@ -87,7 +99,11 @@ describe('graceful stop (unit)', () => {
   it('a step that fails ends in exit 1', async () => {
     const t = trace();
     const { server } = await slowServer(t.steps, 0);
-    const stop = gracefulStop(fakeApp(server, () => Promise.reject(new Error('disk gone'))), t.logger, { exit: t.exit });
+    const stop = gracefulStop(
+      fakeApp(server, () => Promise.reject(new Error('disk gone'))),
+      t.logger,
+      { exit: t.exit },
+    );
     await stop('SIGTERM');
     expect(await t.exited).toBe(1);
     expect(t.steps).toContainEqual(expect.stringMatching(/^error: shutdown failed: Error: disk gone/));

@@ -14,8 +14,14 @@ const ACTOR = { id: 'key:0123456789abcdef', role: 'admin' as const };
 /** One POST as the interceptor sees it: the request, a reply that keeps headers, a handler marked required. */
 function httpContext(key: string | undefined, body: unknown): ExecutionContext {
   const headers: Record<string, string> = key === undefined ? {} : { 'idempotency-key': key };
-  const replyHeaders = new Map<string, string>([['location', '/cards/1'], ['etag', '"0"']]);
-  const reply = { header: (name: string, value: string) => (replyHeaders.set(name.toLowerCase(), value), reply), getHeader: (name: string) => replyHeaders.get(name) };
+  const replyHeaders = new Map<string, string>([
+    ['location', '/cards/1'],
+    ['etag', '"0"'],
+  ]);
+  const reply = {
+    header: (name: string, value: string) => (replyHeaders.set(name.toLowerCase(), value), reply),
+    getHeader: (name: string) => replyHeaders.get(name),
+  };
   const handler = (): void => undefined;
   Reflect.defineMetadata(IDEMPOTENCY_MODE_KEY, 'required', handler);
   return {
@@ -49,13 +55,17 @@ describe('idempotency interceptor (unit)', () => {
   });
 
   it('releases the key after a 5xx, so the retry runs again', async () => {
-    await expect(run('k-503', { limitRupiah: 1 }, () => throwError(() => new DomainError('unavailable', 'STORE_BUSY', 'busy')))).rejects.toMatchObject({ code: 'STORE_BUSY' });
+    await expect(run('k-503', { limitRupiah: 1 }, () => throwError(() => new DomainError('unavailable', 'STORE_BUSY', 'busy')))).rejects.toMatchObject({
+      code: 'STORE_BUSY',
+    });
     await expect(run('k-503', { limitRupiah: 1 }, () => of({ cardId: '1', replayed: false }))).resolves.toEqual({ cardId: '1', replayed: false });
     expect(handled).toBe(2);
   });
 
   it('keeps a 4xx refusal and answers the retry with it, marked as a replay, without running the handler', async () => {
-    await expect(run('k-422', { limitRupiah: 1 }, () => throwError(() => ruleViolation('CARD_LIMIT_TOO_HIGH', 'too high')))).rejects.toMatchObject({ code: 'CARD_LIMIT_TOO_HIGH' });
+    await expect(run('k-422', { limitRupiah: 1 }, () => throwError(() => ruleViolation('CARD_LIMIT_TOO_HIGH', 'too high')))).rejects.toMatchObject({
+      code: 'CARD_LIMIT_TOO_HIGH',
+    });
     const replay = (await run('k-422', { limitRupiah: 1 }, () => of({}))) as Response;
     expect(handled).toBe(1);
     expect(replay.status).toBe(422);

@@ -3,13 +3,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  IDEMPOTENCY_RETENTION_MS,
-  IN_FLIGHT_LEASE_MS,
-  IdempotencyStore,
-  SWEEP_BATCH_MAX,
-  StoredResponse,
-} from '../../src/idempotency/idempotency-store.js';
+import { IDEMPOTENCY_RETENTION_MS, IN_FLIGHT_LEASE_MS, IdempotencyStore, SWEEP_BATCH_MAX, StoredResponse } from '../../src/idempotency/idempotency-store.js';
 import { requestHash } from '../../src/idempotency/idempotency-key.js';
 import { IdempotencyWriteQueue } from '../../src/idempotency/idempotency-write-queue.js';
 import { withTimeout } from '../support/events.js';
@@ -88,7 +82,7 @@ describe('idempotency store (unit)', () => {
     expect(rows()).toBe(expiring - SWEEP_BATCH_MAX + 1);
   });
 
-  it('sees another connection\'s reservation on the same file', () => {
+  it("sees another connection's reservation on the same file", () => {
     const file = freshFile();
     const one = IdempotencyStore.open(file);
     const two = IdempotencyStore.open(file);
@@ -99,55 +93,70 @@ describe('idempotency store (unit)', () => {
     two.close();
   });
 
-  it('gives each key to exactly one of several processes racing for it, and stores only the winner\'s answer', async () => {
-    const file = freshFile();
-    IdempotencyStore.open(file).close();
-    const startAt = Date.now() + RACE_START_DELAY_MS;
-    const workers = Array.from({ length: RACING_PROCESSES }, (_, index) => ({ name: `worker-${index}`, hash: index % 2 === 0 ? 'hash-a' : 'hash-b' }));
-    const results = await withTimeout(
-      Promise.all(
-        workers.map(
-          (worker) =>
-            new Promise<Record<string, string>>((resolve, reject) => {
-              const child = spawn(
-                process.execPath,
-                ['--import', 'tsx', join(import.meta.dirname, 'support', 'idempotency-race-worker.ts'), file, worker.name, worker.hash, String(RACED_KEYS), String(startAt)],
-                { stdio: ['ignore', 'pipe', 'pipe'] },
-              );
-              let stdout = '';
-              let stderr = '';
-              child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-              child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-              child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(stdout) as Record<string, string>) : reject(new Error(`${worker.name} exited ${code}: ${stderr}`))));
-            }),
+  it(
+    "gives each key to exactly one of several processes racing for it, and stores only the winner's answer",
+    async () => {
+      const file = freshFile();
+      IdempotencyStore.open(file).close();
+      const startAt = Date.now() + RACE_START_DELAY_MS;
+      const workers = Array.from({ length: RACING_PROCESSES }, (_, index) => ({ name: `worker-${index}`, hash: index % 2 === 0 ? 'hash-a' : 'hash-b' }));
+      const results = await withTimeout(
+        Promise.all(
+          workers.map(
+            (worker) =>
+              new Promise<Record<string, string>>((resolve, reject) => {
+                const child = spawn(
+                  process.execPath,
+                  [
+                    '--import',
+                    'tsx',
+                    join(import.meta.dirname, 'support', 'idempotency-race-worker.ts'),
+                    file,
+                    worker.name,
+                    worker.hash,
+                    String(RACED_KEYS),
+                    String(startAt),
+                  ],
+                  { stdio: ['ignore', 'pipe', 'pipe'] },
+                );
+                let stdout = '';
+                let stderr = '';
+                child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+                child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+                child.on('exit', (code) =>
+                  code === 0 ? resolve(JSON.parse(stdout) as Record<string, string>) : reject(new Error(`${worker.name} exited ${code}: ${stderr}`)),
+                );
+              }),
+          ),
         ),
-      ),
-      RACE_WAIT_MS,
-      'racing processes',
-    );
-    const store = IdempotencyStore.open(file);
-    const wrongCounts: string[] = [];
-    for (let index = 0; index < RACED_KEYS; index += 1) {
-      const key = `key-${index}`;
-      const winners = workers.filter((_, workerIndex) => results[workerIndex]![key] === 'reserved');
-      if (winners.length !== 1) {
-        wrongCounts.push(`${key}: ${winners.length} winners`);
-        continue;
+        RACE_WAIT_MS,
+        'racing processes',
+      );
+      const store = IdempotencyStore.open(file);
+      const wrongCounts: string[] = [];
+      for (let index = 0; index < RACED_KEYS; index += 1) {
+        const key = `key-${index}`;
+        const winners = workers.filter((_, workerIndex) => results[workerIndex]![key] === 'reserved');
+        if (winners.length !== 1) {
+          wrongCounts.push(`${key}: ${winners.length} winners`);
+          continue;
+        }
+        const winner = winners[0]!;
+        // Every loser saw the winner's claim: its own request's (in flight or done) or another request's.
+        workers.forEach((worker, workerIndex) => {
+          const seen = results[workerIndex]![key];
+          if (worker === winner) return;
+          const expected = worker.hash === winner.hash ? ['in_flight', 'completed'] : ['reused'];
+          if (!expected.includes(seen!)) wrongCounts.push(`${key}: ${worker.name} saw ${seen}`);
+        });
+        const answer = store.reserve('key:shared', key, winner.hash, Date.now());
+        if (answer.kind !== 'completed' || answer.response.body !== winner.name) wrongCounts.push(`${key}: stored ${JSON.stringify(answer)}`);
       }
-      const winner = winners[0]!;
-      // Every loser saw the winner's claim: its own request's (in flight or done) or another request's.
-      workers.forEach((worker, workerIndex) => {
-        const seen = results[workerIndex]![key];
-        if (worker === winner) return;
-        const expected = worker.hash === winner.hash ? ['in_flight', 'completed'] : ['reused'];
-        if (!expected.includes(seen!)) wrongCounts.push(`${key}: ${worker.name} saw ${seen}`);
-      });
-      const answer = store.reserve('key:shared', key, winner.hash, Date.now());
-      if (answer.kind !== 'completed' || answer.response.body !== winner.name) wrongCounts.push(`${key}: stored ${JSON.stringify(answer)}`);
-    }
-    store.close();
-    expect(wrongCounts).toEqual([]);
-  }, RACE_WAIT_MS + 10_000);
+      store.close();
+      expect(wrongCounts).toEqual([]);
+    },
+    RACE_WAIT_MS + 10_000,
+  );
 });
 
 describe('request hash (unit)', () => {

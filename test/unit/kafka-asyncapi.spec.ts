@@ -35,7 +35,8 @@ describe('kafka contract (unit): AsyncAPI document', () => {
   it('docs/asyncapi.yaml is the document the code describes (UPDATE_ASYNCAPI=1 rewrites it)', () => {
     const generated = asyncApiDocument();
     if (process.env.UPDATE_ASYNCAPI === '1') {
-      const header = '# Generated from src/kafka/asyncapi-document.ts by `UPDATE_ASYNCAPI=1 npm run test:jest -- test/unit/kafka-asyncapi.spec.ts`; do not edit.\n';
+      const header =
+        '# Generated from src/kafka/asyncapi-document.ts by `UPDATE_ASYNCAPI=1 npm run test:jest -- test/unit/kafka-asyncapi.spec.ts`; do not edit.\n';
       writeFileSync(DOCUMENT_PATH, header + yaml.dump(generated, { noRefs: true, lineWidth: 140, quotingType: "'" }));
     }
     expect(yaml.load(readFileSync(DOCUMENT_PATH, 'utf8'))).toEqual(generated);
@@ -44,13 +45,23 @@ describe('kafka contract (unit): AsyncAPI document', () => {
   it('has a channel for every topic, with every event type of its category', () => {
     const document = asyncApiDocument() as { channels: Record<string, { address: string; messages: Record<string, unknown> }> };
     const addresses = Object.values(document.channels).map((channel) => channel.address);
-    expect(addresses.sort()).toEqual(relayTopics().map((topic) => topic.name).sort());
+    expect(addresses.sort()).toEqual(
+      relayTopics()
+        .map((topic) => topic.name)
+        .sort(),
+    );
     const eventChannels = Object.values(document.channels).filter((channel) => channel.address !== logCheckpointsTopic().name);
     expect(Object.keys(document.channels['log.checkpoints']!.messages)).toEqual(['LogCheckpoint']);
     const internalMessages = eventChannels.filter((channel) => !channel.address.includes('.public.')).flatMap((channel) => Object.keys(channel.messages));
     expect(internalMessages.sort()).toEqual([...KNOWN_EVENT_TYPES].sort());
-    const publicMessages = Object.values(document.channels).filter((channel) => channel.address.includes('.public.')).flatMap((channel) => Object.keys(channel.messages));
-    expect(publicMessages.sort()).toEqual(KNOWN_EVENT_TYPES.filter(isPublishedType).map((type) => `Public${type}`).sort());
+    const publicMessages = Object.values(document.channels)
+      .filter((channel) => channel.address.includes('.public.'))
+      .flatMap((channel) => Object.keys(channel.messages));
+    expect(publicMessages.sort()).toEqual(
+      KNOWN_EVENT_TYPES.filter(isPublishedType)
+        .map((type) => `Public${type}`)
+        .sort(),
+    );
     expect(Object.keys(PUBLIC_DATA_SCHEMAS).sort()).toEqual(KNOWN_EVENT_TYPES.filter(isPublishedType).sort());
   });
 
@@ -82,7 +93,15 @@ describe('kafka contract (unit): AsyncAPI document', () => {
 
   it('a log checkpoint message matches its schema, headers included', () => {
     const document = asyncApiDocument() as { components: { schemas: Record<string, JsonSchema> } };
-    const message = checkpointMessage({ treeSize: 42, rootHash: Buffer.alloc(32, 1), note: 'bela-ledger.local/log\n42\nAQ==\n\n\u2014 bela-ledger.local/log AAAA\n', signedAt: '2026-11-30T04:00:00.000Z' }, 'bela-ledger.local/log');
+    const message = checkpointMessage(
+      {
+        treeSize: 42,
+        rootHash: Buffer.alloc(32, 1),
+        note: 'bela-ledger.local/log\n42\nAQ==\n\n\u2014 bela-ledger.local/log AAAA\n',
+        signedAt: '2026-11-30T04:00:00.000Z',
+      },
+      'bela-ledger.local/log',
+    );
     expect(message.topic).toBe('bela.log.checkpoints.v1');
     expect(validate(document.components.schemas.LogCheckpoint!, JSON.parse(message.value))).toEqual([]);
     expect(validate(document.components.schemas.LogCheckpointHeaders!, message.headers)).toEqual([]);

@@ -214,7 +214,10 @@ describe('kafka contract (unit): fail closed', () => {
   });
 
   it('a known type in another category stream, or with an unknown schema version, stays internal', () => {
-    expect(toKafkaMessages(recorded('CardIssued', `order-${ids.orderId}`, data.CardIssued))).toMatchObject({ routed: true, publicWithheld: 'category_mismatch' });
+    expect(toKafkaMessages(recorded('CardIssued', `order-${ids.orderId}`, data.CardIssued))).toMatchObject({
+      routed: true,
+      publicWithheld: 'category_mismatch',
+    });
     const v2 = sample('OrderPaid', { metadata: sampleMetadata({ schemaVersion: 2 }) });
     expect(toKafkaMessages(v2)).toMatchObject({ routed: true, publicWithheld: 'unknown_schema_version' });
   });

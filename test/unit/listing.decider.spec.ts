@@ -57,7 +57,9 @@ describe('listing decider (unit)', () => {
     });
 
     it('trims the title and unit', () => {
-      given(listingDecider, []).when(create({ title: '  Nasi kotak rapat ', unit: ' kotak ' })).then([created]);
+      given(listingDecider, [])
+        .when(create({ title: '  Nasi kotak rapat ', unit: ' kotak ' }))
+        .then([created]);
     });
 
     it('accepts the largest safe integer price and a 1-rupiah price', () => {
@@ -79,11 +81,15 @@ describe('listing decider (unit)', () => {
     });
 
     it.each(['makanan', 'ATK', '', 'toString', '__proto__', 'constructor', 'hasOwnProperty'])('refuses the unknown category %j', (category) => {
-      given(listingDecider, []).when(create({ category })).thenRefuses({ kind: 'validation', code: 'UNKNOWN_CATEGORY', details: { errors: [{ field: 'category' }] } });
+      given(listingDecider, [])
+        .when(create({ category }))
+        .thenRefuses({ kind: 'validation', code: 'UNKNOWN_CATEGORY', details: { errors: [{ field: 'category' }] } });
     });
 
     it.each(BAD_PRICES)('refuses the price %p (not an integer rupiah > 0)', (priceRupiah) => {
-      given(listingDecider, []).when(create({ priceRupiah })).thenRefuses({ kind: 'validation', code: 'INVALID_PRICE', details: { errors: [{ field: 'priceRupiah' }] } });
+      given(listingDecider, [])
+        .when(create({ priceRupiah }))
+        .thenRefuses({ kind: 'validation', code: 'INVALID_PRICE', details: { errors: [{ field: 'priceRupiah' }] } });
     });
 
     it.each([
@@ -95,26 +101,36 @@ describe('listing decider (unit)', () => {
       ['title', { title: 'Nasi\nkotak' }],
       ['unit', { unit: 'kotak\u0007' }],
     ])('refuses a blank or overlong %s', (field, overrides) => {
-      given(listingDecider, []).when(create(overrides)).thenRefuses({ kind: 'validation', code: 'INVALID_TEXT', details: { errors: [{ field }] } });
+      given(listingDecider, [])
+        .when(create(overrides))
+        .thenRefuses({ kind: 'validation', code: 'INVALID_TEXT', details: { errors: [{ field }] } });
     });
 
     it('given a listing, when it is created again, then LISTING_EXISTS', () => {
-      given(listingDecider, [created]).when(create()).thenRefuses({ kind: 'conflict', code: 'LISTING_EXISTS', details: { listingId: LISTING_ID } });
+      given(listingDecider, [created])
+        .when(create())
+        .thenRefuses({ kind: 'conflict', code: 'LISTING_EXISTS', details: { listingId: LISTING_ID } });
     });
   });
 
   describe('ChangeListingPrice', () => {
     it('given a listing, when its vendor reprices it, then ListingPriceChanged with the previous price', () => {
-      given(listingDecider, [created]).when({ type: 'ChangeListingPrice', priceRupiah: 37_500, vendor: owner }).then([repriced(35_000, 37_500)]);
+      given(listingDecider, [created])
+        .when({ type: 'ChangeListingPrice', priceRupiah: 37_500, vendor: owner })
+        .then([repriced(35_000, 37_500)]);
     });
 
     it('given a repriced listing, when repriced again, then the previous price is the latest one', () => {
-      given(listingDecider, [created, repriced(35_000, 37_500)]).when({ type: 'ChangeListingPrice', priceRupiah: 36_000, vendor: owner }).then([repriced(37_500, 36_000)]);
+      given(listingDecider, [created, repriced(35_000, 37_500)])
+        .when({ type: 'ChangeListingPrice', priceRupiah: 36_000, vendor: owner })
+        .then([repriced(37_500, 36_000)]);
       expect(given(listingDecider, [created, repriced(35_000, 37_500), repriced(37_500, 36_000)]).state()).toMatchObject({ priceRupiah: 36_000 });
     });
 
     it('given a listing, when repriced to the same price, then nothing is written', () => {
-      given(listingDecider, [created, repriced(35_000, 37_500)]).when({ type: 'ChangeListingPrice', priceRupiah: 37_500, vendor: owner }).then([]);
+      given(listingDecider, [created, repriced(35_000, 37_500)])
+        .when({ type: 'ChangeListingPrice', priceRupiah: 37_500, vendor: owner })
+        .then([]);
     });
 
     it('given a listing, when another vendor reprices it, then NOT_LISTING_OWNER (403)', () => {
@@ -124,11 +140,15 @@ describe('listing decider (unit)', () => {
     });
 
     it('given a delisted listing, when repriced, then LISTING_DELISTED (422)', () => {
-      given(listingDecider, [created, delisted]).when({ type: 'ChangeListingPrice', priceRupiah: 40_000, vendor: owner }).thenRefuses({ kind: 'business_rule', code: 'LISTING_DELISTED' });
+      given(listingDecider, [created, delisted])
+        .when({ type: 'ChangeListingPrice', priceRupiah: 40_000, vendor: owner })
+        .thenRefuses({ kind: 'business_rule', code: 'LISTING_DELISTED' });
     });
 
     it('given no listing, when repriced, then LISTING_NOT_FOUND', () => {
-      given(listingDecider, []).when({ type: 'ChangeListingPrice', priceRupiah: 40_000, vendor: owner }).thenRefuses({ kind: 'not_found', code: 'LISTING_NOT_FOUND' });
+      given(listingDecider, [])
+        .when({ type: 'ChangeListingPrice', priceRupiah: 40_000, vendor: owner })
+        .thenRefuses({ kind: 'not_found', code: 'LISTING_NOT_FOUND' });
     });
 
     it.each(['suspended', 'rejected', 'pending'] as const)('given a listing whose vendor is now %s, when repriced, then VENDOR_NOT_SELLING', (status) => {
@@ -138,7 +158,9 @@ describe('listing decider (unit)', () => {
     });
 
     it.each(BAD_PRICES)('refuses the new price %p', (priceRupiah) => {
-      given(listingDecider, [created]).when({ type: 'ChangeListingPrice', priceRupiah, vendor: owner }).thenRefuses({ kind: 'validation', code: 'INVALID_PRICE' });
+      given(listingDecider, [created])
+        .when({ type: 'ChangeListingPrice', priceRupiah, vendor: owner })
+        .thenRefuses({ kind: 'validation', code: 'INVALID_PRICE' });
     });
   });
 
@@ -149,15 +171,21 @@ describe('listing decider (unit)', () => {
     });
 
     it('lets a suspended vendor delist its own listing (delisting only ends sales)', () => {
-      given(listingDecider, [created]).when({ type: 'DelistListing', reason: 'tidak diproduksi lagi', vendor: { vendorId: OWNER_ID, status: 'suspended' } }).then([delisted]);
+      given(listingDecider, [created])
+        .when({ type: 'DelistListing', reason: 'tidak diproduksi lagi', vendor: { vendorId: OWNER_ID, status: 'suspended' } })
+        .then([delisted]);
     });
 
     it('given a listing, when another vendor delists it, then NOT_LISTING_OWNER (403)', () => {
-      given(listingDecider, [created]).when({ type: 'DelistListing', reason: 'iseng', vendor: other }).thenRefuses({ kind: 'forbidden', code: 'NOT_LISTING_OWNER' });
+      given(listingDecider, [created])
+        .when({ type: 'DelistListing', reason: 'iseng', vendor: other })
+        .thenRefuses({ kind: 'forbidden', code: 'NOT_LISTING_OWNER' });
     });
 
     it('given a delisted listing, when delisted again, then LISTING_DELISTED', () => {
-      given(listingDecider, [created, delisted]).when({ type: 'DelistListing', reason: 'lagi', vendor: owner }).thenRefuses({ kind: 'business_rule', code: 'LISTING_DELISTED' });
+      given(listingDecider, [created, delisted])
+        .when({ type: 'DelistListing', reason: 'lagi', vendor: owner })
+        .thenRefuses({ kind: 'business_rule', code: 'LISTING_DELISTED' });
     });
 
     it('given no listing, when delisted, then LISTING_NOT_FOUND', () => {
@@ -165,7 +193,9 @@ describe('listing decider (unit)', () => {
     });
 
     it.each(['  ', 'x'.repeat(501), 'habis\u0000'])('refuses the reason %j', (reason) => {
-      given(listingDecider, [created]).when({ type: 'DelistListing', reason, vendor: owner }).thenRefuses({ kind: 'validation', code: 'INVALID_TEXT', details: { errors: [{ field: 'reason' }] } });
+      given(listingDecider, [created])
+        .when({ type: 'DelistListing', reason, vendor: owner })
+        .thenRefuses({ kind: 'validation', code: 'INVALID_TEXT', details: { errors: [{ field: 'reason' }] } });
     });
   });
 });

@@ -35,7 +35,12 @@ class FakeLog {
     return () => this.listeners.delete(listener);
   }
   sign(treeSize: number): void {
-    this.signed.push({ treeSize, rootHash: Buffer.alloc(32, treeSize % 256), note: `${ORIGIN}\n${treeSize}\nAA==\n\n\u2014 ${ORIGIN} AAAA\n`, signedAt: new Date(0).toISOString() });
+    this.signed.push({
+      treeSize,
+      rootHash: Buffer.alloc(32, treeSize % 256),
+      note: `${ORIGIN}\n${treeSize}\nAA==\n\n\u2014 ${ORIGIN} AAAA\n`,
+      signedAt: new Date(0).toISOString(),
+    });
     for (const listener of this.listeners) listener();
   }
 }

@@ -15,7 +15,9 @@ describe('NIB decider: one stream per NIB keeps NIBs unique across vendors (unit
   });
 
   it('given a free NIB, when a vendor reserves it, then NibReserved', () => {
-    given(nibDecider, []).when({ type: 'ReserveNib', nib: NIB, vendorId: FIRST }).then([reserved(FIRST)]);
+    given(nibDecider, [])
+      .when({ type: 'ReserveNib', nib: NIB, vendorId: FIRST })
+      .then([reserved(FIRST)]);
     expect(given(nibDecider, [reserved(FIRST)]).state()).toEqual({ status: 'reserved', vendorId: FIRST });
   });
 
@@ -26,24 +28,34 @@ describe('NIB decider: one stream per NIB keeps NIBs unique across vendors (unit
   });
 
   it('given a NIB reserved by a vendor, when the same vendor reserves it again (a retry), then nothing is written', () => {
-    given(nibDecider, [reserved(FIRST)]).when({ type: 'ReserveNib', nib: NIB, vendorId: FIRST }).then([]);
+    given(nibDecider, [reserved(FIRST)])
+      .when({ type: 'ReserveNib', nib: NIB, vendorId: FIRST })
+      .then([]);
   });
 
   it('given a reserved NIB, when its vendor is rejected and the NIB released, then NibReleased with the reason', () => {
-    given(nibDecider, [reserved(FIRST)]).when({ type: 'ReleaseNib', nib: NIB, vendorId: FIRST, reason: 'dokumen tidak valid' }).then([released(FIRST)]);
+    given(nibDecider, [reserved(FIRST)])
+      .when({ type: 'ReleaseNib', nib: NIB, vendorId: FIRST, reason: 'dokumen tidak valid' })
+      .then([released(FIRST)]);
     expect(given(nibDecider, [reserved(FIRST), released(FIRST)]).state()).toEqual({ status: 'free' });
   });
 
   it('given a released NIB, when a new vendor registers it, then NibReserved for the new vendor', () => {
-    given(nibDecider, [reserved(FIRST), released(FIRST)]).when({ type: 'ReserveNib', nib: NIB, vendorId: SECOND }).then([reserved(SECOND)]);
+    given(nibDecider, [reserved(FIRST), released(FIRST)])
+      .when({ type: 'ReserveNib', nib: NIB, vendorId: SECOND })
+      .then([reserved(SECOND)]);
   });
 
   it('given a NIB released and taken by a new vendor, when the old vendor releases it again (a retry), then nothing is written', () => {
-    given(nibDecider, [reserved(FIRST), released(FIRST), reserved(SECOND)]).when({ type: 'ReleaseNib', nib: NIB, vendorId: FIRST, reason: 'x' }).then([]);
+    given(nibDecider, [reserved(FIRST), released(FIRST), reserved(SECOND)])
+      .when({ type: 'ReleaseNib', nib: NIB, vendorId: FIRST, reason: 'x' })
+      .then([]);
   });
 
   it('given a NIB reserved by another vendor, when a vendor that does not hold it releases it, then nothing is written', () => {
-    given(nibDecider, [reserved(FIRST)]).when({ type: 'ReleaseNib', nib: NIB, vendorId: SECOND, reason: 'x' }).then([]);
+    given(nibDecider, [reserved(FIRST)])
+      .when({ type: 'ReleaseNib', nib: NIB, vendorId: SECOND, reason: 'x' })
+      .then([]);
   });
 
   it('given a free NIB, when it is released, then nothing is written', () => {
@@ -54,25 +66,39 @@ describe('NIB decider: one stream per NIB keeps NIBs unique across vendors (unit
     const release = (holderStatus: 'absent' | 'pending' | 'verified' | 'rejected' | 'suspended', vendorId = FIRST) =>
       ({ type: 'ReleaseUnregisteredNib', nib: NIB, vendorId, holderStatus, reason: 'pendaftaran terputus' }) as const;
 
-    it('given a claim by a vendor that never registered (or was rejected), then NibReleased with the admin\'s reason', () => {
-      given(nibDecider, [reserved(FIRST)]).when(release('absent')).then([released(FIRST, 'pendaftaran terputus')]);
-      given(nibDecider, [reserved(FIRST)]).when(release('rejected')).then([released(FIRST, 'pendaftaran terputus')]);
+    it("given a claim by a vendor that never registered (or was rejected), then NibReleased with the admin's reason", () => {
+      given(nibDecider, [reserved(FIRST)])
+        .when(release('absent'))
+        .then([released(FIRST, 'pendaftaran terputus')]);
+      given(nibDecider, [reserved(FIRST)])
+        .when(release('rejected'))
+        .then([released(FIRST, 'pendaftaran terputus')]);
     });
 
     it('given a claim by a registered vendor, then NIB_HELD_BY_VENDOR (422) naming the holder and its status', () => {
       for (const status of ['pending', 'verified', 'suspended'] as const) {
-        given(nibDecider, [reserved(FIRST)]).when(release(status)).thenRefuses({ kind: 'business_rule', code: 'NIB_HELD_BY_VENDOR', details: { nib: NIB, vendorId: FIRST, vendorStatus: status } });
+        given(nibDecider, [reserved(FIRST)])
+          .when(release(status))
+          .thenRefuses({ kind: 'business_rule', code: 'NIB_HELD_BY_VENDOR', details: { nib: NIB, vendorId: FIRST, vendorStatus: status } });
       }
     });
 
     it('writes nothing for a NIB already free or claimed by another vendor since the holder was read', () => {
-      given(nibDecider, [reserved(FIRST), released(FIRST)]).when(release('absent')).then([]);
-      given(nibDecider, [reserved(FIRST), released(FIRST), reserved(SECOND)]).when(release('absent')).then([]);
+      given(nibDecider, [reserved(FIRST), released(FIRST)])
+        .when(release('absent'))
+        .then([]);
+      given(nibDecider, [reserved(FIRST), released(FIRST), reserved(SECOND)])
+        .when(release('absent'))
+        .then([]);
     });
 
     it('refuses a blank reason or control characters in it', () => {
-      given(nibDecider, [reserved(FIRST)]).when({ ...release('absent'), reason: ' ' }).thenRefuses({ kind: 'validation', code: 'INVALID_TEXT' });
-      given(nibDecider, [reserved(FIRST)]).when({ ...release('absent'), reason: 'a\u0000b' }).thenRefuses({ kind: 'validation', code: 'INVALID_TEXT' });
+      given(nibDecider, [reserved(FIRST)])
+        .when({ ...release('absent'), reason: ' ' })
+        .thenRefuses({ kind: 'validation', code: 'INVALID_TEXT' });
+      given(nibDecider, [reserved(FIRST)])
+        .when({ ...release('absent'), reason: 'a\u0000b' })
+        .thenRefuses({ kind: 'validation', code: 'INVALID_TEXT' });
     });
   });
 });

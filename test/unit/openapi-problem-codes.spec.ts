@@ -5,7 +5,13 @@ import { PROBLEM_CODES_BY_STATUS } from '../../src/http/openapi/problem-codes.js
 import type { ErrorKind } from '../../src/kernel/errors.js';
 import { PROJECT_ROOT } from '../support/test-app.js';
 
-const KIND_BY_HELPER: Readonly<Record<string, ErrorKind>> = { ruleViolation: 'business_rule', notFound: 'not_found', conflict: 'conflict', forbidden: 'forbidden', invalid: 'validation' };
+const KIND_BY_HELPER: Readonly<Record<string, ErrorKind>> = {
+  ruleViolation: 'business_rule',
+  notFound: 'not_found',
+  conflict: 'conflict',
+  forbidden: 'forbidden',
+  invalid: 'validation',
+};
 /** Browser and verifier code raise no HTTP problems. */
 const SKIPPED_DIRS = new Set(['web', 'verifier']);
 
@@ -53,7 +59,9 @@ describe('the table of problem codes (src/http/openapi/problem-codes.ts)', () =>
   it('holds every code the source raises, under the status it is raised with, and no code the source never raises', () => {
     const raised = raisedCodes();
     expect(raised.size).toBeGreaterThan(100);
-    const wrong = [...raised].filter(([code, statuses]) => statuses.size !== 1 || tabled.get(code) !== [...statuses][0]).map(([code, statuses]) => `${code}: raised ${[...statuses].join('/')}, tabled ${tabled.get(code)}`);
+    const wrong = [...raised]
+      .filter(([code, statuses]) => statuses.size !== 1 || tabled.get(code) !== [...statuses][0])
+      .map(([code, statuses]) => `${code}: raised ${[...statuses].join('/')}, tabled ${tabled.get(code)}`);
     expect(wrong).toEqual([]);
     expect([...tabled.keys()].filter((code) => !raised.has(code))).toEqual([]);
   });

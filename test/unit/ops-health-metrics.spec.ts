@@ -11,7 +11,17 @@ import { OpsMetrics } from '../../src/ops/ops-metrics.js';
 import { loggableUrl, LOGGED_URL_LENGTH_MAX } from '../../src/http/logged-url.js';
 
 function consumer(name: string, overrides: Partial<ConsumerStatus> = {}): ConsumerStatus {
-  return { name, state: 'running', position: '9', headPosition: '9', lagEvents: 0, eventsHandled: 10, consecutiveFailures: 0, deadLettersOpen: 0, ...overrides };
+  return {
+    name,
+    state: 'running',
+    position: '9',
+    headPosition: '9',
+    lagEvents: 0,
+    eventsHandled: 10,
+    consecutiveFailures: 0,
+    deadLettersOpen: 0,
+    ...overrides,
+  };
 }
 
 interface Fakes {
@@ -47,10 +57,14 @@ describe('readiness indicators (terminus)', () => {
   it('down when the store does not answer, or a consumer is too far behind; degraded while one backs off or a dead letter is open', async () => {
     const unreachable = fakes([], new Map(), async () => Promise.reject(new Error('disk gone')));
     expect(await statusOf(indicators(unreachable))).toEqual({ eventStore: 'down', subscriptions: 'down', deadLetters: 'up' });
-    expect(await statusOf(indicators(fakes([consumer('projection:orders', { lagEvents: READINESS_LAG_EVENTS_MAX + 1 })])))).toMatchObject({ subscriptions: 'down' });
+    expect(await statusOf(indicators(fakes([consumer('projection:orders', { lagEvents: READINESS_LAG_EVENTS_MAX + 1 })])))).toMatchObject({
+      subscriptions: 'down',
+    });
     expect(await statusOf(indicators(fakes([consumer('projection:orders', { lagEvents: READINESS_LAG_EVENTS_MAX })])))).toMatchObject({ subscriptions: 'up' });
     expect(await statusOf(indicators(fakes([consumer('process.nib-release', { state: 'failing' })])))).toMatchObject({ subscriptions: 'degraded' });
-    expect(await statusOf(indicators(fakes([consumer('process.nib-release')], new Map([['process.nib-release', 1]]))))).toMatchObject({ deadLetters: 'degraded' });
+    expect(await statusOf(indicators(fakes([consumer('process.nib-release')], new Map([['process.nib-release', 1]]))))).toMatchObject({
+      deadLetters: 'degraded',
+    });
   });
 
   it('an instance that runs no subscriptions is not held back by their lag', async () => {
@@ -61,17 +75,27 @@ describe('readiness indicators (terminus)', () => {
   it('reports the Kafka relay only when it runs: degraded while it fails or trails', async () => {
     const relay = new KafkaRelayMetrics();
     expect(await statusOf(indicators(fakes([consumer('kafka.relay')]), relay))).toMatchObject({ kafkaRelay: 'up' });
-    expect(await statusOf(indicators(fakes([consumer('kafka.relay', { state: 'failing' })]), relay))).toMatchObject({ kafkaRelay: 'degraded', subscriptions: 'degraded' });
+    expect(await statusOf(indicators(fakes([consumer('kafka.relay', { state: 'failing' })]), relay))).toMatchObject({
+      kafkaRelay: 'degraded',
+      subscriptions: 'degraded',
+    });
   });
 });
 
 describe('metrics (prom-client)', () => {
-  it('renders the ledger\'s families under their names, with the relay\'s counters only when it runs', async () => {
+  it("renders the ledger's families under their names, with the relay's counters only when it runs", async () => {
     const given = fakes([consumer('projection:orders', { lagEvents: 3 })], new Map([['process.nib-release', 1]]));
     const refusals = new ProcessRefusalMetrics();
     refusals.record('order-payment', 'CARD_LIMIT_EXCEEDED');
     const relay = new KafkaRelayMetrics();
-    relay.recordAcknowledged({ events: 2, unrouted: 1, messagesByTopic: new Map([['bela.card.v1', 2]]), withheld: new Map([['internal_only', 1]]), checkpoint: 9n, atUnixMs: 1_500 });
+    relay.recordAcknowledged({
+      events: 2,
+      unrouted: 1,
+      messagesByTopic: new Map([['bela.card.v1', 2]]),
+      withheld: new Map([['internal_only', 1]]),
+      checkpoint: 9n,
+      atUnixMs: 1_500,
+    });
     relay.recordSendFailure();
     const metrics = new OpsMetrics(given.store, given.subscriptions, given.deadLetters, refusals, relay);
     metrics.recordResponse('GET', 200, 12);
@@ -105,7 +129,9 @@ describe('metrics (prom-client)', () => {
 
 describe('logged URLs', () => {
   it('replace the values of secret-looking query parameters and stay bounded', () => {
-    expect(loggableUrl('/orders?limit=5&token=abc&apiKey=x&Authorization=y&after=3')).toBe('/orders?limit=5&token=[redacted]&apiKey=[redacted]&Authorization=[redacted]&after=3');
+    expect(loggableUrl('/orders?limit=5&token=abc&apiKey=x&Authorization=y&after=3')).toBe(
+      '/orders?limit=5&token=[redacted]&apiKey=[redacted]&Authorization=[redacted]&after=3',
+    );
     expect(loggableUrl('/public/summary')).toBe('/public/summary');
     expect(loggableUrl(`/x?q=${'a'.repeat(5_000)}`).length).toBeLessThanOrEqual(LOGGED_URL_LENGTH_MAX + 1);
   });

@@ -1,13 +1,4 @@
-import {
-  DEFAULT_POLICY,
-  PolicyEvent,
-  PolicyValues,
-  PolicyVersion,
-  SetPolicy,
-  kkpCapFor,
-  policyAt,
-  policyDecider,
-} from '../../src/policy/domain/policy.js';
+import { DEFAULT_POLICY, PolicyEvent, PolicyValues, PolicyVersion, SetPolicy, kkpCapFor, policyAt, policyDecider } from '../../src/policy/domain/policy.js';
 import { given } from '../support/given-when-then.js';
 
 const NOW = new Date('2026-11-26T03:00:00.000Z');
@@ -40,7 +31,9 @@ describe('policy decider (unit)', () => {
     });
 
     it('accepts a policy effective at the very moment it is set', () => {
-      given(policyDecider, []).when(setPolicy(NOW)).then([policySet(1, NOW.toISOString())]);
+      given(policyDecider, [])
+        .when(setPolicy(NOW))
+        .then([policySet(1, NOW.toISOString())]);
     });
 
     it('refuses a policy effective in the past: decisions already made used the old one', () => {
@@ -59,17 +52,26 @@ describe('policy decider (unit)', () => {
         .thenRefuses({ kind: 'validation', code: 'INVALID_POLICY', details: { errors: [{ field: 'effectiveFrom' }] } });
     });
 
-    it.each(['maxOrderTotalRupiah', 'kkpPerPayeeCapRupiah', 'domesticUmkKkpCapRupiah'] as const)('refuses a %s that is not a positive safe integer', (field) => {
-      for (const value of [0, -1, 1.5, Number.NaN, 2 ** 53]) {
-        given(policyDecider, []).when(setPolicy('2027-01-01T00:00:00Z', { [field]: value })).thenRefuses({ kind: 'validation', code: 'INVALID_POLICY', details: { errors: [{ field }] } });
-      }
-    });
+    it.each(['maxOrderTotalRupiah', 'kkpPerPayeeCapRupiah', 'domesticUmkKkpCapRupiah'] as const)(
+      'refuses a %s that is not a positive safe integer',
+      (field) => {
+        for (const value of [0, -1, 1.5, Number.NaN, 2 ** 53]) {
+          given(policyDecider, [])
+            .when(setPolicy('2027-01-01T00:00:00Z', { [field]: value }))
+            .thenRefuses({ kind: 'validation', code: 'INVALID_POLICY', details: { errors: [{ field }] } });
+        }
+      },
+    );
 
     it.each(['authorisationTtlDays', 'splitWindowDays'] as const)('refuses a %s outside 1..3650 whole days', (field) => {
       for (const value of [0, -1, 1.5, 3_651, Number.NaN]) {
-        given(policyDecider, []).when(setPolicy('2027-01-01T00:00:00Z', { [field]: value })).thenRefuses({ kind: 'validation', code: 'INVALID_POLICY', details: { errors: [{ field }] } });
+        given(policyDecider, [])
+          .when(setPolicy('2027-01-01T00:00:00Z', { [field]: value }))
+          .thenRefuses({ kind: 'validation', code: 'INVALID_POLICY', details: { errors: [{ field }] } });
       }
-      const [event] = given(policyDecider, []).when(setPolicy('2027-01-01T00:00:00Z', { [field]: 3_650 })).decided();
+      const [event] = given(policyDecider, [])
+        .when(setPolicy('2027-01-01T00:00:00Z', { [field]: 3_650 }))
+        .decided();
       expect(event!.data[field]).toBe(3_650);
     });
 
@@ -95,8 +97,19 @@ describe('policy decider (unit)', () => {
     });
 
     it('reads a PolicySet written before they existed with their defaults', () => {
-      const { splitPurchaseAction: _a, nearCapPercent: _b, concentrationSharePercent: _c, concentrationMinSpendRupiah: _d, duplicateWindowHours: _e, newVendorDays: _f, newVendorLargeOrderRupiah: _g, priceOutlierSampleSize: _h, priceOutlierMinSamples: _i, heterogeneousCategoriesMin: _j, ...old } =
-        policySet(1, '2027-01-01T00:00:00.000Z', { maxOrderTotalRupiah: 40_000_000 }).data;
+      const {
+        splitPurchaseAction: _a,
+        nearCapPercent: _b,
+        concentrationSharePercent: _c,
+        concentrationMinSpendRupiah: _d,
+        duplicateWindowHours: _e,
+        newVendorDays: _f,
+        newVendorLargeOrderRupiah: _g,
+        priceOutlierSampleSize: _h,
+        priceOutlierMinSamples: _i,
+        heterogeneousCategoriesMin: _j,
+        ...old
+      } = policySet(1, '2027-01-01T00:00:00.000Z', { maxOrderTotalRupiah: 40_000_000 }).data;
       const version = policyAt(given(policyDecider, [{ type: 'PolicySet', data: old }]).state(), new Date('2027-02-01T00:00:00.000Z'));
       expect(version).toEqual({ ...DEFAULT_POLICY, revision: 1, effectiveFrom: '2027-01-01T00:00:00.000Z', maxOrderTotalRupiah: 40_000_000 });
       expect(version).toMatchObject({ splitPurchaseAction: 'flag', nearCapPercent: 95, duplicateWindowHours: 72 });
@@ -117,7 +130,14 @@ describe('policy decider (unit)', () => {
         )
         .thenRefuses({ kind: 'validation', code: 'INVALID_POLICY' });
       expect((error.details.errors as { field: string }[]).map((e) => e.field).sort()).toEqual(
-        ['concentrationSharePercent', 'duplicateWindowHours', 'heterogeneousCategoriesMin', 'nearCapPercent', 'priceOutlierMinSamples', 'splitPurchaseAction'].sort(),
+        [
+          'concentrationSharePercent',
+          'duplicateWindowHours',
+          'heterogeneousCategoriesMin',
+          'nearCapPercent',
+          'priceOutlierMinSamples',
+          'splitPurchaseAction',
+        ].sort(),
       );
     });
   });
@@ -145,11 +165,7 @@ describe('policy decider (unit)', () => {
     });
 
     it('picks the version with the latest effective date not after the time, whatever order they were set in', () => {
-      const versions = state([
-        policySet(1, '2027-03-01T00:00:00.000Z'),
-        policySet(2, '2027-01-01T00:00:00.000Z'),
-        policySet(3, '2027-02-01T00:00:00.000Z'),
-      ]);
+      const versions = state([policySet(1, '2027-03-01T00:00:00.000Z'), policySet(2, '2027-01-01T00:00:00.000Z'), policySet(3, '2027-02-01T00:00:00.000Z')]);
       expect(policyAt(versions, new Date('2027-01-15T00:00:00.000Z')).revision).toBe(2);
       expect(policyAt(versions, new Date('2027-02-15T00:00:00.000Z')).revision).toBe(3);
       expect(policyAt(versions, new Date('2027-03-15T00:00:00.000Z')).revision).toBe(1);

@@ -9,9 +9,16 @@ import { requireText } from '../../src/kernel/text.js';
 describe('problem details and edge checks (unit)', () => {
   const filter = new ProblemDetailsFilter();
 
-  it('keeps the RFC 9457 members when an error\'s details use the same names', () => {
+  it("keeps the RFC 9457 members when an error's details use the same names", () => {
     const problem = filter.toProblem(
-      ruleViolation('VENDOR_INVALID_TRANSITION', 'cannot verify a verified vendor', { status: 'verified', code: 'x', type: 'y', title: 'z', detail: 'w', vendorStatus: 'verified' }),
+      ruleViolation('VENDOR_INVALID_TRANSITION', 'cannot verify a verified vendor', {
+        status: 'verified',
+        code: 'x',
+        type: 'y',
+        title: 'z',
+        detail: 'w',
+        vendorStatus: 'verified',
+      }),
     );
     expect(problem).toMatchObject({
       type: '/docs/problems#VENDOR_INVALID_TRANSITION',
@@ -24,19 +31,21 @@ describe('problem details and edge checks (unit)', () => {
   });
 
   it('maps every error kind to its status', () => {
-    const statuses = (['validation', 'unauthenticated', 'forbidden', 'not_found', 'conflict', 'precondition_failed', 'business_rule', 'rate_limited', 'unavailable'] as const).map(
-      (kind) => filter.toProblem(new DomainError(kind, 'C', 'm')).status,
-    );
+    const statuses = (
+      ['validation', 'unauthenticated', 'forbidden', 'not_found', 'conflict', 'precondition_failed', 'business_rule', 'rate_limited', 'unavailable'] as const
+    ).map((kind) => filter.toProblem(new DomainError(kind, 'C', 'm')).status);
     expect(statuses).toEqual([400, 401, 403, 404, 409, 412, 422, 429, 503]);
   });
 
   it('answers Fastify router errors (a path parameter too long) as a 414 problem, and anything unknown as a bare 500', () => {
     const tooLong = Object.assign(new Error("'/vendors/aaaa' is exceeding the max param length"), { statusCode: 414, code: 'FST_ERR_MAX_PARAM_LENGTH' });
     expect(filter.toProblem(tooLong)).toMatchObject({ status: 414, code: 'URI_TOO_LONG', title: 'URI Too Long' });
-    expect(filter.toProblem(new TypeError('secret internals'))).toEqual(expect.objectContaining({ status: 500, code: 'INTERNAL_ERROR', detail: 'internal error; it has been logged' }));
+    expect(filter.toProblem(new TypeError('secret internals'))).toEqual(
+      expect.objectContaining({ status: 500, code: 'INTERNAL_ERROR', detail: 'internal error; it has been logged' }),
+    );
   });
 
-  it('logs a warning or an error with the secret-looking query values replaced, while the answer keeps the caller\'s URL', () => {
+  it("logs a warning or an error with the secret-looking query values replaced, while the answer keeps the caller's URL", () => {
     const url = '/admin/orders?limit=5&apiKey=leaked-secret&access_token=leaked-token';
     const sent: unknown[] = [];
     const reply = { header: () => reply, status: () => reply, send: (body: unknown) => sent.push(body) };
@@ -56,7 +65,11 @@ describe('problem details and edge checks (unit)', () => {
         expect.stringMatching(/^GET \/admin\/orders\?limit=5&apiKey=\[redacted\]&access_token=\[redacted\]: TypeError: a bug/),
       ]);
       expect(lines.join('\n')).not.toMatch(/leaked/);
-      expect(sent).toEqual([expect.objectContaining({ status: 503, instance: url }), expect.objectContaining({ status: 503 }), expect.objectContaining({ status: 500, instance: url })]);
+      expect(sent).toEqual([
+        expect.objectContaining({ status: 503, instance: url }),
+        expect.objectContaining({ status: 503 }),
+        expect.objectContaining({ status: 500, instance: url }),
+      ]);
     } finally {
       Object.assign(Logger.prototype, { warn, error });
     }
@@ -67,7 +80,9 @@ describe('problem details and edge checks (unit)', () => {
     try {
       expect(() => store.issue({ role: 'vendor', label: 'v', vendorId: 'toko-sari' }, new Date())).toThrow(/UUID/);
       expect(() => store.issue({ role: 'vendor', label: 'v', vendorId: '0B9C7D3E-8A41-4F0E-9D6B-2F3A1C5E7D90' }, new Date())).toThrow(/UUID/);
-      expect(store.issue({ role: 'vendor', label: 'v', vendorId: '0b9c7d3e-8a41-4f0e-9d6b-2f3a1c5e7d90' }, new Date()).record.vendorId).toBe('0b9c7d3e-8a41-4f0e-9d6b-2f3a1c5e7d90');
+      expect(store.issue({ role: 'vendor', label: 'v', vendorId: '0b9c7d3e-8a41-4f0e-9d6b-2f3a1c5e7d90' }, new Date()).record.vendorId).toBe(
+        '0b9c7d3e-8a41-4f0e-9d6b-2f3a1c5e7d90',
+      );
     } finally {
       store.close();
     }
@@ -80,19 +95,25 @@ describe('problem details and edge checks (unit)', () => {
       expect(() => requireText('name', '😀'.repeat(201), 200)).toThrow(DomainError);
     });
 
-    it.each(['\u0000', 'a\u0000b', 'bell\u0007', 'esc\u001b[31m', 'del\u007f', 'c1\u0085', 'tab\tinside', 'line\nbreak'])('refuses the control characters in %j as a single-line text', (value) => {
-      expect(() => requireText('title', value, 200)).toThrow(expect.objectContaining({ kind: 'validation', code: 'INVALID_TEXT' }));
-    });
+    it.each(['\u0000', 'a\u0000b', 'bell\u0007', 'esc\u001b[31m', 'del\u007f', 'c1\u0085', 'tab\tinside', 'line\nbreak'])(
+      'refuses the control characters in %j as a single-line text',
+      (value) => {
+        expect(() => requireText('title', value, 200)).toThrow(expect.objectContaining({ kind: 'validation', code: 'INVALID_TEXT' }));
+      },
+    );
 
     it('allows tabs and line breaks in multi-line text, but no other control character', () => {
       expect(requireText('reason', 'baris satu\r\nbaris\tdua', 500, { multiline: true })).toBe('baris satu\r\nbaris\tdua');
       expect(() => requireText('reason', 'a\u0000b', 500, { multiline: true })).toThrow(DomainError);
     });
 
-    it.each(['line\u2028separator', 'para\u2029separator', 'bidi \u202e override', 'embed\u202a', 'isolate\u2066x\u2069'])('refuses the deceptive formatting in %j, also in multi-line text', (value) => {
-      expect(() => requireText('title', value, 200)).toThrow(expect.objectContaining({ kind: 'validation', code: 'INVALID_TEXT' }));
-      expect(() => requireText('reason', value, 500, { multiline: true })).toThrow(expect.objectContaining({ code: 'INVALID_TEXT' }));
-    });
+    it.each(['line\u2028separator', 'para\u2029separator', 'bidi \u202e override', 'embed\u202a', 'isolate\u2066x\u2069'])(
+      'refuses the deceptive formatting in %j, also in multi-line text',
+      (value) => {
+        expect(() => requireText('title', value, 200)).toThrow(expect.objectContaining({ kind: 'validation', code: 'INVALID_TEXT' }));
+        expect(() => requireText('reason', value, 500, { multiline: true })).toThrow(expect.objectContaining({ code: 'INVALID_TEXT' }));
+      },
+    );
 
     it('refuses lone surrogate halves (not encodable as UTF-8) and keeps paired ones', () => {
       for (const value of ['lone \ud800 high', 'lone \udc00 low', 'end\ud83d', '\ude00start']) {

@@ -79,7 +79,13 @@ describe('snapshots', () => {
   });
 
   describe('SqliteSnapshotStore', () => {
-    const snapshot = (revision: bigint, stateSchemaVersion = 1): StoredSnapshot => ({ streamId: 's-1', revision, eventId: `e-${revision}`, stateSchemaVersion, stateJson: `{"r":${revision}}` });
+    const snapshot = (revision: bigint, stateSchemaVersion = 1): StoredSnapshot => ({
+      streamId: 's-1',
+      revision,
+      eventId: `e-${revision}`,
+      stateSchemaVersion,
+      stateJson: `{"r":${revision}}`,
+    });
 
     it('loads nothing for a stream never snapshotted, and loads what it saved', async () => {
       expect(await snapshots.load('s-1')).toBeUndefined();
@@ -164,13 +170,29 @@ describe('snapshots', () => {
       }
       await pipeline.load(cardDecider, stream);
       expect((await snapshots.load(stream))?.revision).toBe(BigInt(history.length - 1));
-      await events.store.appendToStream(stream, cardHistory(cardId, 5, 'tail').slice(1).map((event) => anEvent(event.type, event.data)), { expectedRevision: 'any' });
+      await events.store.appendToStream(
+        stream,
+        cardHistory(cardId, 5, 'tail')
+          .slice(1)
+          .map((event) => anEvent(event.type, event.data)),
+        { expectedRevision: 'any' },
+      );
       const whole = (await readWholeStream(events.store, stream)) as unknown as CardEvent[];
       const loaded = await pipeline.load(cardDecider, stream);
       expect(loaded.events.length).toBe(1 + 10);
       expect(cardSnapshotCodec.encode(loaded.state)).toEqual(cardSnapshotCodec.encode(fold(cardDecider, whole)));
 
-      const authorise = { type: 'AuthoriseCard' as const, orderId: 'new-order', orderAwaitingAuthorisation: true, opdCode: 'DINKES-3673', payeeVendorId: 'v-1', amountRupiah: 5_000, domesticUmkPurchase: false, policy: DEFAULT_POLICY, at: new Date('2026-11-26T02:00:00Z') };
+      const authorise = {
+        type: 'AuthoriseCard' as const,
+        orderId: 'new-order',
+        orderAwaitingAuthorisation: true,
+        opdCode: 'DINKES-3673',
+        payeeVendorId: 'v-1',
+        amountRupiah: 5_000,
+        domesticUmkPurchase: false,
+        policy: DEFAULT_POLICY,
+        at: new Date('2026-11-26T02:00:00Z'),
+      };
       const expected = cardDecider.decide(authorise, fold(cardDecider, whole));
       const result = await pipeline.handle(cardDecider, stream, authorise, context);
       expect(result.events.map(({ type, data }) => ({ type, data }))).toEqual(expected);
@@ -181,15 +203,38 @@ describe('snapshots', () => {
 /** A card and `orders` orders, each approved for 10,000 rupiah and captured at 9,000. */
 function cardHistory(cardId: string, orders: number, prefix = 'order'): CardEvent[] {
   const history: CardEvent[] = [
-    { type: 'CardIssued', data: { cardId, opdCode: 'DINKES-3673', opdName: 'Dinas Kesehatan', holderName: 'Siti', cardLast4: '4821', limitRupiah: 2_000_000_000_000, expiresOn: '2099-12-31' } },
+    {
+      type: 'CardIssued',
+      data: {
+        cardId,
+        opdCode: 'DINKES-3673',
+        opdName: 'Dinas Kesehatan',
+        holderName: 'Siti',
+        cardLast4: '4821',
+        limitRupiah: 2_000_000_000_000,
+        expiresOn: '2099-12-31',
+      },
+    },
   ];
   for (let n = 0; n < orders; n += 1) {
     const orderId = `${prefix}-${n}`;
     history.push({
       type: 'AuthorisationApproved',
-      data: { cardId, orderId, payeeVendorId: 'v-1', amountRupiah: 10_000, availableBeforeRupiah: 1, capRupiah: 1, expiresAt: '2099-01-01T00:00:00.000Z', policyRevision: 1 },
+      data: {
+        cardId,
+        orderId,
+        payeeVendorId: 'v-1',
+        amountRupiah: 10_000,
+        availableBeforeRupiah: 1,
+        capRupiah: 1,
+        expiresAt: '2099-01-01T00:00:00.000Z',
+        policyRevision: 1,
+      },
     });
-    history.push({ type: 'AuthorisationCaptured', data: { cardId, orderId, amountRupiah: 9_000, heldRupiah: 10_000, bastNumber: `BAST/${n}`, policyRevision: 1 } });
+    history.push({
+      type: 'AuthorisationCaptured',
+      data: { cardId, orderId, amountRupiah: 9_000, heldRupiah: 10_000, bastNumber: `BAST/${n}`, policyRevision: 1 },
+    });
   }
   return history;
 }

@@ -76,16 +76,22 @@ describe('vendor decider (unit)', () => {
     });
 
     it('registers a koperasi with large figures: the scale test is for businesses, not cooperatives', () => {
-      const [event] = given(vendorDecider, []).when(register({ legalForm: 'koperasi', capitalRupiah: 20 * MILIAR })).decided();
+      const [event] = given(vendorDecider, [])
+        .when(register({ legalForm: 'koperasi', capitalRupiah: 20 * MILIAR }))
+        .decided();
       expect(event).toMatchObject({ type: 'VendorRegistered', data: { scale: 'koperasi', capitalRupiah: 20 * MILIAR } });
     });
 
     it('marks a vendor outside Banten as not local', () => {
-      given(vendorDecider, []).when(register({ kabupatenKotaCode: '3273' })).then([registered({ kabupatenKotaCode: '3273', isLocal: false })]);
+      given(vendorDecider, [])
+        .when(register({ kabupatenKotaCode: '3273' }))
+        .then([registered({ kabupatenKotaCode: '3273', isLocal: false })]);
     });
 
     it('trims the name', () => {
-      given(vendorDecider, []).when(register({ name: '  CV Sari Rasa  ' })).then([registered()]);
+      given(vendorDecider, [])
+        .when(register({ name: '  CV Sari Rasa  ' }))
+        .then([registered()]);
     });
 
     it.each([
@@ -107,20 +113,23 @@ describe('vendor decider (unit)', () => {
       ['sales', undefined, 15 * MILIAR + 1, 'menengah'],
       ['sales', undefined, 50 * MILIAR, 'menengah'],
       ['sales', undefined, 50 * MILIAR + 1, 'besar'],
-    ])('refuses a %s-tested ineligible business (capital %p, sales %p, %s) naming the rule, the figures and the policy revision', (_by, capitalRupiah, annualSalesRupiah, scale) => {
-      const error = given(vendorDecider, [])
-        .when(register({ capitalRupiah, annualSalesRupiah, policy: policy({ revision: 2 }) }))
-        .thenRefuses({ kind: 'business_rule', code: 'VENDOR_SCALE_INELIGIBLE' });
-      expect(error.details).toEqual({
-        rule: 'PP 7/2021 Pasal 35',
-        scale,
-        capitalRupiah: capitalRupiah ?? null,
-        annualSalesRupiah: annualSalesRupiah ?? null,
-        eligibleScales: ['mikro', 'kecil', 'koperasi'],
-        policyRevision: 2,
-      });
-      expect(error.message).toContain('e-Katalog Lokal');
-    });
+    ])(
+      'refuses a %s-tested ineligible business (capital %p, sales %p, %s) naming the rule, the figures and the policy revision',
+      (_by, capitalRupiah, annualSalesRupiah, scale) => {
+        const error = given(vendorDecider, [])
+          .when(register({ capitalRupiah, annualSalesRupiah, policy: policy({ revision: 2 }) }))
+          .thenRefuses({ kind: 'business_rule', code: 'VENDOR_SCALE_INELIGIBLE' });
+        expect(error.details).toEqual({
+          rule: 'PP 7/2021 Pasal 35',
+          scale,
+          capitalRupiah: capitalRupiah ?? null,
+          annualSalesRupiah: annualSalesRupiah ?? null,
+          eligibleScales: ['mikro', 'kecil', 'koperasi'],
+          policyRevision: 2,
+        });
+        expect(error.message).toContain('e-Katalog Lokal');
+      },
+    );
 
     it('refuses by capital even when annual sales alone would qualify (capital is the test)', () => {
       given(vendorDecider, [])
@@ -145,52 +154,76 @@ describe('vendor decider (unit)', () => {
     });
 
     it.each(['912030123456', '91203012345678', '91203O1234567', '9120-301234567', ''])('refuses the malformed NIB %j', (nib) => {
-      given(vendorDecider, []).when(register({ nib })).thenRefuses({ kind: 'validation', code: 'INVALID_VENDOR', details: { errors: [{ field: 'nib', messages: ['NIB must be 13 digits'] }] } });
+      given(vendorDecider, [])
+        .when(register({ nib }))
+        .thenRefuses({ kind: 'validation', code: 'INVALID_VENDOR', details: { errors: [{ field: 'nib', messages: ['NIB must be 13 digits'] }] } });
     });
 
     it.each(['012345678901234', '0012345678901234', '3673012345670001'])('accepts the NPWP %j (15 or 16 digits)', (npwp) => {
-      given(vendorDecider, []).when(register({ npwp })).then([registered({ npwp })]);
+      given(vendorDecider, [])
+        .when(register({ npwp }))
+        .then([registered({ npwp })]);
     });
 
     it.each(['01234567890123', '00123456789012345', '01.234.567.8-901.234', '01234567890123X', ''])('refuses the malformed NPWP %j', (npwp) => {
-      given(vendorDecider, []).when(register({ npwp })).thenRefuses({ kind: 'validation', code: 'INVALID_VENDOR', details: { errors: [{ field: 'npwp', messages: ['NPWP must be 15 or 16 digits'] }] } });
+      given(vendorDecider, [])
+        .when(register({ npwp }))
+        .thenRefuses({ kind: 'validation', code: 'INVALID_VENDOR', details: { errors: [{ field: 'npwp', messages: ['NPWP must be 15 or 16 digits'] }] } });
     });
 
     it('names every failing field at once', () => {
-      const error = given(vendorDecider, []).when(register({ nib: '1', npwp: '2', capitalRupiah: -1 })).thenRefuses({ kind: 'validation', code: 'INVALID_VENDOR' });
+      const error = given(vendorDecider, [])
+        .when(register({ nib: '1', npwp: '2', capitalRupiah: -1 }))
+        .thenRefuses({ kind: 'validation', code: 'INVALID_VENDOR' });
       expect((error.details.errors as { field: string }[]).map((e) => e.field)).toEqual(['nib', 'npwp', 'capitalRupiah']);
     });
 
     it.each([-1, 1.5, Number.NaN, 2 ** 53, Number.POSITIVE_INFINITY])('refuses the capital %p (not a non-negative safe integer)', (capitalRupiah) => {
-      given(vendorDecider, []).when(register({ capitalRupiah })).thenRefuses({ kind: 'validation', code: 'INVALID_VENDOR', details: { errors: [{ field: 'capitalRupiah' }] } });
+      given(vendorDecider, [])
+        .when(register({ capitalRupiah }))
+        .thenRefuses({ kind: 'validation', code: 'INVALID_VENDOR', details: { errors: [{ field: 'capitalRupiah' }] } });
     });
 
     it.each([-5, 0.5, 2 ** 53])('refuses the annual sales %p', (annualSalesRupiah) => {
-      given(vendorDecider, []).when(register({ capitalRupiah: undefined, annualSalesRupiah })).thenRefuses({ kind: 'validation', code: 'INVALID_VENDOR', details: { errors: [{ field: 'annualSalesRupiah' }] } });
+      given(vendorDecider, [])
+        .when(register({ capitalRupiah: undefined, annualSalesRupiah }))
+        .thenRefuses({ kind: 'validation', code: 'INVALID_VENDOR', details: { errors: [{ field: 'annualSalesRupiah' }] } });
     });
 
     it('refuses a business that declares neither capital nor annual sales', () => {
-      given(vendorDecider, []).when(register({ capitalRupiah: undefined })).thenRefuses({ kind: 'validation', code: 'INVALID_VENDOR', details: { errors: [{ field: 'capitalRupiah' }] } });
+      given(vendorDecider, [])
+        .when(register({ capitalRupiah: undefined }))
+        .thenRefuses({ kind: 'validation', code: 'INVALID_VENDOR', details: { errors: [{ field: 'capitalRupiah' }] } });
     });
 
     it('refuses an unknown legal form', () => {
-      given(vendorDecider, []).when(register({ legalForm: 'bumn' as never })).thenRefuses({ kind: 'validation', code: 'INVALID_VENDOR', details: { errors: [{ field: 'legalForm' }] } });
+      given(vendorDecider, [])
+        .when(register({ legalForm: 'bumn' as never }))
+        .thenRefuses({ kind: 'validation', code: 'INVALID_VENDOR', details: { errors: [{ field: 'legalForm' }] } });
     });
 
     it.each(['3699', '3675', '3600', '3170', '9999', '0000', '367', 'abcd'])('refuses the unknown kabupaten/kota code %j', (kabupatenKotaCode) => {
-      given(vendorDecider, []).when(register({ kabupatenKotaCode })).thenRefuses({ kind: 'validation', code: 'UNKNOWN_KABUPATEN_KOTA', details: { errors: [{ field: 'kabupatenKotaCode' }] } });
+      given(vendorDecider, [])
+        .when(register({ kabupatenKotaCode }))
+        .thenRefuses({ kind: 'validation', code: 'UNKNOWN_KABUPATEN_KOTA', details: { errors: [{ field: 'kabupatenKotaCode' }] } });
     });
 
     it('counts a name in characters: 200 emoji fit', () => {
-      given(vendorDecider, []).when(register({ name: '🍛'.repeat(200) })).then([registered({ name: '🍛'.repeat(200) })]);
+      given(vendorDecider, [])
+        .when(register({ name: '🍛'.repeat(200) }))
+        .then([registered({ name: '🍛'.repeat(200) })]);
     });
 
     it.each(['', '   ', 'x'.repeat(201), '🍛'.repeat(201), 'CV\u0000Sari', 'CV Sari\nRasa', '\u001b[31mCV'])('refuses the name %j', (name) => {
-      given(vendorDecider, []).when(register({ name })).thenRefuses({ kind: 'validation', code: 'INVALID_TEXT', details: { errors: [{ field: 'name' }] } });
+      given(vendorDecider, [])
+        .when(register({ name }))
+        .thenRefuses({ kind: 'validation', code: 'INVALID_TEXT', details: { errors: [{ field: 'name' }] } });
     });
 
     it('given a registered vendor, when it registers again, then VENDOR_EXISTS', () => {
-      given(vendorDecider, [registered()]).when(register()).thenRefuses({ kind: 'conflict', code: 'VENDOR_EXISTS', details: { vendorId: VENDOR_ID } });
+      given(vendorDecider, [registered()])
+        .when(register())
+        .thenRefuses({ kind: 'conflict', code: 'VENDOR_EXISTS', details: { vendorId: VENDOR_ID } });
     });
 
     it('given a rejected vendor, when the same vendor id registers again, then VENDOR_EXISTS (a new applicant uses a new id)', () => {
@@ -227,8 +260,12 @@ describe('vendor decider (unit)', () => {
 
     it('keeps a reason of up to 500 characters, line breaks included (as the API accepts)', () => {
       const reason = `${'a'.repeat(250)}\n${'b'.repeat(249)}`;
-      given(vendorDecider, [registered()]).when({ type: 'RejectVendor', reason }).then([{ type: 'VendorRejected', data: { vendorId: VENDOR_ID, reason } }]);
-      given(vendorDecider, [registered(), verified]).when({ type: 'SuspendVendor', reason }).then([{ type: 'VendorSuspended', data: { vendorId: VENDOR_ID, reason } }]);
+      given(vendorDecider, [registered()])
+        .when({ type: 'RejectVendor', reason })
+        .then([{ type: 'VendorRejected', data: { vendorId: VENDOR_ID, reason } }]);
+      given(vendorDecider, [registered(), verified])
+        .when({ type: 'SuspendVendor', reason })
+        .then([{ type: 'VendorSuspended', data: { vendorId: VENDOR_ID, reason } }]);
     });
 
     it.each(['', '  ', 'x'.repeat(501), 'a\u0000b'])('refuses a rejection or suspension without a proper reason (%j)', (reason) => {
@@ -260,9 +297,12 @@ describe('vendor decider (unit)', () => {
         .thenRefuses({ kind: 'business_rule', code: 'VENDOR_INVALID_TRANSITION', details: { vendorStatus: status, allowedFrom: [from] } });
     });
 
-    it.each(transitions.map(([command]) => [command.type, command] as const))('refuses %s for a vendor that never registered with VENDOR_NOT_FOUND', (_type, command) => {
-      given(vendorDecider, []).when(command).thenRefuses({ kind: 'not_found', code: 'VENDOR_NOT_FOUND' });
-    });
+    it.each(transitions.map(([command]) => [command.type, command] as const))(
+      'refuses %s for a vendor that never registered with VENDOR_NOT_FOUND',
+      (_type, command) => {
+        given(vendorDecider, []).when(command).thenRefuses({ kind: 'not_found', code: 'VENDOR_NOT_FOUND' });
+      },
+    );
   });
 
   describe('UpdateVendorProfile', () => {
@@ -272,28 +312,42 @@ describe('vendor decider (unit)', () => {
     });
 
     it('given a verified vendor, when it renames itself, then VendorProfileUpdated with the whole new profile', () => {
-      given(vendorDecider, [registered(), verified]).when({ type: 'UpdateVendorProfile', name: ' CV Sari Rasa Banten ' }).then([updated({ name: 'CV Sari Rasa Banten' })]);
+      given(vendorDecider, [registered(), verified])
+        .when({ type: 'UpdateVendorProfile', name: ' CV Sari Rasa Banten ' })
+        .then([updated({ name: 'CV Sari Rasa Banten' })]);
     });
 
     it('moving out of Banten makes the vendor not local, and the state follows', () => {
-      given(vendorDecider, [registered()]).when({ type: 'UpdateVendorProfile', kabupatenKotaCode: '3273' }).then([updated({ kabupatenKotaCode: '3273', isLocal: false })]);
+      given(vendorDecider, [registered()])
+        .when({ type: 'UpdateVendorProfile', kabupatenKotaCode: '3273' })
+        .then([updated({ kabupatenKotaCode: '3273', isLocal: false })]);
       const state = given(vendorDecider, [registered(), updated({ kabupatenKotaCode: '3273', isLocal: false })]).state();
       expect(state).toMatchObject({ status: 'pending', kabupatenKotaCode: '3273', isLocal: false });
     });
 
     it('changes the contact of a suspended vendor and keeps it suspended', () => {
       const contact = { email: 'baru@rasa.id', phone: '0254-123456' };
-      given(vendorDecider, [registered(), verified, suspended]).when({ type: 'UpdateVendorProfile', contact }).then([updated({ contact })]);
-      expect(given(vendorDecider, [registered(), verified, suspended, updated({ contact })]).state()).toMatchObject({ status: 'suspended', contact, reason: 'keluhan pembeli' });
+      given(vendorDecider, [registered(), verified, suspended])
+        .when({ type: 'UpdateVendorProfile', contact })
+        .then([updated({ contact })]);
+      expect(given(vendorDecider, [registered(), verified, suspended, updated({ contact })]).state()).toMatchObject({
+        status: 'suspended',
+        contact,
+        reason: 'keluhan pembeli',
+      });
     });
 
     it('writes nothing when nothing changes', () => {
       given(vendorDecider, [registered(), verified]).when({ type: 'UpdateVendorProfile' }).then([]);
-      given(vendorDecider, [registered(), verified]).when({ type: 'UpdateVendorProfile', name: 'CV Sari Rasa', kabupatenKotaCode: '3673', contact: { ...CONTACT } }).then([]);
+      given(vendorDecider, [registered(), verified])
+        .when({ type: 'UpdateVendorProfile', name: 'CV Sari Rasa', kabupatenKotaCode: '3673', contact: { ...CONTACT } })
+        .then([]);
     });
 
     it('refuses an unknown kabupaten/kota code', () => {
-      given(vendorDecider, [registered()]).when({ type: 'UpdateVendorProfile', kabupatenKotaCode: '3699' }).thenRefuses({ kind: 'validation', code: 'UNKNOWN_KABUPATEN_KOTA' });
+      given(vendorDecider, [registered()])
+        .when({ type: 'UpdateVendorProfile', kabupatenKotaCode: '3699' })
+        .thenRefuses({ kind: 'validation', code: 'UNKNOWN_KABUPATEN_KOTA' });
     });
 
     it('refuses a blank name', () => {
@@ -301,7 +355,9 @@ describe('vendor decider (unit)', () => {
     });
 
     it('refuses to update a rejected vendor', () => {
-      given(vendorDecider, [registered(), rejected]).when({ type: 'UpdateVendorProfile', name: 'Lain' }).thenRefuses({ kind: 'business_rule', code: 'VENDOR_INVALID_TRANSITION', details: { vendorStatus: 'rejected' } });
+      given(vendorDecider, [registered(), rejected])
+        .when({ type: 'UpdateVendorProfile', name: 'Lain' })
+        .thenRefuses({ kind: 'business_rule', code: 'VENDOR_INVALID_TRANSITION', details: { vendorStatus: 'rejected' } });
     });
 
     it('refuses to update a vendor that never registered', () => {

@@ -41,7 +41,9 @@ describe('verifier browser bundle (dist/web/verifier.js)', () => {
     const events: RecordedEvent[] = [];
     let position = 1n;
     for (const [streamId, data] of sampleEventsByStream(sampleIds())) {
-      data.forEach((event, revision) => events.push(committed({ ...event, streamId, revision: BigInt(revision), position: position++, created: new Date('2026-11-30T01:02:03.004Z') })));
+      data.forEach((event, revision) =>
+        events.push(committed({ ...event, streamId, revision: BigInt(revision), position: position++, created: new Date('2026-11-30T01:02:03.004Z') })),
+      );
     }
     await log.handleBatch(events, position - 1n);
     const orderPlaced = events.find((event) => event.type === 'OrderPlaced')!;
@@ -54,10 +56,16 @@ describe('verifier browser bundle (dist/web/verifier.js)', () => {
 
     const flipped = [...document.proof];
     flipped[1] = `${flipped[1]![0] === 'f' ? 'e' : 'f'}${flipped[1]!.slice(1)}`;
-    await expect(bundle.verifyEventInclusion({ ...document, checkpoint: document.checkpoint, proof: flipped }, signer.verifierKey)).rejects.toBeInstanceOf(bundle.VerificationError);
-    await expect(bundle.verifyEventInclusion({ ...document, checkpoint: document.checkpoint, leafIndex: document.leafIndex + 1 }, signer.verifierKey)).rejects.toBeInstanceOf(bundle.VerificationError);
+    await expect(bundle.verifyEventInclusion({ ...document, checkpoint: document.checkpoint, proof: flipped }, signer.verifierKey)).rejects.toBeInstanceOf(
+      bundle.VerificationError,
+    );
+    await expect(
+      bundle.verifyEventInclusion({ ...document, checkpoint: document.checkpoint, leafIndex: document.leafIndex + 1 }, signer.verifierKey),
+    ).rejects.toBeInstanceOf(bundle.VerificationError);
     const altered = document.checkpoint.replace(`\n${events.length}\n`, `\n${events.length + 1}\n`);
-    await expect(bundle.verifyEventInclusion({ ...document, checkpoint: altered, treeSize: events.length + 1 }, signer.verifierKey)).rejects.toBeInstanceOf(bundle.VerificationError);
+    await expect(bundle.verifyEventInclusion({ ...document, checkpoint: altered, treeSize: events.length + 1 }, signer.verifierKey)).rejects.toBeInstanceOf(
+      bundle.VerificationError,
+    );
     const stranger = LogSigner.generate('bela-ledger.test/log').signer.verifierKey;
     await expect(bundle.verifyEventInclusion({ ...document, checkpoint: document.checkpoint }, stranger)).rejects.toBeInstanceOf(bundle.VerificationError);
   });

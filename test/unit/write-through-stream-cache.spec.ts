@@ -16,7 +16,23 @@ function event(type: string, data: Record<string, unknown>): EventData {
 }
 
 /** What a fold sees of an event (created is the store's clock; the cache's own is close to it, not equal). */
-const folded = ({ id, type, streamId, revision, position, data, metadata }: { id: string; type: string; streamId: string; revision: bigint; position: bigint; data: unknown; metadata: unknown }) => ({
+const folded = ({
+  id,
+  type,
+  streamId,
+  revision,
+  position,
+  data,
+  metadata,
+}: {
+  id: string;
+  type: string;
+  streamId: string;
+  revision: bigint;
+  position: bigint;
+  data: unknown;
+  metadata: unknown;
+}) => ({
   id,
   type,
   streamId,
@@ -42,7 +58,11 @@ describe('WriteThroughStreamCache', () => {
   it('answers reads of its own appends as the store reads them back (revisions, positions, JSON data)', async () => {
     await store.appendToStream('other', [event('Other', {})], { expectedRevision: 'no_stream' });
     expect(await cache.readStreamIfExists(STREAM)).toEqual([]);
-    await cache.appendToStream(STREAM, [event('OrderPlaced', { at: new Date('2025-01-06T02:00:00.000Z'), skipped: undefined }), event('OrderNoted', { n: 1 })], { expectedRevision: 'no_stream' });
+    await cache.appendToStream(
+      STREAM,
+      [event('OrderPlaced', { at: new Date('2025-01-06T02:00:00.000Z'), skipped: undefined }), event('OrderNoted', { n: 1 })],
+      { expectedRevision: 'no_stream' },
+    );
     await cache.appendToStream(STREAM, [event('OrderAccepted', {})], { expectedRevision: 1n });
     const cached = await cache.readStreamIfExists(STREAM, { fromRevision: 1n });
     expect(cached.map(folded)).toEqual((await store.readStream(STREAM, { fromRevision: 1n })).map(folded));

@@ -16,7 +16,8 @@ export const AS_OF_KINDS = ['card', 'order', 'vendor', 'listing'] as const;
 export type AsOfKind = (typeof AS_OF_KINDS)[number];
 
 /** The aggregate's view at the point (the live GET endpoint's view), or absent when it had no event yet. */
-export type AsOfView = { readonly exists: true; readonly view: Record<string, unknown>; readonly revision: bigint; readonly lastEvent: RecordedEvent } | { readonly exists: false };
+export type AsOfView =
+  { readonly exists: true; readonly view: Record<string, unknown>; readonly revision: bigint; readonly lastEvent: RecordedEvent } | { readonly exists: false };
 
 interface AsOfAggregate {
   readonly streamIdOf: (id: string) => string;

@@ -127,7 +127,11 @@ async function asOfCommand(args: readonly string[]): Promise<number> {
     return withStore(values['data-dir'], async (store) => {
       const head = await store.headPosition();
       const bar = new ProgressBar('replay', Number(point.kind === 'position' && point.position < head ? point.position : head));
-      const result = await balancesAsOf(store, point, { cardId: values['card-id'], limit: CLI_BALANCE_CARDS_MAX, onPage: (position) => bar.update(Number(position)) });
+      const result = await balancesAsOf(store, point, {
+        cardId: values['card-id'],
+        limit: CLI_BALANCE_CARDS_MAX,
+        onPage: (position) => bar.update(Number(position)),
+      });
       bar.finish(Number(result.lastEvent?.position ?? 0));
       process.stdout.write(`${JSON.stringify({ asOf: describePoint(point), ...result }, null, 2)}\n`);
       return 0;

@@ -76,7 +76,9 @@ export async function replayCommand(args: readonly string[]): Promise<number> {
     const verifierKey = values.key !== undefined ? readVerifierKey(values.key) : localVerifierKey(config);
     const report = await replayLedger({
       store,
-      ...(config.eventStoreConnectionString ? {} : { checkChain: async (onProgress: (done: number) => void) => storeChainFindings(join(config.dataDir, 'events.db'), onProgress) }),
+      ...(config.eventStoreConnectionString
+        ? {}
+        : { checkChain: async (onProgress: (done: number) => void) => storeChainFindings(join(config.dataDir, 'events.db'), onProgress) }),
       ...(logDb ? { logDb } : {}),
       ...(verifierKey ? { verifierKey } : {}),
       ...(liveReadModelsDb ? { liveReadModelsDb } : {}),
@@ -109,7 +111,9 @@ export async function verifyCommand(args: readonly string[]): Promise<number> {
     const document = JSON.parse(readFileSync(values.proof, 'utf8')) as InclusionProofDocument;
     try {
       const checkpoint = await verifyEventInclusion(document, verifierKey, values.origin);
-      process.stdout.write(`${JSON.stringify({ ok: true, eventId: document.leaf.eventId, position: document.leaf.position, leafIndex: document.leafIndex, treeSize: checkpoint.treeSize, origin: checkpoint.origin })}\n`);
+      process.stdout.write(
+        `${JSON.stringify({ ok: true, eventId: document.leaf.eventId, position: document.leaf.position, leafIndex: document.leafIndex, treeSize: checkpoint.treeSize, origin: checkpoint.origin })}\n`,
+      );
       return 0;
     } catch (error) {
       process.stdout.write(`MISMATCH proof: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -15,7 +15,6 @@ import { AsOfQueryDto, BalancesAsOfQueryDto } from './audit-query.dto.js';
 import { ApiJsonResponse, ApiProblems } from '../../http/openapi/api-responses.js';
 import { BALANCES_AS_OF_SCHEMA, aggregateAsOfSchema } from './as-of.schemas.js';
 
-
 /** Each as-of balances answer replays the log into memory: at most this many at once. */
 export const AS_OF_BALANCE_REPLAYS_MAX = 2;
 
@@ -41,7 +40,11 @@ export class AsOfController {
   @ApiOperation({ summary: 'An order as it was at a past time or position', description: POINT })
   @ApiJsonResponse('{ kind, id, asOf, lastEvent, state }', { schema: aggregateAsOfSchema('order') })
   @ApiProblems('INVALID_AS_OF', 'NOT_YET_CREATED', 'ORDER_NOT_FOUND')
-  order(@Param('orderId', new UuidParamPipe('orderId')) id: string, @Query() query: AsOfQueryDto, @Req() request: AuthenticatedRequest): Promise<AggregateAsOf> {
+  order(
+    @Param('orderId', new UuidParamPipe('orderId')) id: string,
+    @Query() query: AsOfQueryDto,
+    @Req() request: AuthenticatedRequest,
+  ): Promise<AggregateAsOf> {
     return this.aggregate('order', id, query, request);
   }
 
@@ -49,7 +52,11 @@ export class AsOfController {
   @ApiOperation({ summary: 'A vendor as it was at a past time or position', description: POINT })
   @ApiJsonResponse('{ kind, id, asOf, lastEvent, state }', { schema: aggregateAsOfSchema('vendor') })
   @ApiProblems('INVALID_AS_OF', 'NOT_YET_CREATED', 'VENDOR_NOT_FOUND')
-  vendor(@Param('vendorId', new UuidParamPipe('vendorId')) id: string, @Query() query: AsOfQueryDto, @Req() request: AuthenticatedRequest): Promise<AggregateAsOf> {
+  vendor(
+    @Param('vendorId', new UuidParamPipe('vendorId')) id: string,
+    @Query() query: AsOfQueryDto,
+    @Req() request: AuthenticatedRequest,
+  ): Promise<AggregateAsOf> {
     return this.aggregate('vendor', id, query, request);
   }
 
@@ -57,13 +64,17 @@ export class AsOfController {
   @ApiOperation({ summary: 'A listing as it was at a past time or position (its price then, and its price history up to then)', description: POINT })
   @ApiJsonResponse('{ kind, id, asOf, lastEvent, state }', { schema: aggregateAsOfSchema('listing') })
   @ApiProblems('INVALID_AS_OF', 'NOT_YET_CREATED', 'LISTING_NOT_FOUND')
-  listing(@Param('listingId', new UuidParamPipe('listingId')) id: string, @Query() query: AsOfQueryDto, @Req() request: AuthenticatedRequest): Promise<AggregateAsOf> {
+  listing(
+    @Param('listingId', new UuidParamPipe('listingId')) id: string,
+    @Query() query: AsOfQueryDto,
+    @Req() request: AuthenticatedRequest,
+  ): Promise<AggregateAsOf> {
     return this.aggregate('listing', id, query, request);
   }
 
   @Get('balances')
   @ApiOperation({
-    summary: 'The balances at a past time or position: per card (limit, held, captured-unsettled, available) and the journal\'s trial balance',
+    summary: "The balances at a past time or position: per card (limit, held, captured-unsettled, available) and the journal's trial balance",
     description: `${POINT}. Replays the cards and journal read models into memory up to the point, so it takes as long as a scan of the log up to there; 429 AS_OF_BUSY when ${AS_OF_BALANCE_REPLAYS_MAX} are running.`,
   })
   @ApiJsonResponse('{ asOf, lastEvent, eventsReplayed, trialBalance, cards, nextAfterCardId }', { schema: BALANCES_AS_OF_SCHEMA })

@@ -18,7 +18,12 @@ const AS_OF_POINT_SCHEMA: SchemaObject = {
   ],
 };
 
-const STATE_SCHEMAS: Readonly<Record<AsOfKind, SchemaObject>> = { card: CARD_VIEW_SCHEMA, order: ORDER_VIEW_SCHEMA, vendor: VENDOR_VIEW_SCHEMA, listing: LISTING_VIEW_SCHEMA };
+const STATE_SCHEMAS: Readonly<Record<AsOfKind, SchemaObject>> = {
+  card: CARD_VIEW_SCHEMA,
+  order: ORDER_VIEW_SCHEMA,
+  vendor: VENDOR_VIEW_SCHEMA,
+  listing: LISTING_VIEW_SCHEMA,
+};
 
 /** One aggregate as of a point: the live GET endpoint's view of it then, and the last event folded. */
 export function aggregateAsOfSchema(kind: AsOfKind): SchemaObject {
@@ -26,7 +31,10 @@ export function aggregateAsOfSchema(kind: AsOfKind): SchemaObject {
     kind: { type: 'string', enum: [kind] },
     id: UUID,
     asOf: AS_OF_POINT_SCHEMA,
-    lastEvent: objectSchema<AggregateAsOf['lastEvent']>({ position: REVISION_SCHEMA, revision: REVISION_SCHEMA, type: STRING, recordedAt: DATE_TIME }, { description: 'the last event folded: the state is exactly the one after it' }),
+    lastEvent: objectSchema<AggregateAsOf['lastEvent']>(
+      { position: REVISION_SCHEMA, revision: REVISION_SCHEMA, type: STRING, recordedAt: DATE_TIME },
+      { description: 'the last event folded: the state is exactly the one after it' },
+    ),
     state: { ...STATE_SCHEMAS[kind], description: `the ${kind} as its live endpoint shows it, at the point` },
   });
 }

@@ -5,12 +5,7 @@ import { Public, Roles } from '../../auth/roles.decorator.js';
 import type { EventStore } from '../../event-store/event-store.port.js';
 import { EVENT_STORE } from '../../event-store/event-store.tokens.js';
 import { parseExportRange } from '../export/export-range.js';
-import {
-  AUDIT_EXPORT_LINES_DEFAULT,
-  AuditExportQueryDto,
-  PUBLIC_EXPORT_LINES_DEFAULT,
-  PublicExportQueryDto,
-} from './audit-query.dto.js';
+import { AUDIT_EXPORT_LINES_DEFAULT, AuditExportQueryDto, PUBLIC_EXPORT_LINES_DEFAULT, PublicExportQueryDto } from './audit-query.dto.js';
 import { HEAD_POSITION_HEADER, NDJSON_CONTENT_TYPE, sendNdjson } from './ndjson-reply.js';
 import { ApiMediaResponse, ApiProblems } from '../../http/openapi/api-responses.js';
 

@@ -40,7 +40,10 @@ export class InclusionQueryDto extends TreeSizeQueryDto {
 }
 
 export class StreamProofQueryDto extends TreeSizeQueryDto {
-  @ApiProperty({ description: 'a stream id: `order-<uuid>`, `card-<uuid>`, `vendor-<uuid>`, `listing-<uuid>`', example: 'order-0b000000-0000-4000-8000-000000000001' })
+  @ApiProperty({
+    description: 'a stream id: `order-<uuid>`, `card-<uuid>`, `vendor-<uuid>`, `listing-<uuid>`',
+    example: 'order-0b000000-0000-4000-8000-000000000001',
+  })
   @Matches(STREAM_ID_PATTERN, { message: 'streamId must be <category>-<id>' })
   streamId!: string;
 }

@@ -35,14 +35,18 @@ export class LogController {
   @Get('key')
   @Public()
   @ApiOperation({ summary: "The log's origin and its note verifier key (`<name>+<key id>+<base64 key>`)" })
-  @ApiJsonResponse('{ origin, verifierKey }', { schema: { type: 'object', required: ['origin', 'verifierKey'], properties: { origin: { type: 'string' }, verifierKey: { type: 'string' } } } })
+  @ApiJsonResponse('{ origin, verifierKey }', {
+    schema: { type: 'object', required: ['origin', 'verifierKey'], properties: { origin: { type: 'string' }, verifierKey: { type: 'string' } } },
+  })
   key(): { origin: string; verifierKey: string } {
     return this.queries.key();
   }
 
   @Get('proofs/inclusion')
   @Public()
-  @ApiOperation({ summary: 'Inclusion proof of one event (by position, eventId or leafIndex) in the tree of treeSize, with its public leaf record and the checkpoint' })
+  @ApiOperation({
+    summary: 'Inclusion proof of one event (by position, eventId or leafIndex) in the tree of treeSize, with its public leaf record and the checkpoint',
+  })
   @ApiJsonResponse('the proof, the leaf record and the checkpoint', { schema: INCLUSION_PROOF_SCHEMA })
   @ApiProblems('LOG_QUERY_INVALID', 'LOG_CHECKPOINT_NOT_FOUND', 'LOG_LEAF_NOT_FOUND', 'LOG_LEAF_NOT_IN_TREE', 'LOG_TREE_SIZE_BEYOND_HEAD')
   inclusion(@Query() query: InclusionQueryDto): Record<string, unknown> {
@@ -58,7 +62,9 @@ export class LogController {
 
   @Get('proofs/stream')
   @Public()
-  @ApiOperation({ summary: `A transaction's events (one stream: an order, a card...), at most ${STREAM_PROOFS_MAX}, each with its public leaf record and inclusion proof against one checkpoint` })
+  @ApiOperation({
+    summary: `A transaction's events (one stream: an order, a card...), at most ${STREAM_PROOFS_MAX}, each with its public leaf record and inclusion proof against one checkpoint`,
+  })
   @ApiJsonResponse('the events with their proofs and the checkpoint', { schema: STREAM_PROOF_SCHEMA })
   @ApiProblems('LOG_QUERY_INVALID', 'LOG_CHECKPOINT_NOT_FOUND', 'LOG_LEAF_NOT_FOUND', 'LOG_LEAF_NOT_IN_TREE', 'LOG_TREE_SIZE_BEYOND_HEAD')
   stream(@Query() query: StreamProofQueryDto): Record<string, unknown> {
@@ -106,7 +112,9 @@ export class AuditLeavesController {
 
   @Get('leaves')
   @Roles('auditor')
-  @ApiOperation({ summary: `Leaves [start, end), at most ${AUDIT_LEAVES_PAGE_MAX}, each with the whole event and its salt, so the private digest can be recomputed` })
+  @ApiOperation({
+    summary: `Leaves [start, end), at most ${AUDIT_LEAVES_PAGE_MAX}, each with the whole event and its salt, so the private digest can be recomputed`,
+  })
   @ApiJsonResponse('the leaves with whole events and salts', { schema: AUDIT_LEAF_PAGE_SCHEMA })
   @ApiProblems('LOG_QUERY_INVALID', 'LOG_CHECKPOINT_NOT_FOUND', 'LOG_LEAF_NOT_FOUND', 'LOG_LEAF_NOT_IN_TREE', 'LOG_TREE_SIZE_BEYOND_HEAD')
   async leaves(@Query() query: LeafRangeQueryDto): Promise<Record<string, unknown>> {

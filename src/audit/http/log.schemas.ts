@@ -18,16 +18,18 @@ const CHECKPOINT_VIEW = {
 } satisfies Record<keyof CheckpointView, SchemaObject>;
 const CHECKPOINT_VIEW_SCHEMA = objectSchema<CheckpointView>(CHECKPOINT_VIEW);
 
-const LEAF_RECORD_SCHEMA = withPublicViewByType(objectSchema<LeafRecord>({
-  position: REVISION_SCHEMA,
-  streamId: STRING,
-  revision: REVISION_SCHEMA,
-  eventId: UUID,
-  type: STRING,
-  recordedAt: DATE_TIME,
-  publicView: PUBLIC_VIEW_SCHEMA,
-  privateDigest: SHA256_HEX,
-}));
+const LEAF_RECORD_SCHEMA = withPublicViewByType(
+  objectSchema<LeafRecord>({
+    position: REVISION_SCHEMA,
+    streamId: STRING,
+    revision: REVISION_SCHEMA,
+    eventId: UUID,
+    type: STRING,
+    recordedAt: DATE_TIME,
+    publicView: PUBLIC_VIEW_SCHEMA,
+    privateDigest: SHA256_HEX,
+  }),
+);
 
 const PUBLIC_LEAF = {
   leafIndex: LEAF_INDEX,
@@ -60,7 +62,9 @@ const RANGE = { start: LEAF_INDEX, end: LEAF_INDEX, treeSize: TREE_SIZE };
 export const LEAF_PAGE_SCHEMA = objectSchema<ReturnType<LogQueries['leaves']>>({ ...RANGE, leaves: arrayOf(PUBLIC_LEAF_SCHEMA) });
 
 /** A whole stored event, as an auditor reads it beside its leaf. */
-const AUDITED_EVENT_SCHEMA = objectSchema<Record<'id' | 'type' | 'streamId' | 'revision' | 'position' | 'created' | 'data' | 'metadata' | 'commitment', unknown>>({
+const AUDITED_EVENT_SCHEMA = objectSchema<
+  Record<'id' | 'type' | 'streamId' | 'revision' | 'position' | 'created' | 'data' | 'metadata' | 'commitment', unknown>
+>({
   id: UUID,
   type: STRING,
   streamId: STRING,

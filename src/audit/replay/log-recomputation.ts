@@ -66,7 +66,11 @@ export async function recomputeLog(
       const hash = tree.append(leafData);
       const logged = logLeaves[offset];
       if (options.logTree && index < logSize && (!logged || !leafHash(logged.data).equals(hash))) {
-        report({ check: 'log-leaf', position: event.position.toString(), detail: `leaf ${index} of the log is not the leaf of the event stored at this position (${event.type} ${event.id})` });
+        report({
+          check: 'log-leaf',
+          position: event.position.toString(),
+          detail: `leaf ${index} of the log is not the leaf of the event stored at this position (${event.type} ${event.id})`,
+        });
       }
       if (wanted.has(tree.size)) rootsAt.set(tree.size, tree.root().toString('hex'));
     }

@@ -29,7 +29,14 @@ export function compareReadModels(liveDb: Database.Database, replayed: Projectio
     const liveCheckpoint = String(liveCheckpoints.load(projection.name));
     const replayedCheckpoint = String(replayed.loadCheckpoint(projection.name));
     if (liveCheckpoint !== replayedCheckpoint) {
-      differences.push({ projection: projection.name, table: '*', kind: 'checkpoint_differs', key: 'checkpoint', live: liveCheckpoint, replayed: replayedCheckpoint });
+      differences.push({
+        projection: projection.name,
+        table: '*',
+        kind: 'checkpoint_differs',
+        key: 'checkpoint',
+        live: liveCheckpoint,
+        replayed: replayedCheckpoint,
+      });
       continue;
     }
     const liveSums = new Map(tableChecksums(liveDb, projection).map((sum) => [sum.table, sum]));
@@ -63,7 +70,13 @@ function firstRowDifferences(
         differences.push({ projection, table, kind: 'extra_in_live', key: JSON.stringify(keyOf(liveNext.value!)), live: JSON.stringify(liveNext.value) });
         liveNext = liveRows.next();
       } else if (order > 0) {
-        differences.push({ projection, table, kind: 'missing_in_live', key: JSON.stringify(keyOf(replayedNext.value!)), replayed: JSON.stringify(replayedNext.value) });
+        differences.push({
+          projection,
+          table,
+          kind: 'missing_in_live',
+          key: JSON.stringify(keyOf(replayedNext.value!)),
+          replayed: JSON.stringify(replayedNext.value),
+        });
         replayedNext = replayedRows.next();
       } else {
         const liveJson = JSON.stringify(liveNext.value);

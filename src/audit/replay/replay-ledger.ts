@@ -65,7 +65,10 @@ export async function replayLedger(input: ReplayInput): Promise<ReplayReport> {
     const rootMatches = rootHex === latest.rootHash.toString('hex');
     checkpoint = { treeSize: latest.treeSize, rootMatches };
     if (rootHex === undefined) {
-      findings.push({ check: 'checkpoint', detail: `the latest signed checkpoint covers ${latest.treeSize} events, the store holds only ${recomputed.events}` });
+      findings.push({
+        check: 'checkpoint',
+        detail: `the latest signed checkpoint covers ${latest.treeSize} events, the store holds only ${recomputed.events}`,
+      });
     } else if (!rootMatches) {
       findings.push({ check: 'checkpoint', detail: `the events do not hash to the root of the latest signed checkpoint (tree size ${latest.treeSize})` });
     }
@@ -106,7 +109,12 @@ async function checkSignature(note: string, verifierKey: string): Promise<AuditF
     await openCheckpoint(note, await parseVerifierKey(verifierKey));
     return [];
   } catch (error) {
-    return [{ check: 'checkpoint', detail: `the latest checkpoint's signature does not verify with the log's key: ${error instanceof Error ? error.message : String(error)}` }];
+    return [
+      {
+        check: 'checkpoint',
+        detail: `the latest checkpoint's signature does not verify with the log's key: ${error instanceof Error ? error.message : String(error)}`,
+      },
+    ];
   }
 }
 

@@ -53,9 +53,15 @@ export async function verifyAgainstSavedCheckpoint(input: VerifyInput): Promise<
   findings.push(...recomputed.findings.filter((finding) => finding.check !== 'log-size'));
   const rootHex = recomputed.rootsAt.get(saved.treeSize);
   if (rootHex === undefined) {
-    findings.push({ check: 'checkpoint', detail: `the saved checkpoint covers ${saved.treeSize} events, the store now holds only ${recomputed.events}: events were removed` });
+    findings.push({
+      check: 'checkpoint',
+      detail: `the saved checkpoint covers ${saved.treeSize} events, the store now holds only ${recomputed.events}: events were removed`,
+    });
   } else if (rootHex !== Buffer.from(saved.rootHash).toString('hex')) {
-    findings.push({ check: 'checkpoint', detail: `the store's first ${saved.treeSize} events no longer hash to the saved root: the history before that point was changed` });
+    findings.push({
+      check: 'checkpoint',
+      detail: `the store's first ${saved.treeSize} events no longer hash to the saved root: the history before that point was changed`,
+    });
   }
 
   let latestTreeSize: number | undefined;
@@ -63,13 +69,25 @@ export async function verifyAgainstSavedCheckpoint(input: VerifyInput): Promise<
     const latest = new SignedCheckpointStore(input.logDb).latest();
     latestTreeSize = latest?.treeSize;
     if (!latest || latest.treeSize < saved.treeSize) {
-      findings.push({ check: 'consistency', detail: `the log's latest checkpoint (${latest?.treeSize ?? 'none'}) is smaller than the saved one (${saved.treeSize}): the log was cut back` });
+      findings.push({
+        check: 'consistency',
+        detail: `the log's latest checkpoint (${latest?.treeSize ?? 'none'}) is smaller than the saved one (${saved.treeSize}): the log was cut back`,
+      });
     } else {
       try {
         const proof = logTree.consistencyProof(saved.treeSize, latest.treeSize).map((hash) => hash.toString('hex'));
-        await verifyCheckpointConsistency(input.savedNote, latest.note, { fromSize: saved.treeSize, toSize: latest.treeSize, proof }, input.verifierKey, input.origin);
+        await verifyCheckpointConsistency(
+          input.savedNote,
+          latest.note,
+          { fromSize: saved.treeSize, toSize: latest.treeSize, proof },
+          input.verifierKey,
+          input.origin,
+        );
       } catch (error) {
-        findings.push({ check: 'consistency', detail: `the log's latest checkpoint (${latest.treeSize}) is not an extension of the saved one (${saved.treeSize}): ${message(error)}` });
+        findings.push({
+          check: 'consistency',
+          detail: `the log's latest checkpoint (${latest.treeSize}) is not an extension of the saved one (${saved.treeSize}): ${message(error)}`,
+        });
       }
     }
   }

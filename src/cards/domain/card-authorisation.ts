@@ -105,7 +105,13 @@ export function expire(command: Cmd<'ExpireAuthorisation'>, card: IssuedCard): C
   return [
     {
       type: 'AuthorisationExpired',
-      data: { cardId: card.cardId, orderId: command.orderId, amountRupiah: held.amountRupiah, expiresAt: held.expiresAt, policyRevision: command.policy.revision },
+      data: {
+        cardId: card.cardId,
+        orderId: command.orderId,
+        amountRupiah: held.amountRupiah,
+        expiresAt: held.expiresAt,
+        policyRevision: command.policy.revision,
+      },
     },
   ];
 }

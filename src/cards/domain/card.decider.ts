@@ -78,7 +78,7 @@ function issue(command: Extract<CardCommand, { type: 'IssueCard' }>, state: Card
   const holderName = requireText('holderName', command.holderName, HOLDER_NAME_LENGTH_MAX);
   const opd = requireRegisteredOpd(command.opd);
   if (command.at.getTime() >= cardExpiryInstantMs(command.expiresOn)) {
-    throw ruleViolation('CARD_ALREADY_EXPIRED', 'the card\'s expiry date has passed (WIB): it could never authorise anything', { expiresOn: command.expiresOn });
+    throw ruleViolation('CARD_ALREADY_EXPIRED', "the card's expiry date has passed (WIB): it could never authorise anything", { expiresOn: command.expiresOn });
   }
   return [
     {

@@ -1,11 +1,5 @@
 /** Why an authorisation was declined: stable codes, documented in docs/events-orders-cards.md. */
-export const DECLINE_REASONS = [
-  'CARD_NOT_ACTIVE',
-  'CARD_EXPIRED',
-  'CARD_OF_ANOTHER_OPD',
-  'OVER_PER_PAYEE_CAP',
-  'INSUFFICIENT_AVAILABLE',
-] as const;
+export const DECLINE_REASONS = ['CARD_NOT_ACTIVE', 'CARD_EXPIRED', 'CARD_OF_ANOTHER_OPD', 'OVER_PER_PAYEE_CAP', 'INSUFFICIENT_AVAILABLE'] as const;
 export type DeclineReason = (typeof DECLINE_REASONS)[number];
 
 export type CardEvent =
@@ -68,11 +62,23 @@ export type CardEvent =
     }
   | {
       readonly type: 'AuthorisationVoided';
-      readonly data: { readonly cardId: string; readonly orderId: string; readonly amountRupiah: number; readonly reason: string; readonly policyRevision: number };
+      readonly data: {
+        readonly cardId: string;
+        readonly orderId: string;
+        readonly amountRupiah: number;
+        readonly reason: string;
+        readonly policyRevision: number;
+      };
     }
   | {
       readonly type: 'AuthorisationExpired';
-      readonly data: { readonly cardId: string; readonly orderId: string; readonly amountRupiah: number; readonly expiresAt: string; readonly policyRevision: number };
+      readonly data: {
+        readonly cardId: string;
+        readonly orderId: string;
+        readonly amountRupiah: number;
+        readonly expiresAt: string;
+        readonly policyRevision: number;
+      };
     }
   | {
       readonly type: 'StatementSettled';

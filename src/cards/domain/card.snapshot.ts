@@ -43,7 +43,12 @@ export const cardSnapshotCodec: SnapshotCodec<CardState> = {
       heldRupiah,
       capturedUnsettledRupiah: integer(o.capturedUnsettledRupiah),
       openHolds: PersistentMap.of(openHolds.map((hold) => [hold.orderId, hold] as const)),
-      recentHolds: RecentWindow.of(RECENT_HOLDS_KEPT, array(o.recentHolds).map(endedHold).map((hold) => [hold.orderId, hold] as const)),
+      recentHolds: RecentWindow.of(
+        RECENT_HOLDS_KEPT,
+        array(o.recentHolds)
+          .map(endedHold)
+          .map((hold) => [hold.orderId, hold] as const),
+      ),
       settledStatements: RecentWindow.of(SETTLED_STATEMENTS_KEPT, array(o.settledStatements).map(settled)),
     };
     return status === 'active' ? { status, ...account } : { status, reason: text(o.reason), ...account };

@@ -15,7 +15,8 @@ export class IssueCardDto {
   opdCode!: string;
 
   @ApiProperty({ example: 'Siti Rahmawati', description: 'the cardholder (never published)' })
-  @IsString() @Length(1, HOLDER_NAME_LENGTH_MAX)
+  @IsString()
+  @Length(1, HOLDER_NAME_LENGTH_MAX)
   holderName!: string;
 
   @ApiProperty({ example: '4821', description: 'the last four digits only: a full card number anywhere in the request is refused with 400' })
@@ -23,7 +24,9 @@ export class IssueCardDto {
   cardLast4!: string;
 
   @ApiProperty({ example: 100_000_000, description: 'credit limit, integer rupiah' })
-  @IsInt() @Min(1) @Max(CARD_LIMIT_RUPIAH_MAX)
+  @IsInt()
+  @Min(1)
+  @Max(CARD_LIMIT_RUPIAH_MAX)
   limitRupiah!: number;
 
   @ApiProperty({ example: '2028-12-31', format: 'date', description: 'expiry date; the card is valid through the end of that day (WIB)' })
@@ -33,13 +36,16 @@ export class IssueCardDto {
 
 export class ChangeCardLimitDto {
   @ApiProperty({ example: 150_000_000, description: 'new limit, integer rupiah; not below what is held and captured but unsettled' })
-  @IsInt() @Min(1) @Max(CARD_LIMIT_RUPIAH_MAX)
+  @IsInt()
+  @Min(1)
+  @Max(CARD_LIMIT_RUPIAH_MAX)
   limitRupiah!: number;
 }
 
 export class CardReasonDto {
   @ApiProperty({ example: 'kartu dilaporkan hilang' })
-  @IsString() @Length(1, REASON_LENGTH_MAX)
+  @IsString()
+  @Length(1, REASON_LENGTH_MAX)
   reason!: string;
 }
 
@@ -49,6 +55,8 @@ export class SettleStatementDto {
   statementReference!: string;
 
   @ApiProperty({ example: 4_250_000, description: 'paid to the bank, integer rupiah; at most what is captured and unsettled' })
-  @IsInt() @Min(1) @Max(CARD_LIMIT_RUPIAH_MAX)
+  @IsInt()
+  @Min(1)
+  @Max(CARD_LIMIT_RUPIAH_MAX)
   amountRupiah!: number;
 }

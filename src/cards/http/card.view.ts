@@ -8,7 +8,10 @@ import { REVISION_SCHEMA, objectSchema } from '../../http/openapi/api-responses.
  * its most recent ended or declined ones (every hold is in the card_holds read model).
  */
 export function cardView(card: IssuedCard, revision: bigint): Record<string, unknown> {
-  const holds: Hold[] = [...card.openHolds.values().map((hold) => ({ status: 'held' as const, ...hold })), ...card.recentHolds.entries().map(([, hold]) => hold)];
+  const holds: Hold[] = [
+    ...card.openHolds.values().map((hold) => ({ status: 'held' as const, ...hold })),
+    ...card.recentHolds.entries().map(([, hold]) => hold),
+  ];
   return {
     cardId: card.cardId,
     status: card.status,
@@ -28,7 +31,10 @@ export function cardView(card: IssuedCard, revision: bigint): Record<string, unk
   };
 }
 
-const HOLD_BASE = { orderId: { type: 'string', format: 'uuid' }, amountRupiah: { type: 'integer', minimum: 0 } } satisfies Record<'orderId' | 'amountRupiah', SchemaObject>;
+const HOLD_BASE = { orderId: { type: 'string', format: 'uuid' }, amountRupiah: { type: 'integer', minimum: 0 } } satisfies Record<
+  'orderId' | 'amountRupiah',
+  SchemaObject
+>;
 const holdStatus = (...statuses: Hold['status'][]): SchemaObject => ({ type: 'string', enum: statuses });
 
 /** A hold by its status: open (held), or one of the card's recent ended or declined ones. */
@@ -45,7 +51,22 @@ const HOLD_SCHEMA: SchemaObject = {
 /** The OpenAPI schema of cardView's answer. */
 export const CARD_VIEW_SCHEMA: SchemaObject = {
   type: 'object',
-  required: ['cardId', 'status', 'opdCode', 'opdName', 'holderName', 'maskedNumber', 'expiresOn', 'limitRupiah', 'heldRupiah', 'capturedUnsettledRupiah', 'availableRupiah', 'holds', 'settledStatements', 'revision'],
+  required: [
+    'cardId',
+    'status',
+    'opdCode',
+    'opdName',
+    'holderName',
+    'maskedNumber',
+    'expiresOn',
+    'limitRupiah',
+    'heldRupiah',
+    'capturedUnsettledRupiah',
+    'availableRupiah',
+    'holds',
+    'settledStatements',
+    'revision',
+  ],
   properties: {
     cardId: { type: 'string', format: 'uuid' },
     status: { type: 'string' },

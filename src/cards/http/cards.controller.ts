@@ -44,18 +44,32 @@ export class CardsController {
       'The OPD must be registered (POST /opds; 422 OPD_NOT_REGISTERED otherwise); the card records its registered name.',
   })
   @ApiProblems('INVALID_CARD', 'CARD_NUMBER_REFUSED', 'CARD_EXISTS', 'CARD_ALREADY_EXPIRED', 'OPD_NOT_REGISTERED')
-  async issue(@Body() body: IssueCardDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto & { cardId: string }> {
+  async issue(
+    @Body() body: IssueCardDto,
+    @Req() request: AuthenticatedRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<CommandResponseDto & { cardId: string }> {
     const context = commandContext(request, this.clock);
     const cardId = createdId('card', context);
-    return { cardId, ...(await executeCommand(this.commands, new CardCommandRequest(cardId, { type: 'IssueCard', cardId, ...body }, context), reply, `/cards/${cardId}`)) };
+    return {
+      cardId,
+      ...(await executeCommand(this.commands, new CardCommandRequest(cardId, { type: 'IssueCard', cardId, ...body }, context), reply, `/cards/${cardId}`)),
+    };
   }
 
   @Get(':cardId')
   @Roles('admin', 'auditor', 'buyer')
-  @ApiOperation({ summary: 'One card folded from its stream: limit, held, captured-unsettled, available and every hold (admins, auditors, its own OPD; to another OPD 404 as if missing)' })
+  @ApiOperation({
+    summary:
+      'One card folded from its stream: limit, held, captured-unsettled, available and every hold (admins, auditors, its own OPD; to another OPD 404 as if missing)',
+  })
   @ApiJsonResponse('the card; ETag is its stream revision', { etag: true, schema: CARD_VIEW_SCHEMA })
   @ApiProblems('CARD_NOT_FOUND')
-  async get(@Param('cardId', new UuidParamPipe('cardId')) cardId: string, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
+  async get(
+    @Param('cardId', new UuidParamPipe('cardId')) cardId: string,
+    @Req() request: AuthenticatedRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Record<string, unknown>> {
     const { state, revision } = await this.pipeline.load(cardDecider, cardStreamId(cardId));
     const actor = requireActor(request.actor);
     // Another OPD's card is answered exactly as a missing one: its existence is not the caller's to learn.
@@ -68,7 +82,12 @@ export class CardsController {
   @CommandEndpoint({ roles: ['admin'], ifMatch: IF_MATCH_HEADER })
   @ApiOperation({ summary: 'Change the credit limit (admin); 422 LIMIT_BELOW_COMMITTED below what is held and captured but unsettled' })
   @ApiProblems('CARD_NOT_FOUND', 'INVALID_CARD', 'CARD_NUMBER_REFUSED', 'CARD_INVALID_TRANSITION', 'CARD_ALREADY_EXPIRED', 'LIMIT_BELOW_COMMITTED')
-  changeLimit(@Param('cardId', new UuidParamPipe('cardId')) cardId: string, @Body() body: ChangeCardLimitDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto> {
+  changeLimit(
+    @Param('cardId', new UuidParamPipe('cardId')) cardId: string,
+    @Body() body: ChangeCardLimitDto,
+    @Req() request: AuthenticatedRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<CommandResponseDto> {
     return this.change(cardId, { type: 'ChangeCardLimit', limitRupiah: body.limitRupiah }, request, reply);
   }
 
@@ -76,7 +95,12 @@ export class CardsController {
   @CommandEndpoint({ roles: ['admin'], ifMatch: IF_MATCH_HEADER })
   @ApiOperation({ summary: 'Suspend an active card (admin): new authorisations are declined, existing holds stand' })
   @ApiProblems('CARD_NOT_FOUND', 'INVALID_CARD', 'CARD_NUMBER_REFUSED', 'CARD_INVALID_TRANSITION', 'CARD_ALREADY_EXPIRED')
-  suspend(@Param('cardId', new UuidParamPipe('cardId')) cardId: string, @Body() body: CardReasonDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto> {
+  suspend(
+    @Param('cardId', new UuidParamPipe('cardId')) cardId: string,
+    @Body() body: CardReasonDto,
+    @Req() request: AuthenticatedRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<CommandResponseDto> {
     return this.change(cardId, { type: 'SuspendCard', reason: body.reason }, request, reply);
   }
 
@@ -84,7 +108,12 @@ export class CardsController {
   @CommandEndpoint({ roles: ['admin'], ifMatch: IF_MATCH_HEADER })
   @ApiOperation({ summary: 'Reinstate a suspended card (admin)' })
   @ApiProblems('CARD_NOT_FOUND', 'INVALID_CARD', 'CARD_NUMBER_REFUSED', 'CARD_INVALID_TRANSITION', 'CARD_ALREADY_EXPIRED', 'VALIDATION_FAILED')
-  reinstate(@Param('cardId', new UuidParamPipe('cardId')) cardId: string, @Body(NoBodyPipe) _body: unknown, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto> {
+  reinstate(
+    @Param('cardId', new UuidParamPipe('cardId')) cardId: string,
+    @Body(NoBodyPipe) _body: unknown,
+    @Req() request: AuthenticatedRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<CommandResponseDto> {
     return this.change(cardId, { type: 'ReinstateCard' }, request, reply);
   }
 
@@ -92,15 +121,34 @@ export class CardsController {
   @CommandEndpoint({ roles: ['admin'], ifMatch: IF_MATCH_HEADER })
   @ApiOperation({ summary: 'Close a card for good (admin); 422 CARD_HAS_OPEN_HOLDS while any hold is open' })
   @ApiProblems('CARD_NOT_FOUND', 'INVALID_CARD', 'CARD_NUMBER_REFUSED', 'CARD_INVALID_TRANSITION', 'CARD_ALREADY_EXPIRED', 'CARD_HAS_OPEN_HOLDS')
-  close(@Param('cardId', new UuidParamPipe('cardId')) cardId: string, @Body() body: CardReasonDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto> {
+  close(
+    @Param('cardId', new UuidParamPipe('cardId')) cardId: string,
+    @Body() body: CardReasonDto,
+    @Req() request: AuthenticatedRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<CommandResponseDto> {
     return this.change(cardId, { type: 'CloseCard', reason: body.reason }, request, reply);
   }
 
   @Post(':cardId/statements')
   @CommandEndpoint({ roles: ['admin'], idempotency: 'required', ifMatch: IF_MATCH_HEADER })
-  @ApiOperation({ summary: 'Record that the OPD\'s treasurer paid a card statement (admin): StatementSettled restores that much of the available limit' })
-  @ApiProblems('CARD_NOT_FOUND', 'INVALID_CARD', 'CARD_NUMBER_REFUSED', 'CARD_INVALID_TRANSITION', 'CARD_ALREADY_EXPIRED', 'INVALID_AMOUNT', 'SETTLEMENT_ABOVE_UNSETTLED', 'STATEMENT_ALREADY_SETTLED')
-  settle(@Param('cardId', new UuidParamPipe('cardId')) cardId: string, @Body() body: SettleStatementDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto> {
+  @ApiOperation({ summary: "Record that the OPD's treasurer paid a card statement (admin): StatementSettled restores that much of the available limit" })
+  @ApiProblems(
+    'CARD_NOT_FOUND',
+    'INVALID_CARD',
+    'CARD_NUMBER_REFUSED',
+    'CARD_INVALID_TRANSITION',
+    'CARD_ALREADY_EXPIRED',
+    'INVALID_AMOUNT',
+    'SETTLEMENT_ABOVE_UNSETTLED',
+    'STATEMENT_ALREADY_SETTLED',
+  )
+  settle(
+    @Param('cardId', new UuidParamPipe('cardId')) cardId: string,
+    @Body() body: SettleStatementDto,
+    @Req() request: AuthenticatedRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<CommandResponseDto> {
     return this.change(cardId, { type: 'SettleStatement', ...body }, request, reply);
   }
 

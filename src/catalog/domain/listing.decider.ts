@@ -41,9 +41,7 @@ function decide(command: ListingCommand, state: ListingState): ListingEvent[] {
       const title = requireText('title', command.title, TITLE_LENGTH_MAX);
       const unit = requireText('unit', command.unit, UNIT_LENGTH_MAX);
       if (!isCategory(command.category)) {
-        throw invalid('UNKNOWN_CATEGORY', `unknown category ${command.category}`, [
-          { field: 'category', messages: [`one of ${CATEGORY_CODES.join(', ')}`] },
-        ]);
+        throw invalid('UNKNOWN_CATEGORY', `unknown category ${command.category}`, [{ field: 'category', messages: [`one of ${CATEGORY_CODES.join(', ')}`] }]);
       }
       requirePrice(command.priceRupiah);
       return [
@@ -75,7 +73,12 @@ function decide(command: ListingCommand, state: ListingState): ListingEvent[] {
     }
     case 'DelistListing': {
       const listing = requireOwnActiveListing(state, command.vendor);
-      return [{ type: 'ListingDelisted', data: { listingId: listing.listingId, reason: requireText('reason', command.reason, REASON_LENGTH_MAX, { multiline: true }) } }];
+      return [
+        {
+          type: 'ListingDelisted',
+          data: { listingId: listing.listingId, reason: requireText('reason', command.reason, REASON_LENGTH_MAX, { multiline: true }) },
+        },
+      ];
     }
     default:
       return assertNever(command, 'listing command');

@@ -9,7 +9,8 @@ const PRICE = { context: { code: INVALID_PRICE } };
 
 export class CreateListingDto {
   @ApiProperty({ example: 'Nasi kotak rapat (ayam bakar, sayur, buah)' })
-  @IsString() @Length(1, TITLE_LENGTH_MAX)
+  @IsString()
+  @Length(1, TITLE_LENGTH_MAX)
   title!: string;
 
   @ApiProperty({ enum: CATEGORY_CODES, example: 'makan-minum', description: 'see docs/catalog-categories.md' })
@@ -17,11 +18,14 @@ export class CreateListingDto {
   category!: string;
 
   @ApiProperty({ example: 'kotak' })
-  @IsString() @Length(1, UNIT_LENGTH_MAX)
+  @IsString()
+  @Length(1, UNIT_LENGTH_MAX)
   unit!: string;
 
   @ApiProperty({ example: 35_000, description: 'integer rupiah > 0' })
-  @IsInt(PRICE) @Min(1, PRICE) @Max(RUPIAH_MAX, PRICE)
+  @IsInt(PRICE)
+  @Min(1, PRICE)
+  @Max(RUPIAH_MAX, PRICE)
   priceRupiah!: number;
 
   @ApiProperty({ example: true, description: 'a domestic product (produk dalam negeri)' })
@@ -31,6 +35,8 @@ export class CreateListingDto {
 
 export class ChangePriceDto {
   @ApiProperty({ example: 37_500, description: 'integer rupiah > 0' })
-  @IsInt(PRICE) @Min(1, PRICE) @Max(RUPIAH_MAX, PRICE)
+  @IsInt(PRICE)
+  @Min(1, PRICE)
+  @Max(RUPIAH_MAX, PRICE)
   priceRupiah!: number;
 }

@@ -11,7 +11,11 @@ import { ROLES, type Actor } from '../../kernel/actor.js';
  * whether it can be ordered now: only an active listing of a verified vendor (a suspended vendor's
  * listings stay active but are not available; ordering one is refused with VENDOR_NOT_SELLING).
  */
-export function listingView(state: Exclude<ListingState, { status: 'absent' }>, events: readonly RecordedEvent[], vendorStatus: VendorState['status']): Record<string, unknown> {
+export function listingView(
+  state: Exclude<ListingState, { status: 'absent' }>,
+  events: readonly RecordedEvent[],
+  vendorStatus: VendorState['status'],
+): Record<string, unknown> {
   const priceHistory = events.flatMap((recorded) => {
     const event = recorded as unknown as ListingEvent & RecordedEvent;
     if (event.type !== 'ListingCreated' && event.type !== 'ListingPriceChanged') return [];
@@ -45,7 +49,20 @@ export function listingView(state: Exclude<ListingState, { status: 'absent' }>, 
 /** The OpenAPI schema of listingView's answer. */
 export const LISTING_VIEW_SCHEMA: SchemaObject = {
   type: 'object',
-  required: ['listingId', 'vendorId', 'status', 'vendorStatus', 'available', 'title', 'category', 'unit', 'priceRupiah', 'isDomesticProduct', 'revision', 'priceHistory'],
+  required: [
+    'listingId',
+    'vendorId',
+    'status',
+    'vendorStatus',
+    'available',
+    'title',
+    'category',
+    'unit',
+    'priceRupiah',
+    'isDomesticProduct',
+    'revision',
+    'priceHistory',
+  ],
   properties: {
     listingId: { type: 'string', format: 'uuid' },
     vendorId: { type: 'string', format: 'uuid' },
@@ -64,7 +81,15 @@ export const LISTING_VIEW_SCHEMA: SchemaObject = {
       items: {
         type: 'object',
         required: ['priceRupiah', 'occurredAt', 'actor', 'revision'],
-        properties: { priceRupiah: { type: 'integer' }, occurredAt: { type: 'string' }, actor: objectSchema<Pick<Actor, 'id' | 'role'>>({ id: { type: 'string' }, role: { type: 'string', enum: [...ROLES] } }, { description: 'who changed the price' }), revision: REVISION_SCHEMA },
+        properties: {
+          priceRupiah: { type: 'integer' },
+          occurredAt: { type: 'string' },
+          actor: objectSchema<Pick<Actor, 'id' | 'role'>>(
+            { id: { type: 'string' }, role: { type: 'string', enum: [...ROLES] } },
+            { description: 'who changed the price' },
+          ),
+          revision: REVISION_SCHEMA,
+        },
       },
     },
   },

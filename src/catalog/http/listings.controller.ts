@@ -46,18 +46,30 @@ export class ListingsController {
     assertVendorScope(requireActor(request.actor), vendorId);
     const context = commandContext(request, this.clock);
     const listingId = createdId('listing', context);
-    return { listingId, ...(await executeCommand(this.commands, new ListingCommandRequest(listingId, vendorId, { type: 'CreateListing', listingId, ...body }, context), reply, `/listings/${listingId}`)) };
+    return {
+      listingId,
+      ...(await executeCommand(
+        this.commands,
+        new ListingCommandRequest(listingId, vendorId, { type: 'CreateListing', listingId, ...body }, context),
+        reply,
+        `/listings/${listingId}`,
+      )),
+    };
   }
 
   @Get('listings/:listingId')
   @Public()
   @ApiOperation({
     summary: 'One listing with its full public price history (time and actor of every price)',
-    description: 'vendorStatus is the vendor\'s status now; available is false unless the listing is active and its vendor verified (a suspended vendor is not selling).',
+    description:
+      "vendorStatus is the vendor's status now; available is false unless the listing is active and its vendor verified (a suspended vendor is not selling).",
   })
   @ApiJsonResponse('the listing; ETag is its stream revision', { etag: true, schema: LISTING_VIEW_SCHEMA })
   @ApiProblems('LISTING_NOT_FOUND')
-  async get(@Param('listingId', new UuidParamPipe('listingId')) listingId: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
+  async get(
+    @Param('listingId', new UuidParamPipe('listingId')) listingId: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Record<string, unknown>> {
     const { state, revision, events } = await this.pipeline.load(listingDecider, listingStreamId(listingId));
     if (state.status === 'absent') throw notFound('LISTING_NOT_FOUND', `no listing ${listingId}`);
     const vendor = await this.pipeline.load(vendorDecider, vendorStreamId(state.vendorId));

@@ -56,19 +56,13 @@ export class EventStoreDbEventStore implements EventStore {
     return new EventStoreDbEventStore(EventStoreDBClient.connectionString(connectionString));
   }
 
-  async appendToStream(
-    streamId: string,
-    events: readonly EventData[],
-    options: { readonly expectedRevision: ExpectedRevision },
-  ): Promise<AppendResult> {
+  async appendToStream(streamId: string, events: readonly EventData[], options: { readonly expectedRevision: ExpectedRevision }): Promise<AppendResult> {
     validateAppend(streamId, events, APPEND_EVENTS_MAX);
     const expected = options.expectedRevision;
     const result = await this.client
       .appendToStream(streamId, events.map(toJsonEvent), { expectedRevision: toClientRevision(expected) })
       .catch((error: unknown) => {
-        throw error instanceof ClientWrongExpectedVersionError
-          ? new WrongExpectedVersionError(streamId, expected, error.actualVersion)
-          : error;
+        throw error instanceof ClientWrongExpectedVersionError ? new WrongExpectedVersionError(streamId, expected, error.actualVersion) : error;
       });
     // The commit position of the last event written. Some servers answer an idempotent re-append
     // without a position: then it is looked up.
@@ -178,10 +172,7 @@ export class EventStoreDbEventStore implements EventStore {
   }
 }
 
-async function collect(
-  read: StreamingRead<ResolvedEvent> | StreamingRead<AllStreamResolvedEvent>,
-  maxCount: number,
-): Promise<RecordedEvent[]> {
+async function collect(read: StreamingRead<ResolvedEvent> | StreamingRead<AllStreamResolvedEvent>, maxCount: number): Promise<RecordedEvent[]> {
   const events: RecordedEvent[] = [];
   try {
     for await (const resolved of read) {

@@ -6,7 +6,12 @@ import { APPEND_ONLY_TRIGGERS_SQL, CHAIN_COLUMNS } from './sqlite-schema.js';
 const MIGRATION_PAGE_ROWS = 1_000;
 
 function hasChainColumns(db: Database.Database): boolean {
-  const columns = new Set(db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('events')").all().map((c) => c.name));
+  const columns = new Set(
+    db
+      .prepare<[], { name: string }>("SELECT name FROM pragma_table_info('events')")
+      .all()
+      .map((c) => c.name),
+  );
   return CHAIN_COLUMNS.every((column) => columns.has(column));
 }
 
@@ -25,9 +30,7 @@ export function migrateToChain(db: Database.Database): number {
     if (hasChainColumns(db)) return 0;
     for (const column of CHAIN_COLUMNS) db.exec(`ALTER TABLE events ADD COLUMN ${column} TEXT`);
     const page = db.prepare<[number, number], EventRow>('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?');
-    const update = db.prepare<[string, string, string, number]>(
-      'UPDATE events SET commitment_salt = ?, private_digest = ?, chain_hash = ? WHERE position = ?',
-    );
+    const update = db.prepare<[string, string, string, number]>('UPDATE events SET commitment_salt = ?, private_digest = ?, chain_hash = ? WHERE position = ?');
     let previous = GENESIS_LINK;
     let migrated = 0;
     for (;;) {

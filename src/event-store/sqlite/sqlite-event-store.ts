@@ -133,9 +133,7 @@ export class SqliteEventStore implements EventStore {
       'SELECT revision, position FROM events INDEXED BY events_by_stream_event_id WHERE stream_id = ? AND event_id = ? ORDER BY revision LIMIT 1',
     );
     this.selectEventAt = this.db.prepare('SELECT event_id, position FROM events WHERE stream_id = ? AND revision = ?');
-    this.selectLastPositionOfStream = this.db.prepare(
-      'SELECT position FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1',
-    );
+    this.selectLastPositionOfStream = this.db.prepare('SELECT position FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1');
     this.selectLastLink = this.db.prepare('SELECT position, chain_hash FROM events ORDER BY position DESC LIMIT 1');
     this.insertEvent = this.db.prepare(
       `INSERT INTO events (position, stream_id, revision, event_id, type, data, metadata, created_ms, commitment_salt, private_digest, chain_hash)
@@ -151,9 +149,7 @@ export class SqliteEventStore implements EventStore {
     this.selectAllBackwards = this.db.prepare('SELECT * FROM events WHERE position <= ? ORDER BY position DESC LIMIT ?');
     this.selectHead = this.db.prepare('SELECT MAX(position) AS head FROM events');
 
-    const appendOne = this.db.transaction((pending: PendingAppend) =>
-      this.applyAppend(pending.streamId, pending.events, pending.expectedRevision),
-    );
+    const appendOne = this.db.transaction((pending: PendingAppend) => this.applyAppend(pending.streamId, pending.events, pending.expectedRevision));
     // Outer transaction = one fsync for the batch; each append is a savepoint that fails alone.
     const appendBatch = this.db.transaction((batch: readonly PendingAppend[]) =>
       batch.map((pending) => {
@@ -184,11 +180,7 @@ export class SqliteEventStore implements EventStore {
     return new SqliteEventStore(filePath, true);
   }
 
-  appendToStream(
-    streamId: string,
-    events: readonly EventData[],
-    options: { readonly expectedRevision: ExpectedRevision },
-  ): Promise<AppendResult> {
+  appendToStream(streamId: string, events: readonly EventData[], options: { readonly expectedRevision: ExpectedRevision }): Promise<AppendResult> {
     if (this.closed) return Promise.reject(new Error('event store is closed'));
     if (this.auditReadOnly) return Promise.reject(new Error('event store is open for audit: read-only'));
     validateAppend(streamId, events, APPEND_EVENTS_MAX);
@@ -438,13 +430,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   /** EventStoreDB's idempotence: the same ids at the same place write nothing and succeed. */
-  private idempotentResult(
-    streamId: string,
-    events: readonly EventData[],
-    expected: ExpectedRevision,
-    firstRevision: number,
-    current: number,
-  ): AppendResult {
+  private idempotentResult(streamId: string, events: readonly EventData[], expected: ExpectedRevision, firstRevision: number, current: number): AppendResult {
     const placeMatches =
       expected === 'any' ||
       expected === 'stream_exists' ||
@@ -488,9 +474,7 @@ function toRecordedEvent(row: EventRow): RecordedEvent {
     data: JSON.parse(row.data) as unknown,
     metadata: JSON.parse(row.metadata) as RecordedEvent['metadata'],
     created: new Date(row.created_ms),
-    ...(row.commitment_salt !== null && row.private_digest !== null
-      ? { commitment: { saltHex: row.commitment_salt, privateDigest: row.private_digest } }
-      : {}),
+    ...(row.commitment_salt !== null && row.private_digest !== null ? { commitment: { saltHex: row.commitment_salt, privateDigest: row.private_digest } } : {}),
   };
 }
 

@@ -11,8 +11,7 @@ export interface ChainProgress {
 }
 
 export type ChainCheckResult =
-  | { readonly ok: true; readonly events: number; readonly headChainHash: string }
-  | ({ readonly ok: false; readonly events: number } & ChainBreak);
+  { readonly ok: true; readonly events: number; readonly headChainHash: string } | ({ readonly ok: false; readonly events: number } & ChainBreak);
 
 /**
  * Checks the last `tailEvents` rows of an open store against the row before them (what opening
@@ -46,7 +45,12 @@ export function verifyChainTail(db: Database.Database, filePath: string, tailEve
 export function verifyEventStoreChain(filePath: string, onProgress?: (progress: ChainProgress) => void): ChainCheckResult {
   const db = new Database(filePath, { readonly: true, fileMustExist: true });
   try {
-    const columns = new Set(db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('events')").all().map((c) => c.name));
+    const columns = new Set(
+      db
+        .prepare<[], { name: string }>("SELECT name FROM pragma_table_info('events')")
+        .all()
+        .map((c) => c.name),
+    );
     if (!CHAIN_COLUMNS.every((column) => columns.has(column))) {
       throw new Error(`${filePath} has no hash chain yet: open it once with this version of the service to migrate it`);
     }

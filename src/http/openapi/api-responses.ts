@@ -43,7 +43,12 @@ export function ApiCommandResponse(options: CommandResponseOptions = {}): Method
   };
   return applyDecorators(
     ApiExtraModels(CommandResponseDto),
-    ApiResponse({ status, description: createdId ? 'created' : 'done', content: { 'application/json': { schema } }, ...(Object.keys(headers).length > 0 ? { headers } : {}) }),
+    ApiResponse({
+      status,
+      description: createdId ? 'created' : 'done',
+      content: { 'application/json': { schema } },
+      ...(Object.keys(headers).length > 0 ? { headers } : {}),
+    }),
   );
 }
 
@@ -62,7 +67,10 @@ const READ_MODEL_POSITION_HEADER: HeadersObject = {
 };
 
 /** One page of a keyset-paged list: JSON, or the same rows as CSV (format=csv or Accept: text/csv; the next cursor then in X-Next-Cursor). */
-export function ApiPageResponse(description: string, options: { csv?: boolean; readModel?: boolean; spec?: ListSpec; item?: SchemaObject } = {}): MethodDecorator {
+export function ApiPageResponse(
+  description: string,
+  options: { csv?: boolean; readModel?: boolean; spec?: ListSpec; item?: SchemaObject } = {},
+): MethodDecorator {
   const { csv = true, readModel = true, spec, item } = options;
   // A route that reshapes its rows (parsed JSON fields, added members) gives the schema of its rows as `item`.
   const response = pageResponse(description, csv, readModel, item ?? (spec ? listItemSchema(spec) : OBJECT));
@@ -121,7 +129,9 @@ export function listItemSchema(spec: Pick<ListSpec, 'fields' | 'booleanFields'>)
   return {
     type: 'object',
     required: fields,
-    properties: Object.fromEntries(fields.map((field) => [field, booleans.has(field) ? { type: 'boolean' } : ({ type: ['string', 'number', 'null'] } as unknown as SchemaObject)])),
+    properties: Object.fromEntries(
+      fields.map((field) => [field, booleans.has(field) ? { type: 'boolean' } : ({ type: ['string', 'number', 'null'] } as unknown as SchemaObject)]),
+    ),
   };
 }
 

@@ -1,10 +1,4 @@
-import type {
-  OpenAPIObject,
-  OperationObject,
-  ParameterObject,
-  ResponseObject,
-  SchemaObject,
-} from '@nestjs/swagger';
+import type { OpenAPIObject, OperationObject, ParameterObject, ResponseObject, SchemaObject } from '@nestjs/swagger';
 import { PROBLEM_CONTENT_TYPE } from '../problem.js';
 import { HEADER_TOKEN } from '../request-context.js';
 import { PROBLEM_CODES_EXTENSION, PUBLIC_EXTENSION, ROLES_EXTENSION } from './extension-keys.js';
@@ -45,7 +39,10 @@ const PROBLEM_SCHEMAS: Readonly<Record<string, SchemaObject>> = {
   },
 };
 
-const HEADER_RETRY_AFTER = { description: 'seconds to wait before retrying (sent with STORE_BUSY, READ_MODEL_STALE, RATE_LIMITED, IDEMPOTENCY_KEY_IN_FLIGHT)', schema: { type: 'integer', minimum: 0 } };
+const HEADER_RETRY_AFTER = {
+  description: 'seconds to wait before retrying (sent with STORE_BUSY, READ_MODEL_STALE, RATE_LIMITED, IDEMPOTENCY_KEY_IN_FLIGHT)',
+  schema: { type: 'integer', minimum: 0 },
+};
 const RATE_LIMIT_HEADERS = {
   'X-RateLimit-Limit': { description: 'requests allowed per window from this address', schema: { type: 'integer', minimum: 0 } },
   'X-RateLimit-Remaining': { description: 'requests left in the window', schema: { type: 'integer', minimum: 0 } },
@@ -84,17 +81,32 @@ function completeOperation(path: string, method: string, operation: OperationObj
   if (!isPublic && roles) operation.description = [operation.description, `Roles: ${roles.join(', ')}.`].filter(Boolean).join('\n\n');
   const publicRead = method === 'get' && PUBLIC_READ_PATH.test(path);
   // Public reads never wait for a position (they refuse waitForPosition and waitMs), whatever DTO they share.
-  const parameters = ((operation.parameters ?? []) as ParameterObject[]).filter((parameter) => !(publicRead && parameter.in === 'query' && WAIT_PARAMETERS.has(parameter.name)));
+  const parameters = ((operation.parameters ?? []) as ParameterObject[]).filter(
+    (parameter) => !(publicRead && parameter.in === 'query' && WAIT_PARAMETERS.has(parameter.name)),
+  );
   completePathParameters(path, operation, parameters);
   const codes = new Set<ProblemCode>([...ownCodes, ...traitCodes(path, method, operation, parameters, isPublic, roles)]);
   const idempotent = parameters.some((parameter) => parameter.in === 'header' && parameter.name === 'Idempotency-Key');
   // Every command takes the caller's correlation id into its events' metadata.
-  if (idempotent) parameters.push({ name: 'X-Correlation-Id', in: 'header', required: false, description: 'recorded as the events\' correlationId (default: a fresh id); 400 INVALID_HEADER when malformed', schema: { type: 'string', pattern: HEADER_TOKEN.source } });
+  if (idempotent)
+    parameters.push({
+      name: 'X-Correlation-Id',
+      in: 'header',
+      required: false,
+      description: "recorded as the events' correlationId (default: a fresh id); 400 INVALID_HEADER when malformed",
+      schema: { type: 'string', pattern: HEADER_TOKEN.source },
+    });
   for (const [status, response] of Object.entries(operation.responses)) {
     const code = Number(status);
     if (code >= 200 && code < 300 && idempotent) {
       const success = response as ResponseObject;
-      success.headers = { ...success.headers, 'Idempotent-Replayed': { description: 'true when this is the stored answer to an earlier request with the same Idempotency-Key', schema: { type: 'string', enum: ['true'] } } };
+      success.headers = {
+        ...success.headers,
+        'Idempotent-Replayed': {
+          description: 'true when this is the stored answer to an earlier request with the same Idempotency-Key',
+          schema: { type: 'string', enum: ['true'] },
+        },
+      };
     }
   }
   if (publicRead) completePublicRead(operation);
@@ -102,7 +114,14 @@ function completeOperation(path: string, method: string, operation: OperationObj
 }
 
 /** What a route answers by being what it is, not by what it does. */
-function traitCodes(path: string, method: string, operation: OperationObject, parameters: readonly ParameterObject[], isPublic: boolean, roles: readonly string[] | undefined): ProblemCode[] {
+function traitCodes(
+  path: string,
+  method: string,
+  operation: OperationObject,
+  parameters: readonly ParameterObject[],
+  isPublic: boolean,
+  roles: readonly string[] | undefined,
+): ProblemCode[] {
   const has = (where: string, name: string): ParameterObject | undefined => parameters.find((parameter) => parameter.in === where && parameter.name === name);
   const codes: ProblemCode[] = ['BAD_REQUEST', 'NOT_ACCEPTABLE', 'REQUEST_TIMEOUT', 'HEADERS_TOO_LARGE'];
   // A public route still authenticates a key that is sent (and refuses a bad one).
@@ -120,7 +139,15 @@ function traitCodes(path: string, method: string, operation: OperationObject, pa
   const idempotencyKey = has('header', 'Idempotency-Key');
   if (idempotencyKey) {
     // Every command endpoint is idempotent and runs the command pipeline.
-    codes.push('INVALID_HEADER', 'IDEMPOTENCY_KEY_REUSED', 'IDEMPOTENCY_KEY_IN_FLIGHT', 'IDEMPOTENCY_STORE_BUSY', 'CONCURRENCY_CONFLICT', 'STREAM_BUSY', 'STORE_BUSY');
+    codes.push(
+      'INVALID_HEADER',
+      'IDEMPOTENCY_KEY_REUSED',
+      'IDEMPOTENCY_KEY_IN_FLIGHT',
+      'IDEMPOTENCY_STORE_BUSY',
+      'CONCURRENCY_CONFLICT',
+      'STREAM_BUSY',
+      'STORE_BUSY',
+    );
     if (idempotencyKey.required) codes.push('IDEMPOTENCY_KEY_REQUIRED');
   }
   if (has('header', 'If-Match')) codes.push('INVALID_HEADER', 'REVISION_MISMATCH');
@@ -153,10 +180,19 @@ function completePublicRead(operation: OperationObject): void {
       ...RATE_LIMIT_HEADERS,
     };
   }
-  operation.responses['304'] = { description: 'Not Modified: If-None-Match named the current ETag (no body)', headers: { ETag: { schema: { type: 'string' } } } };
+  operation.responses['304'] = {
+    description: 'Not Modified: If-None-Match named the current ETag (no body)',
+    headers: { ETag: { schema: { type: 'string' } } },
+  };
   const parameters = (operation.parameters ?? []) as ParameterObject[];
   if (!parameters.some((parameter) => parameter.name === 'If-None-Match')) {
-    parameters.push({ name: 'If-None-Match', in: 'header', required: false, description: 'an ETag of an earlier answer: 304 when it still holds', schema: { type: 'string' } });
+    parameters.push({
+      name: 'If-None-Match',
+      in: 'header',
+      required: false,
+      description: 'an ETag of an earlier answer: 304 when it still holds',
+      schema: { type: 'string' },
+    });
   }
   operation.parameters = parameters;
 }
@@ -195,9 +231,13 @@ function linkCreations(operations: readonly { path: string; method: string; oper
     const schema = created?.content?.['application/json']?.schema as SchemaObject | undefined;
     const id = (schema?.allOf?.[1] as SchemaObject | undefined)?.required?.[0];
     if (!created || id === undefined) continue;
-    const targets = operations.filter(({ path, operation: target }) => target.operationId && [...path.matchAll(/\{(\w+)\}/g)].map((match) => match[1]).join() === id);
+    const targets = operations.filter(
+      ({ path, operation: target }) => target.operationId && [...path.matchAll(/\{(\w+)\}/g)].map((match) => match[1]).join() === id,
+    );
     if (targets.length === 0) continue;
-    created.links = Object.fromEntries(targets.map(({ operation: target }) => [target.operationId!, { operationId: target.operationId!, parameters: { [id]: `$response.body#/${id}` } }]));
+    created.links = Object.fromEntries(
+      targets.map(({ operation: target }) => [target.operationId!, { operationId: target.operationId!, parameters: { [id]: `$response.body#/${id}` } }]),
+    );
   }
 }
 

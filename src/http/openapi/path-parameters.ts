@@ -21,7 +21,11 @@ export const PATH_PARAMETER_SCHEMAS: Readonly<Record<string, SchemaObject>> = {
   nib: { type: 'string', pattern: NIB_PATTERN.source, example: '8120301234567' },
   id: { type: 'string', pattern: DEAD_LETTER_ID_PATTERN.source, description: 'a dead letter id' },
   name: { type: 'string', enum: ALL_PROJECTIONS.map((projection) => projection.name) },
-  ocid: { type: 'string', pattern: '^[a-z0-9-]{1,64}-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$', description: 'the publisher prefix and an order id' },
+  ocid: {
+    type: 'string',
+    pattern: '^[a-z0-9-]{1,64}-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$',
+    description: 'the publisher prefix and an order id',
+  },
   path: {
     type: 'string',
     pattern: '^(?:0|[1-9][0-9]?|entries)/(?:x[0-9]{3}/){0,5}[0-9]{3}(?:\\.p/[1-9][0-9]{0,2})?$',

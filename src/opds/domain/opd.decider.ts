@@ -72,7 +72,12 @@ function register(command: Extract<OpdCommand, { type: 'RegisterOpd' }>, state: 
     });
   }
   const name = requireText('name', command.name, OPD_NAME_LENGTH_MAX);
-  return [{ type: 'OpdRegistered', data: { opdCode: command.opdCode, name, kabupatenKotaCode: command.kabupatenKotaCode, pemdaCode: pemda.pemdaCode, pemdaLevel: pemda.level } }];
+  return [
+    {
+      type: 'OpdRegistered',
+      data: { opdCode: command.opdCode, name, kabupatenKotaCode: command.kabupatenKotaCode, pemdaCode: pemda.pemdaCode, pemdaLevel: pemda.level },
+    },
+  ];
 }
 
 /** The OPD as another context's decider sees it. */

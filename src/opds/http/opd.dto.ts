@@ -12,12 +12,14 @@ export class RegisterOpdDto {
   opdCode!: string;
 
   @ApiProperty({ example: 'Dinas Kesehatan Kota Serang' })
-  @IsString() @Length(1, OPD_NAME_LENGTH_MAX)
+  @IsString()
+  @Length(1, OPD_NAME_LENGTH_MAX)
   name!: string;
 
   @ApiProperty({
     example: '3673',
-    description: 'BPS kabupaten/kota where the OPD sits: its orders are credited to it. The pemda itself for a kabupaten/kota OPD; the kabupaten/kota of its office (Kota Serang, 3673, for Pemprov Banten) for a province OPD',
+    description:
+      'BPS kabupaten/kota where the OPD sits: its orders are credited to it. The pemda itself for a kabupaten/kota OPD; the kabupaten/kota of its office (Kota Serang, 3673, for Pemprov Banten) for a province OPD',
   })
   @Matches(KABUPATEN_KOTA_CODE_PATTERN, { message: 'kabupatenKotaCode must be 4 digits' })
   kabupatenKotaCode!: string;
@@ -25,7 +27,8 @@ export class RegisterOpdDto {
 
 export class RenameOpdDto {
   @ApiProperty({ example: 'Dinas Kesehatan Kota Serang' })
-  @IsString() @Length(1, OPD_NAME_LENGTH_MAX)
+  @IsString()
+  @Length(1, OPD_NAME_LENGTH_MAX)
   name!: string;
 }
 

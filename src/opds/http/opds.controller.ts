@@ -34,16 +34,33 @@ export class OpdsController {
   ) {}
 
   @Post()
-  @CommandEndpoint({ roles: ['admin'], status: 201, idempotency: 'required', response: { createdId: 'opdCode', createdIdSchema: { type: 'string', pattern: OPD_CODE_PATTERN.source, maxLength: OPD_CODE_LENGTH_MAX } } })
+  @CommandEndpoint({
+    roles: ['admin'],
+    status: 201,
+    idempotency: 'required',
+    response: { createdId: 'opdCode', createdIdSchema: { type: 'string', pattern: OPD_CODE_PATTERN.source, maxLength: OPD_CODE_LENGTH_MAX } },
+  })
   @ApiOperation({
     summary: 'Register an OPD/satker (admin)',
     description:
-      'Cards, buyer keys and orders name only registered OPDs; an order is credited to its OPD\'s kabupaten/kota. ' +
-      'A code registered already is 409 OPD_EXISTS; a code whose pemda prefix is not the region\'s (or its province) is 422 OPD_OUTSIDE_ITS_PEMDA.',
+      "Cards, buyer keys and orders name only registered OPDs; an order is credited to its OPD's kabupaten/kota. " +
+      "A code registered already is 409 OPD_EXISTS; a code whose pemda prefix is not the region's (or its province) is 422 OPD_OUTSIDE_ITS_PEMDA.",
   })
   @ApiProblems('INVALID_OPD_CODE', 'UNKNOWN_PEMDA', 'UNKNOWN_KABUPATEN_KOTA', 'OPD_OUTSIDE_ITS_PEMDA', 'OPD_EXISTS')
-  async register(@Body() body: RegisterOpdDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto & { opdCode: string }> {
-    return { opdCode: body.opdCode, ...(await executeCommand(this.commands, new OpdCommandRequest(body.opdCode, { type: 'RegisterOpd', ...body }, commandContext(request, this.clock)), reply, `/opds/${body.opdCode}`)) };
+  async register(
+    @Body() body: RegisterOpdDto,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<CommandResponseDto & { opdCode: string }> {
+    return {
+      opdCode: body.opdCode,
+      ...(await executeCommand(
+        this.commands,
+        new OpdCommandRequest(body.opdCode, { type: 'RegisterOpd', ...body }, commandContext(request, this.clock)),
+        reply,
+        `/opds/${body.opdCode}`,
+      )),
+    };
   }
 
   @Get()
@@ -73,7 +90,12 @@ export class OpdsController {
   @CommandEndpoint({ roles: ['admin'], ifMatch: ifMatchHeader('OPD') })
   @ApiOperation({ summary: 'Rename an OPD (admin); its code and region never change. Cards and orders keep the name they recorded' })
   @ApiProblems('OPD_NOT_FOUND', 'INVALID_OPD_CODE', 'UNKNOWN_KABUPATEN_KOTA', 'OPD_OUTSIDE_ITS_PEMDA')
-  async rename(@Param('opdCode', OpdCodeParamPipe) opdCode: string, @Body() body: RenameOpdDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto> {
+  async rename(
+    @Param('opdCode', OpdCodeParamPipe) opdCode: string,
+    @Body() body: RenameOpdDto,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<CommandResponseDto> {
     return executeCommand(this.commands, new OpdCommandRequest(opdCode, { type: 'RenameOpd', name: body.name }, commandContext(request, this.clock)), reply);
   }
 }

@@ -22,7 +22,8 @@ export class PlaceOrderCommand extends Command<CommandResult> {
 }
 
 /** Every order command after placement: one stream, one decider. The vendor's status on an accept is read by the handler. */
-export type ChangeOrderInput = Exclude<OrderCommand, { type: 'PlaceOrder' | 'AcceptOrder' }> | Omit<Extract<OrderCommand, { type: 'AcceptOrder' }>, 'vendorStatus'>;
+export type ChangeOrderInput =
+  Exclude<OrderCommand, { type: 'PlaceOrder' | 'AcceptOrder' }> | Omit<Extract<OrderCommand, { type: 'AcceptOrder' }>, 'vendorStatus'>;
 
 export class ChangeOrderCommand extends Command<CommandResult> {
   constructor(

@@ -47,7 +47,18 @@ export class PlaceOrderHandler implements ICommandHandler<PlaceOrderCommand> {
       return await this.pipeline.handle(
         orderDecider,
         orderStreamId(request.orderId),
-        { type: 'PlaceOrder', ...request, opd, by: context.actor, vendor, listings, card, policy, at: context.occurredAt, ...(recentOrders ? { recentOrders } : {}) },
+        {
+          type: 'PlaceOrder',
+          ...request,
+          opd,
+          by: context.actor,
+          vendor,
+          listings,
+          card,
+          policy,
+          at: context.occurredAt,
+          ...(recentOrders ? { recentOrders } : {}),
+        },
         { ...context, policyRevision: policy.revision },
       );
     } catch (error) {

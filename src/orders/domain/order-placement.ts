@@ -28,7 +28,7 @@ export function place(command: PlaceOrder): OrderEvent[] {
   const invisible = card.status !== 'absent' && command.by.role === 'buyer' && card.opdCode !== command.opdCode;
   if (card.status === 'absent' || invisible) throw notFound('CARD_NOT_FOUND', `no card ${card.cardId}`, { cardId: card.cardId });
   if (card.opdCode !== command.opdCode) {
-    throw ruleViolation('CARD_OF_ANOTHER_OPD', 'an order is paid only with a card of the buyer\'s own OPD', { cardId: card.cardId, opdCode: command.opdCode });
+    throw ruleViolation('CARD_OF_ANOTHER_OPD', "an order is paid only with a card of the buyer's own OPD", { cardId: card.cardId, opdCode: command.opdCode });
   }
   const vendor = command.vendor;
   if (vendor.status === 'absent') throw notFound('VENDOR_NOT_FOUND', `no vendor ${vendor.vendorId}`, { vendorId: vendor.vendorId });

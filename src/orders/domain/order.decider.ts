@@ -36,7 +36,13 @@ function decide(command: OrderCommand, state: OrderState): OrderEvent[] {
       return [
         {
           type: 'OrderAuthorised',
-          data: { orderId, cardId: state.cardId, amountRupiah: command.amountRupiah, holdExpiresAt: command.holdExpiresAt, policyRevision: command.policyRevision },
+          data: {
+            orderId,
+            cardId: state.cardId,
+            amountRupiah: command.amountRupiah,
+            holdExpiresAt: command.holdExpiresAt,
+            policyRevision: command.policyRevision,
+          },
         },
       ];
     case 'RecordAuthorisationDeclined':
@@ -46,17 +52,35 @@ function decide(command: OrderCommand, state: OrderState): OrderEvent[] {
       assertMayChangeOrder(command, state);
       requireStatus(state, ['authorised'], 'accept');
       if (command.vendorStatus !== 'verified') {
-        throw ruleViolation('VENDOR_NOT_SELLING', `a ${command.vendorStatus} vendor accepts no orders`, { orderId, vendorId: state.vendorId, vendorStatus: command.vendorStatus });
+        throw ruleViolation('VENDOR_NOT_SELLING', `a ${command.vendorStatus} vendor accepts no orders`, {
+          orderId,
+          vendorId: state.vendorId,
+          vendorStatus: command.vendorStatus,
+        });
       }
       return [{ type: 'OrderAccepted', data: { orderId, vendorId: state.vendorId } }];
     case 'RejectOrder':
       assertMayChangeOrder(command, state);
       requireStatus(state, ['placed', 'authorised'], 'reject');
-      return [{ type: 'OrderRejected', data: { orderId, vendorId: state.vendorId, reason: requireText('reason', command.reason, REASON_LENGTH_MAX, { multiline: true }) } }];
+      return [
+        {
+          type: 'OrderRejected',
+          data: { orderId, vendorId: state.vendorId, reason: requireText('reason', command.reason, REASON_LENGTH_MAX, { multiline: true }) },
+        },
+      ];
     case 'ShipOrder':
       assertMayChangeOrder(command, state);
       requireStatus(state, ['accepted'], 'ship');
-      return [{ type: 'OrderShipped', data: { orderId, vendorId: state.vendorId, note: command.note === undefined ? null : requireText('note', command.note, REASON_LENGTH_MAX, { multiline: true }) } }];
+      return [
+        {
+          type: 'OrderShipped',
+          data: {
+            orderId,
+            vendorId: state.vendorId,
+            note: command.note === undefined ? null : requireText('note', command.note, REASON_LENGTH_MAX, { multiline: true }),
+          },
+        },
+      ];
     case 'ReceiveOrder':
       return receive(command, state);
     case 'CancelOrder':
@@ -67,7 +91,12 @@ function decide(command: OrderCommand, state: OrderState): OrderEvent[] {
       assertMayChangeOrder(command, state);
       // Accepted or shipped orders go on (goods delivered must be paid); closed ones have nothing to cancel.
       if (!SUSPENSION_CANCELS.includes(state.status) || state.vendorId !== command.vendorId) return [];
-      return [{ type: 'OrderCancelled', data: { orderId, reason: `vendor suspended: ${requireText('suspensionReason', command.suspensionReason, REASON_LENGTH_MAX, { multiline: true })}` } }];
+      return [
+        {
+          type: 'OrderCancelled',
+          data: { orderId, reason: `vendor suspended: ${requireText('suspensionReason', command.suspensionReason, REASON_LENGTH_MAX, { multiline: true })}` },
+        },
+      ];
     case 'RecordPayment':
       if (state.status === 'paid') return [];
       requireStatus(state, ['received'], 'record the payment of');
@@ -109,7 +138,10 @@ function receive(command: Extract<OrderCommand, { type: 'ReceiveOrder' }>, state
   }
   const placedOn = state.placedAt !== undefined ? wibDate(new Date(state.placedAt)) : undefined;
   if (placedOn !== undefined && command.bastDate < placedOn) {
-    throw ruleViolation('BAST_BEFORE_ORDER', 'the BAST (berita acara serah terima) cannot be dated before the order was placed (WIB)', { bastDate: command.bastDate, placedOn });
+    throw ruleViolation('BAST_BEFORE_ORDER', 'the BAST (berita acara serah terima) cannot be dated before the order was placed (WIB)', {
+      bastDate: command.bastDate,
+      placedOn,
+    });
   }
   return [{ type: 'OrderReceived', data: { orderId: state.orderId, bastNumber, bastDate: command.bastDate } }];
 }
@@ -122,7 +154,10 @@ function receive(command: Extract<OrderCommand, { type: 'ReceiveOrder' }>, state
 function expireHold(at: Date, state: PlacedOrder): OrderEvent[] {
   if (state.status !== 'authorised' && state.status !== 'accepted' && state.status !== 'shipped') return [];
   if (at.getTime() < Date.parse(state.hold.expiresAt)) {
-    throw ruleViolation('HOLD_NOT_YET_EXPIRED', 'the card hold is still within its time to live', { orderId: state.orderId, holdExpiresAt: state.hold.expiresAt });
+    throw ruleViolation('HOLD_NOT_YET_EXPIRED', 'the card hold is still within its time to live', {
+      orderId: state.orderId,
+      holdExpiresAt: state.hold.expiresAt,
+    });
   }
   return [{ type: 'OrderHoldExpired', data: { orderId: state.orderId, cardId: state.cardId, holdExpiresAt: state.hold.expiresAt } }];
 }
@@ -153,7 +188,7 @@ export function assertMayChangeOrder(command: Exclude<OrderCommand, { type: 'Pla
     case 'RejectOrder':
     case 'ShipOrder':
       if (command.by.role === 'vendor' && command.by.vendorId === order.vendorId) return;
-      throw forbidden('NOT_ORDER_VENDOR', 'only the order\'s vendor acts on it', { orderId: order.orderId });
+      throw forbidden('NOT_ORDER_VENDOR', "only the order's vendor acts on it", { orderId: order.orderId });
     case 'ReceiveOrder':
     case 'CancelOrder':
       if (isOrderBuyer(command.by, order)) return;

@@ -62,14 +62,26 @@ export type OrderEvent =
     }
   | {
       readonly type: 'OrderAuthorised';
-      readonly data: { readonly orderId: string; readonly cardId: string; readonly amountRupiah: number; readonly holdExpiresAt: string; readonly policyRevision: number };
+      readonly data: {
+        readonly orderId: string;
+        readonly cardId: string;
+        readonly amountRupiah: number;
+        readonly holdExpiresAt: string;
+        readonly policyRevision: number;
+      };
     }
-  | { readonly type: 'OrderDeclined'; readonly data: { readonly orderId: string; readonly cardId: string; readonly reason: string; readonly policyRevision: number } }
+  | {
+      readonly type: 'OrderDeclined';
+      readonly data: { readonly orderId: string; readonly cardId: string; readonly reason: string; readonly policyRevision: number };
+    }
   | { readonly type: 'OrderAccepted'; readonly data: { readonly orderId: string; readonly vendorId: string } }
   | { readonly type: 'OrderRejected'; readonly data: { readonly orderId: string; readonly vendorId: string; readonly reason: string } }
   | { readonly type: 'OrderShipped'; readonly data: { readonly orderId: string; readonly vendorId: string; readonly note: string | null } }
   | { readonly type: 'OrderReceived'; readonly data: { readonly orderId: string; readonly bastNumber: string; readonly bastDate: string } }
-  | { readonly type: 'OrderPaid'; readonly data: { readonly orderId: string; readonly cardId: string; readonly amountRupiah: number; readonly policyRevision: number } }
+  | {
+      readonly type: 'OrderPaid';
+      readonly data: { readonly orderId: string; readonly cardId: string; readonly amountRupiah: number; readonly policyRevision: number };
+    }
   | { readonly type: 'OrderCancelled'; readonly data: { readonly orderId: string; readonly reason: string } }
   | { readonly type: 'OrderHoldExpired'; readonly data: { readonly orderId: string; readonly cardId: string; readonly holdExpiresAt: string } }
   | { readonly type: 'OrderPaymentFailed'; readonly data: { readonly orderId: string; readonly cardId: string } & PaymentFailure };

@@ -43,7 +43,20 @@ export function evolveOrder(state: OrderState, event: OrderEvent): OrderState {
 }
 
 export function detailsOf(order: PlacedOrder): OrderDetails {
-  const { orderId, buyer, vendorId, vendorScale, cardId, lines, shippingRupiah, totalRupiah, domesticUmkPurchase, placedPolicyRevision, placedAt, paymentFailure } = order;
+  const {
+    orderId,
+    buyer,
+    vendorId,
+    vendorScale,
+    cardId,
+    lines,
+    shippingRupiah,
+    totalRupiah,
+    domesticUmkPurchase,
+    placedPolicyRevision,
+    placedAt,
+    paymentFailure,
+  } = order;
   return {
     orderId,
     buyer,

@@ -4,7 +4,14 @@ import { mayReadOrder } from '../domain/order.decider.js';
 import type { SchemaObject } from '@nestjs/swagger';
 import { REVISION_SCHEMA, objectSchema } from '../../http/openapi/api-responses.js';
 import { CATEGORIES } from '../../catalog/domain/categories.js';
-import { PAYMENT_FAILURE_CODE_PATTERN, PAYMENT_FAILURE_REASON_LENGTH_MAX, PAYMENT_STEPS, type OrderBuyer, type OrderLine, type PaymentFailure } from '../domain/order.events.js';
+import {
+  PAYMENT_FAILURE_CODE_PATTERN,
+  PAYMENT_FAILURE_REASON_LENGTH_MAX,
+  PAYMENT_STEPS,
+  type OrderBuyer,
+  type OrderLine,
+  type PaymentFailure,
+} from '../domain/order.events.js';
 import type { Bast, OrderHold, PlacedOrder } from '../domain/order.state.js';
 
 /** A missing order, and one the caller may not see: the same 404, so it learns nothing of it. */
@@ -46,11 +53,29 @@ const PAYMENT_FAILURE_SCHEMA = objectSchema<PaymentFailure>(
 /** The OpenAPI schema of orderView's answer: the order's state, by status. */
 export const ORDER_VIEW_SCHEMA: SchemaObject = {
   type: 'object',
-  required: ['orderId', 'status', 'buyer', 'vendorId', 'vendorScale', 'cardId', 'lines', 'shippingRupiah', 'totalRupiah', 'domesticUmkPurchase', 'placedPolicyRevision', 'revision'],
+  required: [
+    'orderId',
+    'status',
+    'buyer',
+    'vendorId',
+    'vendorScale',
+    'cardId',
+    'lines',
+    'shippingRupiah',
+    'totalRupiah',
+    'domesticUmkPurchase',
+    'placedPolicyRevision',
+    'revision',
+  ],
   properties: {
     orderId: { type: 'string', format: 'uuid' },
     status: { type: 'string', enum: ['placed', 'authorised', 'declined', 'accepted', 'rejected', 'shipped', 'received', 'paid', 'cancelled', 'expired'] },
-    buyer: objectSchema<OrderBuyer>({ opdCode: { type: 'string' }, opdName: { type: 'string' }, kabupatenKotaCode: { type: 'string' }, officialName: { type: 'string' } }),
+    buyer: objectSchema<OrderBuyer>({
+      opdCode: { type: 'string' },
+      opdName: { type: 'string' },
+      kabupatenKotaCode: { type: 'string' },
+      officialName: { type: 'string' },
+    }),
     vendorId: { type: 'string', format: 'uuid' },
     vendorScale: { type: 'string' },
     cardId: { type: 'string', format: 'uuid' },

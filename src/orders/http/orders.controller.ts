@@ -36,15 +36,34 @@ export class OrdersController {
   @Post()
   @CommandEndpoint({ roles: ['buyer', 'admin'], status: 201, idempotency: 'required', response: { createdId: 'orderId' } })
   @ApiOperation({
-    summary: 'Place an order with one verified vendor, paid by the buyer OPD\'s KKP card',
+    summary: "Place an order with one verified vendor, paid by the buyer OPD's KKP card",
     description:
-      'Unit prices are the listings\' current prices, recorded with their revisions. A total above the policy\'s maxOrderTotalRupiah ' +
-      'is 422 ORDER_TOTAL_OVER_MAX (with the rule and policy revision); another OPD\'s card is 404 CARD_NOT_FOUND to a buyer (as a missing card), 422 CARD_OF_ANOTHER_OPD to an admin. ' +
-      'The order is credited to the buying OPD\'s registered kabupaten/kota (an unregistered OPD is 422 OPD_NOT_REGISTERED). ' +
+      "Unit prices are the listings' current prices, recorded with their revisions. A total above the policy's maxOrderTotalRupiah " +
+      "is 422 ORDER_TOTAL_OVER_MAX (with the rule and policy revision); another OPD's card is 404 CARD_NOT_FOUND to a buyer (as a missing card), 422 CARD_OF_ANOTHER_OPD to an admin. " +
+      "The order is credited to the buying OPD's registered kabupaten/kota (an unregistered OPD is 422 OPD_NOT_REGISTERED). " +
       'The card authorisation follows asynchronously (process manager): poll GET /orders/{orderId} for authorised or declined.',
   })
-  @ApiProblems('INVALID_ORDER', 'OUT_OF_SCOPE', 'VENDOR_NOT_FOUND', 'LISTING_NOT_FOUND', 'CARD_NOT_FOUND', 'ORDER_EXISTS', 'VENDOR_NOT_SELLING', 'LISTING_DELISTED', 'ORDER_MIXES_VENDORS', 'ORDER_TOTAL_OVER_MAX', 'CARD_OF_ANOTHER_OPD', 'OPD_NOT_REGISTERED', 'SPLIT_PURCHASE', 'SPLIT_CHECK_UNAVAILABLE')
-  async place(@Body() body: PlaceOrderDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto & { orderId: string }> {
+  @ApiProblems(
+    'INVALID_ORDER',
+    'OUT_OF_SCOPE',
+    'VENDOR_NOT_FOUND',
+    'LISTING_NOT_FOUND',
+    'CARD_NOT_FOUND',
+    'ORDER_EXISTS',
+    'VENDOR_NOT_SELLING',
+    'LISTING_DELISTED',
+    'ORDER_MIXES_VENDORS',
+    'ORDER_TOTAL_OVER_MAX',
+    'CARD_OF_ANOTHER_OPD',
+    'OPD_NOT_REGISTERED',
+    'SPLIT_PURCHASE',
+    'SPLIT_CHECK_UNAVAILABLE',
+  )
+  async place(
+    @Body() body: PlaceOrderDto,
+    @Req() request: AuthenticatedRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<CommandResponseDto & { orderId: string }> {
     const context = commandContext(request, this.clock);
     const opdCode = buyingOpd(context.actor, body.opdCode);
     const orderId = createdId('order', context);
@@ -54,10 +73,14 @@ export class OrdersController {
 
   @Get(':orderId')
   @Roles('admin', 'auditor', 'buyer', 'vendor')
-  @ApiOperation({ summary: 'One order folded from its stream (admins, auditors, the buying OPD, the order\'s vendor; to anyone else 404 as if missing)' })
+  @ApiOperation({ summary: "One order folded from its stream (admins, auditors, the buying OPD, the order's vendor; to anyone else 404 as if missing)" })
   @ApiJsonResponse('the order; ETag is its stream revision', { etag: true, schema: ORDER_VIEW_SCHEMA })
   @ApiProblems('ORDER_NOT_FOUND')
-  async get(@Param('orderId', new UuidParamPipe('orderId')) orderId: string, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
+  async get(
+    @Param('orderId', new UuidParamPipe('orderId')) orderId: string,
+    @Req() request: AuthenticatedRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Record<string, unknown>> {
     const { state, revision } = await this.pipeline.load(orderDecider, orderStreamId(orderId));
     if (state.status === 'absent') throw orderNotFound(orderId);
     assertMayReadOrder(requireActor(request.actor), state);
@@ -68,8 +91,21 @@ export class OrdersController {
   @Post(':orderId/accept')
   @CommandEndpoint({ roles: ['vendor'], ifMatch: IF_MATCH_HEADER })
   @ApiOperation({ summary: 'Accept an authorised order (its vendor)' })
-  @ApiProblems('ORDER_NOT_FOUND', 'NOT_ORDER_VENDOR', 'OUT_OF_SCOPE', 'ORDER_INVALID_TRANSITION', 'VENDOR_NOT_SELLING', 'HOLD_NOT_YET_EXPIRED', 'VALIDATION_FAILED')
-  accept(@Param('orderId', new UuidParamPipe('orderId')) orderId: string, @Body(NoBodyPipe) _body: unknown, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto> {
+  @ApiProblems(
+    'ORDER_NOT_FOUND',
+    'NOT_ORDER_VENDOR',
+    'OUT_OF_SCOPE',
+    'ORDER_INVALID_TRANSITION',
+    'VENDOR_NOT_SELLING',
+    'HOLD_NOT_YET_EXPIRED',
+    'VALIDATION_FAILED',
+  )
+  accept(
+    @Param('orderId', new UuidParamPipe('orderId')) orderId: string,
+    @Body(NoBodyPipe) _body: unknown,
+    @Req() request: AuthenticatedRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<CommandResponseDto> {
     return this.change(orderId, (by) => ({ type: 'AcceptOrder', by }), request, reply);
   }
 
@@ -77,7 +113,12 @@ export class OrdersController {
   @CommandEndpoint({ roles: ['vendor'], ifMatch: IF_MATCH_HEADER })
   @ApiOperation({ summary: 'Reject an order (its vendor): the order closes and the card hold is released' })
   @ApiProblems('ORDER_NOT_FOUND', 'NOT_ORDER_VENDOR', 'OUT_OF_SCOPE', 'ORDER_INVALID_TRANSITION', 'VENDOR_NOT_SELLING', 'HOLD_NOT_YET_EXPIRED')
-  reject(@Param('orderId', new UuidParamPipe('orderId')) orderId: string, @Body() body: OrderReasonDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto> {
+  reject(
+    @Param('orderId', new UuidParamPipe('orderId')) orderId: string,
+    @Body() body: OrderReasonDto,
+    @Req() request: AuthenticatedRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<CommandResponseDto> {
     return this.change(orderId, (by) => ({ type: 'RejectOrder', by, reason: body.reason }), request, reply);
   }
 
@@ -85,15 +126,35 @@ export class OrdersController {
   @CommandEndpoint({ roles: ['vendor'], ifMatch: IF_MATCH_HEADER })
   @ApiOperation({ summary: 'Mark an accepted order shipped (its vendor)' })
   @ApiProblems('ORDER_NOT_FOUND', 'NOT_ORDER_VENDOR', 'OUT_OF_SCOPE', 'ORDER_INVALID_TRANSITION', 'VENDOR_NOT_SELLING', 'HOLD_NOT_YET_EXPIRED')
-  ship(@Param('orderId', new UuidParamPipe('orderId')) orderId: string, @Body() body: ShipOrderDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto> {
+  ship(
+    @Param('orderId', new UuidParamPipe('orderId')) orderId: string,
+    @Body() body: ShipOrderDto,
+    @Req() request: AuthenticatedRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<CommandResponseDto> {
     return this.change(orderId, (by) => ({ type: 'ShipOrder', by, ...(body.note !== undefined ? { note: body.note } : {}) }), request, reply);
   }
 
   @Post(':orderId/receive')
   @CommandEndpoint({ roles: ['buyer', 'admin'], ifMatch: IF_MATCH_HEADER })
   @ApiOperation({ summary: 'Confirm receipt with the BAST (the buying OPD): the card hold is then captured for the order total' })
-  @ApiProblems('ORDER_NOT_FOUND', 'NOT_ORDER_VENDOR', 'OUT_OF_SCOPE', 'ORDER_INVALID_TRANSITION', 'VENDOR_NOT_SELLING', 'HOLD_NOT_YET_EXPIRED', 'INVALID_BAST', 'BAST_BEFORE_ORDER', 'BAST_DATE_IN_FUTURE')
-  receive(@Param('orderId', new UuidParamPipe('orderId')) orderId: string, @Body() body: ReceiveOrderDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto> {
+  @ApiProblems(
+    'ORDER_NOT_FOUND',
+    'NOT_ORDER_VENDOR',
+    'OUT_OF_SCOPE',
+    'ORDER_INVALID_TRANSITION',
+    'VENDOR_NOT_SELLING',
+    'HOLD_NOT_YET_EXPIRED',
+    'INVALID_BAST',
+    'BAST_BEFORE_ORDER',
+    'BAST_DATE_IN_FUTURE',
+  )
+  receive(
+    @Param('orderId', new UuidParamPipe('orderId')) orderId: string,
+    @Body() body: ReceiveOrderDto,
+    @Req() request: AuthenticatedRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<CommandResponseDto> {
     return this.change(orderId, (by, at) => ({ type: 'ReceiveOrder', by, at, bastNumber: body.bastNumber, bastDate: body.bastDate }), request, reply);
   }
 
@@ -101,7 +162,12 @@ export class OrdersController {
   @CommandEndpoint({ roles: ['buyer', 'admin'], ifMatch: IF_MATCH_HEADER })
   @ApiOperation({ summary: 'Cancel an order until it is shipped (the buying OPD): the card hold is released' })
   @ApiProblems('ORDER_NOT_FOUND', 'NOT_ORDER_VENDOR', 'OUT_OF_SCOPE', 'ORDER_INVALID_TRANSITION', 'VENDOR_NOT_SELLING', 'HOLD_NOT_YET_EXPIRED')
-  cancel(@Param('orderId', new UuidParamPipe('orderId')) orderId: string, @Body() body: OrderReasonDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto> {
+  cancel(
+    @Param('orderId', new UuidParamPipe('orderId')) orderId: string,
+    @Body() body: OrderReasonDto,
+    @Req() request: AuthenticatedRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<CommandResponseDto> {
     return this.change(orderId, (by) => ({ type: 'CancelOrder', by, reason: body.reason }), request, reply);
   }
 
@@ -119,9 +185,11 @@ export class OrdersController {
 
 function buyingOpd(actor: ChangeOrderCommand['context']['actor'], requested: string | undefined): string {
   if (actor.role === 'buyer') {
-    if (requested !== undefined && requested !== actor.opdCode) throw forbidden('OUT_OF_SCOPE', `this key may not act for OPD ${requested}`, { opdCode: requested });
+    if (requested !== undefined && requested !== actor.opdCode)
+      throw forbidden('OUT_OF_SCOPE', `this key may not act for OPD ${requested}`, { opdCode: requested });
     return actor.opdCode!;
   }
-  if (requested === undefined) throw invalid('VALIDATION_FAILED', 'an admin placing an order names the buying OPD', [{ field: 'opdCode', messages: ['required for an admin'] }]);
+  if (requested === undefined)
+    throw invalid('VALIDATION_FAILED', 'an admin placing an order names the buying OPD', [{ field: 'opdCode', messages: ['required for an admin'] }]);
   return requested;
 }

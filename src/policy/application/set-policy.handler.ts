@@ -17,11 +17,6 @@ export class SetPolicyHandler implements ICommandHandler<SetPolicyCommand> {
   constructor(private readonly pipeline: CommandPipeline) {}
 
   execute({ effectiveFrom, values, context }: SetPolicyCommand): Promise<CommandResult> {
-    return this.pipeline.handle(
-      policyDecider,
-      POLICY_STREAM,
-      { type: 'SetPolicy', effectiveFrom, values, now: context.occurredAt },
-      context,
-    );
+    return this.pipeline.handle(policyDecider, POLICY_STREAM, { type: 'SetPolicy', effectiveFrom, values, now: context.occurredAt }, context);
   }
 }

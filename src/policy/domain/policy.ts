@@ -107,7 +107,6 @@ export interface SetPolicy {
   readonly now: Date;
 }
 
-
 export const policyDecider: Decider<PolicyState, SetPolicy, PolicyEvent> = {
   initialState: () => ({ versions: [] }),
   evolve: (state, event) => ({ versions: [...state.versions, withPolicyDefaults(event.data)] }),
@@ -171,7 +170,8 @@ function checkValues(values: PolicyValues): void {
   ];
   for (const [field, min, max] of ranges) {
     const value = values[field];
-    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) problems.push({ field, messages: [`must be an integer from ${min} to ${max}`] });
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max)
+      problems.push({ field, messages: [`must be an integer from ${min} to ${max}`] });
   }
   if (values.priceOutlierMinSamples > values.priceOutlierSampleSize) {
     problems.push({ field: 'priceOutlierMinSamples', messages: ['must not exceed priceOutlierSampleSize'] });

@@ -40,9 +40,7 @@ export class PolicyController {
   async set(@Body() body: SetPolicyDto, @Req() request: FastifyRequest): Promise<CommandResponseDto> {
     const { effectiveFrom, ...given } = body;
     const values: PolicyValues = { ...RED_FLAG_POLICY_DEFAULTS, ...definedOnly(given) };
-    const result = await this.commands.execute(
-      new SetPolicyCommand(new Date(effectiveFrom), values, commandContext(request, this.clock)),
-    );
+    const result = await this.commands.execute(new SetPolicyCommand(new Date(effectiveFrom), values, commandContext(request, this.clock)));
     return commandResponse(result);
   }
 }

@@ -76,7 +76,7 @@ export class ListingListQueryDto extends ListQueryDto {
   @IsIn(['active', 'delisted'])
   status?: string;
 
-  @ApiPropertyOptional({ enum: ['verified', 'suspended'], description: 'the vendor\'s status now: a suspended vendor\'s listings are not selling' })
+  @ApiPropertyOptional({ enum: ['verified', 'suspended'], description: "the vendor's status now: a suspended vendor's listings are not selling" })
   @IsOptional()
   @IsIn(['verified', 'suspended', 'rejected', 'pending'])
   vendorStatus?: string;

@@ -10,7 +10,6 @@ import { ReadModelQueryService } from '../read-model-query.service.js';
 import { ListingListQueryDto, PriceHistoryQueryDto, VendorListQueryDto } from './directory-query.dto.js';
 import { ApiPageResponse, ApiProblems } from '../../http/openapi/api-responses.js';
 
-
 @ApiTags('read models (admin)')
 @Roles('admin', 'auditor')
 @Controller('admin')
@@ -24,7 +23,15 @@ export class DirectoryController {
   @ApiProblems('INVALID_CURSOR', 'INVALID_LIMIT', 'INVALID_SORT')
   vendors(@Query() query: VendorListQueryDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Page | string> {
     const { status, scale, legalForm, kabupatenKotaCode, isLocal, name, nib, registeredFrom, registeredTo } = query;
-    return listReply(this.queries, VENDOR_LIST, ['vendors'], query, { status, scale, legalForm, kabupatenKotaCode, isLocal, name, nib, registeredFrom, registeredTo }, request, reply);
+    return listReply(
+      this.queries,
+      VENDOR_LIST,
+      ['vendors'],
+      query,
+      { status, scale, legalForm, kabupatenKotaCode, isLocal, name, nib, registeredFrom, registeredTo },
+      request,
+      reply,
+    );
   }
 
   @Get('listings')
@@ -34,7 +41,15 @@ export class DirectoryController {
   @ApiProblems('INVALID_CURSOR', 'INVALID_LIMIT', 'INVALID_SORT')
   listings(@Query() query: ListingListQueryDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Page | string> {
     const { vendorId, category, status, vendorStatus, isDomesticProduct, minPriceRupiah, maxPriceRupiah, title } = query;
-    return listReply(this.queries, LISTING_LIST, ['catalog'], query, { vendorId, category, status, vendorStatus, isDomesticProduct, minPriceRupiah, maxPriceRupiah, title }, request, reply);
+    return listReply(
+      this.queries,
+      LISTING_LIST,
+      ['catalog'],
+      query,
+      { vendorId, category, status, vendorStatus, isDomesticProduct, minPriceRupiah, maxPriceRupiah, title },
+      request,
+      reply,
+    );
   }
 
   @Get('listings/:listingId/prices')

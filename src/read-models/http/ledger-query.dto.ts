@@ -17,7 +17,10 @@ const ORDER_STATUSES = ['placed', 'authorised', 'declined', 'accepted', 'rejecte
 export class OrderListQueryDto extends ListQueryDto {
   @ApiPropertyOptional({ enum: ORDER_STATUSES }) @IsOptional() @IsIn(ORDER_STATUSES) status?: string;
   @ApiPropertyOptional({ example: OPD_CODE_EXAMPLE, description: OPD_CODE_FORMAT }) @IsOptional() @IsOpdCode() opdCode?: string;
-  @ApiPropertyOptional({ description: "the buyer's kabupaten/kota (BPS)", example: '3673' }) @IsOptional() @Matches(KABUPATEN_KOTA_CODE_PATTERN) kabupatenKotaCode?: string;
+  @ApiPropertyOptional({ description: "the buyer's kabupaten/kota (BPS)", example: '3673' })
+  @IsOptional()
+  @Matches(KABUPATEN_KOTA_CODE_PATTERN)
+  kabupatenKotaCode?: string;
   @ApiPropertyOptional() @IsOptional() @IsUUID() vendorId?: string;
   @ApiPropertyOptional() @IsOptional() @IsUUID() cardId?: string;
   @ApiPropertyOptional({ enum: CATEGORY_CODES, description: 'orders with a line in this category' }) @IsOptional() @IsIn(CATEGORY_CODES) category?: string;
@@ -75,7 +78,10 @@ export class JournalBalanceQueryDto extends ListQueryDto {
  * answer never waits; X-Read-Model-Position says how far the read model is.
  */
 export class SpendingFilterDto {
-  @ApiPropertyOptional({ description: 'from this month (YYYY-MM, month of payment)', example: '2025-01' }) @IsOptional() @Matches(/^\d{4}-\d{2}$/) monthFrom?: string;
+  @ApiPropertyOptional({ description: 'from this month (YYYY-MM, month of payment)', example: '2025-01' })
+  @IsOptional()
+  @Matches(/^\d{4}-\d{2}$/)
+  monthFrom?: string;
   @ApiPropertyOptional({ description: 'to this month (YYYY-MM)', example: '2025-12' }) @IsOptional() @Matches(/^\d{4}-\d{2}$/) monthTo?: string;
   @ApiPropertyOptional({ example: OPD_CODE_EXAMPLE, description: OPD_CODE_FORMAT }) @IsOptional() @IsOpdCode() opdCode?: string;
   @ApiPropertyOptional({ description: "the buyer's kabupaten/kota" }) @IsOptional() @Matches(KABUPATEN_KOTA_CODE_PATTERN) kabupatenKotaCode?: string;
@@ -91,8 +97,16 @@ export class SpendingQueryDto extends SpendingFilterDto {
   @IsIn(SPENDING_DIMENSIONS)
   by?: (typeof SPENDING_DIMENSIONS)[number];
 
-  @ApiPropertyOptional({ description: `page size: default ${PAGE_SIZE_DEFAULT}, max ${PAGE_SIZE_MAX} (JSON) or ${CSV_PAGE_SIZE_MAX} (CSV)` }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) limit?: number;
+  @ApiPropertyOptional({ description: `page size: default ${PAGE_SIZE_DEFAULT}, max ${PAGE_SIZE_MAX} (JSON) or ${CSV_PAGE_SIZE_MAX} (CSV)` })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  limit?: number;
   @ApiPropertyOptional({ description: 'opaque: nextCursor of the previous page' }) @IsOptional() @MaxLength(CURSOR_LENGTH_MAX) cursor?: string;
-  @ApiPropertyOptional({ description: 'amountRupiah, orderCount or key; prefix - for descending (default -amountRupiah)' }) @IsOptional() @Matches(SORT_PATTERN) sort?: string;
+  @ApiPropertyOptional({ description: 'amountRupiah, orderCount or key; prefix - for descending (default -amountRupiah)' })
+  @IsOptional()
+  @Matches(SORT_PATTERN)
+  sort?: string;
   @ApiPropertyOptional({ enum: ['json', 'csv'] }) @IsOptional() @IsIn(['json', 'csv']) format?: 'json' | 'csv';
 }

@@ -56,14 +56,26 @@ export class LedgerController {
   @ApiProblems('INVALID_CURSOR', 'INVALID_LIMIT', 'INVALID_SORT')
   orders(@Query() query: OrderListQueryDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Page | string> {
     const { status, opdCode, kabupatenKotaCode, vendorId, cardId, category, placedFrom, placedTo, minTotalRupiah, maxTotalRupiah } = query;
-    return listReply(this.queries, ORDER_LIST, ['orders'], query, { status, opdCode, kabupatenKotaCode, vendorId, cardId, category, placedFrom, placedTo, minTotalRupiah, maxTotalRupiah }, request, reply);
+    return listReply(
+      this.queries,
+      ORDER_LIST,
+      ['orders'],
+      query,
+      { status, opdCode, kabupatenKotaCode, vendorId, cardId, category, placedFrom, placedTo, minTotalRupiah, maxTotalRupiah },
+      request,
+      reply,
+    );
   }
 
   @Get('orders/:orderId')
   @ApiOperation({ summary: 'One order with its lines' })
   @ApiReadModelResponse('the order summary and its lines', ORDER_WITH_LINES_SCHEMA)
   @ApiProblems('ORDER_NOT_FOUND')
-  async order(@Param('orderId', new UuidParamPipe('orderId')) orderId: string, @Query() query: FreshnessDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
+  async order(
+    @Param('orderId', new UuidParamPipe('orderId')) orderId: string,
+    @Query() query: FreshnessDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Record<string, unknown>> {
     await ensureFresh(this.queries, ['orders'], query, reply);
     const page = listPage(this.queries.db, ORDER_LIST, { filters: { orderId }, limit: 1 });
     if (page.items.length === 0) throw notFound('ORDER_NOT_FOUND', `no order ${orderId} in the read model`, { orderId });
@@ -86,7 +98,10 @@ export class LedgerController {
   }
 
   @Get('cards')
-  @ApiOperation({ summary: 'KKP cards: limit, held, captured-unsettled, available (cardholder names: admins and auditors only)', description: sortsOf(CARD_LIST) })
+  @ApiOperation({
+    summary: 'KKP cards: limit, held, captured-unsettled, available (cardholder names: admins and auditors only)',
+    description: sortsOf(CARD_LIST),
+  })
   @ApiProduces('application/json', 'text/csv')
   @ApiPageResponse('cards', { spec: CARD_LIST })
   @ApiProblems('INVALID_CURSOR', 'INVALID_LIMIT', 'INVALID_SORT')
@@ -106,7 +121,10 @@ export class LedgerController {
   }
 
   @Get('journal/entries')
-  @ApiOperation({ summary: 'Journal entries: one per card movement (hold, capture, void, expiry, settlement, limit)', description: sortsOf(JOURNAL_ENTRY_LIST) })
+  @ApiOperation({
+    summary: 'Journal entries: one per card movement (hold, capture, void, expiry, settlement, limit)',
+    description: sortsOf(JOURNAL_ENTRY_LIST),
+  })
   @ApiProduces('application/json', 'text/csv')
   @ApiPageResponse('journal entries', { spec: JOURNAL_ENTRY_LIST })
   @ApiProblems('INVALID_CURSOR', 'INVALID_LIMIT', 'INVALID_SORT')

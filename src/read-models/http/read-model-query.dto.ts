@@ -11,7 +11,7 @@ const WAIT_FOR_POSITION_PATTERN = /^\d{1,15}$/;
 export class FreshnessDto {
   @ApiPropertyOptional({
     description:
-      'a `position` from a command response: wait until this read model has applied it. A position beyond the store\'s head is ' +
+      "a `position` from a command response: wait until this read model has applied it. A position beyond the store's head is " +
       '400 POSITION_BEYOND_HEAD at once; one not applied within waitMs is 503 READ_MODEL_STALE (with Retry-After), never stale data.',
     example: '0',
     pattern: WAIT_FOR_POSITION_PATTERN.source,
@@ -35,7 +35,10 @@ export class FreshnessDto {
   waitMs?: number;
 
   /** Read models hold the present only; a past state is answered by the auditors' as-of endpoints. */
-  @IsEmpty({ message: 'asOf is not a read-model parameter: a past state is at GET /audit/as-of/balances, /audit/as-of/cards/:id, ... with at= or position= (auditors, admins)' })
+  @IsEmpty({
+    message:
+      'asOf is not a read-model parameter: a past state is at GET /audit/as-of/balances, /audit/as-of/cards/:id, ... with at= or position= (auditors, admins)',
+  })
   asOf?: string;
 }
 

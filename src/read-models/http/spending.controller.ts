@@ -18,7 +18,17 @@ import { SpendingFilterDto, SpendingQueryDto } from './ledger-query.dto.js';
 import { ApiJsonResponse, ApiProblems } from '../../http/openapi/api-responses.js';
 import { SPENDING_PAGE_SCHEMA, SPENDING_TARGETS_SCHEMA } from './spending.schemas.js';
 
-const FIELDS = ['key', 'label', 'amountRupiah', 'orderCount', 'umkKoperasiRupiah', 'umkKoperasiSharePercent', 'localRupiah', 'localSharePercent', 'meetsUmkKoperasiTarget'];
+const FIELDS = [
+  'key',
+  'label',
+  'amountRupiah',
+  'orderCount',
+  'umkKoperasiRupiah',
+  'umkKoperasiSharePercent',
+  'localRupiah',
+  'localSharePercent',
+  'meetsUmkKoperasiTarget',
+];
 
 /** Public aggregates for the transparency dashboard: amounts by group, no personal data. */
 @ApiTags('public spending')
@@ -48,7 +58,11 @@ export class SpendingController {
     },
   })
   @ApiProblems('INVALID_CURSOR', 'INVALID_LIMIT', 'INVALID_SORT')
-  async spending(@Query() query: SpendingQueryDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown> | string> {
+  async spending(
+    @Query() query: SpendingQueryDto,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Record<string, unknown> | string> {
     await ensureFresh(this.queries, ['spending'], {}, reply);
     const by = query.by ?? 'kabupaten-kota';
     const filters = filtersOf(query);
@@ -60,7 +74,9 @@ export class SpendingController {
       ...(query.cursor !== undefined ? { cursor: query.cursor } : {}),
       pageSizeMax: pageSizeMax(csv),
     });
-    const items = page.items.map((item) => withShares(item as { key: string; label: string; amountRupiah: number; umkKoperasiRupiah: number; localRupiah: number }, by));
+    const items = page.items.map((item) =>
+      withShares(item as { key: string; label: string; amountRupiah: number; umkKoperasiRupiah: number; localRupiah: number }, by),
+    );
     if (csv) {
       if (page.nextCursor) void reply.header('X-Next-Cursor', page.nextCursor);
       void reply.header('Content-Type', 'text/csv; charset=utf-8').header('Content-Disposition', `attachment; filename="spending-by-${by}.csv"`);
@@ -88,9 +104,16 @@ export class SpendingController {
     await ensureFresh(this.queries, ['spending'], {}, reply);
     const filters = filtersOf(query);
     const groups = (by: 'kabupaten-kota' | 'opd') => {
-      const page = listPage(this.queries.db, spendingListSpec(by, filters), { filters: {}, sort: 'key', limit: TARGET_GROUPS_MAX, pageSizeMax: TARGET_GROUPS_MAX });
+      const page = listPage(this.queries.db, spendingListSpec(by, filters), {
+        filters: {},
+        sort: 'key',
+        limit: TARGET_GROUPS_MAX,
+        pageSizeMax: TARGET_GROUPS_MAX,
+      });
       return {
-        items: page.items.map((item) => withShares(item as { key: string; label: string; amountRupiah: number; umkKoperasiRupiah: number; localRupiah: number }, by)),
+        items: page.items.map((item) =>
+          withShares(item as { key: string; label: string; amountRupiah: number; umkKoperasiRupiah: number; localRupiah: number }, by),
+        ),
         truncated: page.nextCursor !== null,
       };
     };

@@ -13,9 +13,15 @@ const PERCENT = nullable({ type: 'number', minimum: 0, maximum: 100, description
 const SHARES = {
   umkKoperasiSharePercent: PERCENT,
   localSharePercent: PERCENT,
-  meetsUmkKoperasiTarget: nullable({ ...BOOLEAN, description: `the UMK/koperasi share is at least ${UMK_KOPERASI_TARGET_PERCENT}%; null when nothing was paid` }),
+  meetsUmkKoperasiTarget: nullable({
+    ...BOOLEAN,
+    description: `the UMK/koperasi share is at least ${UMK_KOPERASI_TARGET_PERCENT}%; null when nothing was paid`,
+  }),
 } satisfies Record<keyof Shares, SchemaObject>;
-const AMOUNTS = { amountRupiah: RUPIAH, orderCount: { ...INTEGER, minimum: 0 }, umkKoperasiRupiah: RUPIAH, localRupiah: RUPIAH } satisfies Record<keyof SpendingTotals, SchemaObject>;
+const AMOUNTS = { amountRupiah: RUPIAH, orderCount: { ...INTEGER, minimum: 0 }, umkKoperasiRupiah: RUPIAH, localRupiah: RUPIAH } satisfies Record<
+  keyof SpendingTotals,
+  SchemaObject
+>;
 
 export const SPENDING_TOTALS_SCHEMA = objectSchema<SpendingTotals & Shares>({ ...AMOUNTS, ...SHARES });
 
@@ -30,7 +36,16 @@ export const SPENDING_GROUP_SCHEMA = objectSchema<SpendingTotals & Shares & { ke
 export const TARGET_PERCENT_SCHEMA: SchemaObject = { type: 'integer', enum: [UMK_KOPERASI_TARGET_PERCENT] };
 export const TARGET_RULE_SCHEMA: SchemaObject = { ...STRING, enum: [UMK_KOPERASI_TARGET_RULE] };
 
-export const SPENDING_PAGE_SCHEMA = objectSchema<{ by: string; items: unknown; nextCursor: unknown; limit: number; sort: string; totals: unknown; targetPercent: number; targetRule: string }>({
+export const SPENDING_PAGE_SCHEMA = objectSchema<{
+  by: string;
+  items: unknown;
+  nextCursor: unknown;
+  limit: number;
+  sort: string;
+  totals: unknown;
+  targetPercent: number;
+  targetRule: string;
+}>({
   by: { type: 'string', enum: [...SPENDING_DIMENSIONS] },
   items: arrayOf(SPENDING_GROUP_SCHEMA),
   nextCursor: nullable({ ...STRING, description: 'pass as cursor for the next page; null on the last page' }),
@@ -41,7 +56,10 @@ export const SPENDING_PAGE_SCHEMA = objectSchema<{ by: string; items: unknown; n
   targetRule: TARGET_RULE_SCHEMA,
 });
 
-const GROUPS = objectSchema<{ items: unknown; truncated: boolean }>({ items: arrayOf(SPENDING_GROUP_SCHEMA), truncated: { ...BOOLEAN, description: 'more groups than the answer lists' } });
+const GROUPS = objectSchema<{ items: unknown; truncated: boolean }>({
+  items: arrayOf(SPENDING_GROUP_SCHEMA),
+  truncated: { ...BOOLEAN, description: 'more groups than the answer lists' },
+});
 
 export const SPENDING_TARGETS_SCHEMA = objectSchema<{ targetPercent: number; targetRule: string; overall: unknown; byKabupatenKota: unknown; byOpd: unknown }>({
   targetPercent: TARGET_PERCENT_SCHEMA,

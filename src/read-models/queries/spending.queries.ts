@@ -21,7 +21,10 @@ const GROUPING: Readonly<Record<SpendingDimension, { key: string; label: string 
   category: { key: 'c.category', label: 'c.category' },
   month: { key: 'c.month', label: 'c.month' },
   scale: { key: 'c.vendor_scale', label: 'c.vendor_scale' },
-  locality: { key: `CASE c.vendor_is_local WHEN 1 THEN 'banten' ELSE 'luar-banten' END`, label: `CASE c.vendor_is_local WHEN 1 THEN 'Banten' ELSE 'Luar Banten' END` },
+  locality: {
+    key: `CASE c.vendor_is_local WHEN 1 THEN 'banten' ELSE 'luar-banten' END`,
+    label: `CASE c.vendor_is_local WHEN 1 THEN 'Banten' ELSE 'Luar Banten' END`,
+  },
 };
 
 export interface SpendingFilters {

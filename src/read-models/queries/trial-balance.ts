@@ -26,7 +26,10 @@ export function trialBalance(db: Database.Database): TrialBalance {
        FROM journal_balances GROUP BY account ORDER BY account`,
     )
     .all() as AccountBalance[];
-  const totals = db.prepare('SELECT COALESCE(SUM(debit_rupiah), 0) AS debit, COALESCE(SUM(credit_rupiah), 0) AS credit FROM journal_lines').get() as { debit: number; credit: number };
+  const totals = db.prepare('SELECT COALESCE(SUM(debit_rupiah), 0) AS debit, COALESCE(SUM(credit_rupiah), 0) AS credit FROM journal_lines').get() as {
+    debit: number;
+    credit: number;
+  };
   const unbalanced = db
     .prepare('SELECT COUNT(*) AS n FROM (SELECT position FROM journal_lines GROUP BY position HAVING SUM(debit_rupiah) <> SUM(credit_rupiah))')
     .get() as { n: number };

@@ -31,7 +31,8 @@ export class ReadModelSplitPurchaseFacts implements SplitPurchaseFacts {
         waitedMs: SPLIT_FACTS_WAIT_MS,
       });
     }
-    const row = this.queries.db.prepare(`SELECT orders FROM ${PAIR_WINDOWS} WHERE opd_code = ? AND vendor_id = ?`).get(opdCode, vendorId) as { orders: string } | undefined;
+    const row = this.queries.db.prepare(`SELECT orders FROM ${PAIR_WINDOWS} WHERE opd_code = ? AND vendor_id = ?`).get(opdCode, vendorId) as
+      { orders: string } | undefined;
     return row ? (JSON.parse(row.orders) as WindowOrder[]) : [];
   }
 }

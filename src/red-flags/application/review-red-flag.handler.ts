@@ -27,6 +27,11 @@ export class ReviewRedFlagHandler implements ICommandHandler<ReviewRedFlagComman
 
   execute({ flagId, status, reason, context }: ReviewRedFlagCommand): Promise<CommandResult> {
     const flagExists = this.queries.db.prepare(`SELECT 1 FROM ${RED_FLAGS} WHERE flag_id = ?`).get(flagId) !== undefined;
-    return this.pipeline.handle(redFlagDecider, redFlagStreamId(flagId), { type: 'ReviewRedFlag', flagId, status, reason, by: context.actor, flagExists }, context);
+    return this.pipeline.handle(
+      redFlagDecider,
+      redFlagStreamId(flagId),
+      { type: 'ReviewRedFlag', flagId, status, reason, by: context.actor, flagExists },
+      context,
+    );
   }
 }

@@ -69,7 +69,13 @@ export function splitPurchaseFinding(
     .sort((a, b) => a.placedAt.localeCompare(b.placedAt) || a.orderId.localeCompare(b.orderId));
   const sumRupiah = inWindow.reduce((sum, order) => sum + order.totalRupiah, current.totalRupiah);
   if (inWindow.length === 0 || sumRupiah <= maxRupiah) return undefined;
-  return { splitWindowDays: policy.splitWindowDays, maxOrderTotalRupiah: maxRupiah, windowFrom: new Date(fromMs).toISOString(), earlierOrders: inWindow, sumRupiah };
+  return {
+    splitWindowDays: policy.splitWindowDays,
+    maxOrderTotalRupiah: maxRupiah,
+    windowFrom: new Date(fromMs).toISOString(),
+    earlierOrders: inWindow,
+    sumRupiah,
+  };
 }
 
 /** Earlier orders of the same total within the duplicate window (either side of the order). */

@@ -43,7 +43,8 @@ export const redFlagDecider: Decider<RedFlagState, RedFlagCommand, RedFlagEvent>
         // A retried placement refuses again with the same flag id: the refusal is recorded once.
         return state.refused ? [] : [{ type: 'SplitPurchaseRefused', data: command.refusal }];
       case 'ReviewRedFlag': {
-        if (!REVIEWER_ROLES.includes(command.by.role)) throw forbidden('ROLE_NOT_ALLOWED', 'only admins and auditors review red flags', { role: command.by.role });
+        if (!REVIEWER_ROLES.includes(command.by.role))
+          throw forbidden('ROLE_NOT_ALLOWED', 'only admins and auditors review red flags', { role: command.by.role });
         if (!command.flagExists) throw notFound('RED_FLAG_NOT_FOUND', `no red flag ${command.flagId}`, { flagId: command.flagId });
         if (!REVIEW_STATUSES.includes(command.status)) {
           throw invalid('INVALID_REVIEW', 'the review is invalid', [{ field: 'status', messages: [`one of ${REVIEW_STATUSES.join(', ')}`] }]);

@@ -12,7 +12,10 @@ export class ReviewRedFlagDto {
   @IsIn(REVIEW_STATUSES)
   status!: ReviewStatus;
 
-  @ApiProperty({ description: `why (1..${REVIEW_REASON_LENGTH_MAX} characters); kept internal, never published`, example: 'harga wajar: laptop spesifikasi tinggi' })
+  @ApiProperty({
+    description: `why (1..${REVIEW_REASON_LENGTH_MAX} characters); kept internal, never published`,
+    example: 'harga wajar: laptop spesifikasi tinggi',
+  })
   @IsString()
   @MaxLength(REVIEW_REASON_LENGTH_MAX * 2)
   reason!: string;
@@ -21,7 +24,10 @@ export class ReviewRedFlagDto {
 export class RedFlagListQueryDto extends ListQueryDto {
   @ApiPropertyOptional({ enum: RED_FLAG_RULES }) @IsOptional() @IsIn(RED_FLAG_RULES) rule?: string;
   @ApiPropertyOptional({ enum: RED_FLAG_STATUSES }) @IsOptional() @IsIn(RED_FLAG_STATUSES) status?: string;
-  @ApiPropertyOptional({ enum: ['flagged', 'refused'], description: 'refused: a split purchase refused at placement' }) @IsOptional() @IsIn(['flagged', 'refused']) outcome?: string;
+  @ApiPropertyOptional({ enum: ['flagged', 'refused'], description: 'refused: a split purchase refused at placement' })
+  @IsOptional()
+  @IsIn(['flagged', 'refused'])
+  outcome?: string;
   @ApiPropertyOptional({ description: OPD_CODE_FORMAT, example: OPD_CODE_EXAMPLE }) @IsOptional() @IsOpdCode() opdCode?: string;
   @ApiPropertyOptional() @IsOptional() @IsUUID() vendorId?: string;
   @ApiPropertyOptional({ description: 'raised at or after (ISO 8601)' }) @IsOptional() @IsIsoDate() from?: string;

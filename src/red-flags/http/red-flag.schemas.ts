@@ -5,7 +5,10 @@ import type { ListSpec } from '../../read-models/keyset-query.js';
 import { RED_FLAG_RULES, RED_FLAG_STATUSES } from '../domain/red-flag-rules.js';
 import { PUBLIC_RED_FLAG_LIST, RED_FLAG_LIST } from '../red-flag.queries.js';
 
-const EVENT_REF_SCHEMA = objectSchema<EventRef>({ type: STRING, streamId: STRING, position: { ...INTEGER, minimum: 0 } }, { description: 'an event that raised the flag' });
+const EVENT_REF_SCHEMA = objectSchema<EventRef>(
+  { type: STRING, streamId: STRING, position: { ...INTEGER, minimum: 0 } },
+  { description: 'an event that raised the flag' },
+);
 
 /** The members the answers parse from JSON text (RED_FLAG_JSON_FIELDS), and the enums and formats of others. */
 const SHAPED: Readonly<Record<string, SchemaObject>> = {

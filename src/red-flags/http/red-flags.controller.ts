@@ -93,7 +93,11 @@ export class RedFlagsController {
   @ApiProduces('application/json', 'text/csv')
   @ApiPageResponse('red flags, public view', { spec: PUBLIC_RED_FLAG_LIST, item: PUBLIC_RED_FLAG_SCHEMA })
   @ApiProblems('INVALID_CURSOR', 'INVALID_LIMIT', 'INVALID_SORT', 'VALIDATION_FAILED')
-  publicList(@Query() query: PublicRedFlagListQueryDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Page | string> {
+  publicList(
+    @Query() query: PublicRedFlagListQueryDto,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Page | string> {
     return this.page(PUBLIC_RED_FLAG_LIST, query, request, reply);
   }
 
@@ -129,7 +133,11 @@ export class RedFlagsController {
   }
 
   private find(spec: ListSpec, flagId: string): Record<string, unknown> {
-    const { items } = listPage(this.queries.db, { ...spec, filters: { ...spec.filters, flagId: { column: 'flag_id', op: '=' } } }, { filters: { flagId }, limit: 1 });
+    const { items } = listPage(
+      this.queries.db,
+      { ...spec, filters: { ...spec.filters, flagId: { column: 'flag_id', op: '=' } } },
+      { filters: { flagId }, limit: 1 },
+    );
     if (items.length === 0) throw notFound('RED_FLAG_NOT_FOUND', `no red flag ${flagId}`, { flagId });
     return withJson(items[0]!);
   }
@@ -140,7 +148,10 @@ function utc(time: string | undefined, field: string): string | undefined {
   if (time === undefined) return undefined;
   const parsed = new Date(time);
   // ISO 8601 forms Date cannot read (week dates, ordinal dates) pass the format check.
-  if (Number.isNaN(parsed.getTime())) throw invalid('VALIDATION_FAILED', `${field} must be a date and time`, [{ field, messages: ['an ISO 8601 date and time, e.g. 2025-03-01T00:00:00+07:00'] }]);
+  if (Number.isNaN(parsed.getTime()))
+    throw invalid('VALIDATION_FAILED', `${field} must be a date and time`, [
+      { field, messages: ['an ISO 8601 date and time, e.g. 2025-03-01T00:00:00+07:00'] },
+    ]);
   return parsed.toISOString();
 }
 

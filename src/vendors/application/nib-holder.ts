@@ -23,7 +23,8 @@ export interface NibHolding {
 /** The NIB's stream and its (last) holder's vendor stream, read together; 404 for a NIB never claimed. */
 export async function readNibHolding(pipeline: CommandPipeline, nib: string): Promise<NibHolding> {
   const { state, revision, events } = await pipeline.load(nibDecider, nibStreamId(nib));
-  const lastClaim = [...events].reverse().find((event) => event.type === 'NibReserved') as (RecordedEvent & Extract<NibEvent, { type: 'NibReserved' }>) | undefined;
+  const lastClaim = [...events].reverse().find((event) => event.type === 'NibReserved') as
+    (RecordedEvent & Extract<NibEvent, { type: 'NibReserved' }>) | undefined;
   if (lastClaim === undefined) throw notFound('NIB_NOT_FOUND', `no registration ever claimed NIB ${nib}`, { nib });
   const vendorId = lastClaim.data.vendorId;
   const vendor = await pipeline.load(vendorDecider, vendorStreamId(vendorId));

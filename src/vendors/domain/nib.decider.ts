@@ -11,8 +11,7 @@ export const nibStreamId = (nib: string): string => `nib-${nib}`;
 
 export const nibDecider: Decider<NibState, NibCommand, NibEvent> = {
   initialState: () => ({ status: 'free' }),
-  evolve: (_state, event) =>
-    event.type === 'NibReserved' ? { status: 'reserved', vendorId: event.data.vendorId } : { status: 'free' },
+  evolve: (_state, event) => (event.type === 'NibReserved' ? { status: 'reserved', vendorId: event.data.vendorId } : { status: 'free' }),
   decide: (command, state) => {
     switch (command.type) {
       case 'ReserveNib':

@@ -65,10 +65,7 @@ function decide(command: VendorCommand, state: VendorState): VendorEvent[] {
       const name = command.name === undefined ? state.name : requireText('name', command.name, VENDOR_NAME_LENGTH_MAX);
       const contact = command.contact ?? state.contact;
       const unchanged =
-        name === state.name &&
-        kabupatenKotaCode === state.kabupatenKotaCode &&
-        contact.email === state.contact.email &&
-        contact.phone === state.contact.phone;
+        name === state.name && kabupatenKotaCode === state.kabupatenKotaCode && contact.email === state.contact.email && contact.phone === state.contact.phone;
       // Like a reprice to the same price: a change that changes nothing is not a fact worth recording.
       if (unchanged) return [];
       return [{ type: 'VendorProfileUpdated', data: { vendorId, name, contact, kabupatenKotaCode, isLocal: isBanten(kabupatenKotaCode) } }];

@@ -21,6 +21,4 @@ export type VendorState =
   | ({ readonly status: 'rejected' } & VendorProfile & { readonly reason: string })
   | ({ readonly status: 'suspended' } & VendorProfile & { readonly reason: string });
 
-export type NibState =
-  | { readonly status: 'free' }
-  | { readonly status: 'reserved'; readonly vendorId: string };
+export type NibState = { readonly status: 'free' } | { readonly status: 'reserved'; readonly vendorId: string };

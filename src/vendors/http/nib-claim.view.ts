@@ -32,7 +32,11 @@ export const NIB_CLAIM_VIEW_SCHEMA: SchemaObject = objectSchema<NibClaimView>({
   nib: { type: 'string', pattern: NIB_PATTERN.source },
   status: { type: 'string', enum: ['free', 'reserved'] satisfies NibState['status'][] },
   vendorId: { ...UUID, description: 'the vendor that holds the NIB, or held it last' },
-  vendorStatus: { type: 'string', enum: ['absent', 'pending', 'verified', 'rejected', 'suspended'] satisfies HolderStatus[], description: 'absent: it never registered' },
+  vendorStatus: {
+    type: 'string',
+    enum: ['absent', 'pending', 'verified', 'rejected', 'suspended'] satisfies HolderStatus[],
+    description: 'absent: it never registered',
+  },
   claimedAt: DATE_TIME,
   orphaned: { ...BOOLEAN, description: 'reserved by a vendor that never registered' },
   revision: REVISION_SCHEMA,

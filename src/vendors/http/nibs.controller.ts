@@ -34,7 +34,7 @@ export class NibsController {
 
   @Get(':nib')
   @Roles('admin', 'auditor')
-  @ApiOperation({ summary: 'Who holds a NIB (admins, auditors): the holder\'s status, and whether the claim is orphaned (its vendor never registered)' })
+  @ApiOperation({ summary: "Who holds a NIB (admins, auditors): the holder's status, and whether the claim is orphaned (its vendor never registered)" })
   @ApiJsonResponse('the claim; ETag is the NIB stream revision', { etag: true, schema: NIB_CLAIM_VIEW_SCHEMA })
   @ApiProblems('NIB_NOT_FOUND')
   async get(@Param('nib', NibParamPipe) nib: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<NibClaimView> {
@@ -47,7 +47,12 @@ export class NibsController {
   @CommandEndpoint({ roles: ['admin'], ifMatch: { ...ifMatchHeader('NIB claim'), description: 'the ETag of GET /nibs/{nib}; 412 if the claim changed since' } })
   @ApiOperation({ summary: 'Release a NIB whose holder never registered or was rejected (admin); 422 NIB_HELD_BY_VENDOR for a registered vendor' })
   @ApiProblems('NIB_NOT_FOUND', 'NIB_HELD_BY_VENDOR')
-  async release(@Param('nib', NibParamPipe) nib: string, @Body() body: ReasonDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto> {
+  async release(
+    @Param('nib', NibParamPipe) nib: string,
+    @Body() body: ReasonDto,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<CommandResponseDto> {
     return executeCommand(this.commands, new ReleaseUnregisteredNibCommand(nib, body.reason, commandContext(request, this.clock)), reply);
   }
 }

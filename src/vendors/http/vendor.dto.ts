@@ -8,7 +8,8 @@ import { LEGAL_FORMS, NIB_PATTERN, NPWP_PATTERN, REASON_LENGTH_MAX, VENDOR_NAME_
 
 export class VendorContactDto {
   @ApiProperty({ example: 'usaha@sarirasa.co.id' })
-  @IsEmail() @Length(3, 200)
+  @IsEmail()
+  @Length(3, 200)
   email!: string;
 
   @ApiProperty({ example: '+62 254 123456' })
@@ -26,7 +27,8 @@ export class RegisterVendorDto {
   npwp!: string;
 
   @ApiProperty({ example: 'Koperasi Sari Rasa Serang' })
-  @IsString() @Length(1, VENDOR_NAME_LENGTH_MAX)
+  @IsString()
+  @Length(1, VENDOR_NAME_LENGTH_MAX)
   name!: string;
 
   @ApiProperty({ enum: LEGAL_FORMS, example: 'koperasi' })
@@ -34,11 +36,17 @@ export class RegisterVendorDto {
   legalForm!: LegalForm;
 
   @ApiPropertyOptional({ example: 750_000_000, description: 'capital excluding land and buildings, rupiah (PP 7/2021)' })
-  @IsOmittable() @IsInt() @Min(0) @Max(RUPIAH_MAX)
+  @IsOmittable()
+  @IsInt()
+  @Min(0)
+  @Max(RUPIAH_MAX)
   capitalRupiah?: number;
 
   @ApiPropertyOptional({ example: 1_200_000_000, description: 'annual sales, rupiah: used when no capital is declared' })
-  @IsOmittable() @IsInt() @Min(0) @Max(RUPIAH_MAX)
+  @IsOmittable()
+  @IsInt()
+  @Min(0)
+  @Max(RUPIAH_MAX)
   annualSalesRupiah?: number;
 
   @ApiProperty({ example: '3673', description: 'BPS kabupaten/kota code; 36xx is Banten (local)' })
@@ -46,26 +54,35 @@ export class RegisterVendorDto {
   kabupatenKotaCode!: string;
 
   @ApiProperty({ type: VendorContactDto })
-  @IsObject() @ValidateNested() @Type(() => VendorContactDto)
+  @IsObject()
+  @ValidateNested()
+  @Type(() => VendorContactDto)
   contact!: VendorContactDto;
 }
 
 export class ReasonDto {
   @ApiProperty({ example: 'NIB tidak sesuai dengan OSS' })
-  @IsString() @Length(1, REASON_LENGTH_MAX)
+  @IsString()
+  @Length(1, REASON_LENGTH_MAX)
   reason!: string;
 }
 
 export class UpdateVendorProfileDto {
   @ApiPropertyOptional({ example: 'Koperasi Sari Rasa Banten' })
-  @IsOmittable() @IsString() @Length(1, VENDOR_NAME_LENGTH_MAX)
+  @IsOmittable()
+  @IsString()
+  @Length(1, VENDOR_NAME_LENGTH_MAX)
   name?: string;
 
   @ApiPropertyOptional({ type: VendorContactDto })
-  @IsOmittable() @IsObject() @ValidateNested() @Type(() => VendorContactDto)
+  @IsOmittable()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => VendorContactDto)
   contact?: VendorContactDto;
 
   @ApiPropertyOptional({ example: '3604' })
-  @IsOmittable() @Matches(KABUPATEN_KOTA_CODE_PATTERN, { message: 'kabupatenKotaCode must be 4 digits' })
+  @IsOmittable()
+  @Matches(KABUPATEN_KOTA_CODE_PATTERN, { message: 'kabupatenKotaCode must be 4 digits' })
   kabupatenKotaCode?: string;
 }

@@ -47,7 +47,10 @@ export const VENDOR_VIEW_SCHEMA: SchemaObject = {
     kabupatenKotaCode: { type: 'string' },
     kabupatenKotaName: orNull('string'),
     isLocal: { type: 'boolean' },
-    contact: objectSchema<VendorContact>({ email: { type: 'string' }, phone: { type: 'string' } }, { description: 'only for admins, auditors, buyers and the vendor itself' }),
+    contact: objectSchema<VendorContact>(
+      { email: { type: 'string' }, phone: { type: 'string' } },
+      { description: 'only for admins, auditors, buyers and the vendor itself' },
+    ),
     reason: { type: 'string', description: 'why it was rejected or suspended' },
     revision: REVISION_SCHEMA,
   },

@@ -38,12 +38,16 @@ export class VendorsController {
   @ApiOperation({
     summary: 'Register a vendor (UMK or koperasi)',
     description:
-      'A vendor key registers the vendor id it was issued for; an admin registers on a business\'s behalf. ' +
+      "A vendor key registers the vendor id it was issued for; an admin registers on a business's behalf. " +
       'Menengah and large businesses are refused with 422 VENDOR_SCALE_INELIGIBLE naming the rule and figures; ' +
       'a NIB already registered is 409 NIB_ALREADY_REGISTERED.',
   })
   @ApiProblems('INVALID_VENDOR', 'UNKNOWN_KABUPATEN_KOTA', 'VENDOR_EXISTS', 'NIB_ALREADY_REGISTERED', 'VENDOR_SCALE_INELIGIBLE')
-  async register(@Body() body: RegisterVendorDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto & { vendorId: string }> {
+  async register(
+    @Body() body: RegisterVendorDto,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<CommandResponseDto & { vendorId: string }> {
     const context = commandContext(request, this.clock);
     const vendorId = context.actor.role === 'vendor' ? context.actor.vendorId! : createdId('vendor', context);
     return { vendorId, ...(await executeCommand(this.commands, new RegisterVendorCommand({ ...body, vendorId }, context), reply, `/vendors/${vendorId}`)) };
@@ -54,7 +58,11 @@ export class VendorsController {
   @ApiOperation({ summary: 'One vendor, folded from its stream; the full NPWP only for admins, auditors and the vendor itself' })
   @ApiJsonResponse('the vendor; ETag is its stream revision', { etag: true, schema: VENDOR_VIEW_SCHEMA })
   @ApiProblems('VENDOR_NOT_FOUND')
-  async get(@Param('vendorId', new UuidParamPipe('vendorId')) vendorId: string, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
+  async get(
+    @Param('vendorId', new UuidParamPipe('vendorId')) vendorId: string,
+    @Req() request: AuthenticatedRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Record<string, unknown>> {
     const { state, revision } = await this.pipeline.load(vendorDecider, vendorStreamId(vendorId));
     if (state.status === 'absent') throw notFound('VENDOR_NOT_FOUND', `no vendor ${vendorId}`);
     void reply.header('ETag', etag(revision));
@@ -65,7 +73,12 @@ export class VendorsController {
   @CommandEndpoint({ roles: ['admin'], ifMatch: IF_MATCH_HEADER })
   @ApiOperation({ summary: 'Verify a pending vendor (admin)' })
   @ApiProblems('VENDOR_NOT_FOUND', 'VENDOR_INVALID_TRANSITION', 'VALIDATION_FAILED')
-  verify(@Param('vendorId', new UuidParamPipe('vendorId')) vendorId: string, @Body(NoBodyPipe) _body: unknown, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto> {
+  verify(
+    @Param('vendorId', new UuidParamPipe('vendorId')) vendorId: string,
+    @Body(NoBodyPipe) _body: unknown,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<CommandResponseDto> {
     return this.change(vendorId, { type: 'VerifyVendor' }, request, reply);
   }
 
@@ -73,7 +86,12 @@ export class VendorsController {
   @CommandEndpoint({ roles: ['admin'], ifMatch: IF_MATCH_HEADER })
   @ApiOperation({ summary: 'Reject a pending vendor with a reason (admin); its NIB is freed to register again' })
   @ApiProblems('VENDOR_NOT_FOUND', 'VENDOR_INVALID_TRANSITION')
-  reject(@Param('vendorId', new UuidParamPipe('vendorId')) vendorId: string, @Body() body: ReasonDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto> {
+  reject(
+    @Param('vendorId', new UuidParamPipe('vendorId')) vendorId: string,
+    @Body() body: ReasonDto,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<CommandResponseDto> {
     return this.change(vendorId, { type: 'RejectVendor', reason: body.reason }, request, reply);
   }
 
@@ -81,7 +99,12 @@ export class VendorsController {
   @CommandEndpoint({ roles: ['admin'], ifMatch: IF_MATCH_HEADER })
   @ApiOperation({ summary: 'Suspend a verified vendor with a reason (admin): it stops listing and receiving orders' })
   @ApiProblems('VENDOR_NOT_FOUND', 'VENDOR_INVALID_TRANSITION')
-  suspend(@Param('vendorId', new UuidParamPipe('vendorId')) vendorId: string, @Body() body: ReasonDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto> {
+  suspend(
+    @Param('vendorId', new UuidParamPipe('vendorId')) vendorId: string,
+    @Body() body: ReasonDto,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<CommandResponseDto> {
     return this.change(vendorId, { type: 'SuspendVendor', reason: body.reason }, request, reply);
   }
 
@@ -89,7 +112,12 @@ export class VendorsController {
   @CommandEndpoint({ roles: ['admin'], ifMatch: IF_MATCH_HEADER })
   @ApiOperation({ summary: 'Reinstate a suspended vendor (admin)' })
   @ApiProblems('VENDOR_NOT_FOUND', 'VENDOR_INVALID_TRANSITION', 'VALIDATION_FAILED')
-  reinstate(@Param('vendorId', new UuidParamPipe('vendorId')) vendorId: string, @Body(NoBodyPipe) _body: unknown, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto> {
+  reinstate(
+    @Param('vendorId', new UuidParamPipe('vendorId')) vendorId: string,
+    @Body(NoBodyPipe) _body: unknown,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<CommandResponseDto> {
     return this.change(vendorId, { type: 'ReinstateVendor' }, request, reply);
   }
 
@@ -97,7 +125,12 @@ export class VendorsController {
   @CommandEndpoint({ roles: ['vendor', 'admin'], ifMatch: IF_MATCH_HEADER })
   @ApiOperation({ summary: 'Update the profile: name, contact, kabupaten/kota (the vendor itself or an admin)' })
   @ApiProblems('VENDOR_NOT_FOUND', 'VENDOR_INVALID_TRANSITION', 'OUT_OF_SCOPE', 'INVALID_VENDOR', 'UNKNOWN_KABUPATEN_KOTA')
-  update(@Param('vendorId', new UuidParamPipe('vendorId')) vendorId: string, @Body() body: UpdateVendorProfileDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponseDto> {
+  update(
+    @Param('vendorId', new UuidParamPipe('vendorId')) vendorId: string,
+    @Body() body: UpdateVendorProfileDto,
+    @Req() request: AuthenticatedRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<CommandResponseDto> {
     assertVendorScope(requireActor(request.actor), vendorId);
     return this.change(vendorId, { type: 'UpdateVendorProfile', ...body }, request, reply);
   }

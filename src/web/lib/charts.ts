@@ -52,7 +52,9 @@ export function renderChart(container: HTMLElement, series: Series): Chart {
   }
   const top = series.values.reduce((best, value, index) => (value > (series.values[best] ?? -Infinity) ? index : best), 0);
   const summary =
-    series.values.length > 0 ? `${series.title}: ${series.values.length} nilai; tertinggi ${series.labels[top]} ${format(series.values[top] ?? 0)}.` : `${series.title}: belum ada data.`;
+    series.values.length > 0
+      ? `${series.title}: ${series.values.length} nilai; tertinggi ${series.labels[top]} ${format(series.values[top] ?? 0)}.`
+      : `${series.title}: belum ada data.`;
   const canvas = el('canvas', { role: 'img', 'aria-label': summary });
   const frame = el('div', { class: series.horizontal ? 'chart chart-tall' : 'chart' }, canvas);
   const headers = [{ text: series.kind === 'line' ? 'Bulan' : 'Nama' }, { text: series.valueHeader ?? 'Nilai', numeric: true }];
@@ -62,13 +64,27 @@ export function renderChart(container: HTMLElement, series: Series): Chart {
     if (series.extra) row.push(series.extra.cells[index] ?? '');
     return row;
   });
-  const details = el('details', { class: 'chart-table' }, el('summary', {}, 'Lihat sebagai tabel'), el('div', { class: 'table-wrap' }, table(series.title, headers, rows)));
+  const details = el(
+    'details',
+    { class: 'chart-table' },
+    el('summary', {}, 'Lihat sebagai tabel'),
+    el('div', { class: 'table-wrap' }, table(series.title, headers, rows)),
+  );
   container.append(frame, details);
   const config: ChartConfiguration<'bar' | 'line'> = {
     type: series.kind,
     data: {
       labels: [...series.labels],
-      datasets: [{ label: series.valueHeader ?? series.title, data: [...series.values], backgroundColor: INK, borderColor: INK, borderWidth: series.kind === 'line' ? 2 : 0, pointRadius: 3 }],
+      datasets: [
+        {
+          label: series.valueHeader ?? series.title,
+          data: [...series.values],
+          backgroundColor: INK,
+          borderColor: INK,
+          borderWidth: series.kind === 'line' ? 2 : 0,
+          pointRadius: 3,
+        },
+      ],
     },
     options: {
       indexAxis: series.horizontal ? 'y' : 'x',
@@ -77,7 +93,11 @@ export function renderChart(container: HTMLElement, series: Series): Chart {
       animation: false,
       plugins: { tooltip: { callbacks: { title: (items) => series.labels[items[0]?.dataIndex ?? 0] ?? '', label: (item) => format(Number(item.raw)) } } },
       scales: {
-        [series.horizontal ? 'x' : 'y']: { beginAtZero: true, grid: { color: GRID }, ticks: { color: TEXT, callback: (value: string | number) => COMPACT.format(Number(value)) } },
+        [series.horizontal ? 'x' : 'y']: {
+          beginAtZero: true,
+          grid: { color: GRID },
+          ticks: { color: TEXT, callback: (value: string | number) => COMPACT.format(Number(value)) },
+        },
         [series.horizontal ? 'y' : 'x']: {
           grid: { display: false },
           ticks: { color: TEXT, autoSkip: !series.horizontal, callback: (_value: string | number, index: number) => shortLabel(series.labels[index] ?? '') },

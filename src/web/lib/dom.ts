@@ -37,16 +37,16 @@ export function fillSelect(select: HTMLSelectElement, options: Readonly<Record<s
 }
 
 /** A table of rows for the data behind a chart, or any list. */
-export function table(caption: string, headers: readonly { text: string; numeric?: boolean }[], rows: readonly (readonly (Node | string)[])[]): HTMLTableElement {
+export function table(
+  caption: string,
+  headers: readonly { text: string; numeric?: boolean }[],
+  rows: readonly (readonly (Node | string)[])[],
+): HTMLTableElement {
   return el(
     'table',
     {},
     el('caption', {}, caption),
     el('thead', {}, el('tr', {}, ...headers.map((header) => el('th', { scope: 'col', class: header.numeric ? 'num' : undefined }, header.text)))),
-    el(
-      'tbody',
-      {},
-      ...rows.map((row) => el('tr', {}, ...row.map((cell, index) => el('td', { class: headers[index]?.numeric ? 'num' : undefined }, cell)))),
-    ),
+    el('tbody', {}, ...rows.map((row) => el('tr', {}, ...row.map((cell, index) => el('td', { class: headers[index]?.numeric ? 'num' : undefined }, cell))))),
   );
 }

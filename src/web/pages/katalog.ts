@@ -43,7 +43,10 @@ export async function start(): Promise<void> {
     try {
       const page = await getJson<Page<Listing>>(`/public/catalog${query({ ...filters, limit: PAGE_SIZE, cursor })}`);
       list.replaceChildren(...page.items.map(card));
-      setStatus(page.items.length === 0 ? 'Tidak ada produk yang cocok dengan pencarian ini.' : `${page.items.length} produk ditampilkan.`, page.items.length === 0 ? 'empty' : 'info');
+      setStatus(
+        page.items.length === 0 ? 'Tidak ada produk yang cocok dengan pencarian ini.' : `${page.items.length} produk ditampilkan.`,
+        page.items.length === 0 ? 'empty' : 'info',
+      );
       return page.nextCursor;
     } catch (error) {
       list.replaceChildren();
@@ -62,13 +65,13 @@ function card(listing: Listing): HTMLLIElement {
     { class: 'card' },
     el('h2', { class: 'card-title' }, listing.title),
     el('p', { class: 'price' }, el('strong', {}, rupiah(listing.priceRupiah)), ` / ${listing.unit}`),
+    el('p', { class: 'muted' }, label(CATEGORY_LABELS, listing.category), listing.isDomesticProduct ? ' · produk dalam negeri' : ''),
     el(
       'p',
-      { class: 'muted' },
-      label(CATEGORY_LABELS, listing.category),
-      listing.isDomesticProduct ? ' · produk dalam negeri' : '',
+      {},
+      el('a', { href: `/penyedia.html?id=${encodeURIComponent(listing.vendorId)}` }, listing.vendorName),
+      ` · ${regionLabel(listing.kabupatenKotaCode)}`,
     ),
-    el('p', {}, el('a', { href: `/penyedia.html?id=${encodeURIComponent(listing.vendorId)}` }, listing.vendorName), ` · ${regionLabel(listing.kabupatenKotaCode)}`),
     history,
   );
 }
@@ -82,7 +85,11 @@ async function loadHistory(details: HTMLDetailsElement, listing: Listing): Promi
       table(
         `Riwayat harga ${listing.title}`,
         [{ text: 'Berlaku sejak' }, { text: 'Harga', numeric: true }, { text: 'Sebelumnya', numeric: true }],
-        data.prices.items.map((point) => [date(point.effectiveAt), rupiah(point.priceRupiah), point.previousPriceRupiah === null ? '–' : rupiah(point.previousPriceRupiah)]),
+        data.prices.items.map((point) => [
+          date(point.effectiveAt),
+          rupiah(point.priceRupiah),
+          point.previousPriceRupiah === null ? '–' : rupiah(point.previousPriceRupiah),
+        ]),
       ),
     );
   } catch (error) {

@@ -31,8 +31,23 @@ interface Listing {
   readonly priceHistory: { readonly priceRupiah: number; readonly effectiveAt: string }[];
 }
 interface Profile {
-  readonly vendor: { readonly vendorId: string; readonly name: string; readonly legalForm: string; readonly scale: string; readonly kabupatenKotaCode: string; readonly isLocal: boolean; readonly status: string; readonly registeredAt: string; readonly verifiedAt: string | null };
-  readonly sales: { readonly totals: { readonly amountRupiah: number; readonly orderCount: number }; readonly byMonth: Group[]; readonly byCategory: Group[]; readonly byOpd: Group[] };
+  readonly vendor: {
+    readonly vendorId: string;
+    readonly name: string;
+    readonly legalForm: string;
+    readonly scale: string;
+    readonly kabupatenKotaCode: string;
+    readonly isLocal: boolean;
+    readonly status: string;
+    readonly registeredAt: string;
+    readonly verifiedAt: string | null;
+  };
+  readonly sales: {
+    readonly totals: { readonly amountRupiah: number; readonly orderCount: number };
+    readonly byMonth: Group[];
+    readonly byCategory: Group[];
+    readonly byOpd: Group[];
+  };
   readonly listings: { readonly items: Listing[]; readonly truncated: boolean };
 }
 
@@ -97,7 +112,12 @@ async function profile(vendorId: string): Promise<void> {
       ...fact('Terdaftar', date(vendor.registeredAt)),
     );
     byId('penjualan').replaceChildren(
-      el('div', { class: 'figure figure-wide' }, el('dt', {}, 'Total penjualan dibayar'), el('dd', { id: 'penjualan-total', 'data-value': String(sales.totals.amountRupiah) }, rupiah(sales.totals.amountRupiah))),
+      el(
+        'div',
+        { class: 'figure figure-wide' },
+        el('dt', {}, 'Total penjualan dibayar'),
+        el('dd', { id: 'penjualan-total', 'data-value': String(sales.totals.amountRupiah) }, rupiah(sales.totals.amountRupiah)),
+      ),
       el('div', { class: 'figure' }, el('dt', {}, 'Transaksi dibayar'), el('dd', { id: 'penjualan-transaksi' }, count(sales.totals.orderCount))),
       el('div', { class: 'figure' }, el('dt', {}, 'Produk di katalog'), el('dd', {}, count(listings.items.length))),
     );

@@ -15,7 +15,14 @@ interface Shares {
 }
 interface Summary {
   readonly spending: Shares;
-  readonly counts: { readonly paidOrders: number; readonly verifiedVendors: number; readonly activeListings: number; readonly opds: number; readonly firstMonth: string | null; readonly lastMonth: string | null };
+  readonly counts: {
+    readonly paidOrders: number;
+    readonly verifiedVendors: number;
+    readonly activeListings: number;
+    readonly opds: number;
+    readonly firstMonth: string | null;
+    readonly lastMonth: string | null;
+  };
   readonly targetPercent: number;
   readonly targetRule: string;
 }
@@ -107,7 +114,8 @@ function showFigures(summary: Summary): void {
 }
 
 function showTarget(summary: Summary): void {
-  byId('target-aturan').textContent = `${summary.targetRule}: sekurang-kurangnya ${summary.targetPercent}% belanja barang/jasa untuk usaha mikro, usaha kecil dan koperasi.`;
+  byId('target-aturan').textContent =
+    `${summary.targetRule}: sekurang-kurangnya ${summary.targetPercent}% belanja barang/jasa untuk usaha mikro, usaha kecil dan koperasi.`;
   const meter = (id: string, title: string, share: number | null, amount: number, note: string) => {
     const value = share ?? 0;
     // Widths through the CSSOM: the content security policy allows no style attributes.
@@ -135,6 +143,12 @@ function showTarget(summary: Summary): void {
       spendingShares.umkKoperasiRupiah,
       met === null ? 'Belum ada belanja.' : met ? `Memenuhi target ${summary.targetPercent}%.` : `Belum memenuhi target ${summary.targetPercent}%.`,
     ),
-    meter('target-lokal', 'Porsi penyedia berdomisili di Banten', spendingShares.localSharePercent, spendingShares.localRupiah, 'Belanja kepada penyedia lokal Banten.'),
+    meter(
+      'target-lokal',
+      'Porsi penyedia berdomisili di Banten',
+      spendingShares.localSharePercent,
+      spendingShares.localRupiah,
+      'Belanja kepada penyedia lokal Banten.',
+    ),
   );
 }

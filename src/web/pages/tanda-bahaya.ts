@@ -51,9 +51,24 @@ export async function start(): Promise<void> {
       'fieldset',
       {},
       el('legend', {}, 'Saring tanda bahaya'),
-      el('div', { class: 'field' }, el('label', { for: 't-aturan' }, 'Aturan'), el('select', { id: 't-aturan', name: 'rule' }, el('option', { value: '' }, 'Semua'))),
-      el('div', { class: 'field' }, el('label', { for: 't-status' }, 'Status'), el('select', { id: 't-status', name: 'status' }, el('option', { value: '' }, 'Semua'))),
-      el('div', { class: 'actions' }, el('button', { type: 'submit' }, 'Terapkan'), el('a', { class: 'button secondary', href: '/tanda-bahaya.html' }, 'Hapus saringan')),
+      el(
+        'div',
+        { class: 'field' },
+        el('label', { for: 't-aturan' }, 'Aturan'),
+        el('select', { id: 't-aturan', name: 'rule' }, el('option', { value: '' }, 'Semua')),
+      ),
+      el(
+        'div',
+        { class: 'field' },
+        el('label', { for: 't-status' }, 'Status'),
+        el('select', { id: 't-status', name: 'status' }, el('option', { value: '' }, 'Semua')),
+      ),
+      el(
+        'div',
+        { class: 'actions' },
+        el('button', { type: 'submit' }, 'Terapkan'),
+        el('a', { class: 'button secondary', href: '/tanda-bahaya.html' }, 'Hapus saringan'),
+      ),
     ),
   );
   const body = el('tbody');
@@ -67,7 +82,13 @@ export async function start(): Promise<void> {
       el(
         'thead',
         {},
-        el('tr', {}, ...['Ditemukan', 'Aturan', 'Status', 'OPD', 'Temuan', 'Nilai', 'Parameter', 'Pesanan'].map((text) => el('th', { scope: 'col', class: text === 'Nilai' ? 'num' : undefined }, text))),
+        el(
+          'tr',
+          {},
+          ...['Ditemukan', 'Aturan', 'Status', 'OPD', 'Temuan', 'Nilai', 'Parameter', 'Pesanan'].map((text) =>
+            el('th', { scope: 'col', class: text === 'Nilai' ? 'num' : undefined }, text),
+          ),
+        ),
       ),
       body,
     ),
@@ -87,7 +108,10 @@ export async function start(): Promise<void> {
     try {
       const page = await getJson<Page<RedFlag>>(`/public/red-flags${query({ ...filters, limit: PAGE_SIZE, cursor })}`);
       body.replaceChildren(...page.items.map(row));
-      setStatus(page.items.length === 0 ? 'Tidak ada tanda bahaya yang cocok.' : `${page.items.length} tanda bahaya ditampilkan.`, page.items.length === 0 ? 'empty' : 'info');
+      setStatus(
+        page.items.length === 0 ? 'Tidak ada tanda bahaya yang cocok.' : `${page.items.length} tanda bahaya ditampilkan.`,
+        page.items.length === 0 ? 'empty' : 'info',
+      );
       return page.nextCursor;
     } catch (error) {
       body.replaceChildren();
@@ -98,7 +122,9 @@ export async function start(): Promise<void> {
 }
 
 function row(flag: RedFlag): HTMLTableRowElement {
-  const parameters = Object.entries(flag.parameters ?? {}).map(([name, value]) => `${name}: ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`);
+  const parameters = Object.entries(flag.parameters ?? {}).map(
+    ([name, value]) => `${name}: ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`,
+  );
   if (flag.policyRevision !== null && flag.policyRevision !== undefined) parameters.push(`revisi kebijakan: ${flag.policyRevision}`);
   return el(
     'tr',
@@ -106,18 +132,47 @@ function row(flag: RedFlag): HTMLTableRowElement {
     el('td', {}, date(flag.raisedAt)),
     el('td', {}, label(RULE_LABELS, flag.rule), el('br'), el('small', { class: 'muted' }, label(OUTCOME_LABELS, flag.outcome))),
     el('td', {}, el('span', { class: `badge flag-${flag.status}` }, label(STATUS_LABELS, flag.status))),
-    el('td', {}, flag.opdCode ?? '–', flag.vendorId ? el('br') : null, flag.vendorId ? el('a', { href: `/penyedia.html?id=${encodeURIComponent(flag.vendorId)}` }, 'Penyedia') : null),
+    el(
+      'td',
+      {},
+      flag.opdCode ?? '–',
+      flag.vendorId ? el('br') : null,
+      flag.vendorId ? el('a', { href: `/penyedia.html?id=${encodeURIComponent(flag.vendorId)}` }, 'Penyedia') : null,
+    ),
     // The finding as the rule wrote it (in English); the rule's name above is in Bahasa Indonesia.
     el('td', { lang: 'en' }, flag.summary),
     el('td', { class: 'num' }, flag.amountRupiah === null ? '–' : rupiah(flag.amountRupiah)),
     el('td', {}, el('ul', { class: 'plain' }, ...parameters.map((text) => el('li', {}, text)))),
-    el('td', {}, el('ul', { class: 'plain' }, ...(flag.orderIds ?? []).map((orderId) => el('li', {}, el('a', { href: `/verifikasi.html?order=${encodeURIComponent(orderId)}`, 'aria-label': `Verifikasi pesanan ${orderId}` }, el('code', {}, orderId.slice(0, 8))))))),
+    el(
+      'td',
+      {},
+      el(
+        'ul',
+        { class: 'plain' },
+        ...(flag.orderIds ?? []).map((orderId) =>
+          el(
+            'li',
+            {},
+            el(
+              'a',
+              { href: `/verifikasi.html?order=${encodeURIComponent(orderId)}`, 'aria-label': `Verifikasi pesanan ${orderId}` },
+              el('code', {}, orderId.slice(0, 8)),
+            ),
+          ),
+        ),
+      ),
+    ),
   );
 }
 
 function unavailable(): void {
   setStatus('');
   byId('tanda').replaceChildren(
-    el('div', { class: 'notice', id: 'belum-tersedia' }, el('h2', {}, 'Belum tersedia'), el('p', {}, 'Daftar tanda bahaya belum tersedia di layanan ini. Halaman ini akan menampilkannya begitu pemeriksaan pola belanja dijalankan.')),
+    el(
+      'div',
+      { class: 'notice', id: 'belum-tersedia' },
+      el('h2', {}, 'Belum tersedia'),
+      el('p', {}, 'Daftar tanda bahaya belum tersedia di layanan ini. Halaman ini akan menampilkannya begitu pemeriksaan pola belanja dijalankan.'),
+    ),
   );
 }

@@ -46,7 +46,10 @@ export async function start(): Promise<void> {
     try {
       const page = await getJson<Page<Transaction>>(`/public/transactions${query({ ...filters, limit: PAGE_SIZE, cursor })}`);
       body.replaceChildren(...page.items.map(row));
-      setStatus(page.items.length === 0 ? 'Tidak ada transaksi yang cocok dengan saringan ini.' : `${page.items.length} transaksi ditampilkan.`, page.items.length === 0 ? 'empty' : 'info');
+      setStatus(
+        page.items.length === 0 ? 'Tidak ada transaksi yang cocok dengan saringan ini.' : `${page.items.length} transaksi ditampilkan.`,
+        page.items.length === 0 ? 'empty' : 'info',
+      );
       return page.nextCursor;
     } catch (error) {
       body.replaceChildren();
@@ -62,7 +65,15 @@ function row(item: Transaction): HTMLTableRowElement {
     'tr',
     {},
     el('td', {}, date(item.placedAt)),
-    el('td', {}, el('a', { href: `/verifikasi.html?order=${encodeURIComponent(item.orderId)}`, 'aria-label': `Verifikasi pesanan ${item.orderId}` }, el('code', {}, item.orderId.slice(0, 8)))),
+    el(
+      'td',
+      {},
+      el(
+        'a',
+        { href: `/verifikasi.html?order=${encodeURIComponent(item.orderId)}`, 'aria-label': `Verifikasi pesanan ${item.orderId}` },
+        el('code', {}, item.orderId.slice(0, 8)),
+      ),
+    ),
     el('td', {}, item.opdName, el('br'), el('small', { class: 'muted' }, item.opdCode)),
     el('td', {}, regionLabel(item.kabupatenKotaCode)),
     el('td', {}, el('a', { href: `/penyedia.html?id=${encodeURIComponent(item.vendorId)}` }, item.vendorName || 'Penyedia')),

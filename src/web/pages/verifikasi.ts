@@ -83,7 +83,10 @@ export async function start(): Promise<void> {
     setStatus('');
   } catch (error) {
     if (error instanceof ApiError && error.code === 'LOG_LEAF_NOT_FOUND') {
-      setStatus('Transaksi ini belum tercatat di checkpoint terakhir log. Log menandatangani checkpoint baru setiap beberapa detik: coba lagi sebentar lagi.', 'empty');
+      setStatus(
+        'Transaksi ini belum tercatat di checkpoint terakhir log. Log menandatangani checkpoint baru setiap beberapa detik: coba lagi sebentar lagi.',
+        'empty',
+      );
       return;
     }
     setStatus(failure(error), 'error');
@@ -95,7 +98,12 @@ function unavailable(): void {
   byId('hasil').hidden = false;
   byId('uji-ubah').hidden = true;
   byId('putusan').replaceChildren(
-    el('div', { class: 'notice', id: 'belum-tersedia' }, el('h3', {}, 'Belum tersedia'), el('p', {}, 'Log transparansi belum tersedia di layanan ini, jadi transaksi belum dapat diverifikasi.')),
+    el(
+      'div',
+      { class: 'notice', id: 'belum-tersedia' },
+      el('h3', {}, 'Belum tersedia'),
+      el('p', {}, 'Log transparansi belum tersedia di layanan ini, jadi transaksi belum dapat diverifikasi.'),
+    ),
   );
 }
 
@@ -127,7 +135,11 @@ async function verify(verifier: Verifier, data: PublicTransaction, proof: Stream
   const rows: string[][] = [];
   try {
     for (const event of proof.events) {
-      await verifier.verifyEventInclusion({ leafIndex: event.leafIndex, treeSize: proof.treeSize, leaf: event.leaf, proof: event.proof, checkpoint: proof.checkpoint }, key.verifierKey, key.origin);
+      await verifier.verifyEventInclusion(
+        { leafIndex: event.leafIndex, treeSize: proof.treeSize, leaf: event.leaf, proof: event.proof, checkpoint: proof.checkpoint },
+        key.verifierKey,
+        key.origin,
+      );
       const shown = data.events.find((candidate) => candidate.eventId === event.leaf.eventId);
       if (!shown || !sameJson(verifier, shown.publicView, event.leaf.publicView)) {
         throw new verifier.VerificationError(`peristiwa ${event.leaf.eventId} di log berbeda dari data publik yang ditampilkan`);
@@ -153,7 +165,11 @@ async function verify(verifier: Verifier, data: PublicTransaction, proof: Stream
       {},
       `Semua ${proof.events.length} peristiwa transaksi ini diperiksa di peramban Anda: tanda tangan Ed25519 checkpoint sah untuk kunci ${key.verifierKey.split('+').slice(0, 2).join('+')}, setiap daun berada di bawah akar pohon ${proof.rootHash.slice(0, 16)}…, dan isi publik setiap daun sama dengan data di halaman ini.`,
     ),
-    el('div', { class: 'table-wrap' }, table('Peristiwa yang terbukti', [{ text: 'Posisi di log', numeric: true }, { text: 'Peristiwa' }, { text: 'Dicatat' }, { text: 'Hasil' }], rows)),
+    el(
+      'div',
+      { class: 'table-wrap' },
+      table('Peristiwa yang terbukti', [{ text: 'Posisi di log', numeric: true }, { text: 'Peristiwa' }, { text: 'Dicatat' }, { text: 'Hasil' }], rows),
+    ),
     el('p', { class: 'muted' }, `Verifikator: ${VERIFIER_URL} (dapat diunduh dan dijalankan sendiri). Checkpoint ditandatangani ${dateTime(proof.signedAt)}.`),
   );
 }
@@ -165,23 +181,35 @@ async function tampered(verifier: Verifier, data: PublicTransaction, proof: Stre
   const view = (first.leaf.publicView ?? {}) as Record<string, unknown>;
   const changedView = { ...view, totalRupiah: Number(view.totalRupiah ?? 0) + 1 };
   const changed: StreamProof = { ...proof, events: [{ ...first, leaf: { ...first.leaf, publicView: changedView } }, ...rest] };
-  const withChangedData: PublicTransaction = { ...data, events: data.events.map((event) => (event.eventId === first.leaf.eventId ? { ...event, publicView: changedView } : event)) };
+  const withChangedData: PublicTransaction = {
+    ...data,
+    events: data.events.map((event) => (event.eventId === first.leaf.eventId ? { ...event, publicView: changedView } : event)),
+  };
   const verdict = await verify(verifier, withChangedData, changed, key);
   verdict.id = 'hasil-ubah';
   byId('putusan-ubah').replaceChildren(
-    el('p', {}, `Percobaan: total peristiwa pertama diubah menjadi ${rupiah(Number(changedView.totalRupiah))}, lalu diperiksa lagi dengan bukti dan checkpoint yang sama.`),
+    el(
+      'p',
+      {},
+      `Percobaan: total peristiwa pertama diubah menjadi ${rupiah(Number(changedView.totalRupiah))}, lalu diperiksa lagi dengan bukti dan checkpoint yang sama.`,
+    ),
     verdict,
   );
 }
 
 function verdictFail(why: string): HTMLElement {
-  return el('div', { class: 'verdict verdict-fail', id: 'gagal' }, el('h3', {}, 'Tidak terbukti'), el(
+  return el(
+    'div',
+    { class: 'verdict verdict-fail', id: 'gagal' },
+    el('h3', {}, 'Tidak terbukti'),
+    el(
       'p',
       { class: 'verdict-text' },
       'Verifikasi gagal: bukti, checkpoint dan data transaksi tidak cocok satu sama lain, jadi tidak ada yang terbukti. Rincian dari verifikator: ',
       // The verifier's own words (English, except the page's own checks).
       el('span', { lang: 'en' }, why),
-    ));
+    ),
+  );
 }
 
 function reason(error: unknown): string {

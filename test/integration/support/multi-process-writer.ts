@@ -39,8 +39,24 @@ async function main(): Promise<void> {
         const result = await pipeline.handle(
           cardDecider,
           cardStreamId(cardId),
-          { type: 'AuthoriseCard', orderId, orderAwaitingAuthorisation: true, opdCode, payeeVendorId: randomUUID(), amountRupiah, domesticUmkPurchase: false, policy: DEFAULT_POLICY, at: new Date('2026-11-26T03:00:00Z') },
-          { actor: { id: writer, role: 'system' }, correlationId: randomUUID(), causationId: randomUUID(), occurredAt: new Date(), idempotencyKey: `auth-${orderId}` },
+          {
+            type: 'AuthoriseCard',
+            orderId,
+            orderAwaitingAuthorisation: true,
+            opdCode,
+            payeeVendorId: randomUUID(),
+            amountRupiah,
+            domesticUmkPurchase: false,
+            policy: DEFAULT_POLICY,
+            at: new Date('2026-11-26T03:00:00Z'),
+          },
+          {
+            actor: { id: writer, role: 'system' },
+            correlationId: randomUUID(),
+            causationId: randomUUID(),
+            occurredAt: new Date(),
+            idempotencyKey: `auth-${orderId}`,
+          },
         );
         print(`auth ${orderId} ${result.events[0]?.type ?? 'none'}`);
         return;

@@ -9,7 +9,14 @@ import { sampleData, sampleIds, sampleMetadata } from '../../support/ledger-even
 
 const AUDITOR = { id: 'test', role: 'auditor' } as const;
 /** A card's view reads no other aggregate: any read of the store is a bug. */
-const NO_STORE = new Proxy({}, { get: () => { throw new Error('the card as-of view read the store'); } }) as EventStore;
+const NO_STORE = new Proxy(
+  {},
+  {
+    get: () => {
+      throw new Error('the card as-of view read the store');
+    },
+  },
+) as EventStore;
 
 function codeOf(work: () => unknown): { code: string; fields: string[] } {
   try {

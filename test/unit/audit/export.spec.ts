@@ -113,13 +113,18 @@ describe('audit export: the lines (unit)', () => {
         commitment: { saltHex: SALT, privateDigest: 'cd'.repeat(32) },
       });
       const text = ndjsonLineOf(event, 'public');
-      for (const forbidden of [...FORBIDDEN_PUBLIC_STRINGS, SALT, 'metadata', 'actor']) expect({ type, contains: text.includes(forbidden) ? forbidden : null }).toEqual({ type, contains: null });
+      for (const forbidden of [...FORBIDDEN_PUBLIC_STRINGS, SALT, 'metadata', 'actor'])
+        expect({ type, contains: text.includes(forbidden) ? forbidden : null }).toEqual({ type, contains: null });
       expect(Object.keys(JSON.parse(text))).toEqual(['position', 'id', 'type', 'recordedAt', 'publicView']);
     });
   });
 
   it('an internal-only event keeps its line, with a null public view', () => {
-    const event = recorded(3, '2025-01-01T00:00:00Z', { type: 'NibReserved', streamId: 'nib-9100000000001', data: { nib: '9100000000001', vendorId: sampleIds().vendorId } });
+    const event = recorded(3, '2025-01-01T00:00:00Z', {
+      type: 'NibReserved',
+      streamId: 'nib-9100000000001',
+      data: { nib: '9100000000001', vendorId: sampleIds().vendorId },
+    });
     expect(publicLineOf(event)).toEqual({ position: '3', id: event.id, type: 'NibReserved', recordedAt: '2025-01-01T00:00:00.000Z', publicView: null });
   });
 });

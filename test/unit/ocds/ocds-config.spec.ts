@@ -2,7 +2,7 @@ import { ConfigError, loadConfig } from '../../../src/config/app-config.js';
 import { OCID_PREFIX_PATTERN } from '../../../src/ocds/ocds-publication.js';
 
 describe('OCDS publication settings (unit)', () => {
-  it('defaults to a placeholder prefix, the LKPP publisher, CC BY 4.0 and the app\'s own policy page', () => {
+  it("defaults to a placeholder prefix, the LKPP publisher, CC BY 4.0 and the app's own policy page", () => {
     const { ocds } = loadConfig({});
     expect(ocds.ocidPrefix).toMatch(OCID_PREFIX_PATTERN);
     expect(ocds).toEqual({

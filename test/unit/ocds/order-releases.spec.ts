@@ -34,7 +34,13 @@ function history(orderTypes: readonly KnownEventType[]) {
       revision: BigInt(revision),
       position,
       data: data[type],
-      metadata: { correlationId: PERSONAL.correlationId, causationId: 'c', actor: { id: PERSONAL.actorId, role: 'buyer' }, occurredAt: '2026-11-20T03:00:00.000Z', schemaVersion: 1 },
+      metadata: {
+        correlationId: PERSONAL.correlationId,
+        causationId: 'c',
+        actor: { id: PERSONAL.actorId, role: 'buyer' },
+        occurredAt: '2026-11-20T03:00:00.000Z',
+        schemaVersion: 1,
+      },
       created: new Date(START_MS + Number(position) * STEP_MS),
     };
   };
@@ -72,7 +78,12 @@ describe('OCDS mapping of one order (pure)', () => {
   it('the tender is a direct purchase through Bela Pengadaan, its items the order lines and its value the total', () => {
     const { releases, ids } = releasesOf(['OrderPlaced']);
     const tender = releases[0]!.tender;
-    expect(tender).toMatchObject({ status: 'active', procurementMethod: 'direct', procurementMethodDetails: PROCUREMENT_METHOD_DETAILS, mainProcurementCategory: 'goods' });
+    expect(tender).toMatchObject({
+      status: 'active',
+      procurementMethod: 'direct',
+      procurementMethodDetails: PROCUREMENT_METHOD_DETAILS,
+      mainProcurementCategory: 'goods',
+    });
     expect(tender.procurementMethodDetails).toContain('Bela Pengadaan');
     expect(tender.value).toEqual({ amount: 1_550_000, currency: 'IDR' });
     expect(tender.items).toEqual([
@@ -98,15 +109,22 @@ describe('OCDS mapping of one order (pure)', () => {
     expect(placed!.buyer).toEqual({ id: opd.id, name: opd.name });
     expect(placed!.tender.procuringEntity).toEqual({ id: opd.id, name: opd.name });
     const tenderer = placed!.parties.find((party) => party.id !== opd.id)!;
-    expect(tenderer).toMatchObject({ id: `ID-NIB-${ids.nib}`, name: 'Warung Makan Bu Siti', identifier: { scheme: 'ID-NIB', id: ids.nib }, roles: ['tenderer'] });
+    expect(tenderer).toMatchObject({
+      id: `ID-NIB-${ids.nib}`,
+      name: 'Warung Makan Bu Siti',
+      identifier: { scheme: 'ID-NIB', id: ids.nib },
+      roles: ['tenderer'],
+    });
     const supplier = accepted!.parties.find((party) => party.id === tenderer.id)!;
     expect(supplier.roles).toEqual(['tenderer', 'supplier', 'payee']);
-    expect(accepted!.awards).toEqual([expect.objectContaining({ status: 'active', suppliers: [{ id: supplier.id, name: supplier.name }], value: { amount: 1_550_000, currency: 'IDR' } })]);
+    expect(accepted!.awards).toEqual([
+      expect.objectContaining({ status: 'active', suppliers: [{ id: supplier.id, name: supplier.name }], value: { amount: 1_550_000, currency: 'IDR' } }),
+    ]);
     expect(accepted!.contracts).toEqual([expect.objectContaining({ status: 'active', awardID: accepted!.awards![0]!.id, dateSigned: accepted!.date })]);
     expect(accepted!.tender.status).toBe('complete');
   });
 
-  it('the KKP capture (OrderPaid) is the contract\'s transaction from the OPD to the vendor, and the contract ends', () => {
+  it("the KKP capture (OrderPaid) is the contract's transaction from the OPD to the vendor, and the contract ends", () => {
     const { releases, orderEvents } = releasesOf(FULL_FLOW);
     const paid = releases.at(-1)!;
     const contract = paid.contracts![0]!;
@@ -134,8 +152,20 @@ describe('OCDS mapping of one order (pure)', () => {
     ['rejected by the vendor', ['OrderPlaced', 'OrderAuthorised', 'OrderRejected'], { status: 'unsuccessful' }, ['tenderUpdate'], undefined],
     ['cancelled before acceptance', ['OrderPlaced', 'OrderAuthorised', 'OrderCancelled'], { status: 'cancelled' }, ['tenderCancellation'], undefined],
     ['hold expired before acceptance', ['OrderPlaced', 'OrderAuthorised', 'OrderHoldExpired'], { status: 'cancelled' }, ['tenderCancellation'], undefined],
-    ['cancelled after acceptance', ['OrderPlaced', 'OrderAuthorised', 'OrderAccepted', 'OrderCancelled'], { status: 'complete' }, ['contractTermination'], 'terminated'],
-    ['hold expired after shipping', ['OrderPlaced', 'OrderAuthorised', 'OrderAccepted', 'OrderShipped', 'OrderHoldExpired'], { status: 'complete' }, ['contractTermination'], 'terminated'],
+    [
+      'cancelled after acceptance',
+      ['OrderPlaced', 'OrderAuthorised', 'OrderAccepted', 'OrderCancelled'],
+      { status: 'complete' },
+      ['contractTermination'],
+      'terminated',
+    ],
+    [
+      'hold expired after shipping',
+      ['OrderPlaced', 'OrderAuthorised', 'OrderAccepted', 'OrderShipped', 'OrderHoldExpired'],
+      { status: 'complete' },
+      ['contractTermination'],
+      'terminated',
+    ],
   ])('an order %s ends with the right statuses', (_name, types, tender, lastTag, contractStatus) => {
     const { releases } = releasesOf(types);
     const last = releases.at(-1)!;
@@ -148,7 +178,12 @@ describe('OCDS mapping of one order (pure)', () => {
   });
 
   it('every code comes from its OCDS codelist, and the packages validate against the 1.1.5 schema', () => {
-    const flows: KnownEventType[][] = [FULL_FLOW, ['OrderPlaced', 'OrderDeclined'], ['OrderPlaced', 'OrderAuthorised', 'OrderRejected'], ['OrderPlaced', 'OrderAuthorised', 'OrderAccepted', 'OrderCancelled']];
+    const flows: KnownEventType[][] = [
+      FULL_FLOW,
+      ['OrderPlaced', 'OrderDeclined'],
+      ['OrderPlaced', 'OrderAuthorised', 'OrderRejected'],
+      ['OrderPlaced', 'OrderAuthorised', 'OrderAccepted', 'OrderCancelled'],
+    ];
     const tags = codelist('releaseTag');
     const roles = codelist('partyRole');
     for (const flow of flows) {
@@ -192,9 +227,18 @@ describe('OCDS mapping of one order (pure)', () => {
       type: 'VendorProfileUpdated',
       revision: 2n,
       position: given.orderEvents[1]!.position + 1n,
-      data: { vendorId: given.ids.vendorId, name: 'CV Boga Serang', contact: { email: PERSONAL.ownerEmail, phone: PERSONAL.ownerPhone }, kabupatenKotaCode: '3673', isLocal: true },
+      data: {
+        vendorId: given.ids.vendorId,
+        name: 'CV Boga Serang',
+        contact: { email: PERSONAL.ownerEmail, phone: PERSONAL.ownerPhone },
+        kabupatenKotaCode: '3673',
+        isLocal: true,
+      },
     };
-    const releases = orderReleases(PUBLICATION.ocidPrefix, { orderEvents: publicEventsOf(given.orderEvents), vendorEvents: publicEventsOf([...given.vendorEvents, rename]) });
+    const releases = orderReleases(PUBLICATION.ocidPrefix, {
+      orderEvents: publicEventsOf(given.orderEvents),
+      vendorEvents: publicEventsOf([...given.vendorEvents, rename]),
+    });
     const supplierNames = releases.map((release) => release.parties[1]!.name);
     expect(supplierNames).toEqual(['Warung Makan Bu Siti', 'Warung Makan Bu Siti', 'CV Boga Serang']);
   });
@@ -203,6 +247,7 @@ describe('OCDS mapping of one order (pure)', () => {
     const orderId = sampleIds().orderId;
     const ocid = ocidOf('ocds-test01', orderId);
     expect(orderIdOfOcid('ocds-test01', ocid)).toBe(orderId);
-    for (const other of [`ocds-other1-${orderId}`, 'ocds-test01-not-a-uuid', `ocds-test01-${orderId}x`, orderId, '']) expect(orderIdOfOcid('ocds-test01', other)).toBeUndefined();
+    for (const other of [`ocds-other1-${orderId}`, 'ocds-test01-not-a-uuid', `ocds-test01-${orderId}x`, orderId, ''])
+      expect(orderIdOfOcid('ocds-test01', other)).toBeUndefined();
   });
 });

@@ -34,7 +34,9 @@ const refusal: Extract<RedFlagEvent, { type: 'SplitPurchaseRefused' }>['data'] =
 
 describe('red flag decider (unit)', () => {
   it('given an open flag, when an auditor dismisses it with a reason, then RedFlagReviewed with the trimmed reason', () => {
-    given(redFlagDecider, []).when(review()).then([reviewed('dismissed', 'harga wajar untuk laptop spesifikasi tinggi')]);
+    given(redFlagDecider, [])
+      .when(review())
+      .then([reviewed('dismissed', 'harga wajar untuk laptop spesifikasi tinggi')]);
   });
 
   it('given a dismissal, when an admin confirms it, then a second review replaces the status', () => {
@@ -44,19 +46,35 @@ describe('red flag decider (unit)', () => {
   });
 
   it('refuses a flag the read model does not hold (404), a missing or blank reason (400), a bad status (400), a buyer (403)', () => {
-    given(redFlagDecider, []).when(review({ flagExists: false })).thenRefuses({ kind: 'not_found', code: 'RED_FLAG_NOT_FOUND', details: { flagId } });
-    given(redFlagDecider, []).when(review({ reason: undefined })).thenRefuses({ kind: 'validation', code: 'INVALID_TEXT' });
-    given(redFlagDecider, []).when(review({ reason: '   ' })).thenRefuses({ kind: 'validation', code: 'INVALID_TEXT' });
-    given(redFlagDecider, []).when(review({ status: 'open' as never })).thenRefuses({ kind: 'validation', code: 'INVALID_REVIEW' });
-    given(redFlagDecider, []).when(review({ by: { id: 'key:buyer', role: 'buyer', opdCode: 'OPD-3673-DINKES' } })).thenRefuses({ kind: 'forbidden', code: 'ROLE_NOT_ALLOWED' });
+    given(redFlagDecider, [])
+      .when(review({ flagExists: false }))
+      .thenRefuses({ kind: 'not_found', code: 'RED_FLAG_NOT_FOUND', details: { flagId } });
+    given(redFlagDecider, [])
+      .when(review({ reason: undefined }))
+      .thenRefuses({ kind: 'validation', code: 'INVALID_TEXT' });
+    given(redFlagDecider, [])
+      .when(review({ reason: '   ' }))
+      .thenRefuses({ kind: 'validation', code: 'INVALID_TEXT' });
+    given(redFlagDecider, [])
+      .when(review({ status: 'open' as never }))
+      .thenRefuses({ kind: 'validation', code: 'INVALID_REVIEW' });
+    given(redFlagDecider, [])
+      .when(review({ by: { id: 'key:buyer', role: 'buyer', opdCode: 'OPD-3673-DINKES' } }))
+      .thenRefuses({ kind: 'forbidden', code: 'ROLE_NOT_ALLOWED' });
   });
 
   it('records a split purchase refusal once: a retried placement adds nothing', () => {
-    given(redFlagDecider, []).when({ type: 'RecordSplitPurchaseRefusal', refusal }).then([{ type: 'SplitPurchaseRefused', data: refusal }]);
-    given(redFlagDecider, [{ type: 'SplitPurchaseRefused', data: refusal }]).when({ type: 'RecordSplitPurchaseRefusal', refusal }).then([]);
+    given(redFlagDecider, [])
+      .when({ type: 'RecordSplitPurchaseRefusal', refusal })
+      .then([{ type: 'SplitPurchaseRefused', data: refusal }]);
+    given(redFlagDecider, [{ type: 'SplitPurchaseRefused', data: refusal }])
+      .when({ type: 'RecordSplitPurchaseRefusal', refusal })
+      .then([]);
   });
 
   it('a refused split purchase can be reviewed like any flag', () => {
-    given(redFlagDecider, [{ type: 'SplitPurchaseRefused', data: refusal }]).when(review({ status: 'confirmed', reason: 'sengaja dipecah' })).then([reviewed('confirmed', 'sengaja dipecah')]);
+    given(redFlagDecider, [{ type: 'SplitPurchaseRefused', data: refusal }])
+      .when(review({ status: 'confirmed', reason: 'sengaja dipecah' }))
+      .then([reviewed('confirmed', 'sengaja dipecah')]);
   });
 });

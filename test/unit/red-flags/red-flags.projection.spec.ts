@@ -103,7 +103,14 @@ describe('red-flags projection: split purchase (unit, through the engine)', () =
       .project()
       .flags('split-purchase');
     expect(flags).toEqual([
-      expect.objectContaining({ flag_id: flagId, outcome: 'refused', status: 'open', order_ids: [orderId(1), orderId(2)], policy_revision: 1, amount_rupiah: 100 * JUTA }),
+      expect.objectContaining({
+        flag_id: flagId,
+        outcome: 'refused',
+        status: 'open',
+        order_ids: [orderId(1), orderId(2)],
+        policy_revision: 1,
+        amount_rupiah: 100 * JUTA,
+      }),
     ]);
   });
 });
@@ -116,7 +123,11 @@ describe('red-flags projection: orders just under the cap (unit)', () => {
       .project()
       .flags('near-cap');
     expect(flags).toEqual([
-      expect.objectContaining({ flag_id: redFlagId('near-cap', orderId(1)), order_ids: [orderId(1)], parameters: { maxOrderTotalRupiah: 50 * JUTA, nearCapPercent: 95, floorRupiah: 47_500_000 } }),
+      expect.objectContaining({
+        flag_id: redFlagId('near-cap', orderId(1)),
+        order_ids: [orderId(1)],
+        parameters: { maxOrderTotalRupiah: 50 * JUTA, nearCapPercent: 95, floorRupiah: 47_500_000 },
+      }),
     ]);
   });
 
@@ -132,7 +143,7 @@ describe('red-flags projection: orders just under the cap (unit)', () => {
 });
 
 describe('red-flags projection: concentration (unit)', () => {
-  it('flags the vendor holding more than 50% of an OPD\'s yearly paid spending once it reaches Rp 100,000,000, once', () => {
+  it("flags the vendor holding more than 50% of an OPD's yearly paid spending once it reaches Rp 100,000,000, once", () => {
     const history = new RedFlagHistory();
     const pay = (n: number, vendorId: string, rupiah: number, day: string) =>
       history.placed({ orderId: orderId(n), at: at('03:00:00', day), totalRupiah: rupiah, vendorId }).paid(orderId(n), rupiah, at('09:00:00', day));
@@ -149,7 +160,12 @@ describe('red-flags projection: concentration (unit)', () => {
         opd_code: OPD,
         amount_rupiah: 60 * JUTA,
         order_ids: [orderId(3)],
-        parameters: expect.objectContaining({ concentrationSharePercent: 50, concentrationMinSpendRupiah: 100 * JUTA, year: '2025', opdSpentRupiah: 105 * JUTA }),
+        parameters: expect.objectContaining({
+          concentrationSharePercent: 50,
+          concentrationMinSpendRupiah: 100 * JUTA,
+          year: '2025',
+          opdSpentRupiah: 105 * JUTA,
+        }),
       }),
     ]);
     expect(flags[0]!.events).toEqual([expect.objectContaining({ type: 'OrderPaid' })]);
@@ -158,7 +174,9 @@ describe('red-flags projection: concentration (unit)', () => {
   it('does not flag spending spread over vendors, nor one vendor taking all of a small total', () => {
     const history = new RedFlagHistory();
     [VENDOR, OTHER_VENDOR, THIRD_VENDOR].forEach((vendorId, index) => {
-      history.placed({ orderId: orderId(index + 1), at: at('03:00:00', `2025-0${index + 2}-03`), totalRupiah: 40 * JUTA, vendorId }).paid(orderId(index + 1), 40 * JUTA, at('09:00:00', `2025-0${index + 2}-03`));
+      history
+        .placed({ orderId: orderId(index + 1), at: at('03:00:00', `2025-0${index + 2}-03`), totalRupiah: 40 * JUTA, vendorId })
+        .paid(orderId(index + 1), 40 * JUTA, at('09:00:00', `2025-0${index + 2}-03`));
     });
     history.placed({ orderId: orderId(9), at: at('03:00:00'), totalRupiah: 9 * JUTA, opdCode: OTHER_OPD }).paid(orderId(9), 9 * JUTA, at('09:00:00'));
     expect(history.project().flags('concentration')).toEqual([]);
@@ -169,12 +187,25 @@ describe('red-flags projection: price outlier (unit)', () => {
   const market = (outlierRupiah: number, samples: number) => {
     const history = new RedFlagHistory();
     for (let n = 0; n < samples; n += 1) {
-      history.placed({ orderId: orderId(n + 1), at: at('03:00:00', `2025-03-${String(n + 1).padStart(2, '0')}`), lines: [['atk', 40_000 + (n % 5) * 5_000]], vendorId: n % 2 ? VENDOR : OTHER_VENDOR });
+      history.placed({
+        orderId: orderId(n + 1),
+        at: at('03:00:00', `2025-03-${String(n + 1).padStart(2, '0')}`),
+        lines: [['atk', 40_000 + (n % 5) * 5_000]],
+        vendorId: n % 2 ? VENDOR : OTHER_VENDOR,
+      });
     }
-    return history.placed({ orderId: orderId(99), at: at('03:00:00', '2025-04-20'), lines: [['makan-minum', 30_000], ['atk', outlierRupiah]], vendorId: THIRD_VENDOR });
+    return history.placed({
+      orderId: orderId(99),
+      at: at('03:00:00', '2025-04-20'),
+      lines: [
+        ['makan-minum', 30_000],
+        ['atk', outlierRupiah],
+      ],
+      vendorId: THIRD_VENDOR,
+    });
   };
 
-  it('flags a unit price above Q3 + 1.5 IQR of the category\'s recent prices, naming the line and the fence', () => {
+  it("flags a unit price above Q3 + 1.5 IQR of the category's recent prices, naming the line and the fence", () => {
     const flags = market(500_000, 12).project().flags('price-outlier');
     expect(flags).toEqual([
       expect.objectContaining({
@@ -206,7 +237,11 @@ describe('red-flags projection: duplicate payment (unit)', () => {
       .project()
       .flags('duplicate-payment');
     expect(flags).toEqual([
-      expect.objectContaining({ flag_id: redFlagId('duplicate-payment', orderId(1), orderId(2)), order_ids: [orderId(1), orderId(2)], parameters: { duplicateWindowHours: 72 } }),
+      expect.objectContaining({
+        flag_id: redFlagId('duplicate-payment', orderId(1), orderId(2)),
+        order_ids: [orderId(1), orderId(2)],
+        parameters: { duplicateWindowHours: 72 },
+      }),
     ]);
   });
 
@@ -227,10 +262,16 @@ describe('red-flags projection: duplicate payment (unit)', () => {
 describe('red-flags projection: new vendor, large order (unit)', () => {
   const history = () => new RedFlagHistory().verified(VENDOR, at('01:00:00', '2025-03-01')).verified(OTHER_VENDOR, at('01:00:00', '2025-01-01'));
 
-  it('flags an order of at least Rp 25,000,000 within 14 days of the vendor\'s verification', () => {
-    const flags = history().placed({ orderId: orderId(1), at: at('03:00:00', '2025-03-04'), totalRupiah: 30 * JUTA }).project().flags('new-vendor-large-order');
+  it("flags an order of at least Rp 25,000,000 within 14 days of the vendor's verification", () => {
+    const flags = history()
+      .placed({ orderId: orderId(1), at: at('03:00:00', '2025-03-04'), totalRupiah: 30 * JUTA })
+      .project()
+      .flags('new-vendor-large-order');
     expect(flags).toEqual([
-      expect.objectContaining({ order_ids: [orderId(1)], parameters: { newVendorDays: 14, newVendorLargeOrderRupiah: 25 * JUTA, verifiedAt: at('01:00:00', '2025-03-01') } }),
+      expect.objectContaining({
+        order_ids: [orderId(1)],
+        parameters: { newVendorDays: 14, newVendorLargeOrderRupiah: 25 * JUTA, verifiedAt: at('01:00:00', '2025-03-01') },
+      }),
     ]);
     expect(flags[0]!.summary).toContain('heuristic');
   });
@@ -258,7 +299,12 @@ describe('red-flags projection: heterogeneous supplier (unit)', () => {
   const sell = (scale: string, categories: readonly string[][]) => {
     const history = new RedFlagHistory();
     categories.forEach((lines, index) =>
-      history.placed({ orderId: orderId(index + 1), at: at('03:00:00', `2025-03-0${index + 1}`), vendorScale: scale, lines: lines.map((category) => [category, 100_000] as const) }),
+      history.placed({
+        orderId: orderId(index + 1),
+        at: at('03:00:00', `2025-03-0${index + 1}`),
+        vendorScale: scale,
+        lines: lines.map((category) => [category, 100_000] as const),
+      }),
     );
     return history.project().flags('heterogeneous-supplier');
   };
@@ -289,7 +335,13 @@ describe('red-flags projection: reviews (unit)', () => {
       .reviewed(flagId, 'confirmed', 'dilihat lagi: pemecahan paket', at('09:00:00'), { id: 'key:admin2', role: 'admin' })
       .project()
       .flags('near-cap');
-    expect(flag).toMatchObject({ flag_id: flagId, status: 'confirmed', review_reason: 'dilihat lagi: pemecahan paket', reviewed_by: 'key:admin2', review_count: 2 });
+    expect(flag).toMatchObject({
+      flag_id: flagId,
+      status: 'confirmed',
+      review_reason: 'dilihat lagi: pemecahan paket',
+      reviewed_by: 'key:admin2',
+      review_count: 2,
+    });
   });
 
   it('a replay of the same history gives the same flags, ids and rows (rebuild = live)', () => {
@@ -301,7 +353,12 @@ describe('red-flags projection: reviews (unit)', () => {
       .paid(orderId(2), 48 * JUTA, at('09:00:00'));
     const live = history.project();
     const rebuilt = history.project();
-    expect(live.flags().map((flag) => flag.rule).sort()).toEqual(['duplicate-payment', 'near-cap', 'near-cap', 'new-vendor-large-order', 'new-vendor-large-order', 'split-purchase']);
+    expect(
+      live
+        .flags()
+        .map((flag) => flag.rule)
+        .sort(),
+    ).toEqual(['duplicate-payment', 'near-cap', 'near-cap', 'new-vendor-large-order', 'new-vendor-large-order', 'split-purchase']);
     expect(rebuilt.engine.checksums('red-flags')).toEqual(live.engine.checksums('red-flags'));
   });
 });
