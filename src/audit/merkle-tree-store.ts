@@ -40,6 +40,11 @@ export interface NewLeaf {
   readonly data: Uint8Array;
 }
 
+interface WrittenNode {
+  readonly index: number;
+  readonly hash: Buffer;
+}
+
 export class MerkleTreeStore {
   private readonly selectNode: Database.Statement<[number, number], { hash: Buffer }>;
   private readonly insertNode: Database.Statement<[number, number, Buffer]>;
@@ -89,20 +94,23 @@ export class MerkleTreeStore {
   /** Appends leaves and the subtree hashes they complete. Run it inside the caller's transaction. */
   append(leaves: readonly NewLeaf[]): void {
     let size = this.size();
+    // The last node written at each level in this call: a left sibling is read back from it, not from SQLite.
+    const written: WrittenNode[] = [];
     try {
       for (const leaf of leaves) {
-        const data = Buffer.from(leaf.data);
+        const data = Buffer.isBuffer(leaf.data) ? leaf.data : Buffer.from(leaf.data);
         this.insertLeaf.run(size, leaf.position.toString(), leaf.eventId, leaf.streamId, data);
         let hash = leafHash(data);
         let level = 0;
         let index = size;
-        this.insertNode.run(level, index, hash);
+        let previous = this.write(written, level, index, hash);
         // A right child completes its parent: hash upwards while the index is odd.
         while (index % 2 === 1) {
-          hash = nodeHash(this.node(level, index - 1), hash);
+          const left = previous?.index === index - 1 ? previous.hash : this.node(level, index - 1);
+          hash = nodeHash(left, hash);
           level += 1;
           index = Math.floor(index / 2);
-          this.insertNode.run(level, index, hash);
+          previous = this.write(written, level, index, hash);
         }
         size += 1;
       }
@@ -110,6 +118,14 @@ export class MerkleTreeStore {
       // A rolled-back transaction must not leave a size that was never committed.
       this.cachedSize = undefined;
     }
+  }
+
+  /** Inserts a node and remembers it as its level's last; returns the level's previous last. */
+  private write(written: WrittenNode[], level: number, index: number, hash: Buffer): WrittenNode | undefined {
+    this.insertNode.run(level, index, hash);
+    const previous = written[level];
+    written[level] = { index, hash };
+    return previous;
   }
 
   private node(level: number, index: number): Buffer {

@@ -1,15 +1,21 @@
 import type Database from 'better-sqlite3';
-import type { CheckpointedConsumer } from '../event-store/checkpointed-consumer.js';
-import type { RecordedEvent } from '../event-store/event-store.port.js';
+import { READ_COUNT_MAX } from '../event-store/event-store.port.js';
+import type { CatchUpProgress, CheckpointedConsumer } from '../event-store/checkpointed-consumer.js';
+import type { EventStore, RecordedEvent } from '../event-store/event-store.port.js';
 import { SqliteCheckpointStore } from '../event-store/sqlite-checkpoint-store.js';
 import type { Clock } from '../kernel/clock.js';
 import type { Logger } from '../kernel/logger.js';
+import { assert } from '../kernel/assert.js';
 import { commitEvent } from './event-commitment.js';
 import type { LogSigner } from './log-signer.js';
 import { MerkleTreeStore, NewLeaf } from './merkle-tree-store.js';
 import { SignedCheckpoint, SignedCheckpointStore } from './signed-checkpoints.js';
 
 export const TRANSPARENCY_LOG_CONSUMER = 'transparency-log';
+/** Events per transaction of the start-up catch-up (a live batch is at most BATCH_EVENTS_MAX). */
+export const LOG_CATCH_UP_PAGE_EVENTS = 5_000;
+assert(LOG_CATCH_UP_PAGE_EVENTS <= READ_COUNT_MAX, 'a catch-up page fits in one read of the store');
+export const LOG_CATCH_UP_PAGES_MAX = 1_000_000_000;
 /** The checkpoint's extension line that carries its signing time (ISO 8601, UTC). */
 export const CHECKPOINT_TIME_PREFIX = 'time ';
 
@@ -24,11 +30,21 @@ export class MissingCommitmentError extends Error {
   }
 }
 
+/** The leaf of each event: its commitment's canonical bytes, computed once here. */
+function leavesOf(events: readonly RecordedEvent[]): NewLeaf[] {
+  return events.map((event): NewLeaf => {
+    if (!event.commitment) throw new MissingCommitmentError(event.position, event.id);
+    const { leafData } = commitEvent(event, event.commitment.saltHex, event.commitment.privateDigest);
+    return { position: event.position, eventId: event.id, streamId: event.streamId, data: leafData };
+  });
+}
+
 /**
  * The transparency log: a checkpointed consumer of $all that makes each event a leaf (its
  * commitment, src/verifier/leaf.ts) of an RFC 6962 tree in tlog.db, the consumer checkpoint in
- * the same transaction as the leaves, and signs a C2SP checkpoint after a batch that grew the
- * tree, at most one per `checkpointIntervalMs` (a later one covers what a skipped one would have).
+ * the same transaction as the leaves, and signs a C2SP checkpoint after a batch (or catch-up page)
+ * that grew the tree, at most one per `checkpointIntervalMs` (a later one covers what a skipped
+ * one would have).
  */
 export class TransparencyLog implements CheckpointedConsumer {
   /** A parked event would be a gap in the tree: failures are retried until they pass. */
@@ -77,13 +93,33 @@ export class TransparencyLog implements CheckpointedConsumer {
   }
 
   async handleBatch(events: readonly RecordedEvent[], checkpoint: bigint): Promise<void> {
-    const leaves = events.map((event): NewLeaf => {
-      if (!event.commitment) throw new MissingCommitmentError(event.position, event.id);
-      const { leafData } = commitEvent(event, event.commitment.saltHex, event.commitment.privateDigest);
-      return { position: event.position, eventId: event.id, streamId: event.streamId, data: leafData };
-    });
-    this.appendBatch(leaves, checkpoint);
-    if (leaves.length > 0) this.requestCheckpoint();
+    this.appendBatch(leavesOf(events), checkpoint);
+    if (events.length > 0) this.requestCheckpoint();
+  }
+
+  /**
+   * Start-up (or after a failure): the events after the stored checkpoint, in pages of
+   * LOG_CATCH_UP_PAGE_EVENTS, each page's leaves, subtree hashes and consumer checkpoint in one
+   * durable transaction, so a backlog costs one commit per page rather than per live batch.
+   * Signing stays at most one checkpoint per interval; the runner goes on live from here.
+   */
+  async catchUp(store: EventStore, progress: CatchUpProgress): Promise<void> {
+    const stored = await this.loadCheckpoint();
+    let from: bigint | 'start' = stored === 'start' ? 'start' : stored + 1n;
+    for (let page = 0; page < LOG_CATCH_UP_PAGES_MAX; page += 1) {
+      if (progress.stopped()) return;
+      const events = await store.readAll({ fromPosition: from, maxCount: LOG_CATCH_UP_PAGE_EVENTS });
+      if (events.length === 0) return;
+      const last = events[events.length - 1]!.position;
+      this.appendBatch(leavesOf(events), last);
+      progress.handled(last, events.length);
+      this.requestCheckpoint();
+      if (events.length < LOG_CATCH_UP_PAGE_EVENTS) return;
+      from = last + 1n;
+      // Between pages, HTTP and the other consumers get a turn of the event loop.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    throw new RangeError(`the transparency log's catch-up exceeded ${LOG_CATCH_UP_PAGES_MAX} pages`);
   }
 
   /** Signs the current tree unless its latest checkpoint already covers it. The first start signs the empty tree. */

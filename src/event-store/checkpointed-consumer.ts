@@ -1,4 +1,4 @@
-import type { RecordedEvent, SubscriptionFilter } from './event-store.port.js';
+import type { EventStore, RecordedEvent, SubscriptionFilter } from './event-store.port.js';
 
 /**
  * A consumer of $all that remembers how far it got. Projections write their rows and the
@@ -29,6 +29,21 @@ export interface CheckpointedConsumer {
   admitBatch?(events: readonly RecordedEvent[], checkpoint: bigint, progress: WindowProgress): Promise<void>;
   /** Resolves once nothing admitted through admitBatch is in flight (before handleBatch, a retry or a stop). */
   idle?(): Promise<void>;
+  /**
+   * Optional bulk catch-up, run by the runner before each subscription: handles the events after
+   * the stored checkpoint up to the head in pages larger than a live batch (one transaction each),
+   * reports each committed page, and returns when it reached the head or `progress.stopped()`.
+   * A failure is the runner's like any batch's: it backs off and resumes from the stored checkpoint.
+   */
+  catchUp?(store: EventStore, progress: CatchUpProgress): Promise<void>;
+}
+
+/** How a consumer's bulk catch-up tells its runner how far it got. */
+export interface CatchUpProgress {
+  /** A page was committed: the checkpoint is `position`, `events` more events handled. */
+  handled(position: bigint, events: number): void;
+  /** True once the runner is stopping: end after the page in hand. */
+  stopped(): boolean;
 }
 
 /** How a consumer with a sliding window tells its runner what happened after admitBatch returned. */

@@ -1,5 +1,5 @@
 import { Logger } from '../kernel/logger.js';
-import type { CheckpointedConsumer, WindowProgress } from './checkpointed-consumer.js';
+import type { CatchUpProgress, CheckpointedConsumer, WindowProgress } from './checkpointed-consumer.js';
 import type { DeadLetter, DeadLetterStore } from './dead-letter-store.js';
 import { EventStore, RecordedEvent, matchesFilter } from './event-store.port.js';
 import { POISON_ATTEMPTS_MAX, POISON_RETRY_DELAY_MS_MAX, POISON_RETRY_DELAY_MS_MIN, PoisonEventError, errorMessage, isTransientFailure } from './poison.js';
@@ -66,6 +66,10 @@ export class SubscriptionRunner {
   private readonly progress: WindowProgress = {
     handled: (position, events) => this.advance(position, events),
     failed: () => this.onReactionFailed?.(),
+  };
+  private readonly catchUpProgress: CatchUpProgress = {
+    handled: (position, events) => this.advance(position, events),
+    stopped: () => !this.running,
   };
   private onReactionFailed?: () => void;
   private readonly positionWaiters = new Set<{ target: bigint; resolve: () => void }>();
@@ -149,6 +153,7 @@ export class SubscriptionRunner {
   }
 
   private async consumeFromCheckpoint(): Promise<void> {
+    if (this.consumer.catchUp) await this.runExclusive(() => this.consumer.catchUp!(this.store, this.catchUpProgress));
     const checkpoint = await this.consumer.loadCheckpoint();
     this.position = checkpoint === 'start' ? -1n : checkpoint;
     const subscription = this.store.subscribeToAll({ fromPosition: checkpoint });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { commitEvent } from '../../src/audit/event-commitment.js';
 import { LogSigner } from '../../src/audit/log-signer.js';
-import { MissingCommitmentError, TransparencyLog } from '../../src/audit/transparency-log.js';
+import { LOG_CATCH_UP_PAGE_EVENTS, MissingCommitmentError, TransparencyLog } from '../../src/audit/transparency-log.js';
 import type { EventStore } from '../../src/event-store/event-store.port.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
 import { DeadLetterStore } from '../../src/event-store/dead-letter-store.js';
@@ -91,6 +91,38 @@ describe('transparency log over the event store (integration)', () => {
     expect(new Set(positions).size).toBe(80);
     expect(bytesToHex(second.log.tree.rootHash())).toBe(bytesToHex(await treeHash(await expectedLeaves())));
     await verifyConsistency(50, 80, before.rootHash, second.log.tree.rootHash(), second.log.tree.consistencyProof(50, 80));
+  });
+
+  it('catches up on a backlog larger than a page in page transactions: the same root and proofs as the leaves recomputed, then goes on live', async () => {
+    const backlog = LOG_CATCH_UP_PAGE_EVENTS + 321;
+    for (let appended = 0; appended < backlog; appended += 500) {
+      await raw.appendToStream(uniqueStream('order'), events(Math.min(500, backlog - appended)), { expectedRevision: 'no_stream' });
+    }
+    const { log, runner } = startLog();
+    expect(await withTimeout(runner.waitForPosition(await raw.headPosition(), WAIT_MS), WAIT_MS + 1_000, 'catch-up')).toBe(true);
+    expect(log.tree.size()).toBe(backlog);
+    expect((await runner.status()).eventsHandled).toBe(backlog);
+    let leaves = await expectedLeaves();
+    expect(bytesToHex(log.tree.rootHash())).toBe(bytesToHex(await treeHash(leaves)));
+    const signed = log.checkpoints.latest()!;
+    expect(signed.treeSize).toBe(backlog);
+    // Proofs across the page boundary verify against the signed root.
+    for (const index of [0, LOG_CATCH_UP_PAGE_EVENTS - 1, LOG_CATCH_UP_PAGE_EVENTS, backlog - 1]) {
+      await verifyInclusion(index, backlog, await hashLeaf(leaves[index]!), log.tree.inclusionProof(index, backlog), signed.rootHash);
+    }
+    await verifyConsistency(
+      LOG_CATCH_UP_PAGE_EVENTS,
+      backlog,
+      await treeHash(leaves.slice(0, LOG_CATCH_UP_PAGE_EVENTS)),
+      signed.rootHash,
+      log.tree.consistencyProof(LOG_CATCH_UP_PAGE_EVENTS, backlog),
+    );
+
+    await raw.appendToStream(uniqueStream('order'), events(7), { expectedRevision: 'no_stream' });
+    expect(await withTimeout(runner.waitForPosition(await raw.headPosition(), WAIT_MS), WAIT_MS + 1_000, 'live')).toBe(true);
+    leaves = await expectedLeaves();
+    expect(bytesToHex(log.tree.rootHash())).toBe(bytesToHex(await treeHash(leaves)));
+    await verifyConsistency(backlog, backlog + 7, signed.rootHash, log.tree.rootHash(), log.tree.consistencyProof(backlog, backlog + 7));
   });
 
   it('refuses an event without a stored commitment instead of inventing a salt, and writes nothing', async () => {
