@@ -84,7 +84,7 @@ export async function generate(dataDir: string, events: number): Promise<Generat
   };
 }
 
-interface Consumer {
+export interface Consumer {
   readonly name: string;
   readonly state: 'stopped' | 'running' | 'failing';
   readonly lagEvents: number;
@@ -96,7 +96,7 @@ interface Consumer {
  * Waits until every consumer has lag 0, except those failing (they retry with back-off and may
  * never catch up; they are named in the figures instead of stalling the report).
  */
-async function waitUntilCaughtUp(
+export async function waitUntilCaughtUp(
   read: () => Promise<readonly Consumer[]>,
   sinceMs: number,
 ): Promise<{ elapsedMs: number; finished: boolean; failing: string[] }> {
