@@ -15,29 +15,14 @@ import { replayLedger } from '../src/audit/replay/replay-ledger.js';
 import { storeChainFindings } from '../src/audit/replay/store-chain-check.js';
 import { SqliteEventStore } from '../src/event-store/sqlite/sqlite-event-store.js';
 import { openReadModelDatabase, readModelDatabasePath } from '../src/read-models/read-model-database.js';
-
-function rawScan(eventsDb: string): { events: number; elapsedMs: number } {
-  const db = new Database(eventsDb, { readonly: true });
-  try {
-    const startedMs = performance.now();
-    let events = 0;
-    for (const row of db.prepare<[], { data: string; metadata: string }>('SELECT * FROM events ORDER BY position').iterate()) {
-      JSON.parse(row.data);
-      JSON.parse(row.metadata);
-      events += 1;
-    }
-    return { events, elapsedMs: performance.now() - startedMs };
-  } finally {
-    db.close();
-  }
-}
+import { rawScan } from './store-phases.js';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { 'data-dir': { type: 'string' } }, strict: true });
   const dataDir = values['data-dir'];
   if (!dataDir || !existsSync(join(dataDir, 'events.db'))) throw new Error('--data-dir must name a data dir with an events.db');
   const eventsDb = join(dataDir, 'events.db');
-  const raw = rawScan(eventsDb);
+  const raw = rawScan(dataDir);
   const store = SqliteEventStore.openForAudit(eventsDb);
   const logDb = existsSync(join(dataDir, 'tlog.db')) ? new Database(join(dataDir, 'tlog.db')) : undefined;
   const live = existsSync(readModelDatabasePath(dataDir)) ? openReadModelDatabase(readModelDatabasePath(dataDir)) : undefined;

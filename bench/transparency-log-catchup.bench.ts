@@ -19,34 +19,19 @@ import { SqliteEventStore } from '../src/event-store/sqlite/sqlite-event-store.j
 import { SubscriptionRunner } from '../src/event-store/subscription-runner.js';
 import { systemClock } from '../src/kernel/clock.js';
 import { silentLogger } from '../src/kernel/logger.js';
+import { rawScan } from './store-phases.js';
 
 /** The service's default signing interval, so catch-up signs as it would in production. */
 const CHECKPOINT_INTERVAL_MS = 1_000;
 const CATCH_UP_WAIT_MS = 30_000;
 const CATCH_UP_WAITS_MAX = 1_000;
 
-function rawScan(eventsDb: string): { events: number; elapsedMs: number } {
-  const db = new Database(eventsDb, { readonly: true });
-  try {
-    const startedMs = performance.now();
-    let events = 0;
-    for (const row of db.prepare<[], { data: string; metadata: string }>('SELECT * FROM events ORDER BY position').iterate()) {
-      JSON.parse(row.data);
-      JSON.parse(row.metadata);
-      events += 1;
-    }
-    return { events, elapsedMs: performance.now() - startedMs };
-  } finally {
-    db.close();
-  }
-}
-
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { 'data-dir': { type: 'string' } }, strict: true });
   const dataDir = values['data-dir'];
   if (!dataDir || !existsSync(join(dataDir, 'events.db'))) throw new Error('--data-dir must name a data dir with an events.db');
   const eventsDb = join(dataDir, 'events.db');
-  const raw = rawScan(eventsDb);
+  const raw = rawScan(dataDir);
   const store = SqliteEventStore.openForAudit(eventsDb);
   const scratch = mkdtempSync(join(tmpdir(), 'bela-tlog-catchup-'));
   const logDb = openSqliteFile(join(scratch, 'tlog.db'));
