@@ -155,7 +155,13 @@ describe('schemathesis (e2e)', () => {
       const result = await run(st, args, { ...seeded, SCHEMATHESIS_HOOKS: HOOKS_FILE, NO_COLOR: '1' }, workDir);
       const elapsedSeconds = Math.round((Date.now() - started) / 1000);
       const cases = /(\d+) generated/.exec(result.output)?.[1];
-      const summary = result.output.slice(result.output.lastIndexOf('SUMMARY'));
+      // schemathesis closes with a pytest-style footer ("=== 2 warnings in 70.02s ===") that CI log readers take for a pytest
+      // session with no tests; it is dropped from the echo (the exit code and the failure count below carry the verdict).
+      const summary = result.output
+        .slice(result.output.lastIndexOf('SUMMARY'))
+        .split('\n')
+        .filter((line) => !/^=+ .* in [\d.]+s =+$/.test(line.trim()))
+        .join('\n');
       const junit = readdirSync(reportDir).filter((name) => name.endsWith('.xml'));
       process.stdout.write(
         `\n[schemathesis] ${cases ?? '?'} cases in ${elapsedSeconds} s, exit ${result.exitCode}; JUnit: ${junit.map((name) => join(reportDir, name)).join(', ')}\n`,
