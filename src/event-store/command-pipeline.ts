@@ -2,9 +2,9 @@ import type { Actor } from '../kernel/actor.js';
 import type { Decider, DomainEvent, SnapshotCodec } from '../kernel/decider.js';
 import { DomainError } from '../kernel/errors.js';
 import { deterministicUuid, randomId } from '../kernel/ids.js';
-import { EventData, EventMetadata, EventStore, ExpectedRevision, RecordedEvent, WrongExpectedVersionError } from './event-store.port.js';
+import { APPEND_EVENTS_MAX, EventData, EventMetadata, EventStore, ExpectedRevision, RecordedEvent, WrongExpectedVersionError } from './event-store.port.js';
 import { KeyedLock } from './keyed-lock.js';
-import { readStreamFrom } from './read-whole-stream.js';
+import { readStreamFrom, readStreamPage } from './read-whole-stream.js';
 import { NO_SNAPSHOTS, SNAPSHOT_EVERY_EVENTS, SnapshotStore } from './snapshot-store.port.js';
 
 /** Everything a command carries from the edge: who, why, when, and how to recognise a retry. */
@@ -43,6 +43,8 @@ export const COMMAND_RETRY_COUNT_MAX = 10;
 export const RETRY_BACKOFF_MS_MAX = 50;
 export const STREAM_LOCK_WAITERS_MAX = 1_000;
 export const EVENT_SCHEMA_VERSION = 1;
+/** Events read at a time while collecting a retried command's events after its first one was found by id (most commands write one). */
+export const REPLAY_READ_EVENTS = 4;
 
 /** A stream folded to now: from its latest usable snapshot plus the events after it, or from its start. */
 interface Folded<State> {
@@ -117,6 +119,8 @@ export class CommandPipeline {
     context: CommandContext,
     conflictRevision: bigint,
   ): Promise<CommandResult<Event>> {
+    const indexed = await this.previousAttemptByIndex(streamId, context);
+    if (indexed) return indexed as CommandResult<Event>;
     const folded = await this.foldStream(decider, streamId);
     const currentRevision = streamRevision(folded.read, conflictRevision);
     const replay = findPreviousAttempt(folded.read, streamId, context);
@@ -144,6 +148,30 @@ export class CommandPipeline {
       created,
     })) as unknown as CommandResult<Event>['events'];
     return { streamId, events, nextExpectedRevision: result.nextExpectedRevision, position: result.position, replayed: false };
+  }
+
+  /**
+   * A retry found through the store's index of event ids: the first attempt's events read from its
+   * first one on, without folding the stream (a long card stream, or one whose snapshot is past
+   * them). The same result as findPreviousAttempt on the folded stream. Undefined when the store
+   * has no such index or the first event is not there: then the fold looks, as it always did.
+   */
+  private async previousAttemptByIndex(streamId: string, context: CommandContext): Promise<CommandResult | undefined> {
+    if (context.idempotencyKey === undefined || this.store.findEventRevision === undefined) return undefined;
+    const firstRevision = await this.store.findEventRevision(streamId, eventIdFor(context, streamId, 0));
+    if (firstRevision === undefined) return undefined;
+    const events: RecordedEvent[] = [];
+    // One command appends at most APPEND_EVENTS_MAX events, which bounds the pages read.
+    for (let from = firstRevision; events.length < APPEND_EVENTS_MAX;) {
+      const page = await readStreamPage(this.store, streamId, from, REPLAY_READ_EVENTS);
+      for (const event of page) {
+        if (event.id !== eventIdFor(context, streamId, events.length)) return replayOf(events, streamId, context);
+        events.push(event);
+      }
+      if (page.length < REPLAY_READ_EVENTS) break;
+      from = page[page.length - 1]!.revision + 1n;
+    }
+    return replayOf(events, streamId, context);
   }
 
   private async foldStream<State, Event extends DomainEvent>(decider: Folding<State, Event>, streamId: string): Promise<Folded<State>> {
@@ -239,16 +267,22 @@ function findPreviousAttempt(recorded: readonly RecordedEvent[], streamId: strin
   const firstId = eventIdFor(context, streamId, 0);
   const start = recorded.findIndex((event) => event.id === firstId);
   if (start < 0) return undefined;
-  const first = recorded[start]!;
-  if (context.commandHash !== undefined && first.metadata.commandHash !== context.commandHash) {
-    throw new DomainError('conflict', 'IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was already used for a different request', {
-      idempotencyKey: context.idempotencyKey,
-    });
-  }
   const events: RecordedEvent[] = [];
   for (let index = start; index < recorded.length; index += 1) {
     if (recorded[index]!.id !== eventIdFor(context, streamId, index - start)) break;
     events.push(recorded[index]!);
+  }
+  return replayOf(events, streamId, context);
+}
+
+/** The first attempt's events (at least its first) as the retry's result; a reused key with another request is refused. */
+function replayOf(events: readonly RecordedEvent[], streamId: string, context: CommandContext): CommandResult | undefined {
+  const first = events[0];
+  if (first === undefined) return undefined;
+  if (context.commandHash !== undefined && first.metadata.commandHash !== context.commandHash) {
+    throw new DomainError('conflict', 'IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was already used for a different request', {
+      idempotencyKey: context.idempotencyKey,
+    });
   }
   const last = events[events.length - 1]!;
   return { streamId, events, nextExpectedRevision: last.revision, position: last.position, replayed: true };

@@ -99,6 +99,13 @@ export interface EventStore {
    * back to readStream.
    */
   readStreamIfExists?(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  /**
+   * The revision of the first event of `streamId` with id `eventId`, or undefined when the stream
+   * has none: a retried command (HTTP retry, a process manager's replay) finds what its first
+   * attempt wrote by the ids' index instead of folding the stream. Optional; the command pipeline
+   * falls back to looking for the ids in the folded stream.
+   */
+  findEventRevision?(streamId: string, eventId: string): Promise<bigint | undefined>;
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
   subscribeToAll(options: SubscribeToAllOptions): AllSubscription;
   /** The position of the last event in $all, or -1n when empty. */

@@ -13,7 +13,7 @@ export async function readStreamFrom(store: EventStore, streamId: string, fromRe
   const events: RecordedEvent[] = [];
   let from = fromRevision;
   for (;;) {
-    const page = await readPage(store, streamId, from);
+    const page = await readStreamPage(store, streamId, from, READ_COUNT_MAX);
     events.push(...page);
     if (events.length > STREAM_EVENTS_MAX) throw new RangeError(`stream ${streamId} exceeds ${STREAM_EVENTS_MAX} events`);
     if (page.length < READ_COUNT_MAX) return events;
@@ -21,9 +21,9 @@ export async function readStreamFrom(store: EventStore, streamId: string, fromRe
   }
 }
 
-/** One page; an absent stream is an empty page. */
-async function readPage(store: EventStore, streamId: string, from: bigint): Promise<RecordedEvent[]> {
-  const options = { fromRevision: from, maxCount: READ_COUNT_MAX };
+/** Up to `maxCount` events from `from` (inclusive); an absent stream is an empty page. */
+export async function readStreamPage(store: EventStore, streamId: string, from: bigint, maxCount: number): Promise<RecordedEvent[]> {
+  const options = { fromRevision: from, maxCount };
   if (store.readStreamIfExists !== undefined) return store.readStreamIfExists(streamId, options);
   try {
     return await store.readStream(streamId, options);

@@ -143,6 +143,16 @@ export function eventStoreContract(name: string, open: () => Promise<EventStore>
         expect(await store.readStreamIfExists(stream, { fromRevision: 1n })).toEqual(await store.readStream(stream, { fromRevision: 1n }));
       });
 
+      it('findEventRevision, where the store offers it, finds an event of the stream by id and nothing of other streams', async () => {
+        if (store.findEventRevision === undefined) return;
+        const stream = uniqueStream();
+        const written = events(5);
+        await store.appendToStream(stream, written, { expectedRevision: 'no_stream' });
+        expect(await store.findEventRevision(stream, written[3]!.id)).toBe(3n);
+        expect(await store.findEventRevision(uniqueStream(), written[3]!.id)).toBeUndefined();
+        expect(await store.findEventRevision(stream, anEvent().id)).toBeUndefined();
+      });
+
       it('readAll returns events in append order with increasing positions', async () => {
         const before = await store.headPosition();
         const a = uniqueStream('alpha');

@@ -206,6 +206,12 @@ export class SqliteEventStore implements EventStore {
     return (orBusy(() => this.readStreamRows(streamId, direction, from, maxCount)) ?? []).map(toRecordedEvent);
   }
 
+  /** By the (stream_id, event_id) index: one row looked up, whatever the stream's length. */
+  async findEventRevision(streamId: string, eventId: string): Promise<bigint | undefined> {
+    const found = orBusy(() => this.selectEventInStream.get(streamId, eventId));
+    return found === undefined ? undefined : BigInt(found.revision);
+  }
+
   /** The stream's rows, or undefined when it has no events. */
   private readStreamRows(streamId: string, direction: Direction, from: bigint | 'start' | 'end', maxCount: number): EventRow[] | undefined {
     const current = this.selectStreamRevision.get(streamId);
