@@ -44,7 +44,7 @@ export const RETRY_BACKOFF_MS_MAX = 50;
 export const STREAM_LOCK_WAITERS_MAX = 1_000;
 export const EVENT_SCHEMA_VERSION = 1;
 /** Events read at a time while collecting a retried command's events after its first one was found by id (most commands write one). */
-export const REPLAY_READ_EVENTS = 4;
+export const REPLAY_READ_EVENTS = 2;
 
 /** A stream folded to now: from its latest usable snapshot plus the events after it, or from its start. */
 interface Folded<State> {
@@ -119,7 +119,7 @@ export class CommandPipeline {
     context: CommandContext,
     conflictRevision: bigint,
   ): Promise<CommandResult<Event>> {
-    const indexed = await this.previousAttemptByIndex(streamId, context);
+    const indexed = await this.previousAttempt(streamId, context);
     if (indexed) return indexed as CommandResult<Event>;
     const folded = await this.foldStream(decider, streamId);
     const currentRevision = streamRevision(folded.read, conflictRevision);
@@ -153,10 +153,12 @@ export class CommandPipeline {
   /**
    * A retry found through the store's index of event ids: the first attempt's events read from its
    * first one on, without folding the stream (a long card stream, or one whose snapshot is past
-   * them). The same result as findPreviousAttempt on the folded stream. Undefined when the store
-   * has no such index or the first event is not there: then the fold looks, as it always did.
+   * them). The same result as findPreviousAttempt on the folded stream. Undefined when the context
+   * has no idempotency key, the store has no such index or the first event is not there: then the
+   * command's fold looks, as it always did. Also for a process manager replaying its triggers, to
+   * skip a reaction whose command provably took effect before reading what the command would need.
    */
-  private async previousAttemptByIndex(streamId: string, context: CommandContext): Promise<CommandResult | undefined> {
+  async previousAttempt(streamId: string, context: CommandContext): Promise<CommandResult | undefined> {
     if (context.idempotencyKey === undefined || this.store.findEventRevision === undefined) return undefined;
     const firstRevision = await this.store.findEventRevision(streamId, eventIdFor(context, streamId, 0));
     if (firstRevision === undefined) return undefined;

@@ -1,4 +1,5 @@
 import { CardCommandInput, CardCommandRequest } from '../cards/application/card.commands.js';
+import { cardStreamId } from '../cards/domain/card.decider.js';
 import type { CardEvent } from '../cards/domain/card.events.js';
 import type { CommandContext, CommandPipeline, CommandResult } from '../event-store/command-pipeline.js';
 import type { RecordedEvent } from '../event-store/event-store.port.js';
@@ -86,6 +87,11 @@ export async function followUpOf(trigger: OrderPaymentTrigger, loadOrder: (order
 /** When the follow-up happens: now, except an expiry, which the card decides on the sweep's time (the order's decision). */
 export function followUpAt(trigger: OrderPaymentTrigger, now: Date): Date {
   return trigger.type === 'OrderHoldExpired' ? new Date(trigger.metadata.occurredAt) : now;
+}
+
+/** The stream the follow-up's command goes to. */
+export function followUpStreamId(followUp: FollowUp): string {
+  return followUp.to === 'card' ? cardStreamId(followUp.cardId) : orderStreamId(followUp.orderId);
 }
 
 export function sendFollowUp(followUp: FollowUp, context: CommandContext, handlers: FollowUpHandlers): Promise<CommandResult> {

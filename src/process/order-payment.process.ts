@@ -20,6 +20,7 @@ import {
   OrderPaymentTrigger,
   followUpAt,
   followUpOf,
+  followUpStreamId,
   loadPlacedOrder,
   sendFollowUp,
 } from './order-payment.follow-up.js';
@@ -96,7 +97,11 @@ export class OrderPaymentProcess extends CheckpointedProcess {
   protected async react(trigger: RecordedEvent): Promise<void> {
     const event = trigger as OrderPaymentTrigger;
     const followUp = await followUpOf(event, (orderId) => loadPlacedOrder(this.pipeline, orderId));
-    await sendFollowUp(followUp, processContext(ORDER_PAYMENT_PROCESS, trigger, followUpAt(event, this.clock.now())), this.handlers);
+    const context = processContext(ORDER_PAYMENT_PROCESS, trigger, followUpAt(event, this.clock.now()));
+    // A replayed trigger (after a restart) whose command's events are already in its stream is
+    // done: the command would only be answered with them, after reading the policy and the order.
+    if ((await this.pipeline.previousAttempt(followUpStreamId(followUp), context)) !== undefined) return;
+    await sendFollowUp(followUp, context, this.handlers);
   }
 
   protected async recordRefusal(trigger: RecordedEvent, refusal: DomainError): Promise<void> {
