@@ -155,10 +155,9 @@ export class CommandPipeline {
    * first one on, without folding the stream (a long card stream, or one whose snapshot is past
    * them). The same result as findPreviousAttempt on the folded stream. Undefined when the context
    * has no idempotency key, the store has no such index or the first event is not there: then the
-   * command's fold looks, as it always did. Also for a process manager replaying its triggers, to
-   * skip a reaction whose command provably took effect before reading what the command would need.
+   * command's fold looks, as it always did.
    */
-  async previousAttempt(streamId: string, context: CommandContext): Promise<CommandResult | undefined> {
+  private async previousAttempt(streamId: string, context: CommandContext): Promise<CommandResult | undefined> {
     if (context.idempotencyKey === undefined || this.store.findEventRevision === undefined) return undefined;
     const firstRevision = await this.store.findEventRevision(streamId, eventIdFor(context, streamId, 0));
     if (firstRevision === undefined) return undefined;
@@ -174,6 +173,19 @@ export class CommandPipeline {
       from = page[page.length - 1]!.revision + 1n;
     }
     return replayOf(events, streamId, context);
+  }
+
+  /**
+   * True when a command with this context's idempotency key already wrote its events to `streamId`:
+   * its first event is there (found through the store's event-id index), and the store appends a
+   * command's events together or not at all. False when it is not there, or cannot be told this
+   * cheaply (no key, a store without the index, a request whose hash must still be compared). For
+   * a process manager replaying its triggers after a restart: a reaction whose command provably
+   * took effect is skipped before reading what the command would need.
+   */
+  async tookEffect(streamId: string, context: CommandContext): Promise<boolean> {
+    if (context.idempotencyKey === undefined || context.commandHash !== undefined || this.store.findEventRevision === undefined) return false;
+    return (await this.store.findEventRevision(streamId, eventIdFor(context, streamId, 0))) !== undefined;
   }
 
   private async foldStream<State, Event extends DomainEvent>(decider: Folding<State, Event>, streamId: string): Promise<Folded<State>> {

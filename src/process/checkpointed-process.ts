@@ -25,6 +25,13 @@ export const REACTIONS_IN_FLIGHT_MAX = 128;
  * once this many later triggers wait behind it; it also bounds what a crash replays.
  */
 export const WINDOW_ENTRIES_MAX = 2_000;
+/**
+ * Finished triggers whose checkpoint may wait for the next turn of the event loop: the checkpoint
+ * is stored at most once a turn (a catch-up settles whole batches in one turn), and at once when
+ * this many finished triggers wait, when the window is idle and when the runner stops. A crash
+ * replays at most this many finished triggers more than the window's (WINDOW_ENTRIES_MAX).
+ */
+export const CHECKPOINT_UNSAVED_TRIGGERS_MAX = 256;
 /** The ordering key of a process whose reactions all wait for each other, in $all order. */
 export const ONE_AT_A_TIME = '$all';
 
@@ -63,6 +70,15 @@ export abstract class CheckpointedProcess implements CheckpointedConsumer, OnMod
   private failure?: { readonly position: bigint; readonly error: unknown };
   private readonly waiters = new Set<{ readonly ready: () => boolean; readonly resolve: () => void }>();
   private progress?: WindowProgress;
+  /** The window's handled prefix not yet stored: its last position and the triggers in it. */
+  private unsaved?: { position: bigint; triggers: number };
+  /** A checkpoint was stored in this turn of the event loop: later ones wait for the next turn. */
+  private savedThisTurn = false;
+  /**
+   * Store the checkpoint after every reaction, never deferred: for a process whose reactions keep
+   * state of their own outside the event store, which must not run ahead of its checkpoint.
+   */
+  protected readonly checkpointsEveryReaction: boolean = false;
 
   protected constructor(
     private readonly subscriptions: SubscriptionRegistry,
@@ -101,11 +117,14 @@ export abstract class CheckpointedProcess implements CheckpointedConsumer, OnMod
     this.slideWindow();
   }
 
-  idle(): Promise<void> {
-    return this.until(() => this.reactionsInFlight === 0);
+  /** Resolves once nothing is in flight, with the checkpoint stored up to what was handled. */
+  async idle(): Promise<void> {
+    await this.until(() => this.reactionsInFlight === 0);
+    this.saveUnsaved();
   }
 
   async handleBatch(events: readonly RecordedEvent[], checkpoint: bigint): Promise<void> {
+    this.saveUnsaved();
     const outcomes = await this.reactInOrder(events);
     const failed = outcomes.findIndex((outcome) => outcome.status === 'rejected');
     if (failed < 0) {
@@ -163,7 +182,7 @@ export abstract class CheckpointedProcess implements CheckpointedConsumer, OnMod
       });
   }
 
-  /** Drops the finished start of the window and stores the checkpoint at its last position. */
+  /** Drops the finished start of the window and stores the checkpoint at its last position (at most once a turn, see CHECKPOINT_UNSAVED_TRIGGERS_MAX). */
   private slideWindow(): void {
     let handledCount = 0;
     let handledUpTo: bigint | undefined;
@@ -173,14 +192,29 @@ export abstract class CheckpointedProcess implements CheckpointedConsumer, OnMod
       if (entry.trigger) handledCount += 1;
     }
     if (handledUpTo !== undefined) {
-      this.checkpoints.save(this.name, handledUpTo);
-      this.progress?.handled(handledUpTo, handledCount);
+      this.unsaved = { position: handledUpTo, triggers: (this.unsaved?.triggers ?? 0) + handledCount };
+      if (!this.savedThisTurn || this.checkpointsEveryReaction || this.unsaved.triggers >= CHECKPOINT_UNSAVED_TRIGGERS_MAX) this.saveUnsaved();
     }
     for (const waiter of this.waiters) {
       if (!waiter.ready()) continue;
       this.waiters.delete(waiter);
       waiter.resolve();
     }
+  }
+
+  /** Stores the handled prefix of the window and reports it to the runner; the next turn may store again. */
+  private saveUnsaved(): void {
+    const unsaved = this.unsaved;
+    if (unsaved === undefined) return;
+    this.unsaved = undefined;
+    this.checkpoints.save(this.name, unsaved.position);
+    this.progress?.handled(unsaved.position, unsaved.triggers);
+    if (this.savedThisTurn) return;
+    this.savedThisTurn = true;
+    setImmediate(() => {
+      this.savedThisTurn = false;
+      this.saveUnsaved();
+    });
   }
 
   private until(ready: () => boolean): Promise<void> {

@@ -100,7 +100,7 @@ export class OrderPaymentProcess extends CheckpointedProcess {
     const context = processContext(ORDER_PAYMENT_PROCESS, trigger, followUpAt(event, this.clock.now()));
     // A replayed trigger (after a restart) whose command's events are already in its stream is
     // done: the command would only be answered with them, after reading the policy and the order.
-    if ((await this.pipeline.previousAttempt(followUpStreamId(followUp), context)) !== undefined) return;
+    if (await this.pipeline.tookEffect(followUpStreamId(followUp), context)) return;
     await sendFollowUp(followUp, context, this.handlers);
   }
 

@@ -38,6 +38,12 @@ export class VendorSuspensionProcess extends CheckpointedProcess {
   readonly name = `process.${VENDOR_SUSPENSION_PROCESS}`;
   readonly filter = { eventTypes: ['VendorSuspended', 'VendorReinstated', 'OrderPlaced', ...ORDER_LEFT_OPEN] };
   protected readonly process = VENDOR_SUSPENSION_PROCESS;
+  /**
+   * Each reaction first applies its trigger to the index: a checkpoint left behind by several
+   * triggers would replay a suspension against an index that already holds later orders (placed
+   * after a reinstatement), and cancel them.
+   */
+  protected override readonly checkpointsEveryReaction = true;
 
   constructor(
     private readonly commands: Pick<CommandBus, 'execute'>,
