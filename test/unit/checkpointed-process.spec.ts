@@ -3,7 +3,7 @@ import type { RecordedEvent } from '../../src/event-store/event-store.port.js';
 import { SqliteCheckpointStore } from '../../src/event-store/sqlite-checkpoint-store.js';
 import type { SubscriptionRegistry } from '../../src/event-store/subscription-registry.js';
 import { DomainError } from '../../src/kernel/errors.js';
-import { CheckpointedProcess, REACTIONS_IN_FLIGHT_MAX, WINDOW_ENTRIES_MAX } from '../../src/process/checkpointed-process.js';
+import { CHECKPOINT_UNSAVED_TRIGGERS_MAX, CheckpointedProcess, REACTIONS_IN_FLIGHT_MAX, WINDOW_ENTRIES_MAX } from '../../src/process/checkpointed-process.js';
 import { ProcessRefusalMetrics } from '../../src/process/process-refusal-metrics.js';
 import { testMetadata } from '../support/events.js';
 
@@ -296,5 +296,117 @@ describe('CheckpointedProcess: the sliding window over batches', () => {
     await process.admitBatch([trigger(3, { keys: ['b'] })], 3n, report);
     await process.idle();
     expect(checkpoints.load('process.test')).toBe(3n);
+  });
+});
+
+/** A checkpoint store that counts what it stores, and stores nothing more once its process has "crashed". */
+class CrashableCheckpoints extends SqliteCheckpointStore {
+  saves: bigint[] = [];
+  crashed = false;
+  override save(consumer: string, position: bigint): void {
+    if (this.crashed) return;
+    this.saves.push(position);
+    super.save(consumer, position);
+  }
+}
+
+/** Reacts at once, writing its effect only when it is not already there (as a command with a deterministic id does). */
+class EffectProcess extends CheckpointedProcess {
+  readonly name = 'process.effects';
+  readonly filter = { eventTypes: ['Triggered'] };
+  protected readonly process = 'effects';
+  readonly reacted: string[] = [];
+
+  constructor(
+    checkpoints: SqliteCheckpointStore,
+    private readonly effects: Map<string, number>,
+  ) {
+    super({ register: () => undefined } as unknown as SubscriptionRegistry, checkpoints, new ProcessRefusalMetrics());
+  }
+
+  protected override orderingKeys(trigger: RecordedEvent): readonly string[] {
+    return [trigger.id];
+  }
+
+  protected async react(trigger: RecordedEvent): Promise<void> {
+    this.reacted.push(trigger.id);
+    if (!this.effects.has(trigger.id)) this.effects.set(trigger.id, (this.effects.get(trigger.id) ?? 0) + 1);
+  }
+
+  protected async recordRefusal(): Promise<void> {}
+}
+
+/** Enough microtask steps for every reaction of the crash test to settle within one turn. */
+const MICROTASK_HOPS = 5_000;
+
+describe('CheckpointedProcess: checkpoints coalesced per turn of the event loop', () => {
+  let db: Database.Database;
+  let checkpoints: CrashableCheckpoints;
+  const handled: Array<{ position: bigint; events: number }> = [];
+  const report = { handled: (position: bigint, events: number): number => handled.push({ position, events }), failed: (): void => undefined };
+  const triggers = (count: number, from = 1): RecordedEvent[] => Array.from({ length: count }, (_, index) => trigger(from + index));
+  beforeEach(() => {
+    db = new Database(':memory:');
+    checkpoints = new CrashableCheckpoints(db);
+    handled.length = 0;
+  });
+  afterEach(() => db.close());
+
+  it('stores the checkpoint once in the turn the reactions settle and once more in the next, and reports every handled trigger', async () => {
+    const process = new EffectProcess(checkpoints, new Map());
+    await process.admitBatch(triggers(100), 100n, report);
+    await settle();
+    await settle();
+    expect(checkpoints.saves.length).toBeLessThanOrEqual(2);
+    expect(checkpoints.load('process.effects')).toBe(100n);
+    expect(handled.reduce((sum, step) => sum + step.events, 0)).toBe(100);
+    expect(handled[handled.length - 1]!.position).toBe(100n);
+  });
+
+  it(`stores at once when ${CHECKPOINT_UNSAVED_TRIGGERS_MAX} finished triggers wait, and when the window goes idle`, async () => {
+    const process = new EffectProcess(checkpoints, new Map());
+    const count = 2 * CHECKPOINT_UNSAVED_TRIGGERS_MAX + 10;
+    await process.admitBatch(triggers(count), BigInt(count), report);
+    await process.idle();
+    expect(checkpoints.load('process.effects')).toBe(BigInt(count));
+    // Each store covers at most the bound's worth of triggers since the one before.
+    for (const step of handled) expect(step.events).toBeLessThanOrEqual(CHECKPOINT_UNSAVED_TRIGGERS_MAX);
+    expect(checkpoints.saves).toEqual([...checkpoints.saves].sort((a, b) => (a < b ? -1 : 1)));
+  });
+
+  it('after a crash with checkpoints still unsaved, a restart replays at most the bound and writes nothing twice', async () => {
+    const effects = new Map<string, number>();
+    const first = new EffectProcess(checkpoints, effects);
+    const count = 3 * CHECKPOINT_UNSAVED_TRIGGERS_MAX;
+    const writtenBeyondCheckpoint = (): number => {
+      const stored = checkpoints.load('process.effects');
+      return effects.size - (stored === 'start' ? 0 : Number(stored));
+    };
+    await first.admitBatch(triggers(count), BigInt(count), report);
+    // Step through the reactions within this one turn of the event loop (microtask by microtask):
+    // at no moment is more written beyond the stored checkpoint than the reactions in flight and the bound.
+    let worst = 0;
+    for (let hop = 0; hop < MICROTASK_HOPS; hop += 1) {
+      await Promise.resolve();
+      worst = Math.max(worst, writtenBeyondCheckpoint());
+    }
+    expect(worst).toBeLessThanOrEqual(REACTIONS_IN_FLIGHT_MAX + CHECKPOINT_UNSAVED_TRIGGERS_MAX);
+    // Every reaction has settled, still in the same turn; the process dies before the next turn stores the rest.
+    expect(first.reacted).toHaveLength(count);
+    checkpoints.crashed = true;
+    await settle();
+    const stored = checkpoints.load('process.effects');
+    const resumeAfter = stored === 'start' ? 0 : Number(stored);
+    expect(count - resumeAfter).toBeGreaterThan(0);
+    expect(count - resumeAfter).toBeLessThan(CHECKPOINT_UNSAVED_TRIGGERS_MAX);
+
+    checkpoints.crashed = false;
+    const restarted = new EffectProcess(checkpoints, effects);
+    await restarted.admitBatch(triggers(count - resumeAfter, resumeAfter + 1), BigInt(count), report);
+    await restarted.idle();
+    expect(restarted.reacted.length).toBe(count - resumeAfter);
+    expect(checkpoints.load('process.effects')).toBe(BigInt(count));
+    expect(effects.size).toBe(count);
+    expect([...effects.values()].every((writes) => writes === 1)).toBe(true);
   });
 });

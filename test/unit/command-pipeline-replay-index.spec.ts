@@ -129,6 +129,25 @@ describe('command pipeline: a retry found by the event-id index', () => {
     expect(result.events.map((event) => event.data)).toEqual([{ mark: 41 }, { mark: 42 }]);
   });
 
+  it('tookEffect tells a command whose events are in the stream, by the index alone, and only for its key, stream and actor', async () => {
+    const indexed = counting(inner);
+    const pipeline = new CommandPipeline(indexed);
+    const stream = uniqueStream('tally');
+    const keyed = context({ idempotencyKey: 'process:trigger-1' });
+    expect(await pipeline.tookEffect(stream, keyed)).toBe(false);
+    await history(pipeline, stream, keyed, 3);
+    indexed.eventsRead = 0;
+    expect(await pipeline.tookEffect(stream, keyed)).toBe(true);
+    expect(indexed.eventsRead).toBe(0);
+    expect(await pipeline.tookEffect(uniqueStream('tally'), keyed)).toBe(false);
+    expect(await pipeline.tookEffect(stream, context({ idempotencyKey: 'process:trigger-2' }))).toBe(false);
+    expect(await pipeline.tookEffect(stream, { ...keyed, actor: { id: 'process:other', role: 'system' } })).toBe(false);
+    // Cannot be told without reading: no key, a request hash still to compare, a store without the index.
+    expect(await pipeline.tookEffect(stream, context())).toBe(false);
+    expect(await pipeline.tookEffect(stream, { ...keyed, commandHash: 'h' })).toBe(false);
+    expect(await new CommandPipeline(withoutIndex(inner)).tookEffect(stream, keyed)).toBe(false);
+  });
+
   it('finds a first attempt that lies before the stream snapshot (the fold reads only the tail after it)', async () => {
     const stream = uniqueStream('counter');
     const snapshots = new MemorySnapshotStore(10);
