@@ -89,9 +89,29 @@ export function followUpAt(trigger: OrderPaymentTrigger, now: Date): Date {
   return trigger.type === 'OrderHoldExpired' ? new Date(trigger.metadata.occurredAt) : now;
 }
 
-/** The stream the follow-up's command goes to. */
-export function followUpStreamId(followUp: FollowUp): string {
-  return followUp.to === 'card' ? cardStreamId(followUp.cardId) : orderStreamId(followUp.orderId);
+/**
+ * The stream followUpOf's command for `trigger` goes to, told without reading the order where its
+ * card is known (`cardOfOrder`: an order's card never changes); undefined when there is no order.
+ */
+export async function followUpStreamOf(
+  trigger: OrderPaymentTrigger,
+  cardOfOrder: (orderId: string) => Promise<string | undefined>,
+): Promise<string | undefined> {
+  switch (trigger.type) {
+    case 'OrderPlaced':
+    case 'OrderHoldExpired':
+      return cardStreamId(trigger.data.cardId);
+    case 'AuthorisationApproved':
+    case 'AuthorisationDeclined':
+    case 'AuthorisationCaptured':
+      return orderStreamId(trigger.data.orderId);
+    case 'OrderRejected':
+    case 'OrderCancelled':
+    case 'OrderReceived': {
+      const cardId = await cardOfOrder(trigger.data.orderId);
+      return cardId === undefined ? undefined : cardStreamId(cardId);
+    }
+  }
 }
 
 export function sendFollowUp(followUp: FollowUp, context: CommandContext, handlers: FollowUpHandlers): Promise<CommandResult> {

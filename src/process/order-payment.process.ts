@@ -20,10 +20,11 @@ import {
   OrderPaymentTrigger,
   followUpAt,
   followUpOf,
-  followUpStreamId,
+  followUpStreamOf,
   loadPlacedOrder,
   sendFollowUp,
 } from './order-payment.follow-up.js';
+import { OrderCards } from './order-cards.js';
 import { processContext } from './process-context.js';
 import { ProcessRefusalMetrics } from './process-refusal-metrics.js';
 
@@ -56,6 +57,7 @@ export class OrderPaymentProcess extends CheckpointedProcess {
   readonly name = `process.${ORDER_PAYMENT_PROCESS}`;
   readonly filter = { eventTypes: ORDER_PAYMENT_TRIGGERS };
   protected readonly process = ORDER_PAYMENT_PROCESS;
+  private readonly orderCards = new OrderCards();
   private readonly handlers: FollowUpHandlers = {
     card: (request) => this.commands.execute(request),
     order: (request) => this.commands.execute(request),
@@ -79,13 +81,14 @@ export class OrderPaymentProcess extends CheckpointedProcess {
     switch (event.type) {
       case 'OrderPlaced':
       case 'OrderHoldExpired':
+        this.orderCards.remember(event.data.orderId, event.data.cardId);
         return [orderKey, cardStreamId(event.data.cardId)];
       case 'OrderRejected':
       case 'OrderCancelled':
       case 'OrderReceived': {
-        const { state } = await this.pipeline.load(orderDecider, orderKey);
+        const cardId = await this.cardOf(event.data.orderId);
         // No order: the reaction fails alone and is recorded or parked.
-        return state.status === 'absent' ? [orderKey] : [orderKey, cardStreamId(state.cardId)];
+        return cardId === undefined ? [orderKey] : [orderKey, cardStreamId(cardId)];
       }
       case 'AuthorisationApproved':
       case 'AuthorisationDeclined':
@@ -96,12 +99,23 @@ export class OrderPaymentProcess extends CheckpointedProcess {
 
   protected async react(trigger: RecordedEvent): Promise<void> {
     const event = trigger as OrderPaymentTrigger;
-    const followUp = await followUpOf(event, (orderId) => loadPlacedOrder(this.pipeline, orderId));
     const context = processContext(ORDER_PAYMENT_PROCESS, trigger, followUpAt(event, this.clock.now()));
     // A replayed trigger (after a restart) whose command's events are already in its stream is
     // done: the command would only be answered with them, after reading the policy and the order.
-    if (await this.pipeline.tookEffect(followUpStreamId(followUp), context)) return;
+    const target = await followUpStreamOf(event, (orderId) => this.cardOf(orderId));
+    if (target !== undefined && (await this.pipeline.tookEffect(target, context))) return;
+    const followUp = await followUpOf(event, (orderId) => loadPlacedOrder(this.pipeline, orderId));
     await sendFollowUp(followUp, context, this.handlers);
+  }
+
+  /** The order's card, read from the order stream only when not kept; undefined when there is no order. */
+  private async cardOf(orderId: string): Promise<string | undefined> {
+    const kept = this.orderCards.cardOf(orderId);
+    if (kept !== undefined) return kept;
+    const { state } = await this.pipeline.load(orderDecider, orderStreamId(orderId));
+    if (state.status === 'absent') return undefined;
+    this.orderCards.remember(orderId, state.cardId);
+    return state.cardId;
   }
 
   protected async recordRefusal(trigger: RecordedEvent, refusal: DomainError): Promise<void> {
