@@ -86,6 +86,7 @@ export class SqliteEventStore implements EventStore {
 
   private readonly selectStreamRevision: Database.Statement<[string], { revision: number }>;
   private readonly selectEventInStream: Database.Statement<[string, string], { revision: number; position: number }>;
+  private readonly selectFirstRevisionOfEvent: Database.Statement<[string, string], { revision: number }>;
   private readonly selectEventAt: Database.Statement<[string, number], { event_id: string; position: number }>;
   private readonly selectLastPositionOfStream: Database.Statement<[string], { position: number }>;
   private readonly selectLastLink: Database.Statement<[], { position: number; chain_hash: string | null }>;
@@ -131,6 +132,11 @@ export class SqliteEventStore implements EventStore {
     // sort: every append to a long stream would scan the whole stream.
     this.selectEventInStream = this.db.prepare(
       'SELECT revision, position FROM events INDEXED BY events_by_stream_event_id WHERE stream_id = ? AND event_id = ? ORDER BY revision LIMIT 1',
+    );
+    // Within a stream, position order is revision order, and the index holds the position (rowid):
+    // ordered by it, the lookup needs no sort (ORDER BY revision made SQLite sort in a temp B-tree).
+    this.selectFirstRevisionOfEvent = this.db.prepare(
+      'SELECT revision FROM events INDEXED BY events_by_stream_event_id WHERE stream_id = ? AND event_id = ? ORDER BY position LIMIT 1',
     );
     this.selectEventAt = this.db.prepare('SELECT event_id, position FROM events WHERE stream_id = ? AND revision = ?');
     this.selectLastPositionOfStream = this.db.prepare('SELECT position FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1');
@@ -208,7 +214,7 @@ export class SqliteEventStore implements EventStore {
 
   /** By the (stream_id, event_id) index: one row looked up, whatever the stream's length. */
   async findEventRevision(streamId: string, eventId: string): Promise<bigint | undefined> {
-    const found = orBusy(() => this.selectEventInStream.get(streamId, eventId));
+    const found = orBusy(() => this.selectFirstRevisionOfEvent.get(streamId, eventId));
     return found === undefined ? undefined : BigInt(found.revision);
   }
 
