@@ -60,15 +60,15 @@ export function splitPurchaseFinding(
   if (current.totalRupiah > maxRupiah) return undefined;
   const atMs = Date.parse(current.placedAt);
   const fromMs = atMs - policy.splitWindowDays * DAY_MS;
-  const inWindow = earlier
-    .filter((order) => order.orderId !== current.orderId && order.totalRupiah <= maxRupiah)
-    .filter((order) => {
-      const placedMs = Date.parse(order.placedAt);
-      return placedMs >= fromMs && placedMs <= atMs;
-    })
-    .sort((a, b) => a.placedAt.localeCompare(b.placedAt) || a.orderId.localeCompare(b.orderId));
+  const inWindow = earlier.filter((order) => {
+    if (order.orderId === current.orderId || order.totalRupiah > maxRupiah) return false;
+    const placedMs = Date.parse(order.placedAt);
+    return placedMs >= fromMs && placedMs <= atMs;
+  });
   const sumRupiah = inWindow.reduce((sum, order) => sum + order.totalRupiah, current.totalRupiah);
   if (inWindow.length === 0 || sumRupiah <= maxRupiah) return undefined;
+  // Sorted only for a finding: the projection checks every placement against its pair's whole window.
+  inWindow.sort((a, b) => a.placedAt.localeCompare(b.placedAt) || a.orderId.localeCompare(b.orderId));
   return {
     splitWindowDays: policy.splitWindowDays,
     maxOrderTotalRupiah: maxRupiah,
