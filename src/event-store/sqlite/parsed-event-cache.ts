@@ -10,9 +10,9 @@ import type { RecordedEvent } from '../event-store.port.js';
  */
 
 /** Parsed events kept for stream reads, in all streams together (least recently read streams go first). */
-export const STREAM_CACHE_EVENTS_MAX = 8_192;
+export const STREAM_CACHE_EVENTS_MAX = 4_096;
 /** The latest events of $all kept for the subscriptions that follow the head. */
-export const RECENT_EVENTS_MAX = 4_096;
+export const RECENT_EVENTS_MAX = 2_048;
 
 /** Freezes the event and everything it holds (its data and metadata are plain JSON, its time a Date). */
 export function deepFreeze<T>(value: T): T {
