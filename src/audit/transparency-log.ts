@@ -181,6 +181,7 @@ export class TransparencyLog implements CheckpointedConsumer {
 
   /** Signs the tree as it is now once an fsync (in libuv's thread pool) has put it on disk. */
   private async signWhenDurable(): Promise<void> {
+    if (this.stopped) return;
     const treeSize = this.tree.size();
     await this.walSync?.sync();
     if (!this.stopped) this.signTree(treeSize);
