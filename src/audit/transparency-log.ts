@@ -7,7 +7,7 @@ import { WalSync } from '../event-store/sqlite/wal-sync.js';
 import type { Clock } from '../kernel/clock.js';
 import type { Logger } from '../kernel/logger.js';
 import { assert } from '../kernel/assert.js';
-import { commitEvent } from './event-commitment.js';
+import { commitEvent, takeRememberedLeaf } from './event-commitment.js';
 import type { LogSigner } from './log-signer.js';
 import { MerkleTreeStore, NewLeaf } from './merkle-tree-store.js';
 import { SignedCheckpoint, SignedCheckpointStore } from './signed-checkpoints.js';
@@ -31,11 +31,12 @@ export class MissingCommitmentError extends Error {
   }
 }
 
-/** The leaf of each event: its commitment's canonical bytes, computed once here. */
+/** The leaf of each event: its commitment's canonical bytes, as the store computed them for its chain, or computed here. */
 function leavesOf(events: readonly RecordedEvent[]): NewLeaf[] {
   return events.map((event): NewLeaf => {
     if (!event.commitment) throw new MissingCommitmentError(event.position, event.id);
-    const { leafData } = commitEvent(event, event.commitment.saltHex, event.commitment.privateDigest);
+    const { saltHex, privateDigest } = event.commitment;
+    const leafData = takeRememberedLeaf(event.position, event.id, privateDigest) ?? commitEvent(event, saltHex, privateDigest).leafData;
     return { position: event.position, eventId: event.id, streamId: event.streamId, data: leafData };
   });
 }
