@@ -1,7 +1,9 @@
 /**
  * `npm run bench:http-commands`: only the synchronous write path of the report (create listing,
  * place order at 64 connections) beside the raw one-event durable append rate of the same run,
- * without waiting for the process managers. Flags: --commands <n> (per phase, default 2,000),
+ * without waiting for the process managers, and the service's CPU time per command (every thread,
+ * from /proc, over the burst and the DRAIN_MS after it: the projections, the transparency log and
+ * the process managers finish their share of the burst then). Flags: --commands <n> (per phase, default 2,000),
  * --cpu-profile <file> (run the service under --cpu-prof, keep the .cpuprofile there and print
  * its top frames).
  */
@@ -13,12 +15,14 @@ import { rawDurableAppends } from './event-store.bench.js';
 import { createListings, openMarket, placeOrderLoad, sampleEventData } from './http-phases.js';
 import { summariseCpuProfile } from './support/cpu-profile.js';
 import { CONNECTIONS, HttpClient } from './support/http-load.js';
-import { BenchService } from './support/service.js';
-import { round } from './support/stats.js';
+import { BenchService, cpuMsOf } from './support/service.js';
+import { round, sleep } from './support/stats.js';
 
 const COMMANDS_DEFAULT = 2_000;
 const RAW_APPENDS = 2_000;
 const PROFILE_TOP_FRAMES = 25;
+/** After each burst, until its CPU time is read: the consumers of $all catch up meanwhile. */
+const DRAIN_MS = 1_000;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { commands: { type: 'string' }, 'cpu-profile': { type: 'string' } }, strict: true });
@@ -31,17 +35,24 @@ async function main(): Promise<void> {
   const http = new HttpClient(service.origin);
   try {
     const market = await openMarket(service, http);
-    const listings = await createListings(http, market, commands);
-    const orders = await placeOrderLoad(http, market, commands);
+    /** The burst, then DRAIN_MS; with the service's CPU ms per command over both. */
+    const burst = async <T>(run: () => Promise<T>): Promise<[T, number]> => {
+      const cpuBeforeMs = cpuMsOf(service.pid);
+      const result = await run();
+      await sleep(DRAIN_MS);
+      return [result, (cpuMsOf(service.pid) - cpuBeforeMs) / commands];
+    };
+    const [listings, listingCpuMs] = await burst(() => createListings(http, market, commands));
+    const [orders, orderCpuMs] = await burst(() => placeOrderLoad(http, market, commands));
     await http.close();
     await service.stop();
     const listingRaw = await rawDurableAppends(dataDir, RAW_APPENDS, 'ListingCreated', sampleEventData(dataDir, 'ListingCreated'));
     const orderRaw = await rawDurableAppends(dataDir, RAW_APPENDS, 'OrderPlaced', sampleEventData(dataDir, 'OrderPlaced'));
-    const line = (name: string, rate: typeof listings, raw: number): string =>
-      `${name}: ${rate.perSecond} cmd/s (${rate.failed} failed), p50 ${rate.latency.p50Ms} ms, p99 ${rate.latency.p99Ms} ms, max ${rate.latency.maxMs} ms; raw ${round(raw)}/s; ratio ${round(rate.perSecond / raw, 3)}x`;
+    const line = (name: string, rate: typeof listings, raw: number, cpuMs: number): string =>
+      `${name}: ${rate.perSecond} cmd/s (${rate.failed} failed), p50 ${rate.latency.p50Ms} ms, p99 ${rate.latency.p99Ms} ms, max ${rate.latency.maxMs} ms; raw ${round(raw)}/s; ratio ${round(rate.perSecond / raw, 3)}x; service CPU ${round(cpuMs, 2)} ms/command`;
     console.log(`${CONNECTIONS} connections, ${commands} commands per phase`);
-    console.log(line('create listing', listings, listingRaw.perSecond));
-    console.log(line('place order', orders, orderRaw.perSecond));
+    console.log(line('create listing', listings, listingRaw.perSecond, listingCpuMs));
+    console.log(line('place order', orders, orderRaw.perSecond, orderCpuMs));
     if (profileTo) {
       const file = readdirSync(profileDir).find((name) => name.endsWith('.cpuprofile'));
       if (!file) throw new Error('the profiled service wrote no .cpuprofile');

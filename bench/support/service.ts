@@ -142,6 +142,21 @@ export function rssKiB(pid: number | undefined): number {
   }
 }
 
+/** Clock ticks per second of /proc/<pid>/stat's utime and stime (USER_HZ, 100 on Linux). */
+const PROC_TICKS_PER_SECOND = 100;
+
+/** CPU time a process has used so far, every thread (user + system), in ms; 0 when /proc is not there. */
+export function cpuMsOf(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  try {
+    // The fields after the command name, which may itself hold spaces: utime and stime are the 12th and 13th.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / PROC_TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+}
+
 /** `node dist/src/cli.js keys issue ...` against DATA_DIR; returns the token. */
 export async function issueKey(dataDir: string, role: 'admin' | 'vendor' | 'buyer', scope: { vendorId?: string; opdCode?: string } = {}): Promise<string> {
   const args = [CLI_JS, 'keys', 'issue', '--role', role, '--label', `bench ${role}`];

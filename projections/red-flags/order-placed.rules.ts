@@ -6,6 +6,7 @@ import {
   WindowOrder,
   duplicateOrders,
   nearCapFloorRupiah,
+  placedMsOf,
   splitPurchaseFinding,
   tukeyFence,
 } from '../../src/red-flags/domain/red-flag-rules.js';
@@ -30,7 +31,7 @@ export function placed(event: OrderPlaced, lookup: ProjectionLookup): RowChange[
   const current: WindowOrder = { orderId: data.orderId, totalRupiah: data.totalRupiah, placedAt, position: event.position };
   const pairKey = { opd_code: opdCode, vendor_id: vendorId };
   const pairRow = lookup.get(PAIR_WINDOWS, pairKey);
-  const earlier = pairRow ? (JSON.parse(String(pairRow.orders)) as WindowOrder[]) : [];
+  const earlier = pairRow ? parsedWindow(opdCode, vendorId, String(pairRow.orders)) : [];
   const base = { opdCode, vendorId, policyRevision: policy.revision, raisedAt: placedAt, raisedPosition: event.position };
   const ownEvent: EventRef = { type: 'OrderPlaced', streamId: event.streamId, position: event.position };
   const flags: Flag[] = [];
@@ -150,10 +151,12 @@ export function placed(event: OrderPlaced, lookup: ProjectionLookup): RowChange[
   });
 
   const keepFromMs = Date.parse(placedAt) - Math.max(policy.splitWindowDays * DAY_MS, policy.duplicateWindowHours * HOUR_MS);
-  const window = [...earlier.filter((order) => Date.parse(order.placedAt) >= keepFromMs), current].slice(-PAIR_WINDOW_ORDERS_MAX);
+  const window = [...earlier.filter((order) => placedMsOf(order) >= keepFromMs), current].slice(-PAIR_WINDOW_ORDERS_MAX);
+  const windowJson = JSON.stringify(window);
+  rememberWindow(opdCode, vendorId, windowJson, window);
   return [
     ...flags.map(flagRow),
-    { op: 'upsert', table: PAIR_WINDOWS, key: pairKey, values: { orders: JSON.stringify(window) } },
+    { op: 'upsert', table: PAIR_WINDOWS, key: pairKey, values: { orders: windowJson } },
     {
       op: 'insert',
       table: ORDERS,
@@ -175,6 +178,34 @@ export function placed(event: OrderPlaced, lookup: ProjectionLookup): RowChange[
     },
     ...priceChanges,
   ];
+}
+
+/** Pairs whose last window is kept parsed: a busy pair's row (up to PAIR_WINDOW_ORDERS_MAX orders) is read back at its next order. */
+const PARSED_WINDOWS_MAX = 64;
+const parsedWindows = new Map<string, { readonly json: string; readonly orders: readonly WindowOrder[] }>();
+
+/**
+ * A pair's window as JSON.parse gives it, from the copy parsed for the same text when there is
+ * one (the rules only read it; a memo of a pure function, so replays are unchanged).
+ */
+function parsedWindow(opdCode: string, vendorId: string, json: string): readonly WindowOrder[] {
+  const known = parsedWindows.get(pairMemoKey(opdCode, vendorId));
+  if (known !== undefined && known.json === json) return known.orders;
+  return rememberWindow(opdCode, vendorId, json, JSON.parse(json) as WindowOrder[]);
+}
+
+/** Keeps a pair's window with its JSON text (the row written, or read), the least recently kept pair going first. */
+function rememberWindow(opdCode: string, vendorId: string, json: string, orders: WindowOrder[]): readonly WindowOrder[] {
+  const key = pairMemoKey(opdCode, vendorId);
+  const frozen = Object.freeze(orders);
+  parsedWindows.delete(key);
+  parsedWindows.set(key, { json, orders: frozen });
+  if (parsedWindows.size > PARSED_WINDOWS_MAX) parsedWindows.delete(parsedWindows.keys().next().value!);
+  return frozen;
+}
+
+function pairMemoKey(opdCode: string, vendorId: string): string {
+  return `${opdCode}\u0000${vendorId}`;
 }
 
 function parsePrices(row: Row | undefined): number[] {

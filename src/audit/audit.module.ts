@@ -44,7 +44,7 @@ class TransparencyLogLifecycle implements OnModuleInit, OnApplicationShutdown {
 @Module({
   controllers: [LogController, AuditLeavesController, AuditEventsController, AsOfController],
   providers: [
-    { provide: TLOG_DB, inject: [APP_CONFIG], useFactory: (config: AppConfig) => openSqliteFile(join(config.dataDir, 'tlog.db')) },
+    { provide: TLOG_DB, inject: [APP_CONFIG], useFactory: (config: AppConfig) => openSqliteFile(join(config.dataDir, 'tlog.db'), 'NORMAL') },
     {
       provide: TransparencyLog,
       inject: [TLOG_DB, APP_CONFIG, CLOCK],

@@ -62,6 +62,32 @@ export function commitEvent(event: CommittableEvent, saltHex: string, storedDige
   return { record, leafData: Buffer.from(encodeLeaf(record)) };
 }
 
+/**
+ * Leaf data of the latest events appended by this process's store, which computed them for its
+ * hash chain: the transparency log commits the same events moments later and takes their leaf
+ * from here instead of encoding it again. Keyed by position, event id and private digest (which
+ * covers the data, the metadata and a random salt), so only the very same event matches.
+ */
+export const REMEMBERED_LEAVES_MAX = 2_048;
+const rememberedLeaves = new Map<string, Buffer>();
+
+function leafKey(position: bigint | number, eventId: string, digest: string): string {
+  return `${position}\u0000${eventId}\u0000${digest}`;
+}
+
+export function rememberLeaf(position: bigint | number, eventId: string, digest: string, leafData: Buffer): void {
+  rememberedLeaves.set(leafKey(position, eventId, digest), leafData);
+  if (rememberedLeaves.size > REMEMBERED_LEAVES_MAX) rememberedLeaves.delete(rememberedLeaves.keys().next().value!);
+}
+
+/** The remembered leaf of this event, once (it is forgotten as it is taken), or undefined. */
+export function takeRememberedLeaf(position: bigint | number, eventId: string, digest: string): Buffer | undefined {
+  const key = leafKey(position, eventId, digest);
+  const leafData = rememberedLeaves.get(key);
+  if (leafData !== undefined) rememberedLeaves.delete(key);
+  return leafData;
+}
+
 /** The store's hash chain: SHA-256(previous chain hash || leaf data); the first event's previous is 32 zero bytes. */
 export const CHAIN_GENESIS_HEX = '0'.repeat(64);
 

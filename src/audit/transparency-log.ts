@@ -3,10 +3,11 @@ import { READ_COUNT_MAX } from '../event-store/event-store.port.js';
 import type { CatchUpProgress, CheckpointedConsumer } from '../event-store/checkpointed-consumer.js';
 import type { EventStore, RecordedEvent } from '../event-store/event-store.port.js';
 import { SqliteCheckpointStore } from '../event-store/sqlite-checkpoint-store.js';
+import { WalSync } from '../event-store/sqlite/wal-sync.js';
 import type { Clock } from '../kernel/clock.js';
 import type { Logger } from '../kernel/logger.js';
 import { assert } from '../kernel/assert.js';
-import { commitEvent } from './event-commitment.js';
+import { commitEvent, takeRememberedLeaf } from './event-commitment.js';
 import type { LogSigner } from './log-signer.js';
 import { MerkleTreeStore, NewLeaf } from './merkle-tree-store.js';
 import { SignedCheckpoint, SignedCheckpointStore } from './signed-checkpoints.js';
@@ -30,11 +31,12 @@ export class MissingCommitmentError extends Error {
   }
 }
 
-/** The leaf of each event: its commitment's canonical bytes, computed once here. */
+/** The leaf of each event: its commitment's canonical bytes, as the store computed them for its chain, or computed here. */
 function leavesOf(events: readonly RecordedEvent[]): NewLeaf[] {
   return events.map((event): NewLeaf => {
     if (!event.commitment) throw new MissingCommitmentError(event.position, event.id);
-    const { leafData } = commitEvent(event, event.commitment.saltHex, event.commitment.privateDigest);
+    const { saltHex, privateDigest } = event.commitment;
+    const leafData = takeRememberedLeaf(event.position, event.id, privateDigest) ?? commitEvent(event, saltHex, privateDigest).leafData;
     return { position: event.position, eventId: event.id, streamId: event.streamId, data: leafData };
   });
 }
@@ -44,7 +46,10 @@ function leavesOf(events: readonly RecordedEvent[]): NewLeaf[] {
  * commitment, src/verifier/leaf.ts) of an RFC 6962 tree in tlog.db, the consumer checkpoint in
  * the same transaction as the leaves, and signs a C2SP checkpoint after a batch (or catch-up page)
  * that grew the tree, at most one per `checkpointIntervalMs` (a later one covers what a skipped
- * one would have).
+ * one would have). The service opens tlog.db without an fsync per commit (a lost tail of leaves
+ * is rebuilt from the store, as after any restart): a checkpoint is signed only after an fsync
+ * of the WAL that covers the leaves it signs, off the event loop for the live ones, so no
+ * published checkpoint can be ahead of the tree a power loss leaves.
  */
 export class TransparencyLog implements CheckpointedConsumer {
   /** A parked event would be a gap in the tree: failures are retried until they pass. */
@@ -56,6 +61,9 @@ export class TransparencyLog implements CheckpointedConsumer {
   private readonly appendBatch: (leaves: readonly NewLeaf[], checkpoint: bigint) => void;
   private lastSignedMs = Number.NEGATIVE_INFINITY;
   private pendingSign?: NodeJS.Timeout;
+  private stopped = false;
+  /** Undefined when tlog.db is not in WAL mode (a file opened by a tool): its commits are durable as they are. */
+  private readonly walSync?: WalSync;
   private readonly listeners = new Set<(checkpoint: SignedCheckpoint) => void>();
 
   constructor(
@@ -68,6 +76,7 @@ export class TransparencyLog implements CheckpointedConsumer {
     this.tree = new MerkleTreeStore(db);
     this.checkpoints = new SignedCheckpointStore(db);
     this.consumerCheckpoints = new SqliteCheckpointStore(db);
+    if (db.pragma('journal_mode', { simple: true }) === 'wal') this.walSync = new WalSync(db.name);
     this.appendBatch = db.transaction((leaves: readonly NewLeaf[], checkpoint: bigint) => {
       this.tree.append(leaves);
       this.consumerCheckpoints.save(this.name, checkpoint);
@@ -94,13 +103,13 @@ export class TransparencyLog implements CheckpointedConsumer {
 
   async handleBatch(events: readonly RecordedEvent[], checkpoint: bigint): Promise<void> {
     this.appendBatch(leavesOf(events), checkpoint);
-    if (events.length > 0) this.requestCheckpoint();
+    if (events.length > 0) await this.requestCheckpoint();
   }
 
   /**
    * Start-up (or after a failure): the events after the stored checkpoint, in pages of
    * LOG_CATCH_UP_PAGE_EVENTS, each page's leaves, subtree hashes and consumer checkpoint in one
-   * durable transaction, so a backlog costs one commit per page rather than per live batch.
+   * transaction, so a backlog costs one commit per page rather than per live batch.
    * Signing stays at most one checkpoint per interval; the runner goes on live from here.
    */
   async catchUp(store: EventStore, progress: CatchUpProgress): Promise<void> {
@@ -113,7 +122,7 @@ export class TransparencyLog implements CheckpointedConsumer {
       const last = events[events.length - 1]!.position;
       this.appendBatch(leavesOf(events), last);
       progress.handled(last, events.length);
-      this.requestCheckpoint();
+      await this.requestCheckpoint();
       if (events.length < LOG_CATCH_UP_PAGE_EVENTS) return;
       from = last + 1n;
       // Between pages, HTTP and the other consumers get a turn of the event loop.
@@ -122,11 +131,16 @@ export class TransparencyLog implements CheckpointedConsumer {
     throw new RangeError(`the transparency log's catch-up exceeded ${LOG_CATCH_UP_PAGES_MAX} pages`);
   }
 
-  /** Signs the current tree unless its latest checkpoint already covers it. The first start signs the empty tree. */
+  /** Signs the current tree (made durable first) unless its latest checkpoint already covers it. The first start signs the empty tree. */
   signCheckpoint(): SignedCheckpoint {
-    const treeSize = this.tree.size();
+    this.walSync?.syncNow();
+    return this.signTree(this.tree.size());
+  }
+
+  /** Signs the tree at `treeSize` (on disk already) unless the latest checkpoint covers it. */
+  private signTree(treeSize: number): SignedCheckpoint {
     const latest = this.checkpoints.latest();
-    if (latest && latest.treeSize === treeSize) return latest;
+    if (latest && latest.treeSize >= treeSize) return latest;
     const rootHash = this.tree.rootHash(treeSize);
     const signedAt = this.clock.now().toISOString();
     // The signing time rides as a C2SP extension line: verifiers that do not know it ignore it.
@@ -144,25 +158,33 @@ export class TransparencyLog implements CheckpointedConsumer {
 
   /** Stops the deferred signing; the next start signs what is left. */
   stop(): void {
+    this.stopped = true;
     clearTimeout(this.pendingSign);
     this.pendingSign = undefined;
+    this.walSync?.closeNow();
   }
 
-  private requestCheckpoint(): void {
+  private async requestCheckpoint(): Promise<void> {
     if (this.pendingSign) return;
     const waitMs = this.lastSignedMs + this.checkpointIntervalMs - this.clock.now().getTime();
     if (waitMs <= 0) {
-      this.signCheckpoint();
+      await this.signWhenDurable();
       return;
     }
     this.pendingSign = setTimeout(() => {
       this.pendingSign = undefined;
-      try {
-        this.signCheckpoint();
-      } catch (error) {
+      this.signWhenDurable().catch((error: unknown) => {
         this.logger.error(`signing a checkpoint failed: ${error instanceof Error ? error.message : String(error)}`);
-      }
+      });
     }, waitMs);
     this.pendingSign.unref();
+  }
+
+  /** Signs the tree as it is now once an fsync (in libuv's thread pool) has put it on disk. */
+  private async signWhenDurable(): Promise<void> {
+    if (this.stopped) return;
+    const treeSize = this.tree.size();
+    await this.walSync?.sync();
+    if (!this.stopped) this.signTree(treeSize);
   }
 }

@@ -38,13 +38,23 @@ export function idempotencyKeyRequired(): DomainError {
 }
 
 /**
+ * A request's hash as computed for what it was: the idempotency interceptor and the command's
+ * context both need it, and canonical JSON plus SHA-256 of a body is not free.
+ */
+const hashedRequests = new WeakMap<object, { readonly method: string; readonly url: string; readonly body: unknown; readonly hash: string }>();
+
+/**
  * The request's fingerprint: SHA-256 of the RFC 8785 canonical JSON of method, path (with its
  * parameters) and body, so the same JSON with its members in another order is the same request.
  */
 export function requestHash(request: Pick<FastifyRequest, 'method' | 'url' | 'body'>): string {
+  const known = hashedRequests.get(request);
+  if (known !== undefined && known.method === request.method && known.url === request.url && known.body === request.body) return known.hash;
   const path = request.url.split('?', 1)[0]!;
   const value = { method: request.method, path, body: request.body ?? null };
-  return createHash('sha256').update(canonicalOrTagged(value)).digest('hex');
+  const hash = createHash('sha256').update(canonicalOrTagged(value)).digest('hex');
+  hashedRequests.set(request, { method: request.method, url: request.url, body: request.body, hash });
+  return hash;
 }
 
 /**

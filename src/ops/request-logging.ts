@@ -1,5 +1,6 @@
-import { Module, RequestMethod } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import type { FastifyInstance } from 'fastify';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { Params } from 'nestjs-pino';
@@ -25,6 +26,19 @@ export const REDACTED_PATHS = [
 /** Probes and scrapes that succeed are logged at debug: polled every few seconds, they would drown the rest. */
 const QUIET_PATH = /^\/(health|metrics)(\/|\?|$)/;
 
+/**
+ * The id of the request being handled, for every line logged while it is: entered by
+ * registerRequestLogging's first hook, it follows the request through the rest of its hooks,
+ * its handler and whatever they await.
+ */
+const requestIds = new AsyncLocalStorage<string>();
+
+/** pino's mixin: a line logged inside a request carries its id (a fresh object each time: pino merges into it). */
+function requestIdField(): { reqId?: string } {
+  const reqId = requestIds.getStore();
+  return reqId === undefined ? {} : { reqId };
+}
+
 /** The one pino logger of the process: JSON lines on stdout; pino flushes what is pending at exit, so nothing is lost. */
 export function createRootLogger(config: Pick<AppConfig, 'logLevel'>): PinoLogger {
   return pino({
@@ -33,14 +47,19 @@ export function createRootLogger(config: Pick<AppConfig, 'logLevel'>): PinoLogge
     timestamp: stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    mixin: requestIdField,
   });
 }
 
-/** nestjs-pino over the root logger: Nest's Logger writes through it, with the request id bound inside a request. */
+/**
+ * nestjs-pino over the root logger: Nest's Logger writes through it. Its per-request middleware
+ * (pino-http, run by @fastify/middie) is left out (no routes): it built two child loggers per
+ * request, one serialising the whole request, only to bind the request id, which the root
+ * logger's mixin now adds from `requestIds`.
+ */
 export function nestLoggerParams(root: PinoLogger): Params {
   return {
-    // Every path: nestjs-pino's default pattern ('{/*splat}') matches none under this Fastify adapter.
-    forRoutes: [{ path: '*path', method: RequestMethod.ALL }],
+    forRoutes: [],
     pinoHttp: {
       logger: root,
       // The request line is written by an onResponse hook (registerRequestLogging), which also sees answers sent by earlier hooks (429, 406).
@@ -64,12 +83,14 @@ export function requestIdOf(request: IncomingMessage): string {
 /**
  * Echoes the request id in X-Request-Id on every answer and logs one line per request once it is
  * answered: request id, method, URL (secret-looking query values replaced), status, duration.
- * Registered first, so it covers what other hooks answer.
+ * Registered first, so it covers what other hooks answer; from its first hook on, every line
+ * logged for the request carries its id.
  */
 export function registerRequestLogging(fastify: FastifyInstance, root: PinoLogger): void {
   const log = root.child({ context: 'http' });
-  fastify.addHook('onRequest', async (request, reply) => {
+  fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
+    requestIds.run(request.id, done);
   });
   fastify.addHook('onResponse', async (request, reply) => {
     const status = reply.statusCode;

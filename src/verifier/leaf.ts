@@ -53,8 +53,14 @@ export function privateDigestInput(saltHex: string, data: unknown, metadata: unk
 export function hexToBytes(hex: string): Uint8Array {
   if (!/^(?:[0-9a-f]{2})*$/.test(hex)) throw new TypeError('not lowercase hex');
   const out = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < out.length; i += 1) out[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
+  // From character codes: a slice and a parseInt per byte cost several times more, once per event appended.
+  for (let i = 0; i < out.length; i += 1) out[i] = (hexDigit(hex.charCodeAt(i * 2)) << 4) | hexDigit(hex.charCodeAt(i * 2 + 1));
   return out;
+}
+
+/** A lowercase hex digit's value (the caller checked the pattern). */
+function hexDigit(code: number): number {
+  return code <= 0x39 ? code - 0x30 : code - 0x57;
 }
 
 export function bytesToHex(bytes: Uint8Array): string {

@@ -170,6 +170,15 @@ describe('request hash (unit)', () => {
     expect(requestHash({ ...request({ cardId: 'c1', lines: [{ listingId: 'l1', quantity: 2 }] }), method: 'PATCH' })).not.toBe(hash);
   });
 
+  it('is computed once per request (the interceptor and the command context share it), afresh when the request was given another body', () => {
+    const same = request({ cardId: 'c1' });
+    const hash = requestHash(same);
+    expect(requestHash(same)).toBe(hash);
+    const reparsed = Object.assign(same, { body: { cardId: 'c2' } });
+    expect(requestHash(reparsed)).toBe(requestHash(request({ cardId: 'c2' })));
+    expect(requestHash(reparsed)).not.toBe(hash);
+  });
+
   it('gives a body RFC 8785 cannot express (lone surrogate, number beyond JSON) a stable fingerprint of its own', () => {
     const loneSurrogate = request({ name: 'a\ud800b' });
     expect(requestHash(loneSurrogate)).toBe(requestHash(request({ name: 'a\ud800b' })));

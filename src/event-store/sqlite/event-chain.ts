@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { CHAIN_GENESIS_HEX, COMMITMENT_SALT_BYTES, chainHash, commitEvent, privateDigest } from '../../audit/event-commitment.js';
+import { CHAIN_GENESIS_HEX, COMMITMENT_SALT_BYTES, chainHash, commitEvent, privateDigest, rememberLeaf } from '../../audit/event-commitment.js';
 import type { EventMetadata } from '../event-store.port.js';
 
 /** One row of the events table, as stored. */
@@ -64,10 +64,12 @@ function nextSalt(): string {
 /** Commits a new event to the chain after `previousHex`, with a fresh salt (one canonical form of the event each). */
 export function commitRow(previousHex: string, event: ChainedEvent, saltHex = nextSalt()): RowCommitment {
   const digest = privateDigest(saltHex, event.data, event.metadata);
-  return { saltHex, privateDigest: digest, chainHash: chainHash(previousHex, leafDataOf(event, saltHex, digest)) };
+  const leafData = leafDataOf(event, saltHex, digest);
+  rememberLeaf(event.position, event.id, digest, leafData);
+  return { saltHex, privateDigest: digest, chainHash: chainHash(previousHex, leafData) };
 }
 
-function leafDataOf(event: ChainedEvent, saltHex: string, digest: string): Uint8Array {
+function leafDataOf(event: ChainedEvent, saltHex: string, digest: string): Buffer {
   return commitEvent(
     {
       position: BigInt(event.position),

@@ -22,6 +22,7 @@ import {
 import { validateAppend } from '../append-validation.js';
 import { migrateToChain } from './chain-migration.js';
 import { ChainLink, EventRow, GENESIS_LINK, commitRow } from './event-chain.js';
+import { RecentEvents, StreamEventCache, deepFreeze } from './parsed-event-cache.js';
 import { EVENT_STORE_SCHEMA_SQL } from './sqlite-schema.js';
 import { verifyChainTail } from './verify-event-store-chain.js';
 import { WalSync } from './wal-sync.js';
@@ -83,6 +84,9 @@ export class SqliteEventStore implements EventStore {
   private readonly walSync: WalSync;
   /** Every event at or below this position is known to be on disk: subscribers and readAll see no further. */
   private durablePosition = 0;
+  /** Parsed events shared by the readers of streams and by the subscriptions at the head (parsed-event-cache.ts). */
+  private readonly streamCache = new StreamEventCache();
+  private readonly recentEvents = new RecentEvents();
 
   private readonly selectStreamRevision: Database.Statement<[string], { revision: number }>;
   private readonly selectEventInStream: Database.Statement<[string, string], { revision: number; position: number }>;
@@ -200,16 +204,16 @@ export class SqliteEventStore implements EventStore {
     const direction = options.direction ?? 'forwards';
     const maxCount = boundedCount(options.maxCount);
     const from = options.fromRevision ?? (direction === 'forwards' ? 'start' : 'end');
-    const rows = orBusy(() => this.readStreamRows(streamId, direction, from, maxCount));
-    if (rows === undefined) throw new StreamNotFoundError(streamId);
-    return rows.map(toRecordedEvent);
+    const events = orBusy(() => this.readStreamEvents(streamId, direction, from, maxCount));
+    if (events === undefined) throw new StreamNotFoundError(streamId);
+    return events;
   }
 
   async readStreamIfExists(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     const direction = options.direction ?? 'forwards';
     const maxCount = boundedCount(options.maxCount);
     const from = options.fromRevision ?? (direction === 'forwards' ? 'start' : 'end');
-    return (orBusy(() => this.readStreamRows(streamId, direction, from, maxCount)) ?? []).map(toRecordedEvent);
+    return orBusy(() => this.readStreamEvents(streamId, direction, from, maxCount)) ?? [];
   }
 
   /** By the (stream_id, event_id) index: one row looked up, whatever the stream's length. */
@@ -218,28 +222,27 @@ export class SqliteEventStore implements EventStore {
     return found === undefined ? undefined : BigInt(found.revision);
   }
 
-  /** The stream's rows, or undefined when it has no events. */
-  private readStreamRows(streamId: string, direction: Direction, from: bigint | 'start' | 'end', maxCount: number): EventRow[] | undefined {
+  /** The stream's events, or undefined when it has none; forwards reads go through the stream cache. */
+  private readStreamEvents(streamId: string, direction: Direction, from: bigint | 'start' | 'end', maxCount: number): RecordedEvent[] | undefined {
     const current = this.selectStreamRevision.get(streamId);
     if (!current) return undefined;
-    let rows: EventRow[];
     if (direction === 'forwards') {
       const fromRevision = from === 'start' ? 0 : from === 'end' ? current.revision + 1 : Number(from);
-      rows = this.selectStreamForwards.all(streamId, fromRevision, maxCount);
-    } else {
-      const fromRevision = from === 'end' ? current.revision : from === 'start' ? 0 : Number(from);
-      rows = this.selectStreamBackwards.all(streamId, fromRevision, maxCount);
+      return this.streamCache.read(streamId, fromRevision, maxCount, current.revision, (revision) =>
+        this.selectStreamForwards.all(streamId, revision, maxCount).map(frozenEvent),
+      );
     }
-    return rows;
+    const fromRevision = from === 'end' ? current.revision : from === 'start' ? 0 : Number(from);
+    return this.selectStreamBackwards.all(streamId, fromRevision, maxCount).map(toRecordedEvent);
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     const direction = options.direction ?? 'forwards';
     const maxCount = boundedCount(options.maxCount);
     const from = options.fromPosition ?? (direction === 'forwards' ? 'start' : 'end');
-    const rows = orBusy(() => this.readAllRows(direction, from, maxCount));
-    await this.durableThrough(rows);
-    return rows.map(toRecordedEvent);
+    const events = orBusy(() => this.readAllRows(direction, from, maxCount)).map(toRecordedEvent);
+    await this.durableThrough(events);
+    return events;
   }
 
   private readAllRows(direction: Direction, from: bigint | 'start' | 'end', maxCount: number): EventRow[] {
@@ -258,16 +261,17 @@ export class SqliteEventStore implements EventStore {
     const store = this;
     async function* iterate(): AsyncGenerator<RecordedEvent> {
       while (active && !store.closed) {
-        const rows = orBusy(() => store.selectAllAfter.all(checkpoint, SUBSCRIPTION_PAGE_EVENTS));
+        const events = orBusy(() =>
+          store.recentEvents.after(checkpoint, SUBSCRIPTION_PAGE_EVENTS, (after, maxCount) => store.selectAllAfter.all(after, maxCount).map(frozenEvent)),
+        );
         // What subscribers act on (checkpoints, read models, process managers) must survive a power loss.
-        await store.durableThrough(rows);
-        for (const row of rows) {
-          checkpoint = row.position;
-          const event = toRecordedEvent(row);
+        await store.durableThrough(events);
+        for (const event of events) {
+          checkpoint = Number(event.position);
           if (matchesFilter(event, options.filter)) yield event;
           if (!active) return;
         }
-        if (rows.length === 0) await store.waitForAppend((resolve) => (wake = resolve));
+        if (events.length === 0) await store.waitForAppend((resolve) => (wake = resolve));
       }
     }
     const iterator = iterate();
@@ -359,10 +363,10 @@ export class SqliteEventStore implements EventStore {
     }
   }
 
-  /** Waits until the rows read (the first or the last one is the highest) are on disk; the auditor's read-only store reads the file as it is. */
-  private async durableThrough(rows: readonly EventRow[]): Promise<void> {
+  /** Waits until the events read (the first or the last one is the highest) are on disk; the auditor's read-only store reads the file as it is. */
+  private async durableThrough(events: readonly RecordedEvent[]): Promise<void> {
     if (this.auditReadOnly) return;
-    const last = rows.length === 0 ? 0 : Math.max(rows[0]!.position, rows[rows.length - 1]!.position);
+    const last = events.length === 0 ? 0 : Math.max(Number(events[0]!.position), Number(events[events.length - 1]!.position));
     if (last > this.durablePosition) await this.makeDurable();
   }
 
@@ -488,6 +492,11 @@ function toRecordedEvent(row: EventRow): RecordedEvent {
     created: new Date(row.created_ms),
     ...(row.commitment_salt !== null && row.private_digest !== null ? { commitment: { saltHex: row.commitment_salt, privateDigest: row.private_digest } } : {}),
   };
+}
+
+/** An event for the caches: every reader gets the same object, so none may change it. */
+function frozenEvent(row: EventRow): RecordedEvent {
+  return deepFreeze(toRecordedEvent(row));
 }
 
 function isBusy(error: unknown): boolean {

@@ -35,6 +35,22 @@ export interface WindowOrder {
   readonly position: number;
 }
 
+/**
+ * An order's placement time in ms. Kept per order object: the red-flags projection checks each
+ * placement against its pair's window (up to 200 orders, the same objects from one order to
+ * the next), and parsing an ISO date is the dearest step of that check.
+ */
+export function placedMsOf(order: Pick<WindowOrder, 'placedAt'>): number {
+  let ms = placedMsByOrder.get(order);
+  if (ms === undefined) {
+    ms = Date.parse(order.placedAt);
+    placedMsByOrder.set(order, ms);
+  }
+  return ms;
+}
+
+const placedMsByOrder = new WeakMap<object, number>();
+
 export interface SplitPurchaseFinding {
   readonly splitWindowDays: number;
   readonly maxOrderTotalRupiah: number;
@@ -60,15 +76,15 @@ export function splitPurchaseFinding(
   if (current.totalRupiah > maxRupiah) return undefined;
   const atMs = Date.parse(current.placedAt);
   const fromMs = atMs - policy.splitWindowDays * DAY_MS;
-  const inWindow = earlier
-    .filter((order) => order.orderId !== current.orderId && order.totalRupiah <= maxRupiah)
-    .filter((order) => {
-      const placedMs = Date.parse(order.placedAt);
-      return placedMs >= fromMs && placedMs <= atMs;
-    })
-    .sort((a, b) => a.placedAt.localeCompare(b.placedAt) || a.orderId.localeCompare(b.orderId));
+  const inWindow = earlier.filter((order) => {
+    if (order.orderId === current.orderId || order.totalRupiah > maxRupiah) return false;
+    const placedMs = placedMsOf(order);
+    return placedMs >= fromMs && placedMs <= atMs;
+  });
   const sumRupiah = inWindow.reduce((sum, order) => sum + order.totalRupiah, current.totalRupiah);
   if (inWindow.length === 0 || sumRupiah <= maxRupiah) return undefined;
+  // Sorted only for a finding: the projection checks every placement against its pair's whole window.
+  inWindow.sort((a, b) => a.placedAt.localeCompare(b.placedAt) || a.orderId.localeCompare(b.orderId));
   return {
     splitWindowDays: policy.splitWindowDays,
     maxOrderTotalRupiah: maxRupiah,
@@ -87,7 +103,7 @@ export function duplicateOrders(
   const atMs = Date.parse(current.placedAt);
   const windowMs = policy.duplicateWindowHours * HOUR_MS;
   return earlier.filter(
-    (order) => order.orderId !== current.orderId && order.totalRupiah === current.totalRupiah && Math.abs(Date.parse(order.placedAt) - atMs) <= windowMs,
+    (order) => order.orderId !== current.orderId && order.totalRupiah === current.totalRupiah && Math.abs(placedMsOf(order) - atMs) <= windowMs,
   );
 }
 
