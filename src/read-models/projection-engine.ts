@@ -66,7 +66,6 @@ export class ProjectionEngine {
       projection TEXT PRIMARY KEY,
       version    INTEGER NOT NULL
     ) WITHOUT ROWID`);
-    db.pragma('cache_size = -262144');
     this.checkpoints = new SqliteCheckpointStore(db);
     this.rows = new WriteBehindRows(db, new Map(projections.flatMap((projection) => projection.tables.map((table) => [table.name, table]))));
     this.applyInTransaction = db.transaction((projection: Projection, events: readonly RecordedEvent[], checkpoint: bigint) => {

@@ -40,10 +40,10 @@ interface Side {
 }
 
 /** The cache under test. */
-function cached(): Side {
+function cached(rowsHeldMax?: number): Side {
   const db = new Database(':memory:');
   db.exec(SCHEMA);
-  const rows = new WriteBehindRows(db, new Map(TABLES.map((table) => [table.name, table])));
+  const rows = new WriteBehindRows(db, new Map(TABLES.map((table) => [table.name, table])), rowsHeldMax);
   return {
     db,
     run: (transaction) =>
@@ -90,8 +90,8 @@ function dump(db: Database.Database): Record<string, unknown[]> {
 }
 
 /** Runs the transactions on both sides; their lookups and final rows must agree. Returns the cache's lookups and rows. */
-function same(transactions: readonly (readonly Step[])[]): { answers: (Row | undefined)[][]; rows: Record<string, unknown[]> } {
-  const subject = cached();
+function same(transactions: readonly (readonly Step[])[], rowsHeldMax?: number): { answers: (Row | undefined)[][]; rows: Record<string, unknown[]> } {
+  const subject = cached(rowsHeldMax);
   const plain = reference();
   const answers = transactions.map((transaction) => {
     const got = subject.run(transaction);
@@ -205,6 +205,25 @@ describe('write-behind row cache (unit): the rows and lookups of the statement-b
       ],
     ]);
     expect(answers[0]).toEqual([{ id: 'c1', n: 3 }]);
+  });
+
+  it('past the bound of held rows, they are written mid-transaction and read back as they were', () => {
+    const { answers } = same(
+      [
+        [
+          insertItem('b1', { qty: 1 }),
+          { op: 'increment', table: 'items', key: { id: 'b2' }, add: { total: 1 } },
+          { op: 'update', table: 'items', key: { id: 'b1' }, add: { qty: 1 } },
+          { op: 'increment', table: 'pairs', key: { a: 'q', b: 1 }, add: { n: 1 } },
+          { op: 'increment', table: 'items', key: { id: 'b2' }, add: { total: 1 } },
+          { op: 'delete', table: 'items', key: { id: 'b1' } },
+          { get: 'items', key: { id: 'b2' } },
+          { get: 'items', key: { id: 'b1' } },
+        ],
+      ],
+      2,
+    );
+    expect(answers[0]).toEqual([{ id: 'b2', grp: null, qty: 7, label: 'none', total: 2 }, undefined]);
   });
 
   it('a row handed to a projection never changes under it', () => {
