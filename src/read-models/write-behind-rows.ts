@@ -37,6 +37,7 @@ interface CachedTable {
   readonly isPrimaryKeyColumn: ReadonlySet<string>;
   readonly select: Database.Statement;
   readonly insert: Database.Statement;
+  readonly insertParameters: SqlValue[];
   readonly remove: Database.Statement;
   readonly updates: Map<string, Database.Statement>;
   /** Rows touched in this transaction, by primary-key text, in first-touch order (the flush order). */
@@ -182,7 +183,7 @@ export class WriteBehindRows {
     const held = table.rows.get(keyText);
     if (held !== undefined) return held;
     const values = table.primaryKey.map((column) => key[column]!);
-    const stored = (table.select.get(...values) as Row | undefined) ?? null;
+    const stored = (table.select.get(values) as Row | undefined) ?? null;
     return this.hold(table, keyText, { key: values, stored, row: stored, blind: false, owned: false });
   }
 
@@ -198,13 +199,16 @@ export class WriteBehindRows {
     for (const entry of sorted) {
       const { stored, row } = entry;
       if (row === null) {
-        if (stored !== null) table.remove.run(...entry.key);
+        if (stored !== null) table.remove.run(entry.key);
         // Inserted, then deleted: the insert alone would have failed on a key already stored.
-        else if (entry.blind && table.select.get(...entry.key) !== undefined) throw duplicate(table);
+        else if (entry.blind && table.select.get(entry.key) !== undefined) throw duplicate(table);
         continue;
       }
       if (stored === null) {
-        table.insert.run(...table.columns.map((column) => row[column]!));
+        // One parameter array per table, refilled for each row: no allocation per row written.
+        const parameters = table.insertParameters;
+        for (let index = 0; index < parameters.length; index += 1) parameters[index] = row[table.columns[index]!]!;
+        table.insert.run(parameters);
         continue;
       }
       if (row === stored) continue;
@@ -261,6 +265,7 @@ export class WriteBehindRows {
       select: this.db.prepare(`SELECT * FROM ${name} WHERE ${whereKey(spec.primaryKey)}`),
       insert: this.db.prepare(`INSERT INTO ${name} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`),
       remove: this.db.prepare(`DELETE FROM ${name} WHERE ${whereKey(spec.primaryKey)}`),
+      insertParameters: columns.map(() => null),
       updates: new Map(),
       rows: new Map(),
     };
