@@ -89,6 +89,14 @@ export class WriteBehindRows {
       this.passThrough(table, change, ownTables);
       return;
     }
+    // A change that rewrites a key column would move the row to another key: SQL does that.
+    if (
+      change.op !== 'delete' &&
+      (namesKeyColumn(table, change.op === 'upsert' ? change.values : change.set) || namesKeyColumn(table, change.op === 'upsert' ? undefined : change.add))
+    ) {
+      this.passThrough(table, change, ownTables);
+      return;
+    }
     const entry = this.entry(table, keyText, change.key);
     switch (change.op) {
       case 'upsert':
@@ -134,6 +142,11 @@ export class WriteBehindRows {
         return entry.row ?? undefined;
       },
     };
+  }
+
+  /** Whether the rows of this table can be held (else its changes always run as SQL). */
+  holds(table: string): boolean {
+    return this.table(table) !== undefined;
   }
 
   /** Writes every held row (tables and rows in first-touch order) and empties the cache. */
@@ -231,7 +244,11 @@ export class WriteBehindRows {
     return statement;
   }
 
-  /** The table's layout, read once; undefined when its rows cannot be held (no spec, DEFAULTs that are not constants). */
+  /**
+   * The table's layout, read once; undefined when its rows cannot be held: no spec, a spec whose
+   * primary key is not the table's, a DEFAULT that is not a literal, or anything that makes the
+   * order of the writes matter (a UNIQUE index besides the primary key, a trigger, a foreign key).
+   */
   private table(name: string): CachedTable | undefined {
     const known = this.tables.get(name);
     if (known !== undefined) return known === 'uncached' ? undefined : known;
@@ -243,8 +260,24 @@ export class WriteBehindRows {
   private layoutOf(name: string): CachedTable | undefined {
     const spec = this.specs.get(name);
     if (spec === undefined) return undefined;
-    const info = this.db.prepare(`SELECT name, dflt_value FROM pragma_table_info(?)`).all(name) as { name: string; dflt_value: string | null }[];
+    const info = this.db.prepare('SELECT name, dflt_value, pk FROM pragma_table_info(?)').all(name) as {
+      name: string;
+      dflt_value: string | null;
+      pk: number;
+    }[];
     assert(info.length > 0, `table ${name} exists`);
+    for (const identifier of [name, ...info.map((column) => column.name)]) assert(IDENTIFIER.test(identifier), `not a plain SQL identifier: ${identifier}`);
+    const primaryKey = info.filter((column) => column.pk > 0).map((column) => column.name);
+    if (primaryKey.length !== spec.primaryKey.length || !spec.primaryKey.every((column) => primaryKey.includes(column))) return undefined;
+    const orderMatters = this.db
+      .prepare(
+        `SELECT 1 FROM pragma_index_list(@table) WHERE "unique" = 1 AND origin <> 'pk'
+         UNION ALL SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND tbl_name = @table
+         UNION ALL SELECT 1 FROM pragma_foreign_key_list(@table)
+         UNION ALL SELECT 1 FROM sqlite_master m, pragma_foreign_key_list(m.name) f WHERE m.type = 'table' AND f."table" = @table`,
+      )
+      .get({ table: name });
+    if (orderMatters !== undefined) return undefined;
     const defaults: Record<string, SqlValue> = {};
     for (const column of info) {
       if (column.dflt_value === null) defaults[column.name] = null;
@@ -272,6 +305,7 @@ export class WriteBehindRows {
   }
 }
 
+const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
 const LITERAL = /^(?:NULL|[-+]?\d+(?:\.\d+)?(?:e[-+]?\d+)?|'(?:[^']|'')*')$/i;
 
 /** A DEFAULT that is a literal (number, string, NULL); undefined for an expression (CURRENT_TIMESTAMP, random()). */
@@ -309,6 +343,12 @@ function primaryKeyText(table: CachedTable, key: Row): string | undefined {
     named += 1;
   }
   return named === table.primaryKey.length ? keyTextOf(table, key) : undefined;
+}
+
+function namesKeyColumn(table: CachedTable, values: Readonly<Record<string, unknown>> | undefined): boolean {
+  if (values === undefined) return false;
+  for (const column of table.primaryKey) if (column in values) return true;
+  return false;
 }
 
 function isKeyValue(value: SqlValue | undefined): value is string | number {

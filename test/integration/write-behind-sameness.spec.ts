@@ -7,6 +7,7 @@ import { CommandPipeline } from '../../src/event-store/command-pipeline.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
 import { ProjectionEngine } from '../../src/read-models/projection-engine.js';
 import { openScratchReadModelDatabase } from '../../src/read-models/read-model-database.js';
+import { WriteBehindRows } from '../../src/read-models/write-behind-rows.js';
 import { allChecksums } from '../support/read-model-fixture.js';
 import { referenceChecksums } from '../support/statement-by-statement.js';
 
@@ -51,6 +52,9 @@ describe('the write-behind row cache leaves the rows of the statement-by-stateme
         const replayed = new ProjectionEngine(replayDb, ALL_PROJECTIONS);
         expect(await replayed.replay(store)).toBe(events.length);
         expect(allChecksums(replayed)).toEqual(reference);
+        // Every table of the shipped projections goes through the cache (none falls back to SQL as a whole).
+        const rows = new WriteBehindRows(replayDb, new Map(ALL_PROJECTIONS.flatMap((projection) => projection.tables.map((table) => [table.name, table]))));
+        expect(ALL_PROJECTIONS.flatMap((projection) => projection.tables.map((table) => table.name)).filter((table) => !rows.holds(table))).toEqual([]);
         replayDb.close();
 
         const liveDb = openScratchReadModelDatabase(join(dir, `${seed}-live.db`));

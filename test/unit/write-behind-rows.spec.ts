@@ -19,6 +19,11 @@ CREATE TABLE IF NOT EXISTS pairs (
   n INTEGER NOT NULL,
   PRIMARY KEY (a, b)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS seats (
+  id   TEXT PRIMARY KEY,
+  seat TEXT
+);
+CREATE UNIQUE INDEX IF NOT EXISTS seats_by_seat ON seats (seat);
 CREATE TABLE IF NOT EXISTS computed (
   id TEXT PRIMARY KEY,
   n  INTEGER DEFAULT (abs(-3))
@@ -28,6 +33,7 @@ const TABLES: TableSpec[] = [
   { name: 'items', primaryKey: ['id'] },
   { name: 'pairs', primaryKey: ['a', 'b'] },
   { name: 'computed', primaryKey: ['id'] },
+  { name: 'seats', primaryKey: ['id'] },
 ];
 const OWN = new Set(TABLES.map((table) => table.name));
 
@@ -183,7 +189,7 @@ describe('write-behind row cache (unit): the rows and lookups of the statement-b
         { op: 'upsert', table: 'pairs', key: { a: 'p', b: 1 }, values: { n: 2 } },
       ],
     ]);
-    expect(rows).toEqual({ items: [{ id: 'x', grp: 'new', qty: 7, label: 'none', total: null }], pairs: [{ a: 'p', b: 1, n: 2 }], computed: [] });
+    expect(rows).toEqual({ items: [{ id: 'x', grp: 'new', qty: 7, label: 'none', total: null }], pairs: [{ a: 'p', b: 1, n: 2 }], computed: [], seats: [] });
   });
 
   it('a composite key names one row whatever the order of its columns, and a number given as text names the same row (column affinity)', () => {
@@ -224,6 +230,35 @@ describe('write-behind row cache (unit): the rows and lookups of the statement-b
       2,
     );
     expect(answers[0]).toEqual([{ id: 'b2', grp: null, qty: 7, label: 'none', total: 2 }, undefined]);
+  });
+
+  it('a change that rewrites a key column runs as SQL: the row moves to its new key', () => {
+    const { answers } = same([
+      [insertItem('old', { grp: 'g' })],
+      [
+        { op: 'update', table: 'items', key: { id: 'old' }, set: { id: 'new' } },
+        { get: 'items', key: { id: 'old' } },
+        { get: 'items', key: { id: 'new' } },
+      ],
+    ]);
+    expect(answers[1]).toEqual([undefined, { id: 'new', grp: 'g', qty: 7, label: 'none', total: null }]);
+  });
+
+  it('a table with a UNIQUE index besides its key is not held: a value freed then taken in one transaction works as in SQL', () => {
+    const { rows } = same([
+      [
+        { op: 'insert', table: 'seats', values: { id: 'z', seat: 's1' } },
+        { op: 'insert', table: 'seats', values: { id: 'a', seat: 's2' } },
+      ],
+      [
+        { op: 'update', table: 'seats', key: { id: 'z' }, set: { seat: 'free' } },
+        { op: 'update', table: 'seats', key: { id: 'a' }, set: { seat: 's1' } },
+      ],
+    ]);
+    expect(rows.seats).toEqual([
+      { id: 'a', seat: 's1' },
+      { id: 'z', seat: 'free' },
+    ]);
   });
 
   it('a row handed to a projection never changes under it', () => {
