@@ -9,7 +9,7 @@ export const UPDATE_STATEMENTS_PER_TABLE_MAX = 256;
 /**
  * Rows held at once: past this the held rows are written (still inside the transaction) before
  * the next change, so memory stays bounded whatever the batch. A 5,000-event catch-up page of the
- * demo market touches about 25,000 rows.
+ * demo market touches about 16,000 rows.
  */
 export const ROWS_HELD_MAX = 50_000;
 
