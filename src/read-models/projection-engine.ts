@@ -5,7 +5,7 @@ import type { EventStore, RecordedEvent } from '../event-store/event-store.port.
 import { READ_COUNT_MAX } from '../event-store/event-store.port.js';
 import { SqliteCheckpointStore } from '../event-store/sqlite-checkpoint-store.js';
 import { assert } from '../kernel/assert.js';
-import { RowChangeSql } from './row-change-sql.js';
+import { WriteBehindRows } from './write-behind-rows.js';
 
 export interface TableChecksum {
   readonly table: string;
@@ -44,7 +44,7 @@ export interface CatchUpOptions {
  */
 export class ProjectionEngine {
   readonly checkpoints: SqliteCheckpointStore;
-  private readonly sql: RowChangeSql;
+  private readonly rows: WriteBehindRows;
   private readonly byName: ReadonlyMap<string, Projection>;
   private readonly ownTables: ReadonlyMap<string, ReadonlySet<string>>;
   private readonly eventTypes: ReadonlyMap<string, ReadonlySet<string>>;
@@ -67,26 +67,41 @@ export class ProjectionEngine {
       version    INTEGER NOT NULL
     ) WITHOUT ROWID`);
     this.checkpoints = new SqliteCheckpointStore(db);
-    this.sql = new RowChangeSql(db);
+    this.rows = new WriteBehindRows(db, new Map(projections.flatMap((projection) => projection.tables.map((table) => [table.name, table]))));
     this.applyInTransaction = db.transaction((projection: Projection, events: readonly RecordedEvent[], checkpoint: bigint) => {
-      this.applyEvents(projection, events.map(toProjected));
+      this.writingRows(() => this.applyEvents(projection, events.map(toProjected)));
       this.checkpoints.save(projection.name, checkpoint);
     });
     this.applyPageInTransaction = db.transaction((targets: readonly Projection[], events: readonly RecordedEvent[]) => {
       const last = events[events.length - 1]!.position;
       // Parsed once by the store, converted once here, shared by every projection of the page.
       const projected = events.map(toProjected);
-      for (const projection of targets) {
-        const checkpoint = this.checkpoints.load(projection.name);
-        // Already past this page (it was rebuilt alone, or never fell behind): never move a checkpoint back.
-        if (checkpoint !== 'start' && checkpoint >= last) continue;
-        const types = this.eventTypes.get(projection.name)!;
-        const fresh = projected.filter((event, index) => types.has(event.type) && (checkpoint === 'start' || events[index]!.position > checkpoint));
-        this.applyEvents(projection, fresh);
-        this.checkpoints.save(projection.name, last);
-      }
+      this.writingRows(() => this.applyPage(targets, events, projected, last));
     });
     this.install();
+  }
+
+  private applyPage(targets: readonly Projection[], events: readonly RecordedEvent[], projected: readonly ProjectedEvent[], last: bigint): void {
+    for (const projection of targets) {
+      const checkpoint = this.checkpoints.load(projection.name);
+      // Already past this page (it was rebuilt alone, or never fell behind): never move a checkpoint back.
+      if (checkpoint !== 'start' && checkpoint >= last) continue;
+      const types = this.eventTypes.get(projection.name)!;
+      const fresh = projected.filter((event, index) => types.has(event.type) && (checkpoint === 'start' || events[index]!.position > checkpoint));
+      this.applyEvents(projection, fresh);
+      this.checkpoints.save(projection.name, last);
+    }
+  }
+
+  /** Row changes held by the write-behind cache reach SQLite before the transaction commits, or are dropped with it. */
+  private writingRows(apply: () => void): void {
+    try {
+      apply();
+      this.rows.flush();
+    } catch (error) {
+      this.rows.discard();
+      throw error;
+    }
   }
 
   projection(name: string): Projection | undefined {
@@ -178,6 +193,7 @@ export class ProjectionEngine {
   }
 
   private recreate(projection: Projection): void {
+    this.rows.forgetTables();
     for (const table of projection.tables) this.db.exec(`DROP TABLE IF EXISTS ${table.name}`);
     this.db.exec(projection.schemaSql);
     this.checkpoints.reset(projection.name);
@@ -188,10 +204,10 @@ export class ProjectionEngine {
 
   private applyEvents(projection: Projection, events: readonly ProjectedEvent[]): void {
     const own = this.ownTables.get(projection.name)!;
-    const lookup = this.sql.lookup(own);
+    const lookup = this.rows.lookup(own);
     for (const event of events) {
       const changes = projection.project(event, lookup);
-      for (const change of changes) this.sql.apply(change, own);
+      for (const change of changes) this.rows.apply(change, own);
     }
   }
 
