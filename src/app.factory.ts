@@ -1,8 +1,8 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import fastifyHelmet from '@fastify/helmet';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/app-config.js';
@@ -54,7 +54,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   registerMediaTypes(adapter.getInstance());
   const metrics = app.get(OpsMetrics);
   adapter.getInstance().addHook('onResponse', async (request, reply) => metrics.recordResponse(request.method, reply.statusCode, reply.elapsedTime));
-  await registerSecurityHeaders(app, config);
+  registerSecurityHeaders(app, config);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(problems);
   await registerRateLimits(app, config);
@@ -92,16 +92,24 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
 
 const DOCS_CSP = cspHeader(DOCS_CSP_DIRECTIVES);
 
-/** Helmet's headers on every answer, with the dashboard's CSP; the Swagger UI's pages get their relaxed one. */
-async function registerSecurityHeaders(app: NestFastifyApplication, config: AppConfig): Promise<void> {
-  await app.register(fastifyHelmet, {
+/**
+ * Helmet's headers on every answer, with the dashboard's CSP; the Swagger UI's pages get their
+ * relaxed one. Helmet's middleware is built once here: @fastify/helmet rebuilt it (parsing the
+ * CSP directives again) on every request.
+ */
+function registerSecurityHeaders(app: NestFastifyApplication, config: AppConfig): void {
+  const securityHeaders = helmet({
     contentSecurityPolicy: { useDefaults: false, directives: CSP_DIRECTIVES as Record<string, string[]> },
     strictTransportSecurity: config.hstsMaxAgeSeconds > 0 ? { maxAge: config.hstsMaxAgeSeconds, includeSubDomains: true } : false,
   });
-  app
-    .getHttpAdapter()
-    .getInstance()
-    .addHook('onRequest', async (request, reply) => {
-      if (request.url === '/docs' || request.url.startsWith('/docs/')) void reply.header('Content-Security-Policy', DOCS_CSP);
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', (request, reply, done) => {
+    securityHeaders(request.raw, reply.raw, (error?: unknown) => {
+      if (error) throw error;
     });
+    done();
+  });
+  fastify.addHook('onRequest', async (request, reply) => {
+    if (request.url === '/docs' || request.url.startsWith('/docs/')) void reply.header('Content-Security-Policy', DOCS_CSP);
+  });
 }
