@@ -103,12 +103,8 @@ function registerSecurityHeaders(app: NestFastifyApplication, config: AppConfig)
     strictTransportSecurity: config.hstsMaxAgeSeconds > 0 ? { maxAge: config.hstsMaxAgeSeconds, includeSubDomains: true } : false,
   });
   const fastify = app.getHttpAdapter().getInstance();
-  fastify.addHook('onRequest', (request, reply, done) => {
-    securityHeaders(request.raw, reply.raw, (error?: unknown) => {
-      if (error) throw error;
-    });
-    done();
-  });
+  // Helmet only sets headers and calls back at once; an error it passed would fail the request.
+  fastify.addHook('onRequest', (request, reply, done) => securityHeaders(request.raw, reply.raw, (error?: unknown) => done(error as Error | undefined)));
   fastify.addHook('onRequest', async (request, reply) => {
     if (request.url === '/docs' || request.url.startsWith('/docs/')) void reply.header('Content-Security-Policy', DOCS_CSP);
   });
