@@ -3,14 +3,16 @@
  * [store-dir]` starts the built service with bench/support/memory-probe.mjs preloaded and prints,
  * per phase, the sample with the highest RSS and the peak of each part (V8 heap, external, array
  * buffers, anonymous and file-backed pages). Phases: idle on a fresh store, a burst of listings,
- * then start-up catch-up of the given store (generated beforehand with `cli demo --events N`).
- * Extra node flags for the service (V8 options) can be passed in MEMORY_NODE_ARGS.
+ * then start-up catch-up of the given store (generated beforehand with `cli demo --events N`) and a
+ * live rebuild of every projection on it, beside the raw scan of the same file. `--store-only`
+ * skips the fresh-store phases. Extra node flags for the service (V8 options) can be passed in
+ * MEMORY_NODE_ARGS, glibc allocator settings in MALLOC_* variables.
  */
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openMarket, createListings } from './http-phases.js';
-import { Consumer, waitUntilCaughtUp } from './store-phases.js';
+import { Consumer, rawScan, waitUntilCaughtUp } from './store-phases.js';
 import { HttpClient } from './support/http-load.js';
 import { BenchService, PROJECT_ROOT, issueKey } from './support/service.js';
 import { sleep } from './support/stats.js';
@@ -72,7 +74,9 @@ async function withProbe<T>(dataDir: string, run: (service: BenchService, mark: 
   const file = join(dataDir, 'memory-probe.jsonl');
   writeFileSync(file, '');
   const extraArgs = (process.env.MEMORY_NODE_ARGS ?? '').split(' ').filter((arg) => arg.length > 0);
-  const service = await BenchService.start({ dataDir, nodeArgs: [...extraArgs, '--import', PROBE], env: { MEMORY_PROBE_FILE: file } });
+  // glibc's allocator settings (MALLOC_ARENA_MAX, MALLOC_TRIM_THRESHOLD_, ...) pass through to try them.
+  const mallocEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => name.startsWith('MALLOC_')));
+  const service = await BenchService.start({ dataDir, nodeArgs: [...extraArgs, '--import', PROBE], env: { ...mallocEnv, MEMORY_PROBE_FILE: file } });
   let seen = 0;
   const mark = (): Sample[] => {
     const samples = readSamples(file);
@@ -88,8 +92,16 @@ async function withProbe<T>(dataDir: string, run: (service: BenchService, mark: 
 }
 
 async function main(): Promise<void> {
-  const storeDir = process.argv[2];
+  const storeOnly = process.argv.includes('--store-only');
+  const storeDir = process.argv.slice(2).find((arg) => !arg.startsWith('--'));
   const rows: Record<string, string | number>[] = [];
+  if (!storeOnly) await freshPhases(rows);
+  if (storeDir) await storePhases(storeDir, rows);
+  console.table(rows);
+}
+
+/** Idle on a fresh store, then a burst of listings. */
+async function freshPhases(rows: Record<string, string | number>[]): Promise<void> {
   const freshDir = mkdtempSync(join(tmpdir(), 'bela-memory-'));
   try {
     await withProbe(freshDir, async (service, mark) => {
@@ -108,11 +120,15 @@ async function main(): Promise<void> {
   } finally {
     rmSync(freshDir, { recursive: true, force: true });
   }
-  if (storeDir) {
+}
+
+/** Start-up catch-up of a copy of the store, idle, then a live rebuild of every projection. */
+async function storePhases(storeDir: string, rows: Record<string, string | number>[]): Promise<void> {
+  {
     // A copy of the store, so every run catches up from nothing.
     const copyDir = mkdtempSync(join(tmpdir(), 'bela-memory-store-'));
     copyFileSync(join(storeDir, 'events.db'), join(copyDir, 'events.db'));
-    await issueKey(copyDir, 'admin');
+    const adminToken = await issueKey(copyDir, 'admin');
     await withProbe(copyDir, async (service, mark) => {
       const http = new HttpClient(service.origin);
       try {
@@ -121,12 +137,18 @@ async function main(): Promise<void> {
         rows.push({ ...summarise('start-up catch-up', mark()), 'caught up ms': caughtUp.elapsedMs });
         await sleep(IDLE_MS);
         rows.push(summarise('idle after catch-up', mark()));
+        const rebuildStartedMs = performance.now();
+        await http.expect(202, 'POST', '/admin/projections/rebuild', adminToken);
+        const projections = async (): Promise<Consumer[]> => (await http.expect(200, 'GET', '/admin/projections?rows=false', adminToken)).body.projections;
+        const rebuilt = await waitUntilCaughtUp(projections, rebuildStartedMs);
+        rows.push({ ...summarise('live rebuild', mark()), 'caught up ms': rebuilt.elapsedMs });
       } finally {
         await http.close();
       }
     }).finally(() => rmSync(copyDir, { recursive: true, force: true }));
+    const scan = rawScan(storeDir);
+    rows.push({ phase: 'raw scan (baseline)', 'caught up ms': scan.elapsedMs, events: scan.events });
   }
-  console.table(rows);
 }
 
 await main();

@@ -2,7 +2,7 @@
 // the process's memory every MEMORY_PROBE_INTERVAL_MS to MEMORY_PROBE_FILE, so the report can say
 // what is resident (V8 heap, external and array buffers, native: SQLite, code, stacks) in each phase.
 import { appendFileSync, readFileSync } from 'node:fs';
-import { getHeapStatistics } from 'node:v8';
+import { getHeapSpaceStatistics, getHeapStatistics } from 'node:v8';
 
 const file = process.env.MEMORY_PROBE_FILE;
 const intervalMs = Number(process.env.MEMORY_PROBE_INTERVAL_MS ?? '100');
@@ -28,6 +28,8 @@ if (file) {
       mallocedV8: heap.malloced_memory,
       rssAnonKiB: statusKiB(status, 'RssAnon'),
       rssFileKiB: statusKiB(status, 'RssFile'),
+      // Resident bytes per V8 space (old, new, code, large objects...), to tell which one grows.
+      spaces: Object.fromEntries(getHeapSpaceStatistics().map((space) => [space.space_name, space.physical_space_size])),
     };
     appendFileSync(file, `${JSON.stringify(sample)}\n`);
   }, intervalMs);

@@ -13,8 +13,12 @@ import { MerkleTreeStore, NewLeaf } from './merkle-tree-store.js';
 import { SignedCheckpoint, SignedCheckpointStore } from './signed-checkpoints.js';
 
 export const TRANSPARENCY_LOG_CONSUMER = 'transparency-log';
-/** Events per transaction of the start-up catch-up (a live batch is at most BATCH_EVENTS_MAX). */
-export const LOG_CATCH_UP_PAGE_EVENTS = 5_000;
+/**
+ * Events per transaction of the start-up catch-up (a live batch is at most BATCH_EVENTS_MAX). It
+ * runs beside the projections' catch-up, so the parsed pages of both are in memory at once: the
+ * same 2,000 as CATCH_UP_PAGE_EVENTS (docs/performance.md, memory).
+ */
+export const LOG_CATCH_UP_PAGE_EVENTS = 2_000;
 assert(LOG_CATCH_UP_PAGE_EVENTS <= READ_COUNT_MAX, 'a catch-up page fits in one read of the store');
 export const LOG_CATCH_UP_PAGES_MAX = 1_000_000_000;
 /** The checkpoint's extension line that carries its signing time (ISO 8601, UTC). */

@@ -24,6 +24,7 @@ import { migrateToChain } from './chain-migration.js';
 import { ChainLink, EventRow, GENESIS_LINK, commitRow } from './event-chain.js';
 import { RecentEvents, StreamEventCache, deepFreeze } from './parsed-event-cache.js';
 import { EVENT_STORE_SCHEMA_SQL } from './sqlite-schema.js';
+import { SERVICE_PAGE_CACHE_KIB } from './open-sqlite-file.js';
 import { verifyChainTail } from './verify-event-store-chain.js';
 import { WalSync } from './wal-sync.js';
 
@@ -130,7 +131,7 @@ export class SqliteEventStore implements EventStore {
     if (durability === 'bulk') {
       this.db.pragma(`cache_size = -${BULK_PAGE_CACHE_KIB}`);
       this.db.pragma(`wal_autocheckpoint = ${BULK_WAL_CHECKPOINT_PAGES}`);
-    }
+    } else this.db.pragma(`cache_size = -${SERVICE_PAGE_CACHE_KIB}`);
     this.selectStreamRevision = this.db.prepare('SELECT revision FROM streams WHERE stream_id = ?');
     // Without INDEXED BY the planner walks the stream's (stream_id, revision) index to skip the
     // sort: every append to a long stream would scan the whole stream.
