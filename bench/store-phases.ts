@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { ALL_PROJECTIONS } from '../projections/index.js';
 import { SqliteEventStore } from '../src/event-store/sqlite/sqlite-event-store.js';
-import { ProjectionEngine } from '../src/read-models/projection-engine.js';
+import { OFFLINE_REPLAY_PAGE_EVENTS, ProjectionEngine } from '../src/read-models/projection-engine.js';
 import { openScratchReadModelDatabase } from '../src/read-models/read-model-database.js';
 import { HttpClient } from './support/http-load.js';
 import { BenchService, CLI_JS, PROJECT_ROOT, issueKey, rssKiB } from './support/service.js';
@@ -177,8 +177,12 @@ export async function offlineReplay(dataDir: string, scratchDir: string): Promis
   try {
     const engine = new ProjectionEngine(db, ALL_PROJECTIONS);
     const startedMs = performance.now();
-    const events = await engine.replay(store, () => {
-      peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    // As the auditor's replay (src/audit/replay/replay-ledger.ts) pages it.
+    const events = await engine.replay(store, {
+      onPage: () => {
+        peakRss = Math.max(peakRss, process.memoryUsage().rss);
+      },
+      pageEvents: OFFLINE_REPLAY_PAGE_EVENTS,
     });
     const elapsedMs = performance.now() - startedMs;
     return {

@@ -9,7 +9,7 @@ import { DeadLetterStore } from '../../src/event-store/dead-letter-store.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
 import { SubscriptionRunner } from '../../src/event-store/subscription-runner.js';
 import { silentLogger } from '../../src/kernel/logger.js';
-import { ProjectionEngine } from '../../src/read-models/projection-engine.js';
+import { CATCH_UP_PAGE_EVENTS, OFFLINE_REPLAY_PAGE_EVENTS, ProjectionEngine } from '../../src/read-models/projection-engine.js';
 import { ProjectionRunners } from '../../src/read-models/projection-runners.js';
 import { openReadModelDatabase } from '../../src/read-models/read-model-database.js';
 import { allChecksums, rebuildInto } from '../support/read-model-fixture.js';
@@ -84,6 +84,29 @@ describe('the catch-up pass of the projections (integration)', () => {
       expect(reset).toMatchObject({ name: 'journal', catchingUp: true });
       expect(await runners.waitForPosition(['journal'], await store.headPosition(), CATCH_UP_WAIT_MS)).toBe(true);
       expect(allChecksums(runners.engine)).toEqual(before);
+    },
+    SUITE_STEP_MS,
+  );
+
+  it(
+    "the offline replay's page size (the auditor's OFFLINE_REPLAY_PAGE_EVENTS, or any other) changes the commits, never the rows",
+    async () => {
+      const reference = await rebuildInto(join(dir, 'pages-default.db'), store);
+      const paged = openReadModelDatabase(join(dir, 'pages-odd.db'));
+      try {
+        const engine = new ProjectionEngine(paged, ALL_PROJECTIONS);
+        const pages: number[] = [];
+        const PAGE_EVENTS = 997;
+        const events = await engine.replay(store, { pageEvents: PAGE_EVENTS, onPage: (_position, read) => pages.push(read) });
+        expect(events).toBe(reference.events);
+        expect(pages).toEqual(Array.from({ length: Math.ceil(events / PAGE_EVENTS) }, (_, index) => Math.min((index + 1) * PAGE_EVENTS, events)));
+        expect(allChecksums(engine)).toEqual(allChecksums(reference.engine));
+        expect(OFFLINE_REPLAY_PAGE_EVENTS).toBeGreaterThan(CATCH_UP_PAGE_EVENTS);
+        await expect(engine.replay(store, { pageEvents: 0 })).rejects.toThrow('a catch-up page fits in one read of the store');
+      } finally {
+        paged.close();
+        reference.db.close();
+      }
     },
     SUITE_STEP_MS,
   );

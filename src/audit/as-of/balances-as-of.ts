@@ -52,7 +52,8 @@ export async function balancesAsOf(store: EventStore, point: AsOfPoint, query: B
       last = event;
       return true;
     };
-    const eventsReplayed = await engine.replay(store, query.onPage, within);
+    // Inside the service: the service's page (CATCH_UP_PAGE_EVENTS) keeps its memory bound.
+    const eventsReplayed = await engine.replay(store, { onPage: query.onPage, within });
     const limit = query.limit ?? AS_OF_CARDS_PAGE_DEFAULT;
     const rows = db
       .prepare(
