@@ -10,20 +10,14 @@ import Database from 'better-sqlite3';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { replayLedger } from '../src/audit/replay/replay-ledger.js';
 import { storeChainFindings } from '../src/audit/replay/store-chain-check.js';
-import { SqliteEventStore } from '../src/event-store/sqlite/sqlite-event-store.js';
 import { openReadModelDatabase, readModelDatabasePath } from '../src/read-models/read-model-database.js';
-import { rawScan } from './store-phases.js';
+import { storeArgument } from './support/store-argument.js';
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { 'data-dir': { type: 'string' } }, strict: true });
-  const dataDir = values['data-dir'];
-  if (!dataDir || !existsSync(join(dataDir, 'events.db'))) throw new Error('--data-dir must name a data dir with an events.db');
+  const { dataDir, store, raw } = storeArgument();
   const eventsDb = join(dataDir, 'events.db');
-  const raw = rawScan(dataDir);
-  const store = SqliteEventStore.openForAudit(eventsDb);
   const logDb = existsSync(join(dataDir, 'tlog.db')) ? new Database(join(dataDir, 'tlog.db')) : undefined;
   const live = existsSync(readModelDatabasePath(dataDir)) ? openReadModelDatabase(readModelDatabasePath(dataDir)) : undefined;
   const scratch = mkdtempSync(join(tmpdir(), 'bela-replay-bench-'));

@@ -7,19 +7,17 @@
  * Make the store first: `DATA_DIR=D npm run cli -- demo --events 100000`.
  */
 import Database from 'better-sqlite3';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { LogSigner } from '../src/audit/log-signer.js';
 import { TransparencyLog } from '../src/audit/transparency-log.js';
 import { DeadLetterStore } from '../src/event-store/dead-letter-store.js';
 import { openSqliteFile } from '../src/event-store/sqlite/open-sqlite-file.js';
-import { SqliteEventStore } from '../src/event-store/sqlite/sqlite-event-store.js';
 import { SubscriptionRunner } from '../src/event-store/subscription-runner.js';
 import { systemClock } from '../src/kernel/clock.js';
 import { silentLogger } from '../src/kernel/logger.js';
-import { rawScan } from './store-phases.js';
+import { storeArgument } from './support/store-argument.js';
 
 /** The service's default signing interval, so catch-up signs as it would in production. */
 const CHECKPOINT_INTERVAL_MS = 1_000;
@@ -27,12 +25,7 @@ const CATCH_UP_WAIT_MS = 30_000;
 const CATCH_UP_WAITS_MAX = 1_000;
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { 'data-dir': { type: 'string' } }, strict: true });
-  const dataDir = values['data-dir'];
-  if (!dataDir || !existsSync(join(dataDir, 'events.db'))) throw new Error('--data-dir must name a data dir with an events.db');
-  const eventsDb = join(dataDir, 'events.db');
-  const raw = rawScan(dataDir);
-  const store = SqliteEventStore.openForAudit(eventsDb);
+  const { dataDir, store, raw } = storeArgument();
   const scratch = mkdtempSync(join(tmpdir(), 'bela-tlog-catchup-'));
   const logDb = openSqliteFile(join(scratch, 'tlog.db'));
   const log = new TransparencyLog(logDb, LogSigner.generate('bench.bela.example/log').signer, systemClock, CHECKPOINT_INTERVAL_MS, silentLogger);
