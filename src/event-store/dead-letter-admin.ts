@@ -26,6 +26,8 @@ export class DeadLetterAdmin {
     private readonly store: EventStore,
     private readonly deadLetters: DeadLetterStore,
     private readonly runnerOf: (consumer: string) => SubscriptionRunner | undefined,
+    /** False in an instance that runs no subscriptions: a retry here would race the instance that runs them. */
+    private readonly subscriptionsRunHere = true,
   ) {}
 
   list(query: DeadLetterQuery): DeadLetter[] {
@@ -41,6 +43,13 @@ export class DeadLetterAdmin {
   retry(id: string, by: string, at: Date): Promise<RetryResult> {
     return this.oneAtATime(async () => {
       const letter = this.requireOpen(id);
+      if (!this.subscriptionsRunHere) {
+        throw conflict(
+          'CONSUMER_NOT_RUNNING',
+          `this instance runs no subscriptions (RUN_SUBSCRIPTIONS=false): retry the dead letter on the instance that runs consumer ${letter.consumer}`,
+          { consumer: letter.consumer },
+        );
+      }
       const runner = this.runnerOf(letter.consumer);
       if (!runner) {
         throw conflict('CONSUMER_NOT_RUNNING', `consumer ${letter.consumer} does not run in this service (is it configured?)`, { consumer: letter.consumer });

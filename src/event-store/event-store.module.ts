@@ -90,7 +90,7 @@ function openSnapshotsDb(config: AppConfig): Database.Database {
       provide: DeadLetterAdmin,
       inject: [EVENT_STORE, DEAD_LETTERS, SubscriptionRegistry],
       useFactory: (store: EventStore, deadLetters: DeadLetterStore, registry: SubscriptionRegistry) =>
-        new DeadLetterAdmin(store, deadLetters, (consumer) => registry.runner(consumer)),
+        new DeadLetterAdmin(store, deadLetters, (consumer) => registry.runner(consumer), registry.runsHere),
     },
     EventStoreCloser,
   ],

@@ -22,6 +22,11 @@ export class SubscriptionRegistry implements OnApplicationBootstrap, BeforeAppli
     @Inject(DEAD_LETTERS) private readonly deadLetters: DeadLetterStore,
   ) {}
 
+  /** False in an instance that serves HTTP only (RUN_SUBSCRIPTIONS=false): another process runs the consumers. */
+  get runsHere(): boolean {
+    return this.config.runSubscriptions;
+  }
+
   register(consumer: CheckpointedConsumer): SubscriptionRunner {
     if (this.runners.has(consumer.name)) throw new Error(`consumer ${consumer.name} is already registered`);
     const runner = new SubscriptionRunner(this.store, consumer, new Logger(`subscription:${consumer.name}`), this.deadLetters);

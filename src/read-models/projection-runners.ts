@@ -3,7 +3,7 @@ import type { EventStore } from '../event-store/event-store.port.js';
 import { errorMessage } from '../event-store/poison.js';
 import type { ConsumerStatus, SubscriptionRunner } from '../event-store/subscription-runner.js';
 import { LAG_EVENTS_COUNTED_MAX, WAIT_FOR_POSITION_MS_MAX } from '../event-store/subscription-runner.js';
-import { DomainError, notFound } from '../kernel/errors.js';
+import { DomainError, conflict, notFound } from '../kernel/errors.js';
 import { Logger, silentLogger } from '../kernel/logger.js';
 import { ProjectionConsumer } from './projection-consumer.js';
 import type { ProjectionEngine } from './projection-engine.js';
@@ -18,6 +18,12 @@ export interface ProjectionStatus extends Omit<ConsumerStatus, 'name'> {
   /** Rows per table (left out on request: counting scans every table). */
   readonly tables?: Readonly<Record<string, number>>;
 }
+
+/**
+ * In an instance that runs no subscriptions, a read that waits for a position looks at the
+ * checkpoints the instance running the projections stores in the shared read-model file this often.
+ */
+export const STORED_CHECKPOINT_POLL_MS = 25;
 
 export interface StatusOptions {
   /** Count each table's rows (default true). */
@@ -65,6 +71,11 @@ function settlesWithin(promise: Promise<unknown>, waitMs: number): Promise<boole
  *
  * Rebuild: stop the runners, drop and recreate the tables and forget the checkpoints in one
  * transaction, start a catch-up pass, start the runners again (they wait at the gate).
+ *
+ * In an instance that serves HTTP only (RUN_SUBSCRIPTIONS=false) the runners never start: another
+ * process on the same data directory runs them. Positions are then the checkpoints that process
+ * stores with the rows, and a rebuild is refused: dropping the tables under the running
+ * projections would leave them empty for good, since those go on from where they were.
  */
 export class ProjectionRunners {
   private readonly runners = new Map<string, SubscriptionRunner>();
@@ -79,6 +90,7 @@ export class ProjectionRunners {
     register: (consumer: CheckpointedConsumer) => SubscriptionRunner,
     private readonly store: EventStore,
     private readonly logger: Logger = silentLogger,
+    private readonly runsHere = true,
   ) {
     for (const projection of engine.projections) {
       this.runners.set(projection.name, register(new ProjectionConsumer(engine, projection.name, (name) => this.ready(name))));
@@ -99,7 +111,8 @@ export class ProjectionRunners {
     const projection = this.engine.projection(name)!;
     const { name: consumer, ...status } = await this.runner(name).status();
     const catchingUp = this.gates.has(name);
-    const position = catchingUp ? this.checkpoint(name) : BigInt(status.position);
+    const stored = catchingUp || !this.runsHere;
+    const position = stored ? this.checkpoint(name) : BigInt(status.position);
     return {
       name,
       consumer,
@@ -107,7 +120,7 @@ export class ProjectionRunners {
       description: projection.description,
       ...status,
       position: position.toString(),
-      lagEvents: catchingUp ? await this.store.countEventsAfter(position, LAG_EVENTS_COUNTED_MAX) : status.lagEvents,
+      lagEvents: stored ? await this.store.countEventsAfter(position, LAG_EVENTS_COUNTED_MAX) : status.lagEvents,
       catchingUp,
       ...(options.rows === false ? {} : { tables: this.engine.rowCounts(name) }),
     };
@@ -120,6 +133,7 @@ export class ProjectionRunners {
   /** Resolves true once every named projection has handled `position`; false after the bounded wait. */
   async waitForPosition(names: readonly string[], position: bigint, waitMs: number): Promise<boolean> {
     const boundedMs = Math.min(Math.max(waitMs, 0), WAIT_FOR_POSITION_MS_MAX);
+    if (!this.runsHere) return this.storedCheckpointsReach(names, position, boundedMs);
     const startedMs = performance.now();
     const gates = names.flatMap((name) => this.gates.get(name)?.opened ?? []);
     if (gates.length > 0 && !(await settlesWithin(Promise.all(gates), boundedMs))) {
@@ -130,6 +144,19 @@ export class ProjectionRunners {
     return results.every(Boolean);
   }
 
+  /** Polls the stored checkpoints (written by the process that runs the projections) until they reach `position`, for at most `waitMs`. */
+  private async storedCheckpointsReach(names: readonly string[], position: bigint, waitMs: number): Promise<boolean> {
+    const deadlineMs = performance.now() + waitMs;
+    const polls = Math.ceil(waitMs / STORED_CHECKPOINT_POLL_MS) + 1;
+    for (let poll = 0; poll < polls; poll += 1) {
+      if (names.every((name) => this.checkpoint(name) >= position)) return true;
+      const leftMs = deadlineMs - performance.now();
+      if (leftMs <= 0) break;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(STORED_CHECKPOINT_POLL_MS, leftMs)));
+    }
+    return names.every((name) => this.checkpoint(name) >= position);
+  }
+
   /** The event store's head position, as the named projections' runners see it. */
   async headPosition(names: readonly string[]): Promise<bigint> {
     return BigInt((await this.runner(names[0]!).status()).headPosition);
@@ -138,13 +165,22 @@ export class ProjectionRunners {
   /** The lowest position the named projections have all reached (-1 when none). */
   async position(names: readonly string[]): Promise<bigint> {
     const positions = await Promise.all(
-      names.map(async (name) => (this.gates.has(name) ? this.checkpoint(name) : BigInt((await this.runner(name).status()).position))),
+      names.map(async (name) => (this.gates.has(name) || !this.runsHere ? this.checkpoint(name) : BigInt((await this.runner(name).status()).position))),
     );
     return positions.reduce((lowest, position) => (position < lowest ? position : lowest), BigInt(Number.MAX_SAFE_INTEGER));
   }
 
   rebuild(names: readonly string[]): Promise<ProjectionStatus[]> {
     for (const name of names) this.runner(name);
+    if (!this.runsHere) {
+      return Promise.reject(
+        conflict(
+          'CONSUMER_NOT_RUNNING',
+          'this instance runs no subscriptions (RUN_SUBSCRIPTIONS=false): send the rebuild to the instance that runs the projections',
+          { projections: [...names] },
+        ),
+      );
+    }
     const run = this.rebuilding.then(() => this.rebuildNow(names));
     this.rebuilding = run.catch(() => undefined);
     return run;

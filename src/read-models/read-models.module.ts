@@ -44,7 +44,7 @@ class CatchUpStopper implements BeforeApplicationShutdown {
       provide: ProjectionRunners,
       inject: [ProjectionEngine, SubscriptionRegistry, EVENT_STORE],
       useFactory: (engine: ProjectionEngine, registry: SubscriptionRegistry, store: EventStore) =>
-        new ProjectionRunners(engine, (consumer) => registry.register(consumer), store, new Logger('projections')),
+        new ProjectionRunners(engine, (consumer) => registry.register(consumer), store, new Logger('projections'), registry.runsHere),
     },
     CatchUpStopper,
     ReadModelQueryService,

@@ -45,7 +45,7 @@ export class ProjectionsController {
     description: 'Answers once the reset is committed; the runners then catch up (watch lagEvents, or query with waitForPosition).',
   })
   @ApiJsonResponse('the reset statuses', { status: 202, schema: PROJECTIONS })
-  @ApiProblems('REBUILD_FAILED')
+  @ApiProblems('CONSUMER_NOT_RUNNING', 'REBUILD_FAILED')
   async rebuildAll(): Promise<{ projections: ProjectionStatus[] }> {
     return { projections: await this.runners.rebuild(this.runners.names()) };
   }
@@ -55,7 +55,7 @@ export class ProjectionsController {
   @Roles('admin')
   @ApiOperation({ summary: 'Rebuild one projection (drop and replay)' })
   @ApiJsonResponse('the reset status', { status: 202, schema: PROJECTIONS })
-  @ApiProblems('PROJECTION_NOT_FOUND', 'REBUILD_FAILED')
+  @ApiProblems('PROJECTION_NOT_FOUND', 'CONSUMER_NOT_RUNNING', 'REBUILD_FAILED')
   async rebuildOne(@Param('name') name: string): Promise<{ projections: ProjectionStatus[] }> {
     return { projections: await this.runners.rebuild([name]) };
   }
