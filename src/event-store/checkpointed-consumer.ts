@@ -14,7 +14,17 @@ export interface CheckpointedConsumer {
    * its tree disagree with the store). Its failures are retried with backoff and never parked.
    */
   readonly parksPoisonEvents?: boolean;
-  /** The last position already handled (exclusive resume point), or 'start'. */
+  /**
+   * Optional, run by the runner at every (re)start before anything else, and before a dead-letter
+   * retry: the Kafka relay makes sure its topics exist (a broker that lost them gets them back); a
+   * projection waits while a catch-up pass writes its rows.
+   */
+  prepare?(): Promise<void>;
+  /**
+   * The last position already handled (exclusive resume point), or 'start'. Only reads: the
+   * status of a runner that is not running (an instance with RUN_SUBSCRIPTIONS=false) is read
+   * from it.
+   */
   loadCheckpoint(): Promise<bigint | 'start'>;
   /** Handle the matching events of a batch, then store `checkpoint` (the batch's last position). */
   handleBatch(events: readonly RecordedEvent[], checkpoint: bigint): Promise<void>;

@@ -99,14 +99,21 @@ export class SubscriptionRunner {
     await this.loop;
   }
 
+  /**
+   * A running consumer's position is the one it reached; a stopped one's is its stored checkpoint
+   * (where it would resume, and in an instance with RUN_SUBSCRIPTIONS=false where the instance
+   * that runs it got to).
+   */
   async status(): Promise<ConsumerStatus> {
     const head = await this.store.headPosition();
+    const stored = this.running ? undefined : await this.consumer.loadCheckpoint();
+    const position = stored === undefined ? this.position : stored === 'start' ? -1n : stored;
     // Counted by the store: EventStoreDB's positions are byte offsets, not event numbers.
-    const lag = head > this.position ? await this.store.countEventsAfter(this.position, LAG_EVENTS_COUNTED_MAX) : 0;
+    const lag = head > position ? await this.store.countEventsAfter(position, LAG_EVENTS_COUNTED_MAX) : 0;
     return {
       name: this.consumer.name,
       state: !this.running ? 'stopped' : this.consecutiveFailures > 0 ? 'failing' : 'running',
-      position: this.position.toString(),
+      position: position.toString(),
       headPosition: head.toString(),
       lagEvents: lag,
       eventsHandled: this.eventsHandled,
@@ -153,6 +160,7 @@ export class SubscriptionRunner {
   }
 
   private async consumeFromCheckpoint(): Promise<void> {
+    await this.consumer.prepare?.();
     if (this.consumer.catchUp) await this.runExclusive(() => this.consumer.catchUp!(this.store, this.catchUpProgress));
     const checkpoint = await this.consumer.loadCheckpoint();
     this.position = checkpoint === 'start' ? -1n : checkpoint;
@@ -210,6 +218,7 @@ export class SubscriptionRunner {
    */
   retry(event: RecordedEvent): Promise<RetryOutcome> {
     return this.runExclusive(async () => {
+      await this.consumer.prepare?.();
       await this.consumer.idle?.();
       const stored = await this.consumer.loadCheckpoint();
       try {

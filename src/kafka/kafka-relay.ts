@@ -34,8 +34,11 @@ export class KafkaRelay implements CheckpointedConsumer {
   ) {}
 
   /** Every (re)start makes sure the topics exist first: a broker that lost them gets them back. */
-  async loadCheckpoint(): Promise<bigint | 'start'> {
+  async prepare(): Promise<void> {
     await this.transport.prepare();
+  }
+
+  async loadCheckpoint(): Promise<bigint | 'start'> {
     return this.checkpoints.load(this.name);
   }
 

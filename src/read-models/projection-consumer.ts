@@ -6,8 +6,8 @@ export const PROJECTION_CONSUMER_PREFIX = 'projection:';
 
 /**
  * One projection as a checkpointed consumer of $all: rows and checkpoint in one transaction.
- * Before it reads its checkpoint it waits for `ready`: while a catch-up pass brings the
- * projection to the head of $all, its runner must not write the same rows.
+ * Its runner's start (and a dead-letter retry) first waits for `ready` (prepare): while a
+ * catch-up pass brings the projection to the head of $all, nothing else may write its rows.
  */
 export class ProjectionConsumer implements CheckpointedConsumer {
   readonly name: string;
@@ -24,8 +24,11 @@ export class ProjectionConsumer implements CheckpointedConsumer {
     this.filter = { eventTypes: projection.eventTypes };
   }
 
-  async loadCheckpoint(): Promise<bigint | 'start'> {
+  async prepare(): Promise<void> {
     await this.ready(this.projectionName);
+  }
+
+  async loadCheckpoint(): Promise<bigint | 'start'> {
     return this.engine.loadCheckpoint(this.projectionName);
   }
 

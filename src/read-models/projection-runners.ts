@@ -74,7 +74,7 @@ function settlesWithin(promise: Promise<unknown>, waitMs: number): Promise<boole
  *
  * In an instance that serves HTTP only (RUN_SUBSCRIPTIONS=false) the runners never start: another
  * process on the same data directory runs them. Positions are then the checkpoints that process
- * stores with the rows, and a rebuild is refused: dropping the tables under the running
+ * stores with the rows (a stopped runner's status reads them too), and a rebuild is refused: dropping the tables under the running
  * projections would leave them empty for good, since those go on from where they were.
  */
 export class ProjectionRunners {
@@ -111,8 +111,7 @@ export class ProjectionRunners {
     const projection = this.engine.projection(name)!;
     const { name: consumer, ...status } = await this.runner(name).status();
     const catchingUp = this.gates.has(name);
-    const stored = catchingUp || !this.runsHere;
-    const position = stored ? this.checkpoint(name) : BigInt(status.position);
+    const position = catchingUp ? this.checkpoint(name) : BigInt(status.position);
     return {
       name,
       consumer,
@@ -120,7 +119,7 @@ export class ProjectionRunners {
       description: projection.description,
       ...status,
       position: position.toString(),
-      lagEvents: stored ? await this.store.countEventsAfter(position, LAG_EVENTS_COUNTED_MAX) : status.lagEvents,
+      lagEvents: catchingUp ? await this.store.countEventsAfter(position, LAG_EVENTS_COUNTED_MAX) : status.lagEvents,
       catchingUp,
       ...(options.rows === false ? {} : { tables: this.engine.rowCounts(name) }),
     };

@@ -75,6 +75,28 @@ describe('an HTTP-only instance beside the instance that runs the subscriptions 
     expect(vendors.tables.vendor_directory).toBeGreaterThanOrEqual(2);
   });
 
+  it("its /health and /metrics give each consumer's stored position, not a lag of the whole store", async () => {
+    const { position } = await registerVendor(http, 'Koperasi Metrik');
+    const caughtUp = await until('every consumer of the other instance past the registration', async () => {
+      const health = await consumers.request('GET', '/health');
+      const subscriptions: { name: string; position: string; lagEvents: number }[] = health.body.subscriptions;
+      return subscriptions.every((subscription) => BigInt(subscription.position) >= BigInt(position) && subscription.lagEvents === 0)
+        ? subscriptions
+        : undefined;
+    });
+    const health = await http.request('GET', '/health');
+    expect(health.status).toBe(200);
+    const seen: { name: string; state: string; position: string; lagEvents: number }[] = health.body.subscriptions;
+    expect(seen.map(({ name, state, lagEvents }) => ({ name, state, lagEvents }))).toEqual(
+      caughtUp.map(({ name }) => ({ name, state: 'stopped', lagEvents: 0 })),
+    );
+    const metrics = await http.request('GET', '/metrics');
+    for (const { name } of caughtUp) expect(metrics.body).toContain(`bela_subscription_lag_events{consumer="${name}"} 0\n`);
+    // Reading those positions started nothing here: the projections' catch-up pass runs only in the other instance.
+    expect(http.output()).not.toContain('catch-up of');
+    expect(consumers.output()).toContain('catch-up of');
+  });
+
   it('refuses a rebuild (409 problem+json) and changes nothing; the instance that runs the projections rebuilds them', async () => {
     const { vendorId, position } = await registerVendor(http, 'Koperasi Tetap Ada');
     expect((await http.request('GET', `/admin/vendors?waitForPosition=${position}&waitMs=5000`, { token: admin })).status).toBe(200);

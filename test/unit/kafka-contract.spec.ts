@@ -272,7 +272,10 @@ describe('kafka relay (unit): checkpoint after the ack', () => {
     const checkpoints = new MemoryCheckpoints();
     const metrics = new KafkaRelayMetrics();
     const relay = new KafkaRelay(transport, checkpoints, metrics);
+    // Reading the checkpoint touches no broker (a status reads it); every (re)start prepares the topics first.
     expect(await relay.loadCheckpoint()).toBe('start');
+    expect(transport.prepared).toBe(0);
+    await relay.prepare();
     expect(transport.prepared).toBe(1);
 
     transport.failNext = true;
