@@ -90,7 +90,7 @@ function nib(): string {
   return `91${String(randomInt(0, 10 ** 11)).padStart(11, '0')}`;
 }
 
-function listingBody(index: number) {
+export function listingBody(index: number) {
   return { title: `Nasi kotak paket ${index}`, category: 'makan-minum', unit: 'kotak', priceRupiah: PRICE_RUPIAH, isDomesticProduct: true };
 }
 

@@ -4,8 +4,8 @@
  * and prints a table of every figure beside its raw baseline from the same run; writes
  * bench/results.json. Flags: --quick (100,000 events, smaller HTTP phases), --events <n>,
  * --cpu-profile <file> (keep the write load's .cpuprofile there, for DevTools), --store-only
- * (only the large-store phases: generator, raw scan, offline replay, start-up and live rebuild;
- * prints their figures, writes no results file).
+ * (only the large-store phases: generator, raw scan, offline replay, its row-write floor, start-up
+ * and live rebuild; prints their figures, writes no results file).
  */
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -16,7 +16,8 @@ import { rawDurableAppends, runEventStoreBench } from './event-store.bench.js';
 import { runHotCardSection } from './hot-card-section.js';
 import { HttpPhaseSizes, createListings, openMarket, placeOrders, projectionLag, purchases, sampleEventData } from './http-phases.js';
 import { runKafkaRelayBench } from './kafka-relay.bench.js';
-import { generate, offlineReplay, rawScan, startAndRebuild, storedEventCount } from './store-phases.js';
+import { emptyRouteRate } from './http-floor.js';
+import { generate, offlineReplay, rawScan, rowWriteFloor, startAndRebuild, storedEventCount } from './store-phases.js';
 import { ProfileSummary, summariseCpuProfile } from './support/cpu-profile.js';
 import { CONNECTIONS, HttpClient } from './support/http-load.js';
 import { BenchService, PROJECT_ROOT } from './support/service.js';
@@ -27,6 +28,8 @@ const QUICK_EVENTS = 100_000;
 const FULL_SIZES: HttpPhaseSizes = { listings: 4_000, orders: 4_000, purchases: 400, lagWritesPerSecond: 300, lagSeconds: 20, profileCommands: 2_000 };
 const QUICK_SIZES: HttpPhaseSizes = { listings: 2_000, orders: 2_000, purchases: 200, lagWritesPerSecond: 300, lagSeconds: 10, profileCommands: 1_000 };
 const PROFILE_TOP_FRAMES = 15;
+/** Requests of the HTTP floor (an empty route answers tens of thousands a second: a few listings' worth would time only the warm-up). */
+const HTTP_FLOOR_REQUESTS = 20_000;
 /** The lag phase writes at the target rate, or at this share of the measured create-listing rate when that is lower. */
 const LAG_RATE_SHARE_MAX = 0.5;
 /** Raw one-event durable commits per baseline measurement. */
@@ -130,6 +133,33 @@ async function httpPhases(sizes: HttpPhaseSizes) {
   }
 }
 
+/**
+ * The consumers in a process of their own: an instance with RUN_SUBSCRIPTIONS=false takes the
+ * requests, a second one on the same data directory runs the projections, the process managers
+ * and the log (docs/operations.md). Same client, same loads as the single-process phases.
+ */
+async function splitPhases(sizes: HttpPhaseSizes) {
+  const dataDir = scratch('split');
+  const consumers = await BenchService.start({ dataDir });
+  const api = await BenchService.start({ dataDir, env: { RUN_SUBSCRIPTIONS: 'false' } });
+  const http = new HttpClient(api.origin);
+  try {
+    const market = await openMarket(api, http);
+    api.takePeakRssMiB();
+    consumers.takePeakRssMiB();
+    console.log(`   create listing x ${sizes.listings}`);
+    const listings = await createListings(http, market, sizes.listings);
+    console.log(`   place order x ${sizes.orders}, then wait for every authorisation`);
+    const orders = await placeOrders(http, market, dataDir, sizes.orders);
+    return { listings, orders, peakRssMiB: { requests: api.takePeakRssMiB(), consumers: consumers.takePeakRssMiB() } };
+  } finally {
+    await http.close();
+    await api.stop();
+    await consumers.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
 /** A separate service run under --cpu-prof for the write load (listings, then orders and their authorisations). */
 async function profiledWriteLoad(commands: number, keepAs?: string): Promise<ProfileSummary> {
   const dataDir = scratch('profile');
@@ -165,7 +195,9 @@ async function storePhases(events: number) {
     console.log('   raw scan and offline replay');
     const scan = rawScan(dataDir);
     const replay = await offlineReplay(dataDir, dataDir);
-    return { generator, stored, startUp, liveRebuild, scan, replay };
+    console.log('   row-write floor: the replayed rows copied by SQLite, in random and in key order');
+    const rowFloor = rowWriteFloor(dataDir, replay.events);
+    return { generator, stored, startUp, liveRebuild, scan, replay, rowFloor };
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
@@ -207,12 +239,16 @@ async function main(): Promise<void> {
       liveRebuild: store.liveRebuild.perSecond / store.scan.perSecond,
       offlineReplay: store.replay.perSecond / store.scan.perSecond,
       startUp: store.startUp.perSecond / store.scan.perSecond,
+      rowCopyRandomKeyOrder: store.rowFloor.randomKeyOrder.eventsPerSecond / store.scan.perSecond,
+      rowCopyKeyOrder: store.rowFloor.keyOrder.eventsPerSecond / store.scan.perSecond,
     };
     console.log(JSON.stringify({ ...store, ratios }, null, 2));
     return;
   }
 
   const http = await timedPhase('HTTP phases (fresh store, 64 connections)', phaseMs, () => httpPhases(sizes));
+  const split = await timedPhase('HTTP phases, consumers in a second process (fresh store)', phaseMs, () => splitPhases(sizes));
+  const httpFloor = await timedPhase('HTTP floor (the same client against an empty route)', phaseMs, () => emptyRouteRate(HTTP_FLOOR_REQUESTS));
   const baselines = await timedPhase('raw baselines (one durable event per transaction)', phaseMs, async () => {
     const dir = scratch('raw');
     try {
@@ -266,6 +302,30 @@ async function main(): Promise<void> {
       ratio: '',
     },
     {
+      figure: `HTTP create listing, consumers in a second process (an instance with RUN_SUBSCRIPTIONS=false takes the requests)`,
+      value: `${fmt(split.listings.perSecond)} cmd/s, p50 ${fmt(split.listings.latency.p50Ms, 1)} ms, p99 ${fmt(split.listings.latency.p99Ms, 1)} ms`,
+      baseline: `raw durable appends ${fmt(baselines.listing.perSecond)}/s`,
+      ratio: ratio(split.listings.perSecond, baselines.listing.perSecond),
+    },
+    {
+      figure: 'HTTP place order, consumers in a second process',
+      value: `${fmt(split.orders.placement.perSecond)} cmd/s, p50 ${fmt(split.orders.placement.latency.p50Ms, 1)} ms, p99 ${fmt(split.orders.placement.latency.p99Ms, 1)} ms`,
+      baseline: `raw durable appends ${fmt(baselines.order.perSecond)}/s`,
+      ratio: ratio(split.orders.placement.perSecond, baselines.order.perSecond),
+    },
+    {
+      figure: `orders authorised end to end, consumers in a second process (${fmt(split.orders.authorisation.orders)} placed)`,
+      value: `${fmt(split.orders.authorisation.perSecond)} orders/s; every order decided ${seconds(split.orders.authorisation.lastDecisionAfterLoadMs)} after the load ended${split.orders.authorisation.finished ? '' : ' (NOT FINISHED: wait bound hit)'}; backlog 1 s after: ${fmt(split.orders.authorisation.backlogInStoreAfter1s)} undecided in the store; peak RSS ${split.peakRssMiB.requests} MiB (requests) + ${split.peakRssMiB.consumers} MiB (consumers)`,
+      baseline: `placement ${fmt(split.orders.placement.perSecond)}/s`,
+      ratio: ratio(split.orders.authorisation.perSecond, split.orders.placement.perSecond),
+    },
+    {
+      figure: `HTTP floor: the same client and body against an empty route (node:http), ${CONNECTIONS} connections`,
+      value: `${fmt(httpFloor.perSecond)} req/s, p50 ${fmt(httpFloor.latency.p50Ms, 1)} ms, p99 ${fmt(httpFloor.latency.p99Ms, 1)} ms`,
+      baseline: `raw durable appends ${fmt(baselines.listing.perSecond)}/s`,
+      ratio: ratio(httpFloor.perSecond, baselines.listing.perSecond),
+    },
+    {
       figure: `demo generator (${fmt(store.generator.events)} events, ${fmt(store.generator.orders)} orders)`,
       value: `${fmt(store.generator.perSecond)} events/s (${seconds(store.generator.elapsedMs)})`,
       baseline: `raw durable appends ${fmt(baselines.listing.perSecond)}/s`,
@@ -282,6 +342,18 @@ async function main(): Promise<void> {
       value: `${fmt(store.replay.perSecond)} events/s (${seconds(store.replay.elapsedMs)})`,
       baseline: `same raw scan: ${fmt(store.scan.perSecond)} events/s`,
       ratio: ratio(store.replay.perSecond, store.scan.perSecond),
+    },
+    {
+      figure: `row-write floor: the ${fmt(store.rowFloor.rows)} replayed rows copied by SQLite alone (no JavaScript), in random key order`,
+      value: `${seconds(store.rowFloor.randomKeyOrder.elapsedMs)}: at most ${fmt(store.rowFloor.randomKeyOrder.eventsPerSecond)} events/s for a replay writing them so`,
+      baseline: `raw scan: ${fmt(store.scan.perSecond)} events/s`,
+      ratio: ratio(store.rowFloor.randomKeyOrder.eventsPerSecond, store.scan.perSecond),
+    },
+    {
+      figure: 'row-write floor, the same rows in key order (a bulk load)',
+      value: `${seconds(store.rowFloor.keyOrder.elapsedMs)}: at most ${fmt(store.rowFloor.keyOrder.eventsPerSecond)} events/s`,
+      baseline: `raw scan: ${fmt(store.scan.perSecond)} events/s`,
+      ratio: ratio(store.rowFloor.keyOrder.eventsPerSecond, store.scan.perSecond),
     },
     {
       figure: `service start until every subscription caught up (${fmt(store.stored)} events)`,
@@ -367,10 +439,27 @@ async function main(): Promise<void> {
         ratio: purchase.perSecond / orders.placement.perSecond,
       },
       projectionLag: lag,
+      consumersInSecondProcess: {
+        createListing: { ...split.listings, baseline: baselines.listing, ratio: split.listings.perSecond / baselines.listing.perSecond },
+        placeOrder: { ...split.orders.placement, baseline: baselines.order, ratio: split.orders.placement.perSecond / baselines.order.perSecond },
+        ordersAuthorisedEndToEnd: {
+          ...split.orders.authorisation,
+          baseline: { name: 'placement', perSecond: split.orders.placement.perSecond },
+          ratio: split.orders.authorisation.perSecond / split.orders.placement.perSecond,
+        },
+        peakRssMiB: split.peakRssMiB,
+      },
+      httpFloor: { ...httpFloor, baseline: baselines.listing, ratio: httpFloor.perSecond / baselines.listing.perSecond },
       demoGenerator: { ...store.generator, baseline: baselines.listing, ratio: store.generator.perSecond / baselines.listing.perSecond },
       rawScan: store.scan,
       liveRebuild: { ...store.liveRebuild, baseline: store.scan, ratio: store.liveRebuild.perSecond / store.scan.perSecond },
       offlineReplay: { ...store.replay, baseline: store.scan, ratio: store.replay.perSecond / store.scan.perSecond },
+      rowWriteFloor: {
+        ...store.rowFloor,
+        baseline: store.scan,
+        ratioRandomKeyOrder: store.rowFloor.randomKeyOrder.eventsPerSecond / store.scan.perSecond,
+        ratioKeyOrder: store.rowFloor.keyOrder.eventsPerSecond / store.scan.perSecond,
+      },
       startUpCatchUp: { ...store.startUp, baseline: store.scan, ratio: store.startUp.perSecond / store.scan.perSecond },
       peakRssMiB: {
         ...http.rssMiB,

@@ -5,6 +5,7 @@
  */
 import Database from 'better-sqlite3';
 import { spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ALL_PROJECTIONS } from '../projections/index.js';
 import { SqliteEventStore } from '../src/event-store/sqlite/sqlite-event-store.js';
@@ -19,6 +20,20 @@ const RSS_SAMPLE_INTERVAL_MS = 100;
 /** Bounds on the waits for a catch-up; a run that hits one says so in its figures. */
 const CATCH_UP_WAIT_MS_MAX = 30 * 60_000;
 const GENERATOR_OUTPUT_TAIL_CHARS = 16_384;
+/** The offline replay's scratch read-model file, in the scratch directory it is given. */
+const REPLAYED_FILE = 'replayed-read-models.db';
+
+export interface RowCopyFigures {
+  readonly elapsedMs: number;
+  /** The replayed events divided by the copy's time: the rate a replay could not beat while writing these rows this way. */
+  readonly eventsPerSecond: number;
+}
+
+export interface RowWriteFloor {
+  readonly rows: number;
+  readonly randomKeyOrder: RowCopyFigures;
+  readonly keyOrder: RowCopyFigures;
+}
 
 export interface GeneratorFigures {
   readonly events: number;
@@ -171,7 +186,7 @@ export function rawScan(dataDir: string): ScanFigures {
 /** ProjectionEngine.replay of the store into a scratch read-model file (the auditor's offline replay). */
 export async function offlineReplay(dataDir: string, scratchDir: string): Promise<ScanFigures & { peakRssMiB: number }> {
   const store = SqliteEventStore.open(join(dataDir, 'events.db'));
-  const db = openScratchReadModelDatabase(join(scratchDir, 'replayed-read-models.db'));
+  const db = openScratchReadModelDatabase(join(scratchDir, REPLAYED_FILE));
   const rssBeforeMiB = Math.round(process.memoryUsage().rss / 1048576);
   let peakRss = process.memoryUsage().rss;
   try {
@@ -195,4 +210,38 @@ export async function offlineReplay(dataDir: string, scratchDir: string): Promis
     db.close();
     await store.close();
   }
+}
+
+/**
+ * The floor under the replay's figure: the rows the offline replay wrote (in `scratchDir`), copied
+ * by SQLite itself (INSERT .. SELECT, no JavaScript, one transaction, no journal) into an empty
+ * file with the same tables and indexes. Once in random key order, as a replay meets them (ids are
+ * random, so each event's rows land all over each B-tree), and once in key order, as a bulk load
+ * could write them.
+ */
+export function rowWriteFloor(scratchDir: string, events: number): RowWriteFloor {
+  const copy = (order: 'random' | 'key'): { rows: number; figures: RowCopyFigures } => {
+    const target = join(scratchDir, `row-copy-${order}.db`);
+    const db = openScratchReadModelDatabase(target);
+    try {
+      for (const projection of ALL_PROJECTIONS) db.exec(projection.schemaSql);
+      db.prepare('ATTACH DATABASE ? AS replayed').run(join(scratchDir, REPLAYED_FILE));
+      let rows = 0;
+      const startedMs = performance.now();
+      db.transaction(() => {
+        for (const table of ALL_PROJECTIONS.flatMap((projection) => projection.tables)) {
+          const orderBy = order === 'random' ? 'random()' : table.primaryKey.join(', ');
+          rows += db.prepare(`INSERT INTO main.${table.name} SELECT * FROM replayed.${table.name} ORDER BY ${orderBy}`).run().changes;
+        }
+      })();
+      const elapsedMs = performance.now() - startedMs;
+      return { rows, figures: { elapsedMs: Math.round(elapsedMs), eventsPerSecond: perSecond(events, elapsedMs) } };
+    } finally {
+      db.close();
+      rmSync(target, { force: true });
+    }
+  };
+  const random = copy('random');
+  const sorted = copy('key');
+  return { rows: random.rows, randomKeyOrder: random.figures, keyOrder: sorted.figures };
 }
