@@ -1,7 +1,7 @@
 /**
  * The large-store phases of the performance report: a history written by the demo generator,
  * then start-up catch-up, live rebuild (over HTTP) and offline replay of every projection,
- * each beside a raw scan of the same file.
+ * each beside a raw scan of the same file, and the row-write floor under the replay.
  */
 import Database from 'better-sqlite3';
 import { spawn } from 'node:child_process';

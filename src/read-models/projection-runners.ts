@@ -74,8 +74,9 @@ function settlesWithin(promise: Promise<unknown>, waitMs: number): Promise<boole
  *
  * In an instance that serves HTTP only (RUN_SUBSCRIPTIONS=false) the runners never start: another
  * process on the same data directory runs them. Positions are then the checkpoints that process
- * stores with the rows (a stopped runner's status reads them too), and a rebuild is refused: dropping the tables under the running
- * projections would leave them empty for good, since those go on from where they were.
+ * stores with the rows (a stopped runner's status reads them too), and a rebuild is refused:
+ * dropping the tables under the projections running there would leave them empty for good,
+ * since those go on from where they were.
  */
 export class ProjectionRunners {
   private readonly runners = new Map<string, SubscriptionRunner>();

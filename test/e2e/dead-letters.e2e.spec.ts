@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { testMetadata } from '../support/events.js';
+import { pollUntil } from '../support/poll-until.js';
 import { TestApp } from '../support/test-app.js';
 
-/** Polls are bounded: a consumer parks a poison event after its attempts (about 1.5 s). */
-const POLLS_MAX = 100;
-const POLL_MS = 200;
 const PROBLEM = 'application/problem+json';
 
 describe('dead letters over HTTP (e2e)', () => {
@@ -24,15 +22,6 @@ describe('dead letters over HTTP (e2e)', () => {
   const post = (path: string, token: string, body?: unknown) =>
     app.request('POST', path, { token, headers: { 'idempotency-key': randomUUID() }, ...(body !== undefined ? { body } : {}) });
 
-  async function until<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
-    for (let poll = 0; poll < POLLS_MAX; poll += 1) {
-      const found = await probe();
-      if (found !== undefined) return found;
-      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-    }
-    throw new Error(`gave up waiting for ${what}`);
-  }
-
   it('an admin sees a parked event in /health and /metrics, retries it once its cause is fixed, and dismisses another with a reason', async () => {
     const vendorId = randomUUID();
     const malformedOrderId = randomUUID();
@@ -48,7 +37,7 @@ describe('dead letters over HTTP (e2e)', () => {
       { expectedRevision: 'no_stream' },
     );
 
-    const health = await until('a degraded /health', async () => {
+    const health = await pollUntil('a degraded /health', async () => {
       const response = await app.request('GET', '/health');
       const open = response.body.deadLetters?.openByConsumer ?? {};
       return open['process.nib-release'] && open['projection:orders'] && open['process.order-payment'] ? response : undefined;

@@ -3,11 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testMetadata } from '../support/events.js';
+import { pollUntil } from '../support/poll-until.js';
 import { TestApp } from '../support/test-app.js';
 
-/** Polls are bounded: a consumer parks a poison event after its attempts (about 1.5 s). */
-const POLLS_MAX = 100;
-const POLL_MS = 200;
 const PROBLEM = 'application/problem+json';
 
 /**
@@ -35,15 +33,6 @@ describe('an HTTP-only instance beside the instance that runs the subscriptions 
 
   const post = (app: TestApp, path: string, body?: unknown) =>
     app.request('POST', path, { token: admin, headers: { 'idempotency-key': randomUUID() }, ...(body !== undefined ? { body } : {}) });
-
-  async function until<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
-    for (let poll = 0; poll < POLLS_MAX; poll += 1) {
-      const found = await probe();
-      if (found !== undefined) return found;
-      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-    }
-    throw new Error(`gave up waiting for ${what}`);
-  }
 
   async function registerVendor(app: TestApp, name: string): Promise<{ vendorId: string; position: string }> {
     const registered = await post(app, '/vendors', {
@@ -77,7 +66,7 @@ describe('an HTTP-only instance beside the instance that runs the subscriptions 
 
   it("its /health and /metrics give each consumer's stored position, not a lag of the whole store", async () => {
     const { position } = await registerVendor(http, 'Koperasi Metrik');
-    const caughtUp = await until('every consumer of the other instance past the registration', async () => {
+    const caughtUp = await pollUntil('every consumer of the other instance past the registration', async () => {
       const health = await consumers.request('GET', '/health');
       const subscriptions: { name: string; position: string; lagEvents: number }[] = health.body.subscriptions;
       return subscriptions.every((subscription) => BigInt(subscription.position) >= BigInt(position) && subscription.lagEvents === 0)
@@ -127,7 +116,7 @@ describe('an HTTP-only instance beside the instance that runs the subscriptions 
     await consumers.store.appendToStream(`order-${orderId}`, [{ id: randomUUID(), type: 'OrderPlaced', data: { orderId }, metadata: testMetadata }], {
       expectedRevision: 'no_stream',
     });
-    const letter = await until('the malformed order parked by projection:orders', async () => {
+    const letter = await pollUntil('the malformed order parked by projection:orders', async () => {
       const open = await http.request('GET', '/admin/dead-letters?consumer=projection:orders&status=open', { token: admin });
       return open.body.items.find((item: { streamId: string }) => item.streamId === `order-${orderId}`);
     });
