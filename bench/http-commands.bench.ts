@@ -7,24 +7,51 @@
  * --cpu-profile <file> (run the service under --cpu-prof, keep the .cpuprofile there and print
  * its top frames), --split (the requests go to an instance with RUN_SUBSCRIPTIONS=false and a
  * second instance on the same data directory runs the consumers; its CPU per command is printed
- * apart).
+ * apart). Last, READ_YOUR_WRITES_PAIRS listings one at a time, each read back with
+ * waitForPosition: how long a client waits to read its own write.
  */
 import { copyFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { rawDurableAppends } from './event-store.bench.js';
-import { createListings, openMarket, placeOrderLoad, sampleEventData } from './http-phases.js';
+import { Market, createListings, listingBody, openMarket, placeOrderLoad, sampleEventData } from './http-phases.js';
 import { summariseCpuProfile } from './support/cpu-profile.js';
 import { CONNECTIONS, HttpClient } from './support/http-load.js';
 import { BenchService, cpuMsOf } from './support/service.js';
-import { round, sleep } from './support/stats.js';
+import { LatencySummary, round, sleep, summarise } from './support/stats.js';
 
 const COMMANDS_DEFAULT = 2_000;
 const RAW_APPENDS = 2_000;
 const PROFILE_TOP_FRAMES = 25;
 /** After each burst, until its CPU time is read: the consumers of $all catch up meanwhile. */
 const DRAIN_MS = 1_000;
+const READ_YOUR_WRITES_PAIRS = 200;
+/** Before the read-your-writes pairs, /health is polled until every consumer has caught up (at most 60 s). */
+const CAUGHT_UP_POLL_MS = 100;
+const CAUGHT_UP_POLLS_MAX = 600;
+
+/**
+ * Sequential write-then-read pairs: a listing, then `GET /admin/listings?waitForPosition=` its
+ * position, timed from the write's answer to the read's. With --split the read waits for the
+ * other instance's projection, woken by the WAL watch (docs/operations.md).
+ */
+async function readYourWritesLatency(http: HttpClient, market: Market): Promise<LatencySummary> {
+  // The bursts before leave the consumers a backlog (authorisations): measured from a quiet start.
+  for (let poll = 0; poll < CAUGHT_UP_POLLS_MAX; poll += 1) {
+    const health = await http.expect(200, 'GET', '/health');
+    if ((health.body.subscriptions as { lagEvents: number }[]).every((subscription) => subscription.lagEvents === 0)) break;
+    await sleep(CAUGHT_UP_POLL_MS);
+  }
+  const latencies: number[] = [];
+  for (let index = 0; index < READ_YOUR_WRITES_PAIRS; index += 1) {
+    const created = await http.expect(201, 'POST', `/vendors/${market.vendorId}/listings`, market.vendorToken, listingBody(index));
+    const startedMs = performance.now();
+    await http.expect(200, 'GET', `/admin/listings?limit=1&waitForPosition=${created.body.position}&waitMs=5000`, market.adminToken);
+    latencies.push(performance.now() - startedMs);
+  }
+  return summarise(latencies);
+}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { commands: { type: 'string' }, 'cpu-profile': { type: 'string' }, split: { type: 'boolean' } }, strict: true });
@@ -52,6 +79,7 @@ async function main(): Promise<void> {
     };
     const [listings, listingCpuMs, listingConsumersCpuMs] = await burst(() => createListings(http, market, commands));
     const [orders, orderCpuMs, orderConsumersCpuMs] = await burst(() => placeOrderLoad(http, market, commands));
+    const readYourWrites = await readYourWritesLatency(http, market);
     await http.close();
     await service.stop();
     await consumers?.stop();
@@ -62,6 +90,9 @@ async function main(): Promise<void> {
     console.log(`${CONNECTIONS} connections, ${commands} commands per phase${consumers ? '; consumers in a second instance (--split)' : ''}`);
     console.log(line('create listing', listings, listingRaw.perSecond, listingCpuMs, listingConsumersCpuMs));
     console.log(line('place order', orders, orderRaw.perSecond, orderCpuMs, orderConsumersCpuMs));
+    console.log(
+      `read your writes: ${READ_YOUR_WRITES_PAIRS} listings one at a time, each then read back with waitForPosition: p50 ${readYourWrites.p50Ms} ms, p99 ${readYourWrites.p99Ms} ms, max ${readYourWrites.maxMs} ms`,
+    );
     if (profileTo) {
       const file = readdirSync(profileDir).find((name) => name.endsWith('.cpuprofile'));
       if (!file) throw new Error('the profiled service wrote no .cpuprofile');

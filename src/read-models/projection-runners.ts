@@ -1,6 +1,7 @@
 import type { CheckpointedConsumer } from '../event-store/checkpointed-consumer.js';
 import type { EventStore } from '../event-store/event-store.port.js';
 import { errorMessage } from '../event-store/poison.js';
+import { WalWatch } from '../event-store/sqlite/wal-watch.js';
 import type { ConsumerStatus, SubscriptionRunner } from '../event-store/subscription-runner.js';
 import { LAG_EVENTS_COUNTED_MAX, WAIT_FOR_POSITION_MS_MAX } from '../event-store/subscription-runner.js';
 import { DomainError, conflict, notFound } from '../kernel/errors.js';
@@ -21,9 +22,14 @@ export interface ProjectionStatus extends Omit<ConsumerStatus, 'name'> {
 
 /**
  * In an instance that runs no subscriptions, a read that waits for a position looks at the
- * checkpoints the instance running the projections stores in the shared read-model file this often.
+ * checkpoints the instance running the projections stores in the shared read-model file when
+ * that file's WAL changes (the other instance committed), again STORED_CHECKPOINT_RECHECK_MS
+ * later (the change can be reported just before the commit is visible), and at least this often.
  */
 export const STORED_CHECKPOINT_POLL_MS = 25;
+const STORED_CHECKPOINT_RECHECK_MS = 5;
+/** A bound on the looks of one wait: far more than its changes and polls can bring within WAIT_FOR_POSITION_MS_MAX. */
+const STORED_CHECKPOINT_CHECKS_MAX = 100_000;
 
 export interface StatusOptions {
   /** Count each table's rows (default true). */
@@ -85,6 +91,10 @@ export class ProjectionRunners {
   private startUp?: 'pending' | 'begun';
   /** Rebuilds (and the start-up pass) run one at a time: two overlapping resets of one projection would race its runner. */
   private rebuilding: Promise<unknown> = Promise.resolve();
+  /** Without runners here: the read-model file's WAL, watched while reads wait for stored checkpoints. */
+  private readonly readModelWatch: WalWatch | undefined;
+  private readonly storedCheckpointWaiters = new Set<() => void>();
+  private storedRecheckArmed = false;
 
   constructor(
     readonly engine: ProjectionEngine,
@@ -96,6 +106,8 @@ export class ProjectionRunners {
     for (const projection of engine.projections) {
       this.runners.set(projection.name, register(new ProjectionConsumer(engine, projection.name, (name) => this.ready(name))));
     }
+    const file = engine.db.name;
+    this.readModelWatch = runsHere || engine.db.memory ? undefined : new WalWatch(file, () => this.storedCheckpointsChanged());
   }
 
   names(): string[] {
@@ -147,14 +159,37 @@ export class ProjectionRunners {
   /** Polls the stored checkpoints (written by the process that runs the projections) until they reach `position`, for at most `waitMs`. */
   private async storedCheckpointsReach(names: readonly string[], position: bigint, waitMs: number): Promise<boolean> {
     const deadlineMs = performance.now() + waitMs;
-    const polls = Math.ceil(waitMs / STORED_CHECKPOINT_POLL_MS) + 1;
-    for (let poll = 0; poll < polls; poll += 1) {
+    for (let check = 0; check < STORED_CHECKPOINT_CHECKS_MAX; check += 1) {
       if (names.every((name) => this.checkpoint(name) >= position)) return true;
       const leftMs = deadlineMs - performance.now();
       if (leftMs <= 0) break;
-      await new Promise((resolve) => setTimeout(resolve, Math.min(STORED_CHECKPOINT_POLL_MS, leftMs)));
+      await this.storedCheckpointChange(Math.min(STORED_CHECKPOINT_POLL_MS, leftMs));
     }
     return names.every((name) => this.checkpoint(name) >= position);
+  }
+
+  /** Resolves when the read-model file's WAL changes, or after `waitMs`. */
+  private storedCheckpointChange(waitMs: number): Promise<void> {
+    this.readModelWatch?.start();
+    return new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.storedCheckpointWaiters.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, waitMs);
+      this.storedCheckpointWaiters.add(done);
+    });
+  }
+
+  private storedCheckpointsChanged(): void {
+    for (const waiter of this.storedCheckpointWaiters) waiter();
+    if (this.storedRecheckArmed) return;
+    this.storedRecheckArmed = true;
+    setTimeout(() => {
+      this.storedRecheckArmed = false;
+      for (const waiter of this.storedCheckpointWaiters) waiter();
+    }, STORED_CHECKPOINT_RECHECK_MS).unref();
   }
 
   /** The event store's head position, as the named projections' runners see it. */
@@ -184,6 +219,11 @@ export class ProjectionRunners {
     const run = this.rebuilding.then(() => this.rebuildNow(names));
     this.rebuilding = run.catch(() => undefined);
     return run;
+  }
+
+  /** Stops watching the read-model file (an instance without runners), before the database closes. */
+  close(): void {
+    this.readModelWatch?.stop();
   }
 
   /** Ends a running catch-up pass at its next page (shutdown); its runners go on from the stored checkpoints. */

@@ -26,11 +26,12 @@ class ReadModelDbCloser implements OnApplicationShutdown {
   }
 }
 
-/** Ends a start-up or rebuild catch-up pass at its next page, before the runners stop and the database closes. */
+/** Ends a start-up or rebuild catch-up pass at its next page, and the watch of the read-model file, before the runners stop and the database closes. */
 @Injectable()
 class CatchUpStopper implements BeforeApplicationShutdown {
   constructor(private readonly runners: ProjectionRunners) {}
   async beforeApplicationShutdown(): Promise<void> {
+    this.runners.close();
     await this.runners.stopCatchUp();
   }
 }

@@ -27,6 +27,7 @@ import { EVENT_STORE_SCHEMA_SQL } from './sqlite-schema.js';
 import { SERVICE_PAGE_CACHE_KIB } from './open-sqlite-file.js';
 import { verifyChainTail } from './verify-event-store-chain.js';
 import { WalSync } from './wal-sync.js';
+import { WalWatch } from './wal-watch.js';
 
 interface PendingAppend {
   readonly streamId: string;
@@ -39,8 +40,14 @@ interface PendingAppend {
 /** Appends issued in the same turn of the event loop share one durable commit (group commit). */
 const GROUP_COMMIT_APPENDS_MAX = 512;
 const SUBSCRIPTION_PAGE_EVENTS = 500;
-/** Another process (the CLI) may append: live subscriptions also poll, at this interval. */
+/**
+ * Another process (the CLI, a second instance) may append: its commits wake the live
+ * subscriptions through a watch of the WAL file (WalWatch), and the subscriptions also poll at
+ * this interval, for file systems that report no changes.
+ */
 const SUBSCRIPTION_POLL_MS = 100;
+/** A WAL change that showed no new commit yet is looked at once more after this long (see walChanged). */
+const WAL_CHANGE_RECHECK_MS = 5;
 /** Opening (schema, migration) may wait this long, synchronously, for another process's write. */
 const OPEN_BUSY_TIMEOUT_MS = 5_000;
 /**
@@ -81,6 +88,12 @@ export class SqliteEventStore implements EventStore {
   private flushScheduled = false;
   private draining?: Promise<void>;
   private readonly appendWaiters = new Set<() => void>();
+  /** Reports commits by any process (the WAL file changed): waiting subscriptions are woken when one brought events. */
+  private readonly walWatch: WalWatch | undefined;
+  /** The highest position the waiting subscriptions were woken for (own commits included). */
+  private headWoken = 0;
+  private walChangeScheduled = false;
+  private walRecheckArmed = false;
   private closed = false;
   private readonly walSync: WalSync;
   /** Every event at or below this position is known to be on disk: subscribers and readAll see no further. */
@@ -110,6 +123,7 @@ export class SqliteEventStore implements EventStore {
     /** The auditor's reading of a store whose chain may be broken: no tail check on open, no appends. */
     private readonly auditReadOnly = false,
     private readonly durability: SqliteDurability = 'durable',
+    private readonly subscriptionPollMs = SUBSCRIPTION_POLL_MS,
   ) {
     if (filePath !== ':memory:') mkdirSync(dirname(filePath), { recursive: true });
     this.db = new Database(filePath, { timeout: OPEN_BUSY_TIMEOUT_MS });
@@ -159,6 +173,8 @@ export class SqliteEventStore implements EventStore {
     this.selectAllForwards = this.db.prepare('SELECT * FROM events WHERE position >= ? ORDER BY position LIMIT ?');
     this.selectAllBackwards = this.db.prepare('SELECT * FROM events WHERE position <= ? ORDER BY position DESC LIMIT ?');
     this.selectHead = this.db.prepare('SELECT MAX(position) AS head FROM events');
+    this.headWoken = this.selectHead.get()?.head ?? 0;
+    this.walWatch = filePath === ':memory:' ? undefined : new WalWatch(filePath, () => this.walChanged());
 
     const appendOne = this.db.transaction((pending: PendingAppend) => this.applyAppend(pending.streamId, pending.events, pending.expectedRevision));
     // Outer transaction = one fsync for the batch; each append is a savepoint that fails alone.
@@ -179,8 +195,12 @@ export class SqliteEventStore implements EventStore {
     this.appendBatch = (batch) => appendBatch.immediate(batch);
   }
 
-  static open(filePath: string, options: { readonly durability?: SqliteDurability } = {}): SqliteEventStore {
-    return new SqliteEventStore(filePath, false, options.durability);
+  /**
+   * `subscriptionPollMs`: how often a live subscription also looks for other processes' appends
+   * (default SUBSCRIPTION_POLL_MS), for file systems where the WAL watch reports nothing.
+   */
+  static open(filePath: string, options: { readonly durability?: SqliteDurability; readonly subscriptionPollMs?: number } = {}): SqliteEventStore {
+    return new SqliteEventStore(filePath, false, options.durability, options.subscriptionPollMs);
   }
 
   /**
@@ -302,6 +322,7 @@ export class SqliteEventStore implements EventStore {
     if (this.closed) return;
     // Appends already accepted are still written; new ones are refused from here on.
     this.closed = true;
+    this.walWatch?.stop();
     await this.draining;
     if (this.queue.length > 0) await this.drain();
     for (const waiter of this.appendWaiters) waiter();
@@ -327,6 +348,8 @@ export class SqliteEventStore implements EventStore {
   private async drain(): Promise<void> {
     while (this.queue.length > 0) {
       await this.commitBatch(this.queue.splice(0, GROUP_COMMIT_APPENDS_MAX));
+      // makeDurable read the head for this commit: the WAL change it causes wakes no one twice.
+      this.headWoken = Math.max(this.headWoken, this.durablePosition);
       for (const waiter of this.appendWaiters) waiter();
     }
   }
@@ -378,14 +401,50 @@ export class SqliteEventStore implements EventStore {
     if (head > this.durablePosition) this.durablePosition = head;
   }
 
+  /**
+   * The WAL file changed. The change is reported when the frames are written, which can be just
+   * before the commit that makes them visible: the head is read once per turn of the event loop
+   * and, when it has not moved past what the waiting subscriptions were woken for, read again
+   * after WAL_CHANGE_RECHECK_MS (once), so a commit seen early is not left to the poll.
+   */
+  private walChanged(): void {
+    if (this.walChangeScheduled || this.closed) return;
+    this.walChangeScheduled = true;
+    setImmediate(() => {
+      this.walChangeScheduled = false;
+      if (this.wakeIfHeadMoved() || this.walRecheckArmed) return;
+      this.walRecheckArmed = true;
+      setTimeout(() => {
+        this.walRecheckArmed = false;
+        this.wakeIfHeadMoved();
+      }, WAL_CHANGE_RECHECK_MS).unref();
+    });
+  }
+
+  /** Wakes the waiting subscriptions if the head moved past what they were woken for; true when it did, or nothing waits. */
+  private wakeIfHeadMoved(): boolean {
+    if (this.closed || this.appendWaiters.size === 0) return true;
+    let head: number | undefined;
+    try {
+      head = this.selectHead.get()?.head ?? 0;
+    } catch {
+      // The head could not be read (the file is busy): the subscriptions read for themselves.
+    }
+    if (head !== undefined && head <= this.headWoken) return false;
+    if (head !== undefined) this.headWoken = head;
+    for (const waiter of this.appendWaiters) waiter();
+    return true;
+  }
+
   private waitForAppend(register: (resolve: () => void) => void): Promise<void> {
+    this.walWatch?.start();
     return new Promise<void>((resolve) => {
       const done = (): void => {
         clearTimeout(timer);
         this.appendWaiters.delete(done);
         resolve();
       };
-      const timer = setTimeout(done, SUBSCRIPTION_POLL_MS);
+      const timer = setTimeout(done, this.subscriptionPollMs);
       this.appendWaiters.add(done);
       register(done);
     });

@@ -1,0 +1,40 @@
+import { type FSWatcher, watch } from 'node:fs';
+import { basename, dirname } from 'node:path';
+
+/**
+ * Tells a store when its `-wal` file changed, which is what a commit by any process does: the
+ * operating system reports it at once (inotify on Linux), so a subscription waiting at the head
+ * learns of another process's appends without waiting for its poll. The directory is watched,
+ * not the file, which SQLite may create and remove. Where the file system reports nothing
+ * (network file systems, some container mounts) or the watch fails, the poll still finds the
+ * appends. The watch never keeps the process alive.
+ */
+export class WalWatch {
+  private watcher: FSWatcher | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly storeFile: string,
+    private readonly onChange: () => void,
+  ) {}
+
+  /** Starts watching, once; a failure to watch leaves the poll to do the work. */
+  start(): void {
+    if (this.watcher !== undefined || this.stopped) return;
+    const walName = `${basename(this.storeFile)}-wal`;
+    try {
+      this.watcher = watch(dirname(this.storeFile), { persistent: false }, (_event, name) => {
+        if (name === walName) this.onChange();
+      });
+      this.watcher.on('error', () => this.stop());
+    } catch {
+      this.stopped = true;
+    }
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.watcher?.close();
+    this.watcher = undefined;
+  }
+}
