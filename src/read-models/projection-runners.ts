@@ -1,7 +1,7 @@
 import type { CheckpointedConsumer } from '../event-store/checkpointed-consumer.js';
 import type { EventStore } from '../event-store/event-store.port.js';
 import { errorMessage } from '../event-store/poison.js';
-import { WalWatch } from '../event-store/sqlite/wal-watch.js';
+import { ChangeWaiters, WalWatch } from '../event-store/sqlite/wal-watch.js';
 import type { ConsumerStatus, SubscriptionRunner } from '../event-store/subscription-runner.js';
 import { LAG_EVENTS_COUNTED_MAX, WAIT_FOR_POSITION_MS_MAX } from '../event-store/subscription-runner.js';
 import { DomainError, conflict, notFound } from '../kernel/errors.js';
@@ -93,7 +93,7 @@ export class ProjectionRunners {
   private rebuilding: Promise<unknown> = Promise.resolve();
   /** Without runners here: the read-model file's WAL, watched while reads wait for stored checkpoints. */
   private readonly readModelWatch: WalWatch | undefined;
-  private readonly storedCheckpointWaiters = new Set<() => void>();
+  private readonly storedCheckpointWaiters = new ChangeWaiters();
   private storedRecheckArmed = false;
 
   constructor(
@@ -171,24 +171,16 @@ export class ProjectionRunners {
   /** Resolves when the read-model file's WAL changes, or after `waitMs`. */
   private storedCheckpointChange(waitMs: number): Promise<void> {
     this.readModelWatch?.start();
-    return new Promise<void>((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        this.storedCheckpointWaiters.delete(done);
-        resolve();
-      };
-      const timer = setTimeout(done, waitMs);
-      this.storedCheckpointWaiters.add(done);
-    });
+    return this.storedCheckpointWaiters.wait(waitMs);
   }
 
   private storedCheckpointsChanged(): void {
-    for (const waiter of this.storedCheckpointWaiters) waiter();
+    this.storedCheckpointWaiters.wakeAll();
     if (this.storedRecheckArmed) return;
     this.storedRecheckArmed = true;
     setTimeout(() => {
       this.storedRecheckArmed = false;
-      for (const waiter of this.storedCheckpointWaiters) waiter();
+      this.storedCheckpointWaiters.wakeAll();
     }, STORED_CHECKPOINT_RECHECK_MS).unref();
   }
 

@@ -27,7 +27,7 @@ import { EVENT_STORE_SCHEMA_SQL } from './sqlite-schema.js';
 import { SERVICE_PAGE_CACHE_KIB } from './open-sqlite-file.js';
 import { verifyChainTail } from './verify-event-store-chain.js';
 import { WalSync } from './wal-sync.js';
-import { WalWatch } from './wal-watch.js';
+import { ChangeWaiters, WalWatch } from './wal-watch.js';
 
 interface PendingAppend {
   readonly streamId: string;
@@ -87,7 +87,7 @@ export class SqliteEventStore implements EventStore {
   private readonly queue: PendingAppend[] = [];
   private flushScheduled = false;
   private draining?: Promise<void>;
-  private readonly appendWaiters = new Set<() => void>();
+  private readonly appendWaiters = new ChangeWaiters();
   /** Reports commits by any process (the WAL file changed): waiting subscriptions are woken when one brought events. */
   private readonly walWatch: WalWatch | undefined;
   /** The highest position the waiting subscriptions were woken for (own commits included). */
@@ -325,7 +325,7 @@ export class SqliteEventStore implements EventStore {
     this.walWatch?.stop();
     await this.draining;
     if (this.queue.length > 0) await this.drain();
-    for (const waiter of this.appendWaiters) waiter();
+    this.appendWaiters.wakeAll();
     if (this.durability === 'bulk' && !this.auditReadOnly) await this.walSync.sync();
     await this.walSync.close();
     this.db.close();
@@ -350,7 +350,7 @@ export class SqliteEventStore implements EventStore {
       await this.commitBatch(this.queue.splice(0, GROUP_COMMIT_APPENDS_MAX));
       // makeDurable read the head for this commit: the WAL change it causes wakes no one twice.
       this.headWoken = Math.max(this.headWoken, this.durablePosition);
-      for (const waiter of this.appendWaiters) waiter();
+      this.appendWaiters.wakeAll();
     }
   }
 
@@ -432,22 +432,13 @@ export class SqliteEventStore implements EventStore {
     }
     if (head !== undefined && head <= this.headWoken) return false;
     if (head !== undefined) this.headWoken = head;
-    for (const waiter of this.appendWaiters) waiter();
+    this.appendWaiters.wakeAll();
     return true;
   }
 
   private waitForAppend(register: (resolve: () => void) => void): Promise<void> {
     this.walWatch?.start();
-    return new Promise<void>((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        this.appendWaiters.delete(done);
-        resolve();
-      };
-      const timer = setTimeout(done, this.subscriptionPollMs);
-      this.appendWaiters.add(done);
-      register(done);
-    });
+    return this.appendWaiters.wait(this.subscriptionPollMs, register);
   }
 
   private applyAppend(streamId: string, events: readonly EventData[], expected: ExpectedRevision): AppendResult {

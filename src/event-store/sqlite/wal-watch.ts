@@ -38,3 +38,30 @@ export class WalWatch {
     this.watcher = undefined;
   }
 }
+
+/** Callers waiting for a change (a commit, a WAL change), each until one comes or its own timeout ends. */
+export class ChangeWaiters {
+  private readonly waiters = new Set<() => void>();
+
+  get size(): number {
+    return this.waiters.size;
+  }
+
+  /** Resolves at the next wakeAll, or after `timeoutMs`; `register` gets the wake of this wait alone (an unsubscribe calls it). */
+  wait(timeoutMs: number, register?: (wake: () => void) => void): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.waiters.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      this.waiters.add(done);
+      register?.(done);
+    });
+  }
+
+  wakeAll(): void {
+    for (const waiter of this.waiters) waiter();
+  }
+}
