@@ -106,8 +106,7 @@ export class ProjectionRunners {
     for (const projection of engine.projections) {
       this.runners.set(projection.name, register(new ProjectionConsumer(engine, projection.name, (name) => this.ready(name))));
     }
-    const file = engine.db.name;
-    this.readModelWatch = runsHere || engine.db.memory ? undefined : new WalWatch(file, () => this.storedCheckpointsChanged());
+    this.readModelWatch = runsHere || engine.db.memory ? undefined : new WalWatch(engine.db.name, () => this.storedCheckpointsChanged());
   }
 
   names(): string[] {
@@ -156,7 +155,7 @@ export class ProjectionRunners {
     return results.every(Boolean);
   }
 
-  /** Polls the stored checkpoints (written by the process that runs the projections) until they reach `position`, for at most `waitMs`. */
+  /** Looks at the stored checkpoints (written by the process that runs the projections) at each change of the file, until they reach `position`, for at most `waitMs`. */
   private async storedCheckpointsReach(names: readonly string[], position: bigint, waitMs: number): Promise<boolean> {
     const deadlineMs = performance.now() + waitMs;
     for (let check = 0; check < STORED_CHECKPOINT_CHECKS_MAX; check += 1) {

@@ -2,12 +2,13 @@ import { type FSWatcher, watch } from 'node:fs';
 import { basename, dirname } from 'node:path';
 
 /**
- * Tells a store when its `-wal` file changed, which is what a commit by any process does: the
- * operating system reports it at once (inotify on Linux), so a subscription waiting at the head
- * learns of another process's appends without waiting for its poll. The directory is watched,
- * not the file, which SQLite may create and remove. Where the file system reports nothing
- * (network file systems, some container mounts) or the watch fails, the poll still finds the
- * appends. The watch never keeps the process alive.
+ * Tells its owner when a SQLite file's `-wal` changed, which is what a commit by any process
+ * does: the operating system reports it at once (inotify on Linux). A subscription waiting at the
+ * head of the event store learns so of another process's appends, and an instance without
+ * runners of the projections' new checkpoints, without waiting for a poll. The directory is
+ * watched, not the file, which SQLite may create and remove. Where the file system reports
+ * nothing (network file systems, some container mounts) or the watch fails, the polls still find
+ * the changes. The watch never keeps the process alive.
  */
 export class WalWatch {
   private watcher: FSWatcher | undefined;
