@@ -23,11 +23,9 @@ export interface ProjectionStatus extends Omit<ConsumerStatus, 'name'> {
 /**
  * In an instance that runs no subscriptions, a read that waits for a position looks at the
  * checkpoints the instance running the projections stores in the shared read-model file when
- * that file's WAL changes (the other instance committed), again STORED_CHECKPOINT_RECHECK_MS
- * later (the change can be reported just before the commit is visible), and at least this often.
+ * that file's WAL changes (the other instance committed; WalWatch), and at least this often.
  */
 export const STORED_CHECKPOINT_POLL_MS = 25;
-const STORED_CHECKPOINT_RECHECK_MS = 5;
 /** A bound on the looks of one wait: far more than its changes and polls can bring within WAIT_FOR_POSITION_MS_MAX. */
 const STORED_CHECKPOINT_CHECKS_MAX = 100_000;
 
@@ -94,7 +92,6 @@ export class ProjectionRunners {
   /** Without runners here: the read-model file's WAL, watched while reads wait for stored checkpoints. */
   private readonly readModelWatch: WalWatch | undefined;
   private readonly storedCheckpointWaiters = new ChangeWaiters();
-  private storedRecheckArmed = false;
 
   constructor(
     readonly engine: ProjectionEngine,
@@ -106,7 +103,7 @@ export class ProjectionRunners {
     for (const projection of engine.projections) {
       this.runners.set(projection.name, register(new ProjectionConsumer(engine, projection.name, (name) => this.ready(name))));
     }
-    this.readModelWatch = runsHere || engine.db.memory ? undefined : new WalWatch(engine.db.name, () => this.storedCheckpointsChanged());
+    this.readModelWatch = runsHere || engine.db.memory ? undefined : new WalWatch(engine.db.name, () => this.storedCheckpointWaiters.wakeAll());
   }
 
   names(): string[] {
@@ -171,16 +168,6 @@ export class ProjectionRunners {
   private storedCheckpointChange(waitMs: number): Promise<void> {
     this.readModelWatch?.start();
     return this.storedCheckpointWaiters.wait(waitMs);
-  }
-
-  private storedCheckpointsChanged(): void {
-    this.storedCheckpointWaiters.wakeAll();
-    if (this.storedRecheckArmed) return;
-    this.storedRecheckArmed = true;
-    setTimeout(() => {
-      this.storedRecheckArmed = false;
-      this.storedCheckpointWaiters.wakeAll();
-    }, STORED_CHECKPOINT_RECHECK_MS).unref();
   }
 
   /** The event store's head position, as the named projections' runners see it. */

@@ -46,8 +46,6 @@ const SUBSCRIPTION_PAGE_EVENTS = 500;
  * this interval, for file systems that report no changes.
  */
 const SUBSCRIPTION_POLL_MS = 100;
-/** A WAL change that showed no new commit yet is looked at once more after this long (see walChanged). */
-const WAL_CHANGE_RECHECK_MS = 5;
 /** Opening (schema, migration) may wait this long, synchronously, for another process's write. */
 const OPEN_BUSY_TIMEOUT_MS = 5_000;
 /**
@@ -93,7 +91,6 @@ export class SqliteEventStore implements EventStore {
   /** The highest position the waiting subscriptions were woken for (own commits included). */
   private headWoken = 0;
   private walChangeScheduled = false;
-  private walRecheckArmed = false;
   private closed = false;
   private readonly walSync: WalSync;
   /** Every event at or below this position is known to be on disk: subscribers and readAll see no further. */
@@ -401,39 +398,28 @@ export class SqliteEventStore implements EventStore {
     if (head > this.durablePosition) this.durablePosition = head;
   }
 
-  /**
-   * The WAL file changed. The change is reported when the frames are written, which can be just
-   * before the commit that makes them visible: the head is read once per turn of the event loop
-   * and, when it has not moved past what the waiting subscriptions were woken for, read again
-   * after WAL_CHANGE_RECHECK_MS (once), so a commit seen early is not left to the poll.
-   */
+  /** The WAL file changed (WalWatch): once per turn of the event loop, the waiting subscriptions are woken if the head moved. */
   private walChanged(): void {
     if (this.walChangeScheduled || this.closed) return;
     this.walChangeScheduled = true;
     setImmediate(() => {
       this.walChangeScheduled = false;
-      if (this.wakeIfHeadMoved() || this.walRecheckArmed) return;
-      this.walRecheckArmed = true;
-      setTimeout(() => {
-        this.walRecheckArmed = false;
-        this.wakeIfHeadMoved();
-      }, WAL_CHANGE_RECHECK_MS).unref();
+      this.wakeIfHeadMoved();
     });
   }
 
-  /** Wakes the waiting subscriptions if the head moved past what they were woken for; true when it did, or nothing waits. */
-  private wakeIfHeadMoved(): boolean {
-    if (this.closed || this.appendWaiters.size === 0) return true;
+  /** Wakes the waiting subscriptions if the head moved past what they were woken for. */
+  private wakeIfHeadMoved(): void {
+    if (this.closed || this.appendWaiters.size === 0) return;
     let head: number | undefined;
     try {
       head = this.selectHead.get()?.head ?? 0;
     } catch {
       // The head could not be read (the file is busy): the subscriptions read for themselves.
     }
-    if (head !== undefined && head <= this.headWoken) return false;
+    if (head !== undefined && head <= this.headWoken) return;
     if (head !== undefined) this.headWoken = head;
     this.appendWaiters.wakeAll();
-    return true;
   }
 
   private waitForAppend(register: (resolve: () => void) => void): Promise<void> {

@@ -1,6 +1,9 @@
 import { type FSWatcher, watch } from 'node:fs';
 import { basename, dirname } from 'node:path';
 
+/** A change is reported to the owner again after this long (see WalWatch.changed). */
+const WAL_CHANGE_RECHECK_MS = 5;
+
 /**
  * Tells its owner when a SQLite file's `-wal` changed, which is what a commit by any process
  * does: the operating system reports it at once (inotify on Linux). A subscription waiting at the
@@ -13,6 +16,7 @@ import { basename, dirname } from 'node:path';
 export class WalWatch {
   private watcher: FSWatcher | undefined;
   private stopped = false;
+  private recheckArmed = false;
 
   constructor(
     private readonly storeFile: string,
@@ -25,12 +29,27 @@ export class WalWatch {
     const walName = `${basename(this.storeFile)}-wal`;
     try {
       this.watcher = watch(dirname(this.storeFile), { persistent: false }, (_event, name) => {
-        if (name === walName) this.onChange();
+        if (name === walName) this.changed();
       });
       this.watcher.on('error', () => this.stop());
     } catch {
       this.stopped = true;
     }
+  }
+
+  /**
+   * A change is reported when the frames are written, which can be just before the commit that
+   * makes them visible: the owner is told at once and once more WAL_CHANGE_RECHECK_MS later, so a
+   * commit seen early is not left to the poll.
+   */
+  private changed(): void {
+    this.onChange();
+    if (this.recheckArmed) return;
+    this.recheckArmed = true;
+    setTimeout(() => {
+      this.recheckArmed = false;
+      if (!this.stopped) this.onChange();
+    }, WAL_CHANGE_RECHECK_MS).unref();
   }
 
   stop(): void {
