@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { rawDurableAppends } from './event-store.bench.js';
 import { Market, createListings, listingBody, openMarket, placeOrderLoad, sampleEventData } from './http-phases.js';
+import { Consumer, waitUntilCaughtUp } from './store-phases.js';
 import { summariseCpuProfile } from './support/cpu-profile.js';
 import { CONNECTIONS, HttpClient } from './support/http-load.js';
 import { BenchService, cpuMsOf } from './support/service.js';
@@ -27,9 +28,6 @@ const PROFILE_TOP_FRAMES = 25;
 /** After each burst, until its CPU time is read: the consumers of $all catch up meanwhile. */
 const DRAIN_MS = 1_000;
 const READ_YOUR_WRITES_PAIRS = 200;
-/** Before the read-your-writes pairs, /health is polled until every consumer has caught up (at most 60 s). */
-const CAUGHT_UP_POLL_MS = 100;
-const CAUGHT_UP_POLLS_MAX = 600;
 
 /**
  * Sequential write-then-read pairs: a listing, then `GET /admin/listings?waitForPosition=` its
@@ -38,11 +36,7 @@ const CAUGHT_UP_POLLS_MAX = 600;
  */
 async function readYourWritesLatency(http: HttpClient, market: Market): Promise<LatencySummary> {
   // The bursts before leave the consumers a backlog (authorisations): measured from a quiet start.
-  for (let poll = 0; poll < CAUGHT_UP_POLLS_MAX; poll += 1) {
-    const health = await http.expect(200, 'GET', '/health');
-    if ((health.body.subscriptions as { lagEvents: number }[]).every((subscription) => subscription.lagEvents === 0)) break;
-    await sleep(CAUGHT_UP_POLL_MS);
-  }
+  await waitUntilCaughtUp(async () => (await http.expect(200, 'GET', '/health')).body.subscriptions as Consumer[], performance.now());
   const latencies: number[] = [];
   for (let index = 0; index < READ_YOUR_WRITES_PAIRS; index += 1) {
     const created = await http.expect(201, 'POST', `/vendors/${market.vendorId}/listings`, market.vendorToken, listingBody(index));

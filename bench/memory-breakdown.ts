@@ -124,31 +124,29 @@ async function freshPhases(rows: Record<string, string | number>[]): Promise<voi
 
 /** Start-up catch-up of a copy of the store, idle, then a live rebuild of every projection. */
 async function storePhases(storeDir: string, rows: Record<string, string | number>[]): Promise<void> {
-  {
-    // A copy of the store, so every run catches up from nothing.
-    const copyDir = mkdtempSync(join(tmpdir(), 'bela-memory-store-'));
-    copyFileSync(join(storeDir, 'events.db'), join(copyDir, 'events.db'));
-    const adminToken = await issueKey(copyDir, 'admin');
-    await withProbe(copyDir, async (service, mark) => {
-      const http = new HttpClient(service.origin);
-      try {
-        const health = async (): Promise<Consumer[]> => (await http.expect(200, 'GET', '/health')).body.subscriptions;
-        const caughtUp = await waitUntilCaughtUp(health, service.startedAtMs);
-        rows.push({ ...summarise('start-up catch-up', mark()), 'caught up ms': caughtUp.elapsedMs });
-        await sleep(IDLE_MS);
-        rows.push(summarise('idle after catch-up', mark()));
-        const rebuildStartedMs = performance.now();
-        await http.expect(202, 'POST', '/admin/projections/rebuild', adminToken);
-        const projections = async (): Promise<Consumer[]> => (await http.expect(200, 'GET', '/admin/projections?rows=false', adminToken)).body.projections;
-        const rebuilt = await waitUntilCaughtUp(projections, rebuildStartedMs);
-        rows.push({ ...summarise('live rebuild', mark()), 'caught up ms': rebuilt.elapsedMs });
-      } finally {
-        await http.close();
-      }
-    }).finally(() => rmSync(copyDir, { recursive: true, force: true }));
-    const scan = rawScan(storeDir);
-    rows.push({ phase: 'raw scan (baseline)', 'caught up ms': scan.elapsedMs, events: scan.events });
-  }
+  // A copy of the store, so every run catches up from nothing.
+  const copyDir = mkdtempSync(join(tmpdir(), 'bela-memory-store-'));
+  copyFileSync(join(storeDir, 'events.db'), join(copyDir, 'events.db'));
+  const adminToken = await issueKey(copyDir, 'admin');
+  await withProbe(copyDir, async (service, mark) => {
+    const http = new HttpClient(service.origin);
+    try {
+      const health = async (): Promise<Consumer[]> => (await http.expect(200, 'GET', '/health')).body.subscriptions;
+      const caughtUp = await waitUntilCaughtUp(health, service.startedAtMs);
+      rows.push({ ...summarise('start-up catch-up', mark()), 'caught up ms': caughtUp.elapsedMs });
+      await sleep(IDLE_MS);
+      rows.push(summarise('idle after catch-up', mark()));
+      const rebuildStartedMs = performance.now();
+      await http.expect(202, 'POST', '/admin/projections/rebuild', adminToken);
+      const projections = async (): Promise<Consumer[]> => (await http.expect(200, 'GET', '/admin/projections?rows=false', adminToken)).body.projections;
+      const rebuilt = await waitUntilCaughtUp(projections, rebuildStartedMs);
+      rows.push({ ...summarise('live rebuild', mark()), 'caught up ms': rebuilt.elapsedMs });
+    } finally {
+      await http.close();
+    }
+  }).finally(() => rmSync(copyDir, { recursive: true, force: true }));
+  const scan = rawScan(storeDir);
+  rows.push({ phase: 'raw scan (baseline)', 'caught up ms': scan.elapsedMs, events: scan.events });
 }
 
 await main();
