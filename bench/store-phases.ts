@@ -105,10 +105,12 @@ export interface Consumer {
   readonly lagEvents: number;
   readonly position: string;
   readonly headPosition: string;
+  /** A projection's (GET /admin/projections): a rebuild's pass at lag 0 is still to be swapped in. */
+  readonly catchingUp?: boolean;
 }
 
 /**
- * Waits until every consumer has lag 0, except those failing (they retry with back-off and may
+ * Waits until every consumer has lag 0 and no projection is catching up, except those failing (they retry with back-off and may
  * never catch up; they are named in the figures instead of stalling the report).
  */
 export async function waitUntilCaughtUp(
@@ -120,7 +122,7 @@ export async function waitUntilCaughtUp(
     const consumers = await read();
     failing = consumers.filter((consumer) => consumer.state === 'failing').map((consumer) => `${consumer.name} (lag ${consumer.lagEvents})`);
     const healthy = consumers.filter((consumer) => consumer.state !== 'failing');
-    if (healthy.length > 0 && healthy.every((consumer) => consumer.lagEvents === 0))
+    if (healthy.length > 0 && healthy.every((consumer) => consumer.lagEvents === 0 && consumer.catchingUp !== true))
       return { elapsedMs: Math.round(performance.now() - sinceMs), finished: true, failing };
     await sleep(POLL_INTERVAL_MS);
   }

@@ -164,6 +164,8 @@ export class SubscriptionRunner {
     if (this.consumer.catchUp) await this.runExclusive(() => this.consumer.catchUp!(this.store, this.catchUpProgress));
     const checkpoint = await this.consumer.loadCheckpoint();
     this.position = checkpoint === 'start' ? -1n : checkpoint;
+    // The stored checkpoint may be past what this runner handled (a rebuild swapped in).
+    this.resolveWaiters();
     const subscription = this.store.subscribeToAll({ fromPosition: checkpoint });
     this.stopCurrent = () => subscription.unsubscribe();
     const iterator = subscription[Symbol.asyncIterator]();
@@ -320,7 +322,11 @@ export class SubscriptionRunner {
     this.position = checkpoint;
     this.eventsHandled += handled;
     this.consecutiveFailures = 0;
-    for (const waiter of this.positionWaiters) if (waiter.target <= checkpoint) waiter.resolve();
+    this.resolveWaiters();
+  }
+
+  private resolveWaiters(): void {
+    for (const waiter of this.positionWaiters) if (waiter.target <= this.position) waiter.resolve();
   }
 
   private runExclusive<T>(work: () => Promise<T>): Promise<T> {

@@ -131,12 +131,40 @@ export class ProjectionEngine {
     this.applyInTransaction(this.require(name), events, checkpoint);
   }
 
-  /** Drop and recreate the projections' tables and forget their checkpoints, in one transaction. */
-  reset(names: readonly string[]): void {
+  /**
+   * Replaces the named projections' tables, checkpoints and versions with those `rebuilt` built
+   * in its own file (a rebuild beside the served rows), in one transaction: readers of this
+   * database see the old rows until it commits, then the new ones. The rows are copied by SQLite
+   * in primary-key order, which appends to each B-tree instead of splitting pages all over it.
+   */
+  replaceWith(rebuilt: ProjectionEngine, names: readonly string[]): void {
     const projections = names.map((name) => this.require(name));
-    this.db.transaction(() => {
-      for (const projection of projections) this.recreate(projection);
-    })();
+    for (const projection of projections) assert(rebuilt.projection(projection.name) === projection, `the rebuilt database holds ${projection.name}`);
+    assert(!rebuilt.db.memory, 'a rebuilt database to copy from is a file');
+    this.db.prepare(`ATTACH DATABASE ? AS ${REBUILT_SCHEMA}`).run(rebuilt.db.name);
+    try {
+      this.db.transaction(() => {
+        for (const projection of projections) {
+          this.recreate(projection);
+          for (const table of projection.tables) {
+            const columns = (this.db.prepare('SELECT name FROM pragma_table_info(?)').all(table.name) as { name: string }[])
+              .map((column) => column.name)
+              .join(', ');
+            this.db
+              .prepare(
+                `INSERT INTO main.${table.name} (${columns}) SELECT ${columns} FROM ${REBUILT_SCHEMA}.${table.name} ORDER BY ${table.primaryKey.join(', ')}`,
+              )
+              .run();
+          }
+          const checkpoint = rebuilt.loadCheckpoint(projection.name);
+          if (checkpoint !== 'start') this.checkpoints.save(projection.name, checkpoint);
+        }
+      })();
+    } finally {
+      this.db.prepare(`DETACH DATABASE ${REBUILT_SCHEMA}`).run();
+    }
+    // The copy went through the WAL (as large as the tables copied): give that disk space back.
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
   }
 
   checksums(name: string): TableChecksum[] {
@@ -233,6 +261,9 @@ export class ProjectionEngine {
     return projection;
   }
 }
+
+/** The schema name a rebuilt file is attached under while its tables are copied in. */
+const REBUILT_SCHEMA = 'rebuilt';
 
 /** Checksums of a projection's tables in any database holding them (the live one, a scratch rebuild). */
 export function tableChecksums(db: Database.Database, projection: Projection): TableChecksum[] {

@@ -7,7 +7,8 @@ import { LAG_EVENTS_COUNTED_MAX, WAIT_FOR_POSITION_MS_MAX } from '../event-store
 import { DomainError, conflict, notFound } from '../kernel/errors.js';
 import { Logger, silentLogger } from '../kernel/logger.js';
 import { ProjectionConsumer } from './projection-consumer.js';
-import type { ProjectionEngine } from './projection-engine.js';
+import { ProjectionEngine } from './projection-engine.js';
+import { openRebuildDatabase, rebuildDatabasePath, removeRebuildDatabase } from './read-model-database.js';
 
 export interface ProjectionStatus extends Omit<ConsumerStatus, 'name'> {
   readonly name: string;
@@ -46,6 +47,11 @@ interface CatchUpPass {
   done: Promise<void>;
 }
 
+/** A rebuild: the projections' tables built in a file of their own, then swapped in for the served ones. */
+interface Rebuild extends CatchUpPass {
+  readonly engine: ProjectionEngine;
+}
+
 function closedGate(): Gate {
   let open!: () => void;
   const opened = new Promise<void>((resolve) => (open = resolve));
@@ -73,8 +79,12 @@ function settlesWithin(promise: Promise<unknown>, waitMs: number): Promise<boole
  * projection cannot handle), it stops at the last committed page and the runners take over,
  * with their event-by-event retries and dead letters.
  *
- * Rebuild: stop the runners, drop and recreate the tables and forget the checkpoints in one
- * transaction, start a catch-up pass, start the runners again (they wait at the gate).
+ * Rebuild: the same kind of pass builds the projections' tables in a scratch file beside the
+ * read-model file, while the runners keep the served tables current. At the head of $all the
+ * runners stop, the pass takes the last events, one transaction replaces the served tables and
+ * checkpoints with the rebuilt ones, and the runners go on from there: readers never see a
+ * partly rebuilt table. If an event fails the pass, what it built up to its last committed page
+ * is swapped in and the runners take over from there, as after a start-up pass.
  *
  * In an instance that serves HTTP only (RUN_SUBSCRIPTIONS=false) the runners never start: another
  * process on the same data directory runs them. Positions are then the checkpoints that process
@@ -86,6 +96,9 @@ export class ProjectionRunners {
   private readonly runners = new Map<string, SubscriptionRunner>();
   private readonly gates = new Map<string, Gate>();
   private pass?: CatchUpPass;
+  private rebuildPass?: Rebuild;
+  /** Shutting down: a rebuild swapping in leaves its runners stopped. */
+  private closing = false;
   private startUp?: 'pending' | 'begun';
   /** Rebuilds (and the start-up pass) run one at a time: two overlapping resets of one projection would race its runner. */
   private rebuilding: Promise<unknown> = Promise.resolve();
@@ -104,6 +117,8 @@ export class ProjectionRunners {
       this.runners.set(projection.name, register(new ProjectionConsumer(engine, projection.name, (name) => this.ready(name))));
     }
     this.readModelWatch = runsHere || engine.db.memory ? undefined : new WalWatch(engine.db.name, () => this.storedCheckpointWaiters.wakeAll());
+    // A rebuild's file left by a crash (only here: an HTTP-only instance's neighbour may be rebuilding).
+    if (runsHere && !engine.db.memory) removeRebuildDatabase(rebuildDatabasePath(engine.db));
   }
 
   names(): string[] {
@@ -119,8 +134,10 @@ export class ProjectionRunners {
   async status(name: string, options: StatusOptions = {}): Promise<ProjectionStatus> {
     const projection = this.engine.projection(name)!;
     const { name: consumer, ...status } = await this.runner(name).status();
-    const catchingUp = this.gates.has(name);
-    const position = catchingUp ? this.checkpoint(name) : BigInt(status.position);
+    const rebuild = this.rebuildPass?.names.includes(name) ? this.rebuildPass : undefined;
+    const catchingUp = this.gates.has(name) || rebuild !== undefined;
+    // While catching up: the pass's position (a rebuild's, whose rows are not served yet).
+    const position = this.gates.has(name) ? this.checkpoint(name) : rebuild ? this.checkpoint(name, rebuild.engine) : BigInt(status.position);
     return {
       name,
       consumer,
@@ -199,17 +216,36 @@ export class ProjectionRunners {
     return run;
   }
 
+  /** Resolves once no rebuild is building: the last one asked for was swapped in (or dropped). */
+  async whenRebuilt(): Promise<void> {
+    await this.rebuilding;
+    for (let rebuild = this.rebuildPass; rebuild !== undefined; rebuild = this.rebuildPass) await rebuild.done;
+  }
+
   /** Stops watching the read-model file (an instance without runners), before the database closes. */
   close(): void {
     this.readModelWatch?.stop();
   }
 
-  /** Ends a running catch-up pass at its next page (shutdown); its runners go on from the stored checkpoints. */
+  /**
+   * Shutdown: ends a running catch-up pass at its next page (its runners go on from the stored
+   * checkpoints at the next start) and drops a rebuild still building (the served tables stay).
+   */
   async stopCatchUp(): Promise<void> {
+    this.closing = true;
+    await this.dropRebuild();
     const pass = this.pass;
     if (!pass) return;
     pass.stopping = true;
     await pass.done;
+  }
+
+  /** Ends a rebuild at its next page, without swapping it in (a swap already begun completes). */
+  private async dropRebuild(): Promise<void> {
+    const rebuild = this.rebuildPass;
+    if (!rebuild) return;
+    rebuild.stopping = true;
+    await rebuild.done;
   }
 
   /**
@@ -253,30 +289,84 @@ export class ProjectionRunners {
   }
 
   private async rebuildNow(names: readonly string[]): Promise<ProjectionStatus[]> {
-    // A pass still running is ended first; its projections join the new pass (their runners restart too).
-    const carried = this.pass?.names ?? [];
-    await this.stopCatchUp();
-    const restarted = [...new Set([...names, ...carried])];
-    const wasRunning = await Promise.all(restarted.map(async (name) => (await this.runner(name).status()).state !== 'stopped'));
-    await Promise.all(restarted.map((name) => this.runner(name).stop()));
-    let resetError: unknown;
+    // A rebuild still building is dropped; its projections join this one.
+    const carried = this.rebuildPass?.names ?? [];
+    await this.dropRebuild();
+    const rebuilt = [...new Set([...names, ...carried])];
+    const path = rebuildDatabasePath(this.engine.db);
+    let engine: ProjectionEngine;
     try {
-      this.engine.reset(names);
+      const db = openRebuildDatabase(path);
+      try {
+        engine = new ProjectionEngine(
+          db,
+          rebuilt.map((name) => this.engine.projection(name)!),
+        );
+      } catch (error) {
+        db.close();
+        throw error;
+      }
     } catch (error) {
-      resetError = error;
+      removeRebuildDatabase(path);
+      throw new DomainError('unavailable', 'REBUILD_FAILED', `the rebuild could not start, nothing changed: ${errorMessage(error)}`);
     }
-    this.beginCatchUp(restarted.filter((_name, index) => wasRunning[index]));
-    restarted.forEach((name, index) => {
-      if (wasRunning[index]) this.runner(name).start();
-    });
-    if (resetError !== undefined) {
-      throw new DomainError('unavailable', 'REBUILD_FAILED', `the reset failed and was rolled back: ${errorMessage(resetError)}`);
-    }
+    const rebuild: Rebuild = { names: rebuilt, engine, stopping: false, done: Promise.resolve() };
+    // After a start-up pass still running: it writes these tables in place.
+    rebuild.done = (this.pass?.done ?? Promise.resolve())
+      .then(() => this.buildAndSwap(rebuild))
+      .catch((error: unknown) => this.logger.error(`rebuild of ${rebuilt.join(', ')} failed: ${errorMessage(error)}`));
+    this.rebuildPass = rebuild;
     return Promise.all(names.map((name) => this.status(name)));
   }
 
-  private checkpoint(name: string): bigint {
-    const checkpoint = this.engine.loadCheckpoint(name);
+  /**
+   * Builds the rebuild's tables to the head of $all, page by page (the event loop turns between
+   * pages), then swaps them in. Dropped before the swap (a newer rebuild, a shutdown), it changes
+   * nothing served. Its file is deleted either way.
+   */
+  private async buildAndSwap(rebuild: Rebuild): Promise<void> {
+    const startedMs = performance.now();
+    const names = rebuild.names;
+    let failure: unknown;
+    try {
+      try {
+        await rebuild.engine.catchUp(this.store, names, { stopped: () => rebuild.stopping, yieldBetweenPages: true });
+      } catch (error) {
+        failure = error;
+      }
+      if (rebuild.stopping) {
+        this.logger.log(`rebuild of ${names.join(', ')} dropped before it was swapped in; the served tables are unchanged`);
+        return;
+      }
+      const wasRunning = await Promise.all(names.map(async (name) => (await this.runner(name).status()).state !== 'stopped'));
+      await Promise.all(names.map((name) => this.runner(name).stop()));
+      try {
+        // The events appended since its last page, now that nothing else writes these projections' rows.
+        if (failure === undefined) await rebuild.engine.catchUp(this.store, names).catch((error: unknown) => (failure = error));
+        const swapStartedMs = performance.now();
+        this.engine.replaceWith(rebuild.engine, names);
+        this.logger.log(
+          `rebuild of ${names.join(', ')}: built in ${Math.round(swapStartedMs - startedMs)} ms, swapped in in ${Math.round(performance.now() - swapStartedMs)} ms`,
+        );
+        if (failure !== undefined) {
+          this.logger.warn(
+            `rebuild of ${names.join(', ')} stopped at an event it could not apply (${errorMessage(failure)}): swapped in up to its last committed page; the runners go on from there`,
+          );
+        }
+      } catch (error) {
+        this.logger.error(`rebuild of ${names.join(', ')} not swapped in, the served tables are unchanged: ${errorMessage(error)}`);
+      } finally {
+        if (!this.closing) names.forEach((name, index) => wasRunning[index] && this.runner(name).start());
+      }
+    } finally {
+      if (this.rebuildPass === rebuild) this.rebuildPass = undefined;
+      rebuild.engine.db.close();
+      removeRebuildDatabase(rebuild.engine.db.name);
+    }
+  }
+
+  private checkpoint(name: string, engine: ProjectionEngine = this.engine): bigint {
+    const checkpoint = engine.loadCheckpoint(name);
     return checkpoint === 'start' ? -1n : checkpoint;
   }
 }

@@ -1,7 +1,8 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { openSqliteFile } from '../event-store/sqlite/open-sqlite-file.js';
+import { SERVICE_PAGE_CACHE_KIB, openSqliteFile } from '../event-store/sqlite/open-sqlite-file.js';
 
 /**
  * Page size of a new read-model file. A catch-up inserts rows all over tables keyed by random ids
@@ -34,4 +35,31 @@ export function openScratchReadModelDatabase(filePath: string): Database.Databas
   db.pragma('journal_mode = OFF');
   db.pragma('synchronous = OFF');
   return db;
+}
+
+/**
+ * Where a live rebuild builds its tables before they replace the served ones: beside the live
+ * file (same file system, the data dir's disk space), or in the temp dir for an in-memory one.
+ */
+export function rebuildDatabasePath(live: Database.Database): string {
+  if (!live.memory) return `${live.name}.rebuild`;
+  inMemoryRebuilds += 1;
+  return join(tmpdir(), `bela-rebuild-${process.pid}-${inMemoryRebuilds}.db`);
+}
+let inMemoryRebuilds = 0;
+
+/**
+ * A new scratch file for a live rebuild (any file left there by an earlier one is deleted first),
+ * with the service's page cache: it is built inside the service, whose memory is bounded.
+ */
+export function openRebuildDatabase(filePath: string): Database.Database {
+  removeRebuildDatabase(filePath);
+  const db = openScratchReadModelDatabase(filePath);
+  db.pragma(`cache_size = -${SERVICE_PAGE_CACHE_KIB}`);
+  return db;
+}
+
+/** Deletes a live rebuild's scratch file (journal off: it is one file). */
+export function removeRebuildDatabase(filePath: string): void {
+  rmSync(filePath, { force: true });
 }

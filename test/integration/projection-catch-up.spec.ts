@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
@@ -77,13 +77,34 @@ describe('the catch-up pass of the projections (integration)', () => {
   );
 
   it(
-    'a rebuild of one projection goes through the pass too and ends equal to the rows it had',
+    'a rebuild is built beside the served rows: readers keep every row meanwhile, events appended meanwhile are in it, and it replaces a tampered table at once',
     async () => {
       const before = allChecksums(runners.engine);
-      const [reset] = await runners.rebuild(['journal']);
-      expect(reset).toMatchObject({ name: 'journal', catchingUp: true });
-      expect(await runners.waitForPosition(['journal'], await store.headPosition(), CATCH_UP_WAIT_MS)).toBe(true);
-      expect(allChecksums(runners.engine)).toEqual(before);
+      const journalRows = (): number => (db.prepare('SELECT COUNT(*) AS n FROM journal_lines').get() as { n: number }).n;
+      const rows = journalRows();
+      // Edited on disk: the rebuild must put the projected rows back.
+      db.prepare('UPDATE journal_balances SET balance_rupiah = balance_rupiah + 1').run();
+      expect(allChecksums(runners.engine)['journal.journal_balances']).not.toEqual(before['journal.journal_balances']);
+
+      const [started] = await runners.rebuild(['journal']);
+      expect(started).toMatchObject({ name: 'journal', catchingUp: true, position: '-1' });
+      expect(journalRows()).toBe(rows);
+      // Appended while it builds (the runners keep the served rows current meanwhile).
+      await new MarketGenerator(pipeline, store, { seed: `${SEED}-during-rebuild`, targetEvents: 400, vendorCount: 5, ordersPerDay: 10 }).run();
+      expect(journalRows()).toBeGreaterThanOrEqual(rows);
+      await runners.whenRebuilt();
+
+      const head = await store.headPosition();
+      expect(await runners.waitForPosition(runners.names(), head, CATCH_UP_WAIT_MS)).toBe(true);
+      const journal = await runners.status('journal');
+      expect([journal.catchingUp, journal.position, journal.lagEvents]).toEqual([false, head.toString(), 0]);
+      const scratch = await rebuildInto(join(dir, 'after-rebuild.db'), store);
+      try {
+        expect(allChecksums(runners.engine)).toEqual(allChecksums(scratch.engine));
+      } finally {
+        scratch.db.close();
+      }
+      expect(existsSync(join(dir, 'read-models.db.rebuild'))).toBe(false);
     },
     SUITE_STEP_MS,
   );
@@ -107,6 +128,22 @@ describe('the catch-up pass of the projections (integration)', () => {
         paged.close();
         reference.db.close();
       }
+    },
+    SUITE_STEP_MS,
+  );
+  it(
+    'a shutdown while a rebuild builds drops it: the served rows stay as they were and its file is deleted',
+    async () => {
+      // Tampered, so that a swap would show: a dropped rebuild must leave even this as it is.
+      db.prepare('UPDATE journal_balances SET balance_rupiah = balance_rupiah + 1').run();
+      const served = allChecksums(runners.engine);
+      const [started] = await runners.rebuild(runners.names());
+      expect(started!.catchingUp).toBe(true);
+      expect(existsSync(join(dir, 'read-models.db.rebuild'))).toBe(true);
+      await runners.stopCatchUp();
+      expect(allChecksums(runners.engine)).toEqual(served);
+      expect((await runners.statuses({ rows: false })).map((status) => status.catchingUp)).toEqual(runners.names().map(() => false));
+      expect(existsSync(join(dir, 'read-models.db.rebuild'))).toBe(false);
     },
     SUITE_STEP_MS,
   );

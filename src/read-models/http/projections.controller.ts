@@ -13,7 +13,11 @@ const PROJECTION_STATUS_SCHEMA = objectSchema<ProjectionStatus>(
     consumer: { type: 'string', description: 'its subscription' },
     version: { type: 'integer', minimum: 1, description: 'a new version rebuilds it from the start' },
     description: { type: 'string' },
-    catchingUp: { type: 'boolean', description: 'true while the start-up or rebuild catch-up pass (all projections in one pass over $all) runs for it' },
+    catchingUp: {
+      type: 'boolean',
+      description:
+        'true while a catch-up pass (all projections in one pass over $all) runs for it: at start-up, or a rebuild, built beside the served rows until it replaces them; position and lagEvents are then those of the pass',
+    },
     tables: { type: 'object', description: 'rows per table (left out with rows=false)', additionalProperties: { type: 'integer', minimum: 0 } },
   },
   { optional: ['lastError', 'tables'] },
@@ -41,8 +45,9 @@ export class ProjectionsController {
   @HttpCode(202)
   @Roles('admin')
   @ApiOperation({
-    summary: 'Rebuild every projection: drop its tables and checkpoint (one transaction each), then replay $all',
-    description: 'Answers once the reset is committed; the runners then catch up (watch lagEvents, or query with waitForPosition).',
+    summary: 'Rebuild every projection: replay $all into new tables beside the served ones, then swap them in (one transaction)',
+    description:
+      'Answers once the rebuild has started. The served tables stay complete and current until the rebuilt ones replace them; watch catchingUp (false once swapped in). A rebuild asked while one builds replaces it and takes over its projections.',
   })
   @ApiJsonResponse('the reset statuses', { status: 202, schema: PROJECTIONS })
   @ApiProblems('CONSUMER_NOT_RUNNING', 'REBUILD_FAILED')
@@ -53,7 +58,7 @@ export class ProjectionsController {
   @Post(':name/rebuild')
   @HttpCode(202)
   @Roles('admin')
-  @ApiOperation({ summary: 'Rebuild one projection (drop and replay)' })
+  @ApiOperation({ summary: 'Rebuild one projection (replayed beside the served rows, then swapped in)' })
   @ApiJsonResponse('the reset status', { status: 202, schema: PROJECTIONS })
   @ApiProblems('PROJECTION_NOT_FOUND', 'CONSUMER_NOT_RUNNING', 'REBUILD_FAILED')
   async rebuildOne(@Param('name') name: string): Promise<{ projections: ProjectionStatus[] }> {
