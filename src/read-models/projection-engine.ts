@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
-import type { Projection, ProjectedEvent } from '../../projections/projection.js';
+import type { Projection, ProjectedEvent, SqlValue } from '../../projections/projection.js';
 import type { EventStore, RecordedEvent } from '../event-store/event-store.port.js';
 import { READ_COUNT_MAX } from '../event-store/event-store.port.js';
 import { SqliteCheckpointStore } from '../event-store/sqlite-checkpoint-store.js';
@@ -133,38 +133,58 @@ export class ProjectionEngine {
 
   /**
    * Replaces the named projections' tables, checkpoints and versions with those `rebuilt` built
-   * in its own file (a rebuild beside the served rows), in one transaction: readers of this
-   * database see the old rows until it commits, then the new ones. The rows are copied by SQLite
-   * in primary-key order, which appends to each B-tree instead of splitting pages all over it.
+   * in its own file (a rebuild beside the served rows), in one transaction on this connection:
+   * readers see the old rows until it commits, then the new ones. A live file is better swapped
+   * by `swapInWorker` (src/read-models/swap-worker.ts), which leaves the event loop free.
    */
   replaceWith(rebuilt: ProjectionEngine, names: readonly string[]): void {
-    const projections = names.map((name) => this.require(name));
-    for (const projection of projections) assert(rebuilt.projection(projection.name) === projection, `the rebuilt database holds ${projection.name}`);
-    assert(!rebuilt.db.memory, 'a rebuilt database to copy from is a file');
+    const statements = this.swapStatements(rebuilt, names);
     this.db.prepare(`ATTACH DATABASE ? AS ${REBUILT_SCHEMA}`).run(rebuilt.db.name);
     try {
       this.db.transaction(() => {
-        for (const projection of projections) {
-          this.recreate(projection);
-          for (const table of projection.tables) {
-            const columns = (this.db.prepare('SELECT name FROM pragma_table_info(?)').all(table.name) as { name: string }[])
-              .map((column) => column.name)
-              .join(', ');
-            this.db
-              .prepare(
-                `INSERT INTO main.${table.name} (${columns}) SELECT ${columns} FROM ${REBUILT_SCHEMA}.${table.name} ORDER BY ${table.primaryKey.join(', ')}`,
-              )
-              .run();
-          }
-          const checkpoint = rebuilt.loadCheckpoint(projection.name);
-          if (checkpoint !== 'start') this.checkpoints.save(projection.name, checkpoint);
-        }
+        for (const statement of statements) runSwapStatement(this.db, statement);
       })();
     } finally {
       this.db.prepare(`DETACH DATABASE ${REBUILT_SCHEMA}`).run();
+      this.swapped();
     }
-    // The copy went through the WAL (as large as the tables copied): give that disk space back.
     this.db.pragma('wal_checkpoint(TRUNCATE)');
+  }
+
+  /**
+   * The statements of a swap, to run in one transaction with `rebuilt`'s file attached as
+   * REBUILT_SCHEMA: drop and recreate each table, copy its rows in primary-key order (appending to
+   * each B-tree instead of splitting pages all over it), then the projection's checkpoint and
+   * version rows as the rebuild stored them.
+   */
+  swapStatements(rebuilt: ProjectionEngine, names: readonly string[]): SwapStatement[] {
+    assert(!rebuilt.db.memory, 'a rebuilt database to copy from is a file');
+    return names.flatMap((name) => {
+      const projection = this.require(name);
+      assert(rebuilt.projection(name) === projection, `the rebuilt database holds ${name}`);
+      const copies = projection.tables.map((table) => {
+        const columns = (rebuilt.db.prepare('SELECT name FROM pragma_table_info(?)').all(table.name) as { name: string }[])
+          .map((column) => column.name)
+          .join(', ');
+        assert(columns !== '', `the rebuilt database has a table ${table.name}`);
+        return {
+          sql: `INSERT INTO main.${table.name} (${columns}) SELECT ${columns} FROM ${REBUILT_SCHEMA}.${table.name} ORDER BY ${table.primaryKey.join(', ')}`,
+        };
+      });
+      return [
+        ...projection.tables.map((table) => ({ sql: `DROP TABLE IF EXISTS main.${table.name}` })),
+        { sql: projection.schemaSql, script: true },
+        ...copies,
+        { sql: 'DELETE FROM main.checkpoints WHERE consumer = ?', parameters: [name] },
+        { sql: `INSERT INTO main.checkpoints SELECT * FROM ${REBUILT_SCHEMA}.checkpoints WHERE consumer = ?`, parameters: [name] },
+        { sql: `INSERT OR REPLACE INTO main.projection_versions SELECT * FROM ${REBUILT_SCHEMA}.projection_versions WHERE projection = ?`, parameters: [name] },
+      ];
+    });
+  }
+
+  /** After a swap (here or by another connection): the tables' layouts are read again. */
+  swapped(): void {
+    this.rows.forgetTables();
   }
 
   checksums(name: string): TableChecksum[] {
@@ -263,7 +283,19 @@ export class ProjectionEngine {
 }
 
 /** The schema name a rebuilt file is attached under while its tables are copied in. */
-const REBUILT_SCHEMA = 'rebuilt';
+export const REBUILT_SCHEMA = 'rebuilt';
+
+/** One statement of a swap: run with its parameters, or as a script of several (a schema). */
+export interface SwapStatement {
+  readonly sql: string;
+  readonly parameters?: readonly SqlValue[];
+  readonly script?: boolean;
+}
+
+function runSwapStatement(db: Database.Database, statement: SwapStatement): void {
+  if (statement.script) db.exec(statement.sql);
+  else db.prepare(statement.sql).run(...(statement.parameters ?? []));
+}
 
 /** Checksums of a projection's tables in any database holding them (the live one, a scratch rebuild). */
 export function tableChecksums(db: Database.Database, projection: Projection): TableChecksum[] {

@@ -9,6 +9,7 @@ import { Logger, silentLogger } from '../kernel/logger.js';
 import { ProjectionConsumer } from './projection-consumer.js';
 import { ProjectionEngine } from './projection-engine.js';
 import { openRebuildDatabase, rebuildDatabasePath, removeRebuildDatabase } from './read-model-database.js';
+import { swapInWorker } from './swap-worker.js';
 
 export interface ProjectionStatus extends Omit<ConsumerStatus, 'name'> {
   readonly name: string;
@@ -338,13 +339,17 @@ export class ProjectionRunners {
         this.logger.log(`rebuild of ${names.join(', ')} dropped before it was swapped in; the served tables are unchanged`);
         return;
       }
-      const wasRunning = await Promise.all(names.map(async (name) => (await this.runner(name).status()).state !== 'stopped'));
-      await Promise.all(names.map((name) => this.runner(name).stop()));
+      // Every runner stops, not only the rebuilt ones: nothing else may write the file while the swap holds it.
+      const all = this.names();
+      const wasRunning = await Promise.all(all.map(async (name) => (await this.runner(name).status()).state !== 'stopped'));
+      await Promise.all(all.map((name) => this.runner(name).stop()));
       try {
         // The events appended since its last page, now that nothing else writes these projections' rows.
         if (failure === undefined) await rebuild.engine.catchUp(this.store, names).catch((error: unknown) => (failure = error));
         const swapStartedMs = performance.now();
-        this.engine.replaceWith(rebuild.engine, names);
+        // An in-memory read model (tests) has no file another connection could open.
+        if (this.engine.db.memory) this.engine.replaceWith(rebuild.engine, names);
+        else await swapInWorker(this.engine, rebuild.engine, names);
         this.logger.log(
           `rebuild of ${names.join(', ')}: built in ${Math.round(swapStartedMs - startedMs)} ms, swapped in in ${Math.round(performance.now() - swapStartedMs)} ms`,
         );
@@ -356,7 +361,7 @@ export class ProjectionRunners {
       } catch (error) {
         this.logger.error(`rebuild of ${names.join(', ')} not swapped in, the served tables are unchanged: ${errorMessage(error)}`);
       } finally {
-        if (!this.closing) names.forEach((name, index) => wasRunning[index] && this.runner(name).start());
+        if (!this.closing) all.forEach((name, index) => wasRunning[index] && this.runner(name).start());
       }
     } finally {
       if (this.rebuildPass === rebuild) this.rebuildPass = undefined;
