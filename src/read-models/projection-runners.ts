@@ -8,7 +8,7 @@ import { DomainError, conflict, notFound } from '../kernel/errors.js';
 import { Logger, silentLogger } from '../kernel/logger.js';
 import { ProjectionConsumer } from './projection-consumer.js';
 import { ProjectionEngine } from './projection-engine.js';
-import { openRebuildDatabase, rebuildDatabasePath, removeRebuildDatabase } from './read-model-database.js';
+import { REBUILD_PURPOSES, RebuildPurpose, openRebuildDatabase, rebuildDatabasePath, removeRebuildDatabase } from './read-model-database.js';
 import { swapInWorker } from './swap-worker.js';
 
 export interface ProjectionStatus extends Omit<ConsumerStatus, 'name'> {
@@ -44,13 +44,10 @@ interface Gate {
 
 interface CatchUpPass {
   readonly names: readonly string[];
+  /** Where it writes: the served read models, or a scratch file swapped in for them at the end. */
+  readonly engine: ProjectionEngine;
   stopping: boolean;
   done: Promise<void>;
-}
-
-/** A rebuild: the projections' tables built in a file of their own, then swapped in for the served ones. */
-interface Rebuild extends CatchUpPass {
-  readonly engine: ProjectionEngine;
 }
 
 function closedGate(): Gate {
@@ -97,7 +94,7 @@ export class ProjectionRunners {
   private readonly runners = new Map<string, SubscriptionRunner>();
   private readonly gates = new Map<string, Gate>();
   private pass?: CatchUpPass;
-  private rebuildPass?: Rebuild;
+  private rebuildPass?: CatchUpPass;
   /** Shutting down: a rebuild swapping in leaves its runners stopped. */
   private closing = false;
   private startUp?: 'pending' | 'begun';
@@ -118,8 +115,8 @@ export class ProjectionRunners {
       this.runners.set(projection.name, register(new ProjectionConsumer(engine, projection.name, (name) => this.ready(name))));
     }
     this.readModelWatch = runsHere || engine.db.memory ? undefined : new WalWatch(engine.db.name, () => this.storedCheckpointWaiters.wakeAll());
-    // A rebuild's file left by a crash (only here: an HTTP-only instance's neighbour may be rebuilding).
-    if (runsHere && !engine.db.memory) removeRebuildDatabase(rebuildDatabasePath(engine.db));
+    // Scratch files left by a crash (only here: an HTTP-only instance's neighbour may be building in them).
+    if (runsHere && !engine.db.memory) for (const purpose of REBUILD_PURPOSES) removeRebuildDatabase(rebuildDatabasePath(engine.db, purpose));
   }
 
   names(): string[] {
@@ -135,10 +132,10 @@ export class ProjectionRunners {
   async status(name: string, options: StatusOptions = {}): Promise<ProjectionStatus> {
     const projection = this.engine.projection(name)!;
     const { name: consumer, ...status } = await this.runner(name).status();
-    const rebuild = this.rebuildPass?.names.includes(name) ? this.rebuildPass : undefined;
-    const catchingUp = this.gates.has(name) || rebuild !== undefined;
-    // While catching up: the pass's position (a rebuild's, whose rows are not served yet).
-    const position = this.gates.has(name) ? this.checkpoint(name) : rebuild ? this.checkpoint(name, rebuild.engine) : BigInt(status.position);
+    const pass = this.gates.has(name) ? this.pass : this.rebuildPass?.names.includes(name) ? this.rebuildPass : undefined;
+    const catchingUp = this.gates.has(name) || pass !== undefined;
+    // While catching up: the pass's position (in its scratch file when it builds beside the served rows).
+    const position = pass ? this.checkpoint(name, pass.engine) : catchingUp ? this.checkpoint(name) : BigInt(status.position);
     return {
       name,
       consumer,
@@ -267,18 +264,37 @@ export class ProjectionRunners {
     return this.gates.get(name)?.opened ?? Promise.resolve();
   }
 
+  /**
+   * Tables never filled (a new read-model file, a new version of a projection) are built in a
+   * scratch file and swapped in whole, which costs less than filling the WAL-mode file page by
+   * page; tables already partly filled (a crash during a pass) are caught up in place.
+   */
   private beginCatchUp(names: readonly string[]): void {
     if (names.length === 0) return;
     for (const name of names) if (!this.gates.has(name)) this.gates.set(name, closedGate());
-    const pass: CatchUpPass = { names, stopping: false, done: Promise.resolve() };
+    const fresh = !this.engine.db.memory && names.every((name) => this.engine.loadCheckpoint(name) === 'start');
+    let engine = this.engine;
+    if (fresh) {
+      try {
+        engine = this.openBeside(names, 'catch-up');
+      } catch (error) {
+        this.logger.warn(`catch-up of ${names.join(', ')} in place: no scratch file (${errorMessage(error)})`);
+      }
+    }
+    const pass: CatchUpPass = { names, engine, stopping: false, done: Promise.resolve() };
     const startedMs = performance.now();
-    pass.done = this.engine
-      .catchUp(this.store, names, { stopped: () => pass.stopping, yieldBetweenPages: true })
-      .then(
-        (events) => this.logger.log(`catch-up of ${names.join(', ')}: ${events} events in ${Math.round(performance.now() - startedMs)} ms`),
-        (error: unknown) =>
-          this.logger.warn(`catch-up of ${names.join(', ')} stopped at the last committed page (${errorMessage(error)}); the runners go on from there`),
-      )
+    const caughtUp =
+      engine === this.engine
+        ? this.engine.catchUp(this.store, names, { stopped: () => pass.stopping, yieldBetweenPages: true }).catch((error: unknown) => {
+            this.logger.warn(`catch-up of ${names.join(', ')} stopped at the last committed page (${errorMessage(error)}); the runners go on from there`);
+            return undefined;
+          })
+        : this.buildAndSwap(pass, 'catch-up');
+    pass.done = caughtUp
+      .then((events) => {
+        if (events !== undefined) this.logger.log(`catch-up of ${names.join(', ')}: ${events} events in ${Math.round(performance.now() - startedMs)} ms`);
+      })
+      .catch((error: unknown) => this.logger.error(`catch-up of ${names.join(', ')} failed: ${errorMessage(error)}`))
       .finally(() => {
         if (this.pass === pass) this.pass = undefined;
         for (const name of names) {
@@ -294,79 +310,91 @@ export class ProjectionRunners {
     const carried = this.rebuildPass?.names ?? [];
     await this.dropRebuild();
     const rebuilt = [...new Set([...names, ...carried])];
-    const path = rebuildDatabasePath(this.engine.db);
     let engine: ProjectionEngine;
     try {
-      const db = openRebuildDatabase(path);
-      try {
-        engine = new ProjectionEngine(
-          db,
-          rebuilt.map((name) => this.engine.projection(name)!),
-        );
-      } catch (error) {
-        db.close();
-        throw error;
-      }
+      engine = this.openBeside(rebuilt, 'rebuild');
     } catch (error) {
-      removeRebuildDatabase(path);
       throw new DomainError('unavailable', 'REBUILD_FAILED', `the rebuild could not start, nothing changed: ${errorMessage(error)}`);
     }
-    const rebuild: Rebuild = { names: rebuilt, engine, stopping: false, done: Promise.resolve() };
-    // After a start-up pass still running: it writes these tables in place.
+    const rebuild: CatchUpPass = { names: rebuilt, engine, stopping: false, done: Promise.resolve() };
+    // After a start-up pass still running: it writes these tables.
     rebuild.done = (this.pass?.done ?? Promise.resolve())
-      .then(() => this.buildAndSwap(rebuild))
+      .then(() => this.buildAndSwap(rebuild, 'rebuild'))
+      .then(() => undefined)
       .catch((error: unknown) => this.logger.error(`rebuild of ${rebuilt.join(', ')} failed: ${errorMessage(error)}`));
     this.rebuildPass = rebuild;
     return Promise.all(names.map((name) => this.status(name)));
   }
 
+  /** A new scratch file holding the named projections' tables, for a pass that builds beside the served rows. */
+  private openBeside(names: readonly string[], purpose: RebuildPurpose): ProjectionEngine {
+    const path = rebuildDatabasePath(this.engine.db, purpose);
+    const db = openRebuildDatabase(path);
+    try {
+      return new ProjectionEngine(
+        db,
+        names.map((name) => this.engine.projection(name)!),
+      );
+    } catch (error) {
+      db.close();
+      removeRebuildDatabase(path);
+      throw error;
+    }
+  }
+
   /**
-   * Builds the rebuild's tables to the head of $all, page by page (the event loop turns between
-   * pages), then swaps them in. Dropped before the swap (a newer rebuild, a shutdown), it changes
-   * nothing served. Its file is deleted either way.
+   * Builds a pass's tables in its scratch file to the head of $all, page by page (the event loop
+   * turns between pages), then swaps them in: the runners writing the file stop (those of the
+   * pass, when it is a start-up pass, wait at their gates), the pass takes the events appended
+   * since its last page, one transaction replaces the served tables, the runners go on. Dropped
+   * before the swap (a newer rebuild, a shutdown), it changes nothing served. Its file is deleted
+   * either way. Resolves with the events built (undefined when dropped).
    */
-  private async buildAndSwap(rebuild: Rebuild): Promise<void> {
+  private async buildAndSwap(pass: CatchUpPass, purpose: RebuildPurpose): Promise<number | undefined> {
     const startedMs = performance.now();
-    const names = rebuild.names;
+    const names = pass.names;
+    const label = `${purpose} of ${names.join(', ')}`;
     let failure: unknown;
+    let events = 0;
     try {
       try {
-        await rebuild.engine.catchUp(this.store, names, { stopped: () => rebuild.stopping, yieldBetweenPages: true });
+        events = await pass.engine.catchUp(this.store, names, { stopped: () => pass.stopping, yieldBetweenPages: true });
       } catch (error) {
         failure = error;
       }
-      if (rebuild.stopping) {
-        this.logger.log(`rebuild of ${names.join(', ')} dropped before it was swapped in; the served tables are unchanged`);
-        return;
+      if (pass.stopping) {
+        this.logger.log(`${label} dropped before it was swapped in; the served tables are unchanged`);
+        return undefined;
       }
-      // Every runner stops, not only the rebuilt ones: nothing else may write the file while the swap holds it.
-      const all = this.names();
-      const wasRunning = await Promise.all(all.map(async (name) => (await this.runner(name).status()).state !== 'stopped'));
-      await Promise.all(all.map((name) => this.runner(name).stop()));
+      // A start-up pass over an empty store: the new tables are as empty as the served ones.
+      if (purpose === 'catch-up' && events === 0 && failure === undefined) return events;
+      // Every runner not at a gate stops: nothing else may write the file while the swap holds it.
+      const paused = this.names().filter((name) => !this.gates.has(name));
+      const wasRunning = await Promise.all(paused.map(async (name) => (await this.runner(name).status()).state !== 'stopped'));
+      await Promise.all(paused.map((name) => this.runner(name).stop()));
       try {
         // The events appended since its last page, now that nothing else writes these projections' rows.
-        if (failure === undefined) await rebuild.engine.catchUp(this.store, names).catch((error: unknown) => (failure = error));
+        if (failure === undefined) events += await pass.engine.catchUp(this.store, names).catch((error: unknown) => ((failure = error), 0));
         const swapStartedMs = performance.now();
         // An in-memory read model (tests) has no file another connection could open.
-        if (this.engine.db.memory) this.engine.replaceWith(rebuild.engine, names);
-        else await swapInWorker(this.engine, rebuild.engine, names);
-        this.logger.log(
-          `rebuild of ${names.join(', ')}: built in ${Math.round(swapStartedMs - startedMs)} ms, swapped in in ${Math.round(performance.now() - swapStartedMs)} ms`,
-        );
+        if (this.engine.db.memory) this.engine.replaceWith(pass.engine, names);
+        else await swapInWorker(this.engine, pass.engine, names);
+        this.logger.log(`${label}: built in ${Math.round(swapStartedMs - startedMs)} ms, swapped in in ${Math.round(performance.now() - swapStartedMs)} ms`);
         if (failure !== undefined) {
           this.logger.warn(
-            `rebuild of ${names.join(', ')} stopped at an event it could not apply (${errorMessage(failure)}): swapped in up to its last committed page; the runners go on from there`,
+            `${label} stopped at an event it could not apply (${errorMessage(failure)}): swapped in up to its last committed page; the runners go on from there`,
           );
         }
       } catch (error) {
-        this.logger.error(`rebuild of ${names.join(', ')} not swapped in, the served tables are unchanged: ${errorMessage(error)}`);
+        this.logger.error(`${label} not swapped in, the served tables are unchanged: ${errorMessage(error)}`);
       } finally {
-        if (!this.closing) all.forEach((name, index) => wasRunning[index] && this.runner(name).start());
+        if (!this.closing) paused.forEach((name, index) => wasRunning[index] && this.runner(name).start());
       }
+      return events;
     } finally {
-      if (this.rebuildPass === rebuild) this.rebuildPass = undefined;
-      rebuild.engine.db.close();
-      removeRebuildDatabase(rebuild.engine.db.name);
+      if (this.rebuildPass === pass) this.rebuildPass = undefined;
+      pass.engine.db.close();
+      removeRebuildDatabase(pass.engine.db.name);
     }
   }
 

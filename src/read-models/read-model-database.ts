@@ -37,19 +37,23 @@ export function openScratchReadModelDatabase(filePath: string): Database.Databas
   return db;
 }
 
+/** Why a pass builds beside the served read models: an admin's rebuild, or the start-up pass over tables never filled. */
+export const REBUILD_PURPOSES = ['rebuild', 'catch-up'] as const;
+export type RebuildPurpose = (typeof REBUILD_PURPOSES)[number];
+
 /**
- * Where a live rebuild builds its tables before they replace the served ones: beside the live
- * file (same file system, the data dir's disk space), or in the temp dir for an in-memory one.
+ * Where a pass builds its tables before they replace the served ones: beside the live file (same
+ * file system, the data dir's disk space), or in the temp dir for an in-memory one.
  */
-export function rebuildDatabasePath(live: Database.Database): string {
-  if (!live.memory) return `${live.name}.rebuild`;
+export function rebuildDatabasePath(live: Database.Database, purpose: RebuildPurpose): string {
+  if (!live.memory) return `${live.name}.${purpose}`;
   inMemoryRebuilds += 1;
-  return join(tmpdir(), `bela-rebuild-${process.pid}-${inMemoryRebuilds}.db`);
+  return join(tmpdir(), `bela-${purpose}-${process.pid}-${inMemoryRebuilds}.db`);
 }
 let inMemoryRebuilds = 0;
 
 /**
- * A new scratch file for a live rebuild (any file left there by an earlier one is deleted first),
+ * A new scratch file for a pass building beside the served rows (any file left there by an earlier one is deleted first),
  * with the service's page cache: it is built inside the service, whose memory is bounded.
  */
 export function openRebuildDatabase(filePath: string): Database.Database {
@@ -59,7 +63,7 @@ export function openRebuildDatabase(filePath: string): Database.Database {
   return db;
 }
 
-/** Deletes a live rebuild's scratch file (journal off: it is one file). */
+/** Deletes such a scratch file (journal off: it is one file). */
 export function removeRebuildDatabase(filePath: string): void {
   rmSync(filePath, { force: true });
 }
