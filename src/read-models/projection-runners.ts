@@ -48,6 +48,8 @@ interface CatchUpPass {
   readonly engine: ProjectionEngine;
   stopping: boolean;
   done: Promise<void>;
+  /** A rebuild queued behind the start-up pass: ends its wait when it is dropped. */
+  drop?: () => void;
 }
 
 function closedGate(): Gate {
@@ -243,6 +245,7 @@ export class ProjectionRunners {
     const rebuild = this.rebuildPass;
     if (!rebuild) return;
     rebuild.stopping = true;
+    rebuild.drop?.();
     await rebuild.done;
   }
 
@@ -317,8 +320,9 @@ export class ProjectionRunners {
       throw new DomainError('unavailable', 'REBUILD_FAILED', `the rebuild could not start, nothing changed: ${errorMessage(error)}`);
     }
     const rebuild: CatchUpPass = { names: rebuilt, engine, stopping: false, done: Promise.resolve() };
-    // After a start-up pass still running: it writes these tables.
-    rebuild.done = (this.pass?.done ?? Promise.resolve())
+    const dropped = new Promise<void>((resolve) => (rebuild.drop = resolve));
+    // After a start-up pass still running (it writes these tables), unless dropped first.
+    rebuild.done = Promise.race([this.pass?.done ?? Promise.resolve(), dropped])
       .then(() => this.buildAndSwap(rebuild, 'rebuild'))
       .then(() => undefined)
       .catch((error: unknown) => this.logger.error(`rebuild of ${rebuilt.join(', ')} failed: ${errorMessage(error)}`));

@@ -53,8 +53,8 @@ export function rebuildDatabasePath(live: Database.Database, purpose: RebuildPur
 let inMemoryRebuilds = 0;
 
 /**
- * A new scratch file for a pass building beside the served rows (any file left there by an earlier one is deleted first),
- * with the service's page cache: it is built inside the service, whose memory is bounded.
+ * A new scratch file for a pass building beside the served rows (a file left there by an earlier
+ * one is deleted first), with the service's page cache: the service's memory is bounded.
  */
 export function openRebuildDatabase(filePath: string): Database.Database {
   removeRebuildDatabase(filePath);

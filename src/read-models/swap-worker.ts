@@ -2,12 +2,19 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { ProjectionEngine, SwapStatement } from './projection-engine.js';
 import { REBUILT_SCHEMA } from './projection-engine.js';
+import { SERVICE_PAGE_CACHE_KIB } from '../event-store/sqlite/open-sqlite-file.js';
 
 /**
  * How long the swap's connection waits for the read-model file's write lock. Nothing else should
  * hold it (the projections' runners are stopped for the swap); an HTTP-only instance only reads.
  */
 export const SWAP_BUSY_TIMEOUT_MS = 5_000;
+
+/**
+ * The worker's V8 heap: its script only hands SQL to SQLite. Bounded so that the service's
+ * resident memory stays within its goal while a swap runs (docs/performance.md).
+ */
+const SWAP_WORKER_HEAP = { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 16 } as const;
 
 interface SwapJob {
   readonly driver: string;
@@ -16,6 +23,7 @@ interface SwapJob {
   readonly schema: string;
   readonly statements: readonly SwapStatement[];
   readonly busyTimeoutMs: number;
+  readonly cacheKib: number;
 }
 
 /**
@@ -28,6 +36,7 @@ const { workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.file, { timeout: workerData.busyTimeoutMs });
 try {
+  db.pragma('cache_size = -' + workerData.cacheKib);
   db.prepare('ATTACH DATABASE ? AS ' + workerData.schema).run(workerData.rebuiltFile);
   db.transaction(() => {
     for (const statement of workerData.statements) {
@@ -57,10 +66,11 @@ export async function swapInWorker(live: ProjectionEngine, rebuilt: ProjectionEn
     schema: REBUILT_SCHEMA,
     statements: live.swapStatements(rebuilt, names),
     busyTimeoutMs: SWAP_BUSY_TIMEOUT_MS,
+    cacheKib: SERVICE_PAGE_CACHE_KIB,
   };
   try {
     await new Promise<void>((resolve, reject) => {
-      const worker = new Worker(SWAP_WORKER_SOURCE, { eval: true, workerData: job });
+      const worker = new Worker(SWAP_WORKER_SOURCE, { eval: true, workerData: job, resourceLimits: SWAP_WORKER_HEAP });
       worker.once('error', reject);
       worker.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`the swap's worker exited with code ${code}`))));
     });

@@ -134,6 +134,40 @@ describe('the catch-up pass of the projections (integration)', () => {
     SUITE_STEP_MS,
   );
   it(
+    'rebuilds asked during the start-up pass are answered at once: the first waits for the pass, the second takes it over, and the rows end as a replay',
+    async () => {
+      const queuedDb = openReadModelDatabase(join(dir, 'queued.db'));
+      const queued = new ProjectionRunners(
+        new ProjectionEngine(queuedDb, ALL_PROJECTIONS),
+        (consumer) => new SubscriptionRunner(store, consumer, silentLogger, new DeadLetterStore(queuedDb)),
+        store,
+      );
+      try {
+        for (const name of queued.names()) queued.runner(name).start();
+        const [journal] = await queued.rebuild(['journal']);
+        const [vendors] = await queued.rebuild(['vendors']);
+        // Answered while the start-up pass still builds every projection (orders is in no rebuild).
+        expect((await queued.status('orders', { rows: false })).catchingUp).toBe(true);
+        expect([journal!.catchingUp, vendors!.catchingUp]).toEqual([true, true]);
+        await queued.whenRebuilt();
+        const head = await store.headPosition();
+        expect(await queued.waitForPosition(queued.names(), head, CATCH_UP_WAIT_MS)).toBe(true);
+        expect((await queued.statuses({ rows: false })).filter((status) => status.catchingUp)).toEqual([]);
+        const scratch = await rebuildInto(join(dir, 'queued-reference.db'), store);
+        try {
+          expect(allChecksums(queued.engine)).toEqual(allChecksums(scratch.engine));
+        } finally {
+          scratch.db.close();
+        }
+      } finally {
+        await Promise.all(queued.names().map((name) => queued.runner(name).stop()));
+        queuedDb.close();
+      }
+    },
+    SUITE_STEP_MS,
+  );
+
+  it(
     'a shutdown while a rebuild builds drops it: the served rows stay as they were and its file is deleted',
     async () => {
       // Tampered, so that a swap would show: a dropped rebuild must leave even this as it is.
