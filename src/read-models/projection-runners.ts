@@ -18,6 +18,8 @@ export interface ProjectionStatus extends Omit<ConsumerStatus, 'name'> {
   readonly description: string;
   /** True while a catch-up pass (start-up, rebuild) brings it to the head, ahead of its runner. */
   readonly catchingUp: boolean;
+  /** Where that pass stands; `position` and `lagEvents` are those of the rows served meanwhile. */
+  readonly pass?: { readonly position: string; readonly lagEvents: number };
   /** Rows per table (left out on request: counting scans every table). */
   readonly tables?: Readonly<Record<string, number>>;
 }
@@ -134,10 +136,12 @@ export class ProjectionRunners {
   async status(name: string, options: StatusOptions = {}): Promise<ProjectionStatus> {
     const projection = this.engine.projection(name)!;
     const { name: consumer, ...status } = await this.runner(name).status();
-    const pass = this.gates.has(name) ? this.pass : this.rebuildPass?.names.includes(name) ? this.rebuildPass : undefined;
-    const catchingUp = this.gates.has(name) || pass !== undefined;
-    // While catching up: the pass's position (in its scratch file when it builds beside the served rows).
-    const position = pass ? this.checkpoint(name, pass.engine) : catchingUp ? this.checkpoint(name) : BigInt(status.position);
+    const gated = this.gates.has(name);
+    const pass = gated ? this.pass : this.rebuildPass?.names.includes(name) ? this.rebuildPass : undefined;
+    // What reads see: a runner waiting at its gate has served what the stored checkpoint says.
+    const position = gated ? this.checkpoint(name) : BigInt(status.position);
+    // A pass building beside the served rows is ahead of them until it is swapped in.
+    const passPosition = pass ? this.checkpoint(name, pass.engine) : undefined;
     return {
       name,
       consumer,
@@ -145,8 +149,11 @@ export class ProjectionRunners {
       description: projection.description,
       ...status,
       position: position.toString(),
-      lagEvents: catchingUp ? await this.store.countEventsAfter(position, LAG_EVENTS_COUNTED_MAX) : status.lagEvents,
-      catchingUp,
+      lagEvents: gated ? await this.store.countEventsAfter(position, LAG_EVENTS_COUNTED_MAX) : status.lagEvents,
+      catchingUp: gated || pass !== undefined,
+      ...(passPosition === undefined
+        ? {}
+        : { pass: { position: passPosition.toString(), lagEvents: await this.store.countEventsAfter(passPosition, LAG_EVENTS_COUNTED_MAX) } }),
       ...(options.rows === false ? {} : { tables: this.engine.rowCounts(name) }),
     };
   }

@@ -18,6 +18,8 @@ const SEED = 'catch-up-pass';
 const TARGET_EVENTS = 6_000;
 const CATCH_UP_WAIT_MS = 30_000;
 const SUITE_STEP_MS = 5 * 60_000;
+/** Looks at a projection's status while the start-up pass runs (one per turn of the event loop). */
+const STATUS_LOOKS_MAX = 100_000;
 
 /**
  * A service started on an existing history (a new read-model database): one catch-up pass
@@ -58,6 +60,17 @@ describe('the catch-up pass of the projections (integration)', () => {
 
       const during = await runners.statuses({ rows: false });
       expect(during.every((status) => status.catchingUp && status.lagEvents > 0 && status.tables === undefined)).toBe(true);
+      // Built beside the empty tables: until the swap, the served position says nothing is there yet.
+      expect(during.map((status) => status.position)).toEqual(runners.names().map(() => '-1'));
+      // Looked at while it runs: a position at the head always comes with the rows (never the pass's alone).
+      const ordersAtHeadWithoutRows: string[] = [];
+      for (let look = 0; look < STATUS_LOOKS_MAX; look += 1) {
+        const orders = await runners.status('orders');
+        if (BigInt(orders.position) >= head && orders.tables!.order_summaries === 0) ordersAtHeadWithoutRows.push(JSON.stringify(orders));
+        if (!orders.catchingUp) break;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      expect(ordersAtHeadWithoutRows).toEqual([]);
 
       expect(await runners.waitForPosition(runners.names(), head, CATCH_UP_WAIT_MS)).toBe(true);
       const after = await runners.statuses();
@@ -88,8 +101,10 @@ describe('the catch-up pass of the projections (integration)', () => {
       db.prepare('UPDATE journal_balances SET balance_rupiah = balance_rupiah + 1').run();
       expect(allChecksums(runners.engine)['journal.journal_balances']).not.toEqual(before['journal.journal_balances']);
 
+      const servedAt = (await runners.status('journal')).position;
       const [started] = await runners.rebuild(['journal']);
-      expect(started).toMatchObject({ name: 'journal', catchingUp: true, position: '-1' });
+      // The served rows stay where they were; the pass starts from nothing beside them.
+      expect(started).toMatchObject({ name: 'journal', catchingUp: true, position: servedAt, pass: { position: '-1' } });
       expect(journalRows()).toBe(rows);
       // Appended while it builds (the runners keep the served rows current meanwhile).
       await new MarketGenerator(pipeline, store, { seed: `${SEED}-during-rebuild`, targetEvents: 400, vendorCount: 5, ordersPerDay: 10 }).run();

@@ -16,11 +16,18 @@ const PROJECTION_STATUS_SCHEMA = objectSchema<ProjectionStatus>(
     catchingUp: {
       type: 'boolean',
       description:
-        'true while a catch-up pass (all projections in one pass over $all) runs for it: at start-up, or a rebuild, built beside the served rows until it replaces them; position and lagEvents are then those of the pass',
+        'true while a catch-up pass (all projections in one pass over $all) runs for it: at start-up, or a rebuild, built beside the served rows until it replaces them',
     },
+    pass: objectSchema<NonNullable<ProjectionStatus['pass']>>(
+      {
+        position: { ...CONSUMER_STATUS_PROPERTIES.position, description: 'how far the pass has got (position and lagEvents above: the rows served meanwhile)' },
+        lagEvents: CONSUMER_STATUS_PROPERTIES.lagEvents,
+      },
+      { description: 'while a catch-up pass runs for it' },
+    ),
     tables: { type: 'object', description: 'rows per table (left out with rows=false)', additionalProperties: { type: 'integer', minimum: 0 } },
   },
-  { optional: ['lastError', 'tables'] },
+  { optional: ['lastError', 'tables', 'pass'] },
 );
 const PROJECTIONS = objectSchema<{ projections: ProjectionStatus[] }>({ projections: arrayOf(PROJECTION_STATUS_SCHEMA) });
 import { ProjectionsStatusQueryDto } from './projections-query.dto.js';
