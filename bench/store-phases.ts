@@ -110,8 +110,9 @@ export interface Consumer {
 }
 
 /**
- * Waits until every consumer has lag 0 and no projection is catching up, except those failing (they retry with back-off and may
- * never catch up; they are named in the figures instead of stalling the report).
+ * Waits until every consumer has lag 0 and no projection is catching up, except those failing
+ * (they retry with back-off and may never catch up; they are named in the figures instead of
+ * stalling the report).
  */
 export async function waitUntilCaughtUp(
   read: () => Promise<readonly Consumer[]>,

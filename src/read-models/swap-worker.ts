@@ -1,8 +1,8 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import { SERVICE_PAGE_CACHE_KIB } from '../event-store/sqlite/open-sqlite-file.js';
 import type { ProjectionEngine, SwapStatement } from './projection-engine.js';
 import { REBUILT_SCHEMA } from './projection-engine.js';
-import { SERVICE_PAGE_CACHE_KIB } from '../event-store/sqlite/open-sqlite-file.js';
 
 /**
  * How long the swap's connection waits for the read-model file's write lock. Nothing else should

@@ -56,7 +56,7 @@ export class ProjectionsController {
     description:
       'Answers once the rebuild has started. The served tables stay complete and current until the rebuilt ones replace them; watch catchingUp (false once swapped in). A rebuild asked while one builds replaces it and takes over its projections.',
   })
-  @ApiJsonResponse('the reset statuses', { status: 202, schema: PROJECTIONS })
+  @ApiJsonResponse('the statuses of the rebuild started', { status: 202, schema: PROJECTIONS })
   @ApiProblems('CONSUMER_NOT_RUNNING', 'REBUILD_FAILED')
   async rebuildAll(): Promise<{ projections: ProjectionStatus[] }> {
     return { projections: await this.runners.rebuild(this.runners.names()) };
@@ -66,7 +66,7 @@ export class ProjectionsController {
   @HttpCode(202)
   @Roles('admin')
   @ApiOperation({ summary: 'Rebuild one projection (replayed beside the served rows, then swapped in)' })
-  @ApiJsonResponse('the reset status', { status: 202, schema: PROJECTIONS })
+  @ApiJsonResponse('the status of the rebuild started', { status: 202, schema: PROJECTIONS })
   @ApiProblems('PROJECTION_NOT_FOUND', 'CONSUMER_NOT_RUNNING', 'REBUILD_FAILED')
   async rebuildOne(@Param('name') name: string): Promise<{ projections: ProjectionStatus[] }> {
     return { projections: await this.runners.rebuild([name]) };
