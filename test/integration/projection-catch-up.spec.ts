@@ -148,6 +148,7 @@ describe('the catch-up pass of the projections (integration)', () => {
     },
     SUITE_STEP_MS,
   );
+
   it(
     'rebuilds asked during the start-up pass are answered at once: the first waits for the pass, the second takes it over, and the rows end as a replay',
     async () => {
