@@ -77,9 +77,10 @@ function settlesWithin(promise: Promise<unknown>, waitMs: number): Promise<boole
  * A projection far behind the head (a new read-model database at start-up, a rebuild) is not
  * left to its runner: one pass over $all feeds every such projection, page by page, one
  * transaction per page (ProjectionEngine.catchUp), while their runners wait at a gate; then the
- * runners go on live from the checkpoints the pass stored. If the pass fails (an event a
- * projection cannot handle), it stops at the last committed page and the runners take over,
- * with their event-by-event retries and dead letters.
+ * runners go on live from the checkpoints the pass stored. Tables never filled are built beside
+ * (below) and swapped in whole; partly filled ones are caught up in place. If the pass fails (an
+ * event a projection cannot handle), what it committed stays (or is swapped in) and the runners
+ * take over, with their event-by-event retries and dead letters.
  *
  * Rebuild: the same kind of pass builds the projections' tables in a scratch file beside the
  * read-model file, while the runners keep the served tables current. At the head of $all the
@@ -91,8 +92,8 @@ function settlesWithin(promise: Promise<unknown>, waitMs: number): Promise<boole
  * In an instance that serves HTTP only (RUN_SUBSCRIPTIONS=false) the runners never start: another
  * process on the same data directory runs them. Positions are then the checkpoints that process
  * stores with the rows (a stopped runner's status reads them too), and a rebuild is refused:
- * dropping the tables under the projections running there would leave them empty for good,
- * since those go on from where they were.
+ * swapping the tables under the projections running there, which go on from where they were,
+ * would skip or repeat events.
  */
 export class ProjectionRunners {
   private readonly runners = new Map<string, SubscriptionRunner>();
