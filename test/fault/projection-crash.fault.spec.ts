@@ -69,10 +69,13 @@ describe('killing the service during projection (fault)', () => {
       const killedAt: ProjectionStatus[][] = [];
       for (let kill = 0; kill < KILLS; kill += 1) {
         const app = await TestApp.start({ dataDir });
-        const statuses = await untilMidProjection(app, app.issueKey('admin'), head);
-        await app.kill();
-        killedAt.push(statuses);
-        await app.close();
+        try {
+          killedAt.push(await untilMidProjection(app, app.issueKey('admin'), head));
+          await app.kill();
+        } finally {
+          // A failed poll still stops the service: close terminates it when it is still running.
+          await app.close();
+        }
       }
       // Each kill left some projection part-way.
       expect(killedAt.every((statuses) => statuses.some((status) => BigInt(status.position) < head))).toBe(true);
