@@ -86,6 +86,11 @@ export class SubscriptionRunner {
     return this.parkedTotal;
   }
 
+  /** Started and not stopped since (its state may still be failing). */
+  get started(): boolean {
+    return this.running;
+  }
+
   start(): void {
     if (this.running) return;
     this.running = true;

@@ -143,6 +143,15 @@ export class ProjectionRunners {
     const position = gated ? this.checkpoint(name) : BigInt(status.position);
     // A pass building beside the served rows is ahead of them until it is swapped in.
     const passPosition = pass ? this.checkpoint(name, pass.engine) : undefined;
+    const lagEvents = gated ? await this.store.countEventsAfter(position, LAG_EVENTS_COUNTED_MAX) : status.lagEvents;
+    // A pass writing in place stands where the served rows do: its lag is the one just counted.
+    const passStatus =
+      passPosition === undefined
+        ? undefined
+        : {
+            position: passPosition.toString(),
+            lagEvents: passPosition === position ? lagEvents : await this.store.countEventsAfter(passPosition, LAG_EVENTS_COUNTED_MAX),
+          };
     return {
       name,
       consumer,
@@ -150,11 +159,9 @@ export class ProjectionRunners {
       description: projection.description,
       ...status,
       position: position.toString(),
-      lagEvents: gated ? await this.store.countEventsAfter(position, LAG_EVENTS_COUNTED_MAX) : status.lagEvents,
+      lagEvents,
       catchingUp: gated || pass !== undefined,
-      ...(passPosition === undefined
-        ? {}
-        : { pass: { position: passPosition.toString(), lagEvents: await this.store.countEventsAfter(passPosition, LAG_EVENTS_COUNTED_MAX) } }),
+      ...(passStatus ? { pass: passStatus } : {}),
       ...(options.rows === false ? {} : { tables: this.engine.rowCounts(name) }),
     };
   }
@@ -382,7 +389,7 @@ export class ProjectionRunners {
       if (purpose === 'catch-up' && events === 0 && failure === undefined) return events;
       // Every runner not at a gate stops: nothing else may write the file while the swap holds it.
       const paused = this.names().filter((name) => !this.gates.has(name));
-      const wasRunning = await Promise.all(paused.map(async (name) => (await this.runner(name).status()).state !== 'stopped'));
+      const wasRunning = paused.map((name) => this.runner(name).started);
       await Promise.all(paused.map((name) => this.runner(name).stop()));
       try {
         // The events appended since its last page, now that nothing else writes these projections' rows.
