@@ -2,6 +2,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { wibDate } from '../../src/kernel/dates.js';
 import { ocidOf } from '../../src/ocds/ocid.js';
 import { OCID_PREFIX_DEFAULT } from '../../src/ocds/ocds-publication.js';
 import { OPD, type SellingVendor, buyerKey, issueCard, orderBody, pollUntil, sellingVendor } from '../support/purchase-session.js';
@@ -108,7 +109,8 @@ describe('schemathesis (e2e)', () => {
       const paidOrderId = await placeAuthorisedOrder(app, buyer, vendor, cardId);
       expect((await app.request('POST', `/orders/${paidOrderId}/accept`, { token: vendor.vendorToken })).status).toBe(200);
       expect((await app.request('POST', `/orders/${paidOrderId}/ship`, { token: vendor.vendorToken, body: {} })).status).toBe(200);
-      const bastDate = new Date().toISOString().slice(0, 10);
+      // The domain's date (WIB): a UTC date is the day before from 17:00 UTC, and then precedes the order.
+      const bastDate = wibDate(new Date());
       const received = await app.request('POST', `/orders/${paidOrderId}/receive`, { token: buyer, body: { bastNumber: 'BAST/001/ST/2026', bastDate } });
       expect(received.status).toBe(200);
       await pollUntil(app, buyer, `/orders/${paidOrderId}`, (order) => order.status === 'paid');
