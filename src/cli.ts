@@ -123,7 +123,7 @@ async function keys(args: string[]): Promise<number> {
 /** A buyer key acts for one OPD: it must be registered in the event store (POST /opds) before a key names it. */
 async function requireRegisteredOpdCode(opdCode: string): Promise<void> {
   if (!isOpdCode(opdCode)) throw new RangeError(`--opd-code must be ${OPD_CODE_FORMAT}`);
-  const { store } = openEventStore(loadConfig());
+  const { store } = await openEventStore(loadConfig());
   try {
     const opd = await readOpd(new CommandPipeline(store), opdCode);
     if (opd.status === 'absent') throw new RangeError(`OPD ${opdCode} is not registered: register it first (POST /opds)`);
@@ -144,7 +144,7 @@ async function demo(args: string[]): Promise<number> {
     return value;
   };
   // Demo data: acknowledged at commit, one fsync when the run closes the store.
-  const { store } = openEventStore(loadConfig(), 'bulk');
+  const { store } = await openEventStore(loadConfig(), 'bulk');
   try {
     const generator = new MarketGenerator(marketPipeline(store), store, {
       seed: values.seed ?? 'banten',

@@ -46,7 +46,7 @@ export async function ocdsCommand(args: readonly string[]): Promise<number> {
     return 2;
   }
   const config = loadConfig(values['data-dir'] !== undefined ? { ...process.env, DATA_DIR: values['data-dir'] } : process.env);
-  const { store } = openEventStore(config);
+  const { store } = await openEventStore(config);
   try {
     const exporter = new OcdsExporter(store, config.ocds);
     if (values.order !== undefined) {

@@ -60,7 +60,7 @@ export async function auditCommand(args: readonly string[]): Promise<number> {
 
 async function withStore<T>(dataDir: string | undefined, work: (store: EventStore) => Promise<T>): Promise<T> {
   const config = loadConfig(dataDir !== undefined ? { ...process.env, DATA_DIR: dataDir } : process.env);
-  const { store } = openEventStore(config);
+  const { store } = await openEventStore(config);
   try {
     return await work(store);
   } finally {

@@ -43,8 +43,8 @@ function localVerifierKey(config: AppConfig): string | undefined {
 }
 
 /** The embedded store opens even when its chain is broken (the chain check reports it); EventStoreDB as usual. */
-function openStoreForAudit(config: AppConfig): EventStore {
-  return config.eventStoreConnectionString ? openEventStore(config).store : SqliteEventStore.openForAudit(join(config.dataDir, 'events.db'));
+async function openStoreForAudit(config: AppConfig): Promise<EventStore> {
+  return config.eventStoreConnectionString ? (await openEventStore(config)).store : SqliteEventStore.openForAudit(join(config.dataDir, 'events.db'));
 }
 
 function openIfExists(path: string, open: (path: string) => Database.Database): Database.Database | undefined {
@@ -65,7 +65,7 @@ export async function replayCommand(args: readonly string[]): Promise<number> {
   const scratchDir = mkdtempSync(join(tmpdir(), 'bela-replay-'));
   let store: EventStore | undefined;
   try {
-    store = openStoreForAudit(config);
+    store = await openStoreForAudit(config);
     const total = Number((await store.headPosition()) + 1n);
     const bars = new Map<ReplayStage, ProgressBar>();
     const bar = (stage: ReplayStage): ProgressBar => {
@@ -123,7 +123,7 @@ export async function verifyCommand(args: readonly string[]): Promise<number> {
   if (values.checkpoint === undefined) throw new RangeError('give --checkpoint <saved note file> or --proof <proof file>');
   const config = configFor(values['data-dir']);
   const logDb = openIfExists(join(config.dataDir, 'tlog.db'), (path) => openSqliteFile(path));
-  const store = openStoreForAudit(config);
+  const store = await openStoreForAudit(config);
   try {
     const savedNote = readFileSync(values.checkpoint, 'utf8');
     const total = Number((await store.headPosition()) + 1n);
