@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { ALL_PROJECTIONS } from '../projections/index.js';
 import { MarketGenerator, marketPipeline } from '../src/demo/market-generator.js';
 import { SqliteEventStore } from '../src/event-store/sqlite/sqlite-event-store.js';
-import { OFFLINE_REPLAY_PAGE_EVENTS, ProjectionEngine } from '../src/read-models/projection-engine.js';
+import { OFFLINE_REPLAY_ENGINE, ProjectionEngine } from '../src/read-models/projection-engine.js';
 import { openReadModelDatabase } from '../src/read-models/read-model-database.js';
 
 const events = Number(process.argv[2] ?? 100_000);
@@ -18,9 +18,9 @@ try {
   const store = SqliteEventStore.open(join(dir, 'events.db'), { durability: 'bulk' });
   const generated = await new MarketGenerator(marketPipeline(store), store, { seed, targetEvents: events }).run();
   const db = openReadModelDatabase(join(dir, 'read-models.db'));
-  const engine = new ProjectionEngine(db, ALL_PROJECTIONS);
+  const engine = new ProjectionEngine(db, ALL_PROJECTIONS, OFFLINE_REPLAY_ENGINE);
   const startedMs = performance.now();
-  const replayed = await engine.replay(store, { pageEvents: OFFLINE_REPLAY_PAGE_EVENTS });
+  const replayed = await engine.replay(store);
   const rebuildMs = Math.round(performance.now() - startedMs);
   process.stdout.write(
     `${JSON.stringify({

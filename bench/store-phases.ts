@@ -9,7 +9,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ALL_PROJECTIONS } from '../projections/index.js';
 import { SqliteEventStore } from '../src/event-store/sqlite/sqlite-event-store.js';
-import { OFFLINE_REPLAY_PAGE_EVENTS, ProjectionEngine } from '../src/read-models/projection-engine.js';
+import { OFFLINE_REPLAY_ENGINE, ProjectionEngine } from '../src/read-models/projection-engine.js';
 import { openScratchReadModelDatabase } from '../src/read-models/read-model-database.js';
 import { HttpClient } from './support/http-load.js';
 import { BenchService, CLI_JS, PROJECT_ROOT, issueKey, rssKiB } from './support/service.js';
@@ -193,14 +193,13 @@ export async function offlineReplay(dataDir: string, scratchDir: string): Promis
   const rssBeforeMiB = Math.round(process.memoryUsage().rss / 1048576);
   let peakRss = process.memoryUsage().rss;
   try {
-    const engine = new ProjectionEngine(db, ALL_PROJECTIONS);
+    // As the auditor's replay (src/audit/replay/replay-ledger.ts) builds it.
+    const engine = new ProjectionEngine(db, ALL_PROJECTIONS, OFFLINE_REPLAY_ENGINE);
     const startedMs = performance.now();
-    // As the auditor's replay (src/audit/replay/replay-ledger.ts) pages it.
     const events = await engine.replay(store, {
       onPage: () => {
         peakRss = Math.max(peakRss, process.memoryUsage().rss);
       },
-      pageEvents: OFFLINE_REPLAY_PAGE_EVENTS,
     });
     const elapsedMs = performance.now() - startedMs;
     return {

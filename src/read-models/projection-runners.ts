@@ -86,7 +86,7 @@ function settlesWithin(promise: Promise<unknown>, waitMs: number): Promise<boole
  * read-model file, while the runners keep the served tables current. At the head of $all the
  * runners stop, the pass takes the last events, one transaction replaces the served tables and
  * checkpoints with the rebuilt ones, and the runners go on from there: readers never see a
- * partly rebuilt table. If an event fails the pass, what it built up to its last committed page
+ * partly rebuilt table. If an event fails the pass, what it built up to its last commit
  * is swapped in and the runners take over from there, as after a start-up pass.
  *
  * In an instance that serves HTTP only (RUN_SUBSCRIPTIONS=false) the runners never start: another
@@ -350,9 +350,11 @@ export class ProjectionRunners {
     const path = rebuildDatabasePath(this.engine.db, purpose);
     const db = openRebuildDatabase(path);
     try {
+      // Nothing reads the scratch file before the swap: its rows are written when many are held, not at every page.
       return new ProjectionEngine(
         db,
         names.map((name) => this.engine.projection(name)!),
+        { holdRowsAcrossPages: true },
       );
     } catch (error) {
       db.close();
@@ -401,7 +403,7 @@ export class ProjectionRunners {
         this.logger.log(`${label}: built in ${Math.round(swapStartedMs - startedMs)} ms, swapped in in ${Math.round(performance.now() - swapStartedMs)} ms`);
         if (failure !== undefined) {
           this.logger.warn(
-            `${label} stopped at an event it could not apply (${errorMessage(failure)}): swapped in up to its last committed page; the runners go on from there`,
+            `${label} stopped at an event it could not apply (${errorMessage(failure)}): swapped in up to its last commit; the runners go on from there`,
           );
         }
       } catch (error) {

@@ -61,6 +61,7 @@ export class WriteBehindRows {
   /** Tables with rows held, in first-touch order. */
   private readonly touched = new Set<CachedTable>();
   private held = 0;
+  private writeCount = 0;
 
   constructor(
     private readonly db: Database.Database,
@@ -144,6 +145,16 @@ export class WriteBehindRows {
     };
   }
 
+  /** Rows held now (touched since the last flush, absent ones looked up included). */
+  get heldRows(): number {
+    return this.held;
+  }
+
+  /** How many times held rows were written (a flush, or a table's rows before a change run as SQL): tells whether SQLite was written since. */
+  get writes(): number {
+    return this.writeCount;
+  }
+
   /** Whether the rows of this table can be held (else its changes always run as SQL). */
   holds(table: string): boolean {
     return this.table(table) !== undefined;
@@ -154,6 +165,34 @@ export class WriteBehindRows {
     for (const table of this.touched) this.flushTable(table);
     this.touched.clear();
     this.held = 0;
+  }
+
+  /**
+   * Writes at most `maxRows` held rows (tables in first-touch order, each in primary-key order),
+   * so that a large write can be spread over several turns of the event loop within one
+   * transaction; true once nothing is held. Nothing may change or look up rows in between.
+   */
+  flushSome(maxRows: number): boolean {
+    assert(Number.isSafeInteger(maxRows) && maxRows > 0, 'rows written per slice is a positive integer');
+    let budget = maxRows;
+    for (const table of this.touched) {
+      if (budget <= 0) return false;
+      if (table.rows.size <= budget) {
+        budget -= table.rows.size;
+        this.flushTable(table);
+        this.touched.delete(table);
+        continue;
+      }
+      const first = [...table.rows].sort(([, left], [, right]) => byKey(left, right)).slice(0, budget);
+      this.writeEntries(
+        table,
+        first.map(([, entry]) => entry),
+      );
+      for (const [keyText] of first) table.rows.delete(keyText);
+      this.held -= first.length;
+      return false;
+    }
+    return this.touched.size === 0;
   }
 
   /** Forgets every held row unwritten (the transaction is rolling back). */
@@ -208,8 +247,15 @@ export class WriteBehindRows {
   }
 
   private flushTable(table: CachedTable): void {
-    const sorted = [...table.rows.values()].sort(byKey);
-    for (const entry of sorted) {
+    this.writeEntries(table, [...table.rows.values()].sort(byKey));
+    this.held -= table.rows.size;
+    table.rows.clear();
+  }
+
+  /** Writes these held rows of the table (in the order given); the caller forgets them. */
+  private writeEntries(table: CachedTable, entries: readonly Entry[]): void {
+    if (entries.length > 0) this.writeCount += 1;
+    for (const entry of entries) {
       const { stored, row } = entry;
       if (row === null) {
         if (stored !== null) table.remove.run(entry.key);
@@ -228,8 +274,6 @@ export class WriteBehindRows {
       const changed = table.columns.filter((column) => row[column] !== stored[column]);
       if (changed.length > 0) this.update(table, changed).run(...changed.map((column) => row[column]!), ...entry.key);
     }
-    this.held -= table.rows.size;
-    table.rows.clear();
   }
 
   private update(table: CachedTable, changed: readonly string[]): Database.Statement {

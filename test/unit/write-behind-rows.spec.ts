@@ -45,8 +45,8 @@ interface Side {
   run(transaction: readonly Step[]): (Row | undefined)[];
 }
 
-/** The cache under test. */
-function cached(rowsHeldMax?: number): Side {
+/** The cache under test; with `slice`, each transaction's rows are written that many at a time (flushSome). */
+function cached(rowsHeldMax?: number, slice?: number): Side {
   const db = new Database(':memory:');
   db.exec(SCHEMA);
   const rows = new WriteBehindRows(db, new Map(TABLES.map((table) => [table.name, table])), rowsHeldMax);
@@ -61,7 +61,13 @@ function cached(rowsHeldMax?: number): Side {
             if ('get' in step) answers.push(lookup.get(step.get, step.key));
             else rows.apply(step, OWN);
           }
-          rows.flush();
+          if (slice === undefined) rows.flush();
+          else {
+            let slices = 1;
+            while (!rows.flushSome(slice)) slices += 1;
+            expect(rows.heldRows).toBe(0);
+            lastSlices = slices;
+          }
           return answers;
         } catch (error) {
           rows.discard();
@@ -70,6 +76,9 @@ function cached(rowsHeldMax?: number): Side {
       })(),
   };
 }
+
+/** How many slices the last sliced transaction took. */
+let lastSlices = 0;
 
 /** The reference: every change its own statement, run at once; lookups from SQLite. */
 function reference(): Side {
@@ -96,8 +105,12 @@ function dump(db: Database.Database): Record<string, unknown[]> {
 }
 
 /** Runs the transactions on both sides; their lookups and final rows must agree. Returns the cache's lookups and rows. */
-function same(transactions: readonly (readonly Step[])[], rowsHeldMax?: number): { answers: (Row | undefined)[][]; rows: Record<string, unknown[]> } {
-  const subject = cached(rowsHeldMax);
+function same(
+  transactions: readonly (readonly Step[])[],
+  rowsHeldMax?: number,
+  slice?: number,
+): { answers: (Row | undefined)[][]; rows: Record<string, unknown[]> } {
+  const subject = cached(rowsHeldMax, slice);
   const plain = reference();
   const answers = transactions.map((transaction) => {
     const got = subject.run(transaction);
@@ -230,6 +243,37 @@ describe('write-behind row cache (unit): the rows and lookups of the statement-b
       2,
     );
     expect(answers[0]).toEqual([{ id: 'b2', grp: null, qty: 7, label: 'none', total: 2 }, undefined]);
+  });
+
+  it('held rows written a slice at a time (flushSome) end as one flush leaves them, whichever table a slice ends in', () => {
+    const { rows } = same(
+      [
+        [
+          insertItem('s1', { qty: 1 }),
+          insertItem('s2'),
+          insertItem('s3', { total: 3 }),
+          { op: 'increment', table: 'pairs', key: { a: 'p', b: 1 }, add: { n: 2 } },
+        ],
+        [
+          { op: 'update', table: 'items', key: { id: 's1' }, add: { qty: 10 } },
+          { op: 'delete', table: 'items', key: { id: 's2' } },
+          insertItem('s0', { grp: 'new' }),
+          { op: 'increment', table: 'pairs', key: { a: 'p', b: 1 }, add: { n: 1 } },
+          { op: 'increment', table: 'pairs', key: { a: 'p', b: 0 }, add: { n: 5 } },
+          { op: 'upsert', table: 'items', key: { id: 's4' }, values: { label: 'up' } },
+          { get: 'items', key: { id: 's9' } },
+        ],
+      ],
+      undefined,
+      2,
+    );
+    // Five items rows and two pairs rows held (the absent s9 too): four slices of two.
+    expect(lastSlices).toBe(4);
+    expect(rows.items).toHaveLength(4);
+    expect(rows.pairs).toEqual([
+      { a: 'p', b: 0, n: 5 },
+      { a: 'p', b: 1, n: 3 },
+    ]);
   });
 
   it('a change that rewrites a key column runs as SQL: the row moves to its new key', () => {

@@ -45,7 +45,8 @@ export interface BalancesQuery {
 export async function balancesAsOf(store: EventStore, point: AsOfPoint, query: BalancesQuery = {}): Promise<BalancesAsOf> {
   const db = new Database(':memory:');
   try {
-    const engine = new ProjectionEngine(db, [cardsProjection, journalProjection]);
+    // Read only once the replay returns: its rows may be held across pages.
+    const engine = new ProjectionEngine(db, [cardsProjection, journalProjection], { holdRowsAcrossPages: true });
     let last: RecordedEvent | undefined;
     const within = (event: RecordedEvent): boolean => {
       if (!isWithin(point, event)) return false;

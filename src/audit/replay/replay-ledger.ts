@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { ALL_PROJECTIONS } from '../../../projections/index.js';
 import type { EventStore } from '../../event-store/event-store.port.js';
-import { OFFLINE_REPLAY_PAGE_EVENTS, ProjectionEngine } from '../../read-models/projection-engine.js';
+import { OFFLINE_REPLAY_ENGINE, ProjectionEngine } from '../../read-models/projection-engine.js';
 import { openScratchReadModelDatabase } from '../../read-models/read-model-database.js';
 import { openCheckpoint } from '../../verifier/checkpoint.js';
 import { parseVerifierKey } from '../../verifier/note.js';
@@ -77,8 +77,8 @@ export async function replayLedger(input: ReplayInput): Promise<ReplayReport> {
 
   const scratch = openScratchReadModelDatabase(input.scratchPath);
   try {
-    const engine = new ProjectionEngine(scratch, ALL_PROJECTIONS);
-    await engine.replay(input.store, { onPage: (_position, events) => input.onProgress?.('read-models', events), pageEvents: OFFLINE_REPLAY_PAGE_EVENTS });
+    const engine = new ProjectionEngine(scratch, ALL_PROJECTIONS, OFFLINE_REPLAY_ENGINE);
+    await engine.replay(input.store, { onPage: (_position, events) => input.onProgress?.('read-models', events) });
     if (input.liveReadModelsDb) {
       for (const difference of compareReadModels(input.liveReadModelsDb, engine)) {
         findings.push({
