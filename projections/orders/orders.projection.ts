@@ -60,17 +60,17 @@ CREATE TABLE IF NOT EXISTS order_lines (
   PRIMARY KEY (order_id, line_no)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS order_timeline (
+  position    INTEGER PRIMARY KEY,
   order_id    TEXT NOT NULL,
-  position    INTEGER NOT NULL,
   stream_id   TEXT NOT NULL,
   revision    INTEGER NOT NULL,
   event_type  TEXT NOT NULL,
   occurred_at TEXT NOT NULL,
   actor_id    TEXT NOT NULL,
   actor_role  TEXT NOT NULL,
-  detail      TEXT NOT NULL,
-  PRIMARY KEY (order_id, position)
-) WITHOUT ROWID;
+  detail      TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS order_timeline_by_order ON order_timeline (order_id, position);
 `;
 
 const SUMMARIES = 'order_summaries';
@@ -103,13 +103,14 @@ const HOLD_EVENT_TYPES: readonly HoldEvent['type'][] = [
 
 export const ordersProjection: Projection = {
   name: 'orders',
-  version: 1,
+  // 2: the timeline keyed by position (one row per event, appended in $all order), found by order through an index.
+  version: 2,
   description: 'Orders: state and step times, lines, and a timeline of order and card-hold events',
   eventTypes: [...ORDER_EVENT_TYPES, ...HOLD_EVENT_TYPES],
   tables: [
     { name: SUMMARIES, primaryKey: ['order_id'] },
     { name: LINES, primaryKey: ['order_id', 'line_no'] },
-    { name: TIMELINE, primaryKey: ['order_id', 'position'] },
+    { name: TIMELINE, primaryKey: ['position'] },
   ],
   schemaSql: ORDERS_SCHEMA_SQL,
   project: (recorded) => {

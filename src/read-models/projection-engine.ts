@@ -5,6 +5,7 @@ import type { EventStore, RecordedEvent } from '../event-store/event-store.port.
 import { READ_COUNT_MAX } from '../event-store/event-store.port.js';
 import { SqliteCheckpointStore } from '../event-store/sqlite-checkpoint-store.js';
 import { assert } from '../kernel/assert.js';
+import { IndexDefinition, secondaryIndexes } from './secondary-indexes.js';
 import { ROWS_HELD_MAX, WriteBehindRows } from './write-behind-rows.js';
 
 export interface TableChecksum {
@@ -72,7 +73,9 @@ export interface ProjectionEngineOptions {
    * transaction once `heldRowsPerCommit` rows are held, and when it returns. The file's rows
    * and checkpoints still agree at every commit: a page that fails rolls back everything since
    * the last one (the catch-up then stands at that commit). Live batches (applyBatch) never use
-   * such an engine.
+   * such an engine. Tables it creates get their secondary indexes only when a statement keyed by
+   * other columns is about to run on them, or when `replay` returns (`createDeferredIndexes`):
+   * a swap creates the served tables' indexes itself, after copying the rows.
    */
   readonly holdRowsAcrossPages?: boolean;
   /** Default HELD_ROWS_PER_COMMIT (tests make it small to commit often). */
@@ -108,6 +111,8 @@ export class ProjectionEngine {
   private readonly pendingCheckpoints = new Map<string, bigint>();
   /** The cache's write count at the last commit: a flush of its own (it was full) commits at the end of that page. */
   private writesAtCommit = 0;
+  /** Secondary indexes left out of the tables this engine created (holding rows across pages), by table. */
+  private readonly deferredIndexes = new Map<string, IndexDefinition[]>();
 
   constructor(
     readonly db: Database.Database,
@@ -133,7 +138,12 @@ export class ProjectionEngine {
     this.checkpoints = new SqliteCheckpointStore(db);
     // Room for a page's rows above the commit threshold: the engine, not the cache's own bound, decides when held rows are written.
     const rowsHeldMax = this.holdsRowsAcrossPages ? Math.max(ROWS_HELD_MAX, 2 * this.heldRowsPerCommit) : ROWS_HELD_MAX;
-    this.rows = new WriteBehindRows(db, new Map(projections.flatMap((projection) => projection.tables.map((table) => [table.name, table]))), rowsHeldMax);
+    this.rows = new WriteBehindRows(
+      db,
+      new Map(projections.flatMap((projection) => projection.tables.map((table) => [table.name, table]))),
+      rowsHeldMax,
+      (table) => this.createDeferredIndexes(table),
+    );
     this.applyInTransaction = db.transaction((projection: Projection, events: readonly RecordedEvent[], checkpoint: bigint) => {
       this.writingRows(() => this.applyEvents(projection, events.map(toProjected)));
       this.checkpoints.save(projection.name, checkpoint);
@@ -189,6 +199,20 @@ export class ProjectionEngine {
     for (const [name, position] of this.pendingCheckpoints) this.checkpoints.save(name, position);
     this.pendingCheckpoints.clear();
     this.db.exec('COMMIT');
+  }
+
+  /**
+   * Creates the secondary indexes left out of the named table (of every table when none is named)
+   * that do not exist yet: a rolled-back transaction may have taken one back with it.
+   */
+  createDeferredIndexes(table?: string): void {
+    if (this.deferredIndexes.size === 0) return;
+    const exists = this.db.prepare<[string], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'index' AND name = ?");
+    const tables = table === undefined ? [...this.deferredIndexes.keys()] : [table];
+    for (const name of tables) {
+      for (const index of this.deferredIndexes.get(name) ?? []) if (exists.get(index.name) === undefined) this.db.exec(index.sql);
+    }
+    if (table === undefined && !this.db.inTransaction) this.deferredIndexes.clear();
   }
 
   /** Forgets everything since the last commit: the held rows, the positions they reached, what SQLite was written. */
@@ -247,8 +271,8 @@ export class ProjectionEngine {
   /**
    * The statements of a swap, to run in one transaction with `rebuilt`'s file attached as
    * REBUILT_SCHEMA: drop and recreate each table, copy its rows in primary-key order (appending to
-   * each B-tree instead of splitting pages all over it), then the projection's checkpoint and
-   * version rows as the rebuild stored them.
+   * each B-tree instead of splitting pages all over it), create its secondary indexes, then the
+   * projection's checkpoint and version rows as the rebuild stored them.
    */
   swapStatements(rebuilt: ProjectionEngine, names: readonly string[]): SwapStatement[] {
     assert(!rebuilt.db.memory, 'a rebuilt database to copy from is a file');
@@ -264,10 +288,14 @@ export class ProjectionEngine {
           sql: `INSERT INTO main.${table.name} (${columns}) SELECT ${columns} FROM ${REBUILT_SCHEMA}.${table.name} ORDER BY ${table.primaryKey.join(', ')}`,
         };
       });
+      const indexes = secondaryIndexes(projection);
       return [
         ...projection.tables.map((table) => ({ sql: `DROP TABLE IF EXISTS main.${table.name}` })),
         { sql: projection.schemaSql, script: true },
+        // Filled after the rows are in: each index sorted once rather than grown one random key at a time.
+        ...indexes.map((index) => ({ sql: `DROP INDEX main.${index.name}` })),
         ...copies,
+        ...indexes.map((index) => ({ sql: inMainSchema(index) })),
         { sql: 'DELETE FROM main.checkpoints WHERE consumer = ?', parameters: [name] },
         { sql: `INSERT INTO main.checkpoints SELECT * FROM ${REBUILT_SCHEMA}.checkpoints WHERE consumer = ?`, parameters: [name] },
         { sql: `INSERT OR REPLACE INTO main.projection_versions SELECT * FROM ${REBUILT_SCHEMA}.projection_versions WHERE projection = ?`, parameters: [name] },
@@ -296,12 +324,15 @@ export class ProjectionEngine {
    * Offline catch-up (a rebuild into a scratch database, the state as of a past point): every
    * projection from its checkpoint to the head of $all in one pass.
    */
-  replay(store: EventStore, options: ReplayOptions = {}): Promise<number> {
-    return this.catchUp(
+  async replay(store: EventStore, options: ReplayOptions = {}): Promise<number> {
+    const read = await this.catchUp(
       store,
       this.projections.map((projection) => projection.name),
       options,
     );
+    // The replayed database is queried next (an audit's comparison, the as-of balances): with every index.
+    this.createDeferredIndexes();
+    return read;
   }
 
   /**
@@ -370,6 +401,13 @@ export class ProjectionEngine {
     this.rows.forgetTables();
     for (const table of projection.tables) this.db.exec(`DROP TABLE IF EXISTS ${table.name}`);
     this.db.exec(projection.schemaSql);
+    if (this.holdsRowsAcrossPages) {
+      // Created once the rows are in (or when a statement needs them): sorted once instead of inserted into one key at a time.
+      for (const index of secondaryIndexes(projection)) {
+        this.db.exec(`DROP INDEX ${index.name}`);
+        this.deferredIndexes.set(index.table, [...(this.deferredIndexes.get(index.table) ?? []), index]);
+      }
+    }
     this.checkpoints.reset(projection.name);
     this.db
       .prepare('INSERT INTO projection_versions (projection, version) VALUES (?, ?) ON CONFLICT (projection) DO UPDATE SET version = excluded.version')
@@ -400,6 +438,13 @@ export interface SwapStatement {
   readonly sql: string;
   readonly parameters?: readonly SqlValue[];
   readonly script?: boolean;
+}
+
+/** The index's CREATE statement naming the live file's schema (the rebuilt one, attached, has a table of the same name). */
+function inMainSchema(index: IndexDefinition): string {
+  const prefix = 'CREATE INDEX ';
+  assert(index.sql.startsWith(prefix), `an index statement as SQLite stores it: ${index.sql}`);
+  return `${prefix}main.${index.sql.slice(prefix.length)}`;
 }
 
 function runSwapStatement(db: Database.Database, statement: SwapStatement): void {

@@ -138,7 +138,8 @@ export class ProjectionRunners {
     const projection = this.engine.projection(name)!;
     const { name: consumer, ...status } = await this.runner(name).status();
     const gated = this.gates.has(name);
-    const pass = gated ? this.pass : this.rebuildPass?.names.includes(name) ? this.rebuildPass : undefined;
+    // A runner may wait at its gate for the pass after this one (tables never filled, built beside after those caught up in place).
+    const pass = gated ? (this.pass?.names.includes(name) ? this.pass : undefined) : this.rebuildPass?.names.includes(name) ? this.rebuildPass : undefined;
     // What reads see: a runner waiting at its gate has served what the stored checkpoint says.
     const position = gated ? this.checkpoint(name) : BigInt(status.position);
     // A pass building beside the served rows is ahead of them until it is swapped in.
@@ -285,12 +286,26 @@ export class ProjectionRunners {
   /**
    * Tables never filled (a new read-model file, a new version of a projection) are built in a
    * scratch file and swapped in whole, which costs less than filling the WAL-mode file page by
-   * page; tables already partly filled (a crash during a pass) are caught up in place.
+   * page, and queries never see them partly filled; tables already filled, or partly (a crash
+   * during a pass), are caught up in place. When a start-up has both, those in place go first,
+   * then the new ones are built beside (their runners wait at their gates until the swap).
    */
   private beginCatchUp(names: readonly string[]): void {
     if (names.length === 0) return;
     for (const name of names) if (!this.gates.has(name)) this.gates.set(name, closedGate());
-    const fresh = !this.engine.db.memory && names.every((name) => this.engine.loadCheckpoint(name) === 'start');
+    const never = this.engine.db.memory ? [] : names.filter((name) => this.engine.loadCheckpoint(name) === 'start');
+    if (never.length > 0 && never.length < names.length) {
+      this.beginCatchUp(names.filter((name) => !never.includes(name)));
+      const inPlace = this.pass!;
+      inPlace.done = inPlace.done.then(() => {
+        // A shutdown during the first pass: the new tables' runners go on (and stop) as after any stopped pass.
+        if (this.closing) return this.openGates(never);
+        this.beginCatchUp(never);
+        return this.pass?.done;
+      });
+      return;
+    }
+    const fresh = never.length === names.length;
     let engine = this.engine;
     if (fresh) {
       try {
@@ -315,12 +330,16 @@ export class ProjectionRunners {
       .catch((error: unknown) => this.logger.error(`catch-up of ${names.join(', ')} failed: ${errorMessage(error)}`))
       .finally(() => {
         if (this.pass === pass) this.pass = undefined;
-        for (const name of names) {
-          this.gates.get(name)?.open();
-          this.gates.delete(name);
-        }
+        this.openGates(names);
       });
     this.pass = pass;
+  }
+
+  private openGates(names: readonly string[]): void {
+    for (const name of names) {
+      this.gates.get(name)?.open();
+      this.gates.delete(name);
+    }
   }
 
   private async rebuildNow(names: readonly string[]): Promise<ProjectionStatus[]> {

@@ -63,10 +63,15 @@ export class WriteBehindRows {
   private held = 0;
   private writeCount = 0;
 
+  /**
+   * @param beforeSql called with a table's name before a change or lookup of it runs as SQL (a key
+   *   that is not the primary key): the engine creates the indexes it left out of that table then.
+   */
   constructor(
     private readonly db: Database.Database,
     private readonly specs: ReadonlyMap<string, TableSpec>,
     private readonly rowsHeldMax: number = ROWS_HELD_MAX,
+    private readonly beforeSql: (table: string) => void = () => undefined,
   ) {
     this.sql = new RowChangeSql(db);
   }
@@ -78,6 +83,7 @@ export class WriteBehindRows {
     if (this.held >= this.rowsHeldMax) this.flush();
     const table = this.table(change.table);
     if (table === undefined) {
+      this.beforeSql(change.table);
       this.sql.apply(change, ownTables);
       return;
     }
@@ -136,6 +142,7 @@ export class WriteBehindRows {
         const keyText = table === undefined ? undefined : primaryKeyText(table, key);
         if (table === undefined || keyText === undefined) {
           if (table !== undefined) this.flushTable(table);
+          this.beforeSql(tableName);
           return sqlLookup.get(tableName, key);
         }
         const entry = this.entry(table, keyText, key);
@@ -228,6 +235,7 @@ export class WriteBehindRows {
 
   private passThrough(table: CachedTable, change: RowChange, ownTables: ReadonlySet<string>): void {
     this.flushTable(table);
+    this.beforeSql(table.name);
     this.sql.apply(change, ownTables);
   }
 

@@ -1,3 +1,4 @@
+import BetterSqlite3 from 'better-sqlite3';
 import type Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,6 +29,26 @@ function storedCheckpoints(db: Database.Database): Map<string, bigint> {
 function lowestStored(db: Database.Database): bigint {
   const positions = ALL_PROJECTIONS.map((projection) => storedCheckpoints(db).get(projection.name) ?? -1n);
   return positions.reduce((lowest, position) => (position < lowest ? position : lowest));
+}
+
+/** The secondary indexes a database has (those SQLite makes for keys have no SQL). */
+function indexesOf(db: Database.Database): { name: string; tbl_name: string; sql: string }[] {
+  return db.prepare("SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name").all() as {
+    name: string;
+    tbl_name: string;
+    sql: string;
+  }[];
+}
+
+/** Those the projections' schemas create. */
+function schemaIndexes(): ReturnType<typeof indexesOf> {
+  const db = new BetterSqlite3(':memory:');
+  try {
+    for (const projection of ALL_PROJECTIONS) db.exec(projection.schemaSql);
+    return indexesOf(db);
+  } finally {
+    db.close();
+  }
 }
 
 /** The orders projection, failing at one event (a poison event for a pass). */
@@ -176,6 +197,7 @@ describe('a catch-up holding rows across pages (integration)', () => {
         const rest = await fixed.replay(store, { pageEvents: PAGE_EVENTS });
         expect(rest).toBe(events.filter((event) => event.position > stood).length);
         expect(allChecksums(fixed)).toEqual(await reference());
+        expect(indexesOf(db)).toEqual(schemaIndexes());
       } finally {
         db.close();
       }
@@ -207,6 +229,43 @@ describe('a catch-up holding rows across pages (integration)', () => {
         // Nothing was committed on the way (the threshold is far off): the stop wrote it all.
         expect(lowestStored(db)).toBe(last);
         expect(allChecksums(engine)).toEqual(await reference(last));
+      } finally {
+        db.close();
+      }
+    },
+    SUITE_STEP_MS,
+  );
+
+  it(
+    'its new tables get their secondary indexes when a statement keyed by other columns needs them, or once the rows are in',
+    async () => {
+      const db = scratch();
+      try {
+        const engine = new ProjectionEngine(db, ALL_PROJECTIONS, { holdRowsAcrossPages: true, heldRowsPerCommit: HELD_ROWS_PER_COMMIT });
+        expect(schemaIndexes().length).toBeGreaterThan(10);
+        expect(indexesOf(db)).toEqual([]);
+        // A vendor's verification updates its listings by vendor_id, as SQL: that table's indexes come first.
+        expect(events.some((event) => event.type === 'VendorVerified')).toBe(true);
+        await engine.catchUp(
+          store,
+          ALL_PROJECTIONS.map((projection) => projection.name),
+          { pageEvents: PAGE_EVENTS },
+        );
+        const listingIndexes = schemaIndexes().filter((index) => index.tbl_name === 'catalog_listings');
+        expect(listingIndexes.length).toBeGreaterThan(0);
+        expect(indexesOf(db)).toEqual(listingIndexes);
+        engine.createDeferredIndexes();
+        expect(indexesOf(db)).toEqual(schemaIndexes());
+        expect(allChecksums(engine)).toEqual(await reference());
+
+        // replay() leaves a database ready for any query: every index.
+        const replayDb = scratch();
+        try {
+          await new ProjectionEngine(replayDb, ALL_PROJECTIONS, { holdRowsAcrossPages: true }).replay(store, { pageEvents: PAGE_EVENTS });
+          expect(indexesOf(replayDb)).toEqual(schemaIndexes());
+        } finally {
+          replayDb.close();
+        }
       } finally {
         db.close();
       }
