@@ -75,7 +75,7 @@ export interface ProjectionEngineOptions {
    * the last one (the catch-up then stands at that commit). Live batches (applyBatch) never use
    * such an engine. Tables it creates get their secondary indexes only when a statement keyed by
    * other columns is about to run on them, or when `replay` returns (`createDeferredIndexes`):
-   * a swap creates the served tables' indexes itself, after copying the rows.
+   * a swap fills the served tables' indexes itself as it copies the rows.
    */
   readonly holdRowsAcrossPages?: boolean;
   /** Default HELD_ROWS_PER_COMMIT (tests make it small to commit often). */
@@ -270,8 +270,8 @@ export class ProjectionEngine {
 
   /**
    * The statements of a swap, to run in one transaction with `rebuilt`'s file attached as
-   * REBUILT_SCHEMA: drop and recreate each table, copy its rows in primary-key order (appending to
-   * each B-tree instead of splitting pages all over it), create its secondary indexes, then the
+   * REBUILT_SCHEMA: drop and recreate each table with its indexes, copy its rows in primary-key
+   * order (appending to each B-tree instead of splitting pages all over it), then the
    * projection's checkpoint and version rows as the rebuild stored them.
    */
   swapStatements(rebuilt: ProjectionEngine, names: readonly string[]): SwapStatement[] {
@@ -288,14 +288,13 @@ export class ProjectionEngine {
           sql: `INSERT INTO main.${table.name} (${columns}) SELECT ${columns} FROM ${REBUILT_SCHEMA}.${table.name} ORDER BY ${table.primaryKey.join(', ')}`,
         };
       });
-      const indexes = secondaryIndexes(projection);
+      // The indexes are created with the tables and filled by the copy. Created after it, each
+      // sorted once, the swap of 1,001,000 events took 4.5 s instead of 11 s, but 31 MiB more
+      // resident memory instead of 25 while it ran, past the service's memory goal in a rebuild.
       return [
         ...projection.tables.map((table) => ({ sql: `DROP TABLE IF EXISTS main.${table.name}` })),
         { sql: projection.schemaSql, script: true },
-        // Filled after the rows are in: each index sorted once rather than grown one random key at a time.
-        ...indexes.map((index) => ({ sql: `DROP INDEX main.${index.name}` })),
         ...copies,
-        ...indexes.map((index) => ({ sql: inMainSchema(index) })),
         { sql: 'DELETE FROM main.checkpoints WHERE consumer = ?', parameters: [name] },
         { sql: `INSERT INTO main.checkpoints SELECT * FROM ${REBUILT_SCHEMA}.checkpoints WHERE consumer = ?`, parameters: [name] },
         { sql: `INSERT OR REPLACE INTO main.projection_versions SELECT * FROM ${REBUILT_SCHEMA}.projection_versions WHERE projection = ?`, parameters: [name] },
@@ -438,13 +437,6 @@ export interface SwapStatement {
   readonly sql: string;
   readonly parameters?: readonly SqlValue[];
   readonly script?: boolean;
-}
-
-/** The index's CREATE statement naming the live file's schema (the rebuilt one, attached, has a table of the same name). */
-function inMainSchema(index: IndexDefinition): string {
-  const prefix = 'CREATE INDEX ';
-  assert(index.sql.startsWith(prefix), `an index statement as SQLite stores it: ${index.sql}`);
-  return `${prefix}main.${index.sql.slice(prefix.length)}`;
 }
 
 function runSwapStatement(db: Database.Database, statement: SwapStatement): void {
