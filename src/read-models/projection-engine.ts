@@ -113,6 +113,8 @@ export class ProjectionEngine {
   private writesAtCommit = 0;
   /** Secondary indexes left out of the tables this engine created (holding rows across pages), by table. */
   private readonly deferredIndexes = new Map<string, IndexDefinition[]>();
+  /** Prepared at the first statement that may need a deferred index (a change run as SQL). */
+  private indexExists?: Database.Statement<[string], { name: string }>;
 
   constructor(
     readonly db: Database.Database,
@@ -207,7 +209,8 @@ export class ProjectionEngine {
    */
   createDeferredIndexes(table?: string): void {
     if (this.deferredIndexes.size === 0) return;
-    const exists = this.db.prepare<[string], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'index' AND name = ?");
+    this.indexExists ??= this.db.prepare<[string], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'index' AND name = ?");
+    const exists = this.indexExists;
     const tables = table === undefined ? [...this.deferredIndexes.keys()] : [table];
     for (const name of tables) {
       for (const index of this.deferredIndexes.get(name) ?? []) if (exists.get(index.name) === undefined) this.db.exec(index.sql);

@@ -11,7 +11,7 @@ import type { RecordedEvent } from '../../src/event-store/event-store.port.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
 import { ProjectionEngine } from '../../src/read-models/projection-engine.js';
 import { openScratchReadModelDatabase } from '../../src/read-models/read-model-database.js';
-import { allChecksums } from '../support/read-model-fixture.js';
+import { allChecksums, secondaryIndexesOf } from '../support/read-model-fixture.js';
 
 const TARGET_EVENTS = 3_000;
 /** Small pages and a small commit threshold: many pages per commit, many commits per pass. */
@@ -27,25 +27,17 @@ function storedCheckpoints(db: Database.Database): Map<string, bigint> {
 
 /** The lowest stored checkpoint of the projections (they move together in one pass). */
 function lowestStored(db: Database.Database): bigint {
-  const positions = ALL_PROJECTIONS.map((projection) => storedCheckpoints(db).get(projection.name) ?? -1n);
+  const stored = storedCheckpoints(db);
+  const positions = ALL_PROJECTIONS.map((projection) => stored.get(projection.name) ?? -1n);
   return positions.reduce((lowest, position) => (position < lowest ? position : lowest));
 }
 
-/** The secondary indexes a database has (those SQLite makes for keys have no SQL). */
-function indexesOf(db: Database.Database): { name: string; tbl_name: string; sql: string }[] {
-  return db.prepare("SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name").all() as {
-    name: string;
-    tbl_name: string;
-    sql: string;
-  }[];
-}
-
 /** Those the projections' schemas create. */
-function schemaIndexes(): ReturnType<typeof indexesOf> {
+function schemaIndexes(): ReturnType<typeof secondaryIndexesOf> {
   const db = new BetterSqlite3(':memory:');
   try {
     for (const projection of ALL_PROJECTIONS) db.exec(projection.schemaSql);
-    return indexesOf(db);
+    return secondaryIndexesOf(db);
   } finally {
     db.close();
   }
@@ -197,7 +189,7 @@ describe('a catch-up holding rows across pages (integration)', () => {
         const rest = await fixed.replay(store, { pageEvents: PAGE_EVENTS });
         expect(rest).toBe(events.filter((event) => event.position > stood).length);
         expect(allChecksums(fixed)).toEqual(await reference());
-        expect(indexesOf(db)).toEqual(schemaIndexes());
+        expect(secondaryIndexesOf(db)).toEqual(schemaIndexes());
       } finally {
         db.close();
       }
@@ -243,7 +235,7 @@ describe('a catch-up holding rows across pages (integration)', () => {
       try {
         const engine = new ProjectionEngine(db, ALL_PROJECTIONS, { holdRowsAcrossPages: true, heldRowsPerCommit: HELD_ROWS_PER_COMMIT });
         expect(schemaIndexes().length).toBeGreaterThan(10);
-        expect(indexesOf(db)).toEqual([]);
+        expect(secondaryIndexesOf(db)).toEqual([]);
         // A vendor's verification updates its listings by vendor_id, as SQL: that table's indexes come first.
         expect(events.some((event) => event.type === 'VendorVerified')).toBe(true);
         await engine.catchUp(
@@ -253,16 +245,16 @@ describe('a catch-up holding rows across pages (integration)', () => {
         );
         const listingIndexes = schemaIndexes().filter((index) => index.tbl_name === 'catalog_listings');
         expect(listingIndexes.length).toBeGreaterThan(0);
-        expect(indexesOf(db)).toEqual(listingIndexes);
+        expect(secondaryIndexesOf(db)).toEqual(listingIndexes);
         engine.createDeferredIndexes();
-        expect(indexesOf(db)).toEqual(schemaIndexes());
+        expect(secondaryIndexesOf(db)).toEqual(schemaIndexes());
         expect(allChecksums(engine)).toEqual(await reference());
 
         // replay() leaves a database ready for any query: every index.
         const replayDb = scratch();
         try {
           await new ProjectionEngine(replayDb, ALL_PROJECTIONS, { holdRowsAcrossPages: true }).replay(store, { pageEvents: PAGE_EVENTS });
-          expect(indexesOf(replayDb)).toEqual(schemaIndexes());
+          expect(secondaryIndexesOf(replayDb)).toEqual(schemaIndexes());
         } finally {
           replayDb.close();
         }

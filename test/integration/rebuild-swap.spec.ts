@@ -1,4 +1,3 @@
-import type Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,13 +8,9 @@ import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-stor
 import { ProjectionEngine } from '../../src/read-models/projection-engine.js';
 import { openReadModelDatabase, openRebuildDatabase } from '../../src/read-models/read-model-database.js';
 import { swapInWorker } from '../../src/read-models/swap-worker.js';
-import { allChecksums } from '../support/read-model-fixture.js';
+import { allChecksums, secondaryIndexesOf } from '../support/read-model-fixture.js';
 
 const SUITE_STEP_MS = 120_000;
-
-function indexesOf(db: Database.Database): unknown[] {
-  return db.prepare("SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name").all();
-}
 
 /** The swap of a rebuild into the live read-model file, by a worker thread's own connection. */
 describe('swapping a rebuild in on a worker thread (integration)', () => {
@@ -70,9 +65,9 @@ describe('swapping a rebuild in on a worker thread (integration)', () => {
     'a swap replaces every table, checkpoint and version with the rebuilt ones, while the event loop keeps turning',
     async () => {
       expect(allChecksums(live)).not.toEqual(allChecksums(rebuilt));
-      const servedIndexes = indexesOf(live.db);
+      const servedIndexes = secondaryIndexesOf(live.db);
       expect(servedIndexes.length).toBeGreaterThan(10);
-      expect(indexesOf(rebuilt.db).length).toBeLessThan(servedIndexes.length);
+      expect(secondaryIndexesOf(rebuilt.db).length).toBeLessThan(servedIndexes.length);
       let turns = 0;
       const ticker = setInterval(() => (turns += 1), 1);
       try {
@@ -83,7 +78,7 @@ describe('swapping a rebuild in on a worker thread (integration)', () => {
       expect(turns).toBeGreaterThan(0);
       expect(allChecksums(live)).toEqual(allChecksums(rebuilt));
       // Every secondary index of the schemas in the served file (the rebuilt file had few: built without them).
-      expect(indexesOf(live.db)).toEqual(servedIndexes);
+      expect(secondaryIndexesOf(live.db)).toEqual(servedIndexes);
       expect(names.map((name) => live.loadCheckpoint(name))).toEqual(names.map((name) => rebuilt.loadCheckpoint(name)));
       // The write-behind rows read the recreated tables' layouts again: the engine applies events after the swap.
       await new MarketGenerator(new CommandPipeline(store), store, { seed: 'rebuild-swap-after', targetEvents: 300, vendorCount: 3, ordersPerDay: 5 }).run();

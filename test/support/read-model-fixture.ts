@@ -16,6 +16,15 @@ export function allChecksums(engine: ProjectionEngine): Record<string, TableChec
   return result;
 }
 
+/** The secondary indexes a database holds, by name (those SQLite makes for keys have no SQL). */
+export function secondaryIndexesOf(db: Database.Database): { name: string; tbl_name: string; sql: string }[] {
+  return db.prepare("SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name").all() as {
+    name: string;
+    tbl_name: string;
+    sql: string;
+  }[];
+}
+
 /** An offline rebuild of every projection from the events into a fresh database (the auditor's replay). */
 export async function rebuildInto(
   path: string,
