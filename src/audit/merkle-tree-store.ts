@@ -40,6 +40,16 @@ export interface NewLeaf {
   readonly data: Uint8Array;
 }
 
+/**
+ * The leaves' indexes by event id and by stream, for proofs asked by event or stream. Leaves come
+ * in $all order, so each of them takes an insert at a random place of a B-tree as large as the
+ * log: a long catch-up drops them and builds them again at its end (TransparencyLog.catchUp).
+ */
+export const LEAF_LOOKUP_INDEXES: readonly { readonly name: string; readonly createSql: string }[] = [
+  { name: 'log_leaves_event_id', createSql: 'CREATE INDEX IF NOT EXISTS log_leaves_event_id ON log_leaves (event_id)' },
+  { name: 'log_leaves_stream_id', createSql: 'CREATE INDEX IF NOT EXISTS log_leaves_stream_id ON log_leaves (stream_id, idx)' },
+];
+
 interface WrittenNode {
   readonly index: number;
   readonly hash: Buffer;
@@ -66,8 +76,7 @@ export class MerkleTreeStore {
         stream_id TEXT NOT NULL,
         data      BLOB NOT NULL
       );
-      CREATE INDEX IF NOT EXISTS log_leaves_event_id ON log_leaves (event_id);
-      CREATE INDEX IF NOT EXISTS log_leaves_stream_id ON log_leaves (stream_id, idx);
+      ${LEAF_LOOKUP_INDEXES.map((index) => `${index.createSql};`).join('\n      ')}
       CREATE TABLE IF NOT EXISTS log_nodes (
         level INTEGER NOT NULL,
         idx   INTEGER NOT NULL,
@@ -84,6 +93,20 @@ export class MerkleTreeStore {
     this.selectByPosition = db.prepare('SELECT idx FROM log_leaves WHERE position = ?');
     this.selectByStream = db.prepare('SELECT idx FROM log_leaves WHERE stream_id = ? AND idx < ? ORDER BY idx LIMIT ?');
     this.selectNodes = db.prepare('SELECT hash FROM log_nodes WHERE level = ? AND idx >= ? AND idx < ? ORDER BY idx');
+  }
+
+  /** True when both leaf lookup indexes exist (a catch-up may have dropped them for its length). */
+  hasLeafLookupIndexes(): boolean {
+    const names = LEAF_LOOKUP_INDEXES.map((index) => index.name);
+    const present = this.db
+      .prepare(`SELECT count(*) AS n FROM sqlite_master WHERE type = 'index' AND name IN (${names.map(() => '?').join(', ')})`)
+      .get(...names) as { n: number };
+    return present.n === names.length;
+  }
+
+  /** Drops the leaf lookup indexes: lookups by event or stream scan the leaves until they are built again. */
+  dropLeafLookupIndexes(): void {
+    for (const index of LEAF_LOOKUP_INDEXES) this.db.exec(`DROP INDEX IF EXISTS ${index.name}`);
   }
 
   size(): number {

@@ -55,6 +55,17 @@ describe('transparency log over the event store (integration)', () => {
     return { log, runner };
   }
 
+  /** Counts the log's drops of its leaf lookup indexes (they still happen). */
+  function countDrops(log: TransparencyLog): { count: number } {
+    const drops = { count: 0 };
+    const drop = log.tree.dropLeafLookupIndexes.bind(log.tree);
+    log.tree.dropLeafLookupIndexes = () => {
+      drops.count += 1;
+      drop();
+    };
+    return drops;
+  }
+
   async function expectedLeaves(): Promise<Uint8Array[]> {
     return (await store.readAll({ maxCount: 10_000 })).map((event) => commitEvent(event, event.commitment!.saltHex, event.commitment!.privateDigest).leafData);
   }
@@ -123,6 +134,61 @@ describe('transparency log over the event store (integration)', () => {
     leaves = await expectedLeaves();
     expect(bytesToHex(log.tree.rootHash())).toBe(bytesToHex(await treeHash(leaves)));
     await verifyConsistency(backlog, backlog + 7, signed.rootHash, log.tree.rootHash(), log.tree.consistencyProof(backlog, backlog + 7));
+  });
+
+  it('a long catch-up builds the leaf lookup indexes at its end, on a worker: the same tree, and lookups by event and stream use them again', async () => {
+    const backlog = 3 * LOG_CATCH_UP_PAGE_EVENTS + 321;
+    for (let appended = 0; appended < backlog; appended += 500) {
+      await raw.appendToStream(uniqueStream('order'), events(Math.min(500, backlog - appended)), { expectedRevision: 'no_stream' });
+    }
+    const db = new Database(join(dir, 'tlog.db'));
+    db.pragma('journal_mode = WAL');
+    dbs.push(db);
+    // Deferred once 2,000 events are logged: the last 4,321 go in without the indexes.
+    const log = new TransparencyLog(db, signer, clock, 0, silentLogger, LOG_CATCH_UP_PAGE_EVENTS);
+    const drops = countDrops(log);
+    const runner = new SubscriptionRunner(store, log, silentLogger, new DeadLetterStore(db));
+    runners.push(runner);
+    runner.start();
+    expect(await withTimeout(runner.waitForPosition(await raw.headPosition(), WAIT_MS), WAIT_MS + 1_000, 'catch-up')).toBe(true);
+    expect(drops.count).toBe(1);
+    for (let waited = 0; !log.tree.hasLeafLookupIndexes() && waited < WAIT_MS; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(log.tree.hasLeafLookupIndexes()).toBe(true);
+    expect(db.prepare('EXPLAIN QUERY PLAN SELECT idx FROM log_leaves WHERE event_id = ?').all('x')).toEqual(
+      expect.arrayContaining([expect.objectContaining({ detail: expect.stringContaining('log_leaves_event_id') })]),
+    );
+
+    const all = await store.readAll({ maxCount: 10_000 });
+    expect(bytesToHex(log.tree.rootHash())).toBe(bytesToHex(await treeHash(await expectedLeaves())));
+    for (const index of [0, LOG_CATCH_UP_PAGE_EVENTS + 5, backlog - 1]) {
+      const event = all[index]!;
+      expect(log.tree.indexOfEventId(event.id)).toBe(index);
+      const ofStream = all.flatMap((other, at) => (other.streamId === event.streamId ? [at] : []));
+      expect(log.tree.indexesOfStream(event.streamId, backlog, 1_000)).toEqual(ofStream);
+    }
+    // The signed checkpoint comes once the worker has let go of the file.
+    for (let waited = 0; log.checkpoints.latest()!.treeSize < backlog && waited < WAIT_MS; waited += 20)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(log.checkpoints.latest()!.treeSize).toBe(backlog);
+  });
+
+  it('keeps the leaf lookup indexes through a catch-up shorter than the log already is, and a reopened log has them again', async () => {
+    for (let appended = 0; appended < 2_500; appended += 500) await raw.appendToStream(uniqueStream('order'), events(500), { expectedRevision: 'no_stream' });
+    const db = new Database(':memory:');
+    dbs.push(db);
+    const log = new TransparencyLog(db, signer, clock, 0, silentLogger, 100);
+    await log.handleBatch(await store.readAll({ maxCount: 2_500 }), await raw.headPosition());
+    for (let appended = 0; appended < 2_100; appended += 700) await raw.appendToStream(uniqueStream('order'), events(700), { expectedRevision: 'no_stream' });
+    const drops = countDrops(log);
+    // A full page of 2,000 and then 100 after a log of 2,500: past the threshold of 100, short of the log's own size.
+    await log.catchUp(store, { stopped: () => false, handled: () => undefined });
+    expect(log.tree.size()).toBe(4_600);
+    expect(drops.count).toBe(0);
+    expect(log.tree.hasLeafLookupIndexes()).toBe(true);
+
+    log.tree.dropLeafLookupIndexes();
+    expect(log.tree.hasLeafLookupIndexes()).toBe(false);
+    expect(new TransparencyLog(db, signer, clock, 0, silentLogger).tree.hasLeafLookupIndexes()).toBe(true);
   });
 
   it('refuses an event without a stored commitment instead of inventing a salt, and writes nothing', async () => {
