@@ -74,11 +74,6 @@ export abstract class CheckpointedProcess implements CheckpointedConsumer, OnMod
   private unsaved?: { position: bigint; triggers: number };
   /** A checkpoint was stored in this turn of the event loop: later ones wait for the next turn. */
   private savedThisTurn = false;
-  /**
-   * Store the checkpoint after every reaction, never deferred: for a process whose reactions keep
-   * state of their own outside the event store, which must not run ahead of its checkpoint.
-   */
-  protected readonly checkpointsEveryReaction: boolean = false;
 
   protected constructor(
     private readonly subscriptions: SubscriptionRegistry,
@@ -128,12 +123,12 @@ export abstract class CheckpointedProcess implements CheckpointedConsumer, OnMod
     const outcomes = await this.reactInOrder(events);
     const failed = outcomes.findIndex((outcome) => outcome.status === 'rejected');
     if (failed < 0) {
-      this.checkpoints.save(this.name, checkpoint);
+      this.storeCheckpoint(checkpoint);
       return;
     }
     const handledUpTo = failed > 0 ? events[failed - 1]!.position : undefined;
     // A dead letter's retry passes the stored checkpoint, which must never move back.
-    if (handledUpTo !== undefined && handledUpTo <= checkpoint) this.checkpoints.save(this.name, handledUpTo);
+    if (handledUpTo !== undefined && handledUpTo <= checkpoint) this.storeCheckpoint(handledUpTo);
     throw (outcomes[failed] as PromiseRejectedResult).reason;
   }
 
@@ -193,7 +188,7 @@ export abstract class CheckpointedProcess implements CheckpointedConsumer, OnMod
     }
     if (handledUpTo !== undefined) {
       this.unsaved = { position: handledUpTo, triggers: (this.unsaved?.triggers ?? 0) + handledCount };
-      if (!this.savedThisTurn || this.checkpointsEveryReaction || this.unsaved.triggers >= CHECKPOINT_UNSAVED_TRIGGERS_MAX) this.saveUnsaved();
+      if (!this.savedThisTurn || this.unsaved.triggers >= CHECKPOINT_UNSAVED_TRIGGERS_MAX) this.saveUnsaved();
     }
     for (const waiter of this.waiters) {
       if (!waiter.ready()) continue;
@@ -202,12 +197,16 @@ export abstract class CheckpointedProcess implements CheckpointedConsumer, OnMod
     }
   }
 
-  /** Stores the handled prefix of the window and reports it to the runner; the next turn may store again. */
-  private saveUnsaved(): void {
+  /**
+   * Stores the handled prefix of the window and reports it to the runner; the next turn may store
+   * again. A reaction that reads state of its process's own may call it first: with one reaction
+   * at a time, the prefix is every trigger before its own.
+   */
+  protected saveUnsaved(): void {
     const unsaved = this.unsaved;
     if (unsaved === undefined) return;
     this.unsaved = undefined;
-    this.checkpoints.save(this.name, unsaved.position);
+    this.storeCheckpoint(unsaved.position);
     this.progress?.handled(unsaved.position, unsaved.triggers);
     if (this.savedThisTurn) return;
     this.savedThisTurn = true;
@@ -215,6 +214,11 @@ export abstract class CheckpointedProcess implements CheckpointedConsumer, OnMod
       this.savedThisTurn = false;
       this.saveUnsaved();
     });
+  }
+
+  /** Stores the checkpoint; a process keeping state of its own writes it in the same transaction. */
+  protected storeCheckpoint(position: bigint): void {
+    this.checkpoints.save(this.name, position);
   }
 
   private until(ready: () => boolean): Promise<void> {

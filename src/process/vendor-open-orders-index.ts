@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { assert } from '../kernel/assert.js';
 import type { OrderEvent } from '../orders/domain/order.events.js';
 import type { VendorEvent } from '../vendors/domain/vendor.events.js';
 
@@ -8,19 +9,24 @@ export const ORDER_LEFT_OPEN: readonly OrderEvent['type'][] = ['OrderAccepted', 
 /**
  * The vendor-suspension process manager's own tables (process.db): each vendor's orders that it
  * has not yet accepted, and which vendors are suspended. Kept by the process itself, event by
- * event in $all order before it reacts, so what it reads is exactly the state at the trigger;
- * every change is idempotent (insert-or-ignore, delete), so re-applying an event after a crash
- * changes nothing.
+ * event in $all order before it reacts, so what it reads is exactly the state at the trigger.
+ * Changes are staged in memory and written in the transaction that stores the process's
+ * checkpoint (`writeStaged`), so the tables on disk never run ahead of the checkpoint by more than
+ * the trigger being handled; every change is idempotent (insert-or-ignore, delete), so applying
+ * that trigger again after a crash changes nothing. Which vendors are suspended is also kept in
+ * memory (few rows), so a placement's check reads no table.
  */
 export class VendorOpenOrdersIndex {
   private readonly addOrder: Database.Statement<[string, string]>;
   private readonly removeOrder: Database.Statement<[string]>;
   private readonly suspend: Database.Statement<[string]>;
   private readonly reinstate: Database.Statement<[string]>;
-  private readonly selectSuspended: Database.Statement<[string], { vendor_id: string }>;
   private readonly selectOpen: Database.Statement<[string, string, number], { order_id: string }>;
+  /** Triggers applied to the in-memory state and not yet to the tables, in $all order. */
+  private readonly staged: (OrderEvent | VendorEvent)[] = [];
+  private readonly suspended: Set<string>;
 
-  constructor(db: Database.Database) {
+  constructor(private readonly db: Database.Database) {
     db.exec(`CREATE TABLE IF NOT EXISTS vendor_open_orders (
       order_id  TEXT PRIMARY KEY,
       vendor_id TEXT NOT NULL
@@ -31,23 +37,44 @@ export class VendorOpenOrdersIndex {
     this.removeOrder = db.prepare('DELETE FROM vendor_open_orders WHERE order_id = ?');
     this.suspend = db.prepare('INSERT OR IGNORE INTO suspended_vendors (vendor_id) VALUES (?)');
     this.reinstate = db.prepare('DELETE FROM suspended_vendors WHERE vendor_id = ?');
-    this.selectSuspended = db.prepare('SELECT vendor_id FROM suspended_vendors WHERE vendor_id = ?');
     this.selectOpen = db.prepare('SELECT order_id FROM vendor_open_orders WHERE vendor_id = ? AND order_id > ? ORDER BY order_id LIMIT ?');
+    const selectAllSuspended = db.prepare('SELECT vendor_id FROM suspended_vendors') as Database.Statement<[], { vendor_id: string }>;
+    this.suspended = new Set(selectAllSuspended.all().map((row) => row.vendor_id));
   }
 
-  apply(event: OrderEvent | VendorEvent): void {
+  /** Applies a trigger to the in-memory state; its rows wait for `writeStaged`. */
+  stage(event: OrderEvent | VendorEvent): void {
+    if (event.type === 'VendorSuspended') this.suspended.add(event.data.vendorId);
+    else if (event.type === 'VendorReinstated') this.suspended.delete(event.data.vendorId);
+    this.staged.push(event);
+  }
+
+  /**
+   * Writes the staged changes, then runs `alongside` (the checkpoint that covers them), in one
+   * transaction of the index's database: the checkpoint store must be on the same database.
+   */
+  writeStaged(alongside: () => void = () => undefined): void {
+    this.db.transaction(() => {
+      for (const event of this.staged) this.write(event);
+      alongside();
+    })();
+    this.staged.length = 0;
+  }
+
+  isSuspended(vendorId: string): boolean {
+    return this.suspended.has(vendorId);
+  }
+
+  /** A page of the vendor's open orders after `afterOrderId` (keyset, by order id), at most `limit`. Write the staged changes first. */
+  openOrders(vendorId: string, afterOrderId: string, limit: number): string[] {
+    assert(this.staged.length === 0, 'the open orders are read after the staged changes are written');
+    return this.selectOpen.all(vendorId, afterOrderId, limit).map((row) => row.order_id);
+  }
+
+  private write(event: OrderEvent | VendorEvent): void {
     if (event.type === 'OrderPlaced') this.addOrder.run(event.data.orderId, event.data.vendorId);
     else if (event.type === 'VendorSuspended') this.suspend.run(event.data.vendorId);
     else if (event.type === 'VendorReinstated') this.reinstate.run(event.data.vendorId);
     else if ((ORDER_LEFT_OPEN as readonly string[]).includes(event.type)) this.removeOrder.run((event.data as { orderId: string }).orderId);
-  }
-
-  isSuspended(vendorId: string): boolean {
-    return this.selectSuspended.get(vendorId) !== undefined;
-  }
-
-  /** A page of the vendor's open orders after `afterOrderId` (keyset, by order id), at most `limit`. */
-  openOrders(vendorId: string, afterOrderId: string, limit: number): string[] {
-    return this.selectOpen.all(vendorId, afterOrderId, limit).map((row) => row.order_id);
   }
 }

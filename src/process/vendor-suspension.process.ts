@@ -38,13 +38,6 @@ export class VendorSuspensionProcess extends CheckpointedProcess {
   readonly name = `process.${VENDOR_SUSPENSION_PROCESS}`;
   readonly filter = { eventTypes: ['VendorSuspended', 'VendorReinstated', 'OrderPlaced', ...ORDER_LEFT_OPEN] };
   protected readonly process = VENDOR_SUSPENSION_PROCESS;
-  /**
-   * Each reaction first applies its trigger to the index: a checkpoint left behind by several
-   * triggers would replay a suspension against an index that already holds later orders (placed
-   * after a reinstatement), and cancel them.
-   */
-  protected override readonly checkpointsEveryReaction = true;
-
   constructor(
     private readonly commands: Pick<CommandBus, 'execute'>,
     private readonly index: VendorOpenOrdersIndex,
@@ -56,16 +49,31 @@ export class VendorSuspensionProcess extends CheckpointedProcess {
     super(subscriptions, checkpoints, refusals);
   }
 
+  /**
+   * Each reaction first applies its trigger to the index (in memory). Reactions run one at a time
+   * (the default ordering key), so the index holds exactly the triggers up to this one.
+   */
   protected async react(recorded: RecordedEvent): Promise<void> {
     const trigger = recorded as Trigger;
-    this.index.apply(trigger);
+    this.index.stage(trigger);
     if (trigger.type === 'VendorSuspended') {
+      // The open orders are read from the tables: the triggers before this one go there with their
+      // checkpoint, then this one's change. A crash from here replays only this trigger on an index
+      // that holds nothing later (a checkpoint behind several triggers would replay the suspension
+      // against orders placed after a reinstatement, and cancel them).
+      this.saveUnsaved();
+      this.index.writeStaged();
       const context = processContext(VENDOR_SUSPENSION_PROCESS, trigger, this.clock.now());
       await this.cancelOpenOrders(trigger.data.vendorId, trigger.data.reason, context);
     } else if (trigger.type === 'OrderPlaced' && this.index.isSuspended(trigger.data.vendorId)) {
       const reason = 'the vendor was suspended while the order was being placed';
       await this.cancel(trigger.data.orderId, trigger.data.vendorId, reason, processContext(VENDOR_SUSPENSION_PROCESS, trigger, this.clock.now()));
     }
+  }
+
+  /** The index's staged changes and the checkpoint that covers them, in one transaction of process.db. */
+  protected override storeCheckpoint(position: bigint): void {
+    this.index.writeStaged(() => super.storeCheckpoint(position));
   }
 
   /** The order decider never refuses this cancel for an existing order: a refusal is a bug for an admin to look at. */

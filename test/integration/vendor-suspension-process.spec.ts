@@ -46,6 +46,7 @@ describe('vendor-suspension process manager (integration)', () => {
   let payment: OrderPaymentProcess;
   let suspension: VendorSuspensionProcess;
   let orders: ChangeOrderHandler;
+  let bus: CommandBus;
 
   beforeEach(async () => {
     store = SqliteEventStore.open(':memory:');
@@ -54,7 +55,7 @@ describe('vendor-suspension process manager (integration)', () => {
     checkpoints = new SqliteCheckpointStore(db);
     const cards = new CardCommandHandler(pipeline, new PolicyService(pipeline));
     orders = new ChangeOrderHandler(pipeline);
-    const bus = {
+    bus = {
       execute: (command: unknown) => (command instanceof CardCommandRequest ? cards.execute(command) : orders.execute(command as ChangeOrderCommand)),
     } as unknown as CommandBus;
     const registry = { register: () => undefined } as unknown as SubscriptionRegistry;
@@ -195,6 +196,39 @@ describe('vendor-suspension process manager (integration)', () => {
     checkpoints.reset(payment.name);
     await drain();
     expect(await allEvents()).toHaveLength(before);
+  });
+
+  it('resumes after a failed cancellation from a checkpoint the index never ran ahead of: an order placed after the reinstatement stays', async () => {
+    const open = ORDER(1);
+    const afterReinstatement = ORDER(2);
+    await place(open, SUSPENDED);
+    await drain();
+    // The first cancellation fails (the store is busy, say): the process stops at the suspension.
+    let failures = 1;
+    const failingOnce = {
+      execute: (command: unknown) => {
+        if (command instanceof ChangeOrderCommand && failures > 0) {
+          failures -= 1;
+          return Promise.reject(new Error('the store is busy'));
+        }
+        return bus.execute(command as ChangeOrderCommand);
+      },
+    } as unknown as CommandBus;
+    const registry = { register: () => undefined } as unknown as SubscriptionRegistry;
+    const refusals = new ProcessRefusalMetrics();
+    suspension = new VendorSuspensionProcess(failingOnce, new VendorOpenOrdersIndex(db), registry, checkpoints, clock, refusals);
+    await pipeline.handle(vendorDecider, vendorStreamId(SUSPENDED), { type: 'SuspendVendor', reason: 'audit' }, context());
+    await expect(drain()).rejects.toThrow('the store is busy');
+    await pipeline.handle(vendorDecider, vendorStreamId(SUSPENDED), { type: 'ReinstateVendor' }, context());
+    await place(afterReinstatement, SUSPENDED);
+
+    // A restart: the index read back from process.db, the process from its stored checkpoint.
+    suspension = new VendorSuspensionProcess(bus, new VendorOpenOrdersIndex(db), registry, checkpoints, clock, refusals);
+    await drain();
+    expect(await statusOf(open)).toBe('cancelled');
+    expect(await statusOf(afterReinstatement)).toBe('authorised');
+    expect(db.prepare('SELECT order_id FROM vendor_open_orders ORDER BY order_id').all()).toEqual([{ order_id: afterReinstatement }]);
+    expect(db.prepare('SELECT vendor_id FROM suspended_vendors').all()).toEqual([]);
   });
 
   it('refuses an accept while the vendor is suspended, and cancels an order placed in the race with the suspension', async () => {
