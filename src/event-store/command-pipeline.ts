@@ -184,8 +184,11 @@ export class CommandPipeline {
    * took effect is skipped before reading what the command would need.
    */
   async tookEffect(streamId: string, context: CommandContext): Promise<boolean> {
-    if (context.idempotencyKey === undefined || context.commandHash !== undefined || this.store.findEventRevision === undefined) return false;
-    return (await this.store.findEventRevision(streamId, eventIdFor(context, streamId, 0))) !== undefined;
+    if (context.idempotencyKey === undefined || context.commandHash !== undefined) return false;
+    const firstEventId = eventIdFor(context, streamId, 0);
+    if (this.store.containsEvent !== undefined) return this.store.containsEvent(streamId, firstEventId);
+    if (this.store.findEventRevision === undefined) return false;
+    return (await this.store.findEventRevision(streamId, firstEventId)) !== undefined;
   }
 
   private async foldStream<State, Event extends DomainEvent>(decider: Folding<State, Event>, streamId: string): Promise<Folded<State>> {

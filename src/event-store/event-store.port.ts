@@ -106,6 +106,12 @@ export interface EventStore {
    * falls back to looking for the ids in the folded stream.
    */
   findEventRevision?(streamId: string, eventId: string): Promise<bigint | undefined>;
+  /**
+   * Whether `streamId` holds an event with id `eventId`: the same lookup as findEventRevision
+   * without reading the event itself (the ids' index answers alone). Optional, for a process
+   * manager's replay check; without it the pipeline asks findEventRevision.
+   */
+  containsEvent?(streamId: string, eventId: string): Promise<boolean>;
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
   subscribeToAll(options: SubscribeToAllOptions): AllSubscription;
   /** The position of the last event in $all, or -1n when empty. */

@@ -153,6 +153,16 @@ export function eventStoreContract(name: string, open: () => Promise<EventStore>
         expect(await store.findEventRevision(stream, anEvent().id)).toBeUndefined();
       });
 
+      it('containsEvent, where the store offers it, agrees with findEventRevision: the stream holds the id, or not', async () => {
+        if (store.containsEvent === undefined) return;
+        const stream = uniqueStream();
+        const written = events(5);
+        await store.appendToStream(stream, written, { expectedRevision: 'no_stream' });
+        expect(await store.containsEvent(stream, written[3]!.id)).toBe(true);
+        expect(await store.containsEvent(uniqueStream(), written[3]!.id)).toBe(false);
+        expect(await store.containsEvent(stream, anEvent().id)).toBe(false);
+      });
+
       it('readAll returns events in append order with increasing positions', async () => {
         const before = await store.headPosition();
         const a = uniqueStream('alpha');

@@ -148,6 +148,30 @@ describe('command pipeline: a retry found by the event-id index', () => {
     expect(await new CommandPipeline(withoutIndex(inner)).tookEffect(stream, keyed)).toBe(false);
   });
 
+  it('tookEffect asks containsEvent where the store offers it: the same answers, without reading the events the index points at', async () => {
+    const indexed = counting(inner);
+    let containsLookups = 0;
+    const withContains: EventStore = {
+      ...indexed,
+      containsEvent: (streamId: string, eventId: string) => {
+        containsLookups += 1;
+        return inner.containsEvent(streamId, eventId);
+      },
+    };
+    const pipeline = new CommandPipeline(withContains);
+    const stream = uniqueStream('tally');
+    const keyed = context({ idempotencyKey: 'process:trigger-1' });
+    expect(await pipeline.tookEffect(stream, keyed)).toBe(false);
+    await history(new CommandPipeline(inner), stream, keyed, 3);
+    indexed.indexLookups = 0;
+    expect(await pipeline.tookEffect(stream, keyed)).toBe(true);
+    expect(await pipeline.tookEffect(uniqueStream('tally'), keyed)).toBe(false);
+    expect(await pipeline.tookEffect(stream, context({ idempotencyKey: 'process:trigger-2' }))).toBe(false);
+    expect(await pipeline.tookEffect(stream, { ...keyed, actor: { id: 'process:other', role: 'system' } })).toBe(false);
+    expect(containsLookups).toBe(5);
+    expect(indexed.indexLookups).toBe(0);
+  });
+
   it('finds a first attempt that lies before the stream snapshot (the fold reads only the tail after it)', async () => {
     const stream = uniqueStream('counter');
     const snapshots = new MemorySnapshotStore(10);
