@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { EventData, RecordedEvent } from '../../src/event-store/event-store.port.js';
-import { RecentEvents, StreamEventCache } from '../../src/event-store/sqlite/parsed-event-cache.js';
+import type { EventData, RecordedEvent, SubscriptionFilter } from '../../src/event-store/event-store.port.js';
+import { RECENT_EVENTS_MAX, RecentEvents, StreamEventCache } from '../../src/event-store/sqlite/parsed-event-cache.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
 
 function recorded(streamId: string, revision: number, position: number): RecordedEvent {
@@ -126,6 +126,10 @@ describe('RecentEvents', () => {
       [2, 3],
       [10, 46],
     ]);
+    // What a read after 2 would neither come from nor be kept in; after 6 it would.
+    expect(recent.covers(2)).toBe(false);
+    expect(recent.covers(6)).toBe(true);
+    expect(recent.covers(10)).toBe(true);
   });
 });
 
@@ -185,6 +189,41 @@ describe('SqliteEventStore with its parsed-event caches', () => {
       expect(await take('start', 30)).toEqual(expected(0, 30));
       expect(await take(12n, 18)).toEqual(expected(12, 18));
       expect(await take(3n, 5)).toEqual(expected(3, 5));
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('a filtered subscription far behind the shared tail (it parses only the matching rows) gets exactly the matching events, in order and frozen', async () => {
+    const store = SqliteEventStore.open(join(dir, 'events.db'));
+    const typed = (n: number): EventData => ({ ...event(n), type: n % 3 === 0 ? 'Wanted' : 'Ignored' });
+    try {
+      // More than the shared tail keeps: a subscription from the start reads below it.
+      const count = 250 * Math.ceil((RECENT_EVENTS_MAX + 1_500) / 250);
+      for (let n = 0; n < count; n += 250) {
+        await store.appendToStream(
+          `s-${n}`,
+          Array.from({ length: 250 }, (_, index) => typed(n + index)),
+          { expectedRevision: 'no_stream' },
+        );
+      }
+      const expected = (await store.readAll({ maxCount: count })).filter((recordedEvent) => recordedEvent.type === 'Wanted');
+      const follow = async (length: number, filter?: SubscriptionFilter): Promise<RecordedEvent[]> => {
+        const subscription = store.subscribeToAll({ fromPosition: 'start', ...(filter ? { filter } : {}) });
+        const received: RecordedEvent[] = [];
+        for await (const recordedEvent of subscription) {
+          received.push(recordedEvent);
+          if (received.length === length) break;
+        }
+        await subscription.unsubscribe();
+        return received;
+      };
+      // The first reader fills the shared tail with the last events; the second starts below it.
+      expect((await follow(count)).at(-1)!.position).toBe(await store.headPosition());
+      const wanted = await follow(expected.length, { eventTypes: ['Wanted'] });
+      expect(wanted.map((recordedEvent) => recordedEvent.position)).toEqual(expected.map((recordedEvent) => recordedEvent.position));
+      expect(wanted.map((recordedEvent) => recordedEvent.data)).toEqual(expected.map((recordedEvent) => recordedEvent.data));
+      expect(wanted.every((recordedEvent) => Object.isFrozen(recordedEvent) && Object.isFrozen(recordedEvent.data))).toBe(true);
     } finally {
       await store.close();
     }

@@ -122,6 +122,14 @@ export class RecentEvents {
     return more.length === 0 ? kept : kept.concat(more);
   }
 
+  /**
+   * False when a read after `checkpoint` starts below the kept events: such a read is neither
+   * answered from them nor kept (a subscription catching up far behind the head).
+   */
+  covers(checkpoint: number): boolean {
+    return checkpoint >= this.coveredAfter;
+  }
+
   private lastPosition(): number {
     return this.events.length === 0 ? this.coveredAfter : Number(this.events[this.events.length - 1]!.position);
   }

@@ -16,6 +16,7 @@ import {
   StoreBusyError,
   StreamNotFoundError,
   SubscribeToAllOptions,
+  SubscriptionFilter,
   WrongExpectedVersionError,
   matchesFilter,
 } from '../event-store.port.js';
@@ -241,13 +242,14 @@ export class SqliteEventStore implements EventStore {
   }
 
   /** By the (stream_id, event_id) index: one row looked up, whatever the stream's length. */
-  async containsEvent(streamId: string, eventId: string): Promise<boolean> {
-    return orBusy(() => this.selectEventInStreamExists.get(streamId, eventId)) !== undefined;
-  }
-
   async findEventRevision(streamId: string, eventId: string): Promise<bigint | undefined> {
     const found = orBusy(() => this.selectFirstRevisionOfEvent.get(streamId, eventId));
     return found === undefined ? undefined : BigInt(found.revision);
+  }
+
+  /** The same index alone: the event's row is not visited. */
+  async containsEvent(streamId: string, eventId: string): Promise<boolean> {
+    return orBusy(() => this.selectEventInStreamExists.get(streamId, eventId)) !== undefined;
   }
 
   /** The stream's events, or undefined when it has none; forwards reads go through the stream cache. */
@@ -269,8 +271,27 @@ export class SqliteEventStore implements EventStore {
     const maxCount = boundedCount(options.maxCount);
     const from = options.fromPosition ?? (direction === 'forwards' ? 'start' : 'end');
     const events = orBusy(() => this.readAllRows(direction, from, maxCount)).map(toRecordedEvent);
-    await this.durableThrough(events);
+    // Backwards, the first event is the highest.
+    await this.durableThrough(events.length === 0 ? undefined : Math.max(Number(events[0]!.position), Number(events[events.length - 1]!.position)));
     return events;
+  }
+
+  /**
+   * A subscription's next page after `checkpoint`: the events, and the position of the last row
+   * read (undefined: none yet). Near the head the page is parsed whole and kept for the other
+   * subscribers (RecentEvents). Far behind it, where nothing is kept, only the rows that match
+   * the filter are parsed: a process manager catching up skips the JSON of the events it ignores.
+   */
+  private subscriptionPage(checkpoint: number, filter: SubscriptionFilter | undefined): { events: RecordedEvent[]; lastPosition?: number } {
+    if (filter === undefined || this.recentEvents.covers(checkpoint)) {
+      const events = this.recentEvents.after(checkpoint, SUBSCRIPTION_PAGE_EVENTS, (after, maxCount) =>
+        this.selectAllAfter.all(after, maxCount).map(frozenEvent),
+      );
+      return events.length === 0 ? { events } : { events, lastPosition: Number(events[events.length - 1]!.position) };
+    }
+    const rows = this.selectAllAfter.all(checkpoint, SUBSCRIPTION_PAGE_EVENTS);
+    const events = rows.filter((row) => matchesFilter({ streamId: row.stream_id, type: row.type }, filter)).map(frozenEvent);
+    return rows.length === 0 ? { events } : { events, lastPosition: rows[rows.length - 1]!.position };
   }
 
   private readAllRows(direction: Direction, from: bigint | 'start' | 'end', maxCount: number): EventRow[] {
@@ -289,17 +310,16 @@ export class SqliteEventStore implements EventStore {
     const store = this;
     async function* iterate(): AsyncGenerator<RecordedEvent> {
       while (active && !store.closed) {
-        const events = orBusy(() =>
-          store.recentEvents.after(checkpoint, SUBSCRIPTION_PAGE_EVENTS, (after, maxCount) => store.selectAllAfter.all(after, maxCount).map(frozenEvent)),
-        );
+        const page = orBusy(() => store.subscriptionPage(checkpoint, options.filter));
         // What subscribers act on (checkpoints, read models, process managers) must survive a power loss.
-        await store.durableThrough(events);
-        for (const event of events) {
+        await store.durableThrough(page.lastPosition);
+        for (const event of page.events) {
           checkpoint = Number(event.position);
           if (matchesFilter(event, options.filter)) yield event;
           if (!active) return;
         }
-        if (events.length === 0) await store.waitForAppend((resolve) => (wake = resolve));
+        if (page.lastPosition === undefined) await store.waitForAppend((resolve) => (wake = resolve));
+        else checkpoint = page.lastPosition;
       }
     }
     const iterator = iterate();
@@ -394,10 +414,9 @@ export class SqliteEventStore implements EventStore {
     }
   }
 
-  /** Waits until the events read (the first or the last one is the highest) are on disk; the auditor's read-only store reads the file as it is. */
-  private async durableThrough(events: readonly RecordedEvent[]): Promise<void> {
-    if (this.auditReadOnly) return;
-    const last = events.length === 0 ? 0 : Math.max(Number(events[0]!.position), Number(events[events.length - 1]!.position));
+  /** Resolves once the events up to position `last` are on disk (undefined: nothing was read); the auditor's read-only store reads the file as it is. */
+  private async durableThrough(last: number | undefined): Promise<void> {
+    if (this.auditReadOnly || last === undefined) return;
     if (last > this.durablePosition) await this.makeDurable();
   }
 
