@@ -1,5 +1,6 @@
 import { DEFAULT_POLICY, PolicyVersion } from '../../src/policy/domain/policy.js';
 import type { ProjectionLookup } from '../projection.js';
+import { deepFreeze } from '../../src/kernel/deep-freeze.js';
 
 /**
  * The red-flags projection's tables. `red_flags` holds one row per finding; the others are the
@@ -98,5 +99,19 @@ export const PAIR_WINDOW_ORDERS_MAX = 200;
 /** The policy an event names by revision, as kept from PolicySet; revision 0 (or one never seen) is the default. */
 export function policyOf(revision: number, lookup: ProjectionLookup): PolicyVersion {
   const row = lookup.get(POLICIES, { revision });
-  return row ? (JSON.parse(String(row.parameters)) as PolicyVersion) : DEFAULT_POLICY;
+  return row ? parsedPolicy(String(row.parameters)) : DEFAULT_POLICY;
+}
+
+/** Policy texts parsed, by their text: a handful of revisions, each read at every order. */
+const PARSED_POLICIES_MAX = 16;
+const parsedPolicies = new Map<string, PolicyVersion>();
+
+/** JSON.parse of a policy row, from the copy parsed for the same text when there is one (a memo of a pure function; frozen, as every caller shares it). */
+function parsedPolicy(parameters: string): PolicyVersion {
+  const known = parsedPolicies.get(parameters);
+  if (known !== undefined) return known;
+  if (parsedPolicies.size >= PARSED_POLICIES_MAX) parsedPolicies.delete(parsedPolicies.keys().next().value!);
+  const policy = deepFreeze(JSON.parse(parameters) as PolicyVersion);
+  parsedPolicies.set(parameters, policy);
+  return policy;
 }

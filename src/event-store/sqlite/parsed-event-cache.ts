@@ -14,13 +14,7 @@ export const STREAM_CACHE_EVENTS_MAX = 4_096;
 /** The latest events of $all kept for the subscriptions that follow the head. */
 export const RECENT_EVENTS_MAX = 2_048;
 
-/** Freezes the event and everything it holds (its data and metadata are plain JSON, its time a Date). */
-export function deepFreeze<T>(value: T): T {
-  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return value;
-  Object.freeze(value);
-  for (const member of Object.values(value as Record<string, unknown>)) deepFreeze(member);
-  return value;
-}
+export { deepFreeze } from '../../kernel/deep-freeze.js';
 
 interface CachedStream {
   /** The revision of events[0]. */
