@@ -26,9 +26,10 @@ export const LOG_CATCH_UP_PAGES_MAX = 1_000_000_000;
 /**
  * A catch-up that has logged this many events, and at least as many as the log held when it
  * began, and is still reading full pages drops the leaf lookup indexes and builds them at its end
- * (one sort, on a worker thread) instead of inserting every leaf at a random place of both: the
- * first start on a store of 1,001,000 events logged them in 27 s (and 1.8 s for the indexes) instead of 66 s
- * (docs/performance.md). Until then, a proof asked by event id or stream scans the leaves.
+ * (one sort, on a worker thread) instead of inserting every leaf at a random place of both: a
+ * first start on a store of 1,001,000 events logged them in 27 s, and 1.8 s for the indexes,
+ * instead of 66 s (docs/performance.md). Until then, a proof asked by event id or stream scans
+ * the leaves.
  */
 export const LOG_LOOKUP_INDEXES_DEFERRED_AFTER_EVENTS = 100_000;
 /** The worker building the leaf lookup indexes waits this long for tlog.db's write lock. */

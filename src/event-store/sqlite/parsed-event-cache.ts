@@ -14,8 +14,6 @@ export const STREAM_CACHE_EVENTS_MAX = 4_096;
 /** The latest events of $all kept for the subscriptions that follow the head. */
 export const RECENT_EVENTS_MAX = 2_048;
 
-export { deepFreeze } from '../../kernel/deep-freeze.js';
-
 interface CachedStream {
   /** The revision of events[0]. */
   readonly base: number;

@@ -23,7 +23,8 @@ import {
 import { validateAppend } from '../append-validation.js';
 import { migrateToChain } from './chain-migration.js';
 import { ChainLink, EventRow, GENESIS_LINK, commitRow } from './event-chain.js';
-import { RecentEvents, StreamEventCache, deepFreeze } from './parsed-event-cache.js';
+import { deepFreeze } from '../../kernel/deep-freeze.js';
+import { RecentEvents, StreamEventCache } from './parsed-event-cache.js';
 import { EVENT_STORE_SCHEMA_SQL } from './sqlite-schema.js';
 import { SERVICE_PAGE_CACHE_KIB } from './open-sqlite-file.js';
 import { verifyChainTail } from './verify-event-store-chain.js';
