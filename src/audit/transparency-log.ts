@@ -13,6 +13,7 @@ import { commitEvent, takeRememberedLeaf } from './event-commitment.js';
 import type { LogSigner } from './log-signer.js';
 import { LEAF_LOOKUP_INDEXES, MerkleTreeStore, NewLeaf } from './merkle-tree-store.js';
 import { SignedCheckpoint, SignedCheckpointStore } from './signed-checkpoints.js';
+import { nextTurn } from '../kernel/next-turn.js';
 
 export const TRANSPARENCY_LOG_CONSUMER = 'transparency-log';
 /**
@@ -157,7 +158,7 @@ export class TransparencyLog implements CheckpointedConsumer {
         }
         from = last + 1n;
         // Between pages, HTTP and the other consumers get a turn of the event loop.
-        await new Promise<void>((resolve) => setImmediate(resolve));
+        await nextTurn();
       }
       throw new RangeError(`the transparency log's catch-up exceeded ${LOG_CATCH_UP_PAGES_MAX} pages`);
     } finally {

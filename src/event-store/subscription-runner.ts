@@ -3,6 +3,7 @@ import type { CatchUpProgress, CheckpointedConsumer, WindowProgress } from './ch
 import type { DeadLetter, DeadLetterStore } from './dead-letter-store.js';
 import { EventStore, RecordedEvent, matchesFilter } from './event-store.port.js';
 import { POISON_ATTEMPTS_MAX, POISON_RETRY_DELAY_MS_MAX, POISON_RETRY_DELAY_MS_MIN, PoisonEventError, errorMessage, isTransientFailure } from './poison.js';
+import { nextTurn } from '../kernel/next-turn.js';
 
 export const BATCH_EVENTS_MAX = 500;
 export const RESTART_BACKOFF_MS_MIN = 100;
@@ -209,7 +210,7 @@ export class SubscriptionRunner {
         if (done) return;
         // A catch-up is a chain of already-resolved promises: without a turn of the event loop
         // between batches it would starve HTTP (even app.listen) until the whole backlog is handled.
-        await new Promise<void>((resolve) => setImmediate(resolve));
+        await nextTurn();
       }
     } finally {
       this.stopCurrent = undefined;

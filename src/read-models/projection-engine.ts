@@ -7,6 +7,7 @@ import { SqliteCheckpointStore } from '../event-store/sqlite-checkpoint-store.js
 import { assert } from '../kernel/assert.js';
 import { IndexDefinition, secondaryIndexes } from './secondary-indexes.js';
 import { ROWS_HELD_MAX, WriteBehindRows } from './write-behind-rows.js';
+import { nextTurn } from '../kernel/next-turn.js';
 
 export interface TableChecksum {
   readonly table: string;
@@ -470,9 +471,4 @@ export function toProjected(event: RecordedEvent): ProjectedEvent {
     position: Number(event.position),
     metadata: event.metadata,
   };
-}
-
-/** Resolves at the event loop's next turn (timers and I/O run first). */
-function nextTurn(): Promise<void> {
-  return new Promise<void>((resolve) => setImmediate(resolve));
 }

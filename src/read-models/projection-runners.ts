@@ -10,6 +10,7 @@ import { ProjectionConsumer } from './projection-consumer.js';
 import { ProjectionEngine } from './projection-engine.js';
 import { REBUILD_PURPOSES, RebuildPurpose, openRebuildDatabase, rebuildDatabasePath, removeRebuildDatabase } from './read-model-database.js';
 import { swapInWorker } from './swap-worker.js';
+import { nextTurn } from '../kernel/next-turn.js';
 
 export interface ProjectionStatus extends Omit<ConsumerStatus, 'name'> {
   readonly name: string;
@@ -272,12 +273,10 @@ export class ProjectionRunners {
   private ready(name: string): Promise<void> {
     if (this.startUp === undefined) {
       this.startUp = 'pending';
-      this.rebuilding = this.rebuilding
-        .then(() => new Promise<void>((resolve) => setImmediate(resolve)))
-        .then(() => {
-          this.startUp = 'begun';
-          this.beginCatchUp([...this.gates.keys()]);
-        });
+      this.rebuilding = this.rebuilding.then(nextTurn).then(() => {
+        this.startUp = 'begun';
+        this.beginCatchUp([...this.gates.keys()]);
+      });
     }
     if (this.startUp === 'pending' && !this.gates.has(name)) this.gates.set(name, closedGate());
     return this.gates.get(name)?.opened ?? Promise.resolve();
