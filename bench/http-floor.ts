@@ -1,17 +1,24 @@
 /**
- * The floor under the HTTP figures: the report's own client (64 keep-alive connections, a fresh
- * Idempotency-Key per POST, the create-listing body) against an empty route in a process of its
- * own. It shows what HTTP and the load generator alone cost on this machine, apart from
- * everything a command does.
+ * The floors under the HTTP figures: the report's own client (64 keep-alive connections, a fresh
+ * Idempotency-Key per POST, the create-listing body) against a route that stores nothing, in a
+ * process of its own. The empty route (node:http) shows what HTTP and the load generator alone
+ * cost on this machine; the framework route adds NestJS, Fastify and the service's validation of
+ * the create-listing body, apart from everything the command itself does.
  */
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { listingBody } from './http-phases.js';
 import { CONNECTIONS, HttpClient, closedLoop } from './support/http-load.js';
 import { PROJECT_ROOT } from './support/service.js';
 import { LatencySummary, perSecond, summarise } from './support/stats.js';
 
-const SERVER = join(PROJECT_ROOT, 'bench', 'support', 'empty-route-server.mjs');
+/** Each floor's server and the path its route answers. */
+export const FLOOR_ROUTES = {
+  empty: { server: join(PROJECT_ROOT, 'bench', 'support', 'empty-route-server.mjs'), path: '/listings' },
+  framework: { server: join(PROJECT_ROOT, 'bench', 'support', 'framework-route-server.mjs'), path: `/vendors/${randomUUID()}/listings` },
+} as const;
+export type FloorRoute = keyof typeof FLOOR_ROUTES;
 const START_WAIT_MS = 10_000;
 /** Requests sent first and not counted: the server's and the client's code warm up, the connections open. */
 const WARM_UP_REQUESTS = 2_000;
@@ -22,12 +29,13 @@ export interface FloorRate {
   readonly latency: LatencySummary;
 }
 
-/** `requests` POSTs after WARM_UP_REQUESTS uncounted ones. */
-export async function emptyRouteRate(requests: number): Promise<FloorRate> {
-  const child = spawn(process.execPath, [SERVER], { cwd: PROJECT_ROOT, env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'inherit'] });
+/** `requests` POSTs to the route after WARM_UP_REQUESTS uncounted ones. */
+export async function floorRate(route: FloorRoute, requests: number): Promise<FloorRate> {
+  const { server, path } = FLOOR_ROUTES[route];
+  const child = spawn(process.execPath, [server], { cwd: PROJECT_ROOT, env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'inherit'] });
   try {
     const origin = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`the empty-route server did not start within ${START_WAIT_MS} ms`)), START_WAIT_MS);
+      const timer = setTimeout(() => reject(new Error(`the ${route}-route server did not start within ${START_WAIT_MS} ms`)), START_WAIT_MS);
       child.stdout!.on('data', (chunk: Buffer) => {
         const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(chunk.toString());
         if (!match) return;
@@ -36,18 +44,18 @@ export async function emptyRouteRate(requests: number): Promise<FloorRate> {
       });
       child.once('exit', (code) => {
         clearTimeout(timer);
-        reject(new Error(`the empty-route server exited with ${code}`));
+        reject(new Error(`the ${route}-route server exited with ${code}`));
       });
     });
     const http = new HttpClient(origin);
     try {
       await closedLoop(WARM_UP_REQUESTS, CONNECTIONS, async (index) => {
-        await http.request('POST', '/listings', 'token', listingBody(index));
+        await http.request('POST', path, 'token', listingBody(index));
       });
       const latencies: number[] = [];
       const elapsedMs = await closedLoop(requests, CONNECTIONS, async (index) => {
-        const answer = await http.request('POST', '/listings', 'token', listingBody(index));
-        if (answer.status !== 201) throw new Error(`the empty route answered ${answer.status}`);
+        const answer = await http.request('POST', path, 'token', listingBody(index));
+        if (answer.status !== 201) throw new Error(`the ${route} route answered ${answer.status}`);
         latencies.push(answer.latencyMs);
       });
       return { requests, perSecond: perSecond(requests, elapsedMs), latency: summarise(latencies) };

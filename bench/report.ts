@@ -4,7 +4,7 @@
  * and prints a table of every figure beside its raw baseline from the same run; writes
  * bench/results.json. Flags: --quick (100,000 events, smaller HTTP phases), --events <n>,
  * --cpu-profile <file> (keep the write load's .cpuprofile there, for DevTools), --store-only
- * (only the large-store phases: generator, raw scan, offline replay, its row-write floor, start-up
+ * (only the large-store phases: generator, raw scan, offline replay, its two floors, start-up
  * and live rebuild; prints their figures, writes no results file).
  */
 import { execFileSync } from 'node:child_process';
@@ -16,8 +16,8 @@ import { rawDurableAppends, runEventStoreBench } from './event-store.bench.js';
 import { runHotCardSection } from './hot-card-section.js';
 import { HttpPhaseSizes, createListings, openMarket, placeOrders, projectionLag, purchases, sampleEventData } from './http-phases.js';
 import { runKafkaRelayBench } from './kafka-relay.bench.js';
-import { emptyRouteRate } from './http-floor.js';
-import { generate, offlineReplay, rawScan, rowWriteFloor, startAndRebuild, storedEventCount } from './store-phases.js';
+import { floorRate } from './http-floor.js';
+import { generate, offlineReplay, rawScan, replayWithRowsHeld, rowWriteFloor, startAndRebuild, storedEventCount } from './store-phases.js';
 import { ProfileSummary, summariseCpuProfile } from './support/cpu-profile.js';
 import { CONNECTIONS, HttpClient } from './support/http-load.js';
 import { BenchService, PROJECT_ROOT } from './support/service.js';
@@ -197,7 +197,9 @@ async function storePhases(events: number) {
     const replay = await offlineReplay(dataDir, dataDir);
     console.log('   row-write floor: the replayed rows copied by SQLite, in random and in key order');
     const rowFloor = rowWriteFloor(dataDir, replay.events);
-    return { generator, stored, startUp, liveRebuild, scan, replay, rowFloor };
+    console.log('   replay floor: the offline replay with every row held in memory to its end');
+    const heldReplay = await replayWithRowsHeld(dataDir, dataDir);
+    return { generator, stored, startUp, liveRebuild, scan, replay, rowFloor, heldReplay };
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
@@ -241,6 +243,7 @@ async function main(): Promise<void> {
       startUp: store.startUp.perSecond / store.scan.perSecond,
       rowCopyRandomKeyOrder: store.rowFloor.randomKeyOrder.eventsPerSecond / store.scan.perSecond,
       rowCopyKeyOrder: store.rowFloor.keyOrder.eventsPerSecond / store.scan.perSecond,
+      replayWithRowsHeldUntilLastPage: store.heldReplay.eventsPerSecond / store.scan.perSecond,
     };
     console.log(JSON.stringify({ ...store, ratios }, null, 2));
     return;
@@ -248,7 +251,10 @@ async function main(): Promise<void> {
 
   const http = await timedPhase('HTTP phases (fresh store, 64 connections)', phaseMs, () => httpPhases(sizes));
   const split = await timedPhase('HTTP phases, consumers in a second process (fresh store)', phaseMs, () => splitPhases(sizes));
-  const httpFloor = await timedPhase('HTTP floor (the same client against an empty route)', phaseMs, () => emptyRouteRate(HTTP_FLOOR_REQUESTS));
+  const httpFloor = await timedPhase('HTTP floor (the same client against an empty route)', phaseMs, () => floorRate('empty', HTTP_FLOOR_REQUESTS));
+  const frameworkFloor = await timedPhase('framework floor (the same client against NestJS, Fastify and the validation alone)', phaseMs, () =>
+    floorRate('framework', HTTP_FLOOR_REQUESTS),
+  );
   const baselines = await timedPhase('raw baselines (one durable event per transaction)', phaseMs, async () => {
     const dir = scratch('raw');
     try {
@@ -326,6 +332,12 @@ async function main(): Promise<void> {
       ratio: ratio(httpFloor.perSecond, baselines.listing.perSecond),
     },
     {
+      figure: `framework floor: the same client and body against NestJS on Fastify with the service's body parser and validation of the create-listing body, nothing else, ${CONNECTIONS} connections`,
+      value: `${fmt(frameworkFloor.perSecond)} req/s, p50 ${fmt(frameworkFloor.latency.p50Ms, 1)} ms, p99 ${fmt(frameworkFloor.latency.p99Ms, 1)} ms`,
+      baseline: `raw durable appends ${fmt(baselines.listing.perSecond)}/s`,
+      ratio: ratio(frameworkFloor.perSecond, baselines.listing.perSecond),
+    },
+    {
       figure: `demo generator (${fmt(store.generator.events)} events, ${fmt(store.generator.orders)} orders)`,
       value: `${fmt(store.generator.perSecond)} events/s (${seconds(store.generator.elapsedMs)})`,
       baseline: `raw durable appends ${fmt(baselines.listing.perSecond)}/s`,
@@ -354,6 +366,12 @@ async function main(): Promise<void> {
       value: `${seconds(store.rowFloor.keyOrder.elapsedMs)}: at most ${fmt(store.rowFloor.keyOrder.eventsPerSecond)} events/s`,
       baseline: `raw scan: ${fmt(store.scan.perSecond)} events/s`,
       ratio: ratio(store.rowFloor.keyOrder.eventsPerSecond, store.scan.perSecond),
+    },
+    {
+      figure: 'replay floor: the offline replay with every row held in memory, until its last page was applied (no row written)',
+      value: `${seconds(store.heldReplay.untilLastPageMs)}: at most ${fmt(store.heldReplay.eventsPerSecond)} events/s with the projections' code as it is (the whole replay, rows written at the end: ${seconds(store.heldReplay.elapsedMs)}; peak RSS ${fmt(store.heldReplay.peakRssMiB)} MiB)`,
+      baseline: `raw scan: ${fmt(store.scan.perSecond)} events/s`,
+      ratio: ratio(store.heldReplay.eventsPerSecond, store.scan.perSecond),
     },
     {
       figure: `service start until every subscription caught up (${fmt(store.stored)} events)`,
@@ -450,6 +468,7 @@ async function main(): Promise<void> {
         peakRssMiB: split.peakRssMiB,
       },
       httpFloor: { ...httpFloor, baseline: baselines.listing, ratio: httpFloor.perSecond / baselines.listing.perSecond },
+      frameworkFloor: { ...frameworkFloor, baseline: baselines.listing, ratio: frameworkFloor.perSecond / baselines.listing.perSecond },
       demoGenerator: { ...store.generator, baseline: baselines.listing, ratio: store.generator.perSecond / baselines.listing.perSecond },
       rawScan: store.scan,
       liveRebuild: { ...store.liveRebuild, baseline: store.scan, ratio: store.liveRebuild.perSecond / store.scan.perSecond },
@@ -460,6 +479,7 @@ async function main(): Promise<void> {
         ratioRandomKeyOrder: store.rowFloor.randomKeyOrder.eventsPerSecond / store.scan.perSecond,
         ratioKeyOrder: store.rowFloor.keyOrder.eventsPerSecond / store.scan.perSecond,
       },
+      replayWithRowsHeld: { ...store.heldReplay, baseline: store.scan, ratio: store.heldReplay.eventsPerSecond / store.scan.perSecond },
       startUpCatchUp: { ...store.startUp, baseline: store.scan, ratio: store.startUp.perSecond / store.scan.perSecond },
       peakRssMiB: {
         ...http.rssMiB,
