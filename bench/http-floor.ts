@@ -29,10 +29,25 @@ export interface FloorRate {
   readonly latency: LatencySummary;
 }
 
-/** `requests` POSTs to the route after WARM_UP_REQUESTS uncounted ones. */
-export async function floorRate(route: FloorRoute, requests: number): Promise<FloorRate> {
-  const { server, path } = FLOOR_ROUTES[route];
-  const child = spawn(process.execPath, [server], { cwd: PROJECT_ROOT, env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'inherit'] });
+export interface FloorServer {
+  /** `http://127.0.0.1:<port>` */
+  readonly origin: string;
+  /** Sends SIGTERM and resolves once the process has exited. */
+  readonly stop: () => Promise<void>;
+}
+
+/** Starts the route's server in a process of its own; rejects if it has not said where it listens within START_WAIT_MS. */
+export async function startFloorServer(route: FloorRoute): Promise<FloorServer> {
+  const child = spawn(process.execPath, [FLOOR_ROUTES[route].server], {
+    cwd: PROJECT_ROOT,
+    env: { PATH: process.env.PATH ?? '' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<void>((resolveExit) => child.once('exit', () => resolveExit()));
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    await exited;
+  };
   try {
     const origin = await new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`the ${route}-route server did not start within ${START_WAIT_MS} ms`)), START_WAIT_MS);
@@ -47,7 +62,19 @@ export async function floorRate(route: FloorRoute, requests: number): Promise<Fl
         reject(new Error(`the ${route}-route server exited with ${code}`));
       });
     });
-    const http = new HttpClient(origin);
+    return { origin, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** `requests` POSTs to the route after WARM_UP_REQUESTS uncounted ones. */
+export async function floorRate(route: FloorRoute, requests: number): Promise<FloorRate> {
+  const { path } = FLOOR_ROUTES[route];
+  const server = await startFloorServer(route);
+  try {
+    const http = new HttpClient(server.origin);
     try {
       await closedLoop(WARM_UP_REQUESTS, CONNECTIONS, async (index) => {
         await http.request('POST', path, 'token', listingBody(index));
@@ -63,6 +90,6 @@ export async function floorRate(route: FloorRoute, requests: number): Promise<Fl
       await http.close();
     }
   } finally {
-    child.kill('SIGTERM');
+    await server.stop();
   }
 }

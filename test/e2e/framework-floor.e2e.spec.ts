@@ -1,10 +1,7 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import { join } from 'node:path';
-import { PROJECT_ROOT } from '../support/test-app.js';
+import { FLOOR_ROUTES, FloorServer, startFloorServer } from '../../bench/http-floor.js';
 
-/** The floor server starts NestJS from dist/ well within this; past it the test fails. */
-const START_WAIT_MS = 15_000;
-const SERVER = join(PROJECT_ROOT, 'bench', 'support', 'framework-route-server.mjs');
+/** The floor server starts NestJS from dist/ within the bench's own bound; this leaves room for it. */
+const START_TEST_TIMEOUT_MS = 20_000;
 
 /**
  * The performance report's framework floor measures NestJS, Fastify and the service's validation of
@@ -12,35 +9,18 @@ const SERVER = join(PROJECT_ROOT, 'bench', 'support', 'framework-route-server.mj
  * its rate would be that of an empty route.
  */
 describe('the framework floor of the performance report', () => {
-  let child: ChildProcess;
-  let origin: string;
+  let server: FloorServer;
 
   beforeAll(async () => {
-    child = spawn(process.execPath, [SERVER], { cwd: PROJECT_ROOT, env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'inherit'] });
-    origin = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`the framework-route server did not start within ${START_WAIT_MS} ms`)), START_WAIT_MS);
-      child.stdout!.on('data', (chunk: Buffer) => {
-        const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(chunk.toString());
-        if (!match) return;
-        clearTimeout(timer);
-        resolve(match[1]!);
-      });
-      child.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`the framework-route server exited with ${code}`));
-      });
-    });
-  }, START_WAIT_MS + 5_000);
+    server = await startFloorServer('framework');
+  }, START_TEST_TIMEOUT_MS);
 
   afterAll(async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    await exited;
+    await server?.stop();
   });
 
   const post = (body: unknown) =>
-    fetch(`${origin}/vendors/0b6f3c9e-5b1d-4a57-9a49-2f0c1d7e8a11/listings`, {
+    fetch(`${server.origin}${FLOOR_ROUTES.framework.path}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(body),
