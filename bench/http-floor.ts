@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { listingBody } from './http-phases.js';
 import { CONNECTIONS, HttpClient, closedLoop } from './support/http-load.js';
-import { PROJECT_ROOT } from './support/service.js';
+import { PROJECT_ROOT, cpuMsOf } from './support/service.js';
 import { LatencySummary, perSecond, summarise } from './support/stats.js';
 
 /** Each floor's server and the path its route answers. */
@@ -27,11 +27,14 @@ export interface FloorRate {
   readonly requests: number;
   readonly perSecond: number;
   readonly latency: LatencySummary;
+  /** The server process's CPU time (all its threads, from /proc) over the counted requests, per request. */
+  readonly serverCpuMsPerRequest: number;
 }
 
 export interface FloorServer {
   /** `http://127.0.0.1:<port>` */
   readonly origin: string;
+  readonly pid: number | undefined;
   /** Sends SIGTERM and resolves once the process has exited. */
   readonly stop: () => Promise<void>;
 }
@@ -62,7 +65,7 @@ export async function startFloorServer(route: FloorRoute): Promise<FloorServer> 
         reject(new Error(`the ${route}-route server exited with ${code}`));
       });
     });
-    return { origin, stop };
+    return { origin, pid: child.pid, stop };
   } catch (error) {
     await stop();
     throw error;
@@ -80,12 +83,14 @@ export async function floorRate(route: FloorRoute, requests: number): Promise<Fl
         await http.request('POST', path, 'token', listingBody(index));
       });
       const latencies: number[] = [];
+      const cpuBeforeMs = cpuMsOf(server.pid);
       const elapsedMs = await closedLoop(requests, CONNECTIONS, async (index) => {
         const answer = await http.request('POST', path, 'token', listingBody(index));
         if (answer.status !== 201) throw new Error(`the ${route} route answered ${answer.status}`);
         latencies.push(answer.latencyMs);
       });
-      return { requests, perSecond: perSecond(requests, elapsedMs), latency: summarise(latencies) };
+      const serverCpuMsPerRequest = (cpuMsOf(server.pid) - cpuBeforeMs) / requests;
+      return { requests, perSecond: perSecond(requests, elapsedMs), latency: summarise(latencies), serverCpuMsPerRequest };
     } finally {
       await http.close();
     }

@@ -327,13 +327,13 @@ async function main(): Promise<void> {
     },
     {
       figure: `HTTP floor: the same client and body against an empty route (node:http), ${CONNECTIONS} connections`,
-      value: `${fmt(httpFloor.perSecond)} req/s, p50 ${fmt(httpFloor.latency.p50Ms, 1)} ms, p99 ${fmt(httpFloor.latency.p99Ms, 1)} ms`,
+      value: `${fmt(httpFloor.perSecond)} req/s, p50 ${fmt(httpFloor.latency.p50Ms, 1)} ms, p99 ${fmt(httpFloor.latency.p99Ms, 1)} ms; server CPU ${fmt(httpFloor.serverCpuMsPerRequest * 1000)} us/request`,
       baseline: `raw durable appends ${fmt(baselines.listing.perSecond)}/s`,
       ratio: ratio(httpFloor.perSecond, baselines.listing.perSecond),
     },
     {
       figure: `framework floor: the same client and body against NestJS on Fastify with the service's body parser and validation of the create-listing body, nothing else, ${CONNECTIONS} connections`,
-      value: `${fmt(frameworkFloor.perSecond)} req/s, p50 ${fmt(frameworkFloor.latency.p50Ms, 1)} ms, p99 ${fmt(frameworkFloor.latency.p99Ms, 1)} ms`,
+      value: `${fmt(frameworkFloor.perSecond)} req/s, p50 ${fmt(frameworkFloor.latency.p50Ms, 1)} ms, p99 ${fmt(frameworkFloor.latency.p99Ms, 1)} ms; server CPU ${fmt(frameworkFloor.serverCpuMsPerRequest * 1000)} us/request`,
       baseline: `raw durable appends ${fmt(baselines.listing.perSecond)}/s`,
       ratio: ratio(frameworkFloor.perSecond, baselines.listing.perSecond),
     },
