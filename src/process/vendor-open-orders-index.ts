@@ -25,8 +25,10 @@ export class VendorOpenOrdersIndex {
   /** Triggers applied to the in-memory state and not yet to the tables, in $all order. */
   private readonly staged: (OrderEvent | VendorEvent)[] = [];
   private readonly suspended: Set<string>;
+  /** The staged rows, then `alongside`, in one transaction (made once: this runs at every checkpoint the process stores). */
+  private readonly writeStagedInTransaction: (alongside: () => void) => void;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(db: Database.Database) {
     db.exec(`CREATE TABLE IF NOT EXISTS vendor_open_orders (
       order_id  TEXT PRIMARY KEY,
       vendor_id TEXT NOT NULL
@@ -40,6 +42,10 @@ export class VendorOpenOrdersIndex {
     this.selectOpen = db.prepare('SELECT order_id FROM vendor_open_orders WHERE vendor_id = ? AND order_id > ? ORDER BY order_id LIMIT ?');
     const selectAllSuspended = db.prepare('SELECT vendor_id FROM suspended_vendors') as Database.Statement<[], { vendor_id: string }>;
     this.suspended = new Set(selectAllSuspended.all().map((row) => row.vendor_id));
+    this.writeStagedInTransaction = db.transaction((alongside: () => void) => {
+      for (const event of this.staged) this.write(event);
+      alongside();
+    });
   }
 
   /** Applies a trigger to the in-memory state; its rows wait for `writeStaged`. */
@@ -54,10 +60,7 @@ export class VendorOpenOrdersIndex {
    * transaction of the index's database: the checkpoint store must be on the same database.
    */
   writeStaged(alongside: () => void = () => undefined): void {
-    this.db.transaction(() => {
-      for (const event of this.staged) this.write(event);
-      alongside();
-    })();
+    this.writeStagedInTransaction(alongside);
     this.staged.length = 0;
   }
 
